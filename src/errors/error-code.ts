@@ -1,0 +1,88 @@
+/**
+ * Stable error codes. They never change meaning once released: applications switch on them.
+ *
+ * @example
+ * ```ts
+ * try { await db.push(); } catch (e) { if (isPandalchemyError(e) && e.code === 'conflict') reload(); }
+ * ```
+ */
+export type ErrorCode =
+  /** An argument has the wrong shape (not a value problem: a missing option, a bad callback...). */
+  | 'invalid_argument'
+  /** A column name that the table does not have. */
+  | 'unknown_column'
+  /** A table name that the database does not have. */
+  | 'unknown_table'
+  /** A key that no row of the table holds. */
+  | 'row_not_found'
+  /** Two rows would share one key. */
+  | 'duplicate_key'
+  /** A key column would hold NULL. */
+  | 'null_key'
+  /** A value cannot go into the column (wrong type, out of range, NaN...). */
+  | 'invalid_value'
+  /** NULL in a NOT NULL column. */
+  | 'not_null'
+  /** A column or table of that name exists already. */
+  | 'name_taken'
+  /** An identifier that cannot be used (empty, too long, reserved prefix). */
+  | 'invalid_identifier'
+  /** The edit would drop or retype a key column, or otherwise break row identity. */
+  | 'key_column'
+  /** A whole-table transform returned something that cannot be diffed (no key column, ...). */
+  | 'invalid_transform'
+  /** Nothing to undo or redo. */
+  | 'nothing_to_undo'
+  /** Another writer changed rows this push updates or deletes. */
+  | 'conflict'
+  /** SQLite refused a write because of a constraint (UNIQUE, CHECK, FOREIGN KEY, NOT NULL). */
+  | 'constraint'
+  /** Any other SQLite error. */
+  | 'sqlite'
+  /** A plan that this version cannot run (unknown version or malformed). */
+  | 'invalid_plan'
+  /** A query that is not read-only, or SQL that does not parse. */
+  | 'invalid_sql'
+  /** Bytes that are not an SQLite database. */
+  | 'not_sqlite'
+  /** An SQLite database that fails its integrity check. */
+  | 'corrupt'
+  /** IndexedDB failed (other than quota). */
+  | 'storage'
+  /** The browser refused to store more data. */
+  | 'quota_exceeded'
+  /** The worker stopped while a call was pending. */
+  | 'worker_died'
+  /** The database or table was closed. */
+  | 'closed'
+  /** An internal invariant broke: a bug in this library. */
+  | 'internal';
+
+/** Every code, for exhaustive checks and documentation. */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'invalid_argument',
+  'unknown_column',
+  'unknown_table',
+  'row_not_found',
+  'duplicate_key',
+  'null_key',
+  'invalid_value',
+  'not_null',
+  'name_taken',
+  'invalid_identifier',
+  'key_column',
+  'invalid_transform',
+  'nothing_to_undo',
+  'conflict',
+  'constraint',
+  'sqlite',
+  'invalid_plan',
+  'invalid_sql',
+  'not_sqlite',
+  'corrupt',
+  'storage',
+  'quota_exceeded',
+  'worker_died',
+  'closed',
+  'internal',
+];

@@ -1,0 +1,151 @@
+import type { ErrorCode } from './error-code';
+
+/** Where an error happened, when it concerns a table, a row, a column or a plan step. */
+export interface ErrorContext {
+  /** The table concerned. */
+  readonly table?: string;
+  /** The column concerned. */
+  readonly column?: string;
+  /** The key of the row concerned, one value per key column. */
+  readonly key?: readonly unknown[];
+  /** The plan step that failed, e.g. `update` or `addColumn`. */
+  readonly step?: string;
+  /** SQLite's own message, when SQLite raised the error. */
+  readonly sqliteMessage?: string;
+}
+
+/** The plain, structured-clone-safe form of an error, used to cross the worker boundary. */
+export interface SerializedError extends ErrorContext {
+  readonly name: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly conflicts?: readonly ConflictDetail[];
+}
+
+/** One row that another writer changed since it was read. */
+export interface ConflictDetail {
+  readonly table: string;
+  /** The key of the row, one value per key column. */
+  readonly key: readonly unknown[];
+  /** The columns whose stored values differ from what the edit was based on. */
+  readonly columns: readonly string[];
+  /** True when the row no longer exists. */
+  readonly missing: boolean;
+}
+
+/**
+ * The one error class of the library. `code` is stable; `message` says what happened and what to do.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof PandalchemyError && e.code === 'unknown_column') showColumns(); }
+ * ```
+ */
+export class PandalchemyError extends Error implements ErrorContext {
+  override readonly name: string = 'PandalchemyError';
+  readonly code: ErrorCode;
+  readonly table?: string;
+  readonly column?: string;
+  readonly key?: readonly unknown[];
+  readonly step?: string;
+  readonly sqliteMessage?: string;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    if (context.table !== undefined) this.table = context.table;
+    if (context.column !== undefined) this.column = context.column;
+    if (context.key !== undefined) this.key = context.key;
+    if (context.step !== undefined) this.step = context.step;
+    if (context.sqliteMessage !== undefined) this.sqliteMessage = context.sqliteMessage;
+  }
+
+  /** The clone-safe form of this error. */
+  toJSON(): SerializedError {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...contextOf(this),
+    };
+  }
+}
+
+/**
+ * A push refused because other writers changed rows it was based on. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ConflictError) for (const c of e.conflicts) console.log(c.key, c.columns); }
+ * ```
+ */
+export class ConflictError extends PandalchemyError {
+  override readonly name = 'ConflictError';
+  readonly conflicts: readonly ConflictDetail[];
+
+  constructor(conflicts: readonly ConflictDetail[], message?: string) {
+    const first = conflicts[0];
+    super(
+      'conflict',
+      message ?? conflictMessage(conflicts),
+      first ? { table: first.table, key: first.key } : {},
+    );
+    this.conflicts = conflicts;
+  }
+
+  override toJSON(): SerializedError {
+    return { ...super.toJSON(), name: this.name, conflicts: this.conflicts };
+  }
+}
+
+function conflictMessage(conflicts: readonly ConflictDetail[]): string {
+  const shown = conflicts
+    .slice(0, 3)
+    .map(
+      (c) =>
+        `${c.table} ${JSON.stringify(c.key, bigintReplacer)}` +
+        (c.missing ? ' (row gone)' : ` (${c.columns.join(', ')})`),
+    )
+    .join('; ');
+  const more = conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '';
+  return (
+    `Another writer changed ${conflicts.length} row(s) this push is based on: ${shown}${more}. ` +
+    'Nothing was written and your edits are kept: refresh() to rebase them, or push({ conflict: "overwrite" }).'
+  );
+}
+
+/** JSON.stringify replacer that prints BigInt values instead of throwing. */
+export function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `${value}n` : value;
+}
+
+function contextOf(e: ErrorContext): ErrorContext {
+  const out: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = {};
+  if (e.table !== undefined) out.table = e.table;
+  if (e.column !== undefined) out.column = e.column;
+  if (e.key !== undefined) out.key = e.key;
+  if (e.step !== undefined) out.step = e.step;
+  if (e.sqliteMessage !== undefined) out.sqliteMessage = e.sqliteMessage;
+  return out;
+}
+
+/** True for errors raised by this library (also after they crossed the worker boundary). */
+export function isPandalchemyError(value: unknown): value is PandalchemyError {
+  return value instanceof PandalchemyError;
+}
+
+/** Rebuilds a typed error from its serialized form (the inverse of `toJSON`). */
+export function fromSerializedError(s: SerializedError): PandalchemyError {
+  if (s.code === 'conflict' && s.conflicts) return new ConflictError(s.conflicts, s.message);
+  return new PandalchemyError(s.code, s.message, contextOf(s));
+}
+
+/** True when `value` has the shape of a serialized error. */
+export function isSerializedError(value: unknown): value is SerializedError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,173 @@
+import { keyTokens } from '../values/key-hash';
+import type { SqlValue } from '../values/sql-value';
+import {
+  PLAN_VERSION,
+  PRIORITY,
+  type ColumnValues,
+  type ExecutionPlan,
+  type PlanPass,
+  type PlanStep,
+  type RenameColumnStep,
+  type SchemaStep,
+  type UpdateStep,
+} from './execution-plan';
+import type { TableDiff } from './table-diff';
+
+/** Options of {@link buildPlan}. */
+export interface BuildPlanOptions {
+  /** Steps that come from outside tracked tables (create or drop a table), merged by priority. */
+  readonly steps?: readonly PlanStep[];
+  /** Passes run in order on the built plan: the extension point for custom optimisations. */
+  readonly passes?: readonly PlanPass[];
+  /** Leave out conflict guards (a push that overwrites whatever other writers did). */
+  readonly withoutGuards?: boolean;
+}
+
+/**
+ * Orders the net changes of several tables into one plan: schema steps (drops, renames, adds,
+ * type changes), then deletes, updates (key changes first), inserts. Renames that form cycles go
+ * through temporary names; key changes that collide with other moved rows' keys are marked to go
+ * through temporary keys.
+ *
+ * @example
+ * ```ts
+ * const plan = buildPlan([diffTable(users), diffTable(orders)]);
+ * ```
+ */
+export function buildPlan(
+  diffs: readonly TableDiff[],
+  options: BuildPlanOptions = {},
+): ExecutionPlan {
+  const steps: PlanStep[] = [...(options.steps ?? [])];
+  for (const d of diffs) steps.push(...stepsOf(d, options.withoutGuards === true));
+  // Stable sort: within a priority, tables keep their order and steps their order.
+  steps.sort((a, b) => a.priority - b.priority);
+  let plan: ExecutionPlan = { version: PLAN_VERSION, steps };
+  for (const pass of options.passes ?? []) plan = pass(plan);
+  return plan;
+}
+
+function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
+  const table = d.table;
+  const out: PlanStep[] = [];
+  for (const column of d.drops)
+    out.push({ kind: 'dropColumn', table, column, priority: PRIORITY.dropColumn });
+  out.push(...orderRenames(table, d.renames, d.drops));
+  for (const column of d.adds)
+    out.push({ kind: 'addColumn', table, column, priority: PRIORITY.addColumn });
+  for (const r of d.retypes) {
+    out.push({
+      kind: 'retypeColumn',
+      table,
+      column: r.column,
+      declaredType: r.declaredType,
+      priority: PRIORITY.retypeColumn,
+    } satisfies SchemaStep);
+  }
+  if (d.deletes && d.deletes.keys[0]?.length) {
+    out.push({
+      kind: 'delete',
+      table,
+      priority: PRIORITY.delete,
+      key: d.keyAfter,
+      keys: d.deletes.keys,
+      count: d.deletes.keys[0].length,
+      guard: withoutGuards ? null : d.deletes.guard,
+    });
+  }
+  if (d.rekeys && d.rekeys.keys[0]?.length) {
+    const step: UpdateStep = {
+      kind: 'update',
+      table,
+      priority: PRIORITY.update,
+      key: d.keyAfter,
+      keys: d.rekeys.keys,
+      set: d.keyAfter,
+      values: d.rekeys.newKeys,
+      count: d.rekeys.keys[0].length,
+      guard: withoutGuards ? null : d.rekeys.guard,
+      keyMoves: movesCollide(d.rekeys.keys, d.rekeys.newKeys) ? 'viaTemporary' : 'direct',
+    };
+    out.push(step);
+  }
+  for (const u of d.updates) {
+    const count = u.keys[0]?.length ?? 0;
+    if (!count) continue;
+    out.push({
+      kind: 'update',
+      table,
+      priority: PRIORITY.update,
+      key: d.keyAfter,
+      keys: u.keys,
+      set: u.set,
+      values: u.values,
+      count,
+      guard: withoutGuards ? null : u.guard,
+      keyMoves: 'none',
+    });
+  }
+  for (const ins of d.inserts) {
+    const count = ins.count;
+    if (!count) continue;
+    out.push({
+      kind: 'insert',
+      table,
+      priority: PRIORITY.insert,
+      key: d.keyAfter,
+      columns: ins.columns,
+      values: ins.values,
+      count,
+    });
+  }
+  return out;
+}
+
+/** Whether some new key equals the old key of another moved row (so moving directly would collide). */
+function movesCollide(before: readonly ColumnValues[], after: readonly ColumnValues[]): boolean {
+  const n = before[0]?.length ?? 0;
+  const old = new Set<unknown>();
+  const row = (cols: readonly ColumnValues[], i: number): SqlValue[] =>
+    cols.map((c) => c[i] ?? null);
+  for (let i = 0; i < n; i++) old.add(keyTokens(row(before, i)));
+  for (let i = 0; i < n; i++) if (old.has(keyTokens(row(after, i)))) return true;
+  return false;
+}
+
+/**
+ * Renames in an order that never takes a name still in use: a rename waits while its target is
+ * the current name of another column to be renamed; a cycle (a swap) is broken by moving one
+ * column to a temporary name first.
+ */
+function orderRenames(
+  table: string,
+  renames: TableDiff['renames'],
+  dropped: readonly string[],
+): RenameColumnStep[] {
+  const pending = renames.map((r) => ({ from: r.from, to: r.to }));
+  const out: RenameColumnStep[] = [];
+  const taken = new Set([...renames.map((r) => r.from), ...renames.map((r) => r.to), ...dropped]);
+  let tmp = 0;
+  const step = (from: string, to: string): RenameColumnStep => ({
+    kind: 'renameColumn',
+    table,
+    from,
+    to,
+    priority: PRIORITY.renameColumn,
+  });
+  while (pending.length) {
+    const i = pending.findIndex((r) => !pending.some((o) => o !== r && o.from === r.to));
+    if (i >= 0) {
+      const [r] = pending.splice(i, 1);
+      out.push(step(r!.from, r!.to));
+      continue;
+    }
+    let name: string;
+    do name = `__pandalchemy_tmp_${tmp++}`;
+    while (taken.has(name));
+    taken.add(name);
+    const r = pending[0]!;
+    out.push(step(r.from, name));
+    r.from = name;
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import type { SqlValue } from '../values/sql-value';
+import type { ColumnValues } from './execution-plan';
+
+/**
+ * Packs stored values into their transfer form: a Float64Array when every value is a number
+ * (smaller, and moved to the worker without copying), else the array itself.
+ *
+ * @example
+ * ```ts
+ * toColumnValues([1, 2.5]) // Float64Array [1, 2.5]
+ * toColumnValues([1, null]) // [1, null]
+ * ```
+ */
+export function toColumnValues(values: SqlValue[]): ColumnValues {
+  for (const v of values) if (typeof v !== 'number') return values;
+  return Float64Array.from(values as number[]);
+}
+
+/** Builds `n` stored values with `get` and packs them. */
+export function columnValuesOf(n: number, get: (i: number) => SqlValue): ColumnValues {
+  const out = new Array<SqlValue>(n);
+  for (let i = 0; i < n; i++) out[i] = get(i);
+  return toColumnValues(out);
+}

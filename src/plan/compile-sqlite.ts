@@ -1,0 +1,172 @@
+import type { SqlValue } from '../values/sql-value';
+import type {
+  ColumnDefinition,
+  ColumnValues,
+  CreateTableStep,
+  DataStep,
+  ExecutionPlan,
+  PlanStep,
+} from './execution-plan';
+import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from './sql-text';
+
+/**
+ * One SQL statement and, for data steps, the parameters of each row it runs for. The statement is
+ * prepared once and run `rows` times, binding `params(i)` for row `i`.
+ */
+export interface CompiledStatement {
+  readonly sql: string;
+  readonly rows: number;
+  params(row: number): SqlValue[];
+}
+
+const noParams = (): SqlValue[] => [];
+
+function once(sql: string): CompiledStatement {
+  return { sql, rows: 1, params: noParams };
+}
+
+function rowParams(columns: readonly ColumnValues[]): (row: number) => SqlValue[] {
+  return (row) => {
+    const out = new Array<SqlValue>(columns.length);
+    for (let c = 0; c < columns.length; c++) out[c] = columns[c]![row] ?? null;
+    return out;
+  };
+}
+
+/** `"k1" = ? AND "k2" = ?` */
+export function keyPredicate(key: readonly string[]): string {
+  return key.map((k) => `${q(k)} = ?`).join(' AND ');
+}
+
+/** The column clause of CREATE TABLE or ALTER TABLE ADD COLUMN. */
+export function columnDefinitionSql(column: ColumnDefinition, inlinePrimaryKey = ''): string {
+  let sql = q(column.name);
+  const type = checkDeclaredType(column.declaredType);
+  if (type) sql += ` ${type}`;
+  if (inlinePrimaryKey) sql += ` ${inlinePrimaryKey}`;
+  if (column.notNull) sql += ' NOT NULL';
+  const d = column.default;
+  if (d) sql += ` DEFAULT ${'keyword' in d ? d.keyword : defaultLiteral(d.value)}`;
+  return sql;
+}
+
+function defaultLiteral(value: SqlValue): string {
+  // Parenthesised so that negative numbers and blobs are valid DEFAULT expressions.
+  return value === null ? 'NULL' : `(${sqlLiteral(value)})`;
+}
+
+function createTableSql(step: CreateTableStep): string {
+  const pk = step.primaryKey;
+  const single = pk.length === 1 ? pk[0] : undefined;
+  const inlineAuto = step.autoIncrement && single !== undefined;
+  const defs = step.columns.map((c) =>
+    columnDefinitionSql(c, inlineAuto && c.name === single ? 'PRIMARY KEY AUTOINCREMENT' : ''),
+  );
+  if (pk.length && !inlineAuto) defs.push(`PRIMARY KEY (${pk.map(q).join(', ')})`);
+  return `CREATE TABLE ${q(step.table)} (${defs.join(', ')})`;
+}
+
+/**
+ * The statements of one step. Retyping a column needs the table's current schema and is compiled
+ * by the engine (a table rebuild); here it yields a comment so that previews stay complete.
+ *
+ * @example
+ * ```ts
+ * compileStep({ kind: 'dropColumn', table: 't', column: 'x', priority: 1 })[0].sql
+ * // 'ALTER TABLE "t" DROP COLUMN "x"'
+ * ```
+ */
+export function compileStep(step: PlanStep): CompiledStatement[] {
+  const t = q(step.table);
+  switch (step.kind) {
+    case 'createTable':
+      return [once(createTableSql(step))];
+    case 'dropTable':
+      return [once(`DROP TABLE ${t}`)];
+    case 'renameColumn':
+      return [once(`ALTER TABLE ${t} RENAME COLUMN ${q(step.from)} TO ${q(step.to)}`)];
+    case 'dropColumn':
+      return [once(`ALTER TABLE ${t} DROP COLUMN ${q(step.column)}`)];
+    case 'addColumn':
+      return [once(`ALTER TABLE ${t} ADD COLUMN ${columnDefinitionSql(step.column)}`)];
+    case 'retypeColumn':
+      return [
+        once(
+          `-- rebuild ${t} so that ${q(step.column)} has type ${checkDeclaredType(step.declaredType) || '(none)'}`,
+        ),
+      ];
+    case 'delete':
+    case 'update':
+    case 'insert':
+      return [compileDataStep(step)];
+  }
+}
+
+/** The one prepared statement of a data step. */
+export function compileDataStep(step: DataStep): CompiledStatement {
+  const t = q(step.table);
+  switch (step.kind) {
+    case 'delete':
+      return {
+        sql: `DELETE FROM ${t} WHERE ${keyPredicate(step.key)}`,
+        rows: step.count,
+        params: rowParams(step.keys),
+      };
+    case 'update': {
+      const set = step.set.map((c) => `${q(c)} = ?`).join(', ');
+      return {
+        sql: `UPDATE ${t} SET ${set} WHERE ${keyPredicate(step.key)}`,
+        rows: step.count,
+        params: rowParams([...step.values, ...step.keys]),
+      };
+    }
+    case 'insert':
+      return {
+        sql: step.columns.length
+          ? `INSERT INTO ${t} (${step.columns.map(q).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
+          : `INSERT INTO ${t} DEFAULT VALUES`,
+        rows: step.count,
+        params: rowParams(step.values),
+      };
+  }
+}
+
+/** Options of {@link planToSql}. */
+export interface PlanToSqlOptions {
+  /** Rows shown per step before the rest is summarised (default 20). */
+  readonly maxRowsPerStep?: number;
+}
+
+/**
+ * The plan as readable SQL text with values inlined, for previews and logs. This text is never run:
+ * running a plan binds every value as a parameter.
+ *
+ * @example
+ * ```ts
+ * planToSql(table.plan())
+ * // UPDATE "users" SET "age" = 31 WHERE "id" = 1;
+ * ```
+ */
+export function planToSql(plan: ExecutionPlan, options: PlanToSqlOptions = {}): string {
+  const max = options.maxRowsPerStep ?? 20;
+  const lines: string[] = [];
+  for (const step of plan.steps) {
+    for (const st of compileStep(step)) {
+      const shown = Math.min(st.rows, max);
+      for (let i = 0; i < shown; i++) lines.push(`${inline(st.sql, st.params(i))};`);
+      if (st.rows > shown)
+        lines.push(`-- ... and ${st.rows - shown} more row(s) of this statement`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function inline(sql: string, params: SqlValue[]): string {
+  if (sql.startsWith('--')) return sql;
+  let i = 0;
+  // Placeholders are the only '?' outside identifiers: identifiers are quoted, so split on quotes.
+  return sql
+    .split('"')
+    .map((part, n) => (n % 2 ? part : part.replace(/\?/g, () => sqlLiteral(params[i++] ?? null))))
+    .join('"');
+}

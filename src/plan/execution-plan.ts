@@ -1,0 +1,184 @@
+import type { ColumnKind } from '../values/column-kind';
+import type { CellValue, SqlValue } from '../values/sql-value';
+
+/** The plan format version this library writes and runs. */
+export const PLAN_VERSION = 1;
+
+/**
+ * The values of one column of a batch, one per row, in stored form (see `encodeValue`).
+ * A Float64Array when every value is a finite number: smaller, and transferred without copying.
+ */
+export type ColumnValues = readonly SqlValue[] | Float64Array;
+
+/** A default value for a new column: a value, or one of SQLite's current-time keywords. */
+export type ColumnDefault =
+  | { readonly value: SqlValue }
+  | { readonly keyword: 'CURRENT_TIMESTAMP' | 'CURRENT_DATE' | 'CURRENT_TIME' };
+
+/** A column to create. */
+export interface ColumnDefinition {
+  readonly name: string;
+  readonly declaredType: string;
+  readonly notNull: boolean;
+  readonly default: ColumnDefault | null;
+}
+
+/**
+ * What a push verifies before it writes anything: the rows it updates or deletes still hold, in the
+ * columns it touches, the values the edits were based on. Names are those before the push.
+ */
+export interface Guard {
+  /** Key columns, named as before the push. */
+  readonly key: readonly string[];
+  /**
+   * Key values before the push, per key column (stored form), one per row of the step. They differ
+   * from the step's `keys` when an earlier step of the same push changed the rows' keys.
+   */
+  readonly keys: readonly ColumnValues[];
+  readonly columns: readonly string[];
+  readonly kinds: readonly ColumnKind[];
+  /** Expected values per column, per row, decoded (compared with `valuesEqual`). */
+  readonly expected: readonly (readonly CellValue[])[];
+}
+
+interface StepBase {
+  /** Lower runs first: schema, then deletes, then updates, then inserts. */
+  readonly priority: number;
+  /** The table as named when the step runs. */
+  readonly table: string;
+}
+
+/** Creates a table. Its rows, if any, follow as an insert step. */
+export interface CreateTableStep extends StepBase {
+  readonly kind: 'createTable';
+  readonly columns: readonly ColumnDefinition[];
+  /** Primary key columns; empty for a rowid table. */
+  readonly primaryKey: readonly string[];
+  readonly autoIncrement: boolean;
+}
+
+/** Drops a table and everything attached to it. */
+export interface DropTableStep extends StepBase {
+  readonly kind: 'dropTable';
+}
+
+/** Renames a column (ALTER TABLE RENAME COLUMN: indexes, triggers and views follow). */
+export interface RenameColumnStep extends StepBase {
+  readonly kind: 'renameColumn';
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Drops a column. */
+export interface DropColumnStep extends StepBase {
+  readonly kind: 'dropColumn';
+  readonly column: string;
+}
+
+/** Adds a column; existing rows get its default. */
+export interface AddColumnStep extends StepBase {
+  readonly kind: 'addColumn';
+  readonly column: ColumnDefinition;
+}
+
+/** Changes a column's declared type by rebuilding the table, keeping everything else. */
+export interface RetypeColumnStep extends StepBase {
+  readonly kind: 'retypeColumn';
+  readonly column: string;
+  readonly declaredType: string;
+}
+
+/** Deletes rows by key. */
+export interface DeleteStep extends StepBase {
+  readonly kind: 'delete';
+  /** Key column names when the step runs. */
+  readonly key: readonly string[];
+  /** Key values per key column (stored form). */
+  readonly keys: readonly ColumnValues[];
+  readonly count: number;
+  readonly guard: Guard | null;
+}
+
+/**
+ * Updates rows by key, setting only `set` columns. When `set` includes key columns the rows change
+ * keys; `keyMoves` says whether some new key is the old key of another moved row (a swap or a
+ * chain), in which case the rows first move to temporary keys.
+ */
+export interface UpdateStep extends StepBase {
+  readonly kind: 'update';
+  readonly key: readonly string[];
+  /** Key values before the update, per key column (stored form). */
+  readonly keys: readonly ColumnValues[];
+  readonly set: readonly string[];
+  /** New values per `set` column (stored form). */
+  readonly values: readonly ColumnValues[];
+  readonly count: number;
+  readonly guard: Guard | null;
+  readonly keyMoves: 'none' | 'direct' | 'viaTemporary';
+}
+
+/** Inserts rows. Columns not listed take their defaults. */
+export interface InsertStep extends StepBase {
+  readonly kind: 'insert';
+  readonly key: readonly string[];
+  readonly columns: readonly string[];
+  readonly values: readonly ColumnValues[];
+  readonly count: number;
+}
+
+export type SchemaStep =
+  | CreateTableStep
+  | DropTableStep
+  | RenameColumnStep
+  | DropColumnStep
+  | AddColumnStep
+  | RetypeColumnStep;
+
+export type DataStep = DeleteStep | UpdateStep | InsertStep;
+
+export type PlanStep = SchemaStep | DataStep;
+
+/**
+ * Step priorities. Drops run before renames because a rename may take the name of a dropped
+ * column; both run before adds for the same reason. Deletes run before updates and inserts so
+ * that a key freed by a delete can be taken.
+ */
+export const PRIORITY = {
+  createTable: 0,
+  dropTable: 0,
+  dropColumn: 1,
+  renameColumn: 2,
+  addColumn: 3,
+  retypeColumn: 4,
+  delete: 10,
+  update: 20,
+  insert: 30,
+} as const satisfies Record<PlanStep['kind'], number>;
+
+/**
+ * A push as plain data: versioned, structured-clone friendly, steps ordered by priority. Build one
+ * with `buildPlan`, preview it with `planToSql`, run it with `Database.push`.
+ *
+ * @example
+ * ```ts
+ * const plan = table.plan();
+ * console.log(planToSql(plan));
+ * ```
+ */
+export interface ExecutionPlan {
+  readonly version: typeof PLAN_VERSION;
+  readonly steps: readonly PlanStep[];
+}
+
+/** A function from plan to plan, run after the built-in compression (see `buildPlan`). */
+export type PlanPass = (plan: ExecutionPlan) => ExecutionPlan;
+
+/** True for schema steps. */
+export function isSchemaStep(step: PlanStep): step is SchemaStep {
+  return step.priority < PRIORITY.delete;
+}
+
+/** Number of rows a column batch holds. */
+export function batchLength(values: readonly ColumnValues[]): number {
+  return values[0]?.length ?? 0;
+}

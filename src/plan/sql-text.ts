@@ -1,0 +1,80 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { SqlValue } from '../values/sql-value';
+
+/**
+ * Quotes an identifier for SQLite: always double-quoted, inner quotes doubled, so that any name,
+ * however hostile, is one identifier and never SQL.
+ *
+ * @example
+ * ```ts
+ * quoteIdentifier('my "col"') // '"my ""col"""'
+ * ```
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Longest identifier accepted; SQLite has no limit but names beyond this are surely mistakes. */
+export const MAX_IDENTIFIER_LENGTH = 1024;
+
+/**
+ * Checks a table or column name that the library will create. Any characters are allowed (names
+ * are always quoted) except NUL, which SQLite cannot store; names must not be empty and tables must
+ * not take SQLite's reserved `sqlite_` prefix.
+ */
+export function checkIdentifier(name: unknown, what: 'table' | 'column'): string {
+  const bad = (why: string): never => {
+    throw new PandalchemyError(
+      'invalid_identifier',
+      `${JSON.stringify(name)} cannot be a ${what} name: ${why}.`,
+      what === 'table' ? {} : { column: String(name) },
+    );
+  };
+  if (typeof name !== 'string') return bad('names are strings');
+  if (name.length === 0) return bad('it is empty');
+  if (name.length > MAX_IDENTIFIER_LENGTH) return bad(`longer than ${MAX_IDENTIFIER_LENGTH}`);
+  if (name.includes('\0')) return bad('it contains a NUL character');
+  if (what === 'table' && /^sqlite_/i.test(name)) return bad("the 'sqlite_' prefix is SQLite's");
+  return name;
+}
+
+const TYPE_RE =
+  /^[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*)*(?: ?\(\s*[+-]?\d+(?:\s*,\s*[+-]?\d+)?\s*\))?$/;
+
+/**
+ * Checks a declared column type. Types cannot be quoted in SQLite DDL, so only the shapes SQLite's
+ * grammar gives them are accepted: words and an optional `(n)` or `(n, m)`.
+ *
+ * @example
+ * ```ts
+ * checkDeclaredType('VARCHAR(20)') // 'VARCHAR(20)'
+ * checkDeclaredType('INT); DROP TABLE t') // throws invalid_argument
+ * ```
+ */
+export function checkDeclaredType(type: unknown): string {
+  if (typeof type === 'string' && (type === '' || TYPE_RE.test(type))) return type;
+  throw new PandalchemyError(
+    'invalid_argument',
+    `${JSON.stringify(type)} is not a column type: use words such as INTEGER, TEXT, REAL, BLOB, ` +
+      'BOOLEAN, DATE, DATETIME, optionally with (n) or (n, m).',
+  );
+}
+
+/**
+ * Renders a value as an SQL literal. Used only where SQLite takes no parameters (DEFAULT clauses
+ * in DDL) and for the human-readable plan preview; every statement that runs binds its values.
+ */
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (value === Infinity) return '9e999';
+    if (value === -Infinity) return '-9e999';
+    if (value !== value) return 'NULL';
+    return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
+  }
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  let hex = '';
+  for (const byte of value) hex += byte.toString(16).padStart(2, '0');
+  return `X'${hex}'`;
+}

@@ -1,0 +1,44 @@
+import type { ColumnDefinition, ColumnValues, Guard } from './execution-plan';
+
+/**
+ * The net changes of one table since its last push, in plan terms (names, stored values): what a
+ * tracked table reports and `buildPlan` orders into steps. Being net, it is already compressed: a
+ * row inserted then updated is one insert with its final values, inserted then deleted is
+ * nothing, a column added then renamed is added under its final name, added then dropped is
+ * nothing, and updates list only the columns whose value differs from the stored one.
+ */
+export interface TableDiff {
+  readonly table: string;
+  /** Key column names before the push. */
+  readonly keyBefore: readonly string[];
+  /** Key column names after the push's schema steps. */
+  readonly keyAfter: readonly string[];
+  /** Stored columns to drop (stored names). */
+  readonly drops: readonly string[];
+  /** Stored columns to rename, in any order (`buildPlan` orders them). */
+  readonly renames: readonly { readonly from: string; readonly to: string }[];
+  /** Columns to add, under their final names. */
+  readonly adds: readonly ColumnDefinition[];
+  /** Columns (final names) to give a new declared type. */
+  readonly retypes: readonly { readonly column: string; readonly declaredType: string }[];
+  readonly deletes: { readonly keys: readonly ColumnValues[]; readonly guard: Guard } | null;
+  /** Rows whose key changes: keys before, keys after. */
+  readonly rekeys: {
+    readonly keys: readonly ColumnValues[];
+    readonly newKeys: readonly ColumnValues[];
+    readonly guard: Guard;
+  } | null;
+  /** Updates of non-key columns, one entry per set of changed columns; rows found by final key. */
+  readonly updates: readonly {
+    readonly set: readonly string[];
+    readonly keys: readonly ColumnValues[];
+    readonly values: readonly ColumnValues[];
+    readonly guard: Guard;
+  }[];
+  /** Inserts, one entry per set of given columns (a row giving none inserts DEFAULT VALUES). */
+  readonly inserts: readonly {
+    readonly columns: readonly string[];
+    readonly values: readonly ColumnValues[];
+    readonly count: number;
+  }[];
+}

@@ -1,0 +1,171 @@
+import type { SerializedError } from '../errors/pandalchemy-error';
+import type { ColumnValues, ExecutionPlan } from '../plan/execution-plan';
+import type { TableInfo } from '../schema/table-info';
+import type { CellValue, SqlValue } from '../values/sql-value';
+
+/**
+ * The protocol between the main thread and the engine worker: types only. Both sides import it;
+ * nothing else crosses the boundary. Method names avoid `then` and `bind`, which Comlink treats
+ * specially.
+ */
+
+/** Progress of long work. `total` is null when unknown. */
+export interface Progress {
+  readonly phase: 'load' | 'read' | 'import' | 'push' | 'persist' | 'checkpoint' | 'replay';
+  readonly done: number;
+  readonly total: number | null;
+}
+
+/** A callback that receives progress. Across the worker boundary it is a Comlink proxy. */
+export type ProgressCallback = (progress: Progress) => void;
+
+/** How to open a database. */
+export interface EngineOpenOptions {
+  /** The database name: the IndexedDB database is `pandalchemy:<name>`. */
+  readonly name: string;
+  /** False keeps everything in memory only (nothing read from or written to IndexedDB). */
+  readonly persist: boolean;
+  /** Enforce foreign keys (PRAGMA foreign_keys). Default true. */
+  readonly foreignKeys?: boolean;
+  /** Checkpoint automatically once the redo log holds this many bytes (default 8 MiB). */
+  readonly checkpointBytes?: number;
+}
+
+/** What the engine knows after opening. */
+export interface EngineState {
+  /** Sequence number of the last commit applied (0 for a new database). */
+  readonly seq: number;
+  readonly tables: readonly TableInfo[];
+}
+
+/**
+ * Table data in columnar form, decoded (booleans, dates) and ready for Arquero: a Float64Array for
+ * a column whose values are all non-null numbers, else an array.
+ */
+export interface ColumnarData {
+  readonly names: readonly string[];
+  readonly columns: readonly (readonly CellValue[] | Float64Array)[];
+  readonly length: number;
+}
+
+/** Options of a push. */
+export interface ApplyOptions {
+  /** Unique id of this push, recorded with it so a retry after a crash can tell it landed. */
+  readonly pushId: string;
+  /** `fail` (default) refuses the push when guards do not hold; `overwrite` skips guards. */
+  readonly conflict?: 'fail' | 'overwrite';
+}
+
+/**
+ * The rows of one table that a commit changed, as the database decided them (defaults,
+ * auto-assigned keys, trigger effects included). The same record serves the pushing tab (to refresh
+ * its tables), other tabs (to rebase theirs) and replay (the redo log stores it).
+ */
+export interface TableEffect {
+  /** The table's name after the commit. */
+  readonly table: string;
+  /**
+   * True when readers cannot update their copy row by row (the table was rebuilt, created or
+   * dropped, or a trigger deleted rows whose keys are unknown): they must reload the whole table.
+   * Replay still applies the rows below.
+   */
+  readonly reload: boolean;
+  /** True when the table no longer exists after the commit. */
+  readonly dropped: boolean;
+  /** Key column names (for a table without a declared key: the exposed rowid name). */
+  readonly key: readonly string[];
+  /** Rows that no longer exist. */
+  readonly deleted: {
+    /** Their rowids; null for WITHOUT ROWID tables. */
+    readonly rowids: ColumnValues | null;
+    /** Their keys (stored form), one array per key column. */
+    readonly keys: readonly ColumnValues[];
+  };
+  /** Final images of rows inserted or updated. */
+  readonly upserts: {
+    /** Their rowids; null for WITHOUT ROWID tables. */
+    readonly rowids: ColumnValues | null;
+    /** Every column of the table, key columns included, in table order. */
+    readonly columns: readonly string[];
+    /** Values per column (stored form). */
+    readonly values: readonly ColumnValues[];
+    /**
+     * Key of each row before the commit, one array per key column: equal to its final key when
+     * the key did not change, and for new rows.
+     */
+    readonly priorKeys: readonly ColumnValues[];
+  };
+}
+
+/**
+ * One committed push as stored in the redo log: deterministic, so that replaying it on the state
+ * before reproduces the state after, whatever defaults, triggers or random() did.
+ */
+export interface RedoRecord {
+  readonly seq: number;
+  readonly pushId: string;
+  /** Schema statements as executed, in order (no parameters: DDL takes none). */
+  readonly ddl: readonly string[];
+  readonly effects: readonly TableEffect[];
+  /** The contents of sqlite_sequence after the commit, when it changed. */
+  readonly sequences: readonly (readonly [string, number | bigint])[] | null;
+  /** Milliseconds since the epoch when it committed. */
+  readonly committedAt: number;
+}
+
+/** What a committed push reports. */
+export interface ApplyResult {
+  readonly seq: number;
+  readonly effects: readonly TableEffect[];
+  /** Rows written by the plan's data steps. */
+  readonly rowsWritten: number;
+  /** Bytes appended to IndexedDB for this push (0 when not persisted). */
+  readonly bytesPersisted: number;
+  /** Milliseconds spent in SQLite and in IndexedDB. */
+  readonly applyMs: number;
+  readonly persistMs: number;
+  /** The schema of every table after the push. */
+  readonly tables: readonly TableInfo[];
+}
+
+/** A commit made by another engine on the same database (another tab or worker). */
+export interface RemoteCommit {
+  readonly seq: number;
+  readonly effects: readonly TableEffect[];
+  readonly tables: readonly TableInfo[];
+}
+
+/** What a checkpoint did. */
+export interface CheckpointResult {
+  readonly seq: number;
+  readonly bytesWritten: number;
+  readonly recordsDropped: number;
+  readonly ms: number;
+}
+
+/** The worker's API, exposed through Comlink. Errors reject with a {@link SerializedError}. */
+export interface EngineApi {
+  open(options: EngineOpenOptions, onProgress?: ProgressCallback): Promise<EngineState>;
+  state(): Promise<EngineState>;
+  readTable(table: string, onProgress?: ProgressCallback): Promise<ColumnarData>;
+  /** Rows by key (stored form, one array per key column), in the order given; missing rows are skipped. */
+  readRows(table: string, keys: readonly ColumnValues[]): Promise<ColumnarData>;
+  /** Runs a read-only query with bound parameters. */
+  query(sql: string, params?: readonly SqlValue[]): Promise<ColumnarData>;
+  apply(
+    plan: ExecutionPlan,
+    options: ApplyOptions,
+    onProgress?: ProgressCallback,
+  ): Promise<ApplyResult>;
+  /** Whether a push with this id has committed (for retries after a crash). */
+  hasCommitted(pushId: string): Promise<boolean>;
+  importDatabase(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<EngineState>;
+  exportDatabase(): Promise<Uint8Array>;
+  checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult>;
+  /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */
+  onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How an error travels from the worker. */
+export type WireError = SerializedError;

@@ -1,0 +1,121 @@
+import { valuesEqual } from '../values/values-equal';
+import type { ColumnState } from './column-state';
+import type { TableState } from './table-state';
+
+/** Net schema changes since the last push, derived from the column states. */
+export interface SchemaChanges {
+  /** Stored columns dropped (by their stored name). */
+  readonly dropped: readonly ColumnState[];
+  /** Stored columns whose name changed (stored name in `state.store.names[col.origin]`). */
+  readonly renamed: readonly ColumnState[];
+  /** Columns added since the last push (under their current name). */
+  readonly added: readonly ColumnState[];
+  /** Stored columns whose declared type changed. */
+  readonly retyped: readonly ColumnState[];
+}
+
+/** Updated rows sharing one set of changed (non-key) columns. */
+export interface UpdateGroup {
+  readonly columns: readonly ColumnState[];
+  readonly rows: readonly number[];
+}
+
+/** Inserted rows sharing one set of given columns. */
+export interface InsertGroup {
+  readonly columns: readonly ColumnState[];
+  readonly rows: readonly number[];
+}
+
+/** Which rows and columns differ from the store: the row-level changes, by row number. */
+export interface CollectedChanges {
+  readonly schema: SchemaChanges;
+  /** Stored rows deleted, ascending. */
+  readonly deletes: readonly number[];
+  /** Stored rows whose key changed, ascending. */
+  readonly rekeys: readonly number[];
+  readonly updates: readonly UpdateGroup[];
+  readonly inserts: readonly InsertGroup[];
+}
+
+/** Net schema changes. */
+export function collectSchema(state: TableState): SchemaChanges {
+  const dropped: ColumnState[] = [];
+  const renamed: ColumnState[] = [];
+  const retyped: ColumnState[] = [];
+  const byOrigin = new Map<number, ColumnState>();
+  for (const col of state.droppedColumns) byOrigin.set(col.origin, col);
+  for (const col of state.columns) if (col.origin >= 0) byOrigin.set(col.origin, col);
+  const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
+  for (const [origin, col] of [...byOrigin].sort((a, b) => a[0] - b[0])) {
+    const storedName = state.store.names[origin]!;
+    if (col.dropped) {
+      dropped.push(col);
+      continue;
+    }
+    if (col.name !== storedName) renamed.push(col);
+    const before = declared.get(storedName);
+    if (before !== undefined && before !== col.declaredType) retyped.push(col);
+  }
+  const added = state.columns.filter((c) => c.origin < 0);
+  return { dropped, renamed, added, retyped };
+}
+
+/**
+ * Collects the row-level changes. Cost grows with the number of edited cells, plus one pass over
+ * the table per column assigned as a whole.
+ */
+export function collectChanges(state: TableState): CollectedChanges {
+  const schema = collectSchema(state);
+  const deletes = [...state.deleted].sort((a, b) => a - b);
+  const keyCols = new Set(state.keyColumns);
+  const changed = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
+  const perRow = new Map<number, ColumnState[]>();
+  const rekeyed = new Set<number>();
+  const mark = (row: number, col: ColumnState): void => {
+    if (keyCols.has(col)) {
+      rekeyed.add(row);
+      return;
+    }
+    const list = perRow.get(row);
+    if (list) list.push(col);
+    else perRow.set(row, [col]);
+  };
+  for (const col of changed) {
+    if (col.dense) {
+      const n = state.store.length;
+      for (let r = 0; r < n; r++) {
+        if (!state.isLive(r)) continue;
+        if (!valuesEqual(state.value(r, col), state.baseline(r, col))) mark(r, col);
+      }
+    } else {
+      const rows = [...col.cells.keys()].sort((a, b) => a - b);
+      for (const r of rows) {
+        if (state.isLive(r) && !valuesEqual(col.cells.get(r), state.baseline(r, col))) mark(r, col);
+      }
+    }
+  }
+  const order = new Map(state.columns.map((c, i) => [c, i]));
+  const groups = new Map<string, { columns: ColumnState[]; rows: number[] }>();
+  for (const row of [...perRow.keys()].sort((a, b) => a - b)) {
+    const cols = perRow.get(row)!.sort((a, b) => order.get(a)! - order.get(b)!);
+    const sig = cols.map((c) => c.id).join(',');
+    const g = groups.get(sig);
+    if (g) g.rows.push(row);
+    else groups.set(sig, { columns: cols, rows: [row] });
+  }
+  const inserts = new Map<string, { columns: ColumnState[]; rows: number[] }>();
+  for (const row of state.insertedIds()) {
+    const cols = state.columns.filter((c) => !state.isUnset(row, c));
+    const sig = cols.map((c) => c.id).join(',');
+    const g = inserts.get(sig);
+    if (g) g.rows.push(row);
+    else inserts.set(sig, { columns: cols, rows: [row] });
+  }
+  return {
+    schema,
+    deletes,
+    rekeys: [...rekeyed].sort((a, b) => a - b),
+    updates: [...groups.values()],
+    inserts: [...inserts.values()],
+  };
+}

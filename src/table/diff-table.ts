@@ -1,0 +1,77 @@
+import type { Guard } from '../plan/execution-plan';
+import { columnValuesOf } from '../plan/column-values';
+import type { TableDiff } from '../plan/table-diff';
+import { encodeValue } from '../values/codec';
+import type { CellValue } from '../values/sql-value';
+import { collectChanges, type CollectedChanges } from './collect-changes';
+import type { ColumnState } from './column-state';
+import type { TableState } from './table-state';
+
+/**
+ * The net changes of a tracked table in plan terms: stored values, names as SQL will see them,
+ * guards holding the stored values each update and delete is based on.
+ */
+export function diffTable(
+  state: TableState,
+  changes: CollectedChanges = collectChanges(state),
+): TableDiff {
+  const store = state.store;
+  const keyBefore = store.keyColumns.map((i) => store.names[i]!);
+  const keyAfter = state.keyColumns.map((c) => c.name);
+  const storedKeys = (rows: readonly number[]) =>
+    store.keyColumns.map((k) =>
+      columnValuesOf(rows.length, (i) => encodeValue(store.kinds[k]!, store.get(rows[i]!, k))),
+    );
+  const current = (rows: readonly number[], cols: readonly ColumnState[]) =>
+    cols.map((c) =>
+      columnValuesOf(rows.length, (i) => encodeValue(c.kind, state.value(rows[i]!, c))),
+    );
+  const guardOf = (rows: readonly number[], origins: readonly number[]): Guard => ({
+    key: keyBefore,
+    keys: storedKeys(rows),
+    columns: origins.map((o) => store.names[o]!),
+    kinds: origins.map((o) => store.kinds[o]!),
+    expected: origins.map((o) => rows.map((r): CellValue => store.get(r, o))),
+  });
+
+  const nonKeyOrigins = store.names.map((_, i) => i).filter((i) => !store.keyColumns.includes(i));
+  const s = changes.schema;
+  return {
+    table: state.name,
+    keyBefore,
+    keyAfter,
+    drops: s.dropped.map((c) => store.names[c.origin]!),
+    renames: s.renamed.map((c) => ({ from: store.names[c.origin]!, to: c.name })),
+    adds: s.added.map((c) => ({
+      name: c.name,
+      declaredType: c.declaredType,
+      notNull: c.notNull,
+      default: c.added!.default,
+    })),
+    retypes: s.retyped.map((c) => ({ column: c.name, declaredType: c.declaredType })),
+    deletes: changes.deletes.length
+      ? { keys: storedKeys(changes.deletes), guard: guardOf(changes.deletes, nonKeyOrigins) }
+      : null,
+    rekeys: changes.rekeys.length
+      ? {
+          keys: storedKeys(changes.rekeys),
+          newKeys: current(changes.rekeys, state.keyColumns),
+          guard: guardOf(changes.rekeys, []),
+        }
+      : null,
+    updates: changes.updates.map((g) => ({
+      set: g.columns.map((c) => c.name),
+      keys: current(g.rows, state.keyColumns),
+      values: current(g.rows, g.columns),
+      guard: guardOf(
+        g.rows,
+        g.columns.filter((c) => c.origin >= 0).map((c) => c.origin),
+      ),
+    })),
+    inserts: changes.inserts.map((g) => ({
+      columns: g.columns.map((c) => c.name),
+      values: current(g.rows, g.columns),
+      count: g.rows.length,
+    })),
+  };
+}

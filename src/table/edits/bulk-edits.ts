@@ -1,0 +1,154 @@
+import type { ColumnTable } from 'arquero';
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { inferDeclaredType } from '../../values/infer-type';
+import type { CellValue } from '../../values/sql-value';
+import { checkValue } from '../check-value';
+import type { ColumnState } from '../column-state';
+import { toKey } from '../key-input';
+import { rowAt, scanPositions, type Snapshot } from '../snapshot';
+import type { TableState } from '../table-state';
+import { writeColumn } from '../write-column';
+import { rowsWhere, type RowPredicate } from './delete-rows';
+import { insertValues, rowValues, type RowInput } from './insert-rows';
+import { addColumnState } from './schema-edits';
+
+/** An Arquero table expression computing a value per row, e.g. `d => d.price * 1.1`. */
+export type RowExpression = Parameters<ColumnTable['derive']>[0][string];
+
+/** A column's new values: one per row in table order, or an expression evaluated per row. */
+export type ColumnSource = readonly unknown[] | Float64Array | RowExpression;
+
+function isExpression(source: unknown): source is RowExpression {
+  return typeof source === 'function';
+}
+
+/** Values of `source` for the rows at `positions` of `table` (a snapshot or a filtered view of it). */
+function evaluate(
+  snapshot: Snapshot,
+  view: ColumnTable,
+  name: string,
+  source: RowExpression,
+): { rows: number[]; values: unknown[] } {
+  const derived = view.derive({ [name]: source });
+  const col = derived.column(name)!;
+  const rows: number[] = [];
+  const values: unknown[] = [];
+  scanPositions(derived, (p) => {
+    rows.push(rowAt(snapshot, p));
+    values.push(col.at(p));
+  });
+  return { rows, values };
+}
+
+/**
+ * Assigns a whole column: values in table order, or an expression. A column that does not exist
+ * is added, its type inferred from the values.
+ */
+export function assignColumn(
+  state: TableState,
+  snapshot: Snapshot,
+  name: string,
+  source: ColumnSource,
+): void {
+  let rows: number[];
+  let values: ArrayLike<unknown>;
+  if (isExpression(source)) {
+    ({ rows, values } = evaluate(snapshot, snapshot.table, name, source));
+  } else {
+    const given = source as ArrayLike<unknown>;
+    rows = [...state.rows()];
+    if (given.length !== rows.length) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `Column '${name}' needs ${rows.length} value(s), one per row; got ${given.length}.`,
+        { table: state.name, column: name },
+      );
+    }
+    values = given;
+  }
+  state.edit(
+    'assign',
+    () => `assign column ${name}`,
+    () => {
+      const col: ColumnState = state.hasColumn(name)
+        ? state.column(name)
+        : addColumnState(state, name, { type: inferDeclaredType(Array.from(values), name) });
+      const checked = Array.from(values, (v) => checkValue(state, col, v));
+      const current =
+        col.origin >= 0 || col.added
+          ? (snapshot.table.column(name) as ArrayLike<CellValue> | undefined)
+          : undefined;
+      writeColumn(state, col, rows, checked, current);
+    },
+  );
+}
+
+/**
+ * Sets columns of the rows where a predicate holds. Each value is a constant, or an expression
+ * (a function) evaluated per matching row.
+ */
+export function updateWhere(
+  state: TableState,
+  snapshot: Snapshot,
+  predicate: RowPredicate,
+  values: Readonly<Record<string, unknown>>,
+): number {
+  const view = snapshot.table.filter(predicate);
+  const rows = rowsWhere(snapshot, predicate);
+  state.edit(
+    'updateWhere',
+    () => `update ${rows.length} row(s) where ${String(predicate)}`,
+    () => {
+      for (const [name, source] of Object.entries(values)) {
+        const col = state.column(name);
+        const raw = isExpression(source)
+          ? evaluate(snapshot, view, name, source).values
+          : rows.map(() => source);
+        writeColumn(
+          state,
+          col,
+          rows,
+          raw.map((v) => checkValue(state, col, v)),
+        );
+      }
+    },
+  );
+  return rows.length;
+}
+
+/**
+ * Inserts rows whose key is new and updates the given columns of rows whose key exists, as one
+ * operation. Returns how many rows were inserted and updated.
+ */
+export function upsertRows(
+  state: TableState,
+  rows: readonly RowInput[],
+): { inserted: number; updated: number } {
+  let inserted = 0;
+  let updated = 0;
+  state.edit(
+    'upsert',
+    () => `upsert ${rows.length} row(s)`,
+    () => {
+      for (const row of rows) {
+        const keyGiven = state.keyColumns.every(
+          (c) => row[c.name] !== undefined && row[c.name] !== null,
+        );
+        const existing = keyGiven
+          ? state.find(toKey(state, state.keyColumns.map((c) => row[c.name]) as CellValue[]))
+          : undefined;
+        if (existing === undefined) {
+          insertValues(state, rowValues(state, row));
+          inserted++;
+          continue;
+        }
+        for (const [name, value] of Object.entries(row)) {
+          const col = state.column(name);
+          if (!state.isKeyColumn(col)) state.write(existing, col, checkValue(state, col, value));
+        }
+        updated++;
+      }
+    },
+  );
+  return { inserted, updated };
+}

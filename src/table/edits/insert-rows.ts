@@ -1,0 +1,70 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { CellValue } from '../../values/sql-value';
+import { checkValue } from '../check-value';
+import type { ColumnState } from '../column-state';
+import { formatKey } from '../format-key';
+import type { TableState } from '../table-state';
+
+/** A row to insert or upsert: column name to value; columns left out take their default. */
+export type RowInput = Readonly<Record<string, unknown>>;
+
+/** Whether the database fills a column that an insert leaves out. */
+export function hasDefault(state: TableState, col: ColumnState): boolean {
+  if (col.added) return col.added.default !== null || !col.notNull;
+  return col.defaultSql !== null || !col.notNull || (state.isKeyColumn(col) && state.autoKey);
+}
+
+/** Checks a row for insertion and returns its values by column id (undefined: not given). */
+export function rowValues(state: TableState, row: RowInput): (CellValue | undefined)[] {
+  for (const name of Object.keys(row)) state.column(name);
+  const values: (CellValue | undefined)[] = [];
+  for (const col of state.columns) {
+    if (row[col.name] !== undefined) {
+      values[col.id] = checkValue(state, col, row[col.name], true);
+    } else if (!hasDefault(state, col)) {
+      throw new PandalchemyError(
+        'not_null',
+        `Column '${col.name}' of table '${state.name}' is NOT NULL without a default: give it a value.`,
+        { table: state.name, column: col.name },
+      );
+    }
+  }
+  return values;
+}
+
+/** Inserts one checked row, refusing a key already held. Returns its row id. */
+export function insertValues(state: TableState, values: (CellValue | undefined)[]): number {
+  const key = state.keyColumns.map((c) => values[c.id] ?? null);
+  if (key.some((v) => v === null)) {
+    if (!(state.autoKey && key.length === 1)) {
+      throw new PandalchemyError(
+        'null_key',
+        `Rows inserted into '${state.name}' need a key (${state.keyColumns.map((c) => c.name).join(', ')}).`,
+        {
+          table: state.name,
+        },
+      );
+    }
+  } else if (state.find(key) !== undefined) {
+    throw new PandalchemyError(
+      'duplicate_key',
+      `Table '${state.name}' already has a row with key ${formatKey(key)}.`,
+      {
+        table: state.name,
+        key,
+      },
+    );
+  }
+  return state.add(values);
+}
+
+/** Inserts rows as one operation. */
+export function insertRows(state: TableState, rows: readonly RowInput[]): void {
+  state.edit(
+    'insert',
+    () => `insert ${rows.length} row(s)`,
+    () => {
+      for (const row of rows) insertValues(state, rowValues(state, row));
+    },
+  );
+}

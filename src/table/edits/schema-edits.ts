@@ -1,0 +1,210 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { ColumnDefault } from '../../plan/execution-plan';
+import { checkDeclaredType, checkIdentifier } from '../../plan/sql-text';
+import { applyAffinity } from '../../values/affinity';
+import { decodeValue, encodeValue, normalizeValue } from '../../values/codec';
+import { kindOf } from '../../values/column-kind';
+import type { CellValue } from '../../values/sql-value';
+import type { ColumnState } from '../column-state';
+import { formatKey } from '../format-key';
+import {
+  AddColumnMutation,
+  DropColumnMutation,
+  RenameMutation,
+  RetypeMutation,
+  UNSET,
+  type Slot,
+  type TypeSnapshot,
+} from '../mutations';
+import type { TableState } from '../table-state';
+
+/** How to declare a new column. */
+export interface NewColumn {
+  /** Declared SQLite type, e.g. 'INTEGER', 'TEXT', 'VARCHAR(20)', 'BOOLEAN', 'DATE'. */
+  readonly type: string;
+  /** Value of existing rows and of rows inserted without one (stored as the column's DEFAULT). */
+  readonly default?: unknown;
+  /** NOT NULL; needs a non-null default, as SQLite's ADD COLUMN requires. */
+  readonly notNull?: boolean;
+}
+
+function keyColumnError(state: TableState, col: ColumnState, what: string): PandalchemyError {
+  return new PandalchemyError(
+    'key_column',
+    `'${col.name}' is ${state.rowidColumn && col === state.keyColumns[0] ? 'the rowid' : 'a key column'} of '${state.name}': it cannot be ${what}.`,
+    { table: state.name, column: col.name },
+  );
+}
+
+function checkFreeName(state: TableState, name: unknown): string {
+  const n = checkIdentifier(name, 'column');
+  if (state.hasColumn(n)) {
+    throw new PandalchemyError('name_taken', `Table '${state.name}' already has a column '${n}'.`, {
+      table: state.name,
+      column: n,
+    });
+  }
+  return n;
+}
+
+/** Adds a column (recorded as one mutation of the current operation); returns it. */
+export function addColumnState(state: TableState, name: string, spec: NewColumn): ColumnState {
+  const colName = checkFreeName(state, name);
+  const declaredType = checkDeclaredType(spec.type);
+  const kind = kindOf(declaredType);
+  const fill = normalizeValue(kind, spec.default, { table: state.name, column: colName });
+  const notNull = spec.notNull === true;
+  if (notNull && fill === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Column '${colName}' is NOT NULL: SQLite adds such a column only with a non-null default.`,
+      { table: state.name, column: colName },
+    );
+  }
+  const def: ColumnDefault | null = fill === null ? null : { value: encodeValue(kind, fill) };
+  const col: ColumnState = {
+    id: state.newColumnId(),
+    name: colName,
+    declaredType,
+    kind,
+    notNull,
+    defaultSql: null,
+    fill,
+    origin: -1,
+    added: { default: def, fill },
+    cells: new Map(),
+    dense: null,
+    base: null,
+    dropped: false,
+  };
+  state.record(new AddColumnMutation(col, state.columns.length));
+  return col;
+}
+
+/** Drops a column. */
+export function dropColumn(state: TableState, name: string): void {
+  const col = state.column(name);
+  if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'dropped');
+  state.edit(
+    'dropColumn',
+    () => `drop column ${col.name}`,
+    () => {
+      state.record(new DropColumnMutation(col, state.columns.indexOf(col)));
+    },
+  );
+}
+
+/** Renames a column. */
+export function renameColumn(state: TableState, from: string, to: string): void {
+  const col = state.column(from);
+  if (from === to) return;
+  if (state.rowidColumn && col === state.keyColumns[0]) throw keyColumnError(state, col, 'renamed');
+  const name = checkFreeName(state, to);
+  state.edit(
+    'renameColumn',
+    () => `rename column ${from} to ${name}`,
+    () => {
+      state.record(new RenameMutation(col, from, name));
+    },
+  );
+}
+
+/** What to do with values that the new type cannot hold. */
+export type InvalidValues = 'error' | 'null' | 'keep';
+
+/** Options of a type change. */
+export interface RetypeOptions {
+  /**
+   * Values the new type cannot hold (text 'abc' for INTEGER): `error` (default) refuses the change,
+   * `null` sets them to NULL, `keep` keeps them as SQLite would.
+   */
+  readonly invalid?: InvalidValues;
+}
+
+/**
+ * Changes a column's declared type. Values convert as SQLite converts them when the table is
+ * rebuilt with the new type (affinity rules), so what the tracked table shows is what the
+ * database will hold.
+ */
+export function retypeColumn(
+  state: TableState,
+  name: string,
+  type: string,
+  options: RetypeOptions = {},
+): void {
+  const col = state.column(name);
+  if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'given another type');
+  if (col.origin < 0) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Column '${col.name}' was added since the last push: drop it and add it again with type ${String(type)}.`,
+      { table: state.name, column: col.name },
+    );
+  }
+  const declaredType = checkDeclaredType(type);
+  if (declaredType === col.declaredType) return;
+  const kind = kindOf(declaredType);
+  const invalid = options.invalid ?? 'error';
+  const predict = (v: CellValue, from: ColumnState['kind']): CellValue =>
+    decodeValue(kind, applyAffinity(declaredType, encodeValue(from, v), from === 'real'));
+  const n = state.store.length;
+  const storedKind = state.store.kinds[col.origin]!;
+  const base = new Array<CellValue>(n);
+  for (let r = 0; r < n; r++) base[r] = predict(state.store.get(r, col.origin), storedKind);
+  const dense = col.dense ? col.dense.map((v) => predict(v, col.kind)) : null;
+  const cells = new Map<number, CellValue>();
+  for (const [r, v] of col.cells) cells.set(r, predict(v, col.kind));
+  const bad: number[] = [];
+  const check = (row: number, v: CellValue): CellValue => {
+    if (v === null || fits(kind, v)) return v;
+    if (invalid === 'error') bad.push(row);
+    return invalid === 'null' ? null : v;
+  };
+  for (let r = 0; r < n; r++) {
+    if (!state.isLive(r)) continue;
+    const v = cells.has(r) ? (cells.get(r) as CellValue) : dense ? dense[r]! : base[r]!;
+    // Values set to NULL are edits: written by the push, not predicted.
+    if (check(r, v) !== v) cells.set(r, null);
+  }
+  const insertedValues = new Map<number, Slot>();
+  const prevInserted = new Map<number, Slot>();
+  for (const id of state.insertedIds()) {
+    const unset = state.isUnset(id, col);
+    prevInserted.set(id, unset ? UNSET : state.value(id, col));
+    insertedValues.set(id, unset ? UNSET : check(id, predict(state.value(id, col), col.kind)));
+  }
+  if (bad.length) {
+    const keys = bad.slice(0, 3).map((r) => formatKey(state.currentKey(r)));
+    throw new PandalchemyError(
+      'invalid_value',
+      `${bad.length} value(s) of '${col.name}' cannot become ${declaredType} (rows ${keys.join(', ')}${bad.length > 3 ? ', ...' : ''}); ` +
+        "pass { invalid: 'null' } to set them to NULL or { invalid: 'keep' } to keep them as SQLite would.",
+      { table: state.name, column: col.name, key: state.currentKey(bad[0]!) },
+    );
+  }
+  const prev: TypeSnapshot = {
+    declaredType: col.declaredType,
+    kind: col.kind,
+    base: col.base,
+    dense: col.dense,
+    cells: col.cells,
+    insertedValues: prevInserted,
+  };
+  const next: TypeSnapshot = { declaredType, kind, base, dense, cells, insertedValues };
+  state.edit(
+    'retypeColumn',
+    () => `change type of ${col.name} to ${declaredType}`,
+    () => {
+      state.record(new RetypeMutation(col, prev, next));
+    },
+  );
+}
+
+function fits(kind: ColumnState['kind'], value: CellValue): boolean {
+  try {
+    normalizeValue(kind, value);
+    return true;
+  } catch {
+    return false;
+  }
+}

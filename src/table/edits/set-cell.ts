@@ -1,0 +1,59 @@
+import { checkValue } from '../check-value';
+import { formatKey } from '../format-key';
+import { requireRow, toKey, type KeyInput } from '../key-input';
+import type { TableState } from '../table-state';
+
+/** One cell edit: the row's key, the column, the new value. */
+export interface CellEdit {
+  readonly key: KeyInput;
+  readonly column: string;
+  readonly value: unknown;
+}
+
+/** Sets one cell. O(1): no diff, no copy. */
+export function setCell(state: TableState, key: KeyInput, column: string, value: unknown): void {
+  const col = state.column(column);
+  const v = checkValue(state, col, value);
+  const k = toKey(state, key);
+  const row = requireRow(state, k);
+  state.edit(
+    'set',
+    () => `set ${col.name} of ${formatKey(k)}`,
+    () => state.write(row, col, v),
+  );
+}
+
+/** Sets many cells as one operation: all or none. */
+export function setCells(state: TableState, edits: readonly CellEdit[]): void {
+  state.edit(
+    'setCells',
+    () => `set ${edits.length} cell(s)`,
+    () => {
+      for (const e of edits) {
+        const col = state.column(e.column);
+        const v = checkValue(state, col, e.value);
+        state.write(requireRow(state, toKey(state, e.key)), col, v);
+      }
+    },
+  );
+}
+
+/** Sets several columns of one row. */
+export function updateRow(
+  state: TableState,
+  key: KeyInput,
+  values: Readonly<Record<string, unknown>>,
+): void {
+  const k = toKey(state, key);
+  const row = requireRow(state, k);
+  state.edit(
+    'updateRow',
+    () => `update row ${formatKey(k)}`,
+    () => {
+      for (const [name, value] of Object.entries(values)) {
+        const col = state.column(name);
+        state.write(row, col, checkValue(state, col, value));
+      }
+    },
+  );
+}

@@ -1,0 +1,225 @@
+import { ColumnTable } from 'arquero';
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { inferDeclaredType } from '../../values/infer-type';
+import type { CellValue } from '../../values/sql-value';
+import { valuesEqual } from '../../values/values-equal';
+import { checkValue } from '../check-value';
+import { formatKey } from '../format-key';
+import { DropColumnMutation, RenameMutation } from '../mutations';
+import { positionsOf, rowAt, scanPositions, type Snapshot } from '../snapshot';
+import type { TableState } from '../table-state';
+import { writeColumn } from '../write-column';
+import { insertValues, rowValues } from './insert-rows';
+import { addColumnState } from './schema-edits';
+
+/** Options of a whole-table transform. */
+export interface TransformOptions {
+  /**
+   * How rows of the result are matched with rows of the table: `key` (default) by key value (a
+   * row whose key is new is an insert, a row missing from the result is deleted); `position` by
+   * order (row i of the result updates row i of the table, so key values may change).
+   */
+  readonly match?: 'key' | 'position';
+}
+
+type Column = { at(i: number): unknown; readonly length: number };
+
+function reader(col: Column): (p: number) => unknown {
+  if (Array.isArray(col) || ArrayBuffer.isView(col)) {
+    const arr = col as unknown as ArrayLike<unknown>;
+    return (p) => arr[p];
+  }
+  return (p) => col.at(p);
+}
+
+function invalid(state: TableState, message: string): PandalchemyError {
+  return new PandalchemyError('invalid_transform', message, { table: state.name });
+}
+
+/**
+ * Applies an Arquero transform to the whole table and records the difference between its result
+ * and the current state: a columnar keyed diff. When the result keeps the input's rows in place
+ * (derive, assign, rename...), unchanged columns are recognised by identity and changed ones are
+ * compared position by position in one pass, without looking up any key.
+ */
+export function transformTable(
+  state: TableState,
+  snapshot: Snapshot,
+  fn: (table: ColumnTable) => ColumnTable,
+  options: TransformOptions = {},
+): void {
+  const S = snapshot.table;
+  const T = fn(S);
+  if (!(T instanceof ColumnTable))
+    throw invalid(state, 'The transform must return an Arquero table.');
+  const tNames = T.columnNames();
+  for (const k of state.keyColumns) {
+    if (!tNames.includes(k.name)) {
+      throw invalid(
+        state,
+        `The result has no key column '${k.name}': keep key columns in the result.`,
+      );
+    }
+  }
+  const sNames = new Set(state.columns.map((c) => c.name));
+  const tSet = new Set(tNames);
+  // A column of the result that is the very array of a column missing from it was renamed.
+  const renames = new Map<string, string>();
+  for (const t of tNames) {
+    if (sNames.has(t)) continue;
+    const from = [...sNames].find(
+      (s) => !tSet.has(s) && !renames.has(s) && S.column(s) === T.column(t),
+    );
+    if (from !== undefined) renames.set(from, t);
+  }
+  const renamedTo = new Set(renames.values());
+  const drops = [...sNames].filter((s) => !tSet.has(s) && !renames.has(s));
+  const adds = tNames.filter((t) => !sNames.has(t) && !renamedTo.has(t));
+  const sourceOf = new Map<string, string>(tNames.map((t) => [t, t]));
+  for (const [from, to] of renames) sourceOf.set(to, from);
+
+  const sameLayout = T.totalRows() === S.totalRows() && T.mask() === S.mask();
+  const inPlace =
+    sameLayout && state.keyColumns.every((k) => T.column(k.name) === S.column(k.name));
+  const byPosition = !inPlace && options.match === 'position';
+  if (byPosition && T.numRows() !== S.numRows()) {
+    throw invalid(
+      state,
+      `Matching by position needs as many rows as the table (${S.numRows()}); the result has ${T.numRows()}.`,
+    );
+  }
+
+  state.edit(
+    'transform',
+    () => 'transform',
+    () => {
+      for (const s of drops) {
+        const col = state.column(s);
+        if (state.isKeyColumn(col)) throw invalid(state, `The result drops key column '${s}'.`);
+        state.record(new DropColumnMutation(col, state.columns.indexOf(col)));
+      }
+      for (const [from, to] of renames)
+        state.record(new RenameMutation(state.column(from), from, to));
+      for (const t of adds) {
+        const col = T.column(t) as Column;
+        const values: unknown[] = [];
+        const get = reader(col);
+        scanPositions(T, (p) => values.push(get(p)));
+        addColumnState(state, t, { type: inferDeclaredType(values, t) });
+      }
+      if (inPlace || byPosition) diffByPosition(state, snapshot, T, tNames, sourceOf, inPlace);
+      else diffByKey(state, snapshot, T, tNames);
+    },
+  );
+}
+
+function diffByPosition(
+  state: TableState,
+  snapshot: Snapshot,
+  T: ColumnTable,
+  tNames: readonly string[],
+  sourceOf: ReadonlyMap<string, string>,
+  inPlace: boolean,
+): void {
+  const S = snapshot.table;
+  const sPos = inPlace ? null : positionsOf(S);
+  const tPos = inPlace ? null : positionsOf(T);
+  const mask = inPlace ? S.mask() : null;
+  const total = inPlace ? S.totalRows() : sPos!.length;
+  // Key columns first, so that later columns find rows under their final keys.
+  const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
+  for (const name of ordered) {
+    const col = state.column(name);
+    const source = sourceOf.get(name)!;
+    const tCol = T.column(name) as unknown as Column;
+    const sCol = S.column(source) as unknown as Column | undefined;
+    if (inPlace && tCol === sCol) continue;
+    const getT = reader(tCol);
+    const getS = sCol ? reader(sCol) : () => col.fill;
+    const rows: number[] = [];
+    const values: CellValue[] = [];
+    for (let i = 0; i < total; i++) {
+      let sp = i;
+      let tp = i;
+      if (inPlace) {
+        if (mask && !mask.get(i)) continue;
+      } else {
+        sp = sPos![i]!;
+        tp = tPos![i]!;
+      }
+      const a = getT(tp);
+      const b = getS(sp);
+      if (a === b || valuesEqual(a as CellValue, b as CellValue)) continue;
+      rows.push(rowAt(snapshot, sp));
+      values.push(checkValue(state, col, a));
+    }
+    if (rows.length) {
+      const current = sCol && inPlace ? (sCol as unknown as ArrayLike<CellValue>) : undefined;
+      writeColumn(state, col, rows, values, current);
+    }
+  }
+}
+
+function isKey(state: TableState, name: string): boolean {
+  return state.keyColumns.some((k) => k.name === name);
+}
+
+function diffByKey(
+  state: TableState,
+  snapshot: Snapshot,
+  T: ColumnTable,
+  tNames: readonly string[],
+): void {
+  const cols = tNames.map((n) => state.column(n));
+  const getters = tNames.map((n) => reader(T.column(n) as unknown as Column));
+  const keyIdx = state.keyColumns.map((k) => cols.indexOf(k));
+  const matched = new Set<number>();
+  const seen = new Set<unknown>();
+  const updates = cols.map(() => ({ rows: [] as number[], values: [] as CellValue[] }));
+  const inserts: number[] = [];
+  scanPositions(T, (p) => {
+    const key = keyIdx.map((i) => checkValue(state, cols[i]!, getters[i]!(p), true));
+    const tok = state.tokenOf(key);
+    if (key.some((v) => v === null)) {
+      inserts.push(p);
+      return;
+    }
+    if (seen.has(tok)) {
+      throw new PandalchemyError(
+        'duplicate_key',
+        `The result has two rows with key ${formatKey(key)}.`,
+        {
+          table: state.name,
+          key,
+        },
+      );
+    }
+    seen.add(tok);
+    const row = state.find(key);
+    if (row === undefined) {
+      inserts.push(p);
+      return;
+    }
+    matched.add(row);
+    for (let c = 0; c < cols.length; c++) {
+      const a = getters[c]!(p);
+      if (valuesEqual(a as CellValue, state.value(row, cols[c]!))) continue;
+      updates[c]!.rows.push(row);
+      updates[c]!.values.push(checkValue(state, cols[c]!, a));
+    }
+  });
+  const gone: number[] = [];
+  scanPositions(snapshot.table, (p) => {
+    const row = rowAt(snapshot, p);
+    if (!matched.has(row)) gone.push(row);
+  });
+  for (const row of gone) state.remove(row);
+  cols.forEach((col, c) => {
+    if (updates[c]!.rows.length) writeColumn(state, col, updates[c]!.rows, updates[c]!.values);
+  });
+  for (const p of inserts) {
+    const row: Record<string, unknown> = {};
+    tNames.forEach((n, c) => (row[n] = getters[c]!(p)));
+    insertValues(state, rowValues(state, row));
+  }
+}

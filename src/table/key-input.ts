@@ -1,0 +1,79 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import { normalizeValue } from '../values/codec';
+import type { CellValue } from '../values/sql-value';
+import { formatKey } from './format-key';
+import type { TableState } from './table-state';
+
+/**
+ * A row's key as callers give it: the value itself for a single-column key (`5`, `'ab'`), an array
+ * in key order or an object by column name for any key (`[1, 'x']`, `{ a: 1, b: 'x' }`).
+ */
+export type KeyInput = CellValue | readonly CellValue[] | Readonly<Record<string, CellValue>>;
+
+function isPlainObject(v: unknown): v is Record<string, CellValue> {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Date) &&
+    !(v instanceof Uint8Array)
+  );
+}
+
+/** The canonical key values of a key input. */
+export function toKey(state: TableState, input: KeyInput): CellValue[] {
+  const cols = state.keyColumns;
+  let raw: unknown[];
+  if (Array.isArray(input)) raw = input;
+  else if (isPlainObject(input)) raw = cols.map((c) => input[c.name]);
+  else raw = [input];
+  if (raw.length !== cols.length) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Table '${state.name}' has a key of ${cols.length} column(s) (${cols.map((c) => c.name).join(', ')}); got ${raw.length} value(s).`,
+      { table: state.name },
+    );
+  }
+  return cols.map((c, i) => {
+    const v = raw[i];
+    if (v === null || v === undefined) {
+      throw new PandalchemyError(
+        'null_key',
+        `Key column '${c.name}' of table '${state.name}' cannot be NULL.`,
+        {
+          table: state.name,
+          column: c.name,
+        },
+      );
+    }
+    return normalizeValue(c.kind, v, { table: state.name, column: c.name });
+  });
+}
+
+/**
+ * A list of keys: for a single-column key an array of values (or one value); for a composite key an
+ * array of arrays or objects (or one of them).
+ */
+export function toKeyList(state: TableState, input: KeyInput | readonly KeyInput[]): CellValue[][] {
+  const composite = state.keyColumns.length > 1;
+  if (!Array.isArray(input)) return [toKey(state, input as KeyInput)];
+  const list = input as readonly KeyInput[];
+  if (composite && list.length > 0 && !list.some((k) => Array.isArray(k) || isPlainObject(k))) {
+    return [toKey(state, list as KeyInput)];
+  }
+  return list.map((k) => toKey(state, k));
+}
+
+/** The live row holding `key`, or a `row_not_found` error. */
+export function requireRow(state: TableState, key: readonly CellValue[]): number {
+  const row = state.find(key);
+  if (row !== undefined) return row;
+  throw new PandalchemyError(
+    'row_not_found',
+    `Table '${state.name}' has no row with key ${formatKey(key)}.`,
+    {
+      table: state.name,
+      key,
+    },
+  );
+}

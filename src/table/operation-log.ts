@@ -1,0 +1,65 @@
+import type { Mutation } from './mutations';
+
+/** The kinds of edit a tracked table records. */
+export type OperationKind =
+  | 'set'
+  | 'setCells'
+  | 'updateRow'
+  | 'assign'
+  | 'insert'
+  | 'delete'
+  | 'deleteWhere'
+  | 'updateWhere'
+  | 'upsert'
+  | 'addColumn'
+  | 'dropColumn'
+  | 'renameColumn'
+  | 'retypeColumn'
+  | 'transform'
+  | 'rebase';
+
+/** One edit as the user made it: what it was and the primitive changes it made. */
+export class Operation {
+  readonly mutations: Mutation[] = [];
+  readonly at = Date.now();
+  constructor(
+    readonly kind: OperationKind,
+    /** Describes the edit; a function so that the hot path of single edits builds no strings. */
+    private readonly describe: () => string,
+  ) {}
+
+  get description(): string {
+    return this.describe();
+  }
+}
+
+/** The public view of a recorded operation. */
+export interface OperationInfo {
+  readonly kind: OperationKind;
+  readonly description: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
+/**
+ * The operation log: operations done since the last push (undoable) and operations undone
+ * (redoable). A new operation clears the redo side.
+ */
+export class OperationLog {
+  readonly done: Operation[] = [];
+  readonly undone: Operation[] = [];
+
+  record(op: Operation): void {
+    this.done.push(op);
+    if (this.undone.length) this.undone.length = 0;
+  }
+
+  clear(): void {
+    this.done.length = 0;
+    this.undone.length = 0;
+  }
+
+  list(): OperationInfo[] {
+    return this.done.map((op) => ({ kind: op.kind, description: op.description, at: op.at }));
+  }
+}

@@ -1,0 +1,127 @@
+import type { CellValue, RowObject } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
+import { collectChanges, type CollectedChanges } from './collect-changes';
+import type { ColumnState } from './column-state';
+import type { TableState } from './table-state';
+
+/** One changed row. */
+export interface RowChange {
+  readonly type: 'insert' | 'update' | 'delete';
+  /**
+   * The row's key: as stored for updates and deletes, as given for inserts (null where the
+   * database will assign it).
+   */
+  readonly key: readonly CellValue[];
+  /** For an update that changes the row's key: the new key. */
+  readonly newKey?: readonly CellValue[];
+  /** The columns concerned: changed ones for an update, given ones for an insert, all for a delete. */
+  readonly columns: readonly string[];
+  /** Values before (updates: changed columns only; deletes: the whole row). */
+  readonly oldValues: RowObject | null;
+  /** Values after (updates: changed columns only; inserts: the given columns). */
+  readonly newValues: RowObject | null;
+}
+
+/** One schema change since the last push (net: an added then renamed column is one add). */
+export type SchemaChange =
+  | { readonly type: 'addColumn'; readonly column: string; readonly declaredType: string }
+  | { readonly type: 'dropColumn'; readonly column: string }
+  | { readonly type: 'renameColumn'; readonly from: string; readonly to: string }
+  | {
+      readonly type: 'retypeColumn';
+      readonly column: string;
+      readonly from: string;
+      readonly to: string;
+    };
+
+/** Every pending change of a table. */
+export interface TableChanges {
+  readonly table: string;
+  readonly schema: readonly SchemaChange[];
+  readonly inserts: readonly RowChange[];
+  readonly updates: readonly RowChange[];
+  readonly deletes: readonly RowChange[];
+}
+
+/** The pending changes of a table as row objects (see {@link RowChange}). */
+export function rowChanges(
+  state: TableState,
+  changes: CollectedChanges = collectChanges(state),
+): TableChanges {
+  const store = state.store;
+  const storedRow = (row: number): RowObject => {
+    const out: RowObject = {};
+    store.names.forEach((n, i) => (out[n] = store.get(row, i)));
+    return out;
+  };
+  const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
+  const s = changes.schema;
+  const schema: SchemaChange[] = [
+    ...s.dropped.map((c) => ({ type: 'dropColumn' as const, column: store.names[c.origin]! })),
+    ...s.renamed.map((c) => ({
+      type: 'renameColumn' as const,
+      from: store.names[c.origin]!,
+      to: c.name,
+    })),
+    ...s.added.map((c) => ({
+      type: 'addColumn' as const,
+      column: c.name,
+      declaredType: c.declaredType,
+    })),
+    ...s.retyped.map((c) => ({
+      type: 'retypeColumn' as const,
+      column: c.name,
+      from: declared.get(store.names[c.origin]!) ?? '',
+      to: c.declaredType,
+    })),
+  ];
+  const deletes = changes.deletes.map((row): RowChange => ({
+    type: 'delete',
+    key: store.keyOf(row),
+    columns: [...store.names],
+    oldValues: storedRow(row),
+    newValues: null,
+  }));
+  const updated = new Map<number, ColumnState[]>();
+  for (const row of changes.rekeys) updated.set(row, []);
+  for (const g of changes.updates) for (const row of g.rows) updated.set(row, [...g.columns]);
+  const updates = [...updated.keys()]
+    .sort((a, b) => a - b)
+    .map((row): RowChange => {
+      const key = store.keyOf(row);
+      const newKey = state.currentKey(row);
+      const keyChanged = !newKey.every((v, i) => valuesEqual(v, key[i]));
+      const cols = [
+        ...state.keyColumns.filter((c, i) => !valuesEqual(newKey[i], key[i])),
+        ...updated.get(row)!,
+      ];
+      const oldValues: RowObject = {};
+      const newValues: RowObject = {};
+      for (const c of cols) {
+        oldValues[c.name] = c.origin >= 0 ? store.get(row, c.origin) : null;
+        newValues[c.name] = state.value(row, c);
+      }
+      return {
+        type: 'update',
+        key,
+        ...(keyChanged ? { newKey } : {}),
+        columns: cols.map((c) => c.name),
+        oldValues,
+        newValues,
+      };
+    });
+  const inserts = changes.inserts.flatMap((g) =>
+    g.rows.map((row): RowChange => {
+      const newValues: RowObject = {};
+      for (const c of g.columns) newValues[c.name] = state.value(row, c);
+      return {
+        type: 'insert',
+        key: state.currentKey(row),
+        columns: g.columns.map((c) => c.name),
+        oldValues: null,
+        newValues,
+      };
+    }),
+  );
+  return { table: state.name, schema, inserts, updates, deletes };
+}

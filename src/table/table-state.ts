@@ -1,0 +1,389 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { TableInfo } from '../schema/table-info';
+import type { CellValue } from '../values/sql-value';
+import { defaultValueOf } from '../values/default-value';
+import { valuesEqual } from '../values/values-equal';
+import type { ColumnState } from './column-state';
+import { formatKey } from './format-key';
+import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
+import {
+  CellMutation,
+  DeleteMutation,
+  InsertMutation,
+  UNSET,
+  type Mutation,
+  type Slot,
+  type TypeSnapshot,
+} from './mutations';
+import { Operation, OperationLog, type OperationKind } from './operation-log';
+import type { RowStore } from './row-store';
+
+/** A row inserted since the last push. Values by column id; undefined means never given. */
+export interface InsertedRow {
+  readonly seq: number;
+  readonly values: (CellValue | undefined)[];
+}
+
+/**
+ * The state of a tracked table: the stored rows (`store`, what the database last reported) and
+ * the pending edits on top (column states, deleted rows, inserted rows), with the journal that
+ * makes every operation atomic and undoable.
+ *
+ * Rows are numbered: stored rows by their store slot (>= 0), inserted rows by a negative id.
+ */
+export class TableState {
+  columns: ColumnState[] = [];
+  keyColumns: ColumnState[] = [];
+  readonly deleted = new Set<number>();
+  readonly inserted = new Map<number, InsertedRow>();
+  /** Stored columns dropped since the last push (kept for undo and for the plan). */
+  readonly droppedColumns = new Set<ColumnState>();
+  readonly log = new OperationLog();
+  /** Increases on every change of the pending state: caches compare it. */
+  version = 0;
+  private byName = new Map<string, ColumnState>();
+  private keyOverlay = new Map<KeyToken, number>();
+  private nextSeq = 0;
+  private nextColumnId = 0;
+  private current: Operation | null = null;
+  private insertedOrder: { version: number; ids: number[] } = { version: -1, ids: [] };
+
+  constructor(
+    public info: TableInfo,
+    public store: RowStore,
+    readonly rowidColumn: boolean,
+  ) {
+    this.resetColumns();
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** Rebuilds the column states from the store: no pending edits. */
+  resetColumns(): void {
+    const declared = new Map(this.info.columns.map((c) => [c.name, c]));
+    this.columns = this.store.names.map((name, origin) => {
+      const info = declared.get(name);
+      return {
+        id: this.nextColumnId++,
+        name,
+        declaredType: info?.declaredType ?? 'INTEGER',
+        kind: this.store.kinds[origin]!,
+        notNull: info?.notNull ?? true,
+        defaultSql: info?.defaultSql ?? null,
+        fill: defaultValueOf(info?.defaultSql ?? null, this.store.kinds[origin]!),
+        origin,
+        added: null,
+        cells: new Map(),
+        dense: null,
+        base: null,
+        dropped: false,
+      };
+    });
+    this.byName = new Map(this.columns.map((c) => [c.name, c]));
+    this.keyColumns = this.store.keyColumns.map((i) => this.columns[i]!);
+    this.deleted.clear();
+    this.inserted.clear();
+    this.droppedColumns.clear();
+    this.keyOverlay.clear();
+    this.log.clear();
+    this.version++;
+  }
+
+  /** The live column named `name`, or an `unknown_column` error. */
+  column(name: string): ColumnState {
+    const c = this.byName.get(name);
+    if (c) return c;
+    throw new PandalchemyError(
+      'unknown_column',
+      `Table '${this.name}' has no column ${JSON.stringify(name)}; its columns are ${this.columns.map((x) => x.name).join(', ')}.`,
+      { table: this.name, column: String(name) },
+    );
+  }
+
+  hasColumn(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  isKeyColumn(col: ColumnState): boolean {
+    return this.keyColumns.includes(col);
+  }
+
+  /** Whether the key is assigned by the database when an inserted row has none. */
+  get autoKey(): boolean {
+    return this.info.key.autoAssigned;
+  }
+
+  isLive(row: number): boolean {
+    return row < 0 ? this.inserted.has(row) : !this.deleted.has(row) && !this.store.isDead(row);
+  }
+
+  /** The current value of a cell. */
+  value(row: number, col: ColumnState): CellValue {
+    if (row < 0) {
+      const v = this.inserted.get(row)?.values[col.id];
+      return v !== undefined ? v : col.fill;
+    }
+    const v = col.cells.get(row);
+    return v !== undefined ? v : this.underlying(row, col);
+  }
+
+  /** A stored row's value before single edits: the assigned column, converted or stored value. */
+  underlying(row: number, col: ColumnState): CellValue {
+    if (col.dense) return col.dense[row] ?? null;
+    return this.baseline(row, col);
+  }
+
+  /** What a stored row's value is compared with to detect a change. */
+  baseline(row: number, col: ColumnState): CellValue {
+    if (col.base) return col.base[row] ?? null;
+    if (col.origin < 0) return col.fill;
+    return this.store.get(row, col.origin);
+  }
+
+  /** The value as stored in the database (only for columns that exist there). */
+  stored(row: number, col: ColumnState): CellValue {
+    return this.store.get(row, col.origin);
+  }
+
+  /** Whether an inserted row's column was never given a value. */
+  isUnset(row: number, col: ColumnState): boolean {
+    return row < 0 && this.inserted.get(row)?.values[col.id] === undefined;
+  }
+
+  currentKey(row: number): CellValue[] {
+    return this.keyColumns.map((c) => this.value(row, c));
+  }
+
+  /** The live row whose current key is `key` (canonical values), or undefined. */
+  find(key: readonly CellValue[]): number | undefined {
+    const tok = this.tokenOf(key);
+    const r = this.keyOverlay.get(tok);
+    if (r !== undefined && this.isLive(r) && this.keyEquals(r, key)) return r;
+    const s = this.store.find(key);
+    if (s >= 0 && !this.deleted.has(s) && this.keyEquals(s, key)) return s;
+    return undefined;
+  }
+
+  private keyEquals(row: number, key: readonly CellValue[]): boolean {
+    const cols = this.keyColumns;
+    for (let i = 0; i < cols.length; i++) {
+      if (!valuesEqual(this.value(row, cols[i]!), key[i])) return false;
+    }
+    return true;
+  }
+
+  tokenOf(key: readonly CellValue[]): KeyToken {
+    return key.length === 1 ? keyToken(key[0]) : keyTokens(key);
+  }
+
+  /** Live rows in table order: stored rows by slot, then inserted rows in insertion order. */
+  *rows(): Generator<number> {
+    const n = this.store.length;
+    const plain = this.deleted.size === 0 && !this.store.hasDead;
+    for (let r = 0; r < n; r++) if (plain || this.isLive(r)) yield r;
+    yield* this.insertedIds();
+  }
+
+  /** Ids of inserted rows in insertion order. */
+  insertedIds(): readonly number[] {
+    if (this.insertedOrder.version !== this.version) {
+      const ids = [...this.inserted.keys()].sort((a, b) => b - a);
+      this.insertedOrder = { version: this.version, ids };
+    }
+    return this.insertedOrder.ids;
+  }
+
+  get rowCount(): number {
+    return this.store.liveCount - this.deleted.size + this.inserted.size;
+  }
+
+  insertedId(row: InsertedRow): number {
+    return -(row.seq + 1);
+  }
+
+  // ---- operations: every change of pending state runs inside one -------------------------------
+
+  /**
+   * Runs `fn` as one operation: atomic (a throw undoes what it did so far) and recorded in the
+   * log for undo, unless it changed nothing. Nested calls join the outer operation.
+   */
+  edit<T>(kind: OperationKind, describe: () => string, fn: () => T): T {
+    if (this.current) return fn();
+    const op = new Operation(kind, describe);
+    this.current = op;
+    try {
+      const result = fn();
+      if (op.mutations.length) this.log.record(op);
+      return result;
+    } catch (e) {
+      for (let i = op.mutations.length - 1; i >= 0; i--) op.mutations[i]!.undo(this);
+      throw e;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** Records a mutation in the current operation and applies it. */
+  record(m: Mutation): void {
+    if (!this.current)
+      throw new PandalchemyError('internal', 'A change was made outside an operation.');
+    this.current.mutations.push(m);
+    m.redo(this);
+  }
+
+  /** Sets one cell, checking key uniqueness. `value` must be canonical for the column. */
+  write(row: number, col: ColumnState, value: Slot): void {
+    const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
+    if (prev !== UNSET && value !== UNSET && valuesEqual(prev, value)) return;
+    if (value !== UNSET && this.isKeyColumn(col)) this.checkKeyChange(row, col, value);
+    this.record(new CellMutation(row, col, prev, value));
+  }
+
+  private checkKeyChange(row: number, col: ColumnState, value: CellValue): void {
+    if (value === null) {
+      if (row < 0 && this.autoKey) return;
+      throw new PandalchemyError(
+        'null_key',
+        `Key column '${col.name}' of table '${this.name}' cannot be NULL.`,
+        { table: this.name, column: col.name },
+      );
+    }
+    const key = this.keyColumns.map((c) => (c === col ? value : this.value(row, c)));
+    const other = this.find(key);
+    if (other !== undefined && other !== row) {
+      throw new PandalchemyError(
+        'duplicate_key',
+        `Table '${this.name}' already has a row with key ${formatKey(key)}.`,
+        { table: this.name, column: col.name, key },
+      );
+    }
+  }
+
+  /** Deletes a live row. */
+  remove(row: number): void {
+    this.record(new DeleteMutation(row, row < 0 ? this.inserted.get(row)! : null));
+  }
+
+  /** Inserts a row (values by column id, canonical, keys already checked) and returns its id. */
+  add(values: (CellValue | undefined)[]): number {
+    const row: InsertedRow = { seq: this.nextSeq++, values };
+    this.record(new InsertMutation(row));
+    return this.insertedId(row);
+  }
+
+  newColumnId(): number {
+    return this.nextColumnId++;
+  }
+
+  // ---- primitives: called by mutations only ----------------------------------------------------
+
+  applyValue(row: number, col: ColumnState, slot: Slot): void {
+    if (row < 0) {
+      const ins = this.inserted.get(row);
+      if (ins) ins.values[col.id] = slot === UNSET ? undefined : slot;
+    } else if (slot !== UNSET && valuesEqual(slot, this.underlying(row, col))) {
+      col.cells.delete(row);
+    } else {
+      col.cells.set(row, slot === UNSET ? null : slot);
+    }
+    if (this.isKeyColumn(col)) this.indexKey(row);
+    this.version++;
+  }
+
+  applyColumnValues(
+    col: ColumnState,
+    dense: CellValue[] | null,
+    cells: Map<number, CellValue>,
+  ): void {
+    col.dense = dense;
+    col.cells = cells;
+    if (this.isKeyColumn(col)) this.reindexStoredKeys();
+    this.version++;
+  }
+
+  applyDelete(row: number): void {
+    if (row < 0) this.inserted.delete(row);
+    else this.deleted.add(row);
+    this.version++;
+  }
+
+  applyRestore(row: number, inserted: InsertedRow | null): void {
+    if (row < 0) this.inserted.set(row, inserted!);
+    else this.deleted.delete(row);
+    this.indexKey(row);
+    this.version++;
+  }
+
+  applyDropColumn(col: ColumnState): void {
+    const i = this.columns.indexOf(col);
+    if (i >= 0) this.columns.splice(i, 1);
+    this.byName.delete(col.name);
+    col.dropped = true;
+    if (col.origin >= 0) this.droppedColumns.add(col);
+    this.version++;
+  }
+
+  applyRestoreColumn(col: ColumnState, position: number): void {
+    this.columns.splice(position, 0, col);
+    this.byName.set(col.name, col);
+    col.dropped = false;
+    this.droppedColumns.delete(col);
+    this.version++;
+  }
+
+  applyRename(col: ColumnState, name: string): void {
+    this.byName.delete(col.name);
+    col.name = name;
+    this.byName.set(name, col);
+    this.version++;
+  }
+
+  applyType(col: ColumnState, snap: TypeSnapshot): void {
+    col.declaredType = snap.declaredType;
+    col.kind = snap.kind;
+    col.base = snap.base;
+    col.dense = snap.dense;
+    col.cells = snap.cells;
+    for (const [row, v] of snap.insertedValues) {
+      const ins = this.inserted.get(row);
+      if (ins) ins.values[col.id] = v === UNSET ? undefined : v;
+    }
+    this.version++;
+  }
+
+  /** Makes the current key of `row` findable. */
+  private indexKey(row: number): void {
+    const key = this.currentKey(row);
+    if (key.some((v) => v === null)) return;
+    if (row >= 0) {
+      const stored = this.store.keyOf(row);
+      if (stored.every((v, i) => valuesEqual(v, key[i]))) return;
+    }
+    this.keyOverlay.set(this.tokenOf(key), row);
+  }
+
+  private reindexStoredKeys(): void {
+    const n = this.store.length;
+    for (let r = 0; r < n; r++) if (this.isLive(r)) this.indexKey(r);
+  }
+
+  // ---- undo / redo ---------------------------------------------------------------------------
+
+  undo(): boolean {
+    const op = this.log.done.pop();
+    if (!op) return false;
+    for (let i = op.mutations.length - 1; i >= 0; i--) op.mutations[i]!.undo(this);
+    this.log.undone.push(op);
+    return true;
+  }
+
+  redo(): boolean {
+    const op = this.log.undone.pop();
+    if (!op) return false;
+    for (const m of op.mutations) m.redo(this);
+    this.log.done.push(op);
+    return true;
+  }
+}

@@ -1,0 +1,348 @@
+import type { ColumnTable } from 'arquero';
+import { buildPlan, type BuildPlanOptions } from '../plan/build-plan';
+import { planToSql } from '../plan/compile-sqlite';
+import type { ExecutionPlan } from '../plan/execution-plan';
+import type { TableDiff } from '../plan/table-diff';
+import type { ColumnarData } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import type { ColumnKind } from '../values/column-kind';
+import type { CellValue, RowObject } from '../values/sql-value';
+import { collectChanges } from './collect-changes';
+import { diffTable } from './diff-table';
+import { assignColumn, updateWhere, upsertRows, type ColumnSource } from './edits/bulk-edits';
+import { deleteRows, deleteWhere, type RowPredicate } from './edits/delete-rows';
+import { insertRows, type RowInput } from './edits/insert-rows';
+import {
+  addColumnState,
+  dropColumn,
+  renameColumn,
+  retypeColumn,
+  type NewColumn,
+  type RetypeOptions,
+} from './edits/schema-edits';
+import { setCell, setCells, updateRow, type CellEdit } from './edits/set-cell';
+import { transformTable, type TransformOptions } from './edits/transform-table';
+import { toKey, type KeyInput } from './key-input';
+import { loadState } from './load-state';
+import type { OperationInfo } from './operation-log';
+import { rowChanges, type TableChanges } from './row-changes';
+import { buildSnapshot, type Snapshot } from './snapshot';
+import type { TableState } from './table-state';
+import { writeColumn } from './write-column';
+import { checkValue } from './check-value';
+
+/** A column of a tracked table as it stands with pending edits. */
+export interface ColumnDescription {
+  readonly name: string;
+  readonly declaredType: string;
+  readonly kind: ColumnKind;
+  readonly notNull: boolean;
+  readonly key: boolean;
+}
+
+/** Counts of pending changes. */
+export interface ChangeCounts {
+  readonly inserts: number;
+  readonly updates: number;
+  readonly deletes: number;
+  readonly schema: number;
+}
+
+/** A new column with optional initial values (one per row, or an expression). */
+export interface AddColumnSpec extends NewColumn {
+  readonly values?: ColumnSource;
+}
+
+/**
+ * An Arquero table whose edits are tracked: edit it like a DataFrame, read it with the whole
+ * Arquero API (`table()` returns an immutable snapshot), then push exactly what changed.
+ *
+ * @example
+ * ```ts
+ * const users = await db.table('users');
+ * users.set(1, 'name', 'Ada').insert([{ id: 2, name: 'Grace' }]).delete(3);
+ * users.table().filter((d) => d.name !== null).objects();
+ * await users.push();
+ * ```
+ */
+export class TrackedTable {
+  /** @internal */
+  readonly state: TableState;
+  #snapshot: { version: number; snapshot: Snapshot } | null = null;
+
+  /** @internal Use `Database.table()`, or {@link trackedTable} for a table without a database. */
+  constructor(info: TableInfo, data: ColumnarData) {
+    this.state = loadState(info, data);
+  }
+
+  /** The table's name. */
+  get name(): string {
+    return this.state.name;
+  }
+
+  /** Key column names (for a table without a declared key: the rowid column). */
+  get key(): readonly string[] {
+    return this.state.keyColumns.map((c) => c.name);
+  }
+
+  /** The columns as they stand with pending edits. */
+  get columns(): readonly ColumnDescription[] {
+    return this.state.columns.map((c) => ({
+      name: c.name,
+      declaredType: c.declaredType,
+      kind: c.kind,
+      notNull: c.notNull,
+      key: this.state.isKeyColumn(c),
+    }));
+  }
+
+  /** Number of rows with pending edits applied. */
+  get numRows(): number {
+    return this.state.rowCount;
+  }
+
+  /** The schema as last read from the database. */
+  get info(): TableInfo {
+    return this.state.info;
+  }
+
+  /** @internal The current snapshot and its row mapping. */
+  snapshot(): Snapshot {
+    const s = this.state;
+    if (this.#snapshot?.version !== s.version)
+      this.#snapshot = { version: s.version, snapshot: buildSnapshot(s) };
+    return this.#snapshot.snapshot;
+  }
+
+  /**
+   * The current rows as an Arquero table: a snapshot that never changes, whatever is edited later.
+   * Rows deleted since the last push are hidden by a filter, as Arquero's `filter` does: read with
+   * `get`, `array`, `objects` or any verb.
+   */
+  table(): ColumnTable {
+    return this.snapshot().table;
+  }
+
+  /** A cell's current value, by key. O(1). */
+  get(key: KeyInput, column: string): CellValue | undefined {
+    const col = this.state.column(column);
+    const row = this.state.find(toKey(this.state, key));
+    return row === undefined ? undefined : this.state.value(row, col);
+  }
+
+  /** A row as an object, or undefined when no row has this key. */
+  row(key: KeyInput): RowObject | undefined {
+    const row = this.state.find(toKey(this.state, key));
+    if (row === undefined) return undefined;
+    const out: RowObject = {};
+    for (const c of this.state.columns) out[c.name] = this.state.value(row, c);
+    return out;
+  }
+
+  /** Whether a row has this key. */
+  has(key: KeyInput): boolean {
+    return this.state.find(toKey(this.state, key)) !== undefined;
+  }
+
+  /** Sets one cell. O(1). */
+  set(key: KeyInput, column: string, value: unknown): this {
+    setCell(this.state, key, column, value);
+    return this;
+  }
+
+  /** Sets many cells as one operation. */
+  setCells(edits: readonly CellEdit[]): this {
+    setCells(this.state, edits);
+    return this;
+  }
+
+  /** Sets several columns of one row. */
+  update(key: KeyInput, values: Readonly<Record<string, unknown>>): this {
+    updateRow(this.state, key, values);
+    return this;
+  }
+
+  /**
+   * Assigns a whole column: values in table order, or an Arquero expression such as
+   * `d => d.price * 1.1`. Assigning a column that does not exist adds it (type inferred).
+   */
+  assign(column: string, source: ColumnSource): this {
+    assignColumn(this.state, this.snapshot(), column, source);
+    return this;
+  }
+
+  /** Inserts rows (objects or an Arquero table). Left-out columns take their defaults. */
+  insert(rows: RowInput | readonly RowInput[] | ColumnTable): this {
+    insertRows(this.state, toRows(rows));
+    return this;
+  }
+
+  /** Deletes rows by key: one key, or an array of keys. */
+  delete(keys: KeyInput | readonly KeyInput[]): this {
+    deleteRows(this.state, keys);
+    return this;
+  }
+
+  /** Deletes the rows where an Arquero predicate holds; returns how many. */
+  deleteWhere(predicate: RowPredicate): number {
+    return deleteWhere(this.state, this.snapshot(), predicate);
+  }
+
+  /**
+   * Sets columns of the rows where an Arquero predicate holds. Values are constants or
+   * expressions (functions). Returns how many rows matched.
+   */
+  updateWhere(predicate: RowPredicate, values: Readonly<Record<string, unknown>>): number {
+    return updateWhere(this.state, this.snapshot(), predicate, values);
+  }
+
+  /** Inserts rows with new keys, updates the given columns of rows with existing keys. */
+  upsert(rows: RowInput | readonly RowInput[] | ColumnTable): {
+    inserted: number;
+    updated: number;
+  } {
+    return upsertRows(this.state, toRows(rows));
+  }
+
+  /** Adds a column, optionally with values (one per row, or an expression). */
+  addColumn(name: string, spec: AddColumnSpec): this {
+    const s = this.state;
+    s.edit(
+      'addColumn',
+      () => `add column ${name}`,
+      () => {
+        const col = addColumnState(s, name, spec);
+        if (spec.values !== undefined) {
+          if (typeof spec.values === 'function') {
+            assignColumn(s, this.snapshot(), name, spec.values);
+          } else {
+            const rows = [...s.rows()];
+            const values = Array.from(spec.values as ArrayLike<unknown>, (v) =>
+              checkValue(s, col, v),
+            );
+            if (values.length !== rows.length) {
+              assignColumn(s, this.snapshot(), name, spec.values);
+            } else {
+              writeColumn(s, col, rows, values);
+            }
+          }
+        }
+      },
+    );
+    return this;
+  }
+
+  /** Drops a column (not a key column). */
+  dropColumn(name: string): this {
+    dropColumn(this.state, name);
+    return this;
+  }
+
+  /** Renames a column. */
+  renameColumn(from: string, to: string): this {
+    renameColumn(this.state, from, to);
+    return this;
+  }
+
+  /**
+   * Changes a column's declared type; values convert as SQLite will convert them. Values the new
+   * type cannot hold are refused unless `options.invalid` says otherwise.
+   */
+  retypeColumn(name: string, type: string, options?: RetypeOptions): this {
+    retypeColumn(this.state, name, type, options);
+    return this;
+  }
+
+  /**
+   * Applies any Arquero transform to the whole table; the result is diffed against the current
+   * state (rows matched by key unless `options.match` is `position`).
+   *
+   * @example
+   * ```ts
+   * products.transform((t) => t.derive({ price: (d) => d.price * 1.1 }));
+   * ```
+   */
+  transform(fn: (table: ColumnTable) => ColumnTable, options?: TransformOptions): this {
+    transformTable(this.state, this.snapshot(), fn, options);
+    return this;
+  }
+
+  /** Undoes the last operation not yet pushed. Returns false when there is none. */
+  undo(): boolean {
+    return this.state.undo();
+  }
+
+  /** Redoes the last undone operation. Returns false when there is none. */
+  redo(): boolean {
+    return this.state.redo();
+  }
+
+  get canUndo(): boolean {
+    return this.state.log.done.length > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.state.log.undone.length > 0;
+  }
+
+  /** The operation log since the last push, oldest first. */
+  operations(): OperationInfo[] {
+    return this.state.log.list();
+  }
+
+  /** Every pending change, row by row. */
+  changes(): TableChanges {
+    return rowChanges(this.state);
+  }
+
+  /** Counts of pending changes. */
+  changeCounts(): ChangeCounts {
+    const c = collectChanges(this.state);
+    const s = c.schema;
+    const updated = new Set(c.rekeys);
+    for (const g of c.updates) for (const r of g.rows) updated.add(r);
+    return {
+      inserts: c.inserts.reduce((n, g) => n + g.rows.length, 0),
+      updates: updated.size,
+      deletes: c.deletes.length,
+      schema: s.added.length + s.dropped.length + s.renamed.length + s.retyped.length,
+    };
+  }
+
+  /** Whether anything is pending. */
+  get hasChanges(): boolean {
+    const c = this.changeCounts();
+    return c.inserts + c.updates + c.deletes + c.schema > 0;
+  }
+
+  /** @internal The net changes in plan terms. */
+  diff(): TableDiff {
+    return diffTable(this.state);
+  }
+
+  /** The execution plan that pushing this table alone would run. */
+  plan(options?: BuildPlanOptions): ExecutionPlan {
+    return buildPlan([this.diff()], options);
+  }
+
+  /** The plan as readable SQL (values inlined; never run as such). */
+  toSql(): string {
+    return planToSql(this.plan());
+  }
+
+  /** Drops every pending edit and the operation log. */
+  discard(): void {
+    this.state.resetColumns();
+  }
+}
+
+function toRows(rows: RowInput | readonly RowInput[] | ColumnTable): readonly RowInput[] {
+  if (Array.isArray(rows)) return rows;
+  if (
+    typeof (rows as ColumnTable).objects === 'function' &&
+    typeof (rows as ColumnTable).numRows === 'function'
+  ) {
+    return (rows as ColumnTable).objects() as RowInput[];
+  }
+  return [rows as RowInput];
+}

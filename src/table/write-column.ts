@@ -1,0 +1,94 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { CellValue } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
+import type { ColumnState } from './column-state';
+import { formatKey } from './format-key';
+import { ColumnValuesMutation } from './mutations';
+import type { TableState } from './table-state';
+
+/**
+ * Past this share of stored rows, a bulk write replaces the whole column (one array) instead of
+ * recording one edit per cell (a Map entry each).
+ */
+const DENSE_SHARE = 1 / 8;
+
+/**
+ * Writes canonical values to rows of one column as part of the current operation. Stored rows go
+ * in one mutation (dense or sparse), inserted rows cell by cell. `current`, when given, holds the
+ * column's current values by raw snapshot position (stored rows first), saving a lookup per row.
+ */
+export function writeColumn(
+  state: TableState,
+  col: ColumnState,
+  rows: readonly number[],
+  values: readonly CellValue[],
+  current?: ArrayLike<CellValue>,
+): void {
+  if (state.isKeyColumn(col)) checkKeyMoves(state, col, rows, values);
+  const n = state.store.length;
+  let stored = 0;
+  for (const r of rows) if (r >= 0) stored++;
+  if (stored > 0 && stored >= n * DENSE_SHARE) {
+    const dense = new Array<CellValue>(n);
+    if (current) for (let r = 0; r < n; r++) dense[r] = current[r] ?? null;
+    else for (let r = 0; r < n; r++) dense[r] = state.value(r, col);
+    for (let i = 0; i < rows.length; i++) if (rows[i]! >= 0) dense[rows[i]!] = values[i]!;
+    state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
+  } else if (stored > 0) {
+    const cells = new Map(col.cells);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r < 0) continue;
+      const v = values[i]!;
+      if (valuesEqual(v, state.underlying(r, col))) cells.delete(r);
+      else cells.set(r, v);
+    }
+    state.record(new ColumnValuesMutation(col, col.dense, col.cells, col.dense, cells));
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r < 0) state.write(r, col, values[i]!);
+  }
+}
+
+/** Refuses a bulk key change that would give two rows one key. */
+function checkKeyMoves(
+  state: TableState,
+  col: ColumnState,
+  rows: readonly number[],
+  values: readonly CellValue[],
+): void {
+  const moving = new Set(rows);
+  const seen = new Set<unknown>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const key = state.keyColumns.map((c) => (c === col ? values[i]! : state.value(row, c)));
+    const dup = (): never => {
+      throw new PandalchemyError(
+        'duplicate_key',
+        `Two rows of '${state.name}' would have key ${formatKey(key)}.`,
+        {
+          table: state.name,
+          column: col.name,
+          key,
+        },
+      );
+    };
+    if (key.some((v) => v === null)) {
+      if (row < 0 && state.autoKey) continue;
+      throw new PandalchemyError(
+        'null_key',
+        `Key column '${col.name}' of table '${state.name}' cannot be NULL.`,
+        {
+          table: state.name,
+          column: col.name,
+        },
+      );
+    }
+    const tok = state.tokenOf(key);
+    if (seen.has(tok)) dup();
+    seen.add(tok);
+    const holder = state.find(key);
+    if (holder !== undefined && holder !== row && !moving.has(holder)) dup();
+  }
+}

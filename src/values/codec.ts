@@ -1,0 +1,224 @@
+import { PandalchemyError, type ErrorContext } from '../errors/pandalchemy-error';
+import type { ColumnKind } from './column-kind';
+import { INT64_MAX, INT64_MIN, type CellValue, type SqlValue } from './sql-value';
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Checks that `value` can go into a column of `kind` and returns it in canonical form: integers
+ * beyond 2^53 as BigInt (others as numbers), -0 as 0, byte arrays copied, dates copied. Throws
+ * `invalid_value` otherwise. `undefined` is NULL.
+ *
+ * @example
+ * ```ts
+ * normalizeValue('integer', 2n ** 60n) // 1152921504606846976n
+ * normalizeValue('text', 4567) // throws invalid_value: text columns take strings
+ * ```
+ */
+export function normalizeValue(
+  kind: ColumnKind,
+  value: unknown,
+  context: ErrorContext = {},
+): CellValue {
+  if (value === null || value === undefined) return null;
+  const bad = (why: string): never => {
+    throw new PandalchemyError(
+      'invalid_value',
+      `${describeValue(value)} cannot go into ${kind} column${at(context)}: ${why}.`,
+      context,
+    );
+  };
+  switch (kind) {
+    case 'integer':
+      return toInteger(value, bad);
+    case 'real':
+      return toReal(value, bad);
+    case 'numeric':
+      if (typeof value === 'bigint') return toInteger(value, bad);
+      if (typeof value === 'number' && Number.isInteger(value)) return toInteger(value, bad);
+      return toReal(value, bad);
+    case 'text':
+      return typeof value === 'string' ? value : bad('text columns take strings');
+    case 'blob':
+      return toBytes(value) ?? bad('blob columns take Uint8Array or ArrayBuffer');
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 0 || value === 1 || value === 0n || value === 1n) return value == 1;
+      return bad('boolean columns take true, false, 1 or 0');
+    case 'date':
+      return toDay(value, bad);
+    case 'datetime':
+      return toDateTime(value, bad);
+    case 'any':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'bigint') return toInteger(value, bad);
+      if (typeof value === 'number') {
+        if (value !== value)
+          return bad('NaN cannot be stored (SQLite turns it into NULL); use null');
+        return value === 0 ? 0 : value;
+      }
+      return toBytes(value) ?? bad('untyped columns take numbers, BigInt, strings or bytes');
+  }
+}
+
+function toInteger(value: unknown, bad: (why: string) => never): number | bigint {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return bad('integer columns take whole numbers');
+    if (Number.isSafeInteger(value)) return value === 0 ? 0 : value;
+    return toInteger(BigInt(value), bad);
+  }
+  if (typeof value === 'bigint') {
+    if (value > INT64_MAX || value < INT64_MIN) return bad('out of the 64-bit integer range');
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value;
+  }
+  return bad('integer columns take numbers or BigInt');
+}
+
+function toReal(value: unknown, bad: (why: string) => never): number {
+  if (typeof value === 'number') {
+    if (value !== value) return bad('NaN cannot be stored (SQLite turns it into NULL); use null');
+    return value === 0 ? 0 : value;
+  }
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return BigInt(n) === value ? n : bad('this BigInt has no exact floating-point value');
+  }
+  return bad('real columns take numbers');
+}
+
+function toBytes(value: unknown): Uint8Array | undefined {
+  // Copied so that a caller mutating its buffer later cannot change tracked data.
+  if (value instanceof Uint8Array) return value.slice();
+  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+  return undefined;
+}
+
+function toDay(value: unknown, bad: (why: string) => never): Date {
+  const d = typeof value === 'string' ? parseDay(value) : value;
+  if (!(d instanceof Date)) return bad("date columns take 'YYYY-MM-DD' or a Date");
+  const t = d.getTime();
+  if (t !== t) return bad('invalid Date');
+  if (t % 86_400_000 !== 0) {
+    return bad('date columns hold calendar days: use a Date at UTC midnight (Date.UTC)');
+  }
+  checkYear(d, bad);
+  return new Date(t);
+}
+
+function toDateTime(value: unknown, bad: (why: string) => never): Date {
+  const d = typeof value === 'string' ? parseDateTime(value) : value;
+  if (!(d instanceof Date)) return bad("datetime columns take a Date or 'YYYY-MM-DD HH:MM:SS'");
+  if (d.getTime() !== d.getTime()) return bad('invalid Date');
+  checkYear(d, bad);
+  return new Date(d.getTime());
+}
+
+function checkYear(d: Date, bad: (why: string) => never): void {
+  const y = d.getUTCFullYear();
+  if (y < 0 || y > 9999) bad('years outside 0000-9999 have no text form');
+}
+
+/**
+ * The stored form of a canonical cell value: booleans as 1/0, DATE as `YYYY-MM-DD`, DATETIME as
+ * `YYYY-MM-DD HH:MM:SS[.SSS]` (UTC). Other values are stored as they are.
+ */
+export function encodeValue(kind: ColumnKind, value: CellValue | undefined): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return kind === 'date' ? formatDay(value) : formatDateTime(value);
+  return value;
+}
+
+/**
+ * The cell value of a stored value: the inverse of {@link encodeValue}. Stored values that do not
+ * have the column's canonical form (text in an INTEGER column, '2024-13-99' in a DATE column) are
+ * returned unchanged, so that nothing read is ever altered.
+ */
+export function decodeValue(kind: ColumnKind, raw: SqlValue): CellValue {
+  if (typeof raw === 'bigint') {
+    raw =
+      raw >= BigInt(Number.MIN_SAFE_INTEGER) && raw <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(raw)
+        : raw;
+  }
+  switch (kind) {
+    case 'boolean':
+      return raw === 0 ? false : raw === 1 ? true : raw;
+    case 'date':
+      return (typeof raw === 'string' && parseDay(raw)) || raw;
+    case 'datetime':
+      return (typeof raw === 'string' && parseDateTime(raw)) || raw;
+    default:
+      return raw;
+  }
+}
+
+/** `YYYY-MM-DD` of a Date in UTC. */
+export function formatDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (with `.SSS` when there are milliseconds) of a Date in UTC. */
+export function formatDateTime(d: Date): string {
+  const iso = d.toISOString();
+  const ms = iso.slice(19, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '.000' ? '' : ms}`;
+}
+
+function makeUtc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date | null {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, ms);
+  // Reject rollovers such as 2024-02-30 -> March 1st.
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  if (h > 23 || mi > 59 || s > 59) return null;
+  return date;
+}
+
+/** Parses `YYYY-MM-DD` into a Date at UTC midnight, or null. */
+export function parseDay(text: string): Date | null {
+  const m = DATE_RE.exec(text);
+  return m ? makeUtc(+m[1]!, +m[2]!, +m[3]!) : null;
+}
+
+/** Parses an ISO-8601-like date and time (UTC unless an offset is given), or null. */
+export function parseDateTime(text: string): Date | null {
+  const m = DATETIME_RE.exec(text);
+  if (!m) return parseDay(text);
+  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  const d = makeUtc(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, ms);
+  if (!d) return null;
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    d.setTime(d.getTime() - offset * 60_000);
+  }
+  return d;
+}
+
+/** A short description of a value for messages. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 40 ? `text '${value.slice(0, 37)}...'` : `text '${value}'`;
+  }
+  if (typeof value === 'bigint') return `BigInt ${value}`;
+  if (typeof value === 'number') return `number ${Object.is(value, -0) ? '-0' : value}`;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (value instanceof Date)
+    return `Date ${value.getTime() === value.getTime() ? value.toISOString() : 'Invalid'}`;
+  if (value === null || value === undefined) return 'NULL';
+  return `${typeof value} ${Object.prototype.toString.call(value)}`;
+}
+
+function at(context: ErrorContext): string {
+  const parts: string[] = [];
+  if (context.column !== undefined) parts.push(`'${context.column}'`);
+  if (context.table !== undefined) parts.push(`of table '${context.table}'`);
+  return parts.length ? ` ${parts.join(' ')}` : '';
+}

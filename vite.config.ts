@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumLaunchOptions } from './test/chromium.ts';
+
+// One config serves the playground (dev server and production build) and the two test projects:
+// pure logic in Node, and everything that needs a Worker, IndexedDB or the DOM in real Chromium.
+export default defineConfig({
+  // sql.js is only imported from the worker: without pre-bundling, a cold cache discovers it late
+  // and Vite reloads the page in the middle of a browser test.
+  optimizeDeps: { include: ['sql.js', 'comlink', 'idb', 'arquero'] },
+  worker: { format: 'es' },
+  build: { outDir: 'dist-demo', target: 'es2022' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.browser.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: [{ browser: 'chromium' }],
+            provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+          },
+        },
+      },
+    ],
+  },
+});
