@@ -31,8 +31,6 @@ export type ErrorCode =
   | 'key_column'
   /** A whole-table transform returned something that cannot be diffed (no key column, ...). */
   | 'invalid_transform'
-  /** Nothing to undo or redo. */
-  | 'nothing_to_undo'
   /** Another writer changed rows this push updates or deletes. */
   | 'conflict'
   /** SQLite refused a write because of a constraint (UNIQUE, CHECK, FOREIGN KEY, NOT NULL). */
@@ -72,7 +70,6 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_identifier',
   'key_column',
   'invalid_transform',
-  'nothing_to_undo',
   'conflict',
   'constraint',
   'sqlite',
