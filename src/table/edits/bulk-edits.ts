@@ -8,7 +8,7 @@ import { toKey } from '../key-input';
 import { rowAt, scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { writeColumn } from '../write-column';
-import { rowsWhere, type RowPredicate } from './delete-rows';
+import { describePredicate, rowsWhere, type RowPredicate } from './delete-rows';
 import { insertValues, rowValues, type RowInput } from './insert-rows';
 import { addColumnState } from './schema-edits';
 
@@ -97,7 +97,7 @@ export function updateWhere(
   const rows = rowsWhere(snapshot, predicate);
   state.edit(
     'updateWhere',
-    () => `update ${rows.length} row(s) where ${String(predicate)}`,
+    () => `update ${rows.length} row(s) where ${describePredicate(predicate)}`,
     () => {
       for (const [name, source] of Object.entries(values)) {
         const col = state.column(name);

@@ -27,6 +27,11 @@ export function rowsWhere(snapshot: Snapshot, predicate: RowPredicate): number[]
   return rows;
 }
 
+/** A predicate for messages: string expressions as written, functions as 'a condition'. */
+export function describePredicate(predicate: RowPredicate): string {
+  return typeof predicate === 'string' ? predicate : 'a condition';
+}
+
 /** Deletes the rows where a predicate holds; returns how many. */
 export function deleteWhere(
   state: TableState,
@@ -36,7 +41,7 @@ export function deleteWhere(
   const rows = rowsWhere(snapshot, predicate);
   state.edit(
     'deleteWhere',
-    () => `delete ${rows.length} row(s) where ${String(predicate)}`,
+    () => `delete ${rows.length} row(s) where ${describePredicate(predicate)}`,
     () => {
       for (const row of rows) state.remove(row);
     },

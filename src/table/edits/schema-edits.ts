@@ -4,6 +4,7 @@ import { checkDeclaredType, checkIdentifier } from '../../plan/sql-text';
 import { applyAffinity } from '../../values/affinity';
 import { decodeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';
+import { valuesEqual } from '../../values/values-equal';
 import type { CellValue } from '../../values/sql-value';
 import type { ColumnState } from '../column-state';
 import { formatKey } from '../format-key';
@@ -149,23 +150,24 @@ export function retypeColumn(
     decodeValue(kind, applyAffinity(declaredType, encodeValue(from, v), from === 'real'));
   const n = state.store.length;
   const storedKind = state.store.kinds[col.origin]!;
+  // What the table rebuild will hold: stored values converted once, from their stored type.
   const base = new Array<CellValue>(n);
   for (let r = 0; r < n; r++) base[r] = predict(state.store.get(r, col.origin), storedKind);
-  const dense = col.dense ? col.dense.map((v) => predict(v, col.kind)) : null;
-  const cells = new Map<number, CellValue>();
-  for (const [r, v] of col.cells) cells.set(r, predict(v, col.kind));
   const bad: number[] = [];
   const check = (row: number, v: CellValue): CellValue => {
     if (v === null || fits(kind, v)) return v;
     if (invalid === 'error') bad.push(row);
     return invalid === 'null' ? null : v;
   };
+  // What the table shows: current values converted from their current type. Where that differs
+  // from the rebuild (edited values, earlier type changes, values set to NULL) it is an edit.
+  const cells = new Map<number, CellValue>();
   for (let r = 0; r < n; r++) {
     if (!state.isLive(r)) continue;
-    const v = cells.has(r) ? (cells.get(r) as CellValue) : dense ? dense[r]! : base[r]!;
-    // Values set to NULL are edits: written by the push, not predicted.
-    if (check(r, v) !== v) cells.set(r, null);
+    const v = check(r, predict(state.value(r, col), col.kind));
+    if (!valuesEqual(v, base[r])) cells.set(r, v);
   }
+  const dense = null;
   const insertedValues = new Map<number, Slot>();
   const prevInserted = new Map<number, Slot>();
   for (const id of state.insertedIds()) {

@@ -78,10 +78,13 @@ export function transformTable(
   const sourceOf = new Map<string, string>(tNames.map((t) => [t, t]));
   for (const [from, to] of renames) sourceOf.set(to, from);
 
-  const sameLayout = T.totalRows() === S.totalRows() && T.mask() === S.mask();
-  const inPlace =
-    sameLayout && state.keyColumns.every((k) => T.column(k.name) === S.column(k.name));
-  const byPosition = !inPlace && options.match === 'position';
+  // The result shares the input's storage (derive, filter, rename, select...): rows are matched by
+  // position without looking up a single key.
+  const shared =
+    T.totalRows() === S.totalRows() &&
+    state.keyColumns.every((k) => T.column(k.name) === S.column(k.name)) &&
+    !revealsHiddenRows(S, T);
+  const byPosition = !shared && options.match === 'position';
   if (byPosition && T.numRows() !== S.numRows()) {
     throw invalid(
       state,
@@ -107,54 +110,72 @@ export function transformTable(
         scanPositions(T, (p) => values.push(get(p)));
         addColumnState(state, t, { type: inferDeclaredType(values, t) });
       }
-      if (inPlace || byPosition) diffByPosition(state, snapshot, T, tNames, sourceOf, inPlace);
+      if (shared || byPosition) diffByPosition(state, snapshot, T, tNames, sourceOf, shared);
       else diffByKey(state, snapshot, T, tNames);
     },
   );
 }
 
+/** Whether the result keeps a row that the input's filter hides. */
+function revealsHiddenRows(S: ColumnTable, T: ColumnTable): boolean {
+  const sMask = S.mask();
+  if (!sMask) return false;
+  const tMask = T.mask();
+  const n = S.totalRows();
+  for (let p = 0; p < n; p++) if (!sMask.get(p) && (!tMask || tMask.get(p))) return true;
+  return false;
+}
+
+/**
+ * Diffs a result whose rows line up with the input's: by shared storage position (`shared`), or
+ * row i with row i (positional matching). Rows the result's filter drops are deleted.
+ */
 function diffByPosition(
   state: TableState,
   snapshot: Snapshot,
   T: ColumnTable,
   tNames: readonly string[],
   sourceOf: ReadonlyMap<string, string>,
-  inPlace: boolean,
+  shared: boolean,
 ): void {
   const S = snapshot.table;
-  const sPos = inPlace ? null : positionsOf(S);
-  const tPos = inPlace ? null : positionsOf(T);
-  const mask = inPlace ? S.mask() : null;
-  const total = inPlace ? S.totalRows() : sPos!.length;
-  // Key columns first, so that later columns find rows under their final keys.
+  let sPos: number[];
+  let tPos: number[];
+  if (shared) {
+    const tMask = T.mask();
+    sPos = [];
+    for (const p of positionsOf(S)) {
+      if (!tMask || tMask.get(p)) sPos.push(p);
+      else state.remove(rowAt(snapshot, p));
+    }
+    tPos = sPos;
+  } else {
+    sPos = positionsOf(S);
+    tPos = positionsOf(T);
+  }
+  const everyRow = shared && sPos.length === S.totalRows();
+  // Key columns first, so that key checks of later columns see final keys.
   const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
   for (const name of ordered) {
     const col = state.column(name);
-    const source = sourceOf.get(name)!;
     const tCol = T.column(name) as unknown as Column;
-    const sCol = S.column(source) as unknown as Column | undefined;
-    if (inPlace && tCol === sCol) continue;
+    const sCol = S.column(sourceOf.get(name)!) as unknown as Column | undefined;
+    if (shared && tCol === sCol) continue;
     const getT = reader(tCol);
     const getS = sCol ? reader(sCol) : () => col.fill;
     const rows: number[] = [];
     const values: CellValue[] = [];
-    for (let i = 0; i < total; i++) {
-      let sp = i;
-      let tp = i;
-      if (inPlace) {
-        if (mask && !mask.get(i)) continue;
-      } else {
-        sp = sPos![i]!;
-        tp = tPos![i]!;
-      }
-      const a = getT(tp);
+    const n = sPos.length;
+    for (let i = 0; i < n; i++) {
+      const sp = everyRow ? i : sPos[i]!;
+      const a = getT(everyRow ? i : tPos[i]!);
       const b = getS(sp);
       if (a === b || valuesEqual(a as CellValue, b as CellValue)) continue;
       rows.push(rowAt(snapshot, sp));
       values.push(checkValue(state, col, a));
     }
     if (rows.length) {
-      const current = sCol && inPlace ? (sCol as unknown as ArrayLike<CellValue>) : undefined;
+      const current = sCol && shared ? (sCol as unknown as ArrayLike<CellValue>) : undefined;
       writeColumn(state, col, rows, values, current);
     }
   }

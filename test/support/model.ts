@@ -1,0 +1,146 @@
+import * as aq from 'arquero';
+import { applyAffinity } from '../../src/values/affinity';
+import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
+import { kindOf, type ColumnKind } from '../../src/values/column-kind';
+import type { CellValue } from '../../src/values/sql-value';
+import { valuesEqual } from '../../src/values/values-equal';
+
+/** A table configuration for model-based tests. */
+export interface TableConfig {
+  readonly name: string;
+  /** Key columns, or 'rowid' for a table without a declared key. */
+  readonly key: readonly string[] | 'rowid';
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+}
+
+export const CONFIGS: readonly TableConfig[] = [
+  {
+    name: 'items',
+    key: ['id'],
+    columns: [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'n', type: 'INTEGER' },
+      { name: 'r', type: 'REAL' },
+      { name: 's', type: 'TEXT' },
+      { name: 'b', type: 'BLOB' },
+      { name: 'f', type: 'BOOLEAN' },
+      { name: 'd', type: 'DATE' },
+    ],
+  },
+  {
+    name: 'pairs',
+    key: ['k1', 'k2'],
+    columns: [
+      { name: 'k1', type: 'TEXT' },
+      { name: 'k2', type: 'INTEGER' },
+      { name: 'v', type: 'INTEGER' },
+      { name: 's', type: 'TEXT' },
+    ],
+  },
+  {
+    name: 'notes',
+    key: 'rowid',
+    columns: [
+      { name: 's', type: 'TEXT' },
+      { name: 'n', type: 'INTEGER' },
+    ],
+  },
+];
+
+/** Raw material for a value of any kind. */
+export interface Seed {
+  readonly n: number;
+  readonly s: string;
+  readonly p: number;
+}
+
+export const TEXTS = ['', 'a', '04567', "O'Brien", 'émoji 🎉', '1e3', ' 42 ', 'x"y', 'NULL'];
+
+/** A canonical value of `kind` made from a seed (null one time in ten). */
+export function valueFor(kind: ColumnKind, seed: Seed, nullable = true): CellValue {
+  if (nullable && seed.p === 0) return null;
+  switch (kind) {
+    case 'integer':
+    case 'numeric':
+      return seed.p === 1 ? 2n ** 60n + BigInt(seed.n) : seed.n;
+    case 'real':
+      return seed.p === 1 ? 0.1 : seed.p === 2 ? -1e300 : seed.n / 4;
+    case 'text':
+      return seed.s + (seed.p > 5 ? String(seed.n) : '');
+    case 'blob':
+      return new Uint8Array([seed.n & 255, seed.p]);
+    case 'boolean':
+      return seed.n % 2 === 0;
+    case 'date':
+      return new Date(Date.UTC(2020, 0, 1 + seed.n));
+    case 'datetime':
+      return new Date(Date.UTC(2020, 0, 1, 0, 0, seed.n));
+    case 'any':
+      return seed.s;
+  }
+}
+
+export interface ModelColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly kind: ColumnKind;
+  readonly key: boolean;
+  /** The value rows inserted without one take. */
+  readonly dflt?: CellValue;
+}
+
+export type ModelRow = Record<string, CellValue>;
+
+/** The naive model: columns and an array of row objects. */
+export interface Model {
+  readonly cols: readonly ModelColumn[];
+  readonly rows: readonly ModelRow[];
+}
+
+export function columnsOf(config: TableConfig): ModelColumn[] {
+  const keys = config.key === 'rowid' ? [] : config.key;
+  const cols = config.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    kind: kindOf(c.type),
+    key: keys.includes(c.name),
+  }));
+  return config.key === 'rowid'
+    ? [{ name: 'rowid', type: 'INTEGER', kind: 'integer', key: true }, ...cols]
+    : cols;
+}
+
+export function keyOf(model: Model, row: ModelRow): CellValue[] {
+  return model.cols.filter((c) => c.key).map((c) => row[c.name] ?? null);
+}
+
+export function findRow(model: Model, key: readonly CellValue[]): number {
+  return model.rows.findIndex((r) =>
+    keyOf(model, r).every((v, i) => v !== null && valuesEqual(v, key[i])),
+  );
+}
+
+/** Whether `value` can go into a column of `kind`. */
+export function fits(kind: ColumnKind, value: CellValue): boolean {
+  try {
+    normalizeValue(kind, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a value becomes when its column changes type (SQLite's affinity conversion). */
+export function convert(value: CellValue, from: ColumnKind, toType: string): CellValue {
+  return decodeValue(
+    kindOf(toType),
+    applyAffinity(toType, encodeValue(from, value), from === 'real'),
+  );
+}
+
+/** An Arquero table of the initial rows. */
+export function initialTable(model: Model): aq.ColumnTable {
+  const data: Record<string, CellValue[]> = {};
+  for (const c of model.cols) data[c.name] = model.rows.map((r) => r[c.name] ?? null);
+  return aq.table(data);
+}

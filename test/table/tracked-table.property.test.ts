@@ -1,0 +1,474 @@
+import * as aq from 'arquero';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { PandalchemyError, trackedTable, type TrackedTable } from '../../src/index';
+import type { CellValue } from '../../src/values/sql-value';
+import { valuesEqual } from '../../src/values/values-equal';
+import {
+  CONFIGS,
+  TEXTS,
+  columnsOf,
+  convert,
+  findRow,
+  fits,
+  initialTable,
+  keyOf,
+  valueFor,
+  type Model,
+  type ModelColumn,
+  type ModelRow,
+  type Seed,
+  type TableConfig,
+} from '../support/model';
+import { roundTrip } from '../support/sql-round-trip';
+
+const seed: fc.Arbitrary<Seed> = fc.record({
+  n: fc.integer({ min: -4, max: 12 }),
+  s: fc.constantFrom(...TEXTS),
+  p: fc.nat(9),
+});
+
+type Op =
+  | { t: 'set'; row: number; col: number; v: Seed }
+  | { t: 'insert'; vs: Seed[]; key: Seed }
+  | { t: 'delete'; row: number }
+  | { t: 'deleteWhere'; col: number; parity: number }
+  | { t: 'updateWhere'; col: number; parity: number; target: number; v: Seed }
+  | { t: 'assign'; col: number; vs: Seed[] }
+  | { t: 'upsert'; key: Seed; col: number; v: Seed }
+  | { t: 'addColumn'; type: string; name: string; dflt: Seed }
+  | { t: 'dropColumn'; col: number }
+  | { t: 'rename'; col: number; name: string }
+  | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' }
+  | { t: 'derive'; col: number }
+  | { t: 'filter'; col: number; parity: number }
+  | { t: 'undo' }
+  | { t: 'redo' };
+
+const idx = fc.nat(50);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({ t: fc.constant('set' as const), row: idx, col: idx, v: seed }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('insert' as const),
+      vs: fc.array(seed, { minLength: 8, maxLength: 8 }),
+      key: seed,
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('delete' as const), row: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('deleteWhere' as const), col: idx, parity: fc.nat(1) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('updateWhere' as const),
+      col: idx,
+      parity: fc.nat(1),
+      target: idx,
+      v: seed,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('assign' as const),
+      col: idx,
+      vs: fc.array(seed, { maxLength: 16 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('upsert' as const), key: seed, col: idx, v: seed }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('addColumn' as const),
+      type: fc.constantFrom('INTEGER', 'TEXT', 'REAL'),
+      name: fc.constantFrom('x', 'y', 'n'),
+      dflt: seed,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('dropColumn' as const), col: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('rename' as const),
+      col: idx,
+      name: fc.constantFrom('x', 'y', 's', 'renamed'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('retype' as const),
+      col: idx,
+      type: fc.constantFrom('TEXT', 'INTEGER', 'REAL'),
+      invalid: fc.constantFrom('keep' as const, 'null' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('derive' as const), col: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('filter' as const), col: idx, parity: fc.nat(1) }),
+  },
+  { weight: 2, arbitrary: fc.constant({ t: 'undo' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'redo' as const }) },
+);
+
+/** An edit the model refuses, with the code the tracked table must refuse it with. */
+class Refused {
+  constructor(readonly code: string) {}
+}
+
+/** Runs an edit the model says is invalid: it must throw `code`. */
+function refused(edit: () => unknown, code: string): Refused {
+  try {
+    edit();
+  } catch (e) {
+    if (e instanceof PandalchemyError && e.code === code) return new Refused(code);
+    throw e;
+  }
+  throw new Error(`the tracked table accepted an edit the model refuses with ${code}`);
+}
+
+function keyValue(col: ModelColumn, s: Seed): CellValue {
+  return valueFor(col.kind, s, false);
+}
+
+function nonKey(model: Model): ModelColumn[] {
+  return model.cols.filter((c) => !c.key);
+}
+
+function pick<T>(list: readonly T[], i: number): T | undefined {
+  return list.length ? list[i % list.length] : undefined;
+}
+
+function pred(col: string, parity: number) {
+  return (d: Record<string, unknown>) => String(d[col]).length % 2 === parity;
+}
+
+function derived(kind: ModelColumn['kind']) {
+  return (v: CellValue): CellValue =>
+    v === null
+      ? null
+      : kind === 'text'
+        ? `${String(v)}!`
+        : kind === 'integer' && typeof v === 'number'
+          ? v + 1
+          : kind === 'real' && typeof v === 'number'
+            ? v * 2
+            : v;
+}
+
+/** Applies an op to the model (returning the new model) and to the tracked table. */
+function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
+  const keys = model.cols.filter((c) => c.key);
+  const addressable = model.rows.filter((r) => keyOf(model, r).every((v) => v !== null));
+  const rows = (f: (r: ModelRow) => ModelRow) => model.rows.map(f);
+  switch (o.t) {
+    case 'set': {
+      const row = pick(addressable, o.row);
+      const col = pick(model.cols, o.col);
+      if (!row || !col) return 'same';
+      const key = keyOf(model, row);
+      let v = col.key ? keyValue(col, o.v) : valueFor(col.kind, o.v);
+      if (col.key && col.name === 'rowid') v = typeof v === 'number' ? v + 1000 : v;
+      const next = { ...row, [col.name]: v };
+      t.set(key, col.name, v);
+      return { ...model, rows: rows((r) => (r === row ? next : r)) };
+    }
+    case 'insert': {
+      const row: ModelRow = {};
+      model.cols.forEach((c, i) => {
+        if (c.name === 'rowid') return;
+        row[c.name] = c.key
+          ? keyValue(c, i === 0 ? o.key : o.vs[i]!)
+          : valueFor(c.kind, o.vs[i % o.vs.length]!);
+      });
+      if (keys[0]?.name === 'rowid') row['rowid'] = null;
+      const exists = keys[0]?.name !== 'rowid' && findRow(model, keyOf(model, row)) >= 0;
+      const given = Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'rowid'));
+      if (exists) return refused(() => t.insert(given), 'duplicate_key');
+      t.insert(given);
+      return { ...model, rows: [...model.rows, row] };
+    }
+    case 'delete': {
+      const row = pick(addressable, o.row);
+      if (!row) return 'same';
+      t.delete([keyOf(model, row)]);
+      return { ...model, rows: model.rows.filter((r) => r !== row) };
+    }
+    case 'deleteWhere': {
+      const col = pick(nonKey(model), o.col);
+      if (!col) return 'same';
+      const p = pred(col.name, o.parity);
+      t.deleteWhere(aq.escape(p));
+      return { ...model, rows: model.rows.filter((r) => !p(r)) };
+    }
+    case 'updateWhere': {
+      const col = pick(nonKey(model), o.col);
+      const target = pick(nonKey(model), o.target);
+      if (!col || !target) return 'same';
+      const p = pred(col.name, o.parity);
+      const v = valueFor(target.kind, o.v);
+      t.updateWhere(aq.escape(p), { [target.name]: v });
+      return { ...model, rows: rows((r) => (p(r) ? { ...r, [target.name]: v } : r)) };
+    }
+    case 'assign': {
+      const col = pick(nonKey(model), o.col);
+      if (!col) return 'same';
+      const vs = model.rows.map((_, i) =>
+        valueFor(col.kind, o.vs[i % Math.max(1, o.vs.length)] ?? { n: i, s: 'z', p: 3 }),
+      );
+      t.assign(col.name, vs);
+      return { ...model, rows: model.rows.map((r, i) => ({ ...r, [col.name]: vs[i]! })) };
+    }
+    case 'upsert': {
+      const col = pick(nonKey(model), o.col);
+      if (!col || keys[0]?.name === 'rowid') return 'same';
+      const key = keys.map((k, i) => keyValue(k, i === 0 ? o.key : { ...o.key, n: o.key.n + i }));
+      const v = valueFor(col.kind, o.v);
+      const at = findRow(model, key);
+      const given: ModelRow = Object.fromEntries(keys.map((k, i) => [k.name, key[i]!]));
+      given[col.name] = v;
+      t.upsert(given);
+      if (at >= 0)
+        return {
+          ...model,
+          rows: rows((r) => (r === model.rows[at] ? { ...r, [col.name]: v } : r)),
+        };
+      const row: ModelRow = {};
+      for (const c of model.cols) row[c.name] = c.name in given ? given[c.name]! : (c.dflt ?? null);
+      return { ...model, rows: [...model.rows, row] };
+    }
+    case 'addColumn': {
+      const kind = o.type === 'INTEGER' ? 'integer' : o.type === 'TEXT' ? 'text' : 'real';
+      const dflt = valueFor(kind, o.dflt);
+      if (model.cols.some((c) => c.name === o.name)) {
+        return refused(() => t.addColumn(o.name, { type: o.type, default: dflt }), 'name_taken');
+      }
+      t.addColumn(o.name, { type: o.type, default: dflt });
+      return {
+        cols: [...model.cols, { name: o.name, type: o.type, kind, key: false, dflt }],
+        rows: rows((r) => ({ ...r, [o.name]: dflt })),
+      };
+    }
+    case 'dropColumn': {
+      const col = pick(nonKey(model), o.col);
+      if (!col) return 'same';
+      t.dropColumn(col.name);
+      return {
+        cols: model.cols.filter((c) => c !== col),
+        rows: rows((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== col.name))),
+      };
+    }
+    case 'rename': {
+      const col = pick(
+        model.cols.filter((c) => c.name !== 'rowid'),
+        o.col,
+      );
+      if (!col || col.name === o.name) return 'same';
+      if (model.cols.some((c) => c.name === o.name)) {
+        return refused(() => t.renameColumn(col.name, o.name), 'name_taken');
+      }
+      t.renameColumn(col.name, o.name);
+      return {
+        cols: model.cols.map((c) => (c === col ? { ...c, name: o.name } : c)),
+        rows: rows((r) => {
+          const out: ModelRow = {};
+          for (const c of model.cols) out[c === col ? o.name : c.name] = r[c.name] ?? null;
+          return out;
+        }),
+      };
+    }
+    case 'retype': {
+      const col = pick(nonKey(model), o.col);
+      if (!col || col.type === o.type || !['INTEGER', 'TEXT', 'REAL'].includes(col.type))
+        return 'same';
+      if ((t.columns.find((c) => c.name === col.name)?.declaredType ?? '') !== col.type)
+        return 'same';
+      const kind = o.type === 'INTEGER' ? 'integer' : o.type === 'TEXT' ? 'text' : 'real';
+      const addedSincePush = t
+        .changes()
+        .schema.some((s) => s.type === 'addColumn' && s.column === col.name);
+      if (addedSincePush)
+        return refused(() => t.retypeColumn(col.name, o.type), 'invalid_argument');
+      t.retypeColumn(col.name, o.type, { invalid: o.invalid });
+      return {
+        cols: model.cols.map((c) => (c === col ? { ...c, type: o.type, kind } : c)),
+        rows: rows((r) => {
+          const v = convert(r[col.name] ?? null, col.kind, o.type);
+          return {
+            ...r,
+            [col.name]: o.invalid === 'null' && v !== null && !fits(kind, v) ? null : v,
+          };
+        }),
+      };
+    }
+    case 'derive': {
+      const col = pick(nonKey(model), o.col);
+      if (!col) return 'same';
+      const f = derived(col.kind);
+      t.transform((x) =>
+        x.derive({ [col.name]: aq.escape((d: ModelRow) => f(d[col.name] ?? null)) }),
+      );
+      return { ...model, rows: rows((r) => ({ ...r, [col.name]: f(r[col.name] ?? null) })) };
+    }
+    case 'filter': {
+      const col = pick(nonKey(model), o.col);
+      if (!col) return 'same';
+      const p = pred(col.name, o.parity);
+      t.transform((x) => x.filter(aq.escape(p)));
+      return { ...model, rows: model.rows.filter((r) => p(r)) };
+    }
+    case 'undo':
+    case 'redo':
+      return 'same';
+  }
+}
+
+function assertSame(t: TrackedTable, model: Model): void {
+  expect(t.table().columnNames()).toEqual(model.cols.map((c) => c.name));
+  expect(t.columns.map((c) => c.declaredType)).toEqual(model.cols.map((c) => c.type));
+  const actual = t.table().objects() as ModelRow[];
+  expect(actual.length).toBe(model.rows.length);
+  actual.forEach((row, i) => {
+    for (const c of model.cols) {
+      const a = row[c.name] ?? null;
+      const m = model.rows[i]![c.name] ?? null;
+      if (!valuesEqual(a, m) || typeof a !== typeof m) {
+        throw new Error(
+          `row ${i} column ${c.name}: tracked ${String(a)} (${typeof a}), model ${String(m)} (${typeof m})`,
+        );
+      }
+    }
+  });
+}
+
+function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
+  const cols = columnsOf(config);
+  let model: Model = { cols, rows: [] };
+  const seen = new Set<string>();
+  for (const [i, seeds] of initial.entries()) {
+    const row: ModelRow = {};
+    cols.forEach((c, j) => {
+      row[c.name] =
+        c.name === 'rowid'
+          ? i + 1
+          : c.key
+            ? keyValue(c, { ...seeds[j]!, n: seeds[j]!.n + i * 31 })
+            : valueFor(c.kind, seeds[j]!);
+    });
+    const k = JSON.stringify(keyOf(model, row), (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : v,
+    );
+    if (seen.has(k)) continue;
+    seen.add(k);
+    model = { ...model, rows: [...model.rows, row] };
+  }
+  const start = model;
+  const base = initialTable({ ...model, cols: cols.filter((c) => c.name !== 'rowid') });
+  const t = trackedTable(base, {
+    name: config.name,
+    ...(config.key === 'rowid' ? {} : { key: config.key }),
+    types: Object.fromEntries(config.columns.map((c) => [c.name, c.type])),
+  });
+  const done: Model[] = [];
+  let undone: Model[] = [];
+  for (const o of ops) {
+    if (o.t === 'undo' || o.t === 'redo') {
+      const ok = o.t === 'undo' ? t.undo() : t.redo();
+      const from = o.t === 'undo' ? done : undone;
+      expect(ok).toBe(from.length > 0);
+      if (ok) {
+        (o.t === 'undo' ? undone : done).push(model);
+        model = from.pop()!;
+      }
+      assertSame(t, model);
+      continue;
+    }
+    const before = model;
+    const opsBefore = t.operations().length;
+    let result: Model | Refused | 'same';
+    try {
+      result = step(model, t, o);
+    } catch (e) {
+      if (!(e instanceof PandalchemyError)) throw e;
+      // The tracked table refused: the model must agree that the edit is invalid.
+      result = new Refused(e.code);
+      const expected = refusalOf(model, t, o);
+      if (expected !== e.code) throw e;
+    }
+    if (result instanceof Refused) {
+      assertSame(t, before);
+      expect(t.operations().length).toBe(opsBefore);
+      continue;
+    }
+    stats[o.t] = (stats[o.t] ?? 0) + (result === 'same' ? 0 : 1);
+    if (result !== 'same') model = result;
+    if (t.operations().length > opsBefore) {
+      done.push(before);
+      undone = [];
+    } else {
+      // Nothing was recorded: the edit must have changed nothing.
+      assertSame(t, before);
+    }
+    assertSame(t, model);
+  }
+  roundTrip(config, start, t);
+}
+
+/** Why the model says an edit is invalid (for edits whose validity depends on values). */
+function refusalOf(model: Model, _t: TrackedTable, o: Op): string | undefined {
+  if (o.t === 'set') {
+    const col = pick(model.cols, o.col);
+    if (col?.key) return 'duplicate_key';
+  }
+  if (o.t === 'retype') return 'invalid_value';
+  if (o.t === 'insert' || o.t === 'upsert') return 'duplicate_key';
+  if (o.t === 'derive' || o.t === 'updateWhere' || o.t === 'assign') return 'invalid_value';
+  return undefined;
+}
+
+/** Ops that did something, by kind: printed so that a generator that stopped exercising an edit shows. */
+const stats: Record<string, number> = {};
+
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 1000);
+
+describe('tracked table against a naive model', () => {
+  test.each(CONFIGS.map((c) => [c.name, c] as const))(
+    'random edit sequences on %s match the model, and the pushed plan makes the database equal the table',
+    (_name, config) => {
+      const width = columnsOf(config).length;
+      fc.assert(
+        fc.property(
+          fc.array(fc.array(seed, { minLength: width, maxLength: width }), { maxLength: 8 }),
+          fc.array(op, { minLength: 1, maxLength: 14 }),
+          (initial, ops) => run(config, initial, ops),
+        ),
+        { numRuns: Math.ceil(RUNS / CONFIGS.length) },
+      );
+      for (const kind of [
+        'set',
+        'insert',
+        'delete',
+        'updateWhere',
+        'upsert',
+        'addColumn',
+        'rename',
+        'retype',
+        'derive',
+        'filter',
+      ]) {
+        expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
+      }
+    },
+  );
+});
