@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'key_column'
   /** A whole-table transform returned something that cannot be diffed (no key column, ...). */
   | 'invalid_transform'
+  /** The table cannot change now (a push of it is in flight): wait for it. */
+  | 'busy'
   /** Another writer changed rows this push updates or deletes. */
   | 'conflict'
   /** SQLite refused a write because of a constraint (UNIQUE, CHECK, FOREIGN KEY, NOT NULL). */
@@ -70,6 +72,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_identifier',
   'key_column',
   'invalid_transform',
+  'busy',
   'conflict',
   'constraint',
   'sqlite',

@@ -46,6 +46,8 @@ export class TableState {
   private nextSeq = 0;
   private nextColumnId = 0;
   private current: Operation | null = null;
+  /** Set while edits are refused (a push of this table is in flight): says why. */
+  lockedBy: string | null = null;
   private insertedOrder: { version: number; ids: number[] } = { version: -1, ids: [] };
 
   constructor(
@@ -211,6 +213,15 @@ export class TableState {
    */
   edit<T>(kind: OperationKind, describe: () => string, fn: () => T): T {
     if (this.current) return fn();
+    if (this.lockedBy !== null) {
+      throw new PandalchemyError(
+        'busy',
+        `Table '${this.name}' cannot change now: ${this.lockedBy}.`,
+        {
+          table: this.name,
+        },
+      );
+    }
     const op = new Operation(kind, describe);
     this.current = op;
     try {
@@ -372,6 +383,12 @@ export class TableState {
   // ---- undo / redo ---------------------------------------------------------------------------
 
   undo(): boolean {
+    if (this.lockedBy !== null)
+      this.edit(
+        'rebase',
+        () => '',
+        () => undefined,
+      );
     const op = this.log.done.pop();
     if (!op) return false;
     for (let i = op.mutations.length - 1; i >= 0; i--) op.mutations[i]!.undo(this);
@@ -380,6 +397,12 @@ export class TableState {
   }
 
   redo(): boolean {
+    if (this.lockedBy !== null)
+      this.edit(
+        'rebase',
+        () => '',
+        () => undefined,
+      );
     const op = this.log.undone.pop();
     if (!op) return false;
     for (const m of op.mutations) m.redo(this);

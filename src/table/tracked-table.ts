@@ -30,6 +30,7 @@ import { buildSnapshot, type Snapshot } from './snapshot';
 import type { TableState } from './table-state';
 import { writeColumn } from './write-column';
 import { checkValue } from './check-value';
+import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
 
 /** A column of a tracked table as it stands with pending edits. */
 export interface ColumnDescription {
@@ -332,7 +333,22 @@ export class TrackedTable {
 
   /** Drops every pending edit and the operation log. */
   discard(): void {
+    this.state.edit(
+      'rebase',
+      () => 'discard',
+      () => undefined,
+    );
     this.state.resetColumns();
+  }
+
+  /** @internal Moves the table onto new stored contents, replaying pending edits on top. */
+  applyUpdate(update: TableUpdate, policy?: RebasePolicy): RebaseConflict[] {
+    return rebase(this.state, update, policy);
+  }
+
+  /** @internal Refuses edits while `reason` is set (a push in flight). */
+  lock(reason: string | null): void {
+    this.state.lockedBy = reason;
   }
 }
 

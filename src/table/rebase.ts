@@ -1,0 +1,290 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ColumnarData, TableEffect } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import { decodeValue } from '../values/codec';
+import type { CellValue, RowObject, SqlValue } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
+import { insertValues, rowValues } from './edits/insert-rows';
+import { addColumnState, dropColumn, renameColumn, retypeColumn } from './edits/schema-edits';
+import { loadState } from './load-state';
+import { rowChanges, type RowChange, type SchemaChange } from './row-changes';
+import type { RowStore } from './row-store';
+import type { TableState } from './table-state';
+
+/** A pending edit that another writer's commit made impossible or contested. */
+export interface RebaseConflict {
+  readonly table: string;
+  readonly type: 'insert' | 'update' | 'delete' | 'schema';
+  /** The row's key (as stored before the commit; as given for inserts). */
+  readonly key: readonly CellValue[];
+  /** Columns edited here and changed there (for updates), or concerned by the edit. */
+  readonly columns: readonly string[];
+  /** What this edit wanted to write. */
+  readonly local: RowObject | null;
+  /** What the database holds now for those columns; null when the row is gone. */
+  readonly remote: RowObject | null;
+  /** Whether the pending edit was kept (`keepLocal`) or dropped in favour of the commit. */
+  readonly kept: boolean;
+}
+
+/** How a rebase settles contested edits. */
+export type RebasePolicy = 'keepRemote' | 'keepLocal';
+
+/** New contents of a table: row changes of a commit, or a whole reload. */
+export type TableUpdate =
+  | { readonly kind: 'effect'; readonly effect: TableEffect; readonly info: TableInfo }
+  | { readonly kind: 'reload'; readonly info: TableInfo; readonly data: ColumnarData };
+
+/**
+ * Moves a table onto new stored contents and replays its pending edits on top: edits of rows and
+ * columns nobody else changed are kept as they were; contested ones are reported, and kept or
+ * dropped by `policy`. The undo history starts again (undoing across a rebase would undo other
+ * writers' changes).
+ */
+export function rebase(
+  state: TableState,
+  update: TableUpdate,
+  policy: RebasePolicy = 'keepRemote',
+): RebaseConflict[] {
+  const pending = rowChanges(state);
+  const hadPending =
+    pending.schema.length +
+      pending.inserts.length +
+      pending.updates.length +
+      pending.deletes.length >
+    0;
+  const sameSchema = update.kind === 'effect' && sameColumns(state.store, state.info, update);
+  if (update.kind === 'reload' || !sameSchema) {
+    if (update.kind === 'effect') {
+      throw new PandalchemyError(
+        'internal',
+        `The commit changed the schema of '${state.name}': reload it.`,
+        {
+          table: state.name,
+        },
+      );
+    }
+    const fresh = loadState(update.info, update.data);
+    state.info = update.info;
+    state.store = fresh.store;
+  } else {
+    state.info = update.info;
+    patchStore(state.store, update.effect, update.info);
+  }
+  state.resetColumns();
+  if (!hadPending) {
+    state.store.compact();
+    return [];
+  }
+  const conflicts: RebaseConflict[] = [];
+  state.edit(
+    'rebase',
+    () => 'rebase',
+    () => {
+      for (const s of pending.schema) replaySchema(state, s, conflicts);
+      for (const d of pending.deletes) replayDelete(state, d, policy, conflicts);
+      for (const u of pending.updates) replayUpdate(state, u, policy, conflicts);
+      for (const i of pending.inserts) replayInsert(state, i, policy, conflicts);
+    },
+  );
+  state.log.clear();
+  return conflicts;
+}
+
+/** Whether a commit's rows are described in the table's current stored columns. */
+function sameColumns(
+  store: RowStore,
+  info: TableInfo,
+  update: { effect: TableEffect; info: TableInfo },
+): boolean {
+  if (update.effect.reload || update.effect.dropped) return false;
+  const cols = update.effect.upserts.columns;
+  const names = store.names;
+  if (cols.length && (cols.length !== names.length || cols.some((c, i) => c !== names[i])))
+    return false;
+  const declared = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
+  return declared(info) === declared(update.info);
+}
+
+/** Writes a commit's deletes and row images into the store, in place. */
+export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo): void {
+  const kinds = store.kinds;
+  const keyKinds = store.keyColumns.map((k) => kinds[k]!);
+  const decodeKey = (cols: readonly ArrayLike<SqlValue>[], i: number): CellValue[] =>
+    keyKinds.map((kind, k) => decodeValue(kind, cols[k]![i] ?? null));
+  void info;
+  const deleted = effect.deleted.keys;
+  const nDeleted = deleted[0]?.length ?? 0;
+  const ups = effect.upserts;
+  const nUps = ups.values[0]?.length ?? 0;
+  // Find every row before changing any key: a swap would otherwise find a half-moved row.
+  const dead: number[] = [];
+  for (let i = 0; i < nDeleted; i++) {
+    const r = store.find(decodeKey(deleted as readonly ArrayLike<SqlValue>[], i));
+    if (r >= 0) dead.push(r);
+  }
+  const targets: number[] = [];
+  for (let i = 0; i < nUps; i++)
+    targets.push(store.find(decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i)));
+  for (const r of dead) store.kill(r);
+  for (let i = 0; i < nUps; i++) {
+    const values = ups.values.map((col, c) =>
+      decodeValue(kinds[c]!, (col as ArrayLike<SqlValue>)[i] ?? null),
+    );
+    const r = targets[i]!;
+    if (r >= 0 && !store.isDead(r)) {
+      values.forEach((v, c) => {
+        if (!valuesEqual(store.get(r, c), v)) store.set(r, c, v);
+      });
+    } else {
+      store.append(values);
+    }
+  }
+}
+
+function conflict(
+  state: TableState,
+  type: RebaseConflict['type'],
+  change: { key: readonly CellValue[]; columns: readonly string[]; newValues: RowObject | null },
+  remote: RowObject | null,
+  kept: boolean,
+): RebaseConflict {
+  return {
+    table: state.name,
+    type,
+    key: change.key,
+    columns: change.columns,
+    local: change.newValues,
+    remote,
+    kept,
+  };
+}
+
+/** Stored values of a row, by current column name (or by stored name when `byStoredName`). */
+function storedRow(
+  state: TableState,
+  row: number,
+  columns: readonly string[],
+  byStoredName = false,
+): RowObject {
+  const out: RowObject = {};
+  for (const name of columns) {
+    const origin = byStoredName
+      ? state.store.names.indexOf(name)
+      : state.hasColumn(name)
+        ? state.column(name).origin
+        : -1;
+    if (origin >= 0) out[name] = state.store.get(row, origin);
+  }
+  return out;
+}
+
+function replaySchema(state: TableState, s: SchemaChange, conflicts: RebaseConflict[]): void {
+  try {
+    switch (s.type) {
+      case 'addColumn':
+        addColumnState(state, s.column, { type: s.declaredType });
+        return;
+      case 'dropColumn':
+        dropColumn(state, s.column);
+        return;
+      case 'renameColumn':
+        renameColumn(state, s.from, s.to);
+        return;
+      case 'retypeColumn':
+        retypeColumn(state, s.column, s.to, { invalid: 'keep' });
+        return;
+    }
+  } catch (e) {
+    if (!(e instanceof PandalchemyError)) throw e;
+    const column = s.type === 'renameColumn' ? s.from : s.column;
+    conflicts.push({
+      table: state.name,
+      type: 'schema',
+      key: [],
+      columns: [column],
+      local: null,
+      remote: null,
+      kept: false,
+    });
+  }
+}
+
+function replayDelete(
+  state: TableState,
+  d: RowChange,
+  policy: RebasePolicy,
+  conflicts: RebaseConflict[],
+): void {
+  const row = state.store.find(d.key);
+  if (row < 0) return; // Deleted by the other writer too: nothing left to do, nothing contested.
+  const now = storedRow(state, row, d.columns, true);
+  const unchanged = d.columns.every((c) => !(c in now) || valuesEqual(now[c], d.oldValues?.[c]));
+  if (!unchanged) {
+    conflicts.push(conflict(state, 'delete', d, now, policy === 'keepLocal'));
+    if (policy === 'keepRemote') return;
+  }
+  state.remove(row);
+}
+
+function replayUpdate(
+  state: TableState,
+  u: RowChange,
+  policy: RebasePolicy,
+  conflicts: RebaseConflict[],
+): void {
+  const row = state.store.find(u.key);
+  if (row < 0) {
+    conflicts.push(conflict(state, 'update', u, null, false));
+    return;
+  }
+  const now = storedRow(state, row, u.columns);
+  const contested = u.columns.filter((c) => c in now && !valuesEqual(now[c], u.oldValues?.[c]));
+  if (contested.length) {
+    conflicts.push({
+      ...conflict(state, 'update', u, now, policy === 'keepLocal'),
+      columns: contested,
+    });
+  }
+  for (const name of u.columns) {
+    if (policy === 'keepRemote' && contested.includes(name)) continue;
+    if (!state.hasColumn(name)) continue;
+    const col = state.column(name);
+    const v = u.newValues?.[name] ?? null;
+    try {
+      state.write(row, col, v);
+    } catch (e) {
+      if (!(e instanceof PandalchemyError)) throw e;
+      conflicts.push({ ...conflict(state, 'update', u, now, false), columns: [name] });
+    }
+  }
+}
+
+function replayInsert(
+  state: TableState,
+  i: RowChange,
+  policy: RebasePolicy,
+  conflicts: RebaseConflict[],
+): void {
+  try {
+    insertValues(state, rowValues(state, i.newValues ?? {}));
+  } catch (e) {
+    if (!(e instanceof PandalchemyError)) throw e;
+    const holder = state.find(i.key.map((v) => v ?? null));
+    conflicts.push(
+      conflict(
+        state,
+        'insert',
+        i,
+        holder === undefined ? null : storedRow(state, holder, i.columns),
+        false,
+      ),
+    );
+    if (policy === 'keepLocal' && holder !== undefined && holder >= 0) {
+      for (const name of i.columns) {
+        if (state.hasColumn(name))
+          state.write(holder, state.column(name), i.newValues?.[name] ?? null);
+      }
+    }
+  }
+}
