@@ -43,6 +43,8 @@ export interface EngineState {
  * a column whose values are all non-null numbers, else an array.
  */
 export interface ColumnarData {
+  /** Sequence number of the commit the data reflects (set by `readTable`). */
+  readonly seq?: number;
   readonly names: readonly string[];
   readonly columns: readonly (readonly CellValue[] | Float64Array)[];
   readonly length: number;
@@ -135,6 +137,16 @@ export interface RemoteCommit {
   readonly tables: readonly TableInfo[];
 }
 
+/**
+ * Commits after a sequence number, oldest first, as the engine applied them (its own and those of
+ * other engines). `complete` is false when some were checkpointed away: the reader must reload.
+ */
+export interface CommitsSince {
+  readonly seq: number;
+  readonly commits: readonly RemoteCommit[];
+  readonly complete: boolean;
+}
+
 /** What a checkpoint did. */
 export interface CheckpointResult {
   readonly seq: number;
@@ -162,6 +174,8 @@ export interface EngineApi {
   importDatabase(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<EngineState>;
   exportDatabase(): Promise<Uint8Array>;
   checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult>;
+  /** Commits with a sequence number above `seq` (see {@link CommitsSince}). */
+  commitsSince(seq: number): Promise<CommitsSince>;
   /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */
   onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void>;
   close(): Promise<void>;

@@ -28,6 +28,10 @@ import type { OperationInfo } from './operation-log';
 import { rowChanges, type TableChanges } from './row-changes';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import type { TableState } from './table-state';
+import type { ColumnState } from './column-state';
+import { rowAt } from './snapshot';
+import { valuesEqual } from '../values/values-equal';
+import { PandalchemyError } from '../errors/pandalchemy-error';
 import { writeColumn } from './write-column';
 import { checkValue } from './check-value';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
@@ -143,6 +147,100 @@ export class TrackedTable {
   /** Whether a row has this key. */
   has(key: KeyInput): boolean {
     return this.state.find(toKey(this.state, key)) !== undefined;
+  }
+
+  // ---- row references: for grids and other views that show rows by position -------------------
+
+  /**
+   * References of the rows in table order: stored rows (deleted ones too when `includeDeleted`,
+   * so a view can show them struck through), then inserted rows. A reference stays valid until
+   * the next push or refresh.
+   */
+  rowRefs(options: { includeDeleted?: boolean } = {}): Int32Array {
+    const s = this.state;
+    const out: number[] = [];
+    const n = s.store.length;
+    for (let r = 0; r < n; r++) {
+      if (s.store.isDead(r)) continue;
+      if (options.includeDeleted || !s.deleted.has(r)) out.push(r);
+    }
+    out.push(...s.insertedIds());
+    return Int32Array.from(out);
+  }
+
+  /**
+   * References of the rows of a view made from `table()` by verbs that keep its storage (filter,
+   * orderby, slice...), in the view's order. Sort and filter for display without editing.
+   */
+  refsOf(view: ColumnTable): Int32Array {
+    const snap = this.snapshot();
+    const indices = view.indices(true);
+    return Int32Array.from(indices, (p) => rowAt(snap, p));
+  }
+
+  /** The reference of the row holding `key`, or undefined. */
+  refOf(key: KeyInput): number | undefined {
+    return this.state.find(toKey(this.state, key));
+  }
+
+  /** A cell's current value by row reference. */
+  valueAt(ref: number, column: string): CellValue {
+    return this.state.value(ref, this.state.column(column));
+  }
+
+  /** The current key of a row by reference. */
+  keyAt(ref: number): CellValue[] {
+    return this.state.currentKey(ref);
+  }
+
+  /** Whether a row is unchanged, inserted, updated or deleted since the last push. */
+  rowState(ref: number): 'unchanged' | 'inserted' | 'updated' | 'deleted' {
+    const s = this.state;
+    if (ref < 0) return 'inserted';
+    if (s.deleted.has(ref)) return 'deleted';
+    return s.columns.some((c) => isChanged(s, ref, c)) ? 'updated' : 'unchanged';
+  }
+
+  /** Whether a cell differs from its stored value (always true for an inserted row's given cells). */
+  isChangedAt(ref: number, column: string): boolean {
+    const s = this.state;
+    const col = s.column(column);
+    if (ref < 0) return !s.isUnset(ref, col);
+    return isChanged(s, ref, col);
+  }
+
+  /** Sets one cell by row reference (rows whose key the database has yet to assign have no key). */
+  setAt(ref: number, column: string, value: unknown): this {
+    const s = this.state;
+    const col = s.column(column);
+    const v = checkValue(s, col, value, ref < 0);
+    if (!s.isLive(ref)) {
+      throw new PandalchemyError(
+        'row_not_found',
+        `Row reference ${ref} of '${this.name}' is not a live row.`,
+        { table: this.name },
+      );
+    }
+    s.edit(
+      'set',
+      () => `set ${col.name}`,
+      () => s.write(ref, col, v),
+    );
+    return this;
+  }
+
+  /** Deletes rows by reference. */
+  deleteAt(refs: ArrayLike<number>): this {
+    const s = this.state;
+    const rows = [...new Set(Array.from(refs))].filter((r) => s.isLive(r));
+    s.edit(
+      'delete',
+      () => `delete ${rows.length} row(s)`,
+      () => {
+        for (const r of rows) s.remove(r);
+      },
+    );
+    return this;
   }
 
   /** Sets one cell. O(1). */
@@ -350,6 +448,11 @@ export class TrackedTable {
   lock(reason: string | null): void {
     this.state.lockedBy = reason;
   }
+}
+
+function isChanged(s: TableState, row: number, col: ColumnState): boolean {
+  if (!col.cells.has(row) && !col.dense) return false;
+  return !valuesEqual(s.value(row, col), s.baseline(row, col));
 }
 
 function toRows(rows: RowInput | readonly RowInput[] | ColumnTable): readonly RowInput[] {

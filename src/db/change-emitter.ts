@@ -1,0 +1,44 @@
+/** What a change event says: which tables changed, by whom, at which commit. */
+export interface ChangeEvent {
+  /** `local`: a push of this Database; `remote`: another tab or worker; `import`: a file replaced the database. */
+  readonly source: 'local' | 'remote' | 'import';
+  /** Sequence number of the commit. */
+  readonly seq: number;
+  /** Tables whose rows or schema changed. */
+  readonly tables: readonly string[];
+  /**
+   * Loaded tables with pending edits that have not taken this commit in yet: call their
+   * `refresh()` to rebase the edits (tables without pending edits take commits at once).
+   */
+  readonly stale: readonly string[];
+}
+
+/** Receives change events. */
+export type ChangeListener = (event: ChangeEvent) => void;
+
+/** A minimal typed event source: listeners in registration order, errors isolated. */
+export class ChangeEmitter {
+  readonly #listeners = new Set<ChangeListener>();
+
+  on(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: ChangeEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        // A failing listener must not stop the others, nor the push that emitted the event.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,519 @@
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import { buildPlan } from '../plan/build-plan';
+import type { ExecutionPlan } from '../plan/execution-plan';
+import type {
+  CheckpointResult,
+  EngineApi,
+  EngineState,
+  ProgressCallback,
+  RemoteCommit,
+} from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import type { RebaseConflict, TableUpdate } from '../table/rebase';
+import type { SqlValue } from '../values/sql-value';
+import { ChangeEmitter, type ChangeListener } from './change-emitter';
+import {
+  createTableSteps,
+  sourceTable,
+  type CreateTableOptions,
+  type TableSource,
+} from './create-table-steps';
+import { DatabaseTable, type RefreshOptions, type TableHost } from './database-table';
+import type { PushOptions, PushResult } from './push-result';
+
+/** The engine a database talks to: the worker API plus a way to stop it. */
+export interface Engine extends EngineApi {
+  /** Stops the engine; pending calls reject with `worker_died`. */
+  terminate(): void;
+}
+
+/** What the database keeps of each loaded table. */
+interface Loaded {
+  readonly table: DatabaseTable;
+  /** Commits applied to the table (its stored side reflects every commit up to this one). */
+  seq: number;
+  /** Commits not applied yet because the table has pending edits (applied by `refresh`). */
+  queued: TableUpdate[];
+}
+
+let pushCounter = 0;
+
+function newPushId(): string {
+  const c = globalThis.crypto;
+  return typeof c?.randomUUID === 'function'
+    ? c.randomUUID()
+    : `push-${Date.now()}-${++pushCounter}`;
+}
+
+/**
+ * A database: SQLite in a worker, persisted in IndexedDB, shared safely by every tab that opens
+ * the same name. Get tracked tables from it, edit them, push.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase('shop');
+ * const orders = await db.table('orders');
+ * orders.updateWhere((d) => d.status === 'new', { status: 'sent' });
+ * await db.push();
+ * ```
+ */
+export class Database {
+  readonly name: string;
+  readonly #engine: Engine;
+  readonly #emitter = new ChangeEmitter();
+  readonly #loaded = new Map<string, Loaded>();
+  #info = new Map<string, TableInfo>();
+  #seq: number;
+  #closed = false;
+  /** Serialises everything that moves tables to new commits, so commits apply in order. */
+  #serial: Promise<unknown> = Promise.resolve();
+  readonly #host: TableHost;
+
+  /** @internal Use {@link openDatabase}. */
+  constructor(name: string, engine: Engine, state: EngineState) {
+    this.name = name;
+    this.#engine = engine;
+    this.#seq = state.seq;
+    this.#setInfo(state.tables);
+    this.#host = {
+      pushTables: (tables, options) => this.#push(tables, options),
+      refreshTable: (table, options) => this.#refresh([table], options).then((c) => c),
+      isStale: (table) => (this.#loaded.get(table.name)?.queued.length ?? 0) > 0,
+    };
+  }
+
+  /** @internal Subscribes to the engine's notifications of other writers' commits. */
+  async listen(): Promise<void> {
+    await this.#engine.onRemoteCommit(() => {
+      void this.#serially(() => this.#sync('remote')).catch(() => undefined);
+    });
+  }
+
+  /** Sequence number of the last commit this database has taken in. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** The tables of the database with their schema. */
+  tables(): readonly TableInfo[] {
+    return [...this.#info.values()];
+  }
+
+  /** Names of the tables. */
+  tableNames(): string[] {
+    return [...this.#info.keys()];
+  }
+
+  /**
+   * A table as a tracked table, loaded from the worker (once: later calls return the same table).
+   *
+   * @example
+   * ```ts
+   * const users = await db.table('users', { onProgress: (p) => bar.set(p.done / (p.total ?? 1)) });
+   * ```
+   */
+  async table(
+    name: string,
+    options: { onProgress?: ProgressCallback } = {},
+  ): Promise<DatabaseTable> {
+    this.#open();
+    const loaded = this.#loaded.get(name);
+    if (loaded) return loaded.table;
+    return this.#serially(async () => {
+      const again = this.#loaded.get(name);
+      if (again) return again.table;
+      // Another tab may have created it since we last looked.
+      if (!this.#info.has(name)) this.#setInfo((await this.#engine.state()).tables);
+      const info = this.#requireInfo(name);
+      const data = await this.#engine.readTable(name, options.onProgress);
+      const table = new DatabaseTable(this.#host, info, data);
+      this.#loaded.set(name, { table, seq: data.seq ?? this.#seq, queued: [] });
+      return table;
+    });
+  }
+
+  /**
+   * Creates a table from an Arquero table, CSV text, JSON or Arrow bytes, in one transaction, and
+   * returns it loaded. Types are inferred unless given; text that looks numeric but has leading
+   * zeros stays text.
+   *
+   * @example
+   * ```ts
+   * const t = await db.createTable('cities', { csv: 'id,zip\n1,04567' }, { primaryKey: 'id' });
+   * ```
+   */
+  async createTable(
+    name: string,
+    source: TableSource,
+    options: CreateTableOptions = {},
+  ): Promise<DatabaseTable> {
+    this.#open();
+    if (this.#info.has(name)) {
+      throw new PandalchemyError(
+        'name_taken',
+        `Database '${this.name}' already has a table '${name}'.`,
+        { table: name },
+      );
+    }
+    const { table, types } = sourceTable(source);
+    const steps = createTableSteps(name, table, options, types);
+    await this.#apply({ version: 1, steps }, []);
+    return this.table(name);
+  }
+
+  /** Drops a table. */
+  async dropTable(name: string): Promise<void> {
+    this.#open();
+    this.#requireInfo(name);
+    await this.#apply({ version: 1, steps: [{ kind: 'dropTable', table: name, priority: 0 }] }, []);
+  }
+
+  /**
+   * Runs a read-only SQL query with bound parameters and returns an Arquero table.
+   *
+   * @example
+   * ```ts
+   * const big = await db.query('SELECT * FROM orders WHERE total > ?', [100]);
+   * ```
+   */
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<ColumnTable> {
+    this.#open();
+    const data = await this.#engine.query(sql, params);
+    const columns: Record<string, unknown> = {};
+    data.names.forEach((n, i) => (columns[n] = data.columns[i]));
+    return aq.table(columns, [...data.names]);
+  }
+
+  /**
+   * Pushes every loaded table with pending changes in ONE transaction: all or nothing, across
+   * tables and schema changes.
+   */
+  push(options: PushOptions = {}): Promise<PushResult> {
+    const tables = [...this.#loaded.values()].map((l) => l.table).filter((t) => t.hasChanges);
+    return this.#push(tables, options);
+  }
+
+  /** Takes in other writers' commits for every loaded table (see `DatabaseTable.refresh`). */
+  refresh(options: RefreshOptions = {}): Promise<readonly RebaseConflict[]> {
+    return this.#refresh(
+      [...this.#loaded.values()].map((l) => l.table),
+      options,
+    );
+  }
+
+  /** The plan a `push()` of every loaded table would run (nothing is run). */
+  plan(options: Pick<PushOptions, 'conflict' | 'passes'> = {}): ExecutionPlan {
+    const tables = [...this.#loaded.values()].map((l) => l.table).filter((t) => t.hasChanges);
+    return buildPlan(
+      tables.map((t) => t.diff()),
+      {
+        ...(options.passes ? { passes: options.passes } : {}),
+        withoutGuards: options.conflict === 'overwrite',
+      },
+    );
+  }
+
+  /**
+   * Replaces the database with an SQLite file. A file that is not a valid SQLite database is
+   * refused and nothing changes. Loaded tables are reloaded (their pending edits rebased).
+   */
+  async import(
+    bytes: Uint8Array | ArrayBuffer,
+    options: { onProgress?: ProgressCallback } = {},
+  ): Promise<void> {
+    this.#open();
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    await this.#serially(async () => {
+      const state = await this.#engine.importDatabase(data, options.onProgress);
+      this.#setInfo(state.tables);
+      this.#seq = state.seq;
+      for (const [name, l] of this.#loaded) {
+        if (!this.#info.has(name)) {
+          this.#loaded.delete(name);
+          continue;
+        }
+        l.queued = [];
+        await this.#reload(l);
+        l.seq = state.seq;
+      }
+      this.#emitter.emit({
+        source: 'import',
+        seq: state.seq,
+        tables: this.tableNames(),
+        stale: [],
+      });
+    });
+  }
+
+  /** The database as an SQLite file. */
+  async export(): Promise<Uint8Array> {
+    this.#open();
+    return this.#engine.exportDatabase();
+  }
+
+  /** Offers the database as a file download (in a page). */
+  async download(filename = `${this.name}.sqlite`): Promise<void> {
+    const bytes = await this.export();
+    const url = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
+    );
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** Writes a fresh snapshot to IndexedDB and drops the redo log it covers. */
+  async checkpoint(options: { onProgress?: ProgressCallback } = {}): Promise<CheckpointResult> {
+    this.#open();
+    return this.#engine.checkpoint(options.onProgress);
+  }
+
+  /**
+   * Calls `listener` after every commit: this database's pushes and other tabs' alike.
+   * Returns a function that unsubscribes.
+   */
+  on(event: 'change', listener: ChangeListener): () => void {
+    if (event !== 'change')
+      throw new PandalchemyError(
+        'invalid_argument',
+        `Unknown event '${String(event)}': use 'change'.`,
+      );
+    return this.#emitter.on(listener);
+  }
+
+  /** Stops the worker. Pushes already resolved are durable; the database can no longer be used. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#emitter.clear();
+    try {
+      await this.#engine.close();
+    } finally {
+      this.#engine.terminate();
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #open(): void {
+    if (this.#closed) {
+      throw new PandalchemyError(
+        'closed',
+        `Database '${this.name}' is closed: open it again with openDatabase().`,
+      );
+    }
+  }
+
+  #requireInfo(name: string): TableInfo {
+    const info = this.#info.get(name);
+    if (info) return info;
+    throw new PandalchemyError(
+      'unknown_table',
+      `Database '${this.name}' has no table ${JSON.stringify(name)}; it has ${this.tableNames().join(', ') || 'no tables'}.`,
+      { table: String(name) },
+    );
+  }
+
+  #setInfo(tables: readonly TableInfo[]): void {
+    this.#info = new Map(tables.map((t) => [t.name, t]));
+  }
+
+  #serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(fn, fn);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  async #push(tables: readonly DatabaseTable[], options: PushOptions = {}): Promise<PushResult> {
+    this.#open();
+    const start = performance.now();
+    for (const t of tables) {
+      if (this.#loaded.get(t.name)?.table !== t) {
+        throw new PandalchemyError(
+          'invalid_argument',
+          `Table '${t.name}' does not belong to database '${this.name}'.`,
+          {
+            table: t.name,
+          },
+        );
+      }
+    }
+    const changed = tables.filter((t) => t.hasChanges);
+    if (!changed.length) {
+      return {
+        seq: this.#seq,
+        tables: [],
+        rowsWritten: 0,
+        bytesPersisted: 0,
+        applyMs: 0,
+        persistMs: 0,
+        totalMs: 0,
+        conflicts: [],
+      };
+    }
+    const plan = buildPlan(
+      changed.map((t) => t.diff()),
+      {
+        ...(options.passes ? { passes: options.passes } : {}),
+        withoutGuards: options.conflict === 'overwrite',
+      },
+    );
+    const result = await this.#apply(plan, changed, options);
+    return { ...result, totalMs: performance.now() - start };
+  }
+
+  /**
+   * Runs a plan and takes its commit in. `pushed` tables are locked meanwhile; on success their
+   * pending edits are what was committed, so they are cleared before the commit is applied.
+   */
+  async #apply(
+    plan: ExecutionPlan,
+    pushed: readonly DatabaseTable[],
+    options: PushOptions = {},
+  ): Promise<Omit<PushResult, 'totalMs'>> {
+    for (const t of pushed)
+      t.lock('a push of this table is in flight; edit it when push() settles');
+    try {
+      return await this.#serially(async () => {
+        const result = await this.#engine.apply(
+          plan,
+          { pushId: newPushId(), conflict: options.conflict ?? 'fail' },
+          options.onProgress,
+        );
+        for (const t of pushed) {
+          t.lock(null);
+          t.discard();
+        }
+        const conflicts = await this.#sync('local', result.seq);
+        return {
+          seq: result.seq,
+          tables: pushed.map((t) => t.name),
+          rowsWritten: result.rowsWritten,
+          bytesPersisted: result.bytesPersisted,
+          applyMs: result.applyMs,
+          persistMs: result.persistMs,
+          conflicts,
+        };
+      });
+    } finally {
+      for (const t of pushed) t.lock(null);
+    }
+  }
+
+  /**
+   * Takes in every commit after the last one taken in, in order. Tables without pending edits
+   * take them at once; the others queue them for `refresh()`. Returns conflicts of rebases made.
+   */
+  async #sync(source: 'local' | 'remote', localSeq = -1): Promise<RebaseConflict[]> {
+    const since = await this.#engine.commitsSince(this.#seq);
+    const conflicts: RebaseConflict[] = [];
+    if (!since.complete) {
+      const state = await this.#engine.state();
+      this.#setInfo(state.tables);
+      for (const l of this.#loaded.values()) {
+        l.queued = [];
+        conflicts.push(...(await this.#reload(l)));
+        l.seq = state.seq;
+      }
+      this.#seq = state.seq;
+      this.#emitter.emit({ source, seq: state.seq, tables: [...this.#loaded.keys()], stale: [] });
+      return conflicts;
+    }
+    for (const commit of since.commits) {
+      this.#setInfo(commit.tables);
+      const touched = await this.#take(commit);
+      this.#seq = commit.seq;
+      const stale = [...this.#loaded.values()]
+        .filter((l) => l.queued.length)
+        .map((l) => l.table.name);
+      this.#emitter.emit({
+        source: commit.seq === localSeq ? 'local' : 'remote',
+        seq: commit.seq,
+        tables: touched,
+        stale,
+      });
+    }
+    return conflicts;
+  }
+
+  /** Applies (or queues) one commit to the loaded tables; returns the tables it touched. */
+  async #take(commit: RemoteCommit): Promise<string[]> {
+    const touched: string[] = [];
+    for (const effect of commit.effects) {
+      touched.push(effect.table);
+      const l = this.#loaded.get(effect.table);
+      if (!l || l.seq >= commit.seq) continue;
+      if (effect.dropped) {
+        this.#loaded.delete(effect.table);
+        continue;
+      }
+      const info = this.#info.get(effect.table);
+      if (!info) continue;
+      const update: TableUpdate = { kind: 'effect', effect, info };
+      if (l.table.hasChanges) {
+        l.queued.push(update);
+        l.seq = commit.seq;
+        continue;
+      }
+      const queued = [...l.queued, update];
+      l.queued = [];
+      if (
+        queued.some(
+          (u) =>
+            u.kind === 'reload' ||
+            (u.kind === 'effect' && (u.effect.reload || !sameSchema(l.table.info, u.info))),
+        )
+      ) {
+        l.seq = await this.#reload(l).then(() => commit.seq);
+        continue;
+      }
+      for (const u of queued) l.table.applyUpdate(u);
+      l.seq = commit.seq;
+    }
+    return touched;
+  }
+
+  async #refresh(
+    tables: readonly DatabaseTable[],
+    options: RefreshOptions = {},
+  ): Promise<readonly RebaseConflict[]> {
+    this.#open();
+    return this.#serially(async () => {
+      await this.#sync('remote');
+      const conflicts: RebaseConflict[] = [];
+      for (const t of tables) {
+        const l = this.#loaded.get(t.name);
+        if (!l || !l.queued.length) continue;
+        const queued = l.queued;
+        l.queued = [];
+        const needsReload = queued.some(
+          (u) =>
+            u.kind === 'reload' ||
+            (u.kind === 'effect' && (u.effect.reload || !sameSchema(t.info, u.info))),
+        );
+        if (needsReload) {
+          conflicts.push(...(await this.#reload(l, options)));
+        } else {
+          for (const u of queued) conflicts.push(...t.applyUpdate(u, options.policy));
+        }
+      }
+      return conflicts;
+    });
+  }
+
+  /** Reloads a table from the worker, rebasing its pending edits. */
+  async #reload(l: Loaded, options: RefreshOptions = {}): Promise<RebaseConflict[]> {
+    const info = this.#requireInfo(l.table.name);
+    const data = await this.#engine.readTable(l.table.name);
+    return l.table.applyUpdate({ kind: 'reload', info, data }, options.policy);
+  }
+}
+
+function sameSchema(a: TableInfo, b: TableInfo): boolean {
+  const cols = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
+  return cols(a) === cols(b) && a.key.columns.join(',') === b.key.columns.join(',');
+}

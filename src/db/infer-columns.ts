@@ -1,0 +1,137 @@
+import type { ColumnTable } from 'arquero';
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import { parseDay } from '../values/codec';
+import { inferDeclaredType } from '../values/infer-type';
+import type { CellValue } from '../values/sql-value';
+
+const INTEGER = /^[+-]?(?:0|[1-9]\d*)$/;
+const REAL = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const I64_MAX = 9223372036854775807n;
+
+/**
+ * Types of text columns (as parsed from CSV): INTEGER when every value is an integer written
+ * without leading zeros, REAL when every value is a number, BOOLEAN for true/false, DATE for
+ * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT. Empty strings are NULL.
+ */
+export function inferTextColumn(values: ArrayLike<unknown>): { type: string; values: CellValue[] } {
+  let integer = true;
+  let real = true;
+  let bool = true;
+  let day = true;
+  let any = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || v === '') continue;
+    const s = String(v);
+    any = true;
+    if (integer && !(INTEGER.test(s) && BigInt(s) <= I64_MAX && BigInt(s) >= -I64_MAX - 1n))
+      integer = false;
+    if (real && !(REAL.test(s) && /\d/.test(s) && !/^[+-]?0\d/.test(s))) real = false;
+    if (bool && s !== 'true' && s !== 'false') bool = false;
+    if (day && !parseDay(s)) day = false;
+  }
+  const type = !any
+    ? 'TEXT'
+    : integer
+      ? 'INTEGER'
+      : real
+        ? 'REAL'
+        : bool
+          ? 'BOOLEAN'
+          : day
+            ? 'DATE'
+            : 'TEXT';
+  const out = Array.from(values, (v): CellValue => {
+    if (v === null || v === undefined || v === '') return null;
+    const s = String(v);
+    switch (type) {
+      case 'INTEGER': {
+        const b = BigInt(s);
+        return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER)
+          ? Number(b)
+          : b;
+      }
+      case 'REAL':
+        return Number(s);
+      case 'BOOLEAN':
+        return s === 'true';
+      case 'DATE':
+        return parseDay(s);
+      default:
+        return s;
+    }
+  });
+  return { type, values: out };
+}
+
+/** Declared types of an Arquero table's columns: explicit ones first, else inferred. */
+export function inferTypes(
+  table: ColumnTable,
+  explicit: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of table.columnNames()) {
+    out[name] = explicit[name] ?? inferOrText(table.array(name), name);
+  }
+  return out;
+}
+
+function inferOrText(values: ArrayLike<unknown>, name: string): string {
+  try {
+    return inferDeclaredType(Array.from(values), name);
+  } catch (e) {
+    // A column of only NULLs has no type to infer: TEXT holds anything a later edit writes.
+    if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return 'TEXT';
+    throw e;
+  }
+}
+
+/**
+ * Checks that every record of a CSV text has as many fields as the header: a ragged file is
+ * refused rather than silently padded or cut.
+ */
+export function checkCsvShape(text: string, delimiter = ','): void {
+  let fields = 1;
+  let expected = -1;
+  let line = 1;
+  let quoted = false;
+  let empty = true;
+  const end = () => {
+    if (!empty || fields > 1) {
+      if (expected < 0) expected = fields;
+      else if (fields !== expected) {
+        throw new PandalchemyError(
+          'invalid_argument',
+          `CSV record at line ${line} has ${fields} field(s); the header has ${expected}. Fix the file: every record needs the same number of fields.`,
+        );
+      }
+    }
+    fields = 1;
+    empty = true;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') i++;
+        else quoted = false;
+      } else if (ch === '\n') line++;
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+      empty = false;
+    } else if (ch === delimiter) {
+      fields++;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      end();
+      line++;
+    } else {
+      empty = false;
+    }
+  }
+  if (quoted)
+    throw new PandalchemyError('invalid_argument', 'CSV text ends inside a quoted field.');
+  end();
+}

@@ -1,0 +1,32 @@
+import type { PlanPass } from '../plan/execution-plan';
+import type { ProgressCallback } from '../protocol/engine-api';
+import type { RebaseConflict } from '../table/rebase';
+
+/** Options of a push. */
+export interface PushOptions {
+  /**
+   * `fail` (default): refuse the whole push if another writer changed a row it updates or deletes
+   * (a `ConflictError` names them). `overwrite`: write anyway.
+   */
+  readonly conflict?: 'fail' | 'overwrite';
+  /** Plan passes run on the built plan. */
+  readonly passes?: readonly PlanPass[];
+  readonly onProgress?: ProgressCallback;
+}
+
+/** What a push did. */
+export interface PushResult {
+  /** Sequence number of the commit (unchanged when there was nothing to push). */
+  readonly seq: number;
+  /** Tables whose pending changes were pushed. */
+  readonly tables: readonly string[];
+  readonly rowsWritten: number;
+  /** Bytes appended to IndexedDB. */
+  readonly bytesPersisted: number;
+  /** Milliseconds in SQLite, in IndexedDB, and end to end (plan, apply, persist, refresh). */
+  readonly applyMs: number;
+  readonly persistMs: number;
+  readonly totalMs: number;
+  /** Pending edits of other loaded tables that this commit's trigger effects contested. */
+  readonly conflicts: readonly RebaseConflict[];
+}
