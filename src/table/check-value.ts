@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { normalizeValue } from '../values/codec';
+import { fastCanonical, normalizeValue } from '../values/codec';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from './column-state';
 import type { TableState } from './table-state';
@@ -14,6 +14,10 @@ export function checkValue(
   value: unknown,
   inserting = false,
 ): CellValue {
+  if (value !== null && value !== undefined) {
+    const fast = fastCanonical(col.kind, value);
+    if (fast !== undefined) return fast;
+  }
   const v = normalizeValue(col.kind, value, { table: state.name, column: col.name });
   if (v === null) {
     const isKey = state.isKeyColumn(col);

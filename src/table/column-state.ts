@@ -1,6 +1,7 @@
 import type { ColumnDefault } from '../plan/execution-plan';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
+import type { ColumnArray } from './row-store';
 
 /**
  * A column of a tracked table as it stands with the pending edits: where its values come from and
@@ -29,7 +30,7 @@ export interface ColumnState {
   /** Values of stored rows edited one by one, by store row. */
   cells: Map<number, CellValue>;
   /** Values of all stored rows, when the whole column was assigned (index: store row). */
-  dense: CellValue[] | null;
+  dense: ColumnArray | null;
   /** Stored values converted to a new type, when the column's type changed (index: store row). */
   base: CellValue[] | null;
   dropped: boolean;

@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { normalizeValue } from '../values/codec';
+import { fastCanonical, normalizeValue } from '../values/codec';
 import type { CellValue } from '../values/sql-value';
 import { formatKey } from './format-key';
 import type { TableState } from './table-state';
@@ -23,6 +23,10 @@ function isPlainObject(v: unknown): v is Record<string, CellValue> {
 /** The canonical key values of a key input. */
 export function toKey(state: TableState, input: KeyInput): CellValue[] {
   const cols = state.keyColumns;
+  if (cols.length === 1 && (typeof input === 'number' || typeof input === 'string')) {
+    const fast = fastCanonical(cols[0]!.kind, input);
+    if (fast !== undefined) return [fast];
+  }
   let raw: unknown[];
   if (Array.isArray(input)) raw = input;
   else if (isPlainObject(input)) raw = cols.map((c) => input[c.name]);

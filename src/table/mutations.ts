@@ -1,5 +1,6 @@
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from './column-state';
+import type { ColumnArray } from './row-store';
 import type { InsertedRow, TableState } from './table-state';
 
 /**
@@ -35,9 +36,9 @@ export class CellMutation implements Mutation {
 export class ColumnValuesMutation implements Mutation {
   constructor(
     readonly column: ColumnState,
-    readonly prevDense: CellValue[] | null,
+    readonly prevDense: ColumnArray | null,
     readonly prevCells: Map<number, CellValue>,
-    readonly nextDense: CellValue[] | null,
+    readonly nextDense: ColumnArray | null,
     readonly nextCells: Map<number, CellValue>,
   ) {}
   undo(state: TableState): void {
@@ -121,7 +122,7 @@ export interface TypeSnapshot {
   readonly declaredType: string;
   readonly kind: ColumnState['kind'];
   readonly base: CellValue[] | null;
-  readonly dense: CellValue[] | null;
+  readonly dense: ColumnArray | null;
   readonly cells: Map<number, CellValue>;
   /** Inserted rows' values of this column, by inserted row id. */
   readonly insertedValues: ReadonlyMap<number, Slot>;

@@ -36,10 +36,14 @@ export function buildSnapshot(state: TableState): Snapshot {
   const data: Record<string, ColumnArray> = {};
   for (const col of state.columns) {
     const clean = col.origin >= 0 && !col.dense && !col.base && col.cells.size === 0;
+    // Dense and converted columns are never written in place once built: share them too.
+    const whole = col.dense ?? col.base;
     data[col.name] =
       clean && inserted.length === 0
         ? store.view(col.origin)
-        : materialize(state, col, storeLength, inserted, total);
+        : whole && col.cells.size === 0 && inserted.length === 0 && whole.length === storeLength
+          ? (whole as ColumnArray)
+          : materialize(state, col, storeLength, inserted, total);
   }
   const names = state.columns.map((c) => c.name);
   let filter: BitSet | undefined;

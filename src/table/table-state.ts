@@ -16,7 +16,7 @@ import {
   type TypeSnapshot,
 } from './mutations';
 import { Operation, OperationLog, type OperationKind } from './operation-log';
-import type { RowStore } from './row-store';
+import type { ColumnArray, RowStore } from './row-store';
 
 /** A row inserted since the last push. Values by column id; undefined means never given. */
 export interface InsertedRow {
@@ -305,7 +305,7 @@ export class TableState {
 
   applyColumnValues(
     col: ColumnState,
-    dense: CellValue[] | null,
+    dense: ColumnArray | null,
     cells: Map<number, CellValue>,
   ): void {
     col.dense = dense;

@@ -10,7 +10,7 @@ import type { TableState } from './table-state';
  * Past this share of stored rows, a bulk write replaces the whole column (one array) instead of
  * recording one edit per cell (a Map entry each).
  */
-const DENSE_SHARE = 1 / 8;
+export const DENSE_SHARE = 1 / 8;
 
 /**
  * Writes canonical values to rows of one column as part of the current operation. Stored rows go

@@ -2,6 +2,30 @@ import { PandalchemyError, type ErrorContext } from '../errors/pandalchemy-error
 import type { ColumnKind } from './column-kind';
 import { INT64_MAX, INT64_MIN, type CellValue, type SqlValue } from './sql-value';
 
+const NO_CONTEXT: ErrorContext = Object.freeze({});
+
+/**
+ * The canonical form of the most common values (strings for text, safe integers, finite reals)
+ * without allocating anything; undefined when the full check is needed. Hot loops call this.
+ */
+export function fastCanonical(kind: ColumnKind, value: unknown): CellValue | undefined {
+  switch (kind) {
+    case 'text':
+      return typeof value === 'string' ? value : undefined;
+    case 'real':
+      return typeof value === 'number' && value === value ? (value === 0 ? 0 : value) : undefined;
+    case 'integer':
+    case 'numeric':
+      return typeof value === 'number' && Number.isSafeInteger(value)
+        ? value === 0
+          ? 0
+          : value
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -20,9 +44,11 @@ const DATETIME_RE =
 export function normalizeValue(
   kind: ColumnKind,
   value: unknown,
-  context: ErrorContext = {},
+  context: ErrorContext = NO_CONTEXT,
 ): CellValue {
   if (value === null || value === undefined) return null;
+  const fast = fastCanonical(kind, value);
+  if (fast !== undefined) return fast;
   const bad = (why: string): never => {
     throw new PandalchemyError(
       'invalid_value',

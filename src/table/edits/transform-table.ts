@@ -8,7 +8,11 @@ import { formatKey } from '../format-key';
 import { DropColumnMutation, RenameMutation } from '../mutations';
 import { positionsOf, rowAt, scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
-import { writeColumn } from '../write-column';
+import { DENSE_SHARE, writeColumn } from '../write-column';
+import { ColumnValuesMutation } from '../mutations';
+import type { ColumnState } from '../column-state';
+import type { ColumnArray } from '../row-store';
+import { fastCanonical } from '../../values/codec';
 import { insertValues, rowValues } from './insert-rows';
 import { addColumnState } from './schema-edits';
 
@@ -139,11 +143,14 @@ function diffByPosition(
   shared: boolean,
 ): void {
   const S = snapshot.table;
-  let sPos: number[];
-  let tPos: number[];
-  if (shared) {
+  // Every raw position is a live row of both: compare straight down the arrays.
+  const everyRow = shared && !S.mask() && !T.mask();
+  let sPos: number[] = [];
+  let tPos: number[] = [];
+  if (everyRow) {
+    // positions are 0..n-1 in both tables
+  } else if (shared) {
     const tMask = T.mask();
-    sPos = [];
     for (const p of positionsOf(S)) {
       if (!tMask || tMask.get(p)) sPos.push(p);
       else state.remove(rowAt(snapshot, p));
@@ -153,7 +160,6 @@ function diffByPosition(
     sPos = positionsOf(S);
     tPos = positionsOf(T);
   }
-  const everyRow = shared && sPos.length === S.totalRows();
   // Key columns first, so that key checks of later columns see final keys.
   const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
   for (const name of ordered) {
@@ -161,11 +167,15 @@ function diffByPosition(
     const tCol = T.column(name) as unknown as Column;
     const sCol = S.column(sourceOf.get(name)!) as unknown as Column | undefined;
     if (shared && tCol === sCol) continue;
+    if (everyRow && !state.isKeyColumn(col) && isArrayLike(tCol) && (!sCol || isArrayLike(sCol))) {
+      diffColumnInPlace(state, snapshot, col, tCol, sCol);
+      continue;
+    }
     const getT = reader(tCol);
     const getS = sCol ? reader(sCol) : () => col.fill;
     const rows: number[] = [];
     const values: CellValue[] = [];
-    const n = sPos.length;
+    const n = everyRow ? S.totalRows() : sPos.length;
     for (let i = 0; i < n; i++) {
       const sp = everyRow ? i : sPos[i]!;
       const a = getT(everyRow ? i : tPos[i]!);
@@ -179,6 +189,86 @@ function diffByPosition(
       writeColumn(state, col, rows, values, current);
     }
   }
+}
+
+function isArrayLike(col: Column): col is Column & ArrayLike<unknown> {
+  return Array.isArray(col) || ArrayBuffer.isView(col);
+}
+
+/**
+ * One pass over a column whose result lines up with the snapshot position by position: builds
+ * the column's new values as it compares, so that a column changed in most rows becomes one dense
+ * array without a per-row lookup, and a column changed in a few rows a few cell edits.
+ */
+function diffColumnInPlace(
+  state: TableState,
+  snapshot: Snapshot,
+  col: ColumnState,
+  tCol: ArrayLike<unknown>,
+  sCol: ArrayLike<unknown> | undefined,
+): void {
+  const n = tCol.length;
+  const storeLength = snapshot.storeLength;
+  const kind = col.kind;
+  const fill = col.fill;
+  const changed = new Int32Array(n);
+  const check = (a: unknown): CellValue => {
+    const fast = a === null || a === undefined ? undefined : fastCanonical(kind, a);
+    return fast !== undefined ? fast : checkValue(state, col, a);
+  };
+  let count = 0;
+  let dense: ColumnArray | null = null;
+  if ((kind === 'real' || kind === 'integer') && sCol instanceof Float64Array) {
+    // Numbers stay in a Float64Array while they last: nothing per element for the collector.
+    const typed = new Float64Array(n);
+    let i = 0;
+    for (; i < n; i++) {
+      const a = tCol[i];
+      const b = sCol[i]!;
+      if (a === b) {
+        typed[i] = b;
+        continue;
+      }
+      const v = check(a);
+      if (typeof v !== 'number') break;
+      typed[i] = v;
+      if (v !== b) changed[count++] = i;
+    }
+    if (i === n) dense = typed;
+    else count = 0;
+  }
+  if (!dense) {
+    const out = new Array<CellValue>(n);
+    for (let i = 0; i < n; i++) {
+      const a = tCol[i];
+      const b = sCol ? (sCol[i] as CellValue) : fill;
+      if (a === b || valuesEqual(a as CellValue, b)) {
+        out[i] = b;
+        continue;
+      }
+      out[i] = check(a);
+      changed[count++] = i;
+    }
+    dense = out;
+  }
+  if (!count) return;
+  let storedChanges = 0;
+  for (let k = 0; k < count; k++) if (changed[k]! < storeLength) storedChanges++;
+  const extra: number[] = [];
+  for (let k = 0; k < count; k++) if (changed[k]! >= storeLength) extra.push(changed[k]!);
+  if (storedChanges >= storeLength * DENSE_SHARE) {
+    const stored = n > storeLength ? dense.slice(0, storeLength) : dense;
+    state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
+    for (const i of extra) state.write(rowAt(snapshot, i), col, dense[i] ?? null);
+    return;
+  }
+  const rows: number[] = [];
+  const values: CellValue[] = [];
+  for (let k = 0; k < count; k++) {
+    rows.push(rowAt(snapshot, changed[k]!));
+    values.push(dense[changed[k]!] ?? null);
+  }
+  writeColumn(state, col, rows, values, sCol as ArrayLike<CellValue> | undefined);
 }
 
 function isKey(state: TableState, name: string): boolean {
