@@ -30,7 +30,12 @@ export class RowStore {
   private len: number;
   private dead: Uint8Array | null = null;
   private deadCount = 0;
-  private readonly index: KeyIndex<readonly CellValue[]>;
+  private index: KeyIndex<readonly CellValue[]> | null = null;
+  /**
+   * When the key is one integer column holding `row + offset` in every slot (ids loaded in rowid
+   * order, the usual case), rows are found by arithmetic and no hash index is built at all.
+   */
+  private sequential: number | null = null;
 
   constructor(columns: readonly StoreColumn[], keyColumns: readonly number[], length: number) {
     this.names = columns.map((c) => c.name);
@@ -40,23 +45,41 @@ export class RowStore {
     this.cols = columns.map((c) => c.values as ColumnArray);
     this.shared = columns.map(() => false);
     this.len = length;
-    const key = keyColumns;
+    this.sequential = this.sequentialOffset();
+    if (this.sequential === null) this.buildIndex();
+  }
+
+  private sequentialOffset(): number | null {
+    if (this.keyColumns.length !== 1) return null;
+    const col = this.cols[this.keyColumns[0]!]!;
+    const first = col[0];
+    const offset = this.len === 0 ? 1 : typeof first === 'number' ? first : null;
+    if (offset === null) return null;
+    for (let r = 0; r < this.len; r++) if (col[r] !== r + offset) return null;
+    return offset;
+  }
+
+  private buildIndex(): KeyIndex<readonly CellValue[]> {
+    const key = this.keyColumns;
     const single = key.length === 1 ? key[0]! : -1;
-    this.index =
+    const index =
       single >= 0
         ? new KeyIndex<readonly CellValue[]>(
             (r) => hashValue(this.cols[single]![r]),
             (p) => hashValue(p[0]),
             (r, p) => valuesEqual(this.cols[single]![r], p[0]),
-            length,
+            this.len,
           )
         : new KeyIndex<readonly CellValue[]>(
             (r) => hashValues(this.keyOf(r)),
             (p) => hashValues(p),
             (r, p) => key.every((c, i) => valuesEqual(this.cols[c]![r], p[i])),
-            length,
+            this.len,
           );
-    for (let r = 0; r < length; r++) this.index.add(r);
+    for (let r = 0; r < this.len; r++) if (!this.isDead(r)) index.add(r);
+    this.index = index;
+    this.sequential = null;
+    return index;
   }
 
   /** Number of row slots, dead ones included. */
@@ -89,20 +112,31 @@ export class RowStore {
 
   /** The live row holding `key`, or -1. */
   find(key: readonly CellValue[]): number {
-    return this.index.find(key);
+    if (this.sequential !== null) {
+      const v = key[0];
+      if (typeof v !== 'number') return -1;
+      const r = v - this.sequential;
+      return r >= 0 && r < this.len && this.cols[this.keyColumns[0]!]![r] === v && !this.isDead(r)
+        ? r
+        : -1;
+    }
+    return this.index!.find(key);
   }
 
   /** Writes a value in place (copying the column first if a snapshot shares it). */
   set(row: number, column: number, value: CellValue): void {
     const isKey = this.keyColumns.includes(column);
-    if (isKey) this.index.remove(row);
+    if (isKey && this.sequential !== null) this.buildIndex();
+    if (isKey) this.index!.remove(row);
     this.writable(column, value)[row] = value as never;
-    if (isKey) this.index.add(row);
+    if (isKey) this.index!.add(row);
   }
 
   /** Appends a row (values in column order) and returns its slot. */
   append(values: readonly CellValue[]): number {
     const row = this.len;
+    if (this.sequential !== null && values[this.keyColumns[0]!] !== row + this.sequential)
+      this.buildIndex();
     for (let c = 0; c < this.cols.length; c++) {
       const v = values[c] ?? null;
       let col = this.writable(c, v);
@@ -123,14 +157,14 @@ export class RowStore {
       grown.set(this.dead);
       this.dead = grown;
     }
-    this.index.add(row);
+    this.index?.add(row);
     return row;
   }
 
   /** Marks a row deleted. */
   kill(row: number): void {
     if (this.isDead(row)) return;
-    this.index.remove(row);
+    this.index?.remove(row);
     if (!this.dead) this.dead = new Uint8Array(Math.max(16, this.cols.length ? this.len : 0));
     if (this.dead.length < this.len) {
       const grown = new Uint8Array(this.len);
@@ -182,10 +216,9 @@ export class RowStore {
     this.len = n;
     this.dead = null;
     this.deadCount = 0;
-    const rows = function* (): Generator<number> {
-      for (let r = 0; r < n; r++) yield r;
-    };
-    this.index.rebuild(rows(), n);
+    this.index = null;
+    this.sequential = this.sequentialOffset();
+    if (this.sequential === null) this.buildIndex();
     return map;
   }
 

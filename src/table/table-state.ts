@@ -160,12 +160,19 @@ export class TableState {
 
   /** The live row whose current key is `key` (canonical values), or undefined. */
   find(key: readonly CellValue[]): number | undefined {
-    const tok = this.tokenOf(key);
-    const r = this.keyOverlay.get(tok);
-    if (r !== undefined && this.isLive(r) && this.keyEquals(r, key)) return r;
+    if (this.keyOverlay.size) {
+      const r = this.keyOverlay.get(this.tokenOf(key));
+      if (r !== undefined && this.isLive(r) && this.keyEquals(r, key)) return r;
+    }
     const s = this.store.find(key);
-    if (s >= 0 && !this.deleted.has(s) && this.keyEquals(s, key)) return s;
-    return undefined;
+    if (s < 0 || this.deleted.has(s)) return undefined;
+    // A stored row found under its stored key still holds it unless its key was edited.
+    return !this.keysEdited() || this.keyEquals(s, key) ? s : undefined;
+  }
+
+  private keysEdited(): boolean {
+    for (const c of this.keyColumns) if (c.cells.size || c.dense) return true;
+    return false;
   }
 
   private keyEquals(row: number, key: readonly CellValue[]): boolean {

@@ -162,13 +162,15 @@ function diffByPosition(
   }
   // Key columns first, so that key checks of later columns see final keys.
   const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
+  let scratch: Int32Array | undefined;
   for (const name of ordered) {
     const col = state.column(name);
     const tCol = T.column(name) as unknown as Column;
     const sCol = S.column(sourceOf.get(name)!) as unknown as Column | undefined;
     if (shared && tCol === sCol) continue;
     if (everyRow && !state.isKeyColumn(col) && isArrayLike(tCol) && (!sCol || isArrayLike(sCol))) {
-      diffColumnInPlace(state, snapshot, col, tCol, sCol);
+      scratch ??= new Int32Array(S.totalRows());
+      diffColumnInPlace(state, snapshot, col, tCol, sCol, scratch);
       continue;
     }
     const getT = reader(tCol);
@@ -206,12 +208,12 @@ function diffColumnInPlace(
   col: ColumnState,
   tCol: ArrayLike<unknown>,
   sCol: ArrayLike<unknown> | undefined,
+  changed: Int32Array,
 ): void {
   const n = tCol.length;
   const storeLength = snapshot.storeLength;
   const kind = col.kind;
   const fill = col.fill;
-  const changed = new Int32Array(n);
   const check = (a: unknown): CellValue => {
     const fast = a === null || a === undefined ? undefined : fastCanonical(kind, a);
     return fast !== undefined ? fast : checkValue(state, col, a);
@@ -219,43 +221,36 @@ function diffColumnInPlace(
   let count = 0;
   let dense: ColumnArray | null = null;
   if ((kind === 'real' || kind === 'integer') && sCol instanceof Float64Array) {
-    // Numbers stay in a Float64Array while they last: nothing per element for the collector.
     const typed = new Float64Array(n);
-    let i = 0;
-    for (; i < n; i++) {
-      const a = tCol[i];
-      const b = sCol[i]!;
-      if (a === b) {
-        typed[i] = b;
-        continue;
-      }
-      const v = check(a);
-      if (typeof v !== 'number') break;
-      typed[i] = v;
-      if (v !== b) changed[count++] = i;
-    }
-    if (i === n) dense = typed;
+    count = diffNumbers(tCol, sCol, typed, changed, check, kind === 'integer');
+    if (count >= 0) dense = typed;
     else count = 0;
   }
   if (!dense) {
-    const out = new Array<CellValue>(n);
-    for (let i = 0; i < n; i++) {
-      const a = tCol[i];
-      const b = sCol ? (sCol[i] as CellValue) : fill;
-      if (a === b || valuesEqual(a as CellValue, b)) {
-        out[i] = b;
-        continue;
+    // Values of primitive kinds that are already canonical are copied in one slice, far faster
+    // than writing a new array element by element.
+    const primitive =
+      kind === 'text' || kind === 'integer' || kind === 'real' || kind === 'numeric';
+    const found = diffValues(tCol, sCol, fill, changed, check, kind === 'text');
+    count = found.count;
+    if (!count) return;
+    if (primitive && found.canonical && Array.isArray(tCol)) {
+      dense = (tCol as CellValue[]).slice();
+    } else {
+      const out = new Array<CellValue>(n);
+      for (let i = 0; i < n; i++) {
+        const a = tCol[i];
+        const b = sCol ? (sCol[i] as CellValue) : fill;
+        out[i] = a === b || valuesEqual(a as CellValue, b) ? b : check(a);
       }
-      out[i] = check(a);
-      changed[count++] = i;
+      dense = out;
     }
-    dense = out;
   }
   if (!count) return;
-  let storedChanges = 0;
-  for (let k = 0; k < count; k++) if (changed[k]! < storeLength) storedChanges++;
-  const extra: number[] = [];
-  for (let k = 0; k < count; k++) if (changed[k]! >= storeLength) extra.push(changed[k]!);
+  // Changed positions are ascending: stored rows come first, inserted rows after.
+  let storedChanges = count;
+  while (storedChanges > 0 && changed[storedChanges - 1]! >= storeLength) storedChanges--;
+  const extra = Array.from(changed.subarray(storedChanges, count));
   if (storedChanges >= storeLength * DENSE_SHARE) {
     const stored = n > storeLength ? dense.slice(0, storeLength) : dense;
     state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
@@ -269,6 +264,73 @@ function diffColumnInPlace(
     values.push(dense[changed[k]!] ?? null);
   }
   writeColumn(state, col, rows, values, sCol as ArrayLike<CellValue> | undefined);
+}
+
+/**
+ * Compares a numeric column against stored numbers, writing the new values into `out` (numbers
+ * stay in a Float64Array: nothing per element for the collector). Returns the count of changed
+ * positions (listed in `changed`), or -1 when a value is not a number (NULL, BigInt).
+ */
+function diffNumbers(
+  tCol: ArrayLike<unknown>,
+  sCol: Float64Array,
+  out: Float64Array,
+  changed: Int32Array,
+  check: (a: unknown) => CellValue,
+  integer: boolean,
+): number {
+  const n = tCol.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const a = tCol[i];
+    const b = sCol[i]!;
+    if (a === b) {
+      out[i] = b;
+      continue;
+    }
+    let v: CellValue;
+    // Inline the common canonical case; anything else goes through the full check.
+    if (typeof a === 'number' && a === a && a !== 0 && (!integer || Number.isSafeInteger(a))) v = a;
+    else v = check(a);
+    if (typeof v !== 'number') return -1;
+    out[i] = v;
+    if (v !== b) changed[count++] = i;
+  }
+  return count;
+}
+
+/**
+ * Compares a column value by value, listing changed positions in `changed`. `canonical` says
+ * whether every value of `tCol` is already in canonical form (so it can be copied as is).
+ */
+function diffValues(
+  tCol: ArrayLike<unknown>,
+  sCol: ArrayLike<unknown> | undefined,
+  fill: CellValue,
+  changed: Int32Array,
+  check: (a: unknown) => CellValue,
+  text: boolean,
+): { count: number; canonical: boolean } {
+  const n = tCol.length;
+  let count = 0;
+  let canonical = true;
+  for (let i = 0; i < n; i++) {
+    const a = tCol[i];
+    const b = sCol ? (sCol[i] as CellValue) : fill;
+    if (a === b) continue;
+    // Two different strings are different values, and a string is canonical text.
+    if (text && typeof a === 'string' && typeof b === 'string') {
+      changed[count++] = i;
+      continue;
+    }
+    if (valuesEqual(a as CellValue, b)) {
+      canonical = false;
+      continue;
+    }
+    if (check(a) !== a) canonical = false;
+    changed[count++] = i;
+  }
+  return { count, canonical };
 }
 
 function isKey(state: TableState, name: string): boolean {

@@ -1,0 +1,67 @@
+/** Sizes and repetitions of a benchmark run. */
+export interface BenchParams {
+  /** Rows of the big table (default 1,000,000). */
+  readonly rows: number;
+  /** Edits, inserts, updates, deletes (default 10,000). */
+  readonly edits: number;
+  /** Target size of the "big database" cases in MB (default 100). */
+  readonly dbMegabytes: number;
+  /** Redo records for the reopen case (default 1,000). */
+  readonly records: number;
+  /** Commits a tab is behind for the catch-up case (default 100). */
+  readonly behind: number;
+  /** Measured runs per case (the median is reported). */
+  readonly runs: number;
+  /** Reports JS heap bytes after a full GC, when the runner can (precise, via DevTools). */
+  readonly heap?: () => Promise<number>;
+  readonly log?: (message: string) => void;
+}
+
+/** One measured case, side by side with its baseline from the same run. */
+export interface CaseResult {
+  readonly name: string;
+  readonly unit: 'ms' | 'us' | 'MB' | 'KiB';
+  readonly median: number;
+  readonly runs: number;
+  readonly baseline: {
+    readonly name: string;
+    readonly median: number;
+    readonly runs: number;
+  } | null;
+  /** median / baseline median (for "x times faster" targets: baseline median / median). */
+  readonly ratio: number | null;
+  readonly target: string;
+  readonly met: boolean;
+  /** Extra figures worth reporting (bytes written...). */
+  readonly notes?: Record<string, number | string>;
+}
+
+/** A benchmark case. */
+export interface BenchCase {
+  readonly name: string;
+  run(params: BenchParams): Promise<CaseResult>;
+}
+
+/** The median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs `fn` `runs` times and returns each duration in ms (after one unmeasured warm-up run). */
+export async function timeRuns(
+  runs: number,
+  fn: () => unknown,
+  setup?: () => unknown,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = -1; i < runs; i++) {
+    if (setup) await setup();
+    const t0 = performance.now();
+    await fn();
+    const dt = performance.now() - t0;
+    if (i >= 0) out.push(dt);
+  }
+  return out;
+}
