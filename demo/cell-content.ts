@@ -1,0 +1,69 @@
+import { GridCellKind, type GridCell, type Theme } from '@glideapps/glide-data-grid';
+import type { ColumnDescription, TrackedTable } from '../src/index';
+import { formatCell } from './format-cell';
+
+/** Colours of pending changes; the legend under the grid uses the same ones. */
+export const CHANGE_COLORS = {
+  changed: '#ffe9a8',
+  inserted: '#d9f2df',
+  deleted: '#fbdcdc',
+} as const;
+
+const NULL_TEXT = '#8a9099';
+const DELETED_TEXT = '#9b1c1c';
+
+/** Theme of a whole row by its state: inserted rows green, deleted rows red. */
+export function rowTheme(state: ReturnType<TrackedTable['rowState']>): Partial<Theme> | undefined {
+  if (state === 'inserted') return { bgCell: CHANGE_COLORS.inserted };
+  if (state === 'deleted') return { bgCell: CHANGE_COLORS.deleted, textDark: DELETED_TEXT };
+  return undefined;
+}
+
+const NUMERIC = new Set(['integer', 'real', 'numeric']);
+
+/**
+ * The grid cell for one value, read by row reference: NULL shown faded, changed cells
+ * highlighted, deleted rows read-only, booleans as checkboxes, numbers right-aligned.
+ */
+export function cellContent(
+  table: TrackedTable,
+  ref: number | undefined,
+  column: ColumnDescription | undefined,
+): GridCell {
+  if (ref === undefined || column === undefined)
+    return { kind: GridCellKind.Loading, allowOverlay: false };
+  const value = table.valueAt(ref, column.name);
+  const deleted = ref >= 0 && table.rowState(ref) === 'deleted';
+  const changed = ref >= 0 && !deleted && table.isChangedAt(ref, column.name);
+  const isNull = value === null;
+  const theme: Partial<Theme> | undefined =
+    changed || isNull
+      ? {
+          ...(changed ? { bgCell: CHANGE_COLORS.changed } : {}),
+          ...(isNull && !deleted ? { textDark: NULL_TEXT } : {}),
+        }
+      : undefined;
+  const common = {
+    ...(theme ? { themeOverride: theme } : {}),
+    ...(NUMERIC.has(column.kind) ? { contentAlign: 'right' as const } : {}),
+  };
+  if (column.kind === 'boolean' && (typeof value === 'boolean' || isNull)) {
+    return {
+      kind: GridCellKind.Boolean,
+      data: value as boolean | null,
+      allowOverlay: false,
+      readonly: deleted,
+      ...common,
+    };
+  }
+  const text = formatCell(value, column.kind);
+  const autoKey = isNull && ref < 0 && column.key && table.info.key.autoAssigned;
+  return {
+    kind: GridCellKind.Text,
+    data: text,
+    displayData: autoKey ? '(auto)' : isNull ? 'NULL' : text,
+    allowOverlay: !deleted && !(value instanceof Uint8Array),
+    readonly: deleted || value instanceof Uint8Array,
+    ...common,
+  };
+}

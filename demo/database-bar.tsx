@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { LARGE_TABLE_SIZES } from './large-table';
+import type { Playground } from './playground';
+
+/** The database-wide actions: generate a large table, import, download, reset. */
+export function DatabaseBar({ pg }: { readonly pg: Playground }) {
+  const [rows, setRows] = useState<number>(LARGE_TABLE_SIZES[2]);
+  const [confirmReset, setConfirmReset] = useState(false);
+  const disabled = pg.status !== 'ready' || pg.busy !== null;
+
+  // Reset asks for a second click; the question goes away by itself.
+  useEffect(() => {
+    if (!confirmReset) return;
+    const t = setTimeout(() => setConfirmReset(false), 5000);
+    return () => clearTimeout(t);
+  }, [confirmReset]);
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <h1>Pandalchemy playground</h1>
+        <span className="db-name">
+          database <code>{pg.databaseName}</code>
+        </span>
+      </div>
+      <div className="db-actions" role="group" aria-label="Database">
+        <label className="inline">
+          Rows
+          <select
+            value={rows}
+            onChange={(e) => setRows(Number(e.target.value))}
+            disabled={disabled}
+            aria-label="Rows to generate"
+          >
+            {LARGE_TABLE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n.toLocaleString('en')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void pg.generate(rows)} disabled={disabled}>
+          Generate table
+        </button>
+        <label className={`button file-button${disabled ? ' disabled' : ''}`}>
+          Import CSV or .sqlite
+          <input
+            type="file"
+            accept=".csv,.sqlite,.sqlite3,.db,text/csv,application/vnd.sqlite3"
+            disabled={disabled}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void pg.importFile(file);
+            }}
+          />
+        </label>
+        <button type="button" onClick={() => void pg.download()} disabled={disabled}>
+          Download .sqlite
+        </button>
+        <button
+          type="button"
+          className={confirmReset ? 'danger' : ''}
+          disabled={disabled}
+          onClick={() => {
+            if (!confirmReset) return setConfirmReset(true);
+            setConfirmReset(false);
+            void pg.reset();
+          }}
+        >
+          {confirmReset ? 'Click again to reset' : 'Reset'}
+        </button>
+      </div>
+    </header>
+  );
+}

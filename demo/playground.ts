@@ -1,0 +1,727 @@
+import {
+  planToSql,
+  quoteIdentifier,
+  type ChangeCounts,
+  type OperationInfo,
+  type TrackedTable,
+} from '../src/index';
+import type { ChangeEvent } from '../src/db/change-emitter';
+import type { PushResult } from '../src/db/push-result';
+import type { Progress } from '../src/protocol/engine-api';
+import type { RebaseConflict } from '../src/table/rebase';
+import { generateLargeTable } from './large-table';
+import { errorMessage, formatKey, type Message, type RowLink } from './messages';
+import { openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
+import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
+import { createSampleDatabase } from './sample-database';
+
+/** A long task under way, for the progress bar. */
+export interface TaskProgress {
+  readonly label: string;
+  readonly done: number;
+  /** Null when the amount of work is unknown (the bar is indeterminate). */
+  readonly total: number | null;
+}
+
+/** Pending changes of one table. */
+export interface TableChangeCounts extends ChangeCounts {
+  readonly table: string;
+}
+
+/** What the pending-changes panel shows. */
+export interface PendingChanges {
+  readonly tables: readonly TableChangeCounts[];
+  /** The plan of a push of every table, as SQL (long batches summarised). */
+  readonly sql: string;
+}
+
+/** Another tab committed: which tables, and which of ours wait for a refresh. */
+export interface RemoteNotice {
+  readonly tables: readonly string[];
+  readonly stale: readonly string[];
+}
+
+/** A row the grid should scroll to and select. */
+export interface GridTarget {
+  readonly ref: number;
+  readonly column: string | null;
+  /** Changes on every request, so that asking twice for the same row scrolls twice. */
+  readonly nonce: number;
+}
+
+const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
+
+/**
+ * The playground's state and everything a user can do, independent of React: components read its
+ * fields and call its methods, and re-render when `subscribe` reports a change. Every action
+ * catches its errors and turns them into a message; none throws.
+ */
+export class Playground {
+  readonly databaseName: string;
+  db: PlaygroundDatabase | null = null;
+  status: 'opening' | 'ready' | 'failed' = 'opening';
+  tableNames: readonly string[] = [];
+  /** Rows per table, when known. */
+  rowCounts: ReadonlyMap<string, number> = new Map();
+  /** The table the grid shows. */
+  table: TrackedTable | null = null;
+  view: ViewSpec = PLAIN_VIEW;
+  /** Row references the grid shows, in display order. */
+  refs: Int32Array = new Int32Array(0);
+  /** Changes whenever a cell of the shown table may have changed: the grid redraws. */
+  dataRevision = 0;
+  progress: TaskProgress | null = null;
+  /** What is running; actions that write are disabled meanwhile. */
+  busy: string | null = null;
+  message: Message | null = null;
+  notice: RemoteNotice | null = null;
+  lastPush: PushResult | null = null;
+  pending: PendingChanges = NO_CHANGES;
+  target: GridTarget | null = null;
+
+  readonly #loaded = new Map<string, TrackedTable>();
+  readonly #listeners = new Set<() => void>();
+  #version = 0;
+  #planTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(databaseName: string) {
+    this.databaseName = databaseName;
+  }
+
+  // ---- observation (useSyncExternalStore) ------------------------------------------------------
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  readonly version = (): number => this.#version;
+
+  #changed(): void {
+    this.#version++;
+    for (const l of this.#listeners) l();
+  }
+
+  // ---- opening -----------------------------------------------------------------------------
+
+  /** Opens the database; on the first visit, creates the sample database. */
+  async open(): Promise<void> {
+    try {
+      this.#setProgress('Opening the database', 0, null);
+      const db = await openPlaygroundDatabase(this.databaseName);
+      this.db = db;
+      if (db.tableNames().length === 0) {
+        this.#setProgress('Creating the sample database', 0, null);
+        await createSampleDatabase(db);
+        this.message = {
+          kind: 'info',
+          title: 'Welcome: this is a sample database, created in your browser',
+          detail:
+            'Edit cells, insert or delete rows, change columns: every change is pending until ' +
+            'you push it. The database lives in IndexedDB and survives reloads.',
+        };
+      }
+      this.#unsubscribe = db.on('change', (e) => void this.#onChange(e));
+      this.status = 'ready';
+      await this.#syncTables();
+      const first = this.tableNames[0];
+      this.progress = null;
+      if (first !== undefined) await this.select(first);
+    } catch (e) {
+      this.status = 'failed';
+      this.progress = null;
+      this.message = errorMessage(e, 'The database could not be opened');
+    }
+    this.#changed();
+  }
+
+  /** Closes the database (the page is going away). */
+  async close(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.db?.close();
+  }
+
+  // ---- tables and the view -----------------------------------------------------------------
+
+  /** Shows a table in the grid, loading it first if needed. */
+  async select(name: string): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    try {
+      if (!this.#loaded.has(name)) {
+        this.#setProgress(`Loading ${name}`, 0, null);
+        const t = await db.table(name, {
+          onProgress: (p) => this.#setProgress(`Loading ${name}`, p.done, p.total),
+        });
+        this.#loaded.set(name, t);
+      }
+      this.table = this.#loaded.get(name)!;
+      this.view = PLAIN_VIEW;
+      this.#recomputeRefs();
+      this.#countRows(name, this.table.numRows);
+    } catch (e) {
+      this.message = errorMessage(e, `Table ${name} could not be loaded`);
+    }
+    this.progress = null;
+    this.#changed();
+  }
+
+  /** Sorts the grid by a column (ascending, then descending, then table order). */
+  toggleSort(column: string): void {
+    const s = this.view.sort;
+    const sort =
+      s?.column !== column
+        ? { column, descending: false }
+        : !s.descending
+          ? { column, descending: true }
+          : null;
+    this.setView({ ...this.view, sort });
+  }
+
+  /** Shows only rows whose `column` contains `text`; empty text shows every row. */
+  setFilter(column: string, text: string): void {
+    this.setView({ ...this.view, filter: text === '' ? null : { column, text } });
+  }
+
+  setView(view: ViewSpec): void {
+    this.view = view;
+    this.#recomputeRefs();
+    this.#changed();
+  }
+
+  // ---- edits ---------------------------------------------------------------------------------
+
+  /** Sets one cell of the shown table by row reference. */
+  setCell(ref: number, column: string, value: unknown): void {
+    this.#edit('Edit refused', (t) => t.setAt(ref, column, value), false);
+  }
+
+  /** Sets cells to NULL (the Delete key over a selection), as one operation where possible. */
+  clearCells(cells: readonly { ref: number; column: string }[]): void {
+    this.#edit(
+      'Clear refused',
+      (t) => {
+        const byKey = cells.filter((c) => t.keyAt(c.ref).every((v) => v !== null));
+        if (byKey.length === cells.length) {
+          t.setCells(cells.map((c) => ({ key: t.keyAt(c.ref), column: c.column, value: null })));
+        } else {
+          for (const c of cells) t.setAt(c.ref, c.column, null);
+        }
+      },
+      false,
+    );
+  }
+
+  /** Inserts one row; values by column (left-out columns take their default). */
+  insertRow(values: Readonly<Record<string, unknown>>): boolean {
+    const ok = this.#edit('Insert refused', (t) => t.insert(values), true);
+    // Inserted rows come last in table order: show the new one.
+    const last = this.refs[this.refs.length - 1];
+    if (ok && !this.view.sort && !this.view.filter && last !== undefined) this.#target(last);
+    return ok;
+  }
+
+  deleteRows(refs: readonly number[]): void {
+    if (refs.length === 0) return;
+    this.#edit('Delete refused', (t) => t.deleteAt(refs), true);
+  }
+
+  addColumn(name: string, type: string, defaultValue: unknown): boolean {
+    return this.#edit(
+      'Add column refused',
+      (t) =>
+        t.addColumn(name, {
+          type,
+          ...(defaultValue === null || defaultValue === undefined ? {} : { default: defaultValue }),
+        }),
+      true,
+    );
+  }
+
+  renameColumn(from: string, to: string): boolean {
+    return this.#edit(
+      'Rename refused',
+      (t) => {
+        t.renameColumn(from, to);
+        this.#renameInView(from, to);
+      },
+      true,
+    );
+  }
+
+  dropColumn(name: string): boolean {
+    return this.#edit('Drop refused', (t) => t.dropColumn(name), true);
+  }
+
+  retypeColumn(name: string, type: string, invalid: 'error' | 'null' | 'keep'): boolean {
+    return this.#edit('Type change refused', (t) => t.retypeColumn(name, type, { invalid }), true);
+  }
+
+  undo(): void {
+    this.#edit('Undo failed', (t) => t.undo(), true);
+  }
+
+  redo(): void {
+    this.#edit('Redo failed', (t) => t.redo(), true);
+  }
+
+  /** Row references of positions in the grid (out-of-range positions are skipped). */
+  refsAt(positions: readonly number[]): number[] {
+    const out: number[] = [];
+    for (const p of positions) {
+      const ref = this.refs[p];
+      if (ref !== undefined) out.push(ref);
+    }
+    return out;
+  }
+
+  /** The shown table's operations since the last push, oldest first. */
+  operations(): OperationInfo[] {
+    return this.table?.operations() ?? [];
+  }
+
+  /** Drops every pending edit of every loaded table. */
+  discard(): void {
+    for (const t of this.#loaded.values()) t.discard();
+    this.message = { kind: 'info', title: 'Discarded every pending change' };
+    this.#afterEdit(true);
+  }
+
+  // ---- push, refresh ---------------------------------------------------------------------------
+
+  /** Pushes every loaded table in one transaction; reports time, rows and bytes. */
+  async push(conflict: 'fail' | 'overwrite' = 'fail'): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    this.#setBusy('Pushing');
+    try {
+      const result = await db.push({
+        conflict,
+        onProgress: (p) => this.#setProgress(phaseLabel(p), p.done, p.total),
+      });
+      this.lastPush = result;
+      this.message = result.tables.length
+        ? {
+            kind: 'success',
+            title: `Pushed ${result.tables.join(', ')}: ${result.rowsWritten.toLocaleString('en')} row(s) written in ${formatMs(result.totalMs)}`,
+            detail: `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
+          }
+        : { kind: 'info', title: 'Nothing to push' };
+      if (result.conflicts.length) this.#reportRebase(result.conflicts);
+    } catch (e) {
+      const message = errorMessage(e, 'Push refused');
+      this.message =
+        e instanceof Error && 'conflicts' in e
+          ? {
+              ...message,
+              actions: [
+                { label: 'Refresh (take theirs)', run: () => void this.refresh() },
+                { label: 'Overwrite with mine', run: () => void this.push('overwrite') },
+              ],
+            }
+          : message;
+    }
+    this.#setBusy(null);
+    await this.#reloadView();
+  }
+
+  /** Takes in other tabs' commits, rebasing pending edits; reports contested ones. */
+  async refresh(): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    this.#setBusy('Refreshing');
+    try {
+      const conflicts = await db.refresh();
+      this.notice = null;
+      this.message = {
+        kind: 'success',
+        title: 'Refreshed: the tables show what the database holds',
+      };
+      if (conflicts.length) this.#reportRebase(conflicts);
+    } catch (e) {
+      this.message = errorMessage(e, 'Refresh failed');
+    }
+    this.#setBusy(null);
+    await this.#reloadView();
+  }
+
+  dismissMessage(): void {
+    this.message = null;
+    this.#changed();
+  }
+
+  dismissNotice(): void {
+    this.notice = null;
+    this.#changed();
+  }
+
+  /** Scrolls the grid to a row a message names, switching table and clearing the view if needed. */
+  async goTo(link: RowLink): Promise<void> {
+    if (this.table?.name !== link.table) await this.select(link.table);
+    const t = this.table;
+    if (!t || t.name !== link.table) return;
+    let ref: number | undefined;
+    try {
+      ref = t.refOf(link.key as never);
+    } catch {
+      ref = undefined;
+    }
+    if (ref === undefined) {
+      this.message = {
+        kind: 'warning',
+        title: `Row ${formatKey(link.key)} is no longer in ${link.table}`,
+      };
+      this.#changed();
+      return;
+    }
+    if (!this.refs.includes(ref)) this.setView(PLAIN_VIEW);
+    this.#target(ref);
+  }
+
+  #target(ref: number): void {
+    this.target = { ref, column: null, nonce: (this.target?.nonce ?? 0) + 1 };
+    this.#changed();
+  }
+
+  // ---- database-wide actions ---------------------------------------------------------------
+
+  /** Generates a table of `rows` rows, with a progress bar, and shows it. */
+  async generate(rows: number): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    this.#setBusy('Generating');
+    try {
+      const start = performance.now();
+      const name = await generateLargeTable(db, rows, (label, done, total) =>
+        this.#setProgress(label, done, total),
+      );
+      this.#loaded.delete(name);
+      await this.#syncTables();
+      await this.select(name);
+      this.message = {
+        kind: 'success',
+        title: `Created ${name} with ${rows.toLocaleString('en')} rows in ${formatMs(performance.now() - start)}`,
+        detail: 'Scroll, sort, filter and edit it like the small tables.',
+      };
+    } catch (e) {
+      this.message = errorMessage(e, 'Generating the table failed');
+    }
+    this.#setBusy(null);
+  }
+
+  /** Imports a CSV file as a new table, or an SQLite file as the whole database. */
+  async importFile(file: File): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    this.#setBusy(`Importing ${file.name}`);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (isSqliteFile(bytes)) {
+        this.#setProgress(`Importing ${file.name}`, 0, null);
+        await db.import(bytes, {
+          onProgress: (p) => this.#setProgress(`Importing ${file.name}`, p.done, p.total),
+        });
+        this.#loaded.clear();
+        this.table = null;
+        await this.#syncTables();
+        const first = this.tableNames[0];
+        if (first !== undefined) await this.select(first);
+        this.message = {
+          kind: 'success',
+          title: `Imported ${file.name}: the database now holds ${this.tableNames.join(', ') || 'no tables'}`,
+        };
+      } else {
+        const name = this.#freeTableName(file.name);
+        const csv = new TextDecoder().decode(bytes);
+        const header = csv
+          .slice(0, csv.indexOf('\n') >>> 0)
+          .split(',')[0]
+          ?.trim()
+          .replace(/"/g, '');
+        this.#setProgress(`Creating ${name}`, 0, null);
+        const t = await db.createTable(
+          name,
+          { csv },
+          header?.toLowerCase() === 'id' ? { primaryKey: header } : {},
+        );
+        this.#loaded.set(name, t);
+        await this.#syncTables();
+        await this.select(name);
+        this.message = {
+          kind: 'success',
+          title: `Imported ${file.name} as table ${name} (${t.numRows.toLocaleString('en')} rows)`,
+          detail: `Column types were inferred: ${t.columns.map((c) => `${c.name} ${c.declaredType}`).join(', ')}.`,
+        };
+      }
+    } catch (e) {
+      this.message = errorMessage(e, `Importing ${file.name} failed`);
+    }
+    this.#setBusy(null);
+  }
+
+  /** Downloads the database as an SQLite file. */
+  async download(): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    try {
+      const bytes = await db.export();
+      const url = URL.createObjectURL(
+        new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
+      );
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${this.databaseName}.sqlite`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.message = {
+        kind: 'success',
+        title: `Downloaded ${a.download} (${formatBytes(bytes.length)}): pushed changes only`,
+      };
+    } catch (e) {
+      this.message = errorMessage(e, 'Download failed');
+    }
+    this.#changed();
+  }
+
+  /** Replaces the database with a fresh sample database. */
+  async reset(): Promise<void> {
+    const db = this.db;
+    if (!db || this.busy) return;
+    this.#setBusy('Resetting');
+    try {
+      this.#setProgress('Creating the sample database', 0, null);
+      await createSampleDatabase(db);
+      for (const t of this.#loaded.values()) t.discard();
+      this.#loaded.clear();
+      this.table = null;
+      this.lastPush = null;
+      this.notice = null;
+      await this.#syncTables();
+      const first = this.tableNames[0];
+      if (first !== undefined) await this.select(first);
+      this.message = { kind: 'success', title: 'Reset: a fresh sample database' };
+    } catch (e) {
+      this.message = errorMessage(e, 'Reset failed');
+    }
+    this.#setBusy(null);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /** Runs an edit of the shown table; on failure shows why. Returns whether it was made. */
+  #edit(title: string, fn: (t: TrackedTable) => unknown, structural: boolean): boolean {
+    const t = this.table;
+    if (!t) return false;
+    try {
+      fn(t);
+    } catch (e) {
+      this.message = errorMessage(e, title);
+      this.#changed();
+      return false;
+    }
+    if (this.message?.kind === 'error') this.message = null;
+    this.#afterEdit(structural);
+    return true;
+  }
+
+  #afterEdit(structural: boolean): void {
+    // A cell edit leaves the rows shown unchanged; only inserts, deletes, undo and schema changes
+    // can add or remove rows (at 1M rows, recomputing references costs tens of milliseconds).
+    if (structural) this.#recomputeRefs();
+    this.dataRevision++;
+    if (this.table) this.#countRows(this.table.name, this.table.numRows);
+    this.#schedulePlan();
+    this.#changed();
+  }
+
+  #recomputeRefs(): void {
+    const t = this.table;
+    if (!t) {
+      this.refs = new Int32Array(0);
+      return;
+    }
+    try {
+      this.refs = viewRefs(t, this.view);
+    } catch (e) {
+      this.view = PLAIN_VIEW;
+      this.refs = viewRefs(t, PLAIN_VIEW);
+      this.message = errorMessage(e, 'The view could not be applied');
+    }
+    this.dataRevision++;
+  }
+
+  #renameInView(from: string, to: string): void {
+    const rename = <T extends { column: string }>(s: T | null): T | null =>
+      s && s.column === from ? { ...s, column: to } : s;
+    this.view = { sort: rename(this.view.sort), filter: rename(this.view.filter) };
+  }
+
+  #schedulePlan(): void {
+    clearTimeout(this.#planTimer);
+    // The plan of a large change takes a while to build: build it once edits pause.
+    this.#planTimer = setTimeout(() => {
+      this.pending = this.#pendingChanges();
+      this.#changed();
+    }, 80);
+  }
+
+  #pendingChanges(): PendingChanges {
+    const db = this.db;
+    if (!db) return NO_CHANGES;
+    const tables: TableChangeCounts[] = [];
+    for (const t of this.#loaded.values()) {
+      const c = t.changeCounts();
+      if (c.inserts + c.updates + c.deletes + c.schema > 0) tables.push({ table: t.name, ...c });
+    }
+    if (!tables.length) return NO_CHANGES;
+    try {
+      return { tables, sql: planToSql(db.plan()) };
+    } catch (e) {
+      return { tables, sql: `-- the plan cannot be built: ${(e as Error).message}` };
+    }
+  }
+
+  async #onChange(e: ChangeEvent): Promise<void> {
+    if (e.source === 'remote') {
+      const mine = this.notice;
+      this.notice = {
+        tables: [...new Set([...(mine?.tables ?? []), ...e.tables])],
+        stale: e.stale,
+      };
+    }
+    await this.#reloadView();
+  }
+
+  /** Takes in whatever the database did: tables created or dropped, rows changed by a commit. */
+  async #reloadView(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    await this.#syncTables();
+    for (const name of [...this.#loaded.keys()]) {
+      if (!this.tableNames.includes(name)) {
+        this.#loaded.delete(name);
+        continue;
+      }
+      // The database hands out the same table object after a commit; a new one replaces it.
+      this.#loaded.set(name, await db.table(name));
+    }
+    const current = this.table?.name;
+    if (current !== undefined && this.#loaded.has(current)) {
+      this.table = this.#loaded.get(current)!;
+      // References are valid until the next push or refresh: recompute them.
+      this.#recomputeRefs();
+      this.#countRows(current, this.table.numRows);
+    } else if (current !== undefined) {
+      this.table = null;
+      const first = this.tableNames[0];
+      if (first !== undefined) await this.select(first);
+    }
+    this.#schedulePlan();
+    this.#changed();
+  }
+
+  async #syncTables(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    this.tableNames = [...db.tableNames()].sort(
+      (a, b) => sampleOrder(a) - sampleOrder(b) || a.localeCompare(b),
+    );
+    const counts = new Map<string, number>();
+    for (const name of this.tableNames) {
+      const loaded = this.#loaded.get(name);
+      if (loaded) {
+        counts.set(name, loaded.numRows);
+        continue;
+      }
+      try {
+        const r = await db.query(`SELECT count(*) AS n FROM ${quoteIdentifier(name)}`);
+        counts.set(name, Number(r.get('n', 0)));
+      } catch {
+        // Counts are a convenience: a table that cannot be counted shows none.
+      }
+    }
+    this.rowCounts = counts;
+  }
+
+  #countRows(name: string, n: number): void {
+    if (this.rowCounts.get(name) === n) return;
+    this.rowCounts = new Map(this.rowCounts).set(name, n);
+  }
+
+  #freeTableName(fileName: string): string {
+    const base =
+      fileName
+        .replace(/\.[^.]*$/, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9_]+/g, '_')
+        .replace(/^_+|_+$/g, '')
+        .replace(/^(?=\d)/, 't_') || 'imported';
+    let name = base;
+    for (let i = 2; this.tableNames.includes(name); i++) name = `${base}_${i}`;
+    return name;
+  }
+
+  #reportRebase(conflicts: readonly RebaseConflict[]): void {
+    this.message = {
+      kind: 'warning',
+      title: `${conflicts.length} of your pending edit(s) conflicted with another tab's changes`,
+      detail: conflicts.some((c) => c.kept)
+        ? 'Your values were kept: pushing writes them over the other changes.'
+        : 'The other values were taken; your contested edits were dropped, the others kept.',
+      rows: conflicts.map((c) => ({
+        table: c.table,
+        key: c.key,
+        label: `${c.table} (${formatKey(c.key)}): ${c.type} ${c.columns.join(', ')}`,
+      })),
+    };
+  }
+
+  #setBusy(label: string | null): void {
+    this.busy = label;
+    if (label === null) this.progress = null;
+    this.#changed();
+  }
+
+  #setProgress(label: string, done: number, total: number | null): void {
+    this.progress = { label, done, total };
+    this.#changed();
+  }
+}
+
+const SAMPLE_ORDER = ['customers', 'orders', 'stock'];
+
+function sampleOrder(name: string): number {
+  const i = SAMPLE_ORDER.indexOf(name);
+  return i < 0 ? SAMPLE_ORDER.length : i;
+}
+
+function phaseLabel(p: Progress): string {
+  switch (p.phase) {
+    case 'push':
+      return 'Writing to SQLite';
+    case 'persist':
+      return 'Saving to IndexedDB';
+    default:
+      return `Pushing (${p.phase})`;
+  }
+}
+
+function isSqliteFile(bytes: Uint8Array): boolean {
+  const magic = 'SQLite format 3\0';
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
+  return true;
+}
+
+/** `12 ms`, `1.4 s` */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** `512 B`, `3.2 kB`, `18.0 MB` */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}

@@ -1,0 +1,158 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { defaultColumnWidth, GRID_METRICS } from '../demo/grid-metrics';
+import type { ColumnKind } from '../src/index';
+
+let counter = 0;
+
+/** A database name no other test uses, so that tests never share IndexedDB state. */
+export function freshDatabaseName(): string {
+  return `e2e-${Date.now().toString(36)}-${process.pid}-${++counter}`;
+}
+
+/** Column kinds of the sample tables, in order: where cells are on the canvas follows from them. */
+export const SAMPLE_KINDS: Readonly<Record<string, readonly ColumnKind[]>> = {
+  customers: ['integer', 'text', 'text', 'text', 'text', 'date', 'boolean', 'text'],
+  orders: ['integer', 'integer', 'datetime', 'text', 'real', 'date'],
+  stock: ['text', 'text', 'integer', 'date'],
+};
+
+/** Highlight colours of the grid (see demo/cell-content.ts), as [r, g, b]. */
+export const COLORS = {
+  changed: [0xff, 0xe9, 0xa8],
+  inserted: [0xd9, 0xf2, 0xdf],
+  deleted: [0xfb, 0xdc, 0xdc],
+  plain: [0xff, 0xff, 0xff],
+} as const;
+
+/** The playground as a user sees it: tables, grid cells, buttons, messages. */
+export class PlaygroundPage {
+  constructor(
+    readonly page: Page,
+    readonly db: string,
+  ) {}
+
+  /** Opens the playground on database `db` and waits until the first table shows. */
+  static async open(page: Page, db = freshDatabaseName()): Promise<PlaygroundPage> {
+    const p = new PlaygroundPage(page, db);
+    await p.goto();
+    return p;
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto(`/?db=${this.db}`);
+    await this.waitForTable('customers');
+  }
+
+  /** Waits until `name` is the shown table and its first cell is drawn. */
+  async waitForTable(name: string): Promise<void> {
+    await expect(this.tableButton(name)).toHaveAttribute('aria-current', 'true', {
+      timeout: 60_000,
+    });
+    await expect(this.cell(0, 0)).not.toBeEmpty();
+  }
+
+  tableButton(name: string): Locator {
+    return this.page
+      .getByRole('navigation', { name: 'Tables' })
+      .getByRole('button', { name: new RegExp(`^${name}\\b`) });
+  }
+
+  async selectTable(name: string): Promise<void> {
+    await this.tableButton(name).click();
+    await this.waitForTable(name);
+  }
+
+  /**
+   * A cell of the grid's accessibility tree (Glide renders one for the rows on screen). Column 0
+   * is the first table column: the row-marker column comes before it.
+   */
+  cell(col: number, row: number): Locator {
+    return this.page.getByTestId(`glide-cell-${col + 1}-${row}`);
+  }
+
+  /** The grid's canvas: cells are drawn there, and clicked there. */
+  canvas(): Locator {
+    return this.page.getByTestId('data-grid-canvas');
+  }
+
+  /** Where a cell is on the canvas (its top-left corner), from the widths of the columns before it. */
+  cellOrigin(kinds: readonly ColumnKind[], col: number, row: number): { x: number; y: number } {
+    let x: number = GRID_METRICS.rowMarkerWidth;
+    for (let c = 0; c < col; c++) x += defaultColumnWidth(kinds[c]!);
+    return { x, y: GRID_METRICS.headerHeight + row * GRID_METRICS.rowHeight };
+  }
+
+  /** Selects a cell with a click, as a user does. */
+  async selectCell(kinds: readonly ColumnKind[], col: number, row: number): Promise<void> {
+    const { x, y } = this.cellOrigin(kinds, col, row);
+    // Glide's scroller lies over the canvas and takes the mouse: click the point, not the element.
+    const box = (await this.canvas().boundingBox())!;
+    await this.page.mouse.click(box.x + x + 20, box.y + y + GRID_METRICS.rowHeight / 2);
+  }
+
+  /** The grid's cell editor (a text area that Glide opens over the cell). */
+  cellEditor(): Locator {
+    return this.page.locator('#portal textarea');
+  }
+
+  /**
+   * Edits a cell with the keyboard: select it, press Enter to open the editor, replace the text,
+   * Enter to commit. (Typing straight into a selected cell also opens the editor, but keys typed
+   * before the editor has mounted are lost, so a test waits for it.)
+   */
+  async editCell(kinds: readonly ColumnKind[], col: number, row: number, text: string) {
+    await this.selectCell(kinds, col, row);
+    await this.page.keyboard.press('Enter');
+    await expect(this.cellEditor()).toBeFocused();
+    await this.cellEditor().fill(text);
+    await this.page.keyboard.press('Enter');
+    await expect(this.cellEditor()).toHaveCount(0);
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.page.getByRole('button', { name, exact: typeof name === 'string' });
+  }
+
+  /** The plan of the pending changes as SQL. */
+  plan(): Locator {
+    return this.page.getByTestId('plan-sql');
+  }
+
+  /** The message bar (outcome of the last action). */
+  message(): Locator {
+    return this.page.getByLabel('Message', { exact: true });
+  }
+
+  /** The pending-change counts of one table, e.g. "customers: 1 updated, 0 inserted, 0 deleted". */
+  counts(table: string): Locator {
+    return this.page.getByTestId(`counts-${table}`);
+  }
+
+  async push(): Promise<void> {
+    await this.button('Push').click();
+    await expect(this.message()).toContainText('Pushed', { timeout: 120_000 });
+  }
+
+  /** The colour [r, g, b] drawn near the top-left corner of a cell (away from its text). */
+  async cellColor(kinds: readonly ColumnKind[], col: number, row: number): Promise<number[]> {
+    const { x, y } = this.cellOrigin(kinds, col, row);
+    return this.page.evaluate(
+      ([px, py]) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(
+          '[data-testid="data-grid-canvas"]',
+        )!;
+        const scale = canvas.width / canvas.getBoundingClientRect().width;
+        const data = canvas
+          .getContext('2d')!
+          .getImageData(Math.round(px * scale), Math.round(py * scale), 1, 1).data;
+        return [data[0]!, data[1]!, data[2]!];
+      },
+      [x + 4, y + 4] as const,
+    );
+  }
+
+  /** Saves a screenshot of the page to test-results/screens/. */
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `test-results/screens/${name}.png` });
+  }
+}
