@@ -4,7 +4,12 @@ import type { ColumnKind } from '../src/index';
  * Fixed sizes of the grid, so that a cell's place on the canvas follows from its row and column
  * (the end-to-end tests read pixels there to check the highlight colours).
  */
-export const GRID_METRICS = { headerHeight: 36, rowHeight: 34, rowMarkerWidth: 56 } as const;
+export const GRID_METRICS = { headerHeight: 36, rowHeight: 34 } as const;
+
+/** Width of the row-marker column (checkbox and row number) for a grid of `rows` rows. */
+export function rowMarkerWidth(rows: number): number {
+  return Math.max(48, 20 + 8 * String(rows).length);
+}
 
 /** Width of a column of a kind, before the user resizes it. */
 export function defaultColumnWidth(kind: ColumnKind): number {
@@ -14,7 +19,7 @@ export function defaultColumnWidth(kind: ColumnKind): number {
     case 'integer':
     case 'real':
     case 'numeric':
-      return 100;
+      return 110;
     case 'date':
       return 116;
     case 'datetime':

@@ -15,7 +15,7 @@ import '@glideapps/glide-data-grid/dist/index.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnDescription, TrackedTable } from '../src/index';
 import { cellContent, rowTheme } from './cell-content';
-import { defaultColumnWidth, GRID_METRICS } from './grid-metrics';
+import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from './grid-metrics';
 import { parseCellInput } from './parse-cell-input';
 import type { Playground } from './playground';
 
@@ -64,7 +64,9 @@ export function TableGrid({
 }: TableGridProps) {
   const refs = pg.refs;
   const revision = pg.dataRevision;
-  const columns = table.columns;
+  // `table.columns` builds a new array on every call; a new `columns` prop would make the grid
+  // redraw everything and can take the focus from an open cell editor.
+  const columns = useMemo(() => table.columns, [table, revision]);
   const sort = pg.view.sort;
   const grid = useRef<DataEditorRef>(null);
   const [widths, setWidths] = useState<ReadonlyMap<string, number>>(new Map());
@@ -189,7 +191,7 @@ export function TableGrid({
       gridSelection={selection}
       onGridSelectionChange={onSelectionChange}
       rowMarkers="both"
-      rowMarkerWidth={GRID_METRICS.rowMarkerWidth}
+      rowMarkerWidth={rowMarkerWidth(refs.length)}
       headerHeight={GRID_METRICS.headerHeight}
       rowHeight={GRID_METRICS.rowHeight}
       smoothScrollX

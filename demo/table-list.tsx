@@ -1,5 +1,7 @@
 import type { Playground } from './playground';
 
+const COMPACT = new Intl.NumberFormat('en', { notation: 'compact' });
+
 /** The tables of the database, with row counts and a mark on those with pending changes. */
 export function TableList({ pg }: { readonly pg: Playground }) {
   const pending = new Set(pg.pending.tables.map((t) => t.table));
@@ -20,8 +22,11 @@ export function TableList({ pg }: { readonly pg: Playground }) {
                 disabled={pg.busy !== null}
               >
                 <span className="table-name">{name}</span>
-                <span className="table-count">
-                  {count === undefined ? '' : count.toLocaleString('en')}
+                <span
+                  className="table-count"
+                  title={count === undefined ? undefined : `${count.toLocaleString('en')} rows`}
+                >
+                  {count === undefined ? '' : COMPACT.format(count)}
                   {pending.has(name) ? (
                     <span
                       className="pending-dot"

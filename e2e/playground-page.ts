@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { defaultColumnWidth, GRID_METRICS } from '../demo/grid-metrics';
+import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from '../demo/grid-metrics';
 import type { ColumnKind } from '../src/index';
 
 let counter = 0;
@@ -15,6 +15,9 @@ export const SAMPLE_KINDS: Readonly<Record<string, readonly ColumnKind[]>> = {
   orders: ['integer', 'integer', 'datetime', 'text', 'real', 'date'],
   stock: ['text', 'text', 'integer', 'date'],
 };
+
+/** Rows of a sample table, as far as the grid's layout goes (the row markers' width). */
+const SAMPLE_ROWS = 999;
 
 /** Highlight colours of the grid (see demo/cell-content.ts), as [r, g, b]. */
 export const COLORS = {
@@ -75,19 +78,34 @@ export class PlaygroundPage {
     return this.page.getByTestId('data-grid-canvas');
   }
 
-  /** Where a cell is on the canvas (its top-left corner), from the widths of the columns before it. */
-  cellOrigin(kinds: readonly ColumnKind[], col: number, row: number): { x: number; y: number } {
-    let x: number = GRID_METRICS.rowMarkerWidth;
+  /**
+   * Where a cell is on the canvas (its top-left corner), from the widths of the columns before it
+   * and the width of the row markers, which grows with the number of rows.
+   */
+  cellOrigin(
+    kinds: readonly ColumnKind[],
+    col: number,
+    row: number,
+    rows = SAMPLE_ROWS,
+  ): { x: number; y: number } {
+    let x = rowMarkerWidth(rows);
     for (let c = 0; c < col; c++) x += defaultColumnWidth(kinds[c]!);
     return { x, y: GRID_METRICS.headerHeight + row * GRID_METRICS.rowHeight };
   }
 
   /** Selects a cell with a click, as a user does. */
-  async selectCell(kinds: readonly ColumnKind[], col: number, row: number): Promise<void> {
-    const { x, y } = this.cellOrigin(kinds, col, row);
+  async selectCell(
+    kinds: readonly ColumnKind[],
+    col: number,
+    row: number,
+    rows = SAMPLE_ROWS,
+  ): Promise<void> {
+    const { x, y } = this.cellOrigin(kinds, col, row, rows);
     // Glide's scroller lies over the canvas and takes the mouse: click the point, not the element.
     const box = (await this.canvas().boundingBox())!;
     await this.page.mouse.click(box.x + x + 20, box.y + y + GRID_METRICS.rowHeight / 2);
+    // The grid settles its focus after the click: keys pressed before that can go astray.
+    await expect(this.cell(col, row)).toHaveAttribute('aria-selected', 'true');
   }
 
   /** The grid's cell editor (a text area that Glide opens over the cell). */
@@ -100,8 +118,14 @@ export class PlaygroundPage {
    * Enter to commit. (Typing straight into a selected cell also opens the editor, but keys typed
    * before the editor has mounted are lost, so a test waits for it.)
    */
-  async editCell(kinds: readonly ColumnKind[], col: number, row: number, text: string) {
-    await this.selectCell(kinds, col, row);
+  async editCell(
+    kinds: readonly ColumnKind[],
+    col: number,
+    row: number,
+    text: string,
+    rows = SAMPLE_ROWS,
+  ): Promise<void> {
+    await this.selectCell(kinds, col, row, rows);
     await this.page.keyboard.press('Enter');
     await expect(this.cellEditor()).toBeFocused();
     await this.cellEditor().fill(text);
@@ -134,8 +158,13 @@ export class PlaygroundPage {
   }
 
   /** The colour [r, g, b] drawn near the top-left corner of a cell (away from its text). */
-  async cellColor(kinds: readonly ColumnKind[], col: number, row: number): Promise<number[]> {
-    const { x, y } = this.cellOrigin(kinds, col, row);
+  async cellColor(
+    kinds: readonly ColumnKind[],
+    col: number,
+    row: number,
+    rows = SAMPLE_ROWS,
+  ): Promise<number[]> {
+    const { x, y } = this.cellOrigin(kinds, col, row, rows);
     return this.page.evaluate(
       ([px, py]) => {
         const canvas = document.querySelector<HTMLCanvasElement>(
