@@ -1,5 +1,6 @@
 import { CHANGE_COLORS } from './cell-content';
-import { formatBytes, formatMs, type Playground } from './playground';
+import { formatBytes, formatMs } from './format-units';
+import type { Playground } from './playground';
 
 /**
  * Pending changes at a glance: counts per table, the plan as SQL before it runs, and the buttons

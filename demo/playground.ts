@@ -9,6 +9,7 @@ import type { ChangeEvent } from '../src/db/change-emitter';
 import type { PushResult } from '../src/db/push-result';
 import type { Progress } from '../src/protocol/engine-api';
 import type { RebaseConflict } from '../src/table/rebase';
+import { formatBytes, formatMs } from './format-units';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
@@ -712,16 +713,4 @@ function isSqliteFile(bytes: Uint8Array): boolean {
   if (bytes.length < magic.length) return false;
   for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
   return true;
-}
-
-/** `12 ms`, `1.4 s` */
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** `512 B`, `3.2 kB`, `18.0 MB` */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
-  return `${(n / 1_000_000).toFixed(1)} MB`;
 }

@@ -119,9 +119,13 @@ export function TableToolbar({
           Clear view
         </button>
         <span className="view-status" aria-live="polite" data-testid="view-status">
-          {!sort && !filter
-            ? `${total.toLocaleString('en')} rows${shown > total ? ` (${shown - total} deleted, shown until pushed)` : ''}`
-            : `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} rows`}
+          {filter
+            ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} rows`
+            : `${total.toLocaleString('en')} rows`}
+          {/* Deleted rows stay in the plain view, struck through; a view of the snapshot has none. */}
+          {!sort && !filter && shown > total
+            ? ` (and ${shown - total} deleted, shown until pushed)`
+            : ''}
           {sort ? ` · sorted by ${sort.column} ${sort.descending ? '↓' : '↑'}` : ''}
           {filter ? ` · ${filter.column} contains “${filter.text}”` : ''}
         </span>
