@@ -491,9 +491,10 @@ export class Playground {
     if (!db || this.busy) return;
     this.#setBusy('Resetting');
     try {
+      // Pending edits go first: the import would otherwise rebase them onto the fresh tables.
+      for (const t of this.#loaded.values()) t.discard();
       this.#setProgress('Creating the sample database', 0, null);
       await createSampleDatabase(db);
-      for (const t of this.#loaded.values()) t.discard();
       this.#loaded.clear();
       this.table = null;
       this.lastPush = null;
