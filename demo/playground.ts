@@ -85,6 +85,7 @@ export class Playground {
   #version = 0;
   #planTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | null = null;
+  #progressFrame = false;
 
   constructor(databaseName: string) {
     this.databaseName = databaseName;
@@ -687,7 +688,13 @@ export class Playground {
 
   #setProgress(label: string, done: number, total: number | null): void {
     this.progress = { label, done, total };
-    this.#changed();
+    // Progress may be reported thousands of times a second: render it at most once a frame.
+    if (this.#progressFrame) return;
+    this.#progressFrame = true;
+    requestAnimationFrame(() => {
+      this.#progressFrame = false;
+      this.#changed();
+    });
   }
 }
 
