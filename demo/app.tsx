@@ -8,7 +8,7 @@ import { MessageBar } from './message-bar';
 import { NoticeBar } from './notice-bar';
 import type { Playground } from './playground';
 import { ProgressBar } from './progress-bar';
-import { EMPTY_SELECTION, TableGrid } from './table-grid';
+import { cursorAt, EMPTY_SELECTION, TableGrid } from './table-grid';
 import { TableList } from './table-list';
 import { TableToolbar, type DialogRequest } from './table-toolbar';
 import { usePlayground } from './use-playground';
@@ -18,9 +18,6 @@ export function App({ pg }: { readonly pg: Playground }) {
   usePlayground(pg);
   const [selection, setSelection] = useState<GridSelection>(EMPTY_SELECTION);
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
-
-  // Selected positions mean other rows once the rows shown change.
-  useEffect(() => setSelection(EMPTY_SELECTION), [pg.table, pg.refs]);
 
   // Undo and redo from the keyboard, unless a field or the grid's cell editor has the focus.
   useEffect(() => {
@@ -58,7 +55,9 @@ export function App({ pg }: { readonly pg: Playground }) {
                 selectedRows={selectedRows.length}
                 onDeleteSelected={() => {
                   pg.deleteRows(pg.refsAt(selectedRows));
-                  setSelection(EMPTY_SELECTION);
+                  const first = selectedRows[0];
+                  if (first !== undefined)
+                    setSelection(cursorAt(selection.current?.cell ?? [0, first]));
                 }}
                 onDialog={setDialog}
               />

@@ -71,6 +71,12 @@ export class Playground {
   refs: Int32Array = new Int32Array(0);
   /** Changes whenever a cell of the shown table may have changed: the grid redraws. */
   dataRevision = 0;
+  /**
+   * Changes when grid positions may mean other rows (another table, sort or filter, rows gone
+   * after a push): the grid's selection is dropped. Edits keep positions: deleted rows stay in
+   * place, struck through, and inserted rows come last.
+   */
+  layout = 0;
   progress: TaskProgress | null = null;
   /** What is running; actions that write are disabled meanwhile. */
   busy: string | null = null;
@@ -160,6 +166,7 @@ export class Playground {
       }
       this.table = this.#loaded.get(name)!;
       this.view = PLAIN_VIEW;
+      this.layout++;
       this.#recomputeRefs();
       this.#countRows(name, this.table.numRows);
     } catch (e) {
@@ -188,6 +195,7 @@ export class Playground {
 
   setView(view: ViewSpec): void {
     this.view = view;
+    this.layout++;
     this.#recomputeRefs();
     this.#changed();
   }
@@ -286,6 +294,7 @@ export class Playground {
   /** Drops every pending edit of every loaded table. */
   discard(): void {
     for (const t of this.#loaded.values()) t.discard();
+    this.layout++;
     this.message = { kind: 'info', title: 'Discarded every pending change' };
     this.#afterEdit(true);
   }
@@ -613,6 +622,7 @@ export class Playground {
     if (current !== undefined && this.#loaded.has(current)) {
       this.table = this.#loaded.get(current)!;
       // References are valid until the next push or refresh: recompute them.
+      this.layout++;
       this.#recomputeRefs();
       this.#countRows(current, this.table.numRows);
     } else if (current !== undefined) {

@@ -24,6 +24,15 @@ export const EMPTY_SELECTION: GridSelection = {
   rows: CompactSelection.empty(),
 };
 
+/** A selection of one cell. */
+export function cursorAt([col, row]: Item): GridSelection {
+  return {
+    columns: CompactSelection.empty(),
+    rows: CompactSelection.empty(),
+    current: { cell: [col, row], range: { x: col, y: row, width: 1, height: 1 }, rangeStack: [] },
+  };
+}
+
 function iconOf(c: ColumnDescription): GridColumnIcon {
   if (c.key) return GridColumnIcon.HeaderRowID;
   switch (c.kind) {
@@ -130,9 +139,11 @@ export function TableGrid({
   const onDelete = useCallback(
     (sel: GridSelection): boolean => {
       const rows = sel.rows.toArray();
-      if (rows.length) {
+      const first = rows[0];
+      if (first !== undefined) {
         pg.deleteRows(pg.refsAt(rows));
-        onSelectionChange(EMPTY_SELECTION);
+        // The rows stay in place, struck through: keep a cursor there, drop the checked rows.
+        onSelectionChange(cursorAt(sel.current?.cell ?? [0, first]));
         return false;
       }
       const range = sel.current?.range;
@@ -153,8 +164,14 @@ export function TableGrid({
     [pg, refs, columns, table, onSelectionChange],
   );
 
-  // Scroll to, and select, a row that a message points at.
+  // Selected positions mean other rows once the layout changes. (Before the effect below, so
+  // that a row asked for in the same render stays selected.)
+  const layout = pg.layout;
+  useEffect(() => onSelectionChange(EMPTY_SELECTION), [table, layout, onSelectionChange]);
+
+  // Scroll to, and select, a row that a message points at or that was just inserted.
   const target = pg.target;
+  const focusPending = useRef(false);
   useEffect(() => {
     if (!target) return;
     const row = refs.indexOf(target.ref);
@@ -164,17 +181,17 @@ export function TableGrid({
       columns.findIndex((c) => c.name === target.column),
     );
     grid.current?.scrollTo(col, row, 'vertical', 0, GRID_METRICS.rowHeight * 2);
-    onSelectionChange({
-      columns: CompactSelection.empty(),
-      rows: CompactSelection.fromSingleSelection(row),
-      current: {
-        cell: [col, row],
-        range: { x: col, y: row, width: 1, height: 1 },
-        rangeStack: [],
-      },
-    });
-    grid.current?.focus();
+    onSelectionChange(cursorAt([col, row]));
+    focusPending.current = true;
   }, [target?.nonce]);
+
+  // Focus once the grid holds the new selection: focused earlier, it would select the first
+  // visible cell instead.
+  useEffect(() => {
+    if (!focusPending.current || !selection.current) return;
+    focusPending.current = false;
+    grid.current?.focus();
+  }, [selection]);
 
   return (
     <DataEditor
