@@ -10,6 +10,7 @@ import type { PushResult } from '../src/db/push-result';
 import type { Progress } from '../src/protocol/engine-api';
 import type { RebaseConflict } from '../src/table/rebase';
 import { formatBytes, formatMs } from './format-units';
+import { csvPrimaryKey, isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
@@ -443,19 +444,11 @@ export class Playground {
           title: `Imported ${file.name}: the database now holds ${this.tableNames.join(', ') || 'no tables'}`,
         };
       } else {
-        const name = this.#freeTableName(file.name);
+        const name = tableNameFor(file.name, this.tableNames);
         const csv = new TextDecoder().decode(bytes);
-        const header = csv
-          .slice(0, csv.indexOf('\n') >>> 0)
-          .split(',')[0]
-          ?.trim()
-          .replace(/"/g, '');
+        const key = csvPrimaryKey(csv);
         this.#setProgress(`Creating ${name}`, 0, null);
-        const t = await db.createTable(
-          name,
-          { csv },
-          header?.toLowerCase() === 'id' ? { primaryKey: header } : {},
-        );
+        const t = await db.createTable(name, { csv }, key ? { primaryKey: key } : {});
         this.#loaded.set(name, t);
         await this.#syncTables();
         await this.select(name);
@@ -662,19 +655,6 @@ export class Playground {
     this.rowCounts = new Map(this.rowCounts).set(name, n);
   }
 
-  #freeTableName(fileName: string): string {
-    const base =
-      fileName
-        .replace(/\.[^.]*$/, '')
-        .toLowerCase()
-        .replace(/[^a-z0-9_]+/g, '_')
-        .replace(/^_+|_+$/g, '')
-        .replace(/^(?=\d)/, 't_') || 'imported';
-    let name = base;
-    for (let i = 2; this.tableNames.includes(name); i++) name = `${base}_${i}`;
-    return name;
-  }
-
   #reportRebase(conflicts: readonly RebaseConflict[]): void {
     this.message = {
       kind: 'warning',
@@ -724,11 +704,4 @@ function phaseLabel(p: Progress): string {
     default:
       return `Pushing (${p.phase})`;
   }
-}
-
-function isSqliteFile(bytes: Uint8Array): boolean {
-  const magic = 'SQLite format 3\0';
-  if (bytes.length < magic.length) return false;
-  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
-  return true;
 }
