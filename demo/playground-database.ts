@@ -1,4 +1,5 @@
 import type { ColumnTable } from 'arquero';
+import * as library from '../src/index';
 import type { ExecutionPlan, SqlValue, TrackedTable } from '../src/index';
 import type { ChangeListener } from '../src/db/change-emitter';
 import type { CreateTableOptions, TableSource } from '../src/db/create-table-steps';
@@ -28,7 +29,20 @@ export interface PlaygroundDatabase {
   close(): Promise<void>;
 }
 
-/** Opens the playground's database. */
+/**
+ * Opens the playground's database with the library's `openDatabase`. While the worker engine is
+ * being merged, a build of the library may not export it yet: the playground then runs on an
+ * in-memory stand-in (and says so), so that everything but persistence can be tried.
+ */
 export async function openPlaygroundDatabase(name: string): Promise<PlaygroundDatabase> {
+  const open: unknown = (library as Record<string, unknown>)['openDatabase'];
+  if (typeof open === 'function') {
+    return (open as (name: string) => Promise<PlaygroundDatabase>)(name);
+  }
   return new MemoryDatabase(name);
+}
+
+/** Whether `db` is the in-memory stand-in (nothing persists; no SQLite files in or out). */
+export function isStandIn(db: PlaygroundDatabase): boolean {
+  return db instanceof MemoryDatabase;
 }

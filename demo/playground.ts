@@ -13,7 +13,7 @@ import { formatBytes, formatMs } from './format-units';
 import { csvPrimaryKey, isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
-import { openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
+import { isStandIn, openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
 
@@ -123,13 +123,21 @@ export class Playground {
       if (db.tableNames().length === 0) {
         this.#setProgress('Creating the sample database', 0, null);
         await createSampleDatabase(db);
-        this.message = {
-          kind: 'info',
-          title: 'Welcome: this is a sample database, created in your browser',
-          detail:
-            'Edit cells, insert or delete rows, change columns: every change is pending until ' +
-            'you push it. The database lives in IndexedDB and survives reloads.',
-        };
+        this.message = isStandIn(db)
+          ? {
+              kind: 'warning',
+              title: 'This build of the library has no database engine yet: tables live in memory',
+              detail:
+                'Edit, undo, change columns and preview the plan as usual; a push replaces the ' +
+                'tables in memory only, and SQLite files can be neither imported nor downloaded.',
+            }
+          : {
+              kind: 'info',
+              title: 'Welcome: this is a sample database, created in your browser',
+              detail:
+                'Edit cells, insert or delete rows, change columns: every change is pending until ' +
+                'you push it. The database lives in IndexedDB and survives reloads.',
+            };
       }
       this.#unsubscribe = db.on('change', (e) => void this.#onChange(e));
       this.status = 'ready';

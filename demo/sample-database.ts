@@ -1,6 +1,5 @@
 import * as aq from 'arquero';
-import { MemoryDatabase } from './memory-database';
-import type { PlaygroundDatabase } from './playground-database';
+import { isStandIn, type PlaygroundDatabase } from './playground-database';
 import { sampleFile } from './sample-file';
 import { sampleTables } from './sample-tables';
 
@@ -9,7 +8,7 @@ import { sampleTables } from './sample-tables';
  * file is built with full SQL (foreign key, CHECK, UNIQUE) and imported, as a user imports theirs.
  */
 export async function createSampleDatabase(db: PlaygroundDatabase): Promise<void> {
-  if (db instanceof MemoryDatabase) {
+  if (isStandIn(db)) {
     for (const name of db.tableNames()) await db.dropTable(name);
     for (const t of sampleTables()) {
       await db.createTable(t.name, aq.table(t.columns), {
