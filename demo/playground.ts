@@ -325,7 +325,9 @@ export class Playground {
         ? {
             kind: 'success',
             title: `Pushed ${result.tables.join(', ')}: ${result.rowsWritten.toLocaleString('en')} row(s) written in ${formatMs(result.totalMs)}`,
-            detail: `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
+            detail: isStandIn(db)
+              ? 'In memory only: this build of the library has no database engine yet.'
+              : `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
           }
         : { kind: 'info', title: 'Nothing to push' };
       if (result.conflicts.length) this.#reportRebase(result.conflicts);
