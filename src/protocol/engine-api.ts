@@ -155,6 +155,16 @@ export interface CheckpointResult {
   readonly ms: number;
 }
 
+/**
+ * A fault a test injects into the engine: `fail` makes storage fail at that point, `hang` stops
+ * the engine there (so that the test can terminate the worker mid-push or mid-checkpoint).
+ * Points: before and after the redo record is appended, before and after a checkpoint's snapshot.
+ */
+export interface EngineFault {
+  readonly point: 'append' | 'afterAppend' | 'checkpoint' | 'afterCheckpoint';
+  readonly action: 'fail' | 'hang';
+}
+
 /** The worker's API, exposed through Comlink. Errors reject with a {@link SerializedError}. */
 export interface EngineApi {
   open(options: EngineOpenOptions, onProgress?: ProgressCallback): Promise<EngineState>;
@@ -179,6 +189,10 @@ export interface EngineApi {
   /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */
   onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void>;
   close(): Promise<void>;
+  /** Testing: injects a fault (see {@link EngineFault}); null clears it. */
+  setFault(fault: EngineFault | null): Promise<void>;
+  /** Testing: whether the injected fault's point was reached. */
+  faultHit(): Promise<boolean>;
 }
 
 /** How an error travels from the worker. */

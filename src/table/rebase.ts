@@ -123,9 +123,15 @@ export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo
     const r = store.find(decodeKey(deleted as readonly ArrayLike<SqlValue>[], i));
     if (r >= 0) dead.push(r);
   }
+  // A row may take the key another row just left: each stored row is the target of one image at
+  // most (moved rows come first in an effect), the others are new rows.
   const targets: number[] = [];
-  for (let i = 0; i < nUps; i++)
-    targets.push(store.find(decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i)));
+  const claimed = new Set<number>();
+  for (let i = 0; i < nUps; i++) {
+    const r = store.find(decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i));
+    targets.push(r >= 0 && !claimed.has(r) ? r : -1);
+    if (r >= 0) claimed.add(r);
+  }
   for (const r of dead) store.kill(r);
   for (let i = 0; i < nUps; i++) {
     const values = ups.values.map((col, c) =>

@@ -11,8 +11,8 @@ import { TrackedTable } from './tracked-table';
 /** How to track an Arquero table that does not come from a database. */
 export interface TrackedTableOptions {
   readonly name: string;
-  /** Key columns; without them rows are keyed by a generated rowid column. */
-  readonly key?: readonly string[];
+  /** Key column or columns; without them rows are keyed by a generated rowid column. */
+  readonly key?: string | readonly string[];
   /** Declared types by column; others are inferred from the values. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -31,7 +31,7 @@ export interface TrackedTableOptions {
 export function trackedTable(source: ColumnTable, options: TrackedTableOptions): TrackedTable {
   const name = checkIdentifier(options.name, 'table');
   const names = source.columnNames();
-  const key = options.key ?? [];
+  const key = typeof options.key === 'string' ? [options.key] : (options.key ?? []);
   for (const k of key) {
     if (!names.includes(k)) {
       throw new PandalchemyError(

@@ -263,6 +263,8 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     case 'dropColumn': {
       const col = pick(nonKey(model), o.col);
       if (!col) return 'same';
+      if (model.cols.filter((c) => c.name !== 'rowid').length === 1)
+        return refused(() => t.dropColumn(col.name), 'invalid_argument');
       t.dropColumn(col.name);
       return {
         cols: model.cols.filter((c) => c !== col),

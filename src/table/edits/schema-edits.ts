@@ -86,6 +86,14 @@ export function addColumnState(state: TableState, name: string, spec: NewColumn)
 export function dropColumn(state: TableState, name: string): void {
   const col = state.column(name);
   if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'dropped');
+  const stored = state.columns.filter((c) => !(state.rowidColumn && c === state.keyColumns[0]));
+  if (stored.length === 1) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `'${col.name}' is the last column of '${state.name}' and an SQLite table needs one: add another column first, or drop the table.`,
+      { table: state.name, column: col.name },
+    );
+  }
   state.edit(
     'dropColumn',
     () => `drop column ${col.name}`,

@@ -1,0 +1,487 @@
+import { ConflictError, PandalchemyError, type ConflictDetail } from '../errors/pandalchemy-error';
+import { columnDefinitionSql, compileStep } from '../plan/compile-sqlite';
+import type {
+  ColumnValues,
+  DataStep,
+  DeleteStep,
+  ExecutionPlan,
+  Guard,
+  InsertStep,
+  PlanStep,
+  SchemaStep,
+  UpdateStep,
+} from '../plan/execution-plan';
+import { isSchemaStep } from '../plan/execution-plan';
+import { quoteIdentifier as q } from '../plan/sql-text';
+import type { ProgressCallback, TableEffect } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import { decodeValue } from '../values/codec';
+import type { SqlValue } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
+import { buildEffects, rowidName } from './build-effects';
+import { ChangeLog } from './change-log';
+import { findTable, introspect } from './introspect';
+import { retypeColumn } from './retype-column';
+import { RETYPE_MARK } from './redo-ddl';
+import { exactValue, rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
+import { messageOf, sqliteError } from './sqlite-error';
+import { TableTouch, type Rowid } from './table-touch';
+import { validatePlan } from './validate-plan';
+
+/** What a plan did, ready to be recorded and reported. */
+export interface AppliedPlan {
+  readonly ddl: string[];
+  readonly effects: TableEffect[];
+  readonly sequences: [string, number | bigint][] | null;
+  readonly rowsWritten: number;
+}
+
+export interface ApplyPlanOptions {
+  readonly conflict: 'fail' | 'overwrite';
+  readonly onProgress?: ProgressCallback | undefined;
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/** The SQL naming a key column: the rowid keyword for the exposed rowid, else the quoted name. */
+export function keyColumnSql(info: TableInfo | null, name: string): string {
+  return info?.key.kind === 'rowid' && name === info.key.columns[0] ? name : q(name);
+}
+
+function keyPredicateSql(info: TableInfo | null, key: readonly string[]): string {
+  return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
+}
+
+function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
+  const out = new Array<SqlValue>(columns.length);
+  for (let c = 0; c < columns.length; c++) out[c] = columns[c]![i] ?? null;
+  return out;
+}
+
+/**
+ * Runs a plan in ONE SQLite transaction: guards, schema steps, data steps, then reads back what
+ * the database decided. On any failure the transaction is rolled back and a typed error thrown:
+ * the database is exactly as before.
+ */
+export function applyPlan(
+  db: SqlDatabase,
+  plan: ExecutionPlan,
+  options: ApplyPlanOptions,
+): AppliedPlan {
+  validatePlan(plan);
+  db.run('BEGIN');
+  try {
+    // Cross-table and cross-step references only have to hold when the push is complete.
+    db.run('PRAGMA defer_foreign_keys=ON');
+    if (options.conflict !== 'overwrite') checkGuards(db, plan.steps);
+    const ddl: string[] = [];
+    const schemaChanged = new Set<string>();
+    const dropped = new Set<string>();
+    const placeholders = placeholderTables(db, plan.steps);
+    for (const table of placeholders)
+      runDdlStep(db, ddl, `ALTER TABLE ${q(table)} ADD COLUMN ${PLACEHOLDER}`);
+    for (const step of plan.steps) {
+      if (!isSchemaStep(step)) continue;
+      runSchemaStep(db, step, ddl);
+      schemaChanged.add(step.table);
+      if (step.kind === 'dropTable') dropped.add(step.table);
+      else dropped.delete(step.table);
+    }
+    for (const table of placeholders)
+      runDdlStep(db, ddl, `ALTER TABLE ${q(table)} DROP COLUMN ${PLACEHOLDER}`);
+    const touches = new Map<string, TableTouch>();
+    const touch = (name: string): TableTouch => {
+      let t = touches.get(name);
+      if (!t) {
+        const info = findTable(db, name);
+        if (!info) {
+          throw new PandalchemyError('unknown_table', `Table '${name}' does not exist.`, {
+            table: name,
+          });
+        }
+        t = new TableTouch(info);
+        touches.set(name, t);
+      }
+      return t;
+    };
+    const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
+    const total = dataSteps.reduce((n, s) => n + s.count, 0);
+    let done = 0;
+    const progress = (n: number): void => {
+      const before = Math.floor(done / PROGRESS_EVERY);
+      done += n;
+      if (Math.floor(done / PROGRESS_EVERY) !== before || done === total)
+        options.onProgress?.({ phase: 'push', done, total });
+    };
+    for (const s of dataSteps) touch(s.table);
+    if (dataSteps.length) {
+      const log = new ChangeLog(db, introspect(db));
+      try {
+        for (const step of dataSteps) runDataStep(db, step, touch(step.table), progress);
+      } catch (e) {
+        log.dispose();
+        throw e;
+      }
+      for (const event of log.finish()) {
+        const t = touch(event.table);
+        if (event.op === 0) t.inserted(event.new!);
+        else if (event.op === 1) t.updated(event.old!, event.new!);
+        else t.removed(event.old!);
+      }
+    }
+    for (const name of schemaChanged) if (!touches.has(name) && !dropped.has(name)) touch(name);
+    const effects = buildEffects(db, [...touches.values()], schemaChanged);
+    for (const name of dropped) {
+      effects.push({
+        table: name,
+        reload: true,
+        dropped: true,
+        key: [],
+        deleted: { rowids: null, keys: [] },
+        upserts: { rowids: null, columns: [], values: [], priorKeys: [] },
+      });
+    }
+    const sequences = readSequences(db, touches, schemaChanged);
+    try {
+      db.run('COMMIT');
+    } catch (e) {
+      throw sqliteError(e, { what: 'the push when it committed' });
+    }
+    return { ddl, effects, sequences, rowsWritten: total };
+  } catch (e) {
+    rollback(db);
+    throw e instanceof PandalchemyError ? e : sqliteError(e, { what: 'the push' });
+  }
+}
+
+/** Rolls back the open transaction, if SQLite has not already done so. */
+export function rollback(db: SqlDatabase): void {
+  try {
+    db.run('ROLLBACK');
+  } catch {
+    // SQLite rolls back by itself after some errors; there is nothing left to undo then.
+  }
+}
+
+function readSequences(
+  db: SqlDatabase,
+  touches: Map<string, TableTouch>,
+  schemaChanged: Set<string>,
+): [string, number | bigint][] | null {
+  const involved =
+    [...touches.values()].some((t) => t.info.autoIncrement) || schemaChanged.size > 0;
+  if (!involved) return null;
+  const exists = selectValue(db, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
+  if (exists === null) return null;
+  const stmt = db.prepare('SELECT name, seq FROM sqlite_sequence ORDER BY name');
+  try {
+    const out: [string, number | bigint][] = [];
+    while (stmt.step()) {
+      const [name, seq] = rowOf(stmt);
+      out.push([String(name), typeof seq === 'bigint' ? seq : Number(seq)]);
+    }
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+// ---- guards -------------------------------------------------------------------------------------
+
+/**
+ * Refuses the push when a row it updates or deletes no longer holds, in the columns it touches,
+ * the values its edits were based on. Every conflict is collected, so the error names them all.
+ */
+function checkGuards(db: SqlDatabase, steps: readonly PlanStep[]): void {
+  const conflicts: ConflictDetail[] = [];
+  for (const step of steps) {
+    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
+    checkGuard(db, step.table, step.guard, conflicts);
+  }
+  if (conflicts.length) throw new ConflictError(conflicts);
+}
+
+function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetail[]): void {
+  const info = findTable(db, table);
+  const n = g.keys[0]?.length ?? 0;
+  if (!info) {
+    for (let i = 0; i < n; i++)
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
+    return;
+  }
+  const cols = g.columns.length ? g.columns.map((c) => keyColumnSql(info, c)).join(', ') : '1';
+  let stmt: SqlStatement;
+  try {
+    stmt = db.prepare(`SELECT ${cols} FROM ${q(table)} WHERE ${keyPredicateSql(info, g.key)}`);
+  } catch (e) {
+    // A guarded column that no longer exists: another writer changed the schema.
+    for (let i = 0; i < n; i++)
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: false });
+    void messageOf(e);
+    return;
+  }
+  try {
+    for (let i = 0; i < n; i++) {
+      const key = rowAt(g.keys, i);
+      stmt.bind(key);
+      if (!stmt.step()) {
+        out.push({ table, key, columns: [...g.columns], missing: true });
+      } else if (g.columns.length) {
+        const row = stmt.get(null, { useBigInt: true });
+        const differing: string[] = [];
+        for (let c = 0; c < g.columns.length; c++) {
+          const now = decodeValue(g.kinds[c]!, exactValue(row[c] ?? null));
+          if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
+        }
+        if (differing.length) out.push({ table, key, columns: differing, missing: false });
+      }
+      stmt.reset();
+    }
+  } finally {
+    stmt.free();
+  }
+}
+
+// ---- schema steps -------------------------------------------------------------------------------
+
+const PLACEHOLDER = q('__pandalchemy_placeholder');
+
+/**
+ * Tables whose every column the plan drops (it adds the new ones after, as drops run first):
+ * SQLite refuses to drop a table's last column, so they hold a placeholder column meanwhile.
+ */
+function placeholderTables(db: SqlDatabase, steps: readonly PlanStep[]): string[] {
+  const drops = new Map<string, number>();
+  for (const s of steps)
+    if (s.kind === 'dropColumn') drops.set(s.table, (drops.get(s.table) ?? 0) + 1);
+  const out: string[] = [];
+  for (const [table, n] of drops) {
+    const info = findTable(db, table);
+    if (info && info.columns.length <= n) out.push(table);
+  }
+  return out;
+}
+
+function runDdlStep(db: SqlDatabase, ddl: string[], sql: string): void {
+  db.run(sql);
+  ddl.push(sql);
+}
+
+function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
+  try {
+    if (step.kind === 'retypeColumn') {
+      retypeColumn(db, step.table, step.column, step.declaredType);
+      ddl.push(RETYPE_MARK + JSON.stringify([step.table, step.column, step.declaredType]));
+      return;
+    }
+    if (step.kind === 'addColumn') {
+      // Checked here too: plans may come from application code.
+      columnDefinitionSql(step.column);
+    }
+    for (const st of compileStep(step)) {
+      db.run(st.sql);
+      ddl.push(st.sql);
+    }
+  } catch (e) {
+    const column =
+      step.kind === 'renameColumn'
+        ? step.from
+        : 'column' in step && typeof step.column === 'string'
+          ? step.column
+          : undefined;
+    throw sqliteError(e, {
+      what: `the ${step.kind} step`,
+      table: step.table,
+      step: step.kind,
+      ...(column !== undefined ? { column } : {}),
+    });
+  }
+}
+
+// ---- data steps ---------------------------------------------------------------------------------
+
+function runDataStep(
+  db: SqlDatabase,
+  step: DataStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+): void {
+  switch (step.kind) {
+    case 'delete':
+      return runDelete(db, step, touch, progress);
+    case 'update':
+      return runUpdate(db, step, touch, progress);
+    case 'insert':
+      return runInsert(db, step, touch, progress);
+  }
+}
+
+/** Runs `fn` for each row, turning an SQLite failure into a typed error naming the row. */
+function eachRow(
+  db: SqlDatabase,
+  sql: string,
+  step: DataStep,
+  keyOf: (i: number) => SqlValue[] | undefined,
+  progress: (n: number) => void,
+  fn: (stmt: SqlStatement, i: number) => void,
+): void {
+  let stmt: SqlStatement;
+  try {
+    stmt = db.prepare(sql);
+  } catch (e) {
+    throw sqliteError(e, { what: `the ${step.kind} step`, table: step.table, step: step.kind });
+  }
+  let i = 0;
+  try {
+    for (; i < step.count; i++) {
+      fn(stmt, i);
+      stmt.reset();
+      if ((i + 1) % PROGRESS_EVERY === 0) progress(PROGRESS_EVERY);
+    }
+    progress(step.count % PROGRESS_EVERY);
+  } catch (e) {
+    const key = keyOf(i);
+    throw sqliteError(e, {
+      what: `the ${step.kind} of a row`,
+      table: step.table,
+      step: step.kind,
+      ...(key ? { key } : {}),
+    });
+  } finally {
+    stmt.free();
+  }
+}
+
+/** Steps a statement with RETURNING rowid to its end; the rowid of its row, or null. */
+function stepReturning(stmt: SqlStatement): Rowid | null {
+  let rowid: Rowid | null = null;
+  while (stmt.step()) rowid = exactValue(rowOf(stmt)[0]!) as Rowid;
+  return rowid;
+}
+
+function runDelete(
+  db: SqlDatabase,
+  step: DeleteStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+): void {
+  const info = touch.info;
+  // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
+  const returning = !info.withoutRowid && !touch.rowidKeyed;
+  const sql = `DELETE FROM ${q(step.table)} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  eachRow(
+    db,
+    sql,
+    step,
+    (i) => rowAt(step.keys, i),
+    progress,
+    (stmt, i) => {
+      const key = rowAt(step.keys, i);
+      stmt.bind(key);
+      if (returning) {
+        const rowid = stepReturning(stmt);
+        if (rowid !== null) touch.planKey(rowid, key);
+      } else {
+        stmt.step();
+        if (info.withoutRowid && db.getRowsModified() > 0) touch.deleteKey(key);
+      }
+    },
+  );
+}
+
+function runUpdate(
+  db: SqlDatabase,
+  step: UpdateStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+): void {
+  const info = touch.info;
+  const moves = step.keyMoves !== 'none';
+  let keys = step.keys;
+  if (step.keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch);
+  // The change log sees rowids move; where the rowid is not the key, RETURNING tells whose key moved.
+  const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
+  const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
+  const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  const keyIndex = step.key.map((k) => step.set.indexOf(k));
+  eachRow(
+    db,
+    sql,
+    step,
+    (i) => rowAt(step.keys, i),
+    progress,
+    (stmt, i) => {
+      const before = rowAt(keys, i);
+      const values = rowAt(step.values, i);
+      stmt.bind([...values, ...before]);
+      if (returning) {
+        const rowid = stepReturning(stmt);
+        if (rowid !== null) touch.planKey(rowid, before);
+      } else {
+        stmt.step();
+        if (info.withoutRowid && db.getRowsModified() > 0) {
+          const after = keyIndex.map((j, k) => (j >= 0 ? values[j]! : before[k]!));
+          touch.writeKey(before, after);
+        }
+      }
+    },
+  );
+}
+
+/**
+ * Moves the rows of a step whose new keys are other moved rows' old keys (a swap, a chain) to
+ * temporary keys first, so that no statement ever makes two rows share a key. Returns the keys the
+ * rows have afterwards.
+ */
+function moveToTemporaryKeys(db: SqlDatabase, step: UpdateStep, touch: TableTouch): ColumnValues[] {
+  const rid = rowidName(touch.info);
+  const first = step.key[0]!;
+  const n = step.count;
+  const temps: SqlValue[] = new Array<SqlValue>(n);
+  if (touch.rowidKeyed) {
+    // Integer keys past the largest rowid are free; below the smallest when the top is taken.
+    const max = selectValue(db, `SELECT max(${rid}) FROM ${q(step.table)}`);
+    const top = typeof max === 'bigint' ? max : BigInt(Math.trunc(Number(max ?? 0)));
+    const room = 9223372036854775807n - top > BigInt(n);
+    const min = selectValue(db, `SELECT min(${rid}) FROM ${q(step.table)}`);
+    const bottom = typeof min === 'bigint' ? min : BigInt(Math.trunc(Number(min ?? 0)));
+    for (let i = 0; i < n; i++)
+      temps[i] = exactValue(room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i));
+  } else {
+    // A BLOB never equals a stored key of another type, and keeps its type under any affinity.
+    const salt = crypto.getRandomValues(new Uint8Array(12));
+    for (let i = 0; i < n; i++) {
+      const b = new Uint8Array(16);
+      b.set(salt);
+      new DataView(b.buffer).setUint32(12, i);
+      temps[i] = b;
+    }
+  }
+  const temporary: UpdateStep = { ...step, set: [first], values: [temps], keyMoves: 'direct' };
+  runUpdate(db, temporary, touch, () => undefined);
+  return [temps, ...step.keys.slice(1)];
+}
+
+function runInsert(
+  db: SqlDatabase,
+  step: InsertStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+): void {
+  const info = touch.info;
+  const t = q(step.table);
+  const sql = step.columns.length
+    ? `INSERT INTO ${t} (${step.columns.map((c) => keyColumnSql(info, c)).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
+    : `INSERT INTO ${t} DEFAULT VALUES`;
+  const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
+  const keyOf = (i: number): SqlValue[] | undefined =>
+    keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
+  eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
+    if (step.columns.length) stmt.bind(rowAt(step.values, i));
+    stmt.step();
+    if (info.withoutRowid) {
+      const key = keyOf(i)!;
+      touch.writeKey(key, key);
+    }
+  });
+}

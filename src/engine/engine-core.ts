@@ -1,0 +1,499 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ColumnValues, ExecutionPlan } from '../plan/execution-plan';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  CheckpointResult,
+  ColumnarData,
+  CommitsSince,
+  EngineApi,
+  EngineFault,
+  EngineOpenOptions,
+  EngineState,
+  ProgressCallback,
+  RedoRecord,
+  RemoteCommit,
+} from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import type { SqlValue } from '../values/sql-value';
+import { applyPlan } from './apply-plan';
+import { introspect } from './introspect';
+import { readRows, readTable, runQuery } from './read-table';
+import { recordSize } from './record-size';
+import { replayRecord } from './replay-record';
+import { configureConnection, selectValue, type SqlDatabase, type SqlJs } from './sqlite';
+import { messageOf } from './sqlite-error';
+import { soleCoordinator, type Coordinator, type Storage } from './storage';
+
+/** Where the engine gets its parts: sql.js, and storage and coordination for a database name. */
+export interface EngineParts {
+  loadSql(): Promise<SqlJs>;
+  storage(name: string): Storage;
+  coordinator(name: string): Coordinator;
+}
+
+/** Commits kept in memory for `commitsSince`; older readers reload. */
+const COMMITS_KEPT = 1_000;
+/** Push ids remembered for `hasCommitted`. */
+const PUSH_IDS_KEPT = 1_000;
+const DEFAULT_CHECKPOINT_BYTES = 8 * 1024 * 1024;
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+const now = (): number => performance.now();
+
+/**
+ * The engine: one sql.js database, its persistence and its coordination with other engines on the
+ * same name. Runtime-agnostic (the worker wires IndexedDB, Web Locks and BroadcastChannel in; tests
+ * in Node use it in memory). Every call runs alone, in order of arrival.
+ */
+export class EngineCore implements EngineApi {
+  readonly #parts: EngineParts;
+  #sql: SqlJs | null = null;
+  #db: SqlDatabase | null = null;
+  #options: EngineOpenOptions | null = null;
+  #storage: Storage | null = null;
+  #coordinator: Coordinator = soleCoordinator;
+  #seq = 0;
+  #tables: TableInfo[] = [];
+  /** Commits after `#base`, oldest first. */
+  #commits: RemoteCommit[] = [];
+  #base = 0;
+  #pushIds: string[] = [];
+  #logBytes = 0;
+  #serial: Promise<unknown> = Promise.resolve();
+  #remote: ((commit: RemoteCommit) => void) | null = null;
+  #fault: EngineFault | null = null;
+  #faultHit = false;
+  #broken: PandalchemyError | null = null;
+
+  constructor(parts: EngineParts) {
+    this.#parts = parts;
+  }
+
+  // ---- EngineApi ------------------------------------------------------------------------------
+
+  open(options: EngineOpenOptions, onProgress?: ProgressCallback): Promise<EngineState> {
+    return this.#serially(async () => {
+      if (this.#db) throw new PandalchemyError('invalid_argument', 'This engine is open already.');
+      if (typeof options?.name !== 'string' || options.name === '') {
+        throw new PandalchemyError(
+          'invalid_argument',
+          'A database needs a name: a non-empty string such as "shop".',
+        );
+      }
+      this.#options = options;
+      this.#sql = await this.#parts.loadSql();
+      if (options.persist) {
+        this.#storage = this.#parts.storage(options.name);
+        this.#coordinator = this.#parts.coordinator(options.name);
+        await this.#loadFromStorage(onProgress);
+        this.#coordinator.onAnnounce((seq) => {
+          if (seq > this.#seq)
+            void this.#serially(() => this.#catchUp(true)).catch(() => undefined);
+        });
+      } else {
+        this.#db = new this.#sql.Database();
+        configureConnection(this.#db, this.#foreignKeys);
+        this.#tables = introspect(this.#db);
+      }
+      return this.#state();
+    });
+  }
+
+  state(): Promise<EngineState> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      return this.#state();
+    });
+  }
+
+  readTable(table: string, onProgress?: ProgressCallback): Promise<ColumnarData> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      return readTable(this.#requireDb(), this.#requireTable(table), this.#seq, onProgress);
+    });
+  }
+
+  readRows(table: string, keys: readonly ColumnValues[]): Promise<ColumnarData> {
+    return this.#serially(async () =>
+      readRows(this.#requireDb(), this.#requireTable(table), this.#seq, keys),
+    );
+  }
+
+  query(sql: string, params: readonly SqlValue[] = []): Promise<ColumnarData> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      return runQuery(this.#requireDb(), sql, params);
+    });
+  }
+
+  apply(
+    plan: ExecutionPlan,
+    options: ApplyOptions,
+    onProgress?: ProgressCallback,
+  ): Promise<ApplyResult> {
+    return this.#serially(() =>
+      this.#coordinator.withWriteLock(async () => {
+        await this.#catchUp(true);
+        const db = this.#requireDb();
+        const t0 = now();
+        const applied = applyPlan(db, plan, {
+          conflict: options?.conflict ?? 'fail',
+          onProgress,
+        });
+        const applyMs = now() - t0;
+        const record: RedoRecord = {
+          seq: this.#seq + 1,
+          pushId: String(options?.pushId ?? ''),
+          ddl: applied.ddl,
+          effects: applied.effects,
+          sequences: applied.sequences,
+          committedAt: Date.now(),
+        };
+        const t1 = now();
+        let bytes = 0;
+        if (this.#storage) {
+          bytes = recordSize(record);
+          onProgress?.({ phase: 'persist', done: 0, total: bytes });
+          try {
+            await this.#hitFault('append');
+            await this.#storage.append(record);
+          } catch (e) {
+            // SQLite committed but storage did not: go back to what storage holds.
+            await this.#restore();
+            throw e instanceof PandalchemyError
+              ? e
+              : new PandalchemyError('storage', `Saving the push failed: ${messageOf(e)}.`);
+          }
+          this.#logBytes += bytes;
+          onProgress?.({ phase: 'persist', done: bytes, total: bytes });
+        }
+        const persistMs = now() - t1;
+        this.#committed(record);
+        this.#coordinator.announce(record.seq);
+        await this.#hitFault('afterAppend');
+        if (this.#storage && this.#logBytes > this.#checkpointBytes) {
+          // Folded into the snapshot later, so this push's caller does not wait for it.
+          void this.#serially(() =>
+            this.#coordinator.withWriteLock(() => this.#checkpoint()),
+          ).catch(() => undefined);
+        }
+        return {
+          seq: record.seq,
+          effects: record.effects,
+          rowsWritten: applied.rowsWritten,
+          bytesPersisted: bytes,
+          applyMs,
+          persistMs,
+          tables: this.#tables,
+        };
+      }),
+    );
+  }
+
+  hasCommitted(pushId: string): Promise<boolean> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      return this.#pushIds.includes(pushId);
+    });
+  }
+
+  importDatabase(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<EngineState> {
+    return this.#serially(() =>
+      this.#coordinator.withWriteLock(async () => {
+        const sql = this.#requireSql();
+        const candidate = openChecked(sql, bytes);
+        onProgress?.({ phase: 'import', done: 0, total: bytes.byteLength });
+        try {
+          configureConnection(candidate, this.#foreignKeys);
+          const seq = this.#seq + 1;
+          if (this.#storage) {
+            await this.#storage.writeSnapshot(bytes.slice(), seq, this.#pushIds, onProgress);
+            this.#logBytes = 0;
+          }
+          this.#db?.close();
+          this.#db = candidate;
+          this.#seq = seq;
+          this.#tables = introspect(candidate);
+          // Readers of earlier commits must reload: there is no row-level account of an import.
+          this.#commits = [];
+          this.#base = seq;
+          this.#coordinator.announce(seq);
+          onProgress?.({ phase: 'import', done: bytes.byteLength, total: bytes.byteLength });
+          return this.#state();
+        } catch (e) {
+          if (candidate !== this.#db) candidate.close();
+          throw e;
+        }
+      }),
+    );
+  }
+
+  exportDatabase(): Promise<Uint8Array> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      return this.#export();
+    });
+  }
+
+  checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult> {
+    return this.#serially(() =>
+      this.#coordinator.withWriteLock(() => this.#checkpoint(onProgress)),
+    );
+  }
+
+  commitsSince(seq: number): Promise<CommitsSince> {
+    return this.#serially(async () => {
+      await this.#catchUp(false);
+      if (seq < this.#base) return { seq: this.#seq, commits: [], complete: false };
+      return { seq: this.#seq, commits: this.#commits.filter((c) => c.seq > seq), complete: true };
+    });
+  }
+
+  async onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void> {
+    this.#remote = callback;
+  }
+
+  close(): Promise<void> {
+    return this.#serially(async () => {
+      this.#db?.close();
+      this.#db = null;
+      this.#storage?.close();
+      this.#coordinator.close();
+      this.#remote = null;
+      this.#broken = new PandalchemyError('closed', 'The database is closed: open it again.');
+    });
+  }
+
+  /** Testing: makes the engine fail or stop at a point of a push or checkpoint. */
+  async setFault(fault: EngineFault | null): Promise<void> {
+    this.#fault = fault;
+    this.#faultHit = false;
+  }
+
+  /** Testing: whether the fault's point was reached. Answers at once, even while a call hangs. */
+  async faultHit(): Promise<boolean> {
+    return this.#faultHit;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  get #foreignKeys(): boolean {
+    return this.#options?.foreignKeys ?? true;
+  }
+
+  get #checkpointBytes(): number {
+    return this.#options?.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
+  }
+
+  #state(): EngineState {
+    return { seq: this.#seq, tables: this.#tables };
+  }
+
+  #serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(() => {
+      if (this.#broken) throw this.#broken;
+      return fn();
+    });
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  #requireSql(): SqlJs {
+    if (!this.#sql)
+      throw new PandalchemyError('closed', 'The engine is not open: call open() first.');
+    return this.#sql;
+  }
+
+  #requireDb(): SqlDatabase {
+    if (!this.#db)
+      throw new PandalchemyError('closed', 'The engine is not open: call open() first.');
+    return this.#db;
+  }
+
+  #requireTable(name: string): TableInfo {
+    const info = this.#tables.find((t) => t.name === name);
+    if (info) return info;
+    throw new PandalchemyError(
+      'unknown_table',
+      `The database has no table ${JSON.stringify(name)}; it has ${this.#tables.map((t) => t.name).join(', ') || 'no tables'}.`,
+      { table: String(name) },
+    );
+  }
+
+  /** Takes a committed record in: memory bookkeeping shared by local pushes and catch-up. */
+  #committed(record: RedoRecord): void {
+    this.#seq = record.seq;
+    if (record.ddl.length || record.effects.some((e) => e.reload)) {
+      this.#tables = introspect(this.#requireDb());
+    }
+    this.#commits.push({ seq: record.seq, effects: record.effects, tables: this.#tables });
+    if (this.#commits.length > COMMITS_KEPT) {
+      const dropped = this.#commits.splice(0, this.#commits.length - COMMITS_KEPT);
+      this.#base = dropped[dropped.length - 1]!.seq;
+    }
+    this.#pushIds.push(record.pushId);
+    if (this.#pushIds.length > PUSH_IDS_KEPT)
+      this.#pushIds.splice(0, this.#pushIds.length - PUSH_IDS_KEPT);
+  }
+
+  /** Replays what other engines committed since this one last looked. */
+  async #catchUp(notify: boolean): Promise<void> {
+    if (!this.#storage || !this.#db) return;
+    const before = this.#seq;
+    const { snapshotSeq, records } = await this.#storage.readLog(this.#seq);
+    if (snapshotSeq > this.#seq && records[0]?.seq !== this.#seq + 1) {
+      // The records this engine lacks were folded into a snapshot (or replaced by an import).
+      await this.#loadFromStorage();
+      this.#commits = [];
+      this.#base = this.#seq;
+    } else {
+      for (const record of records) {
+        if (record.seq !== this.#seq + 1) break;
+        replayRecord(this.#db, record, this.#foreignKeys);
+        this.#logBytes += recordSize(record);
+        this.#committed(record);
+      }
+    }
+    if (notify && this.#seq > before && this.#remote) {
+      const last = this.#commits[this.#commits.length - 1] ?? {
+        seq: this.#seq,
+        effects: [],
+        tables: this.#tables,
+      };
+      this.#remote(last);
+    }
+  }
+
+  /** Opens the database as storage holds it: snapshot, then every record after it. */
+  async #loadFromStorage(onProgress?: ProgressCallback): Promise<void> {
+    const sql = this.#requireSql();
+    const stored = await this.#storage!.load(onProgress);
+    const db = stored.snapshot ? new sql.Database(stored.snapshot) : new sql.Database();
+    try {
+      configureConnection(db, this.#foreignKeys);
+      const total = stored.records.length;
+      stored.records.forEach((record, i) => {
+        replayRecord(db, record, this.#foreignKeys);
+        onProgress?.({ phase: 'replay', done: i + 1, total });
+      });
+    } catch (e) {
+      db.close();
+      throw new PandalchemyError(
+        'corrupt',
+        `The stored database '${this.#options?.name}' could not be replayed: ${messageOf(e)}.`,
+        { sqliteMessage: messageOf(e) },
+      );
+    }
+    this.#db?.close();
+    this.#db = db;
+    this.#seq = stored.records.length
+      ? stored.records[stored.records.length - 1]!.seq
+      : stored.snapshotSeq;
+    this.#base = this.#seq;
+    this.#commits = [];
+    this.#pushIds = [...stored.pushIds, ...stored.records.map((r) => r.pushId)].slice(
+      -PUSH_IDS_KEPT,
+    );
+    this.#logBytes = stored.records.reduce((n, r) => n + recordSize(r), 0);
+    this.#tables = introspect(db);
+  }
+
+  /** After storage refused a commit: memory goes back to exactly what storage holds. */
+  async #restore(): Promise<void> {
+    const commits = this.#commits;
+    const base = this.#base;
+    try {
+      await this.#loadFromStorage();
+      this.#commits = commits;
+      this.#base = base;
+    } catch (e) {
+      this.#broken = new PandalchemyError(
+        'storage',
+        `Storage failed and the database could not be read back from it (${messageOf(e)}): reopen it.`,
+      );
+    }
+  }
+
+  #export(): Uint8Array {
+    const db = this.#requireDb();
+    const bytes = db.export();
+    // Older sql.js versions reopen the connection on export, which resets its settings.
+    configureConnection(db, this.#foreignKeys);
+    return bytes;
+  }
+
+  async #checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult> {
+    const t0 = now();
+    await this.#catchUp(true);
+    if (!this.#storage) return { seq: this.#seq, bytesWritten: 0, recordsDropped: 0, ms: 0 };
+    onProgress?.({ phase: 'checkpoint', done: 0, total: null });
+    const bytes = this.#export();
+    await this.#hitFault('checkpoint');
+    const { bytesWritten, recordsDropped } = await this.#storage.writeSnapshot(
+      bytes,
+      this.#seq,
+      this.#pushIds,
+      onProgress,
+    );
+    this.#logBytes = 0;
+    await this.#hitFault('afterCheckpoint');
+    return { seq: this.#seq, bytesWritten, recordsDropped, ms: now() - t0 };
+  }
+
+  async #hitFault(point: EngineFault['point']): Promise<void> {
+    const fault = this.#fault;
+    if (!fault || fault.point !== point) return;
+    this.#faultHit = true;
+    if (fault.action === 'fail') {
+      this.#fault = null;
+      throw new PandalchemyError('storage', `Injected storage failure at '${point}'.`);
+    }
+    // 'hang': wait for the test to terminate the worker.
+    await new Promise<never>(() => undefined);
+  }
+}
+
+/** Opens bytes as a database, refusing anything that is not a sound SQLite file. */
+function openChecked(sql: SqlJs, bytes: Uint8Array): SqlDatabase {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      'import() takes the file as a Uint8Array or ArrayBuffer.',
+    );
+  }
+  const header = new TextDecoder().decode(bytes.subarray(0, 16));
+  if (bytes.byteLength < 100 || header !== SQLITE_HEADER) {
+    throw new PandalchemyError(
+      'not_sqlite',
+      `That file is not an SQLite database (it does not start with "SQLite format 3"). Nothing changed.`,
+    );
+  }
+  let db: SqlDatabase;
+  try {
+    db = new sql.Database(bytes);
+  } catch (e) {
+    throw new PandalchemyError(
+      'corrupt',
+      `That SQLite file cannot be opened: ${messageOf(e)}. Nothing changed.`,
+      {
+        sqliteMessage: messageOf(e),
+      },
+    );
+  }
+  let verdict: string;
+  try {
+    verdict = String(selectValue(db, 'PRAGMA quick_check'));
+  } catch (e) {
+    verdict = messageOf(e);
+  }
+  if (verdict !== 'ok') {
+    db.close();
+    throw new PandalchemyError(
+      'corrupt',
+      `That SQLite file is damaged (${verdict}). Nothing changed.`,
+      { sqliteMessage: verdict },
+    );
+  }
+  return db;
+}

@@ -1,0 +1,192 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ColumnValues } from '../plan/execution-plan';
+import { quoteIdentifier as q } from '../plan/sql-text';
+import type { ColumnarData, ProgressCallback } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import { decodeValue } from '../values/codec';
+import type { ColumnKind } from '../values/column-kind';
+import type { CellValue, SqlValue } from '../values/sql-value';
+import { exactValue, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
+
+/** Rows between two progress reports. */
+const PROGRESS_EVERY = 50_000;
+
+/** Names and kinds of the columns a table is read with: its rowid first when it has no key. */
+export function readColumns(info: TableInfo): {
+  names: string[];
+  kinds: ColumnKind[];
+  sql: string[];
+} {
+  const rowid = info.key.kind === 'rowid';
+  const names = [...(rowid ? [info.key.columns[0]!] : []), ...info.columns.map((c) => c.name)];
+  const kinds: ColumnKind[] = [
+    ...(rowid ? ['integer' as const] : []),
+    ...info.columns.map((c) => c.kind),
+  ];
+  const sql = [...(rowid ? ['rowid'] : []), ...info.columns.map((c) => q(c.name))];
+  return { names, kinds, sql };
+}
+
+/** Reads a whole table into columns decoded for Arquero (see {@link ColumnarData}). */
+export function readTable(
+  db: SqlDatabase,
+  info: TableInfo,
+  seq: number,
+  onProgress?: ProgressCallback,
+): ColumnarData {
+  const { names, kinds, sql } = readColumns(info);
+  const total = Number(selectValue(db, `SELECT count(*) FROM ${q(info.name)}`));
+  onProgress?.({ phase: 'read', done: 0, total });
+  const stmt = db.prepare(`SELECT ${sql.join(', ')} FROM ${q(info.name)}`);
+  try {
+    const columns = collect(stmt, kinds, (done) => onProgress?.({ phase: 'read', done, total }));
+    onProgress?.({ phase: 'read', done: columns.length, total });
+    return { seq, names, columns: columns.values, length: columns.length };
+  } finally {
+    stmt.free();
+  }
+}
+
+/** Steps a statement to its end, collecting decoded columns. */
+export function collect(
+  stmt: SqlStatement,
+  kinds: readonly ColumnKind[],
+  progress?: (done: number) => void,
+): { values: (CellValue[] | Float64Array)[]; length: number } {
+  const width = kinds.length;
+  const cols: CellValue[][] = kinds.map(() => []);
+  const decode = kinds.map((k) => k === 'boolean' || k === 'date' || k === 'datetime');
+  let n = 0;
+  while (stmt.step()) {
+    const row = stmt.get(null, { useBigInt: true });
+    for (let c = 0; c < width; c++) {
+      let v: CellValue = row[c] ?? null;
+      if (typeof v === 'bigint') v = exactValue(v);
+      if (decode[c]) v = decodeValue(kinds[c]!, v as SqlValue);
+      cols[c]!.push(v);
+    }
+    if (++n % PROGRESS_EVERY === 0) progress?.(n);
+  }
+  return { values: cols.map(packColumn), length: n };
+}
+
+/** A Float64Array when every value is a number: smaller, transferable, fast to diff. */
+export function packColumn(values: CellValue[]): CellValue[] | Float64Array {
+  for (const v of values) if (typeof v !== 'number') return values;
+  return Float64Array.from(values as number[]);
+}
+
+/** Rows by key, in the order given; keys that match no row are skipped. */
+export function readRows(
+  db: SqlDatabase,
+  info: TableInfo,
+  seq: number,
+  keys: readonly ColumnValues[],
+): ColumnarData {
+  const { names, kinds, sql } = readColumns(info);
+  const keySql = info.key.kind === 'rowid' ? ['rowid'] : info.key.columns.map(q);
+  const stmt = db.prepare(
+    `SELECT ${sql.join(', ')} FROM ${q(info.name)} WHERE ${keySql.map((k) => `${k} = ?`).join(' AND ')}`,
+  );
+  const out: CellValue[][] = kinds.map(() => []);
+  let length = 0;
+  try {
+    const n = keys[0]?.length ?? 0;
+    for (let i = 0; i < n; i++) {
+      stmt.bind(keys.map((k) => k[i] ?? null));
+      if (stmt.step()) {
+        const row = stmt.get(null, { useBigInt: true });
+        row.forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, exactValue(v))));
+        length++;
+      }
+      stmt.reset();
+    }
+  } finally {
+    stmt.free();
+  }
+  return { seq, names, columns: out.map(packColumn), length };
+}
+
+const READ_ONLY_START = /^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*(SELECT|WITH|VALUES)\b/i;
+
+/**
+ * Runs one read-only statement with bound parameters. Anything that could write (an INSERT, a
+ * PRAGMA that sets, a CTE feeding a DELETE, a second statement) is refused before it runs.
+ */
+export function runQuery(db: SqlDatabase, sql: string, params: readonly SqlValue[]): ColumnarData {
+  const bad = (why: string, cause?: unknown): never => {
+    throw new PandalchemyError(
+      'invalid_sql',
+      `query() runs one read-only SELECT: ${why}. Use table edits and push() to change data.`,
+      cause instanceof Error ? { sqliteMessage: cause.message } : {},
+    );
+  };
+  if (typeof sql !== 'string' || !READ_ONLY_START.test(sql))
+    bad('the SQL does not start with SELECT, WITH or VALUES');
+  let count = 0;
+  try {
+    for (const s of db.iterateStatements(sql)) {
+      s.free();
+      count++;
+    }
+  } catch (e) {
+    bad('it does not parse', e);
+  }
+  if (count !== 1) bad(`it holds ${count} statements`);
+  if (writes(db, sql)) bad('it would write to the database');
+  let stmt: SqlStatement | undefined;
+  try {
+    stmt = db.prepare(sql);
+    stmt.bind(params);
+  } catch (e) {
+    stmt?.free();
+    throw new PandalchemyError(
+      'invalid_sql',
+      `The query failed: ${e instanceof Error ? e.message : String(e)}. Check its SQL and that it has one parameter per '?'.`,
+      e instanceof Error ? { sqliteMessage: e.message } : {},
+    );
+  }
+  try {
+    const raw = stmt.getColumnNames();
+    const names = uniqueNames(raw);
+    const { values, length } = collect(
+      stmt,
+      names.map(() => 'any'),
+    );
+    return { names, columns: values, length };
+  } catch (e) {
+    throw new PandalchemyError(
+      'invalid_sql',
+      `The query failed: ${e instanceof Error ? e.message : String(e)}.`,
+      e instanceof Error ? { sqliteMessage: e.message } : {},
+    );
+  } finally {
+    stmt.free();
+  }
+}
+
+/** Whether the compiled program of a statement opens a write transaction or writes a b-tree. */
+function writes(db: SqlDatabase, sql: string): boolean {
+  const stmt = db.prepare(`EXPLAIN ${sql}`);
+  try {
+    while (stmt.step()) {
+      const [, opcode, , p2] = stmt.get();
+      if (opcode === 'Transaction' && p2 !== 0) return true;
+      // Insert and Delete also fill ephemeral tables of plain SELECTs: only real b-trees count.
+      if (opcode === 'OpenWrite' || opcode === 'VUpdate') return true;
+    }
+    return false;
+  } finally {
+    stmt.free();
+  }
+}
+
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let i = 1; seen.has(name); i++) name = `${n}_${i}`;
+    seen.add(name);
+    return name;
+  });
+}

@@ -1,0 +1,96 @@
+import type { ColumnValues } from '../plan/execution-plan';
+import { quoteIdentifier as q } from '../plan/sql-text';
+import type { RedoRecord, TableEffect } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import type { SqlValue } from '../values/sql-value';
+import { keyColumnSql, rollback } from './apply-plan';
+import { rowidName } from './build-effects';
+import { findTable } from './introspect';
+import { runDdl } from './redo-ddl';
+import { selectRows, withStatement, type SqlDatabase } from './sqlite';
+
+const valueAt = (c: ColumnValues, i: number): SqlValue => c[i] ?? null;
+
+/**
+ * Applies a redo record to the state it was recorded on, reproducing the state after it exactly.
+ * The record holds the rows as the database decided them, so nothing may decide again: foreign-key
+ * actions are off and the touched tables' triggers are set aside while it runs.
+ */
+export function replayRecord(db: SqlDatabase, record: RedoRecord, foreignKeys: boolean): void {
+  db.run('PRAGMA foreign_keys=OFF');
+  try {
+    db.run('BEGIN');
+    try {
+      for (const statement of record.ddl) runDdl(db, statement);
+      const live = record.effects.filter((e) => !e.dropped);
+      const triggers = selectRows(
+        db,
+        `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN (${live.map(() => '?').join(', ') || "''"}) ORDER BY rowid`,
+        live.map((e) => e.table),
+      );
+      for (const [name] of triggers) db.run(`DROP TRIGGER ${q(String(name))}`);
+      for (const effect of live) {
+        const info = findTable(db, effect.table);
+        if (info) replayEffect(db, info, effect);
+      }
+      if (record.sequences) {
+        db.run('DELETE FROM sqlite_sequence');
+        for (const [name, seq] of record.sequences)
+          db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
+      }
+      for (const [, sql] of triggers) db.run(String(sql));
+      db.run('COMMIT');
+    } catch (e) {
+      rollback(db);
+      throw e;
+    }
+  } finally {
+    if (foreignKeys) db.run('PRAGMA foreign_keys=ON');
+  }
+}
+
+function replayEffect(db: SqlDatabase, info: TableInfo, effect: TableEffect): void {
+  const t = q(info.name);
+  const ups = effect.upserts;
+  const n = ups.values[0]?.length ?? ups.rowids?.length ?? 0;
+  if (!info.withoutRowid && effect.deleted.rowids && ups.rowids) {
+    const rid = rowidName(info);
+    withStatement(db, `DELETE FROM ${t} WHERE ${rid} = ?`, (stmt) => {
+      for (const rowids of [effect.deleted.rowids!, ups.rowids!])
+        for (let i = 0; i < rowids.length; i++) stmt.run([valueAt(rowids, i)]);
+    });
+    // Rowid tables expose the rowid as their first column already; others get it in front.
+    const withRowid = info.key.kind !== 'rowid';
+    const columns = [...(withRowid ? [rid] : []), ...ups.columns.map((c) => keyColumnSql(info, c))];
+    const values = [...(withRowid ? [ups.rowids] : []), ...ups.values];
+    insertRows(db, t, columns, values, n);
+    return;
+  }
+  const pred = effect.key.map((k) => `${q(k)} = ?`).join(' AND ');
+  const keyAt = effect.key.map((k) => ups.columns.indexOf(k));
+  withStatement(db, `DELETE FROM ${t} WHERE ${pred}`, (stmt) => {
+    for (const keys of [effect.deleted.keys, ups.priorKeys]) {
+      const m = keys[0]?.length ?? 0;
+      for (let i = 0; i < m; i++) stmt.run(keys.map((k) => valueAt(k, i)));
+    }
+    for (let i = 0; i < n; i++) stmt.run(keyAt.map((c) => valueAt(ups.values[c]!, i)));
+  });
+  insertRows(db, t, ups.columns.map(q), ups.values, n);
+}
+
+function insertRows(
+  db: SqlDatabase,
+  table: string,
+  columns: readonly string[],
+  values: readonly ColumnValues[],
+  n: number,
+): void {
+  if (!n) return;
+  withStatement(
+    db,
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    (stmt) => {
+      for (let i = 0; i < n; i++) stmt.run(values.map((v) => valueAt(v, i)));
+    },
+  );
+}

@@ -1,0 +1,52 @@
+import type { ProgressCallback, RedoRecord } from '../protocol/engine-api';
+
+/** What is persisted of a database: the latest snapshot and the redo log after it. */
+export interface StoredState {
+  /** The SQLite file of the latest snapshot, or null when none was ever written. */
+  readonly snapshot: Uint8Array | null;
+  /** Sequence number the snapshot reflects (0 when none). */
+  readonly snapshotSeq: number;
+  /** Redo records after the snapshot, oldest first. */
+  readonly records: readonly RedoRecord[];
+  /** Ids of recent pushes covered by the snapshot (for `hasCommitted` after a checkpoint). */
+  readonly pushIds: readonly string[];
+}
+
+/**
+ * Durable storage of one database. Every method is atomic: it happens completely or not at all,
+ * whatever happens to the page meanwhile.
+ */
+export interface Storage {
+  load(onProgress?: ProgressCallback): Promise<StoredState>;
+  /** Redo records after `seq`, and the snapshot's sequence number (records up to it are gone). */
+  readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }>;
+  /** Appends a record; rejects with a typed error when the record's seq is taken or storage fails. */
+  append(record: RedoRecord): Promise<void>;
+  /** Replaces the snapshot and drops every record up to `seq`; returns the records dropped. */
+  writeSnapshot(
+    bytes: Uint8Array,
+    seq: number,
+    pushIds: readonly string[],
+    onProgress?: ProgressCallback,
+  ): Promise<{ bytesWritten: number; recordsDropped: number }>;
+  close(): void;
+}
+
+/**
+ * How engines on the same database in other tabs and workers are kept in step: one writer at a
+ * time, and a word to the others after each commit.
+ */
+export interface Coordinator {
+  withWriteLock<T>(fn: () => Promise<T>): Promise<T>;
+  announce(seq: number): void;
+  onAnnounce(callback: (seq: number) => void): void;
+  close(): void;
+}
+
+/** The coordinator of a database nobody else can open (in memory, or in Node). */
+export const soleCoordinator: Coordinator = {
+  withWriteLock: (fn) => fn(),
+  announce: () => undefined,
+  onAnnounce: () => undefined,
+  close: () => undefined,
+};

@@ -1,0 +1,91 @@
+import type { TableInfo } from '../schema/table-info';
+import { keyTokens, type KeyToken } from '../values/key-hash';
+import type { SqlValue } from '../values/sql-value';
+
+/** A rowid: a number, or a BigInt beyond 2^53. */
+export type Rowid = number | bigint;
+
+/**
+ * What one push did to the rows of one table, gathered while it runs: from the change log (which
+ * sees trigger and cascade effects too) and from the plan's own keys.
+ */
+export class TableTouch {
+  readonly name: string;
+  /** The table as it was when its data steps began (after the push's schema steps). */
+  readonly info: TableInfo;
+  /** True when a row's rowid is its key (rowid tables and INTEGER PRIMARY KEY tables). */
+  readonly rowidKeyed: boolean;
+  /** Rowids of rows deleted, with their key before the push when known. */
+  readonly deleted = new Map<Rowid, SqlValue[] | null>();
+  /** Rowids of rows inserted or updated. */
+  readonly written = new Set<Rowid>();
+  /** Key before the push of rows whose key changed, by current rowid. */
+  readonly prior = new Map<Rowid, SqlValue[]>();
+  /** Keys the plan gave rows it deleted or re-keyed, by rowid (RETURNING), until the log is read. */
+  readonly #planKeys = new Map<Rowid, SqlValue[]>();
+  /** WITHOUT ROWID tables: keys deleted, and rows written (final key with the key before). */
+  readonly deletedKeys = new Map<KeyToken, SqlValue[]>();
+  readonly writtenKeys = new Map<KeyToken, { prior: SqlValue[]; key: SqlValue[] }>();
+
+  constructor(info: TableInfo) {
+    this.name = info.name;
+    this.info = info;
+    this.rowidKeyed = !info.withoutRowid && (info.key.kind === 'rowid' || info.key.autoAssigned);
+  }
+
+  /** The key the plan addressed a row by, learnt from RETURNING rowid. */
+  planKey(rowid: Rowid, key: SqlValue[]): void {
+    if (!this.#planKeys.has(rowid)) this.#planKeys.set(rowid, key);
+  }
+
+  #knownKey(rowid: Rowid): SqlValue[] | null {
+    const key = this.prior.get(rowid) ?? this.#planKeys.get(rowid);
+    this.#planKeys.delete(rowid);
+    return key ?? (this.rowidKeyed ? [rowid] : null);
+  }
+
+  inserted(rowid: Rowid): void {
+    this.written.add(rowid);
+  }
+
+  updated(from: Rowid, to: Rowid): void {
+    if (from === to) {
+      const key = this.#planKeys.get(to);
+      if (key && !this.prior.has(to)) this.prior.set(to, key);
+      this.#planKeys.delete(to);
+      this.written.add(to);
+      return;
+    }
+    const prior = this.#knownKey(from);
+    this.prior.delete(from);
+    this.written.delete(from);
+    // Replay must remove the row at its old rowid; readers never see this entry (see effects).
+    if (!this.deleted.has(from)) this.deleted.set(from, prior);
+    if (prior) this.prior.set(to, prior);
+    this.written.add(to);
+  }
+
+  removed(rowid: Rowid): void {
+    const key = this.#knownKey(rowid);
+    this.written.delete(rowid);
+    this.prior.delete(rowid);
+    if (!this.deleted.has(rowid)) this.deleted.set(rowid, key);
+  }
+
+  /** WITHOUT ROWID: a row deleted by key. */
+  deleteKey(key: SqlValue[]): void {
+    const token = keyTokens(key);
+    const w = this.writtenKeys.get(token);
+    this.writtenKeys.delete(token);
+    const prior = w?.prior ?? key;
+    this.deletedKeys.set(keyTokens(prior), prior);
+  }
+
+  /** WITHOUT ROWID: a row written, moving from `before` to `after` (equal when the key stays). */
+  writeKey(before: SqlValue[], after: SqlValue[]): void {
+    const t = keyTokens(before);
+    const prior = this.writtenKeys.get(t)?.prior ?? before;
+    this.writtenKeys.delete(t);
+    this.writtenKeys.set(keyTokens(after), { prior, key: after });
+  }
+}

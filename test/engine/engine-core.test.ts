@@ -1,0 +1,404 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineCore } from '../../src/engine/engine-core';
+import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
+import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import type { ColumnarData } from '../../src/protocol/engine-api';
+import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
+
+function plan(...steps: PlanStep[]): ExecutionPlan {
+  return { version: 1, steps };
+}
+
+/** Plans of raw SQL are not a thing: tests set up schemas by importing a file built with sql.js. */
+async function withSchema(sql: string, storage?: MemoryStorage): Promise<EngineCore> {
+  const SQL = await loadSql();
+  const db = new SQL.Database();
+  db.run(sql);
+  const bytes = db.export();
+  db.close();
+  const engine = await memoryEngine(storage);
+  await engine.importDatabase(bytes);
+  return engine;
+}
+
+function rows(data: ColumnarData): Record<string, unknown>[] {
+  return Array.from({ length: data.length }, (_, r) =>
+    Object.fromEntries(data.names.map((n, c) => [n, data.columns[c]![r]])),
+  );
+}
+
+async function errorOf(p: Promise<unknown>): Promise<PandalchemyError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof PandalchemyError) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+const insert = (table: string, columns: string[], ...values: unknown[][]): PlanStep => ({
+  kind: 'insert',
+  table,
+  priority: 30,
+  key: [],
+  columns,
+  values: columns.map((_, c) => values.map((row) => row[c] as never)),
+  count: values.length,
+});
+
+describe('engine: apply', () => {
+  it('reads back what the database decided: defaults, assigned keys, trigger effects', async () => {
+    const e = await withSchema(`
+      CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, made TEXT DEFAULT 'x');
+      CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);
+      CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN INSERT INTO audit (what) VALUES ('new ' || NEW.name); END;`);
+    const result = await e.apply(plan(insert('t', ['name'], ['a'], ['b'])), { pushId: 'p1' });
+    const t = result.effects.find((x) => x.table === 't')!;
+    expect(t.upserts.columns).toEqual(['id', 'name', 'made']);
+    expect([...t.upserts.values[0]!]).toEqual([1, 2]);
+    expect([...t.upserts.values[2]!]).toEqual(['x', 'x']);
+    const audit = result.effects.find((x) => x.table === 'audit')!;
+    expect([...audit.upserts.values[1]!]).toEqual(['new a', 'new b']);
+    expect(rows(await e.readTable('audit'))).toEqual([
+      { id: 1, what: 'new a' },
+      { id: 2, what: 'new b' },
+    ]);
+  });
+
+  it('refuses a push whose guarded rows changed, naming keys and columns, and writes nothing', async () => {
+    const e = await withSchema(`CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+      INSERT INTO t VALUES (1, 'x', 'y'), (2, 'x', 'y');`);
+    const step: PlanStep = {
+      kind: 'update',
+      table: 't',
+      priority: 20,
+      key: ['id'],
+      keys: [[1, 2, 3]],
+      set: ['a'],
+      values: [['n1', 'n2', 'n3']],
+      count: 3,
+      keyMoves: 'none',
+      guard: {
+        key: ['id'],
+        keys: [[1, 2, 3]],
+        columns: ['a'],
+        kinds: ['text'],
+        expected: [['x', 'changed elsewhere', 'x']],
+      },
+    };
+    const err = await errorOf(e.apply(plan(step), { pushId: 'p' }));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).conflicts).toEqual([
+      { table: 't', key: [2], columns: ['a'], missing: false },
+      { table: 't', key: [3], columns: ['a'], missing: true },
+    ]);
+    expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['x', 'x']);
+    // Overwrite skips guards.
+    await e.apply(plan(step), { pushId: 'q', conflict: 'overwrite' });
+    expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['n1', 'n2']);
+  });
+
+  it('rolls back every table when a later step violates a constraint', async () => {
+    const e = await withSchema(`CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);
+      CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT CHECK (v <> 'bad'));`);
+    const err = await errorOf(
+      e.apply(
+        plan(
+          {
+            kind: 'addColumn',
+            table: 'a',
+            priority: 3,
+            column: { name: 'extra', declaredType: 'TEXT', notNull: false, default: null },
+          },
+          insert('a', ['id', 'v'], [1, 'ok']),
+          insert('b', ['id', 'v'], [1, 'fine'], [2, 'bad']),
+        ),
+        { pushId: 'p' },
+      ),
+    );
+    expect(err.code).toBe('constraint');
+    expect(err.table).toBe('b');
+    expect(err.key).toEqual([2]);
+    expect(err.sqliteMessage).toMatch(/CHECK constraint failed/);
+    const state = await e.state();
+    expect(state.seq).toBe(1);
+    expect(state.tables.find((t) => t.name === 'a')!.columns.map((c) => c.name)).toEqual([
+      'id',
+      'v',
+    ]);
+    expect((await e.readTable('a')).length).toBe(0);
+    expect((await e.readTable('b')).length).toBe(0);
+  });
+
+  it('checks foreign keys at commit, so parent and child rows can come in any order', async () => {
+    const e =
+      await withSchema(`CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id));
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);`);
+    await e.apply(plan(insert('child', ['id', 'p'], [1, 7]), insert('parent', ['id'], [7])), {
+      pushId: 'ok',
+    });
+    const err = await errorOf(
+      e.apply(plan(insert('child', ['id', 'p'], [2, 99])), { pushId: 'no' }),
+    );
+    expect(err.code).toBe('constraint');
+    expect(err.sqliteMessage).toMatch(/FOREIGN KEY/);
+    expect((await e.readTable('child')).length).toBe(1);
+  });
+
+  it('reports rows that cascades deleted', async () => {
+    const e = await withSchema(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id) ON DELETE CASCADE);
+      INSERT INTO parent VALUES (1), (2); INSERT INTO child VALUES (10, 1), (11, 2), (12, 1);`);
+    const result = await e.apply(
+      plan({
+        kind: 'delete',
+        table: 'parent',
+        priority: 10,
+        key: ['id'],
+        keys: [[1]],
+        count: 1,
+        guard: null,
+      }),
+      { pushId: 'p' },
+    );
+    const child = result.effects.find((x) => x.table === 'child')!;
+    expect([...child.deleted.keys[0]!].sort()).toEqual([10, 12]);
+    expect(child.reload).toBe(false);
+  });
+
+  it('handles keys beyond 2^53 exactly', async () => {
+    const e = await withSchema('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);');
+    const big = 2n ** 62n + 1n;
+    await e.apply(plan(insert('t', ['id', 'v'], [big, 'a'])), { pushId: 'p' });
+    const result = await e.apply(
+      plan({
+        kind: 'update',
+        table: 't',
+        priority: 20,
+        key: ['id'],
+        keys: [[big]],
+        set: ['v'],
+        values: [['b']],
+        count: 1,
+        keyMoves: 'none',
+        guard: null,
+      }),
+      { pushId: 'q' },
+    );
+    expect(result.effects[0]!.upserts.values[0]![0]).toBe(big);
+    expect(rows(await e.readTable('t'))).toEqual([{ id: big, v: 'b' }]);
+  });
+
+  it('swaps keys through temporary keys', async () => {
+    const e = await withSchema(`CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER);
+      INSERT INTO t VALUES ('a', 1), ('b', 2);`);
+    const result = await e.apply(
+      plan({
+        kind: 'update',
+        table: 't',
+        priority: 20,
+        key: ['k'],
+        keys: [['a', 'b']],
+        set: ['k'],
+        values: [['b', 'a']],
+        count: 2,
+        keyMoves: 'viaTemporary',
+        guard: null,
+      }),
+      { pushId: 'p' },
+    );
+    expect(rows(await e.readTable('t'))).toEqual([
+      { k: 'b', v: 1 },
+      { k: 'a', v: 2 },
+    ]);
+    const effect = result.effects[0]!;
+    expect(effect.deleted.keys[0]!.length).toBe(0);
+    expect([...effect.upserts.priorKeys[0]!]).toEqual(['a', 'b']);
+  });
+
+  it('changes a column type keeping constraints, indexes, triggers and foreign keys', async () => {
+    const e = await withSchema(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT NOT NULL CHECK (length(n) < 9), p INTEGER REFERENCES parent(id) ON DELETE CASCADE);
+      CREATE INDEX t_n ON t (n);
+      CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN SELECT 1; END;
+      INSERT INTO parent VALUES (1); INSERT INTO t VALUES (1, '42', 1), (2, 'abc', 1), (3, '7.5', NULL);`);
+    await e.apply(
+      plan({ kind: 'retypeColumn', table: 't', priority: 4, column: 'n', declaredType: 'INTEGER' }),
+      { pushId: 'p' },
+    );
+    const info = (await e.state()).tables.find((t) => t.name === 't')!;
+    expect(info.columns.find((c) => c.name === 'n')!.declaredType).toBe('INTEGER');
+    expect(info.sql).toMatch(/"?n"? INTEGER NOT NULL CHECK \(length\(n\) < 9\)/);
+    expect(info.indexes.map((i) => i.name)).toContain('t_n');
+    expect(info.triggers.map((t) => t.name)).toEqual(['t_upd']);
+    expect(info.foreignKeys).toEqual([
+      { table: 'parent', columns: ['p'], to: ['id'], onUpdate: 'NO ACTION', onDelete: 'CASCADE' },
+    ]);
+    expect(rows(await e.readTable('t')).map((r) => r['n'])).toEqual([42, 'abc', 7.5]);
+    // Cascades still work after the change.
+    await e.apply(
+      plan({
+        kind: 'delete',
+        table: 'parent',
+        priority: 10,
+        key: ['id'],
+        keys: [[1]],
+        count: 1,
+        guard: null,
+      }),
+      { pushId: 'q' },
+    );
+    expect((await e.readTable('t')).length).toBe(1);
+  });
+
+  it('refuses malformed plans with invalid_plan', async () => {
+    const e = await memoryEngine();
+    for (const bad of [
+      null,
+      { version: 2, steps: [] },
+      { version: 1, steps: [{ kind: 'explode', table: 't', priority: 0 }] },
+      {
+        version: 1,
+        steps: [
+          { kind: 'insert', table: 't', priority: 30, columns: ['a'], values: [[1, 2]], count: 1 },
+        ],
+      },
+    ]) {
+      expect((await errorOf(e.apply(bad as never, { pushId: 'x' }))).code).toBe('invalid_plan');
+    }
+  });
+});
+
+describe('engine: queries', () => {
+  it('runs read-only queries with bound parameters and refuses anything that writes', async () => {
+    const e = await withSchema(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+      INSERT INTO t VALUES (1, 'a'), (2, 'b');`);
+    expect(rows(await e.query('SELECT v FROM t WHERE id > ?', [1]))).toEqual([{ v: 'b' }]);
+    expect(rows(await e.query('WITH x AS (SELECT id FROM t) SELECT count(*) AS n FROM x'))).toEqual(
+      [{ n: 2 }],
+    );
+    for (const sql of [
+      'DELETE FROM t',
+      'SELECT 1; DELETE FROM t',
+      'WITH x AS (SELECT 1) DELETE FROM t',
+      'PRAGMA foreign_keys=OFF',
+      'SELEC 1',
+      "ATTACH 'x' AS y",
+    ]) {
+      expect((await errorOf(e.query(sql))).code, sql).toBe('invalid_sql');
+    }
+    expect((await e.readTable('t')).length).toBe(2);
+  });
+});
+
+describe('engine: persistence', () => {
+  async function pushes(e: EngineCore): Promise<void> {
+    await e.apply(
+      plan(
+        {
+          kind: 'createTable',
+          table: 'notes',
+          priority: 0,
+          columns: [
+            { name: 'id', declaredType: 'INTEGER', notNull: false, default: null },
+            { name: 'body', declaredType: 'TEXT', notNull: false, default: { value: 'empty' } },
+            {
+              name: 'at',
+              declaredType: 'DATETIME',
+              notNull: false,
+              default: { keyword: 'CURRENT_TIMESTAMP' },
+            },
+          ],
+          primaryKey: ['id'],
+          autoIncrement: true,
+        },
+        insert('notes', ['body'], ['one'], ['two'], ['three']),
+      ),
+      { pushId: 'a' },
+    );
+    await e.apply(
+      plan(
+        {
+          kind: 'delete',
+          table: 'notes',
+          priority: 10,
+          key: ['id'],
+          keys: [[2]],
+          count: 1,
+          guard: null,
+        },
+        insert('notes', [], []),
+      ),
+      { pushId: 'b' },
+    );
+  }
+
+  it('reopens from storage to exactly the committed state, defaults and sequences included', async () => {
+    const storage = new MemoryStorage();
+    const e = await memoryEngine(storage);
+    await pushes(e);
+    const before = await e.exportDatabase();
+    const again = await memoryEngine(storage);
+    expect((await again.state()).seq).toBe(2);
+    expect(rows(await again.readTable('notes'))).toEqual(rows(await e.readTable('notes')));
+    expect(rows(await again.query('SELECT * FROM sqlite_sequence'))).toEqual([
+      { name: 'notes', seq: 4 },
+    ]);
+    expect(await again.hasCommitted('b')).toBe(true);
+    expect(await again.hasCommitted('zzz')).toBe(false);
+    // After a checkpoint the log is folded into the snapshot: same state again.
+    const cp = await again.checkpoint();
+    expect(cp.recordsDropped).toBe(2);
+    expect(storage.records.length).toBe(0);
+    const third = await memoryEngine(storage);
+    expect(rows(await third.readTable('notes'))).toEqual(rows(await e.readTable('notes')));
+    expect(await third.hasCommitted('a')).toBe(true);
+    expect(before.byteLength).toBeGreaterThan(0);
+  });
+
+  it('a push whose record cannot be stored leaves memory and storage as before', async () => {
+    const storage = new MemoryStorage();
+    const e = await memoryEngine(storage);
+    await pushes(e);
+    storage.failNext = true;
+    const err = await errorOf(e.apply(plan(insert('notes', ['body'], ['lost'])), { pushId: 'c' }));
+    expect(err.code).toBe('quota_exceeded');
+    expect((await e.state()).seq).toBe(2);
+    expect(rows(await e.readTable('notes')).map((r) => r['body'])).toEqual([
+      'one',
+      'three',
+      'empty',
+    ]);
+    expect(storage.records.length).toBe(2);
+    // And the next push works.
+    await e.apply(plan(insert('notes', ['body'], ['kept'])), { pushId: 'd' });
+    expect((await e.readTable('notes')).length).toBe(4);
+  });
+
+  it('a second engine on the same storage catches up before writing', async () => {
+    const storage = new MemoryStorage();
+    const a = await memoryEngine(storage);
+    const b = await memoryEngine(storage);
+    await pushes(a);
+    await b.apply(plan(insert('notes', ['body'], ['from b'])), { pushId: 'x' });
+    expect((await b.state()).seq).toBe(3);
+    const since = await a.commitsSince(2);
+    expect(since.complete).toBe(true);
+    expect(since.commits.map((c) => c.seq)).toEqual([3]);
+    expect(rows(await a.readTable('notes'))).toEqual(rows(await b.readTable('notes')));
+  });
+
+  it('import refuses files that are not sound SQLite databases and changes nothing', async () => {
+    const e = await withSchema('CREATE TABLE t (id INTEGER PRIMARY KEY);');
+    const text = new TextEncoder().encode('id,name\n1,a\n'.repeat(20));
+    expect((await errorOf(e.importDatabase(text))).code).toBe('not_sqlite');
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE big (x TEXT); INSERT INTO big VALUES (zeroblob(20000));');
+    const bytes = db.export();
+    bytes.fill(0x55, 4096, 8192);
+    expect((await errorOf(e.importDatabase(bytes))).code).toBe('corrupt');
+    expect((await e.state()).tables.map((t) => t.name)).toEqual(['t']);
+  });
+});

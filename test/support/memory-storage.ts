@@ -1,0 +1,86 @@
+import initSqlJs from 'sql.js';
+import { EngineCore, type EngineParts } from '../../src/engine/engine-core';
+import type { SqlJs } from '../../src/engine/sqlite';
+import { soleCoordinator, type Storage, type StoredState } from '../../src/engine/storage';
+import { PandalchemyError } from '../../src/errors/pandalchemy-error';
+import type { RedoRecord } from '../../src/protocol/engine-api';
+
+/**
+ * Storage in a plain object, cloned in and out like IndexedDB clones: lets Node tests reopen an
+ * engine from what a previous one persisted. `failNext` makes the next write fail.
+ */
+export class MemoryStorage implements Storage {
+  snapshot: Uint8Array | null = null;
+  snapshotSeq = 0;
+  pushIds: string[] = [];
+  records: RedoRecord[] = [];
+  failNext = false;
+
+  async load(): Promise<StoredState> {
+    return structuredClone({
+      snapshot: this.snapshot,
+      snapshotSeq: this.snapshotSeq,
+      records: this.records,
+      pushIds: this.pushIds,
+    });
+  }
+
+  async readLog(
+    afterSeq: number,
+  ): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }> {
+    return structuredClone({
+      snapshotSeq: this.snapshotSeq,
+      records: this.records.filter((r) => r.seq > afterSeq),
+    });
+  }
+
+  async append(record: RedoRecord): Promise<void> {
+    this.#maybeFail();
+    if (this.records.some((r) => r.seq === record.seq) || record.seq <= this.snapshotSeq) {
+      throw new PandalchemyError('storage', `seq ${record.seq} is taken`);
+    }
+    this.records.push(structuredClone(record));
+  }
+
+  async writeSnapshot(
+    bytes: Uint8Array,
+    seq: number,
+    pushIds: readonly string[],
+  ): Promise<{ bytesWritten: number; recordsDropped: number }> {
+    this.#maybeFail();
+    const before = this.records.length;
+    this.snapshot = bytes.slice();
+    this.snapshotSeq = seq;
+    this.pushIds = [...pushIds];
+    this.records = this.records.filter((r) => r.seq > seq);
+    return { bytesWritten: bytes.byteLength, recordsDropped: before - this.records.length };
+  }
+
+  close(): void {}
+
+  #maybeFail(): void {
+    if (!this.failNext) return;
+    this.failNext = false;
+    throw new PandalchemyError('quota_exceeded', 'Injected: storage is full.');
+  }
+}
+
+let sql: Promise<SqlJs> | undefined;
+
+/** sql.js in Node, loaded once. */
+export function loadSql(): Promise<SqlJs> {
+  sql ??= initSqlJs() as unknown as Promise<SqlJs>;
+  return sql;
+}
+
+/** An engine over `storage` (persisting) or in memory only. */
+export async function memoryEngine(storage?: MemoryStorage, name = 'test'): Promise<EngineCore> {
+  const parts: EngineParts = {
+    loadSql,
+    storage: () => storage!,
+    coordinator: () => soleCoordinator,
+  };
+  const engine = new EngineCore(parts);
+  await engine.open({ name, persist: storage !== undefined });
+  return engine;
+}
