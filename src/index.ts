@@ -28,3 +28,21 @@ export type { CellValue, SqlValue, RowObject } from './values/sql-value';
 export type { ColumnKind } from './values/column-kind';
 export { valuesEqual } from './values/values-equal';
 export type * from './schema/table-info';
+export { openDatabase } from './db/open-database';
+export type { OpenDatabaseOptions } from './db/open-database';
+export { Database } from './db/database';
+export type { Engine } from './db/database';
+export { DatabaseTable } from './db/database-table';
+export type { RefreshOptions } from './db/database-table';
+export type { TableSource, CreateTableOptions } from './db/create-table-steps';
+export type { PushOptions, PushResult } from './db/push-result';
+export type { ChangeEvent, ChangeListener } from './db/change-emitter';
+export type { RebaseConflict, RebasePolicy } from './table/rebase';
+export type {
+  Progress,
+  ProgressCallback,
+  CheckpointResult,
+  TableEffect,
+  EngineFault,
+} from './protocol/engine-api';
+export { deleteDatabase } from './db/delete-database';

@@ -9,6 +9,7 @@ import {
   type PlanStep,
 } from '../plan/execution-plan';
 import { checkDeclaredType, checkIdentifier } from '../plan/sql-text';
+import type { ProgressCallback } from '../protocol/engine-api';
 import { encodeValue, normalizeValue } from '../values/codec';
 import { kindOf } from '../values/column-kind';
 import { checkCsvShape, inferTextColumn, inferTypes } from './infer-columns';
@@ -32,6 +33,8 @@ export interface CreateTableOptions {
   readonly notNull?: readonly string[];
   /** DEFAULT values by column: a value, or `{ keyword: 'CURRENT_TIMESTAMP' }` and the like. */
   readonly defaults?: Readonly<Record<string, unknown>>;
+  /** Progress of writing the rows. */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** An Arquero table of a source, with types inferred from text where the source is text. */

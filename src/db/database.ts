@@ -159,7 +159,11 @@ export class Database {
     }
     const { table, types } = sourceTable(source);
     const steps = createTableSteps(name, table, options, types);
-    await this.#apply({ version: 1, steps }, []);
+    await this.#apply(
+      { version: 1, steps },
+      [],
+      options.onProgress ? { onProgress: options.onProgress } : {},
+    );
     return this.table(name);
   }
 

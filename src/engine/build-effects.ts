@@ -55,8 +55,8 @@ function rowidEffect(
   const rid = rowidName(info);
   const t = q(info.name);
   const written = [...touch.written].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const images: SqlValue[][] = [];
-  const rowids: Rowid[] = [];
+  const unsortedImages: SqlValue[][] = [];
+  const unsortedRowids: Rowid[] = [];
   const select = `SELECT ${rid}, ${sql.join(', ')} FROM ${t}`;
   const scan =
     written.length >= SCAN_THRESHOLD &&
@@ -69,15 +69,15 @@ function rowidEffect(
         const row = rowOf(stmt);
         const r = row[0] as Rowid;
         if (!wanted.has(r)) continue;
-        rowids.push(r);
-        images.push(row.slice(1));
+        unsortedRowids.push(r);
+        unsortedImages.push(row.slice(1));
       }
     } else {
       for (const r of written) {
         stmt.bind([r]);
         if (stmt.step()) {
-          rowids.push(r);
-          images.push(rowOf(stmt).slice(1));
+          unsortedRowids.push(r);
+          unsortedImages.push(rowOf(stmt).slice(1));
         }
         stmt.reset();
       }
@@ -87,19 +87,19 @@ function rowidEffect(
   }
   // Rows whose key moved come first: a reader matches them to its rows before new rows, which may
   // have taken a key a moved row left.
-  const order = images.map((_, i) => i);
-  order.sort((a, b) => Number(touch.prior.has(rowids[b]!)) - Number(touch.prior.has(rowids[a]!)));
-  const sortedImages = order.map((i) => images[i]!);
-  const sortedRowids = order.map((i) => rowids[i]!);
-  images.splice(0, images.length, ...sortedImages);
-  rowids.splice(0, rowids.length, ...sortedRowids);
+  const order = unsortedImages.map((_, i) => i);
+  const moved = (i: number): number => Number(touch.prior.has(unsortedRowids[i]!));
+  order.sort((a, b) => moved(b) - moved(a));
+  const images = order.map((i) => unsortedImages[i]!);
+  const rowids = order.map((i) => unsortedRowids[i]!);
   const keyAt = info.key.columns.map((k) => names.indexOf(k));
-  const present = new Set<KeyToken>();
+  // Deleted keys that are some image's prior key are not reported: either the row only moved
+  // (its old rowid was vacated), or a new row took the key and readers update the row in place.
+  const priors = new Set<KeyToken>();
   const priorKeys: SqlValue[][] = images.map((row, i) => {
     const final = keyAt.map((c) => row[c]!);
-    present.add(keyTokens(final));
     const prior = touch.prior.get(rowids[i]!) ?? final;
-    present.add(keyTokens(prior));
+    priors.add(keyTokens(prior));
     return prior;
   });
   const finalRowids = new Set(rowids);
@@ -111,7 +111,7 @@ function rowidEffect(
       reload = true;
       continue;
     }
-    if (!present.has(keyTokens(key))) deletedKeys.push(key);
+    if (!priors.has(keyTokens(key))) deletedKeys.push(key);
   }
   return {
     table: info.name,
@@ -143,22 +143,21 @@ function keyedEffect(
   );
   const images: SqlValue[][] = [];
   const priorKeys: SqlValue[][] = [];
-  const present = new Set<KeyToken>();
+  const priors = new Set<KeyToken>();
   try {
     for (const { prior, key } of touch.writtenKeys.values()) {
       stmt.bind(key);
       if (stmt.step()) {
         images.push(rowOf(stmt));
         priorKeys.push(prior);
-        present.add(keyTokens(prior));
-        present.add(keyTokens(key));
+        priors.add(keyTokens(prior));
       }
       stmt.reset();
     }
   } finally {
     stmt.free();
   }
-  const deleted = [...touch.deletedKeys.values()].filter((k) => !present.has(keyTokens(k)));
+  const deleted = [...touch.deletedKeys.values()].filter((k) => !priors.has(keyTokens(k)));
   return {
     table: info.name,
     reload: schema,

@@ -31,7 +31,7 @@ export interface SqlDatabase {
 
 /** What `initSqlJs()` resolves to. */
 export interface SqlJs {
-  Database: new (data?: ArrayLike<number> | Buffer | null) => SqlDatabase;
+  Database: new (data?: ArrayLike<number> | null) => SqlDatabase;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,0 +1,15 @@
+import { deleteDB } from 'idb';
+
+/**
+ * Deletes a database and everything stored for it. Close it in every tab first: the deletion
+ * waits until no tab holds it open.
+ *
+ * @example
+ * ```ts
+ * await db.close();
+ * await deleteDatabase('shop');
+ * ```
+ */
+export async function deleteDatabase(name: string): Promise<void> {
+  await deleteDB(`pandalchemy:${name}`);
+}

@@ -1,0 +1,66 @@
+import { engineClient } from '../client/engine-client';
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ProgressCallback } from '../protocol/engine-api';
+import { Database } from './database';
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /**
+   * The worker to run the engine in, for apps that build it themselves:
+   * `new Worker(new URL('pandalchemy/worker', import.meta.url), { type: 'module' })`. By default
+   * the library starts its own.
+   */
+  readonly worker?: Worker;
+  /** False keeps the database in memory only: nothing is read from or saved to IndexedDB. */
+  readonly persist?: boolean;
+  /** Enforce foreign keys (default true). */
+  readonly foreignKeys?: boolean;
+  /** Fold the redo log into a fresh snapshot once it holds this many bytes (default 8 MiB). */
+  readonly checkpointBytes?: number;
+  /** Progress of loading the snapshot and replaying the log. */
+  readonly onProgress?: ProgressCallback;
+}
+
+/**
+ * Opens a database by name: the latest snapshot and redo log from IndexedDB, or a new empty
+ * database. Every tab that opens the same name shares it safely.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase('shop');
+ * const orders = await db.table('orders');
+ * orders.set(42, 'status', 'sent');
+ * await db.push();
+ * ```
+ */
+export async function openDatabase(
+  name: string,
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
+  if (typeof name !== 'string' || name === '') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      'openDatabase() needs a name: a non-empty string such as "shop".',
+    );
+  }
+  const engine = engineClient(options.worker);
+  try {
+    const state = await engine.open(
+      {
+        name,
+        persist: options.persist ?? true,
+        ...(options.foreignKeys !== undefined ? { foreignKeys: options.foreignKeys } : {}),
+        ...(options.checkpointBytes !== undefined
+          ? { checkpointBytes: options.checkpointBytes }
+          : {}),
+      },
+      options.onProgress,
+    );
+    const db = new Database(name, engine, state);
+    await db.listen();
+    return db;
+  } catch (e) {
+    engine.terminate();
+    throw e;
+  }
+}

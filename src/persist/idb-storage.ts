@@ -1,0 +1,172 @@
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Storage, StoredState } from '../engine/storage';
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ProgressCallback, RedoRecord } from '../protocol/engine-api';
+
+/** The snapshot's head: which chunks hold it and what it covers. */
+interface Head {
+  /** Generation of the chunks (a checkpoint writes a new one and deletes the old). */
+  readonly gen: number;
+  readonly seq: number;
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly pushIds: readonly string[];
+}
+
+interface Schema extends DBSchema {
+  meta: { key: 'head'; value: Head };
+  chunks: { key: [number, number]; value: Uint8Array };
+  log: { key: number; value: RedoRecord };
+}
+
+/** Snapshot chunk size: large enough to write fast, small enough to stay clear of size limits. */
+const CHUNK = 4 * 1024 * 1024;
+
+/** The IndexedDB database that holds a Pandalchemy database called `name`. */
+export function storageName(name: string): string {
+  return `pandalchemy:${name}`;
+}
+
+function storageError(e: unknown, what: string): PandalchemyError {
+  if (e instanceof PandalchemyError) return e;
+  const name = e instanceof DOMException ? e.name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'QuotaExceededError') {
+    return new PandalchemyError(
+      'quota_exceeded',
+      `The browser refused to store more data while ${what}: free space (or checkpoint to shrink the log) and try again. Nothing was lost.`,
+    );
+  }
+  return new PandalchemyError('storage', `IndexedDB failed while ${what}: ${message}.`);
+}
+
+/**
+ * Snapshot + redo log in IndexedDB, through `idb`. Each method is one IndexedDB transaction, so
+ * each happens completely or not at all, whatever happens to the page meanwhile.
+ */
+export class IdbStorage implements Storage {
+  readonly #db: Promise<IDBPDatabase<Schema>>;
+
+  constructor(name: string) {
+    this.#db = openDB<Schema>(storageName(name), 1, {
+      upgrade(db) {
+        db.createObjectStore('meta');
+        db.createObjectStore('chunks');
+        db.createObjectStore('log', { keyPath: 'seq' });
+      },
+    });
+  }
+
+  async load(onProgress?: ProgressCallback): Promise<StoredState> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'chunks', 'log'], 'readonly');
+      const head = await tx.objectStore('meta').get('head');
+      let snapshot: Uint8Array | null = null;
+      if (head) {
+        snapshot = new Uint8Array(head.bytes);
+        let offset = 0;
+        for (let i = 0; i < head.chunks; i++) {
+          const chunk = await tx.objectStore('chunks').get([head.gen, i]);
+          if (!chunk) throw new PandalchemyError('corrupt', `Snapshot chunk ${i} is missing.`);
+          snapshot.set(chunk, offset);
+          offset += chunk.byteLength;
+          onProgress?.({ phase: 'load', done: offset, total: head.bytes });
+        }
+      }
+      const seq = head?.seq ?? 0;
+      const records = await tx.objectStore('log').getAll(IDBKeyRange.lowerBound(seq, true));
+      await tx.done;
+      return { snapshot, snapshotSeq: seq, records, pushIds: head?.pushIds ?? [] };
+    } catch (e) {
+      throw storageError(e, 'loading the database');
+    }
+  }
+
+  async readLog(
+    afterSeq: number,
+  ): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'log'], 'readonly');
+      const head = await tx.objectStore('meta').get('head');
+      const records = await tx.objectStore('log').getAll(IDBKeyRange.lowerBound(afterSeq, true));
+      await tx.done;
+      return { snapshotSeq: head?.seq ?? 0, records };
+    } catch (e) {
+      throw storageError(e, 'reading the redo log');
+    }
+  }
+
+  async append(record: RedoRecord): Promise<void> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'log'], 'readwrite');
+      const head = await tx.objectStore('meta').get('head');
+      if (head && record.seq <= head.seq) {
+        tx.abort();
+        throw new PandalchemyError(
+          'storage',
+          `Commit ${record.seq} is already covered by a snapshot: another writer got there first.`,
+        );
+      }
+      // `add` refuses a sequence number another writer took: two writers never both land.
+      await tx.objectStore('log').add(record);
+      await tx.done;
+    } catch (e) {
+      throw storageError(e, 'saving the push');
+    }
+  }
+
+  async writeSnapshot(
+    bytes: Uint8Array,
+    seq: number,
+    pushIds: readonly string[],
+    onProgress?: ProgressCallback,
+  ): Promise<{ bytesWritten: number; recordsDropped: number }> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite');
+      const meta = tx.objectStore('meta');
+      const chunks = tx.objectStore('chunks');
+      const log = tx.objectStore('log');
+      const head = await meta.get('head');
+      const gen = (head?.gen ?? 0) + 1;
+      const count = Math.max(1, Math.ceil(bytes.byteLength / CHUNK));
+      for (let i = 0; i < count; i++) {
+        // slice, not subarray: IndexedDB would store the whole buffer behind a view.
+        await chunks.put(bytes.slice(i * CHUNK, (i + 1) * CHUNK), [gen, i]);
+        onProgress?.({
+          phase: 'checkpoint',
+          done: Math.min((i + 1) * CHUNK, bytes.byteLength),
+          total: bytes.byteLength,
+        });
+      }
+      await meta.put(
+        { gen, seq, chunks: count, bytes: bytes.byteLength, pushIds: [...pushIds] },
+        'head',
+      );
+      if (head) await chunks.delete(IDBKeyRange.bound([head.gen, 0], [head.gen, Infinity]));
+      const covered = IDBKeyRange.upperBound(seq);
+      const recordsDropped = await log.count(covered);
+      await log.delete(covered);
+      await tx.done;
+      return { bytesWritten: bytes.byteLength, recordsDropped };
+    } catch (e) {
+      throw storageError(e, 'writing a snapshot');
+    }
+  }
+
+  close(): void {
+    void this.#db.then((db) => db.close()).catch(() => undefined);
+  }
+}
+
+/** Deletes a database's storage. Every tab must have closed it first. */
+export async function deleteStorage(name: string): Promise<void> {
+  await deleteDB(storageName(name), {
+    blocked() {
+      // Waits: the deletion completes once the other tabs close their connections.
+    },
+  });
+}
