@@ -3,36 +3,18 @@ import { applyPlan } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { replayRecord } from '../../src/engine/replay-record';
-import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
+import { configureConnection, type SqlDatabase } from '../../src/engine/sqlite';
 import { quoteIdentifier as q } from '../../src/plan/sql-text';
 import type { ColumnarData } from '../../src/protocol/engine-api';
 import type { TableInfo } from '../../src/schema/table-info';
 import { TrackedTable } from '../../src/table/tracked-table';
 import type { TrackedTable as PublicTrackedTable } from '../../src/index';
 import { encodeValue } from '../../src/values/codec';
+import { dump, rowsText } from './dump';
 import { columnsOf, type Model, type TableConfig } from './model';
 import { loadSql } from './memory-storage';
 
 const SQL = await loadSql();
-
-/** A stable text form of a cell for comparisons (BigInt, bytes and dates included). */
-export function cellText(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v instanceof Uint8Array)
-    return `x${[...v].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-  if (v instanceof Date) return `D${v.getTime()}`;
-  if (typeof v === 'number' && v !== v) return 'NaN';
-  return JSON.stringify(v ?? null);
-}
-
-/** Rows of columnar data as sorted text lines, leaving out `skip` (a generated rowid). */
-export function rowsText(data: ColumnarData, skip?: string): string[] {
-  const cols = data.names.map((n, i) => [n, data.columns[i]!] as const).filter(([n]) => n !== skip);
-  const out: string[] = [];
-  for (let r = 0; r < data.length; r++)
-    out.push(cols.map(([n, c]) => `${n}=${cellText(c[r])}`).join(' '));
-  return out.sort();
-}
 
 function tableData(t: PublicTrackedTable): ColumnarData {
   const table = t.table();
@@ -43,24 +25,6 @@ function tableData(t: PublicTrackedTable): ColumnarData {
     columns: names.map((n) => rows.map((r) => r[n] as never)),
     length: rows.length,
   };
-}
-
-/** Every table's schema and rows, rowids included: two databases with equal dumps are equal. */
-export function dump(db: SqlDatabase): string {
-  const out: string[] = [];
-  for (const [name, sql] of selectRows(
-    db,
-    'SELECT name, sql FROM sqlite_schema ORDER BY type, name',
-  )) {
-    out.push(String(sql));
-    const info = findTable(db, String(name));
-    if (!info) continue;
-    const order = info.withoutRowid ? '' : ' ORDER BY rowid';
-    const cols = info.withoutRowid ? '*' : 'rowid, *';
-    for (const row of selectRows(db, `SELECT ${cols} FROM ${q(info.name)}${order}`))
-      out.push(row.map(cellText).join(','));
-  }
-  return out.join('\n');
 }
 
 function createStart(db: SqlDatabase, config: TableConfig, start: Model): TableInfo {
