@@ -1,5 +1,5 @@
 import * as aq from 'arquero';
-import type { PlaygroundDatabase } from './playground-database';
+import type { Database } from '../src/index';
 import { random } from './random';
 
 /** Sizes the playground offers for a generated table. */
@@ -24,7 +24,7 @@ export function largeTableName(rows: number): string {
  * repaint its progress bar. Returns the table's name.
  */
 export async function generateLargeTable(
-  db: PlaygroundDatabase,
+  db: Database,
   rows: number,
   report: ProgressReport,
 ): Promise<string> {

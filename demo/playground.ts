@@ -1,19 +1,20 @@
 import {
+  openDatabase,
   planToSql,
   quoteIdentifier,
   type ChangeCounts,
+  type ChangeEvent,
+  type Database,
   type OperationInfo,
+  type Progress,
+  type PushResult,
+  type RebaseConflict,
   type TrackedTable,
 } from '../src/index';
-import type { ChangeEvent } from '../src/db/change-emitter';
-import type { PushResult } from '../src/db/push-result';
-import type { Progress } from '../src/protocol/engine-api';
-import type { RebaseConflict } from '../src/table/rebase';
 import { formatBytes, formatMs } from './format-units';
 import { csvPrimaryKey, isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
-import { isStandIn, openPlaygroundDatabase, type PlaygroundDatabase } from './playground-database';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
 
@@ -60,7 +61,7 @@ const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
  */
 export class Playground {
   readonly databaseName: string;
-  db: PlaygroundDatabase | null = null;
+  db: Database | null = null;
   status: 'opening' | 'ready' | 'failed' = 'opening';
   tableNames: readonly string[] = [];
   /** Rows per table, when known. */
@@ -118,26 +119,18 @@ export class Playground {
   async open(): Promise<void> {
     try {
       this.#setProgress('Opening the database', 0, null);
-      const db = await openPlaygroundDatabase(this.databaseName);
+      const db = await openDatabase(this.databaseName);
       this.db = db;
       if (db.tableNames().length === 0) {
         this.#setProgress('Creating the sample database', 0, null);
         await createSampleDatabase(db);
-        this.message = isStandIn(db)
-          ? {
-              kind: 'warning',
-              title: 'This build of the library has no database engine yet: tables live in memory',
-              detail:
-                'Edit, undo, change columns and preview the plan as usual; a push replaces the ' +
-                'tables in memory only, and SQLite files can be neither imported nor downloaded.',
-            }
-          : {
-              kind: 'info',
-              title: 'Welcome: this is a sample database, created in your browser',
-              detail:
-                'Edit cells, insert or delete rows, change columns: every change is pending until ' +
-                'you push it. The database lives in IndexedDB and survives reloads.',
-            };
+        this.message = {
+          kind: 'info',
+          title: 'Welcome: this is a sample database, created in your browser',
+          detail:
+            'Edit cells, insert or delete rows, change columns: every change is pending until ' +
+            'you push it. The database lives in IndexedDB and survives reloads.',
+        };
       }
       this.#unsubscribe = db.on('change', (e) => void this.#onChange(e));
       this.status = 'ready';
@@ -325,9 +318,7 @@ export class Playground {
         ? {
             kind: 'success',
             title: `Pushed ${result.tables.join(', ')}: ${result.rowsWritten.toLocaleString('en')} row(s) written in ${formatMs(result.totalMs)}`,
-            detail: isStandIn(db)
-              ? 'In memory only: this build of the library has no database engine yet.'
-              : `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
+            detail: `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
           }
         : { kind: 'info', title: 'Nothing to push' };
       if (result.conflicts.length) this.#reportRebase(result.conflicts);

@@ -8,9 +8,6 @@ export interface SampleTable {
   readonly name: string;
   /** CREATE TABLE with the constraints a real database has (foreign key, CHECK, UNIQUE). */
   readonly ddl: string;
-  readonly primaryKey: readonly string[];
-  /** Declared type of every column, in table order. */
-  readonly types: Readonly<Record<string, string>>;
   /** Values per column as SQLite stores them: dates as text, booleans as 0/1. */
   readonly columns: Readonly<Record<string, readonly SampleValue[]>>;
 }
@@ -117,17 +114,6 @@ function customers(rnd: Random): SampleTable {
   vip BOOLEAN NOT NULL DEFAULT 0,
   notes TEXT
 )`,
-    primaryKey: ['id'],
-    types: {
-      id: 'INTEGER',
-      name: 'TEXT',
-      email: 'TEXT',
-      zip: 'TEXT',
-      city: 'TEXT',
-      signed_up: 'DATE',
-      vip: 'BOOLEAN',
-      notes: 'TEXT',
-    },
     columns: c,
   };
 }
@@ -154,15 +140,6 @@ function orders(rnd: Random): SampleTable {
   total REAL NOT NULL CHECK (total >= 0),
   shipped_on DATE
 )`,
-    primaryKey: ['id'],
-    types: {
-      id: 'INTEGER',
-      customer_id: 'INTEGER',
-      ordered_at: 'DATETIME',
-      status: 'TEXT',
-      total: 'REAL',
-      shipped_on: 'DATE',
-    },
     columns: c,
   };
 }
@@ -187,8 +164,6 @@ function stock(rnd: Random): SampleTable {
   updated_on DATE,
   PRIMARY KEY (warehouse, sku)
 )`,
-    primaryKey: ['warehouse', 'sku'],
-    types: { warehouse: 'TEXT', sku: 'TEXT', qty: 'INTEGER', updated_on: 'DATE' },
     columns: c,
   };
 }
