@@ -1,5 +1,14 @@
 import type { BenchCase } from '../bench-case';
 import { fullDiff, heap, oneColumnTransform, planBuild, singleCellEdit } from './core-cases';
+import {
+  applyMixed,
+  catchUp,
+  loadTable,
+  persistBig,
+  persistSmall,
+  pushOneCell,
+  reopen,
+} from './engine-cases';
 
 /** Every benchmark case, in the order of the report. */
 export const CASES: readonly BenchCase[] = [
@@ -7,5 +16,12 @@ export const CASES: readonly BenchCase[] = [
   oneColumnTransform,
   fullDiff,
   planBuild,
+  applyMixed,
+  persistSmall,
+  persistBig,
+  pushOneCell,
+  loadTable,
+  reopen,
   heap,
+  catchUp,
 ];
