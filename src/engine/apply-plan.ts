@@ -227,10 +227,10 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
       if (!stmt.step()) {
         out.push({ table, key, columns: [...g.columns], missing: true });
       } else if (g.columns.length) {
-        const row = stmt.get(null, { useBigInt: true });
+        const row = rowOf(stmt);
         const differing: string[] = [];
         for (let c = 0; c < g.columns.length; c++) {
-          const now = decodeValue(g.kinds[c]!, exactValue(row[c] ?? null));
+          const now = decodeValue(g.kinds[c]!, row[c] ?? null);
           if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
         }
         if (differing.length) out.push({ table, key, columns: differing, missing: false });

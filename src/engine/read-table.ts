@@ -6,7 +6,7 @@ import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
-import { exactValue, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
+import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
 
 /** Rows between two progress reports. */
 const PROGRESS_EVERY = 50_000;
@@ -58,10 +58,9 @@ export function collect(
   const decode = kinds.map((k) => k === 'boolean' || k === 'date' || k === 'datetime');
   let n = 0;
   while (stmt.step()) {
-    const row = stmt.get(null, { useBigInt: true });
+    const row = rowOf(stmt);
     for (let c = 0; c < width; c++) {
       let v: CellValue = row[c] ?? null;
-      if (typeof v === 'bigint') v = exactValue(v);
       if (decode[c]) v = decodeValue(kinds[c]!, v as SqlValue);
       cols[c]!.push(v);
     }
@@ -95,8 +94,7 @@ export function readRows(
     for (let i = 0; i < n; i++) {
       stmt.bind(keys.map((k) => k[i] ?? null));
       if (stmt.step()) {
-        const row = stmt.get(null, { useBigInt: true });
-        row.forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, exactValue(v))));
+        rowOf(stmt).forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, v)));
         length++;
       }
       stmt.reset();

@@ -43,8 +43,23 @@ export function exactValue(v: SqlValue): SqlValue {
   return v;
 }
 
-/** The current row of a stepped statement, integers exact. */
+const TWO_53 = 2 ** 53;
+
+/**
+ * The current row of a stepped statement, integers exact. Reading every integer as a BigInt is
+ * slow, so the row is read as numbers first: an integer beyond 2^53 can only come back as a number
+ * of at least 2^53 in magnitude, and only rows holding one are read again with BigInts.
+ */
 export function rowOf(stmt: SqlStatement): SqlValue[] {
+  const row = stmt.get();
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v === 'number' && (v >= TWO_53 || v <= -TWO_53)) return exactRow(stmt);
+  }
+  return row;
+}
+
+function exactRow(stmt: SqlStatement): SqlValue[] {
   const row = stmt.get(null, { useBigInt: true });
   for (let i = 0; i < row.length; i++) row[i] = exactValue(row[i]!);
   return row;
