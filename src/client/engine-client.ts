@@ -5,7 +5,11 @@ import {
   fromSerializedError,
   isSerializedError,
 } from '../errors/pandalchemy-error';
-import type { EngineApi } from '../protocol/engine-api';
+import type { ColumnarData, EngineApi } from '../protocol/engine-api';
+import { unpackColumns } from '../protocol/packed-text';
+
+/** Methods whose table data arrives packed (see `packColumns`). */
+const UNPACKED = new Set<keyof EngineApi>(['readTable', 'readRows', 'query']);
 
 /** Creates the library's own engine worker (Vite and other bundlers emit it as a module worker). */
 export function createWorker(): Worker {
@@ -54,7 +58,7 @@ export function engineClient(worker: Worker = createWorker()): Engine {
       fn(...args.map(proxied)).then(
         (value) => {
           pending.delete(reject);
-          resolve(value);
+          resolve(UNPACKED.has(method) ? unpackColumns(value as ColumnarData) : value);
         },
         (error: unknown) => {
           pending.delete(reject);

@@ -39,7 +39,12 @@ export function readTable(
   onProgress?.({ phase: 'read', done: 0, total });
   const stmt = db.prepare(`SELECT ${sql.join(', ')} FROM ${q(info.name)}`);
   try {
-    const columns = collect(stmt, kinds, (done) => onProgress?.({ phase: 'read', done, total }));
+    const columns = collect(
+      stmt,
+      kinds,
+      (done) => onProgress?.({ phase: 'read', done, total }),
+      total,
+    );
     onProgress?.({ phase: 'read', done: columns.length, total });
     return { seq, names, columns: columns.values, length: columns.length };
   } finally {
@@ -47,26 +52,74 @@ export function readTable(
   }
 }
 
-/** Steps a statement to its end, collecting decoded columns. */
+/** One column being read: numbers go straight into a Float64Array until a non-number shows. */
+class ColumnReader {
+  numbers: Float64Array | null;
+  values: CellValue[] | null = null;
+  constructor(
+    readonly kind: ColumnKind,
+    capacity: number,
+  ) {
+    const decoded = kind === 'boolean' || kind === 'date' || kind === 'datetime';
+    this.numbers = decoded ? null : new Float64Array(Math.max(16, capacity));
+    if (decoded) this.values = [];
+  }
+
+  add(row: number, v: SqlValue): void {
+    const numbers = this.numbers;
+    if (numbers && typeof v === 'number') {
+      if (row >= numbers.length) {
+        const grown = new Float64Array(numbers.length * 2);
+        grown.set(numbers);
+        this.numbers = grown;
+        grown[row] = v;
+      } else numbers[row] = v;
+      return;
+    }
+    if (numbers) {
+      this.values = Array.from(numbers.subarray(0, row));
+      this.numbers = null;
+    }
+    this.values!.push(
+      this.kind === 'boolean' || this.kind === 'date' || this.kind === 'datetime'
+        ? decodeValue(this.kind, v)
+        : v,
+    );
+  }
+
+  finish(length: number): CellValue[] | Float64Array {
+    if (this.numbers)
+      return this.numbers.length === length ? this.numbers : this.numbers.slice(0, length);
+    return this.values!;
+  }
+}
+
+const TWO_53 = 2 ** 53;
+
+/** Steps a statement to its end, collecting decoded columns (typed arrays where all numbers). */
 export function collect(
   stmt: SqlStatement,
   kinds: readonly ColumnKind[],
   progress?: (done: number) => void,
+  expected = 0,
 ): { values: (CellValue[] | Float64Array)[]; length: number } {
   const width = kinds.length;
-  const cols: CellValue[][] = kinds.map(() => []);
-  const decode = kinds.map((k) => k === 'boolean' || k === 'date' || k === 'datetime');
+  const readers = kinds.map((k) => new ColumnReader(k, expected));
   let n = 0;
   while (stmt.step()) {
-    const row = rowOf(stmt);
+    let row = stmt.get();
     for (let c = 0; c < width; c++) {
-      let v: CellValue = row[c] ?? null;
-      if (decode[c]) v = decodeValue(kinds[c]!, v as SqlValue);
-      cols[c]!.push(v);
+      const v = row[c];
+      // An integer beyond 2^53 comes back as a number at least that big: read the row exactly.
+      if (typeof v === 'number' && (v >= TWO_53 || v <= -TWO_53)) {
+        row = rowOf(stmt);
+        break;
+      }
     }
+    for (let c = 0; c < width; c++) readers[c]!.add(n, row[c] ?? null);
     if (++n % PROGRESS_EVERY === 0) progress?.(n);
   }
-  return { values: cols.map(packColumn), length: n };
+  return { values: readers.map((r) => r.finish(n)), length: n };
 }
 
 /** A Float64Array when every value is a number: smaller, transferable, fast to diff. */

@@ -7,6 +7,7 @@ import type { SqlJs } from '../engine/sqlite';
 import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-error';
 import { IdbStorage } from '../persist/idb-storage';
 import type { ColumnarData, EngineApi } from '../protocol/engine-api';
+import { packColumns } from '../protocol/packed-text';
 import { BrowserCoordinator } from './browser-coordinator';
 
 /**
@@ -35,10 +36,10 @@ async function run<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Table data moves to the main thread without a copy. */
+/** Table data moves to the main thread packed, its buffers transferred rather than copied. */
 function transferred(data: ColumnarData): ColumnarData {
-  const buffers = data.columns.flatMap((c) => (c instanceof Float64Array ? [c.buffer] : []));
-  return Comlink.transfer(data, buffers as ArrayBuffer[]);
+  const packed = packColumns(data);
+  return Comlink.transfer(packed.data, packed.transfer);
 }
 
 const api: EngineApi = {
