@@ -1,0 +1,487 @@
+import * as aq from 'arquero';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { Database } from '../../src/db/database';
+import { PandalchemyError } from '../../src/index';
+import { cellText } from '../support/dump';
+import { MemoryStorage, nodeDatabase } from '../support/node-database';
+
+/**
+ * Model-based test through the public API: random sequences of edits, pushes (one table and all),
+ * undo/redo, refreshes and reopenings over three tables (single, composite and rowid keys). After
+ * every step the tracked tables, the database read back and (after a reopen) the loaded tables
+ * equal a simple model: an array of row objects per table, current and stored.
+ */
+
+type Row = Record<string, unknown>;
+
+interface TableSpec {
+  readonly name: string;
+  readonly key: readonly string[];
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rowid: boolean;
+}
+
+const TABLES: readonly TableSpec[] = [
+  {
+    name: 'items',
+    key: ['id'],
+    rowid: false,
+    columns: [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'name', type: 'TEXT' },
+      { name: 'qty', type: 'INTEGER' },
+      { name: 'price', type: 'REAL' },
+    ],
+  },
+  {
+    name: 'pairs',
+    key: ['k1', 'k2'],
+    rowid: false,
+    columns: [
+      { name: 'k1', type: 'TEXT' },
+      { name: 'k2', type: 'INTEGER' },
+      { name: 'v', type: 'TEXT' },
+    ],
+  },
+  {
+    name: 'notes',
+    key: [],
+    rowid: true,
+    columns: [
+      { name: 'body', type: 'TEXT' },
+      { name: 'n', type: 'INTEGER' },
+    ],
+  },
+];
+
+const TEXTS = ['', 'a', '04567', "O'Brien", 'émoji 🎉', 'x"y', '1e3', 'NULL'];
+const INTS = [0, 1, -7, 12, 2 ** 53 + 2, 2n ** 60n];
+const REALS = [0.5, -1e300, 3, 0.1];
+
+function valueOf(type: string, seed: number): unknown {
+  if (seed % 9 === 0) return null;
+  if (type === 'TEXT') return TEXTS[seed % TEXTS.length];
+  if (type === 'REAL') return REALS[seed % REALS.length];
+  const v = INTS[seed % INTS.length]!;
+  return typeof v === 'number' && v > Number.MAX_SAFE_INTEGER ? BigInt(v) : v;
+}
+
+function keyValue(type: string, seed: number): unknown {
+  return type === 'TEXT' ? TEXTS[seed % TEXTS.length] : (seed % 6) - 1;
+}
+
+type Op =
+  | { t: 'set'; table: number; row: number; col: number; v: number }
+  | { t: 'insert'; table: number; vs: number[] }
+  | { t: 'delete'; table: number; row: number }
+  | { t: 'updateWhere'; table: number; col: number; v: number; target: number }
+  | { t: 'addColumn'; table: number; name: number; type: number; v: number }
+  | { t: 'renameColumn'; table: number; col: number; name: number }
+  | { t: 'dropColumn'; table: number; col: number }
+  | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
+  | { t: 'pushAll' | 'reopen' | 'refresh' };
+
+const table = fc.nat(TABLES.length - 1);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      t: fc.constant('set' as const),
+      table,
+      row: fc.nat(20),
+      col: fc.nat(5),
+      v: fc.nat(100),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('insert' as const),
+      table,
+      vs: fc.array(fc.nat(100), { minLength: 6, maxLength: 6 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('delete' as const), table, row: fc.nat(20) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('updateWhere' as const),
+      table,
+      col: fc.nat(5),
+      v: fc.nat(100),
+      target: fc.nat(5),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('addColumn' as const),
+      table,
+      name: fc.nat(2),
+      type: fc.nat(2),
+      v: fc.nat(100),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('renameColumn' as const),
+      table,
+      col: fc.nat(5),
+      name: fc.nat(2),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('dropColumn' as const), table, col: fc.nat(5) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constantFrom('undo' as const, 'redo' as const), table }),
+  },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('push' as const), table }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), table }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constantFrom('pushAll' as const, 'reopen' as const, 'refresh' as const),
+    }),
+  },
+);
+
+const NEW_NAMES = ['x', 'y', 'renamed'];
+const NEW_TYPES = ['TEXT', 'INTEGER', 'REAL'];
+
+interface Col {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** A table's rows and columns. */
+interface State {
+  readonly rows: readonly Row[];
+  readonly columns: readonly Col[];
+}
+
+interface TableModel {
+  current: State;
+  stored: State;
+  done: State[];
+  undone: State[];
+}
+
+function tableText(columns: readonly Col[], rows: readonly Row[]): string[] {
+  const lines = rows.map((r) => columns.map((c) => `${c.name}=${cellText(r[c.name])}`).join(' '));
+  return [columns.map((c) => `${c.name} ${c.type}`).join(', '), ...lines.sort()];
+}
+
+const stateText = (s: State): string[] => tableText(s.columns, s.rows);
+const keyText = (spec: TableSpec, r: Row): string => spec.key.map((k) => cellText(r[k])).join('|');
+
+async function check(db: Database, models: TableModel[]): Promise<void> {
+  for (const [i, spec] of TABLES.entries()) {
+    const m = models[i]!;
+    const t = await db.table(spec.name);
+    const tracked = t.columns
+      .filter((c) => !(spec.rowid && c.key))
+      .map((c) => ({ name: c.name, type: c.declaredType }));
+    expect(tableText(tracked, t.table().objects() as Row[]), `${spec.name}: tracked table`).toEqual(
+      stateText(m.current),
+    );
+    const info = db.tables().find((x) => x.name === spec.name)!;
+    const stored = info.columns.map((c) => ({ name: c.name, type: c.declaredType }));
+    const rows = (await db.query(`SELECT * FROM "${spec.name}"`)).objects() as Row[];
+    expect(tableText(stored, rows), `${spec.name}: database`).toEqual(stateText(m.stored));
+  }
+}
+
+async function run(ops: readonly Op[], initial: number[]): Promise<void> {
+  const storage = new MemoryStorage();
+  let db = await nodeDatabase(storage);
+  const models: TableModel[] = [];
+  for (const [i, spec] of TABLES.entries()) {
+    const rows: Row[] = [];
+    const seen = new Set<string>();
+    for (let r = 0; r < initial[i]!; r++) {
+      const row: Row = {};
+      spec.columns.forEach((c, j) => {
+        row[c.name] = spec.key.includes(c.name)
+          ? keyValue(c.type, r * 7 + j * 3 + i)
+          : valueOf(c.type, r * 5 + j);
+      });
+      if (spec.key.length && seen.has(keyText(spec, row))) continue;
+      seen.add(keyText(spec, row));
+      rows.push(row);
+    }
+    const data: Record<string, unknown[]> = {};
+    for (const c of spec.columns) data[c.name] = rows.map((r) => r[c.name]);
+    await db.createTable(spec.name, aq.table(data), {
+      ...(spec.key.length ? { primaryKey: spec.key } : {}),
+      types: Object.fromEntries(spec.columns.map((c) => [c.name, c.type])),
+    });
+    const state: State = { rows, columns: spec.columns };
+    models.push({ current: state, stored: state, done: [], undone: [] });
+  }
+  await adoptRowids(db, models);
+  await check(db, models);
+  for (const o of ops) {
+    await step(db, models, o, async () => {
+      await db.close();
+      db = await nodeDatabase(storage);
+    });
+    await check(db, models);
+  }
+  await db.close();
+}
+
+/** Which row a row index picks: stored rows of the rowid table only (pending ones have no key yet). */
+function pick(spec: TableSpec, rows: readonly Row[], i: number): Row | undefined {
+  const candidates = spec.rowid
+    ? rows.filter((r) => r['rowid'] !== null && r['rowid'] !== undefined)
+    : rows;
+  return candidates.length ? candidates[i % candidates.length] : undefined;
+}
+
+function keyOf(spec: TableSpec, r: Row): unknown {
+  if (spec.rowid) return r['rowid'];
+  return spec.key.length === 1 ? r[spec.key[0]!] : spec.key.map((k) => r[k]);
+}
+
+function codeOf(fn: () => unknown): string | null {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof PandalchemyError) return e.code;
+    throw e;
+  }
+  return null;
+}
+
+async function step(
+  db: Database,
+  models: TableModel[],
+  o: Op,
+  reopen: () => Promise<void>,
+): Promise<void> {
+  if (o.t !== 'set' && o.t !== 'insert' && o.t !== 'delete') stats[o.t] = (stats[o.t] ?? 0) + 1;
+  if (o.t === 'pushAll') {
+    await db.push();
+    await adoptRowids(db, models);
+    for (const m of models) settle(m);
+    return;
+  }
+  if (o.t === 'reopen') {
+    await reopen();
+    for (const m of models) Object.assign(m, { current: m.stored, done: [], undone: [] });
+    return;
+  }
+  if (o.t === 'refresh') {
+    expect(await db.refresh()).toEqual([]);
+    return;
+  }
+  const e = o as Extract<Op, { table: number }>;
+  const i = e.table;
+  const spec = TABLES[i]!;
+  const m = models[i]!;
+  const t = await db.table(spec.name);
+  const cur = m.current;
+  const edit = (next: State): void => {
+    stats[e.t] = (stats[e.t] ?? 0) + 1;
+    m.done.push(m.current);
+    m.undone = [];
+    m.current = next;
+  };
+  const nonKey = cur.columns.filter((c) => !spec.key.includes(c.name));
+  switch (e.t) {
+    case 'set': {
+      const row = pick(spec, cur.rows, e.row);
+      const col = cur.columns[e.col % cur.columns.length]!;
+      if (!row) return;
+      const isKey = spec.key.includes(col.name);
+      const v = isKey ? keyValue(col.type, e.v) : valueOf(col.type, e.v);
+      const next = { ...row, [col.name]: v };
+      if (isKey && cur.rows.some((r) => r !== row && keyText(spec, r) === keyText(spec, next))) {
+        expect(codeOf(() => t.set(keyOf(spec, row) as never, col.name, v))).toBe('duplicate_key');
+        return;
+      }
+      const same = cellText(row[col.name]) === cellText(v);
+      t.set(keyOf(spec, row) as never, col.name, v);
+      if (!same) edit({ ...cur, rows: cur.rows.map((r) => (r === row ? next : r)) });
+      return;
+    }
+    case 'insert': {
+      const row: Row = {};
+      cur.columns.forEach((c, j) => {
+        const seed = e.vs[j % e.vs.length]! + j;
+        row[c.name] = spec.key.includes(c.name) ? keyValue(c.type, seed) : valueOf(c.type, seed);
+      });
+      if (spec.key.length && cur.rows.some((r) => keyText(spec, r) === keyText(spec, row))) {
+        expect(codeOf(() => t.insert(row as never))).toBe('duplicate_key');
+        return;
+      }
+      t.insert(row as never);
+      edit({ ...cur, rows: [...cur.rows, spec.rowid ? { ...row, rowid: null } : row] });
+      return;
+    }
+    case 'delete': {
+      const row = pick(spec, cur.rows, e.row);
+      if (!row) return;
+      t.delete(keyOf(spec, row) as never);
+      edit({ ...cur, rows: cur.rows.filter((r) => r !== row) });
+      return;
+    }
+    case 'updateWhere': {
+      const col = nonKey[e.col % nonKey.length];
+      if (!col) return;
+      const target = nonKey[e.target % nonKey.length]!;
+      const v = valueOf(target.type, e.v);
+      // Rows whose `col` is NULL get `target` set.
+      const n = t.updateWhere(
+        aq.escape((d: Row) => d[col.name] === null),
+        { [target.name]: v },
+      );
+      const hit = cur.rows.filter((r) => r[col.name] === null);
+      expect(n).toBe(hit.length);
+      if (hit.some((r) => cellText(r[target.name]) !== cellText(v))) {
+        edit({
+          ...cur,
+          rows: cur.rows.map((r) => (r[col.name] === null ? { ...r, [target.name]: v } : r)),
+        });
+      }
+      return;
+    }
+    case 'addColumn': {
+      const name = NEW_NAMES[e.name]!;
+      const type = NEW_TYPES[e.type]!;
+      const v = valueOf(type, e.v);
+      if (cur.columns.some((c) => c.name === name) || (spec.rowid && name === 'rowid')) {
+        expect(codeOf(() => t.addColumn(name, { type, default: v }))).toBe('name_taken');
+        return;
+      }
+      t.addColumn(name, { type, default: v });
+      edit({
+        columns: [...cur.columns, { name, type }],
+        rows: cur.rows.map((r) => ({ ...r, [name]: v })),
+      });
+      return;
+    }
+    case 'renameColumn': {
+      const col = nonKey[e.col % nonKey.length];
+      const name = NEW_NAMES[e.name]!;
+      if (!col || col.name === name) return;
+      if (cur.columns.some((c) => c.name === name)) {
+        expect(codeOf(() => t.renameColumn(col.name, name))).toBe('name_taken');
+        return;
+      }
+      t.renameColumn(col.name, name);
+      edit({
+        columns: cur.columns.map((c) => (c === col ? { name, type: c.type } : c)),
+        rows: cur.rows.map((r) => {
+          const { [col.name]: value, ...rest } = r;
+          return { ...rest, [name]: value };
+        }),
+      });
+      return;
+    }
+    case 'dropColumn': {
+      const col = nonKey[e.col % nonKey.length];
+      if (!col) return;
+      if (cur.columns.length === 1) {
+        expect(codeOf(() => t.dropColumn(col.name))).toBe('invalid_argument');
+        return;
+      }
+      t.dropColumn(col.name);
+      edit({
+        columns: cur.columns.filter((c) => c !== col),
+        rows: cur.rows.map((r) => {
+          const { [col.name]: _dropped, ...rest } = r;
+          return rest;
+        }),
+      });
+      return;
+    }
+    case 'undo':
+    case 'redo': {
+      const from = e.t === 'undo' ? m.done : m.undone;
+      const ok = e.t === 'undo' ? t.undo() : t.redo();
+      expect(ok).toBe(from.length > 0);
+      if (!ok) return;
+      (e.t === 'undo' ? m.undone : m.done).push(m.current);
+      m.current = from.pop()!;
+      return;
+    }
+    case 'discard':
+      t.discard();
+      Object.assign(m, { current: m.stored, done: [], undone: [] });
+      return;
+    case 'push':
+      await t.push();
+      await adoptRowids(db, [m], spec);
+      settle(m);
+      return;
+  }
+}
+
+/** After a push the stored state is the current one, and the undo history starts again. */
+function settle(m: TableModel): void {
+  m.stored = m.current;
+  m.done = [];
+  m.undone = [];
+}
+
+/**
+ * Rows of the rowid table get the rowids the database assigned: the model takes them from the
+ * table, after checking that everything else matches.
+ */
+async function adoptRowids(db: Database, models: TableModel[], only?: TableSpec): Promise<void> {
+  for (const [i, spec] of TABLES.entries()) {
+    if (!spec.rowid || (only && only !== spec)) continue;
+    const m = only ? models[0]! : models[i]!;
+    const t = await db.table(spec.name);
+    expect(t.hasChanges).toBe(false);
+    const rows = t.table().objects() as Row[];
+    expect(tableText(m.current.columns, rows)).toEqual(stateText(m.current));
+    m.current = { ...m.current, rows };
+  }
+}
+
+/** Ops that did something, by kind: a generator that stopped exercising one shows. */
+const stats: Record<string, number> = {};
+
+const RUNS = Number(process.env['API_MODEL_RUNS'] ?? 300);
+const SEED = process.env['API_MODEL_SEED'] ? Number(process.env['API_MODEL_SEED']) : undefined;
+
+describe('the public API against a simple model (real sql.js, reopen from storage)', () => {
+  test(`${RUNS} random sequences of edits, pushes, undo/redo, refreshes and reopenings`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 16 }),
+        fc.array(fc.nat(6), { minLength: 3, maxLength: 3 }),
+        (ops, initial) => run(ops, initial),
+      ),
+      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+    for (const kind of [
+      'set',
+      'insert',
+      'delete',
+      'updateWhere',
+      'addColumn',
+      'renameColumn',
+      'dropColumn',
+      'undo',
+      'redo',
+      'push',
+      'pushAll',
+      'reopen',
+      'refresh',
+    ]) {
+      expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
+    }
+    console.log(`api model: ${RUNS} sequences; effective ops ${JSON.stringify(stats)}`);
+  }, 1_800_000);
+});
