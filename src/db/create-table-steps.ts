@@ -8,9 +8,18 @@ import {
   type ColumnDefinition,
   type PlanStep,
 } from '../plan/execution-plan';
-import { checkDeclaredType, checkIdentifier } from '../plan/sql-text';
+import {
+  checkDeclaredType,
+  checkDefaultValue,
+  checkIdentifier,
+  identifierKey,
+  nameForMessage,
+} from '../plan/sql-text';
 import type { ProgressCallback } from '../protocol/engine-api';
-import { encodeValue, normalizeValue } from '../values/codec';
+import { formatKey } from '../table/format-key';
+import { describeValue, encodeValue, normalizeValue } from '../values/codec';
+import { keyToken, keyTokens } from '../values/key-hash';
+import type { SqlValue } from '../values/sql-value';
 import { kindOf } from '../values/column-kind';
 import { checkCsvShape, inferTextColumn, inferTypes } from './infer-columns';
 
@@ -42,24 +51,112 @@ export function sourceTable(source: TableSource): {
   table: ColumnTable;
   types: Record<string, string>;
 } {
-  if ('csv' in source) {
-    checkCsvShape(source.csv, source.delimiter);
-    const raw = aq.fromCSV(source.csv, {
-      autoType: false,
-      ...(source.delimiter ? { delimiter: source.delimiter } : {}),
-    });
-    const types: Record<string, string> = {};
-    const data: Record<string, unknown[]> = {};
-    for (const name of raw.columnNames()) {
-      const col = inferTextColumn(raw.array(name));
-      types[name] = col.type;
-      data[name] = col.values;
-    }
-    return { table: aq.table(data), types };
-  }
-  if ('json' in source) return { table: aq.fromJSON(source.json as string), types: {} };
-  if ('arrow' in source) return { table: aq.fromArrow(source.arrow), types: {} };
+  if (typeof source !== 'object' || source === null) throw badSource(source);
+  if ('csv' in source) return csvTable(source.csv, source.delimiter);
+  if ('json' in source) return { table: jsonTable(source.json), types: {} };
+  if ('arrow' in source) return { table: arrowTable(source.arrow), types: {} };
+  if (!isColumnTable(source)) throw badSource(source);
   return { table: source, types: {} };
+}
+
+function badSource(source: unknown): PandalchemyError {
+  return new PandalchemyError(
+    'invalid_argument',
+    `createTable() takes an Arquero table, { csv }, { json } or { arrow }; got ${describeValue(source)}.`,
+  );
+}
+
+function isColumnTable(value: object): value is ColumnTable {
+  const t = value as Partial<ColumnTable>;
+  return typeof t.columnNames === 'function' && typeof t.numRows === 'function';
+}
+
+function csvTable(
+  csv: unknown,
+  delimiter: string | undefined,
+): { table: ColumnTable; types: Record<string, string> } {
+  if (typeof csv !== 'string') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `{ csv } takes the CSV text as a string; got ${describeValue(csv)}.`,
+    );
+  }
+  const fields = checkCsvShape(csv, delimiter);
+  const options = { autoType: false, ...(delimiter ? { delimiter } : {}) };
+  const raw = aq.fromCSV(csv, options);
+  if (raw.numCols() !== fields) {
+    // Arquero keeps one column per name: a name given twice would lose a column of data.
+    const header =
+      aq
+        .fromCSV(csv, { ...options, header: false })
+        .slice(0, 1)
+        .objects()[0] ?? {};
+    const names = Object.values(header).map(String);
+    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+    throw new PandalchemyError(
+      'name_taken',
+      `The CSV header names column ${nameForMessage(twice[0] ?? '')} more than once: give every column its own name.`,
+      { column: twice[0] ?? '' },
+    );
+  }
+  const types: Record<string, string> = {};
+  const data: Record<string, unknown[]> = {};
+  for (const name of raw.columnNames()) {
+    const col = inferTextColumn(raw.array(name));
+    types[name] = col.type;
+    data[name] = col.values;
+  }
+  return { table: aq.table(data), types };
+}
+
+function jsonTable(json: unknown): ColumnTable {
+  const bad = (why: string, cause?: unknown): never => {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `{ json } takes an array of row objects or an object of column arrays: ${why}.`,
+      {},
+      cause,
+    );
+  };
+  let data = json;
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json);
+    } catch (e) {
+      bad(`the text does not parse (${e instanceof Error ? e.message : String(e)})`, e);
+    }
+  }
+  if (Array.isArray(data)) {
+    // Every row's names, not only the first row's: a name that only later rows have is a column.
+    const names = new Set<string>();
+    data.forEach((row: unknown, i) => {
+      if (typeof row !== 'object' || row === null || Array.isArray(row))
+        bad(`row ${i} is ${describeValue(row)}, not an object`);
+      for (const n of Object.keys(row as object)) names.add(n);
+    });
+    return aq.fromJSON(data as never, { type: 'rows', columns: [...names] });
+  }
+  if (typeof data !== 'object' || data === null) return bad(`got ${describeValue(data)}`);
+  const columns = Object.entries(data);
+  for (const [n, values] of columns) {
+    if (!Array.isArray(values)) bad(`column ${nameForMessage(n)} is not an array`);
+    if ((values as unknown[]).length !== (columns[0]![1] as unknown[]).length)
+      bad('the columns have different lengths');
+  }
+  return aq.fromJSON(data as never, { type: 'columns' });
+}
+
+function arrowTable(bytes: unknown): ColumnTable {
+  try {
+    return aq.fromArrow(bytes as Uint8Array);
+  } catch (e) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `{ arrow } takes Arrow IPC bytes (table.toArrowIPC()); these cannot be read: ${e instanceof Error ? e.message : String(e)}.`,
+      {},
+      e,
+    );
+  }
 }
 
 function isKeywordDefault(
@@ -85,22 +182,51 @@ export function createTableSteps(
   inferred: Readonly<Record<string, string>> = {},
 ): PlanStep[] {
   checkIdentifier(name, 'table');
+  if (typeof options !== 'object' || options === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `createTable() options are an object such as { primaryKey: 'id' }; got ${describeValue(options)}.`,
+      { table: name },
+    );
+  }
   const names = table.columnNames();
-  for (const n of names) checkIdentifier(n, 'column');
-  const pk =
-    typeof options.primaryKey === 'string' ? [options.primaryKey] : [...(options.primaryKey ?? [])];
-  for (const k of pk) {
+  if (!names.length) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Table '${name}' would have no column: SQLite tables need at least one. Give data with columns.`,
+      { table: name },
+    );
+  }
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    checkIdentifier(n, 'column');
+    const other = seen.get(identifierKey(n));
+    if (other !== undefined) {
+      throw new PandalchemyError(
+        'name_taken',
+        `Columns ${nameForMessage(other)} and ${nameForMessage(n)} are one name to SQLite (it ignores ASCII case): rename one of them.`,
+        { table: name, column: n },
+      );
+    }
+    seen.set(identifierKey(n), n);
+  }
+  const pk = keyColumnsOf(name, options.primaryKey);
+  const requireColumn = (k: string, what: string): void => {
     if (!names.includes(k)) {
       throw new PandalchemyError(
         'unknown_column',
-        `Key column '${k}' is not a column of the data (${names.join(', ')}).`,
+        `${what} ${nameForMessage(k)} is not a column of the data (${names.join(', ')}): use one of its columns.`,
         {
           table: name,
-          column: k,
+          column: String(k),
         },
       );
     }
-  }
+  };
+  for (const k of pk) requireColumn(k, 'Key column');
+  for (const k of Object.keys(options.types ?? {})) requireColumn(k, 'The type of column');
+  for (const k of Object.keys(options.defaults ?? {})) requireColumn(k, 'The default of column');
+  for (const k of options.notNull ?? []) requireColumn(k, 'NOT NULL column');
   const types = inferTypes(table, { ...inferred, ...options.types });
   const notNull = new Set([...pk, ...(options.notNull ?? [])]);
   const columns: ColumnDefinition[] = names.map((n) => {
@@ -109,8 +235,12 @@ export function createTableSteps(
     const d = options.defaults?.[n];
     let def: ColumnDefault | null = null;
     if (isKeywordDefault(d)) def = { keyword: d.keyword };
-    else if (d !== undefined && d !== null)
-      def = { value: encodeValue(kind, normalizeValue(kind, d, { table: name, column: n })) };
+    else if (d !== undefined && d !== null) {
+      const context = { table: name, column: n };
+      def = {
+        value: checkDefaultValue(encodeValue(kind, normalizeValue(kind, d, context)), context),
+      };
+    }
     return { name: n, declaredType, notNull: notNull.has(n), default: def };
   });
   const autoKey =
@@ -128,22 +258,28 @@ export function createTableSteps(
   const given = columns.filter(
     (c) => c.default === null || table.array(c.name).some((v) => v !== null && v !== undefined),
   );
-  const values = given.map((c) => {
+  const encoded = given.map((c) => {
     const kind = kindOf(c.declaredType);
     const isKey = pk.includes(c.name);
-    return toColumnValues(
-      Array.from(table.array(c.name) as ArrayLike<unknown>, (v) => {
-        const cell = normalizeValue(kind, v, { table: name, column: c.name });
-        if (cell === null && isKey && !autoKey) {
-          throw new PandalchemyError('null_key', `Key column '${c.name}' has a NULL value.`, {
+    return Array.from(table.array(c.name) as ArrayLike<unknown>, (v) => {
+      const cell = normalizeValue(kind, v, { table: name, column: c.name });
+      if (cell === null && isKey && !autoKey) {
+        throw new PandalchemyError(
+          'null_key',
+          `Key column '${c.name}' has a NULL value: give every row a key.`,
+          {
             table: name,
             column: c.name,
-          });
-        }
-        return encodeValue(kind, cell);
-      }),
-    );
+          },
+        );
+      }
+      return encodeValue(kind, cell);
+    });
   });
+  const keyValues = pk.map((k) => encoded[given.findIndex((c) => c.name === k)]);
+  // A key column left out (all NULL, with a default) has no values to compare.
+  if (keyValues.every((v) => v !== undefined)) checkUniqueKeys(name, keyValues);
+  const values = encoded.map(toColumnValues);
   const steps: PlanStep[] = [
     {
       kind: 'createTable',
@@ -166,4 +302,51 @@ export function createTableSteps(
     });
   }
   return steps;
+}
+
+function keyColumnsOf(table: string, primaryKey: unknown): string[] {
+  const list =
+    primaryKey === undefined
+      ? []
+      : typeof primaryKey === 'string'
+        ? [primaryKey]
+        : Array.isArray(primaryKey) && primaryKey.every((k) => typeof k === 'string')
+          ? [...(primaryKey as string[])]
+          : null;
+  if (list === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `primaryKey is a column name or an array of names; got ${describeValue(primaryKey)}.`,
+      { table },
+    );
+  }
+  const twice = list.find((k, i) => list.indexOf(k) !== i);
+  if (twice !== undefined) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `primaryKey lists column ${nameForMessage(twice)} twice: list each key column once.`,
+      { table, column: twice },
+    );
+  }
+  return list;
+}
+
+/** Refuses source rows that share a key (rows without a key get one from the database). */
+function checkUniqueKeys(table: string, keyColumns: readonly SqlValue[][]): void {
+  if (!keyColumns.length) return;
+  const seen = new Set<unknown>();
+  const rows = keyColumns[0]!.length;
+  for (let r = 0; r < rows; r++) {
+    const key = keyColumns.map((c) => c[r]!);
+    if (key.some((v) => v === null)) continue;
+    const token = key.length === 1 ? keyToken(key[0]) : keyTokens(key);
+    if (seen.has(token)) {
+      throw new PandalchemyError(
+        'duplicate_key',
+        `Two rows of the data have key ${formatKey(key)}: a key identifies one row. Fix the data.`,
+        { table, key },
+      );
+    }
+    seen.add(token);
+  }
 }

@@ -11,7 +11,9 @@ const I64_MAX = 9223372036854775807n;
 /**
  * Types of text columns (as parsed from CSV): INTEGER when every value is an integer written
  * without leading zeros, REAL when every value is a number, BOOLEAN for true/false, DATE for
- * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT. Empty strings are NULL.
+ * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT, and so do integers past
+ * 64 bits and numbers past the double range, which a number column would hold rounded. Empty
+ * strings are NULL.
  */
 export function inferTextColumn(values: ArrayLike<unknown>): { type: string; values: CellValue[] } {
   let integer = true;
@@ -24,9 +26,21 @@ export function inferTextColumn(values: ArrayLike<unknown>): { type: string; val
     if (v === null || v === undefined || v === '') continue;
     const s = String(v);
     any = true;
-    if (integer && !(INTEGER.test(s) && BigInt(s) <= I64_MAX && BigInt(s) >= -I64_MAX - 1n))
-      integer = false;
-    if (real && !(REAL.test(s) && /\d/.test(s) && !/^[+-]?0\d/.test(s))) real = false;
+    const whole = INTEGER.test(s);
+    const inRange = whole && BigInt(s) <= I64_MAX && BigInt(s) >= -I64_MAX - 1n;
+    if (integer && !inRange) integer = false;
+    // Integers past 64 bits and numbers past the double range would be stored rounded: text.
+    if (
+      real &&
+      !(
+        REAL.test(s) &&
+        /\d/.test(s) &&
+        !/^[+-]?0\d/.test(s) &&
+        (!whole || inRange) &&
+        Number.isFinite(Number(s))
+      )
+    )
+      real = false;
     if (bool && s !== 'true' && s !== 'false') bool = false;
     if (day && !parseDay(s)) day = false;
   }
@@ -88,9 +102,9 @@ function inferOrText(values: ArrayLike<unknown>, name: string): string {
 
 /**
  * Checks that every record of a CSV text has as many fields as the header: a ragged file is
- * refused rather than silently padded or cut.
+ * refused rather than silently padded or cut. Returns the number of fields of the header.
  */
-export function checkCsvShape(text: string, delimiter = ','): void {
+export function checkCsvShape(text: string, delimiter = ','): number {
   let fields = 1;
   let expected = -1;
   let line = 1;
@@ -132,6 +146,16 @@ export function checkCsvShape(text: string, delimiter = ','): void {
     }
   }
   if (quoted)
-    throw new PandalchemyError('invalid_argument', 'CSV text ends inside a quoted field.');
+    throw new PandalchemyError(
+      'invalid_argument',
+      'CSV text ends inside a quoted field: close the quote (a quote inside a field is written "").',
+    );
   end();
+  if (expected < 0) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      'CSV text is empty: it needs a header line naming the columns.',
+    );
+  }
+  return expected;
 }

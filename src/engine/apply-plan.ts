@@ -39,6 +39,8 @@ export interface AppliedPlan {
 export interface ApplyPlanOptions {
   readonly conflict: 'fail' | 'overwrite';
   readonly onProgress?: ProgressCallback | undefined;
+  /** Testing: called before each step (with its index) and before COMMIT; may throw. */
+  readonly checkpoint?: ((point: 'step' | 'commit', step: number) => void) | undefined;
 }
 
 const PROGRESS_EVERY = 10_000;
@@ -80,8 +82,9 @@ export function applyPlan(
     const placeholders = placeholderTables(db, plan.steps);
     for (const table of placeholders)
       runDdlStep(db, ddl, `ALTER TABLE ${q(table)} ADD COLUMN ${PLACEHOLDER}`);
-    for (const step of plan.steps) {
+    for (const [index, step] of plan.steps.entries()) {
       if (!isSchemaStep(step)) continue;
+      options.checkpoint?.('step', index);
       runSchemaStep(db, step, ddl);
       schemaChanged.add(step.table);
       if (step.kind === 'dropTable') dropped.add(step.table);
@@ -117,7 +120,10 @@ export function applyPlan(
     if (dataSteps.length) {
       const log = new ChangeLog(db, introspect(db));
       try {
-        for (const step of dataSteps) runDataStep(db, step, touch(step.table), progress);
+        for (const step of dataSteps) {
+          options.checkpoint?.('step', plan.steps.indexOf(step));
+          runDataStep(db, step, touch(step.table), progress);
+        }
       } catch (e) {
         log.dispose();
         throw e;
@@ -142,6 +148,7 @@ export function applyPlan(
       });
     }
     const sequences = readSequences(db, touches, schemaChanged);
+    options.checkpoint?.('commit', plan.steps.length);
     try {
       db.run('COMMIT');
     } catch (e) {

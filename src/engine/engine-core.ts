@@ -140,6 +140,7 @@ export class EngineCore implements EngineApi {
         const applied = applyPlan(db, plan, {
           conflict: options?.conflict ?? 'fail',
           onProgress,
+          checkpoint: this.#fault ? (point, step) => this.#stepFault(point, step) : undefined,
         });
         const applyMs = now() - t0;
         const record: RedoRecord = {
@@ -441,13 +442,24 @@ export class EngineCore implements EngineApi {
     return { seq: this.#seq, bytesWritten, recordsDropped, ms: now() - t0 };
   }
 
+  #stepFault(point: 'step' | 'commit', step: number): void {
+    const fault = this.#fault;
+    if (!fault || fault.point !== point || (point === 'step' && fault.step !== step)) return;
+    this.#faultHit = true;
+    this.#fault = null;
+    throw new PandalchemyError('sqlite', `Injected failure before ${point} ${step}.`, {
+      step: String(step),
+    });
+  }
+
   async #hitFault(point: EngineFault['point']): Promise<void> {
     const fault = this.#fault;
     if (!fault || fault.point !== point) return;
     this.#faultHit = true;
     if (fault.action === 'fail') {
       this.#fault = null;
-      throw new PandalchemyError('storage', `Injected storage failure at '${point}'.`);
+      const code = fault.code ?? 'storage';
+      throw new PandalchemyError(code, `Injected ${code} failure at '${point}'.`);
     }
     // 'hang': wait for the test to terminate the worker.
     await new Promise<never>(() => undefined);

@@ -1,4 +1,5 @@
-import { PandalchemyError } from '../errors/pandalchemy-error';
+import { PandalchemyError, type ErrorContext } from '../errors/pandalchemy-error';
+import { isWellFormedText } from '../values/codec';
 import type { SqlValue } from '../values/sql-value';
 
 /**
@@ -18,24 +19,62 @@ export function quoteIdentifier(name: string): string {
 export const MAX_IDENTIFIER_LENGTH = 1024;
 
 /**
+ * The form under which SQLite compares identifiers: ASCII letters fold to lower case, nothing else
+ * does (`Name` and `NAME` are one column, `é` and `É` two).
+ *
+ * @example
+ * ```ts
+ * identifierKey('Zip') === identifierKey('ZIP') // true
+ * ```
+ */
+export function identifierKey(name: string): string {
+  return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** A name for messages: quoted, and cut short when long. */
+export function nameForMessage(name: unknown): string {
+  const text = typeof name === 'string' ? name : String(name);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return typeof name === 'string' ? JSON.stringify(shown) : shown;
+}
+
+/**
  * Checks a table or column name that the library will create. Any characters are allowed (names
- * are always quoted) except NUL, which SQLite cannot store; names must not be empty and tables must
- * not take SQLite's reserved `sqlite_` prefix.
+ * are always quoted) except NUL, which SQLite cannot store, and lone surrogates, which UTF-8
+ * cannot; names must not be empty and tables must not take SQLite's reserved `sqlite_` prefix.
  */
 export function checkIdentifier(name: unknown, what: 'table' | 'column'): string {
   const bad = (why: string): never => {
     throw new PandalchemyError(
       'invalid_identifier',
-      `${JSON.stringify(name)} cannot be a ${what} name: ${why}.`,
+      `${nameForMessage(name)} cannot be a ${what} name: ${why}. Choose another name.`,
       what === 'table' ? {} : { column: String(name) },
     );
   };
   if (typeof name !== 'string') return bad('names are strings');
   if (name.length === 0) return bad('it is empty');
-  if (name.length > MAX_IDENTIFIER_LENGTH) return bad(`longer than ${MAX_IDENTIFIER_LENGTH}`);
+  if (name.length > MAX_IDENTIFIER_LENGTH)
+    return bad(`it has ${name.length} characters, more than ${MAX_IDENTIFIER_LENGTH}`);
   if (name.includes('\0')) return bad('it contains a NUL character');
+  if (!isWellFormedText(name)) return bad('it contains a lone surrogate (not valid Unicode)');
   if (what === 'table' && /^sqlite_/i.test(name)) return bad("the 'sqlite_' prefix is SQLite's");
   return name;
+}
+
+/**
+ * Checks a value for a DEFAULT clause. DEFAULT takes no bound parameter, so the value becomes SQL
+ * text, which ends at a NUL character: text holding one cannot be a default.
+ */
+export function checkDefaultValue(value: SqlValue, context: ErrorContext = {}): SqlValue {
+  if (typeof value === 'string' && value.includes('\0')) {
+    throw new PandalchemyError(
+      'invalid_value',
+      'A column DEFAULT cannot hold a NUL character (SQLite reads DEFAULT clauses as SQL text, ' +
+        'which ends at NUL): leave it out of the default and set the values instead.',
+      context,
+    );
+  }
+  return value;
 }
 
 const TYPE_RE =

@@ -158,11 +158,17 @@ export interface CheckpointResult {
 /**
  * A fault a test injects into the engine: `fail` makes storage fail at that point, `hang` stops
  * the engine there (so that the test can terminate the worker mid-push or mid-checkpoint).
- * Points: before and after the redo record is appended, before and after a checkpoint's snapshot.
+ * Points: before a plan step and before COMMIT (inside the SQLite transaction), before and after
+ * the redo record is appended, before and after a checkpoint's snapshot.
  */
 export interface EngineFault {
-  readonly point: 'append' | 'afterAppend' | 'checkpoint' | 'afterCheckpoint';
+  readonly point: 'step' | 'commit' | 'append' | 'afterAppend' | 'checkpoint' | 'afterCheckpoint';
+  /** `fail` only for `step` (before the plan step of this index runs) and `commit`. */
   readonly action: 'fail' | 'hang';
+  /** For `step`: the index of the plan step. */
+  readonly step?: number;
+  /** For `fail` at `append` or `checkpoint`: the storage error to raise (default `storage`). */
+  readonly code?: 'storage' | 'quota_exceeded';
 }
 
 /** The worker's API, exposed through Comlink. Errors reject with a {@link SerializedError}. */

@@ -24,7 +24,7 @@ export function checkValue(
     if (isKey && !(inserting && state.autoKey)) {
       throw new PandalchemyError(
         'null_key',
-        `Key column '${col.name}' of table '${state.name}' cannot be NULL.`,
+        `Key column '${col.name}' of table '${state.name}' cannot be NULL: give a key value.`,
         {
           table: state.name,
           column: col.name,

@@ -43,7 +43,7 @@ export function toKey(state: TableState, input: KeyInput): CellValue[] {
     if (v === null || v === undefined) {
       throw new PandalchemyError(
         'null_key',
-        `Key column '${c.name}' of table '${state.name}' cannot be NULL.`,
+        `Key column '${c.name}' of table '${state.name}' cannot be NULL: give a key value.`,
         {
           table: state.name,
           column: c.name,
@@ -74,7 +74,7 @@ export function requireRow(state: TableState, key: readonly CellValue[]): number
   if (row !== undefined) return row;
   throw new PandalchemyError(
     'row_not_found',
-    `Table '${state.name}' has no row with key ${formatKey(key)}.`,
+    `Table '${state.name}' has no row with key ${formatKey(key)}: check the key (rows deleted or not yet inserted have none).`,
     {
       table: state.name,
       key,

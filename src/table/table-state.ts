@@ -273,7 +273,7 @@ export class TableState {
     if (other !== undefined && other !== row) {
       throw new PandalchemyError(
         'duplicate_key',
-        `Table '${this.name}' already has a row with key ${formatKey(key)}.`,
+        `Table '${this.name}' already has a row with key ${formatKey(key)}: use a new key, or change or delete that row first.`,
         { table: this.name, column: col.name, key },
       );
     }

@@ -31,6 +31,7 @@ import type { TableState } from './table-state';
 import type { ColumnState } from './column-state';
 import { rowAt } from './snapshot';
 import { valuesEqual } from '../values/values-equal';
+import { describeValue } from '../values/codec';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { writeColumn } from './write-column';
 import { checkValue } from './check-value';
@@ -457,6 +458,12 @@ function isChanged(s: TableState, row: number, col: ColumnState): boolean {
 
 function toRows(rows: RowInput | readonly RowInput[] | ColumnTable): readonly RowInput[] {
   if (Array.isArray(rows)) return rows;
+  if (typeof rows !== 'object' || rows === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Rows are objects by column name ({ id: 1, name: 'Ada' }), an array of them or an Arquero table; got ${describeValue(rows)}.`,
+    );
+  }
   if (
     typeof (rows as ColumnTable).objects === 'function' &&
     typeof (rows as ColumnTable).numRows === 'function'

@@ -66,7 +66,7 @@ function checkKeyMoves(
     const dup = (): never => {
       throw new PandalchemyError(
         'duplicate_key',
-        `Two rows of '${state.name}' would have key ${formatKey(key)}.`,
+        `Two rows of '${state.name}' would have key ${formatKey(key)}: keys must stay unique.`,
         {
           table: state.name,
           column: col.name,

@@ -5,13 +5,21 @@ import { INT64_MAX, INT64_MIN, type CellValue, type SqlValue } from './sql-value
 const NO_CONTEXT: ErrorContext = Object.freeze({});
 
 /**
+ * Whether a string is well-formed UTF-16 (no lone surrogate). SQLite stores text as UTF-8, where a
+ * lone surrogate has no encoding: it would be stored, and read back, as another character.
+ */
+export function isWellFormedText(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
  * The canonical form of the most common values (strings for text, safe integers, finite reals)
  * without allocating anything; undefined when the full check is needed. Hot loops call this.
  */
 export function fastCanonical(kind: ColumnKind, value: unknown): CellValue | undefined {
   switch (kind) {
     case 'text':
-      return typeof value === 'string' ? value : undefined;
+      return typeof value === 'string' && isWellFormedText(value) ? value : undefined;
     case 'real':
       return typeof value === 'number' && value === value ? (value === 0 ? 0 : value) : undefined;
     case 'integer':
@@ -66,7 +74,7 @@ export function normalizeValue(
       if (typeof value === 'number' && Number.isInteger(value)) return toInteger(value, bad);
       return toReal(value, bad);
     case 'text':
-      return typeof value === 'string' ? value : bad('text columns take strings');
+      return typeof value === 'string' ? toText(value, bad) : bad('text columns take strings');
     case 'blob':
       return toBytes(value) ?? bad('blob columns take Uint8Array or ArrayBuffer');
     case 'boolean':
@@ -78,7 +86,7 @@ export function normalizeValue(
     case 'datetime':
       return toDateTime(value, bad);
     case 'any':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') return toText(value, bad);
       if (typeof value === 'bigint') return toInteger(value, bad);
       if (typeof value === 'number') {
         if (value !== value)
@@ -87,6 +95,11 @@ export function normalizeValue(
       }
       return toBytes(value) ?? bad('untyped columns take numbers, BigInt, strings or bytes');
   }
+}
+
+function toText(value: string, bad: (why: string) => never): string {
+  if (isWellFormedText(value)) return value;
+  return bad('it holds a lone surrogate, which is not Unicode and would be stored changed');
 }
 
 function toInteger(value: unknown, bad: (why: string) => never): number | bigint {

@@ -8,9 +8,11 @@ import { toKey } from '../key-input';
 import { rowAt, scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { writeColumn } from '../write-column';
-import { describePredicate, rowsWhere, type RowPredicate } from './delete-rows';
+import { describePredicate, filterRows, rowsWhere, type RowPredicate } from './delete-rows';
+import { runExpression } from './run-expression';
 import { insertValues, rowValues, type RowInput } from './insert-rows';
 import { addColumnState } from './schema-edits';
+import { checkColumnValues } from './set-cell';
 
 /** An Arquero table expression computing a value per row, e.g. `d => d.price * 1.1`. */
 export type RowExpression = Parameters<ColumnTable['derive']>[0][string];
@@ -24,12 +26,15 @@ function isExpression(source: unknown): source is RowExpression {
 
 /** Values of `source` for the rows at `positions` of `table` (a snapshot or a filtered view of it). */
 function evaluate(
+  state: TableState,
   snapshot: Snapshot,
   view: ColumnTable,
   name: string,
   source: RowExpression,
 ): { rows: number[]; values: unknown[] } {
-  const derived = view.derive({ [name]: source });
+  const derived = runExpression(state, `The expression for column '${name}'`, () =>
+    view.derive({ [name]: source }),
+  );
   const col = derived.column(name)!;
   const rows: number[] = [];
   const values: unknown[] = [];
@@ -53,7 +58,7 @@ export function assignColumn(
   let rows: number[];
   let values: ArrayLike<unknown>;
   if (isExpression(source)) {
-    ({ rows, values } = evaluate(snapshot, snapshot.table, name, source));
+    ({ rows, values } = evaluate(state, snapshot, snapshot.table, name, source));
   } else {
     const given = source as ArrayLike<unknown>;
     rows = [...state.rows()];
@@ -93,8 +98,9 @@ export function updateWhere(
   predicate: RowPredicate,
   values: Readonly<Record<string, unknown>>,
 ): number {
-  const view = snapshot.table.filter(predicate);
-  const rows = rowsWhere(snapshot, predicate);
+  checkColumnValues(state, values, 'updateWhere()');
+  const view = filterRows(state, snapshot, predicate);
+  const rows = rowsWhere(state, snapshot, predicate);
   state.edit(
     'updateWhere',
     () => `update ${rows.length} row(s) where ${describePredicate(predicate)}`,
@@ -102,7 +108,7 @@ export function updateWhere(
       for (const [name, source] of Object.entries(values)) {
         const col = state.column(name);
         const raw = isExpression(source)
-          ? evaluate(snapshot, view, name, source).values
+          ? evaluate(state, snapshot, view, name, source).values
           : rows.map(() => source);
         writeColumn(
           state,

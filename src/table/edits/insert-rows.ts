@@ -1,4 +1,5 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { describeValue } from '../../values/codec';
 import type { CellValue } from '../../values/sql-value';
 import { checkValue } from '../check-value';
 import type { ColumnState } from '../column-state';
@@ -16,6 +17,13 @@ export function hasDefault(state: TableState, col: ColumnState): boolean {
 
 /** Checks a row for insertion and returns its values by column id (undefined: not given). */
 export function rowValues(state: TableState, row: RowInput): (CellValue | undefined)[] {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `A row of '${state.name}' is an object by column name ({ ${state.columns[0]?.name ?? 'id'}: ... }); got ${describeValue(row)}.`,
+      { table: state.name },
+    );
+  }
   for (const name of Object.keys(row)) state.column(name);
   const values: (CellValue | undefined)[] = [];
   for (const col of state.columns) {
@@ -39,7 +47,7 @@ export function insertValues(state: TableState, values: (CellValue | undefined)[
     if (!(state.autoKey && key.length === 1)) {
       throw new PandalchemyError(
         'null_key',
-        `Rows inserted into '${state.name}' need a key (${state.keyColumns.map((c) => c.name).join(', ')}).`,
+        `Rows inserted into '${state.name}' need a key (${state.keyColumns.map((c) => c.name).join(', ')}): give every key column a value.`,
         {
           table: state.name,
         },
@@ -48,7 +56,7 @@ export function insertValues(state: TableState, values: (CellValue | undefined)[
   } else if (state.find(key) !== undefined) {
     throw new PandalchemyError(
       'duplicate_key',
-      `Table '${state.name}' already has a row with key ${formatKey(key)}.`,
+      `Table '${state.name}' already has a row with key ${formatKey(key)}: use a new key, or update() or upsert() the row.`,
       {
         table: state.name,
         key,

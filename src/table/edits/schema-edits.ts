@@ -1,8 +1,13 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { ColumnDefault } from '../../plan/execution-plan';
-import { checkDeclaredType, checkIdentifier } from '../../plan/sql-text';
+import {
+  checkDeclaredType,
+  checkDefaultValue,
+  checkIdentifier,
+  identifierKey,
+} from '../../plan/sql-text';
 import { applyAffinity } from '../../values/affinity';
-import { decodeValue, encodeValue, normalizeValue } from '../../values/codec';
+import { decodeValue, describeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';
 import { valuesEqual } from '../../values/values-equal';
 import type { CellValue } from '../../values/sql-value';
@@ -32,18 +37,26 @@ export interface NewColumn {
 function keyColumnError(state: TableState, col: ColumnState, what: string): PandalchemyError {
   return new PandalchemyError(
     'key_column',
-    `'${col.name}' is ${state.rowidColumn && col === state.keyColumns[0] ? 'the rowid' : 'a key column'} of '${state.name}': it cannot be ${what}.`,
+    `'${col.name}' is ${state.rowidColumn && col === state.keyColumns[0] ? 'the rowid' : 'a key column'} of '${state.name}': it cannot be ${what}, since rows are identified by it. Leave it as it is.`,
     { table: state.name, column: col.name },
   );
 }
 
-function checkFreeName(state: TableState, name: unknown): string {
+/** Checks a new name for a column (`self` when renaming it): SQLite ignores ASCII case in names. */
+function checkFreeName(state: TableState, name: unknown, self?: ColumnState): string {
   const n = checkIdentifier(name, 'column');
-  if (state.hasColumn(n)) {
-    throw new PandalchemyError('name_taken', `Table '${state.name}' already has a column '${n}'.`, {
-      table: state.name,
-      column: n,
-    });
+  const key = identifierKey(n);
+  const taken = state.columns.find((c) => c !== self && identifierKey(c.name) === key);
+  if (taken) {
+    const why = taken.name === n ? '' : ' (SQLite ignores ASCII case in names)';
+    throw new PandalchemyError(
+      'name_taken',
+      `Table '${state.name}' already has a column '${taken.name}'${why}: choose another name.`,
+      {
+        table: state.name,
+        column: n,
+      },
+    );
   }
   return n;
 }
@@ -51,9 +64,17 @@ function checkFreeName(state: TableState, name: unknown): string {
 /** Adds a column (recorded as one mutation of the current operation); returns it. */
 export function addColumnState(state: TableState, name: string, spec: NewColumn): ColumnState {
   const colName = checkFreeName(state, name);
+  if (typeof spec !== 'object' || spec === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Column '${colName}' needs a spec such as { type: 'TEXT' }; got ${describeValue(spec)}.`,
+      { table: state.name, column: colName },
+    );
+  }
   const declaredType = checkDeclaredType(spec.type);
   const kind = kindOf(declaredType);
-  const fill = normalizeValue(kind, spec.default, { table: state.name, column: colName });
+  const context = { table: state.name, column: colName };
+  const fill = normalizeValue(kind, spec.default, context);
   const notNull = spec.notNull === true;
   if (notNull && fill === null) {
     throw new PandalchemyError(
@@ -62,7 +83,8 @@ export function addColumnState(state: TableState, name: string, spec: NewColumn)
       { table: state.name, column: colName },
     );
   }
-  const def: ColumnDefault | null = fill === null ? null : { value: encodeValue(kind, fill) };
+  const def: ColumnDefault | null =
+    fill === null ? null : { value: checkDefaultValue(encodeValue(kind, fill), context) };
   const col: ColumnState = {
     id: state.newColumnId(),
     name: colName,
@@ -108,7 +130,7 @@ export function renameColumn(state: TableState, from: string, to: string): void 
   const col = state.column(from);
   if (from === to) return;
   if (state.rowidColumn && col === state.keyColumns[0]) throw keyColumnError(state, col, 'renamed');
-  const name = checkFreeName(state, to);
+  const name = checkFreeName(state, to, col);
   state.edit(
     'renameColumn',
     () => `rename column ${from} to ${name}`,
@@ -143,6 +165,13 @@ export function retypeColumn(
 ): void {
   const col = state.column(name);
   if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'given another type');
+  if (options.invalid !== undefined && !['error', 'null', 'keep'].includes(options.invalid)) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `{ invalid: ${JSON.stringify(options.invalid)} } is not an option of retypeColumn(): use 'error', 'null' or 'keep'.`,
+      { table: state.name, column: col.name },
+    );
+  }
   if (col.origin < 0) {
     throw new PandalchemyError(
       'invalid_argument',

@@ -1,3 +1,5 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { describeValue } from '../../values/codec';
 import { checkValue } from '../check-value';
 import { formatKey } from '../format-key';
 import { requireRow, toKey, type KeyInput } from '../key-input';
@@ -25,6 +27,13 @@ export function setCell(state: TableState, key: KeyInput, column: string, value:
 
 /** Sets many cells as one operation: all or none. */
 export function setCells(state: TableState, edits: readonly CellEdit[]): void {
+  if (!Array.isArray(edits)) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `setCells() takes an array of { key, column, value }; got ${describeValue(edits)}.`,
+      { table: state.name },
+    );
+  }
   state.edit(
     'setCells',
     () => `set ${edits.length} cell(s)`,
@@ -44,6 +53,7 @@ export function updateRow(
   key: KeyInput,
   values: Readonly<Record<string, unknown>>,
 ): void {
+  checkColumnValues(state, values, 'update()');
   const k = toKey(state, key);
   const row = requireRow(state, k);
   state.edit(
@@ -55,5 +65,15 @@ export function updateRow(
         state.write(row, col, checkValue(state, col, value));
       }
     },
+  );
+}
+
+/** Checks that `values` is an object of values by column name, as `update()` takes. */
+export function checkColumnValues(state: TableState, values: unknown, what: string): void {
+  if (typeof values === 'object' && values !== null && !Array.isArray(values)) return;
+  throw new PandalchemyError(
+    'invalid_argument',
+    `${what} takes an object of values by column name, such as { name: 'Ada' }; got ${describeValue(values)}.`,
+    { table: state.name },
   );
 }

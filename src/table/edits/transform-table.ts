@@ -12,7 +12,7 @@ import { DENSE_SHARE, writeColumn } from '../write-column';
 import { ColumnValuesMutation } from '../mutations';
 import type { ColumnState } from '../column-state';
 import type { ColumnArray } from '../row-store';
-import { fastCanonical } from '../../values/codec';
+import { fastCanonical, isWellFormedText } from '../../values/codec';
 import { insertValues, rowValues } from './insert-rows';
 import { addColumnState } from './schema-edits';
 
@@ -52,6 +52,16 @@ export function transformTable(
   fn: (table: ColumnTable) => ColumnTable,
   options: TransformOptions = {},
 ): void {
+  if (typeof fn !== 'function') {
+    throw invalid(state, `transform() takes a function from table to table; got ${typeof fn}.`);
+  }
+  if (options.match !== undefined && options.match !== 'key' && options.match !== 'position') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `{ match: ${JSON.stringify(options.match)} } is not an option of transform(): use 'key' or 'position'.`,
+      { table: state.name },
+    );
+  }
   const S = snapshot.table;
   const T = fn(S);
   if (!(T instanceof ColumnTable))
@@ -318,8 +328,8 @@ function diffValues(
     const a = tCol[i];
     const b = sCol ? (sCol[i] as CellValue) : fill;
     if (a === b) continue;
-    // Two different strings are different values, and a string is canonical text.
-    if (text && typeof a === 'string' && typeof b === 'string') {
+    // Two different strings are different values, and a well-formed string is canonical text.
+    if (text && typeof a === 'string' && typeof b === 'string' && isWellFormedText(a)) {
       changed[count++] = i;
       continue;
     }
@@ -360,7 +370,7 @@ function diffByKey(
     if (seen.has(tok)) {
       throw new PandalchemyError(
         'duplicate_key',
-        `The result has two rows with key ${formatKey(key)}.`,
+        `The result has two rows with key ${formatKey(key)}: a transform must keep keys unique.`,
         {
           table: state.name,
           key,
