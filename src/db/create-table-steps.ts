@@ -62,7 +62,7 @@ export function sourceTable(source: TableSource): {
 function badSource(source: unknown): PandalchemyError {
   return new PandalchemyError(
     'invalid_argument',
-    `createTable() takes an Arquero table, { csv }, { json } or { arrow }; got ${describeValue(source)}.`,
+    `createTable() takes an Arquero table, { csv }, { json } or { arrow }; got ${describeValue(source)}. Pass one of those.`,
   );
 }
 
@@ -81,22 +81,18 @@ function csvTable(
       `{ csv } takes the CSV text as a string; got ${describeValue(csv)}.`,
     );
   }
-  const fields = checkCsvShape(csv, delimiter);
+  checkCsvShape(csv, delimiter);
   const options = { autoType: false, ...(delimiter ? { delimiter } : {}) };
   const raw = aq.fromCSV(csv, options);
-  if (raw.numCols() !== fields) {
-    // Arquero keeps one column per name: a name given twice would lose a column of data.
-    const header =
-      aq
-        .fromCSV(csv, { ...options, header: false })
-        .slice(0, 1)
-        .objects()[0] ?? {};
-    const names = Object.values(header).map(String);
-    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  // Arquero lists a name given twice twice but keeps one column of data under it: the other
+  // column's values would be lost without a word.
+  const names = raw.columnNames();
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) {
     throw new PandalchemyError(
       'name_taken',
-      `The CSV header names column ${nameForMessage(twice[0] ?? '')} more than once: give every column its own name.`,
-      { column: twice[0] ?? '' },
+      `The CSV header names column ${nameForMessage(twice ?? '')} more than once: give every column its own name.`,
+      { column: twice ?? '' },
     );
   }
   const types: Record<string, string> = {};
@@ -113,7 +109,7 @@ function jsonTable(json: unknown): ColumnTable {
   const bad = (why: string, cause?: unknown): never => {
     throw new PandalchemyError(
       'invalid_argument',
-      `{ json } takes an array of row objects or an object of column arrays: ${why}.`,
+      `{ json } takes an array of row objects or an object of column arrays: ${why}. Pass JSON text or a value of one of those shapes.`,
       {},
       cause,
     );
@@ -152,7 +148,7 @@ function arrowTable(bytes: unknown): ColumnTable {
   } catch (e) {
     throw new PandalchemyError(
       'invalid_argument',
-      `{ arrow } takes Arrow IPC bytes (table.toArrowIPC()); these cannot be read: ${e instanceof Error ? e.message : String(e)}.`,
+      `{ arrow } takes Arrow IPC bytes (table.toArrowIPC()); these cannot be read (${(e instanceof Error ? e.message : String(e)).replace(/\.+$/, '')}). Pass the bytes of an Arrow IPC stream or file.`,
       {},
       e,
     );
@@ -249,7 +245,7 @@ export function createTableSteps(
   if (options.autoIncrement && !autoKey) {
     throw new PandalchemyError(
       'invalid_argument',
-      'AUTOINCREMENT needs a single INTEGER primary key.',
+      'AUTOINCREMENT needs a single INTEGER primary key: choose one INTEGER column as primaryKey, or leave autoIncrement out.',
       { table: name },
     );
   }

@@ -153,7 +153,7 @@ export class Database {
     if (this.#info.has(name)) {
       throw new PandalchemyError(
         'name_taken',
-        `Database '${this.name}' already has a table '${name}'.`,
+        `Database '${this.name}' already has a table '${name}': choose another name, or drop that table first.`,
         { table: name },
       );
     }

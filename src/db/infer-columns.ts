@@ -154,7 +154,7 @@ export function checkCsvShape(text: string, delimiter = ','): number {
   if (expected < 0) {
     throw new PandalchemyError(
       'invalid_argument',
-      'CSV text is empty: it needs a header line naming the columns.',
+      'CSV text is empty: give it a header line naming the columns, then one line per row.',
     );
   }
   return expected;

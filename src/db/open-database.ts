@@ -40,7 +40,7 @@ export async function openDatabase(
   if (typeof name !== 'string' || name === '') {
     throw new PandalchemyError(
       'invalid_argument',
-      'openDatabase() needs a name: a non-empty string such as "shop".',
+      'openDatabase() needs a name: pass a non-empty string such as "shop".',
     );
   }
   const engine = engineClient(options.worker);

@@ -78,7 +78,7 @@ export class EngineCore implements EngineApi {
       if (typeof options?.name !== 'string' || options.name === '') {
         throw new PandalchemyError(
           'invalid_argument',
-          'A database needs a name: a non-empty string such as "shop".',
+          'A database needs a name: pass a non-empty string such as "shop".',
         );
       }
       this.#options = options;

@@ -34,7 +34,7 @@ export function toKey(state: TableState, input: KeyInput): CellValue[] {
   if (raw.length !== cols.length) {
     throw new PandalchemyError(
       'invalid_argument',
-      `Table '${state.name}' has a key of ${cols.length} column(s) (${cols.map((c) => c.name).join(', ')}); got ${raw.length} value(s).`,
+      `Table '${state.name}' has a key of ${cols.length} column(s) (${cols.map((c) => c.name).join(', ')}); got ${raw.length} value(s). Pass one value per key column, in that order.`,
       { table: state.name },
     );
   }

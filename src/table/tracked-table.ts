@@ -461,7 +461,7 @@ function toRows(rows: RowInput | readonly RowInput[] | ColumnTable): readonly Ro
   if (typeof rows !== 'object' || rows === null) {
     throw new PandalchemyError(
       'invalid_argument',
-      `Rows are objects by column name ({ id: 1, name: 'Ada' }), an array of them or an Arquero table; got ${describeValue(rows)}.`,
+      `Rows are objects by column name; got ${describeValue(rows)}. Pass one such as { id: 1, name: 'Ada' }, an array of them or an Arquero table.`,
     );
   }
   if (

@@ -38,6 +38,19 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** What a column of each kind takes, for the advice in an `invalid_value` message. */
+const TAKES: Readonly<Record<ColumnKind, string>> = {
+  integer: 'a whole number, or a BigInt from -2^63 to 2^63-1',
+  real: 'a number, or a BigInt that a double holds exactly',
+  numeric: 'a number, or a BigInt from -2^63 to 2^63-1',
+  text: 'a string of valid Unicode',
+  blob: 'a Uint8Array or an ArrayBuffer',
+  boolean: 'true, false, 1 or 0',
+  date: "a Date at UTC midnight or 'YYYY-MM-DD' text, in years 0000-9999",
+  datetime: "a Date or 'YYYY-MM-DD HH:MM:SS' text, in years 0000-9999",
+  any: 'a number, a BigInt, a string or bytes',
+};
+
 /**
  * Checks that `value` can go into a column of `kind` and returns it in canonical form: integers
  * beyond 2^53 as BigInt (others as numbers), -0 as 0, byte arrays copied, dates copied. Throws
@@ -46,7 +59,7 @@ const DATETIME_RE =
  * @example
  * ```ts
  * normalizeValue('integer', 2n ** 60n) // 1152921504606846976n
- * normalizeValue('text', 4567) // throws invalid_value: text columns take strings
+ * normalizeValue('text', 4567) // throws invalid_value: not a string
  * ```
  */
 export function normalizeValue(
@@ -60,7 +73,7 @@ export function normalizeValue(
   const bad = (why: string): never => {
     throw new PandalchemyError(
       'invalid_value',
-      `${describeValue(value)} cannot go into ${kind} column${at(context)}: ${why}.`,
+      `${describeValue(value)} cannot go into ${kind} column${at(context)}: ${why}. Pass ${TAKES[kind]}.`,
       context,
     );
   };
@@ -74,13 +87,13 @@ export function normalizeValue(
       if (typeof value === 'number' && Number.isInteger(value)) return toInteger(value, bad);
       return toReal(value, bad);
     case 'text':
-      return typeof value === 'string' ? toText(value, bad) : bad('text columns take strings');
+      return typeof value === 'string' ? toText(value, bad) : bad('not a string');
     case 'blob':
-      return toBytes(value) ?? bad('blob columns take Uint8Array or ArrayBuffer');
+      return toBytes(value) ?? bad('not bytes');
     case 'boolean':
       if (typeof value === 'boolean') return value;
       if (value === 0 || value === 1 || value === 0n || value === 1n) return value == 1;
-      return bad('boolean columns take true, false, 1 or 0');
+      return bad('not a boolean');
     case 'date':
       return toDay(value, bad);
     case 'datetime':
@@ -93,7 +106,7 @@ export function normalizeValue(
           return bad('NaN cannot be stored (SQLite turns it into NULL); use null');
         return value === 0 ? 0 : value;
       }
-      return toBytes(value) ?? bad('untyped columns take numbers, BigInt, strings or bytes');
+      return toBytes(value) ?? bad('not a number, BigInt, string or bytes');
   }
 }
 
@@ -104,7 +117,7 @@ function toText(value: string, bad: (why: string) => never): string {
 
 function toInteger(value: unknown, bad: (why: string) => never): number | bigint {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return bad('integer columns take whole numbers');
+    if (!Number.isInteger(value)) return bad('not a whole number');
     if (Number.isSafeInteger(value)) return value === 0 ? 0 : value;
     return toInteger(BigInt(value), bad);
   }
@@ -114,7 +127,7 @@ function toInteger(value: unknown, bad: (why: string) => never): number | bigint
       ? Number(value)
       : value;
   }
-  return bad('integer columns take numbers or BigInt');
+  return bad('not a number');
 }
 
 function toReal(value: unknown, bad: (why: string) => never): number {
@@ -126,7 +139,7 @@ function toReal(value: unknown, bad: (why: string) => never): number {
     const n = Number(value);
     return BigInt(n) === value ? n : bad('this BigInt has no exact floating-point value');
   }
-  return bad('real columns take numbers');
+  return bad('not a number');
 }
 
 function toBytes(value: unknown): Uint8Array | undefined {
@@ -138,9 +151,9 @@ function toBytes(value: unknown): Uint8Array | undefined {
 
 function toDay(value: unknown, bad: (why: string) => never): Date {
   const d = typeof value === 'string' ? parseDay(value) : value;
-  if (!(d instanceof Date)) return bad("date columns take 'YYYY-MM-DD' or a Date");
+  if (!(d instanceof Date)) return bad("not a Date or 'YYYY-MM-DD' text");
   const t = d.getTime();
-  if (t !== t) return bad('invalid Date');
+  if (t !== t) return bad('an Invalid Date');
   if (t % 86_400_000 !== 0) {
     return bad('date columns hold calendar days: use a Date at UTC midnight (Date.UTC)');
   }
@@ -150,8 +163,8 @@ function toDay(value: unknown, bad: (why: string) => never): Date {
 
 function toDateTime(value: unknown, bad: (why: string) => never): Date {
   const d = typeof value === 'string' ? parseDateTime(value) : value;
-  if (!(d instanceof Date)) return bad("datetime columns take a Date or 'YYYY-MM-DD HH:MM:SS'");
-  if (d.getTime() !== d.getTime()) return bad('invalid Date');
+  if (!(d instanceof Date)) return bad("not a Date or 'YYYY-MM-DD HH:MM:SS' text");
+  if (d.getTime() !== d.getTime()) return bad('an Invalid Date');
   checkYear(d, bad);
   return new Date(d.getTime());
 }

@@ -14,7 +14,12 @@ describe('tables from CSV, JSON and Arquero', () => {
     expect(inferTextColumn(['true', 'false'])).toEqual({ type: 'BOOLEAN', values: [true, false] });
     expect(inferTextColumn(['2024-01-05']).type).toBe('DATE');
     expect(inferTextColumn(['9223372036854775807']).values).toEqual([9223372036854775807n]);
-    expect(inferTextColumn(['9223372036854775808']).type).toBe('REAL');
+    // Past 64 bits a number column would round it: it stays text, exactly as written.
+    expect(inferTextColumn(['9223372036854775809', '1'])).toEqual({
+      type: 'TEXT',
+      values: ['9223372036854775809', '1'],
+    });
+    expect(inferTextColumn(['1e400']).type).toBe('TEXT');
   });
 
   test('refuses ragged CSV', () => {

@@ -94,6 +94,6 @@ describe('types and equality', () => {
 
   test('refuses dates that are not calendar days in DATE columns', () => {
     expect(() => typed().set(1, 'day', new Date(Date.UTC(2024, 0, 5, 1)))).toThrow(/calendar days/);
-    expect(() => typed().set(1, 'day', new Date(NaN))).toThrow(/invalid Date/);
+    expect(() => typed().set(1, 'day', new Date(NaN))).toThrow(/Invalid Date/);
   });
 });

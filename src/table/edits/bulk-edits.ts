@@ -65,7 +65,7 @@ export function assignColumn(
     if (given.length !== rows.length) {
       throw new PandalchemyError(
         'invalid_argument',
-        `Column '${name}' needs ${rows.length} value(s), one per row; got ${given.length}.`,
+        `Column '${name}' needs ${rows.length} value(s), one per row; got ${given.length}. Pass exactly one value per row, in row order.`,
         { table: state.name, column: name },
       );
     }

@@ -51,7 +51,7 @@ export function checkPredicate(state: TableState, predicate: unknown): void {
     return;
   throw new PandalchemyError(
     'invalid_argument',
-    `A row condition is a function such as d => d.age > 30, or its text; got ${describeValue(predicate)}.`,
+    `A row condition is a function or its text; got ${describeValue(predicate)}. Pass one such as d => d.age > 30.`,
     { table: state.name },
   );
 }

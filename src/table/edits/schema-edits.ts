@@ -67,7 +67,7 @@ export function addColumnState(state: TableState, name: string, spec: NewColumn)
   if (typeof spec !== 'object' || spec === null) {
     throw new PandalchemyError(
       'invalid_argument',
-      `Column '${colName}' needs a spec such as { type: 'TEXT' }; got ${describeValue(spec)}.`,
+      `Column '${colName}' needs a spec; got ${describeValue(spec)}. Pass one such as { type: 'TEXT' }.`,
       { table: state.name, column: colName },
     );
   }
@@ -79,7 +79,7 @@ export function addColumnState(state: TableState, name: string, spec: NewColumn)
   if (notNull && fill === null) {
     throw new PandalchemyError(
       'invalid_argument',
-      `Column '${colName}' is NOT NULL: SQLite adds such a column only with a non-null default.`,
+      `Column '${colName}' is NOT NULL: SQLite adds such a column only with a default. Give it a non-null default, or leave NOT NULL out.`,
       { table: state.name, column: colName },
     );
   }

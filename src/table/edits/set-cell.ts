@@ -73,7 +73,7 @@ export function checkColumnValues(state: TableState, values: unknown, what: stri
   if (typeof values === 'object' && values !== null && !Array.isArray(values)) return;
   throw new PandalchemyError(
     'invalid_argument',
-    `${what} takes an object of values by column name, such as { name: 'Ada' }; got ${describeValue(values)}.`,
+    `${what} takes an object of values by column name; got ${describeValue(values)}. Pass one such as { name: 'Ada' }.`,
     { table: state.name },
   );
 }

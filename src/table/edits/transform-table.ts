@@ -65,7 +65,10 @@ export function transformTable(
   const S = snapshot.table;
   const T = fn(S);
   if (!(T instanceof ColumnTable))
-    throw invalid(state, 'The transform must return an Arquero table.');
+    throw invalid(
+      state,
+      'The transform must return an Arquero table: return the result of its verbs, such as t.derive({ ... }).',
+    );
   const tNames = T.columnNames();
   for (const k of state.keyColumns) {
     if (!tNames.includes(k.name)) {
