@@ -169,6 +169,11 @@ export function TableGrid({
   const layout = pg.layout;
   useEffect(() => onSelectionChange(EMPTY_SELECTION), [table, layout, onSelectionChange]);
 
+  // Another table starts at its top-left corner, not where the previous one was scrolled to.
+  // (Before the effect below, so that a row asked for in the same render is scrolled to.)
+  const name = table.name;
+  useEffect(() => grid.current?.scrollTo(0, 0), [name]);
+
   // Scroll to, and select, a row that a message points at or that was just inserted.
   const target = pg.target;
   const focusPending = useRef(false);
@@ -186,47 +191,55 @@ export function TableGrid({
   }, [target?.nonce]);
 
   // Focus once the grid holds the new selection: focused earlier, it would select the first
-  // visible cell instead.
+  // visible cell instead. Focus the canvas, not `grid.current.focus()`: Glide would focus the cell
+  // it focused last, which can still be in the document and leave it once the scroll is drawn,
+  // taking the focus with it. From the canvas, Glide moves the focus to the selected cell.
+  const frame = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusPending.current || !selection.current) return;
     focusPending.current = false;
-    grid.current?.focus();
+    frame.current
+      ?.querySelector<HTMLCanvasElement>('canvas[data-testid="data-grid-canvas"]')
+      ?.focus({ preventScroll: true });
   }, [selection]);
 
   return (
-    <DataEditor
-      ref={grid}
-      width="100%"
-      height="100%"
-      columns={gridColumns}
-      rows={refs.length}
-      getCellContent={getCellContent}
-      getRowThemeOverride={getRowThemeOverride}
-      drawCell={drawCell}
-      onCellEdited={onCellEdited}
-      onDelete={onDelete}
-      gridSelection={selection}
-      onGridSelectionChange={onSelectionChange}
-      rowMarkers="both"
-      rowMarkerWidth={rowMarkerWidth(refs.length)}
-      headerHeight={GRID_METRICS.headerHeight}
-      rowHeight={GRID_METRICS.rowHeight}
-      smoothScrollX
-      smoothScrollY
-      getCellsForSelection
-      onPaste
-      onHeaderClicked={(col) => {
-        const c = columns[col];
-        if (c) pg.toggleSort(c.name);
-      }}
-      onHeaderMenuClick={(col) => {
-        const c = columns[col];
-        if (c) onColumnMenu(c.name);
-      }}
-      onColumnResize={(column, size) => {
-        const id = column.id;
-        if (id) setWidths((w) => new Map(w).set(id, size));
-      }}
-    />
+    // `display: contents`: the wrapper takes no box; the grid fills the frame as before.
+    <div ref={frame} style={{ display: 'contents' }}>
+      <DataEditor
+        ref={grid}
+        width="100%"
+        height="100%"
+        columns={gridColumns}
+        rows={refs.length}
+        getCellContent={getCellContent}
+        getRowThemeOverride={getRowThemeOverride}
+        drawCell={drawCell}
+        onCellEdited={onCellEdited}
+        onDelete={onDelete}
+        gridSelection={selection}
+        onGridSelectionChange={onSelectionChange}
+        rowMarkers="both"
+        rowMarkerWidth={rowMarkerWidth(refs.length)}
+        headerHeight={GRID_METRICS.headerHeight}
+        rowHeight={GRID_METRICS.rowHeight}
+        smoothScrollX
+        smoothScrollY
+        getCellsForSelection
+        onPaste
+        onHeaderClicked={(col) => {
+          const c = columns[col];
+          if (c) pg.toggleSort(c.name);
+        }}
+        onHeaderMenuClick={(col) => {
+          const c = columns[col];
+          if (c) onColumnMenu(c.name);
+        }}
+        onColumnResize={(column, size) => {
+          const id = column.id;
+          if (id) setWidths((w) => new Map(w).set(id, size));
+        }}
+      />
+    </div>
   );
 }

@@ -108,6 +108,20 @@ export class PlaygroundPage {
     await expect(this.cell(col, row)).toHaveAttribute('aria-selected', 'true');
   }
 
+  /**
+   * Whether row `row` of the grid lies wholly in the visible part of the grid, below its header.
+   * (Glide's accessible cells have no layout box of their own, so toBeInViewport cannot tell.)
+   */
+  async rowVisible(row: number): Promise<boolean> {
+    return this.page.locator('.dvn-scroller').evaluate(
+      (scroller, [r, header, height]) => {
+        const top = header + r * height - scroller.scrollTop;
+        return top >= header && top + height <= scroller.clientHeight;
+      },
+      [row, GRID_METRICS.headerHeight, GRID_METRICS.rowHeight] as const,
+    );
+  }
+
   /** The grid's cell editor (a text area that Glide opens over the cell). */
   cellEditor(): Locator {
     return this.page.locator('#portal textarea');
@@ -152,9 +166,31 @@ export class PlaygroundPage {
     return this.page.getByTestId(`counts-${table}`);
   }
 
+  /** What the grid shows: rows, sort and filter. */
+  viewStatus(): Locator {
+    return this.page.getByTestId('view-status');
+  }
+
+  /** Shows only rows whose `column` contains `text`. */
+  async filter(column: string, text: string): Promise<void> {
+    await this.page.getByLabel('Filter column').selectOption(column);
+    await this.page.getByLabel('Filter text').fill(text);
+    await this.page.getByRole('button', { name: 'Apply' }).click();
+  }
+
+  /** Pushes and waits for the outcome, which must be a success. */
   async push(): Promise<void> {
+    await this.pushExpecting('Pushed');
+  }
+
+  /** Pushes and waits until the message starts with `outcome` (e.g. 'Push refused'). */
+  async pushExpecting(outcome: string): Promise<void> {
     await this.button('Push').click();
-    await expect(this.message()).toContainText('Pushed', { timeout: 120_000 });
+    // Wait for any outcome, then check it: a refused push fails the test at once.
+    await expect(this.message()).toContainText(/^(Pushed|Push refused|Nothing to push)/, {
+      timeout: 120_000,
+    });
+    await expect(this.message()).toContainText(outcome, { timeout: 0 });
   }
 
   /** The colour [r, g, b] drawn near the top-left corner of a cell (away from its text). */

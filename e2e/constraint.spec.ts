@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { PlaygroundPage, SAMPLE_KINDS } from './playground-page';
+
+const kinds = SAMPLE_KINDS['stock']!;
+
+test('refuses a push that breaks a CHECK, keeps the edits and shows the row', async ({ page }) => {
+  const pg = await PlaygroundPage.open(page);
+  await pg.selectTable('stock');
+  // A row below the fold: 'Show' has to scroll to it.
+  await pg.filter('sku', '000210');
+  await expect(pg.viewStatus()).toContainText('3 of 90 rows');
+  await expect(pg.cell(0, 0)).toHaveText('BER-1');
+  await pg.editCell(kinds, 2, 0, '-5');
+  await expect(pg.cell(2, 0)).toHaveText('-5');
+  await page.getByRole('button', { name: 'Clear view' }).click();
+  await expect(pg.viewStatus()).toHaveText('90 rows');
+  expect(await pg.rowVisible(29)).toBe(false);
+
+  await pg.pushExpecting('Push refused');
+  await pg.screenshot('constraint-refused');
+  await expect(pg.message()).toContainText('CHECK constraint failed');
+  await expect(pg.message()).toContainText('Nothing was written');
+  await expect(pg.counts('stock')).toHaveText('stock: 1 updated, 0 inserted, 0 deleted');
+  await expect(pg.plan()).toContainText(
+    `UPDATE "stock" SET "qty" = -5 WHERE "warehouse" = 'BER-1' AND "sku" = '000210';`,
+  );
+
+  // From another table, 'Show' switches back, scrolls to the row and selects it.
+  await pg.selectTable('customers');
+  await pg.message().getByRole('button', { name: "Show stock ('BER-1', '000210')" }).click();
+  await expect(pg.tableButton('stock')).toHaveAttribute('aria-current', 'true');
+  await expect(pg.cell(0, 29)).toHaveAttribute('aria-selected', 'true');
+  await expect(pg.cell(1, 29)).toHaveText('000210');
+  await expect(pg.cell(2, 29)).toHaveText('-5');
+  await expect.poll(() => pg.rowVisible(29)).toBe(true);
+  await expect(pg.cell(0, 29)).toBeFocused();
+});
