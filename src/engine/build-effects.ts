@@ -4,14 +4,12 @@ import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableEffect } from '../protocol/engine-api';
 import { ROWID_NAMES, type TableInfo } from '../schema/table-info';
 import { keyTokens, type KeyToken } from '../values/key-hash';
+import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { findTable } from './introspect';
-import { readColumns } from './read-table';
-import { rowOf, selectValue, type SqlDatabase } from './sqlite';
+import { collect, readColumns } from './read-table';
+import { rowOf, type SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
-
-/** Written rows beyond which one scan of the table beats a lookup per row. */
-const SCAN_THRESHOLD = 5_000;
 
 /** The name under which a table's rowid can be read (a real column may take `rowid`). */
 export function rowidName(info: TableInfo): string {
@@ -52,67 +50,38 @@ function rowidEffect(
   schema: boolean,
 ): TableEffect {
   const { names, sql } = readColumns(info);
-  const rid = rowidName(info);
-  const t = q(info.name);
-  const written = [...touch.written].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const unsortedImages: SqlValue[][] = [];
-  const unsortedRowids: Rowid[] = [];
-  const select = `SELECT ${rid}, ${sql.join(', ')} FROM ${t}`;
-  const scan =
-    written.length >= SCAN_THRESHOLD &&
-    written.length * 4 >= Number(selectValue(db, `SELECT count(*) FROM ${t}`));
-  const stmt = db.prepare(scan ? `${select} ORDER BY ${rid}` : `${select} WHERE ${rid} = ?`);
-  try {
-    if (scan) {
-      const wanted = touch.written;
-      while (stmt.step()) {
-        const row = rowOf(stmt);
-        const r = row[0] as Rowid;
-        if (!wanted.has(r)) continue;
-        unsortedRowids.push(r);
-        unsortedImages.push(row.slice(1));
-      }
-    } else {
-      for (const r of written) {
-        stmt.bind([r]);
-        if (stmt.step()) {
-          unsortedRowids.push(r);
-          unsortedImages.push(rowOf(stmt).slice(1));
-        }
-        stmt.reset();
-      }
-    }
-  } finally {
-    stmt.free();
-  }
+  const read = readWritten(db, info, sql, touch.written);
   // Rows whose key moved come first: a reader matches them to its rows before new rows, which may
   // have taken a key a moved row left.
-  const order = unsortedImages.map((_, i) => i);
-  const moved = (i: number): number => Number(touch.prior.has(unsortedRowids[i]!));
-  order.sort((a, b) => moved(b) - moved(a));
-  const images = order.map((i) => unsortedImages[i]!);
-  const rowids = order.map((i) => unsortedRowids[i]!);
+  const order = movedFirst(read.rowids, touch.prior, read.length);
+  const rowids = order ? permute(read.rowids, order) : read.rowids;
+  const values = order ? read.images.map((c) => permute(c, order)) : read.images;
   const keyAt = info.key.columns.map((k) => names.indexOf(k));
+  // Prior keys are the final keys except where a key moved; copied, as each array is transferred.
+  const priorKeys = keyAt.map((c) => values[c]!.slice());
+  if (touch.prior.size) {
+    for (let i = 0; i < read.length; i++) {
+      const prior = touch.prior.get(rowids[i]! as Rowid);
+      if (prior) priorKeys.forEach((col, k) => setAt(priorKeys, k, i, prior[k]!, col));
+    }
+  }
   // Deleted keys that are some image's prior key are not reported: either the row only moved
   // (its old rowid was vacated), or a new row took the key and readers update the row in place.
-  const priors = new Set<KeyToken>();
-  const priorKeys: SqlValue[][] = images.map((row, i) => {
-    const final = keyAt.map((c) => row[c]!);
-    const prior = touch.prior.get(rowids[i]!) ?? final;
-    priors.add(keyTokens(prior));
-    return prior;
-  });
-  const finalRowids = new Set(rowids);
   let reload = schema;
   const deletedKeys: SqlValue[][] = [];
-  for (const key of touch.deleted.values()) {
-    if (key === null) {
-      // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
-      reload = true;
-      continue;
+  if (touch.deleted.size) {
+    const priors = new Set<KeyToken>();
+    for (let i = 0; i < read.length; i++) priors.add(keyTokens(priorKeys.map((c) => c[i]!)));
+    for (const key of touch.deleted.values()) {
+      if (key === null) {
+        // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
+        reload = true;
+        continue;
+      }
+      if (!priors.has(keyTokens(key))) deletedKeys.push(key);
     }
-    if (!priors.has(keyTokens(key))) deletedKeys.push(key);
   }
+  const finalRowids = new Set<Rowid>(rowids as Iterable<Rowid>);
   return {
     table: info.name,
     reload,
@@ -122,13 +91,70 @@ function rowidEffect(
       rowids: toColumnValues([...touch.deleted.keys()].filter((r) => !finalRowids.has(r))),
       keys: columnsOf(deletedKeys, info.key.columns.length),
     },
-    upserts: {
-      rowids: toColumnValues(rowids),
-      columns: names,
-      values: columnsOf(images, names.length),
-      priorKeys: columnsOf(priorKeys, info.key.columns.length),
-    },
+    upserts: { rowids, columns: names, values, priorKeys },
   };
+}
+
+/**
+ * The current images of the written rows that still exist, in rowid order. One statement reads
+ * them all: the rowids go in as one JSON array, so each row costs a step rather than a bind, a
+ * step and a reset (rowids are integers, which JSON carries exactly).
+ */
+function readWritten(
+  db: SqlDatabase,
+  info: TableInfo,
+  sql: readonly string[],
+  written: ReadonlySet<Rowid>,
+): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
+  const rid = rowidName(info);
+  const stmt = db.prepare(
+    `SELECT ${rid}, ${sql.join(', ')} FROM ${q(info.name)} WHERE ${rid} IN (SELECT value FROM json_each(?)) ORDER BY ${rid}`,
+  );
+  try {
+    stmt.bind([`[${[...written].join(',')}]`]);
+    // Stored values, not decoded: readers decode them by their own column kinds.
+    const { values, length } = collect(stmt, new Array<ColumnKind>(sql.length + 1).fill('any'));
+    const [rowids, ...images] = values as ColumnValues[];
+    return { rowids: rowids!, images, length };
+  } finally {
+    stmt.free();
+  }
+}
+
+/** The order that puts rows whose key moved first (stable), or null when none moved. */
+function movedFirst(
+  rowids: ColumnValues,
+  prior: ReadonlyMap<Rowid, unknown>,
+  length: number,
+): number[] | null {
+  if (!prior.size) return null;
+  const first: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < length; i++) (prior.has(rowids[i]! as Rowid) ? first : rest).push(i);
+  return first.length ? first.concat(rest) : null;
+}
+
+function permute(values: ColumnValues, order: readonly number[]): ColumnValues {
+  if (values instanceof Float64Array) return Float64Array.from(order, (i) => values[i]!);
+  return order.map((i) => values[i]!);
+}
+
+/** Sets one value of column `k`, turning a Float64Array into an array when the value is not a number. */
+function setAt(
+  columns: ColumnValues[],
+  k: number,
+  i: number,
+  value: SqlValue,
+  col: ColumnValues,
+): void {
+  if (col instanceof Float64Array) {
+    if (typeof value === 'number') {
+      col[i] = value;
+      return;
+    }
+    columns[k] = Array.from(col);
+  }
+  (columns[k] as SqlValue[])[i] = value;
 }
 
 function keyedEffect(
