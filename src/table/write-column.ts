@@ -27,7 +27,15 @@ export function writeColumn(
   if (state.isKeyColumn(col)) checkKeyMoves(state, col, rows, values);
   const n = state.store.length;
   let stored = 0;
-  for (const r of rows) if (r >= 0) stored++;
+  let changes = false;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r < 0) continue;
+    stored++;
+    // A write that changes no value is no operation: undo would have nothing to take back.
+    changes ||= !valuesEqual(values[i]!, current ? (current[r] ?? null) : state.value(r, col));
+  }
+  if (!changes) stored = 0;
   if (stored > 0 && stored >= n * DENSE_SHARE) {
     const dense = new Array<CellValue>(n);
     if (current) for (let r = 0; r < n; r++) dense[r] = current[r] ?? null;

@@ -269,9 +269,11 @@ async function step(
 ): Promise<void> {
   if (o.t !== 'set' && o.t !== 'insert' && o.t !== 'delete') stats[o.t] = (stats[o.t] ?? 0) + 1;
   if (o.t === 'pushAll') {
+    // Only tables with net changes are pushed; the others keep their undo and redo history.
+    const changed = models.map(hasChanges);
     await db.push();
     await adoptRowids(db, models);
-    for (const m of models) settle(m);
+    models.forEach((m, i) => changed[i] && settle(m));
     return;
   }
   if (o.t === 'reopen') {
@@ -418,12 +420,19 @@ async function step(
       t.discard();
       Object.assign(m, { current: m.stored, done: [], undone: [] });
       return;
-    case 'push':
+    case 'push': {
+      const changed = hasChanges(m);
       await t.push();
       await adoptRowids(db, [m], spec);
-      settle(m);
+      if (changed) settle(m);
       return;
+    }
   }
+}
+
+/** Whether the table differs from what is stored (a push has something to write). */
+function hasChanges(m: TableModel): boolean {
+  return JSON.stringify(stateText(m.current)) !== JSON.stringify(stateText(m.stored));
 }
 
 /** After a push the stored state is the current one, and the undo history starts again. */

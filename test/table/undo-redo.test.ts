@@ -2,6 +2,16 @@ import { describe, expect, test } from 'vitest';
 import { rowsOf, users } from '../support/tables';
 
 describe('operation log, undo and redo', () => {
+  test('records no operation for an edit that changes no value (found by the API model test)', () => {
+    const t = users();
+    expect(t.updateWhere((d: { id: number }) => d.id === 1, { name: 'Ada' })).toBe(1);
+    expect(t.assign('zip', ['04567', '10001', '94107']).operations()).toHaveLength(0);
+    t.set(2, 'name', 'Grace');
+    expect(t.operations()).toHaveLength(0);
+    expect(t.undo()).toBe(false);
+    expect(t.hasChanges).toBe(false);
+  });
+
   test('undoes and redoes each kind of operation', () => {
     const t = users();
     const states: unknown[] = [rowsOf(t)];
