@@ -23,7 +23,14 @@ import { ChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
 import { retypeColumn } from './retype-column';
 import { RETYPE_MARK } from './redo-ddl';
-import { exactValue, rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
+import {
+  exactValue,
+  rowOf,
+  selectValue,
+  withStatement,
+  type SqlDatabase,
+  type SqlStatement,
+} from './sqlite';
 import { messageOf, sqliteError } from './sqlite-error';
 import { TableTouch, type Rowid } from './table-touch';
 import { validatePlan } from './validate-plan';
@@ -216,10 +223,9 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
       out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
     return;
   }
-  const cols = g.columns.length ? g.columns.map((c) => keyColumnSql(info, c)).join(', ') : '1';
-  let stmt: SqlStatement;
+  let rows: (SqlValue[] | undefined)[];
   try {
-    stmt = db.prepare(`SELECT ${cols} FROM ${q(table)} WHERE ${keyPredicateSql(info, g.key)}`);
+    rows = readGuarded(db, info, g, n);
   } catch (e) {
     // A guarded column that no longer exists: another writer changed the schema.
     for (let i = 0; i < n; i++)
@@ -227,26 +233,85 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
     void messageOf(e);
     return;
   }
-  try {
-    for (let i = 0; i < n; i++) {
-      const key = rowAt(g.keys, i);
-      stmt.bind(key);
-      if (!stmt.step()) {
-        out.push({ table, key, columns: [...g.columns], missing: true });
-      } else if (g.columns.length) {
-        const row = rowOf(stmt);
-        const differing: string[] = [];
-        for (let c = 0; c < g.columns.length; c++) {
-          const now = decodeValue(g.kinds[c]!, row[c] ?? null);
-          if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!row) {
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
+      continue;
+    }
+    const differing: string[] = [];
+    for (let c = 0; c < g.columns.length; c++) {
+      const now = decodeValue(g.kinds[c]!, row[c] ?? null);
+      if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
+    }
+    if (differing.length)
+      out.push({ table, key: rowAt(g.keys, i), columns: differing, missing: false });
+  }
+}
+
+/** The guarded columns of each guarded row as it is now; undefined where the row is gone. */
+function readGuarded(
+  db: SqlDatabase,
+  info: TableInfo,
+  g: Guard,
+  n: number,
+): (SqlValue[] | undefined)[] {
+  const rows = new Array<SqlValue[] | undefined>(n);
+  const cols = g.columns.length ? g.columns.map((c) => keyColumnSql(info, c)).join(', ') : '1';
+  const t = q(info.name);
+  const json = jsonKeys(g.keys, n);
+  if (json !== null) {
+    // One statement for all rows: the keys go in as one JSON array and each row comes back with
+    // its index. A value from json_each compares like a bound parameter. Every column of the table
+    // is qualified: json_each has columns of its own (id, key, value, ...).
+    const on = g.key.map((k, j) =>
+      g.key.length === 1
+        ? `g.${keyColumnSql(info, k)} = j.value`
+        : `g.${keyColumnSql(info, k)} = j.value ->> ${j}`,
+    );
+    const picked = g.columns.length ? g.columns.map((c) => `g.${keyColumnSql(info, c)}`) : ['1'];
+    withStatement(
+      db,
+      `SELECT j.key, ${picked.join(', ')} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
+      (stmt) => {
+        stmt.bind([json]);
+        while (stmt.step()) {
+          const row = rowOf(stmt);
+          rows[Number(row[0])] = row.slice(1);
         }
-        if (differing.length) out.push({ table, key, columns: differing, missing: false });
-      }
+      },
+    );
+    return rows;
+  }
+  withStatement(db, `SELECT ${cols} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`, (stmt) => {
+    for (let i = 0; i < n; i++) {
+      stmt.bind(rowAt(g.keys, i));
+      if (stmt.step()) rows[i] = rowOf(stmt);
       stmt.reset();
     }
-  } finally {
-    stmt.free();
+  });
+  return rows;
+}
+
+/**
+ * Keys as one JSON array (of arrays for a composite key), or null when a value would not cross
+ * JSON exactly: only integers and text without NUL do (a double's text form, bytes and NUL do not).
+ */
+function jsonKeys(keys: readonly ColumnValues[], n: number): string | null {
+  const parts = new Array<string>(n);
+  const one = keys.length === 1;
+  const cell = new Array<string>(keys.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]![i];
+      if (typeof v === 'number' && Number.isSafeInteger(v)) cell[k] = String(v);
+      else if (typeof v === 'bigint') cell[k] = String(v);
+      else if (typeof v === 'string' && !v.includes('\0')) cell[k] = JSON.stringify(v);
+      else return null;
+    }
+    parts[i] = one ? cell[0]! : `[${cell.join(',')}]`;
   }
+  return `[${parts.join(',')}]`;
 }
 
 // ---- schema steps -------------------------------------------------------------------------------

@@ -99,6 +99,67 @@ describe('engine: apply', () => {
     expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['n1', 'n2']);
   });
 
+  it('checks guards over composite, real, rowid and json_each-named keys alike', async () => {
+    const e = await withSchema(`
+      CREATE TABLE pairs ("key" TEXT, "value" INTEGER, "type" TEXT, PRIMARY KEY ("key", "value"));
+      INSERT INTO pairs VALUES ('a', 1, 'x'), ('a', 2, 'x'), ('0', 1, 'x');
+      CREATE TABLE reals (k REAL PRIMARY KEY, v TEXT);
+      INSERT INTO reals VALUES (0.1, 'x'), (2.5, 'x');
+      CREATE TABLE notes (body TEXT);
+      INSERT INTO notes VALUES ('x'), ('x');`);
+    const guarded = (
+      table: string,
+      key: string[],
+      keys: unknown[][],
+      column: string,
+      expected: unknown[],
+    ): PlanStep => ({
+      kind: 'update',
+      table,
+      priority: 20,
+      key,
+      keys: keys as never,
+      set: [column],
+      values: [expected.map(() => 'new')],
+      count: expected.length,
+      keyMoves: 'none',
+      guard: {
+        key,
+        keys: keys as never,
+        columns: [column],
+        kinds: ['text'],
+        expected: [expected as never],
+      },
+    });
+    const err = await errorOf(
+      e.apply(
+        plan(
+          guarded(
+            'pairs',
+            ['key', 'value'],
+            [
+              ['a', 'a', '0', 'b'],
+              [1, 2, 1, 1],
+            ],
+            'type',
+            ['x', 'y', 'x', 'x'],
+          ),
+          guarded('reals', ['k'], [[0.1, 2.5, 3]], 'v', ['x', 'y', 'x']),
+          guarded('notes', ['rowid'], [[1, 2, 3]], 'body', ['y', 'x', 'x']),
+        ),
+        { pushId: 'p' },
+      ),
+    );
+    expect((err as ConflictError).conflicts).toEqual([
+      { table: 'pairs', key: ['a', 2], columns: ['type'], missing: false },
+      { table: 'pairs', key: ['b', 1], columns: ['type'], missing: true },
+      { table: 'reals', key: [2.5], columns: ['v'], missing: false },
+      { table: 'reals', key: [3], columns: ['v'], missing: true },
+      { table: 'notes', key: [1], columns: ['body'], missing: false },
+      { table: 'notes', key: [3], columns: ['body'], missing: true },
+    ]);
+  });
+
   it('rolls back every table when a later step violates a constraint', async () => {
     const e = await withSchema(`CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);
       CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT CHECK (v <> 'bad'));`);
