@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './test/chromium.ts';
@@ -15,6 +16,15 @@ export default defineConfig({
     // The playground's one chunk holds React, Glide Data Grid and Arquero (~250 kB gzipped);
     // splitting it would not load anything later.
     chunkSizeWarningLimit: 1024,
+    rolldownOptions: {
+      input: {
+        // The playground, and a bare page the end-to-end tests drive the library from in
+        // several tabs (e2e/harness/tabs.html). The library and Arquero then go to a chunk the
+        // two pages share, which the playground preloads with its own.
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        tabs: fileURLToPath(new URL('e2e/harness/tabs.html', import.meta.url)),
+      },
+    },
   },
   test: {
     projects: [
