@@ -6,11 +6,11 @@ const PUSHES = 200;
 const ROWS = 20;
 const COLUMNS = ['a', 'b', 'c'] as const;
 /**
- * TABS_CHECKPOINT_BYTES=2048 makes tabs 2 and 3 fold the redo log into a snapshot every few
- * pushes, so that tabs also catch up from snapshots under load (off by default: the log then
- * never reaches the 8 MiB threshold).
+ * Tabs 2 and 3 fold the redo log into a snapshot every few pushes (a 2 KiB threshold), so tabs
+ * catch up both from the log and from snapshots under load. TABS_CHECKPOINT_BYTES=0 turns it off
+ * (the log then never reaches the default 8 MiB threshold).
  */
-const CHECKPOINT_BYTES = Number(process.env['TABS_CHECKPOINT_BYTES'] ?? 0) || undefined;
+const CHECKPOINT_BYTES = Number(process.env['TABS_CHECKPOINT_BYTES'] ?? 2048) || undefined;
 
 /** Opens the harness page in a new tab of the context (tabs of one context share storage). */
 async function openTab(context: BrowserContext, errors: string[], label: string): Promise<Page> {

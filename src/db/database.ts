@@ -35,8 +35,11 @@ interface Loaded {
   /** Commits applied to the table (its stored side reflects every commit up to this one). */
   seq: number;
   /** Commits not applied yet because the table has pending edits (applied by `refresh`). */
-  queued: TableUpdate[];
+  queued: Queued[];
 }
+
+/** A commit waiting for `refresh()`: its effect, or a reload when only a snapshot tells it. */
+type Queued = Extract<TableUpdate, { kind: 'effect' }> | { readonly kind: 'reload' };
 
 let pushCounter = 0;
 
@@ -418,13 +421,25 @@ export class Database {
     if (!since.complete) {
       const state = await this.#engine.state();
       this.#setInfo(state.tables);
+      const stale: string[] = [];
       for (const l of this.#loaded.values()) {
-        l.queued = [];
-        conflicts.push(...(await this.#reload(l)));
+        if (!this.#info.has(l.table.name)) {
+          this.#loaded.delete(l.table.name);
+          continue;
+        }
+        if (l.table.hasChanges) {
+          // Pending edits wait for refresh(), which rebases them and reports what conflicts; a
+          // table whose push is in flight must not move under it.
+          l.queued = [{ kind: 'reload' }];
+          stale.push(l.table.name);
+        } else {
+          l.queued = [];
+          conflicts.push(...(await this.#reload(l)));
+        }
         l.seq = state.seq;
       }
       this.#seq = state.seq;
-      this.#emitter.emit({ source, seq: state.seq, tables: [...this.#loaded.keys()], stale: [] });
+      this.#emitter.emit({ source, seq: state.seq, tables: [...this.#loaded.keys()], stale });
       return conflicts;
     }
     for (const commit of since.commits) {
@@ -457,25 +472,16 @@ export class Database {
       }
       const info = this.#info.get(effect.table);
       if (!info) continue;
-      const update: TableUpdate = { kind: 'effect', effect, info };
+      const update: Queued = { kind: 'effect', effect, info };
       if (l.table.hasChanges) {
         l.queued.push(update);
         l.seq = commit.seq;
         continue;
       }
       const queued = [...l.queued, update];
+      if (needsReload(l.table, queued)) await this.#reload(l);
+      else for (const u of effectsOf(queued)) l.table.applyUpdate(u);
       l.queued = [];
-      if (
-        queued.some(
-          (u) =>
-            u.kind === 'reload' ||
-            (u.kind === 'effect' && (u.effect.reload || !sameSchema(l.table.info, u.info))),
-        )
-      ) {
-        l.seq = await this.#reload(l).then(() => commit.seq);
-        continue;
-      }
-      for (const u of queued) l.table.applyUpdate(u);
       l.seq = commit.seq;
     }
     return touched;
@@ -492,18 +498,13 @@ export class Database {
       for (const t of tables) {
         const l = this.#loaded.get(t.name);
         if (!l || !l.queued.length) continue;
-        const queued = l.queued;
-        l.queued = [];
-        const needsReload = queued.some(
-          (u) =>
-            u.kind === 'reload' ||
-            (u.kind === 'effect' && (u.effect.reload || !sameSchema(t.info, u.info))),
-        );
-        if (needsReload) {
+        // The queue is emptied only once the rebase is done: a failed one leaves the table stale.
+        if (needsReload(t, l.queued)) {
           conflicts.push(...(await this.#reload(l, options)));
         } else {
-          for (const u of queued) conflicts.push(...t.applyUpdate(u, options.policy));
+          for (const u of effectsOf(l.queued)) conflicts.push(...t.applyUpdate(u, options.policy));
         }
+        l.queued = [];
       }
       return conflicts;
     });
@@ -515,6 +516,17 @@ export class Database {
     const data = await this.#engine.readTable(l.table.name);
     return l.table.applyUpdate({ kind: 'reload', info, data }, options.policy);
   }
+}
+
+/** Whether the queued commits can only be taken in by reading the table again. */
+function needsReload(table: DatabaseTable, queued: readonly Queued[]): boolean {
+  return queued.some(
+    (u) => u.kind === 'reload' || u.effect.reload || !sameSchema(table.info, u.info),
+  );
+}
+
+function effectsOf(queued: readonly Queued[]): Extract<TableUpdate, { kind: 'effect' }>[] {
+  return queued.filter((u): u is Extract<TableUpdate, { kind: 'effect' }> => u.kind === 'effect');
 }
 
 function sameSchema(a: TableInfo, b: TableInfo): boolean {

@@ -46,6 +46,14 @@ export function rebase(
   update: TableUpdate,
   policy: RebasePolicy = 'keepRemote',
 ): RebaseConflict[] {
+  // Refused before anything moves: a rebase half done would lose the pending edits.
+  if (state.lockedBy !== null) {
+    throw new PandalchemyError(
+      'busy',
+      `Table '${state.name}' cannot take other writers' changes now: ${state.lockedBy}.`,
+      { table: state.name },
+    );
+  }
   const pending = rowChanges(state);
   const hadPending =
     pending.schema.length +

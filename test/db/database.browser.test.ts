@@ -216,6 +216,44 @@ describe('Database', () => {
     ]);
   });
 
+  it('keeps pending edits when another instance replaces the database (import, checkpoint): refresh reports the conflicts (found by the tabs test)', async () => {
+    const name = `t-${crypto.randomUUID()}`;
+    const one = await fresh(name);
+    await one.createTable('t', aq.table({ id: [1, 2], v: [0, 0], w: [0, 0] }), {
+      primaryKey: 'id',
+    });
+    const two = await fresh(name);
+    const t2 = await two.table('t');
+    t2.update(1, { v: 1, w: 1 });
+    const t1 = await one.table('t');
+    t1.set(1, 'v', 5);
+    await t1.push();
+    const pushed = one.seq;
+    const heard = new Promise<void>((resolve) =>
+      two.on('change', (e) => {
+        if (e.seq > pushed) resolve();
+      }),
+    );
+    // Only a snapshot tells what an import did: the other instance has to read the table again.
+    await one.import(await one.export());
+    await heard;
+    expect(t2.stale).toBe(true);
+    expect(t2.changeCounts().updates).toBe(1);
+    const err = await errorOf(t2.push());
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(t2.row(1)).toEqual({ id: 1, v: 1, w: 1 });
+    const conflicts = await t2.refresh();
+    expect(conflicts.map((c) => [c.key, c.columns])).toEqual([[[1], ['v']]]);
+    // Taking theirs for v keeps the uncontested edit of w.
+    expect(t2.row(1)).toEqual({ id: 1, v: 5, w: 1 });
+    await t2.push();
+    await one.checkpoint();
+    expect(objects(await one.query('SELECT * FROM t ORDER BY id'))).toEqual([
+      { id: 1, v: 5, w: 1 },
+      { id: 2, v: 0, w: 0 },
+    ]);
+  });
+
   it('loads with progress and queries read-only', async () => {
     const db = await fresh();
     const n = 120_000;

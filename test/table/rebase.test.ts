@@ -19,6 +19,21 @@ const commit = (
   );
 
 describe('rebase onto commits of other writers', () => {
+  test('refuses to rebase a table whose push is in flight, moving nothing (found by the tabs test)', () => {
+    const t = users().set(1, 'name', 'local');
+    t.lock('a push of this table is in flight');
+    const before = rowsOf(t);
+    let code = '';
+    try {
+      commit(t, { upserts: [{ prior: [2], row: [2, 'remote', '10001', 2.5] }] });
+    } catch (e) {
+      code = (e as PandalchemyError).code;
+    }
+    expect(code).toBe('busy');
+    expect(rowsOf(t)).toEqual(before);
+    expect(t.changes().updates.map((u) => u.key)).toEqual([[1]]);
+  });
+
   test('keeps edits of different columns of one row: both survive', () => {
     const t = users().set(1, 'name', 'local');
     const conflicts = commit(t, { upserts: [{ prior: [1], row: [1, 'Ada', '99999', 1.5] }] });
