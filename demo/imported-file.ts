@@ -11,6 +11,11 @@ export function isSqliteFile(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Whether a file's name says it is an SQLite database (`.sqlite`, `.sqlite3`, `.db`). */
+export function hasSqliteName(fileName: string): boolean {
+  return /\.(sqlite3?|db)$/i.test(fileName);
+}
+
 /**
  * A table name for a file, free among `taken`: `Sales 2024.csv` -> `sales_2024`, then
  * `sales_2024_2`.

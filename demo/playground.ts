@@ -12,7 +12,7 @@ import {
   type TrackedTable,
 } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
-import { csvPrimaryKey, isSqliteFile, tableNameFor } from './imported-file';
+import { csvPrimaryKey, hasSqliteName, isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
@@ -444,6 +444,11 @@ export class Playground {
           kind: 'success',
           title: `Imported ${file.name}: the database now holds ${this.tableNames.join(', ') || 'no tables'}`,
         };
+      } else if (hasSqliteName(file.name)) {
+        // Named as a database but not one: read as CSV, it would become a table of garbage.
+        throw new Error(
+          `${file.name} is not an SQLite database: it does not start with the SQLite header. Nothing was changed.`,
+        );
       } else {
         const name = tableNameFor(file.name, this.tableNames);
         const csv = new TextDecoder().decode(bytes);

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import initSqlJs from 'sql.js';
 import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from '../demo/grid-metrics';
 import type { ColumnKind } from '../src/index';
 
@@ -41,9 +42,10 @@ export class PlaygroundPage {
     return p;
   }
 
-  async goto(): Promise<void> {
+  /** Loads the page on the database and waits until `table` (the first one) shows. */
+  async goto(table = 'customers'): Promise<void> {
     await this.page.goto(`/?db=${this.db}`);
-    await this.waitForTable('customers');
+    await this.waitForTable(table);
   }
 
   /** Waits until `name` is the shown table and its first cell is drawn. */
@@ -58,6 +60,11 @@ export class PlaygroundPage {
     return this.page
       .getByRole('navigation', { name: 'Tables' })
       .getByRole('button', { name: new RegExp(`^${name}\\b`) });
+  }
+
+  /** Names of the tables in the list, in order. */
+  tableNames(): Locator {
+    return this.page.getByRole('navigation', { name: 'Tables' }).locator('.table-name');
   }
 
   async selectTable(name: string): Promise<void> {
@@ -216,8 +223,57 @@ export class PlaygroundPage {
     );
   }
 
+  /** Imports a file as a user picks it in "Import CSV or .sqlite". */
+  async importFile(name: string, content: string | Uint8Array, mimeType: string): Promise<void> {
+    await this.page.getByLabel('Import CSV or .sqlite').setInputFiles({
+      name,
+      mimeType,
+      buffer: Buffer.from(content),
+    });
+  }
+
+  /** The progress bar of a long task. */
+  progress(): Locator {
+    return this.page.getByRole('progressbar');
+  }
+
   /** Saves a screenshot of the page to test-results/screens/. */
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `test-results/screens/${name}.png` });
+  }
+}
+
+let sqlJs: ReturnType<typeof initSqlJs> | undefined;
+
+/** sql.js in Node, loaded on first use. */
+function sqlite(): ReturnType<typeof initSqlJs> {
+  return (sqlJs ??= initSqlJs());
+}
+
+/** An SQLite file built with sql.js (in Node) by running `sql`. */
+export async function sqliteFile(sql: string): Promise<Uint8Array> {
+  const db = new (await sqlite()).Database();
+  try {
+    db.run(sql);
+    return db.export();
+  } finally {
+    db.close();
+  }
+}
+
+/** The rows of a query over an SQLite file, as objects (read with sql.js in Node). */
+export async function queryFile(
+  bytes: Uint8Array,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
+  const db = new (await sqlite()).Database(bytes);
+  try {
+    const rows: Record<string, unknown>[] = [];
+    const stmt = db.prepare(sql);
+    while (stmt.step()) rows.push(stmt.getAsObject());
+    stmt.free();
+    return rows;
+  } finally {
+    db.close();
   }
 }

@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { PlaygroundPage } from './playground-page';
+
+const kinds = ['integer', 'integer', 'text', 'real', 'text', 'datetime', 'boolean'] as const;
+const ROWS = 1_000_000;
+
+interface Seen {
+  readonly label: string | null;
+  readonly value: number | null;
+  readonly max: number | null;
+}
+
+test('generates a table of a million rows with a progress bar; an edit to it is pushed and kept', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const pg = await PlaygroundPage.open(page);
+
+  // Record every state of the progress bar: the generation can be quicker than a poll.
+  await page.evaluate(() => {
+    const seen: Seen[] = [];
+    (window as unknown as { progressSeen: Seen[] }).progressSeen = seen;
+    const record = () => {
+      for (const p of document.querySelectorAll('progress')) {
+        seen.push({
+          label: p.getAttribute('aria-label'),
+          value: p.hasAttribute('value') ? p.value : null,
+          max: p.hasAttribute('max') ? p.max : null,
+        });
+      }
+    };
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['value', 'max', 'aria-label'],
+    });
+  });
+
+  await page.getByLabel('Rows to generate').selectOption(String(ROWS));
+  await pg.button('Generate table').click();
+  await expect(pg.progress()).toBeVisible();
+  await pg.screenshot('large-table-progress');
+
+  await expect(pg.message()).toContainText('Created events_1m with 1,000,000 rows', {
+    timeout: 240_000,
+  });
+  await expect(pg.progress()).toHaveCount(0);
+  const seen = await page.evaluate(
+    () => (window as unknown as { progressSeen: Seen[] }).progressSeen,
+  );
+  const generating = seen.filter((s) => s.label === 'Generating rows' && s.max === ROWS);
+  // The bar moved: it showed a part done, not just empty or full.
+  expect(generating.some((s) => s.value !== null && s.value > 0 && s.value < ROWS)).toBe(true);
+  expect(
+    seen.some((s) => s.label === `Writing ${ROWS.toLocaleString('en')} rows to the database`),
+  ).toBe(true);
+
+  await pg.waitForTable('events_1m');
+  await expect(pg.viewStatus()).toHaveText('1,000,000 rows');
+  await expect(pg.tableButton('events_1m')).toContainText('1M');
+  await expect(pg.cell(0, 0)).toHaveText('1');
+  await pg.screenshot('large-table');
+
+  await pg.editCell(kinds, 2, 1, 'audit', ROWS);
+  await expect(pg.plan()).toContainText(`UPDATE "events_1m" SET "kind" = 'audit' WHERE "id" = 2;`);
+  await pg.push();
+  await expect(pg.message()).toContainText('Pushed events_1m: 1 row(s) written');
+
+  await pg.goto();
+  await pg.selectTable('events_1m');
+  await expect(pg.viewStatus()).toHaveText('1,000,000 rows');
+  await expect(pg.cell(0, 1)).toHaveText('2');
+  await expect(pg.cell(2, 1)).toHaveText('audit');
+  await expect(pg.plan()).toHaveText('-- nothing to push');
+});
