@@ -161,9 +161,8 @@ export class Playground {
     try {
       if (!this.#loaded.has(name)) {
         this.#setProgress(`Loading ${name}`, 0, null);
-        const t = await db.table(name, {
-          onProgress: (p) => this.#setProgress(`Loading ${name}`, p.done, p.total),
-        });
+        const report = this.#reporter((p) => [`Loading ${name}`, p.done, p.total]);
+        const t = await db.table(name, { onProgress: report.onProgress }).finally(report.end);
         this.#loaded.set(name, t);
       }
       this.table = this.#loaded.get(name)!;
@@ -309,10 +308,8 @@ export class Playground {
     if (!db || this.busy) return;
     this.#setBusy('Pushing');
     try {
-      const result = await db.push({
-        conflict,
-        onProgress: (p) => this.#setProgress(phaseLabel(p), p.done, p.total),
-      });
+      const report = this.#reporter((p) => [phaseLabel(p), p.done, p.total]);
+      const result = await db.push({ conflict, onProgress: report.onProgress }).finally(report.end);
       this.lastPush = result;
       this.message = result.tables.length
         ? {
@@ -432,9 +429,8 @@ export class Playground {
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (isSqliteFile(bytes)) {
         this.#setProgress(`Importing ${file.name}`, 0, null);
-        await db.import(bytes, {
-          onProgress: (p) => this.#setProgress(`Importing ${file.name}`, p.done, p.total),
-        });
+        const report = this.#reporter((p) => [`Importing ${file.name}`, p.done, p.total]);
+        await db.import(bytes, { onProgress: report.onProgress }).finally(report.end);
         this.#loaded.clear();
         this.table = null;
         await this.#syncTables();
@@ -680,6 +676,26 @@ export class Playground {
     this.busy = label;
     if (label === null) this.progress = null;
     this.#changed();
+  }
+
+  /**
+   * A progress callback for one task, which goes quiet when the task ends: a report can arrive
+   * after the result (they cross the worker boundary on different channels), and would leave a
+   * finished task's bar on screen.
+   */
+  #reporter(show: (p: Progress) => [string, number, number | null]): {
+    onProgress: (p: Progress) => void;
+    end: () => void;
+  } {
+    let running = true;
+    return {
+      onProgress: (p) => {
+        if (running) this.#setProgress(...show(p));
+      },
+      end: () => {
+        running = false;
+      },
+    };
   }
 
   #setProgress(label: string, done: number, total: number | null): void {

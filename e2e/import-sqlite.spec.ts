@@ -35,6 +35,8 @@ test('imports an SQLite file as the database, which stays through a reload', asy
   await expect(pg.cell(0, 0)).toHaveText('0201896834');
   await expect(pg.cell(1, 0)).toHaveText('The Art of Computer Programming');
   await expect(pg.cell(3, 2)).toHaveText('1969');
+  // The bars of the import and of the loads are gone once they are done.
+  await expect(pg.progress()).toHaveCount(0);
   await pg.screenshot('import-sqlite');
 
   await pg.goto('authors');

@@ -4,6 +4,8 @@ import { PlaygroundPage, SAMPLE_KINDS } from './playground-page';
 test('keeps a pushed cell edit through a reload', async ({ page }) => {
   const pg = await PlaygroundPage.open(page);
   await expect(pg.message()).toContainText('Welcome: this is a sample database');
+  // Once the table shows, the bar of its loading is gone.
+  await expect(pg.progress()).toHaveCount(0);
   await pg.editCell(SAMPLE_KINDS['customers']!, 4, 0, 'Leipzig');
   await pg.push();
   await expect(pg.message()).toContainText('Pushed customers: 1 row(s) written');

@@ -29,6 +29,7 @@ test('a push in one tab shows in the other, with a notice', async ({ page }) => 
   await expect(notice(b)).toContainText('The grid already shows them.');
   await expect(b.cell(CITY, 0)).toHaveText('Leipzig');
   await expect(b.plan()).toHaveText('-- nothing to push');
+  await expect(b.progress()).toHaveCount(0);
   await b.screenshot('two-tabs-notice');
   // The tab that pushed gets no notice of its own push.
   await expect(notice(a)).toHaveCount(0);
