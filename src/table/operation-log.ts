@@ -18,9 +18,17 @@ export type OperationKind =
   | 'transform'
   | 'rebase';
 
+/** Shared by operations that have made no change yet: most single edits make exactly one. */
+const NO_MUTATIONS: readonly Mutation[] = Object.freeze([]);
+
 /** One edit as the user made it: what it was and the primitive changes it made. */
 export class Operation {
-  readonly mutations: Mutation[] = [];
+  /**
+   * The changes in order. Starts as a shared empty array, replaced by a one-element array at the
+   * first change: V8 would give an empty array's first push room for 17 (a single-cell edit would
+   * allocate twice what it keeps).
+   */
+  mutations: readonly Mutation[] = NO_MUTATIONS;
   readonly at = Date.now();
   constructor(
     readonly kind: OperationKind,
@@ -30,6 +38,12 @@ export class Operation {
 
   get description(): string {
     return this.describe();
+  }
+
+  /** Adds a change made by this operation. */
+  add(m: Mutation): void {
+    if (this.mutations.length === 0) this.mutations = [m];
+    else (this.mutations as Mutation[]).push(m);
   }
 }
 

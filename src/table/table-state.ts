@@ -247,7 +247,7 @@ export class TableState {
   record(m: Mutation): void {
     if (!this.current)
       throw new PandalchemyError('internal', 'A change was made outside an operation.');
-    this.current.mutations.push(m);
+    this.current.add(m);
     m.redo(this);
   }
 
