@@ -7,6 +7,7 @@ import {
 } from '../errors/pandalchemy-error';
 import type { ColumnarData, EngineApi } from '../protocol/engine-api';
 import { unpackColumns } from '../protocol/packed-text';
+import { joinChunks } from '../protocol/join-chunks';
 
 /** Methods whose table data arrives packed (see `packColumns`). */
 const UNPACKED = new Set<keyof EngineApi>(['readTable', 'readRows', 'query']);
@@ -88,6 +89,16 @@ export function engineClient(worker: Worker = createWorker()): Engine {
   const engine = Object.fromEntries(
     methods.map((m) => [m, (...args: unknown[]) => call(m, args)]),
   ) as unknown as Engine;
+  // Tables stream in: each chunk is unpacked here while the worker reads the next.
+  engine.readTable = async (table, onProgress) => {
+    const chunks: ColumnarData[] = [];
+    const head = (await call('readTable', [
+      table,
+      onProgress,
+      (chunk: ColumnarData) => void chunks.push(unpackColumns(chunk)),
+    ])) as ColumnarData;
+    return joinChunks(head, chunks);
+  };
   engine.terminate = () => {
     worker.terminate();
     try {

@@ -107,10 +107,20 @@ export class EngineCore implements EngineApi {
     });
   }
 
-  readTable(table: string, onProgress?: ProgressCallback): Promise<ColumnarData> {
+  readTable(
+    table: string,
+    onProgress?: ProgressCallback,
+    onChunk?: (chunk: ColumnarData) => void,
+  ): Promise<ColumnarData> {
     return this.#serially(async () => {
       await this.#catchUp(false);
-      return readTable(this.#requireDb(), this.#requireTable(table), this.#seq, onProgress);
+      return readTable(
+        this.#requireDb(),
+        this.#requireTable(table),
+        this.#seq,
+        onProgress,
+        onChunk,
+      );
     });
   }
 

@@ -27,26 +27,43 @@ export function readColumns(info: TableInfo): {
   return { names, kinds, sql };
 }
 
-/** Reads a whole table into columns decoded for Arquero (see {@link ColumnarData}). */
+/** Rows per chunk when a table is streamed (see `readTable`'s `onChunk`). */
+export const CHUNK_ROWS = 100_000;
+
+/**
+ * Reads a whole table into columns decoded for Arquero (see {@link ColumnarData}). With `onChunk`,
+ * the rows go to it in order, `CHUNK_ROWS` at a time, as they are read, and the result holds only
+ * the names and the length: a reader on another thread can take a chunk in while the next is read.
+ */
 export function readTable(
   db: SqlDatabase,
   info: TableInfo,
   seq: number,
   onProgress?: ProgressCallback,
+  onChunk?: (chunk: ColumnarData) => void,
 ): ColumnarData {
   const { names, kinds, sql } = readColumns(info);
   const total = Number(selectValue(db, `SELECT count(*) FROM ${q(info.name)}`));
   onProgress?.({ phase: 'read', done: 0, total });
   const stmt = db.prepare(`SELECT ${sql.join(', ')} FROM ${q(info.name)}`);
   try {
-    const columns = collect(
-      stmt,
-      kinds,
-      (done) => onProgress?.({ phase: 'read', done, total }),
-      total,
-    );
-    onProgress?.({ phase: 'read', done: columns.length, total });
-    return { seq, names, columns: columns.values, length: columns.length };
+    let length = 0;
+    const progress = (done: number): void =>
+      onProgress?.({ phase: 'read', done: length + done, total });
+    if (!onChunk) {
+      const columns = collect(stmt, kinds, progress, total);
+      length = columns.length;
+      onProgress?.({ phase: 'read', done: length, total });
+      return { seq, names, columns: columns.values, length };
+    }
+    for (;;) {
+      const part = collect(stmt, kinds, progress, Math.min(CHUNK_ROWS, total - length), CHUNK_ROWS);
+      if (part.length) onChunk({ names, columns: part.values, length: part.length });
+      length += part.length;
+      if (part.length < CHUNK_ROWS) break;
+    }
+    onProgress?.({ phase: 'read', done: length, total });
+    return { seq, names, columns: names.map(() => []), length };
   } finally {
     stmt.free();
   }
@@ -96,17 +113,18 @@ class ColumnReader {
 
 const TWO_53 = 2 ** 53;
 
-/** Steps a statement to its end, collecting decoded columns (typed arrays where all numbers). */
+/** Steps a statement to its end (or `limit` rows), collecting decoded columns (typed arrays where all numbers). */
 export function collect(
   stmt: SqlStatement,
   kinds: readonly ColumnKind[],
   progress?: (done: number) => void,
   expected = 0,
+  limit = Infinity,
 ): { values: (CellValue[] | Float64Array)[]; length: number } {
   const width = kinds.length;
   const readers = kinds.map((k) => new ColumnReader(k, expected));
   let n = 0;
-  while (stmt.step()) {
+  while (n < limit && stmt.step()) {
     let row = stmt.get();
     for (let c = 0; c < width; c++) {
       const v = row[c];

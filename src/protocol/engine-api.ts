@@ -175,7 +175,16 @@ export interface EngineFault {
 export interface EngineApi {
   open(options: EngineOpenOptions, onProgress?: ProgressCallback): Promise<EngineState>;
   state(): Promise<EngineState>;
-  readTable(table: string, onProgress?: ProgressCallback): Promise<ColumnarData>;
+  /**
+   * A whole table. With `onChunk` the rows arrive there in order, in chunks, as they are read (the
+   * worker waits until every chunk was taken in before it answers), and the answer holds only the
+   * names and the length.
+   */
+  readTable(
+    table: string,
+    onProgress?: ProgressCallback,
+    onChunk?: (chunk: ColumnarData) => void | Promise<void>,
+  ): Promise<ColumnarData>;
   /** Rows by key (stored form, one array per key column), in the order given; missing rows are skipped. */
   readRows(table: string, keys: readonly ColumnValues[]): Promise<ColumnarData>;
   /** Runs a read-only query with bound parameters. */

@@ -6,7 +6,7 @@ import { EngineCore } from '../engine/engine-core';
 import type { SqlJs } from '../engine/sqlite';
 import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-error';
 import { IdbStorage } from '../persist/idb-storage';
-import type { ColumnarData, EngineApi } from '../protocol/engine-api';
+import type { ColumnarData, EngineApi, ProgressCallback } from '../protocol/engine-api';
 import { packColumns } from '../protocol/packed-text';
 import { BrowserCoordinator } from './browser-coordinator';
 
@@ -42,10 +42,33 @@ function transferred(data: ColumnarData): ColumnarData {
   return Comlink.transfer(packed.data, packed.transfer);
 }
 
+/**
+ * Sends a table in chunks as they are read, so that the main thread unpacks one while the next is
+ * read. Chunks travel on the callback's own port: the answer waits for the last of them, as it
+ * could otherwise overtake it.
+ */
+async function streamTable(
+  table: string,
+  onProgress: ProgressCallback | undefined,
+  onChunk: (chunk: ColumnarData) => void | Promise<void>,
+): Promise<ColumnarData> {
+  const deliveries: Promise<void>[] = [];
+  const result = await core.readTable(table, onProgress, (chunk) => {
+    deliveries.push(Promise.resolve(onChunk(transferred(chunk))));
+  });
+  await Promise.all(deliveries);
+  return result;
+}
+
 const api: EngineApi = {
   open: (options, onProgress) => run(core.open(options, onProgress)),
   state: () => run(core.state()),
-  readTable: (table, onProgress) => run(core.readTable(table, onProgress).then(transferred)),
+  readTable: (table, onProgress, onChunk) =>
+    run(
+      onChunk
+        ? streamTable(table, onProgress, onChunk)
+        : core.readTable(table, onProgress).then(transferred),
+    ),
   readRows: (table, keys) => run(core.readRows(table, keys).then(transferred)),
   query: (sql, params) => run(core.query(sql, params).then(transferred)),
   apply: (plan, options, onProgress) => run(core.apply(plan, options, onProgress)),

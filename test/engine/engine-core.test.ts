@@ -3,6 +3,8 @@ import type { EngineCore } from '../../src/engine/engine-core';
 import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import type { ColumnarData } from '../../src/protocol/engine-api';
+import { CHUNK_ROWS } from '../../src/engine/read-table';
+import { joinChunks } from '../../src/protocol/join-chunks';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
 function plan(...steps: PlanStep[]): ExecutionPlan {
@@ -158,6 +160,22 @@ describe('engine: apply', () => {
       { table: 'notes', key: [1], columns: ['body'], missing: false },
       { table: 'notes', key: [3], columns: ['body'], missing: true },
     ]);
+  });
+
+  it('streams a table in chunks that join to the table read at once', async () => {
+    const e = await withSchema(`CREATE TABLE t (id INTEGER PRIMARY KEY, x REAL, s TEXT);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250000)
+      INSERT INTO t SELECT i, CASE WHEN i = 200001 THEN NULL ELSE i * 0.5 END, 'r' || i FROM n;`);
+    const whole = await e.readTable('t');
+    const chunks: ColumnarData[] = [];
+    const head = await e.readTable('t', undefined, (c) => void chunks.push(c));
+    expect(chunks.map((c) => c.length)).toEqual([CHUNK_ROWS, CHUNK_ROWS, 50000]);
+    expect(head.length).toBe(250000);
+    // The chunk holding the NULL is an array, the others typed: joined, the column is an array.
+    expect(chunks.map((c) => c.columns[1] instanceof Float64Array)).toEqual([true, true, false]);
+    const joined = joinChunks(head, chunks);
+    expect(joined.columns[0]).toBeInstanceOf(Float64Array);
+    expect(joined).toEqual(whole);
   });
 
   it('rolls back every table when a later step violates a constraint', async () => {
