@@ -66,19 +66,21 @@ export function collectSchema(state: TableState): SchemaChanges {
  */
 export function collectChanges(state: TableState): CollectedChanges {
   const schema = collectSchema(state);
-  const deletes = [...state.deleted].sort((a, b) => a - b);
+  const deletes = ascending(state.deleted, state.deleted.size);
   const keyCols = new Set(state.keyColumns);
   const changed = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
-  const perRow = new Map<number, ColumnState[]>();
+  // Most edited rows have one changed column: it is kept as is, an array only from the second.
+  const perRow = new Map<number, ColumnState | ColumnState[]>();
   const rekeyed = new Set<number>();
   const mark = (row: number, col: ColumnState): void => {
     if (keyCols.has(col)) {
       rekeyed.add(row);
       return;
     }
-    const list = perRow.get(row);
-    if (list) list.push(col);
-    else perRow.set(row, [col]);
+    const cols = perRow.get(row);
+    if (cols === undefined) perRow.set(row, col);
+    else if (Array.isArray(cols)) cols.push(col);
+    else perRow.set(row, [cols, col]);
   };
   for (const col of changed) {
     if (col.dense) {
@@ -88,34 +90,57 @@ export function collectChanges(state: TableState): CollectedChanges {
         if (!valuesEqual(state.value(r, col), state.baseline(r, col))) mark(r, col);
       }
     } else {
-      const rows = [...col.cells.keys()].sort((a, b) => a - b);
-      for (const r of rows) {
+      for (const r of ascending(col.cells.keys(), col.cells.size)) {
         if (state.isLive(r) && !valuesEqual(col.cells.get(r), state.baseline(r, col))) mark(r, col);
       }
     }
   }
   const order = new Map(state.columns.map((c, i) => [c, i]));
+  const single = new Map<ColumnState, { columns: ColumnState[]; rows: number[] }>();
   const groups = new Map<string, { columns: ColumnState[]; rows: number[] }>();
-  for (const row of [...perRow.keys()].sort((a, b) => a - b)) {
-    const cols = perRow.get(row)!.sort((a, b) => order.get(a)! - order.get(b)!);
+  for (const row of ascending(perRow.keys(), perRow.size)) {
+    const entry = perRow.get(row)!;
+    if (!Array.isArray(entry)) {
+      const g = single.get(entry);
+      if (g) g.rows.push(row);
+      else {
+        const group = { columns: [entry], rows: [row] };
+        single.set(entry, group);
+        groups.set(String(entry.id), group);
+      }
+      continue;
+    }
+    const cols = entry.sort((a, b) => order.get(a)! - order.get(b)!);
     const sig = cols.map((c) => c.id).join(',');
     const g = groups.get(sig);
     if (g) g.rows.push(row);
     else groups.set(sig, { columns: cols, rows: [row] });
   }
   const inserts = new Map<string, { columns: ColumnState[]; rows: number[] }>();
+  const columns = state.columns;
   for (const row of state.insertedIds()) {
-    const cols = state.columns.filter((c) => !state.isUnset(row, c));
-    const sig = cols.map((c) => c.id).join(',');
+    let sig = '';
+    for (const c of columns) if (!state.isUnset(row, c)) sig += `${c.id},`;
     const g = inserts.get(sig);
     if (g) g.rows.push(row);
-    else inserts.set(sig, { columns: cols, rows: [row] });
+    else inserts.set(sig, { columns: columns.filter((c) => !state.isUnset(row, c)), rows: [row] });
   }
   return {
     schema,
     deletes,
-    rekeys: [...rekeyed].sort((a, b) => a - b),
+    rekeys: ascending(rekeyed, rekeyed.size),
     updates: [...groups.values()],
     inserts: [...inserts.values()],
   };
+}
+
+/** Row numbers in ascending order (a typed-array sort: numeric, and several times faster). */
+function ascending(rows: Iterable<number>, size: number): number[] {
+  const sorted = new Float64Array(size);
+  let i = 0;
+  for (const r of rows) sorted[i++] = r;
+  sorted.sort();
+  const out = new Array<number>(sorted.length);
+  for (let k = 0; k < sorted.length; k++) out[k] = sorted[k]!;
+  return out;
 }
