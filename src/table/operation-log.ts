@@ -1,4 +1,12 @@
+import type { CellValue } from '../values/sql-value';
+import { formatKey } from './format-key';
 import type { Mutation } from './mutations';
+
+/** What a single-cell edit is about. */
+export interface CellSubject {
+  readonly column: string;
+  readonly key: readonly CellValue[];
+}
 
 /** The kinds of edit a tracked table records. */
 export type OperationKind =
@@ -32,12 +40,16 @@ export class Operation {
   readonly at = Date.now();
   constructor(
     readonly kind: OperationKind,
-    /** Describes the edit; a function so that the hot path of single edits builds no strings. */
-    private readonly describe: () => string,
+    /**
+     * Describes the edit: a function, so that no string is built unless asked for; or, for a
+     * single-cell edit, just its column and key (cheaper to keep than a closure).
+     */
+    private readonly describe: (() => string) | CellSubject,
   ) {}
 
   get description(): string {
-    return this.describe();
+    const d = this.describe;
+    return typeof d === 'function' ? d() : `set ${d.column} of ${formatKey(d.key)}`;
   }
 
   /** Adds a change made by this operation. */

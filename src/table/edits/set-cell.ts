@@ -17,12 +17,7 @@ export function setCell(state: TableState, key: KeyInput, column: string, value:
   const col = state.column(column);
   const v = checkValue(state, col, value);
   const k = toKey(state, key);
-  const row = requireRow(state, k);
-  state.edit(
-    'set',
-    () => `set ${col.name} of ${formatKey(k)}`,
-    () => state.write(row, col, v),
-  );
+  state.editCell(requireRow(state, k), col, v, k);
 }
 
 /** Sets many cells as one operation: all or none. */
