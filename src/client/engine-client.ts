@@ -9,8 +9,8 @@ import type { ColumnarData, EngineApi } from '../protocol/engine-api';
 import { unpackColumns } from '../protocol/packed-text';
 import { joinChunks } from '../protocol/join-chunks';
 
-/** Methods whose table data arrives packed (see `packColumns`). */
-const UNPACKED = new Set<keyof EngineApi>(['readTable', 'readRows', 'query']);
+/** Methods whose table data arrives packed (see `packColumns`; `readTable` streams its chunks). */
+const UNPACKED = new Set<keyof EngineApi>(['readRows', 'query']);
 
 /** Creates the library's own engine worker (Vite and other bundlers emit it as a module worker). */
 export function createWorker(): Worker {

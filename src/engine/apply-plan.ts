@@ -257,7 +257,8 @@ function readGuarded(
   n: number,
 ): (SqlValue[] | undefined)[] {
   const rows = new Array<SqlValue[] | undefined>(n);
-  const cols = g.columns.length ? g.columns.map((c) => keyColumnSql(info, c)).join(', ') : '1';
+  const cols = (table: string): string =>
+    g.columns.length ? g.columns.map((c) => `${table}${keyColumnSql(info, c)}`).join(', ') : '1';
   const t = q(info.name);
   const json = jsonKeys(g.keys, n);
   if (json !== null) {
@@ -269,10 +270,9 @@ function readGuarded(
         ? `g.${keyColumnSql(info, k)} = j.value`
         : `g.${keyColumnSql(info, k)} = j.value ->> ${j}`,
     );
-    const picked = g.columns.length ? g.columns.map((c) => `g.${keyColumnSql(info, c)}`) : ['1'];
     withStatement(
       db,
-      `SELECT j.key, ${picked.join(', ')} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
+      `SELECT j.key, ${cols('g.')} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
       (stmt) => {
         stmt.bind([json]);
         while (stmt.step()) {
@@ -283,13 +283,17 @@ function readGuarded(
     );
     return rows;
   }
-  withStatement(db, `SELECT ${cols} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`, (stmt) => {
-    for (let i = 0; i < n; i++) {
-      stmt.bind(rowAt(g.keys, i));
-      if (stmt.step()) rows[i] = rowOf(stmt);
-      stmt.reset();
-    }
-  });
+  withStatement(
+    db,
+    `SELECT ${cols('')} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`,
+    (stmt) => {
+      for (let i = 0; i < n; i++) {
+        stmt.bind(rowAt(g.keys, i));
+        if (stmt.step()) rows[i] = rowOf(stmt);
+        stmt.reset();
+      }
+    },
+  );
   return rows;
 }
 
