@@ -8,11 +8,8 @@ import { formatKey } from '../format-key';
 import { DropColumnMutation, RenameMutation } from '../mutations';
 import { positionsOf, rowAt, scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
-import { DENSE_SHARE, writeColumn } from '../write-column';
-import { ColumnValuesMutation } from '../mutations';
-import type { ColumnState } from '../column-state';
-import type { ColumnArray } from '../row-store';
-import { fastCanonical, isWellFormedText } from '../../values/codec';
+import { writeColumn } from '../write-column';
+import { diffColumnInPlace } from './diff-column-in-place';
 import { insertValues, rowValues } from './insert-rows';
 import { addColumnState } from './schema-edits';
 
@@ -175,15 +172,13 @@ function diffByPosition(
   }
   // Key columns first, so that key checks of later columns see final keys.
   const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
-  let scratch: Int32Array | undefined;
   for (const name of ordered) {
     const col = state.column(name);
     const tCol = T.column(name) as unknown as Column;
     const sCol = S.column(sourceOf.get(name)!) as unknown as Column | undefined;
     if (shared && tCol === sCol) continue;
     if (everyRow && !state.isKeyColumn(col) && isArrayLike(tCol) && (!sCol || isArrayLike(sCol))) {
-      scratch ??= new Int32Array(S.totalRows());
-      diffColumnInPlace(state, snapshot, col, tCol, sCol, scratch);
+      diffColumnInPlace(state, snapshot, col, tCol, sCol);
       continue;
     }
     const getT = reader(tCol);
@@ -208,142 +203,6 @@ function diffByPosition(
 
 function isArrayLike(col: Column): col is Column & ArrayLike<unknown> {
   return Array.isArray(col) || ArrayBuffer.isView(col);
-}
-
-/**
- * One pass over a column whose result lines up with the snapshot position by position: builds
- * the column's new values as it compares, so that a column changed in most rows becomes one dense
- * array without a per-row lookup, and a column changed in a few rows a few cell edits.
- */
-function diffColumnInPlace(
-  state: TableState,
-  snapshot: Snapshot,
-  col: ColumnState,
-  tCol: ArrayLike<unknown>,
-  sCol: ArrayLike<unknown> | undefined,
-  changed: Int32Array,
-): void {
-  const n = tCol.length;
-  const storeLength = snapshot.storeLength;
-  const kind = col.kind;
-  const fill = col.fill;
-  const check = (a: unknown): CellValue => {
-    const fast = a === null || a === undefined ? undefined : fastCanonical(kind, a);
-    return fast !== undefined ? fast : checkValue(state, col, a);
-  };
-  let count = 0;
-  let dense: ColumnArray | null = null;
-  if ((kind === 'real' || kind === 'integer') && sCol instanceof Float64Array) {
-    const typed = new Float64Array(n);
-    count = diffNumbers(tCol, sCol, typed, changed, check, kind === 'integer');
-    if (count >= 0) dense = typed;
-    else count = 0;
-  }
-  if (!dense) {
-    // Values of primitive kinds that are already canonical are copied in one slice, far faster
-    // than writing a new array element by element.
-    const primitive =
-      kind === 'text' || kind === 'integer' || kind === 'real' || kind === 'numeric';
-    const found = diffValues(tCol, sCol, fill, changed, check, kind === 'text');
-    count = found.count;
-    if (!count) return;
-    if (primitive && found.canonical && Array.isArray(tCol)) {
-      dense = (tCol as CellValue[]).slice();
-    } else {
-      const out = new Array<CellValue>(n);
-      for (let i = 0; i < n; i++) {
-        const a = tCol[i];
-        const b = sCol ? (sCol[i] as CellValue) : fill;
-        out[i] = a === b || valuesEqual(a as CellValue, b) ? b : check(a);
-      }
-      dense = out;
-    }
-  }
-  if (!count) return;
-  // Changed positions are ascending: stored rows come first, inserted rows after.
-  let storedChanges = count;
-  while (storedChanges > 0 && changed[storedChanges - 1]! >= storeLength) storedChanges--;
-  const extra = Array.from(changed.subarray(storedChanges, count));
-  if (storedChanges >= storeLength * DENSE_SHARE) {
-    const stored = n > storeLength ? dense.slice(0, storeLength) : dense;
-    state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
-    for (const i of extra) state.write(rowAt(snapshot, i), col, dense[i] ?? null);
-    return;
-  }
-  const rows: number[] = [];
-  const values: CellValue[] = [];
-  for (let k = 0; k < count; k++) {
-    rows.push(rowAt(snapshot, changed[k]!));
-    values.push(dense[changed[k]!] ?? null);
-  }
-  writeColumn(state, col, rows, values, sCol as ArrayLike<CellValue> | undefined);
-}
-
-/**
- * Compares a numeric column against stored numbers, writing the new values into `out` (numbers
- * stay in a Float64Array: nothing per element for the collector). Returns the count of changed
- * positions (listed in `changed`), or -1 when a value is not a number (NULL, BigInt).
- */
-function diffNumbers(
-  tCol: ArrayLike<unknown>,
-  sCol: Float64Array,
-  out: Float64Array,
-  changed: Int32Array,
-  check: (a: unknown) => CellValue,
-  integer: boolean,
-): number {
-  const n = tCol.length;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const a = tCol[i];
-    const b = sCol[i]!;
-    if (a === b) {
-      out[i] = b;
-      continue;
-    }
-    let v: CellValue;
-    // Inline the common canonical case; anything else goes through the full check.
-    if (typeof a === 'number' && a === a && a !== 0 && (!integer || Number.isSafeInteger(a))) v = a;
-    else v = check(a);
-    if (typeof v !== 'number') return -1;
-    out[i] = v;
-    if (v !== b) changed[count++] = i;
-  }
-  return count;
-}
-
-/**
- * Compares a column value by value, listing changed positions in `changed`. `canonical` says
- * whether every value of `tCol` is already in canonical form (so it can be copied as is).
- */
-function diffValues(
-  tCol: ArrayLike<unknown>,
-  sCol: ArrayLike<unknown> | undefined,
-  fill: CellValue,
-  changed: Int32Array,
-  check: (a: unknown) => CellValue,
-  text: boolean,
-): { count: number; canonical: boolean } {
-  const n = tCol.length;
-  let count = 0;
-  let canonical = true;
-  for (let i = 0; i < n; i++) {
-    const a = tCol[i];
-    const b = sCol ? (sCol[i] as CellValue) : fill;
-    if (a === b) continue;
-    // Two different strings are different values, and a well-formed string is canonical text.
-    if (text && typeof a === 'string' && typeof b === 'string' && isWellFormedText(a)) {
-      changed[count++] = i;
-      continue;
-    }
-    if (valuesEqual(a as CellValue, b)) {
-      canonical = false;
-      continue;
-    }
-    if (check(a) !== a) canonical = false;
-    changed[count++] = i;
-  }
-  return { count, canonical };
 }
 
 function isKey(state: TableState, name: string): boolean {
