@@ -49,13 +49,27 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Runs `fn` `runs` times and returns each duration in ms (after one unmeasured warm-up run). */
+/**
+ * A full garbage collection, where the page exposes one (the runner starts Chromium with
+ * --expose-gc). Building a case's data (a 1M-row table is ~100 MB) leaves the collector a marking
+ * cycle to run; without this, whichever runs come first pay for it.
+ */
+export function settleHeap(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * Runs `fn` `runs` times and returns each duration in ms (after one unmeasured warm-up run). The
+ * heap is settled once before the warm-up: garbage from building the data is not billed to the
+ * first runs, while garbage the runs themselves make still is.
+ */
 export async function timeRuns(
   runs: number,
   fn: () => unknown,
   setup?: () => unknown,
 ): Promise<number[]> {
   const out: number[] = [];
+  settleHeap();
   for (let i = -1; i < runs; i++) {
     if (setup) await setup();
     const t0 = performance.now();

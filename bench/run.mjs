@@ -1,4 +1,5 @@
 // npm run bench [-- --rows 1000000 --edits 10000 --runs 5 --db-mb 100 --records 1000 --behind 100 --only name]
+//                [-- --profile out.cpuprofile]  (a CPU profile of the page while the cases run)
 // Runs every benchmark case in headless Chromium (worker included), each next to its baseline,
 // prints a table and writes bench/results.json.
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const params = {
   behind: Number(arg('behind', smoke ? 5 : 100)),
 };
 const only = arg('only', '');
+const profile = arg('profile', '');
 
 const server = await createServer({
   configFile: 'vite.config.ts',
@@ -52,9 +54,19 @@ try {
   await page.goto(`${address}bench/index.html`);
   await page.waitForFunction(() => window.__benchReady === true, null, { timeout: 120_000 });
   console.log(`bench: ${JSON.stringify(params)}`);
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('Profiler.start');
+  }
   const results = await page.evaluate(([p, o]) => window.__runBench(p, o), [params, only], {
     timeout: 0,
   });
+  if (profile) {
+    const { profile: data } = await cdp.send('Profiler.stop');
+    writeFileSync(profile, JSON.stringify(data));
+    console.log(`wrote ${profile}`);
+  }
   const fmt = (v) =>
     v === null || v === undefined ? '-' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
   const rows = results.map((r) => ({

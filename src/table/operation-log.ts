@@ -1,12 +1,5 @@
-import type { CellValue } from '../values/sql-value';
-import { formatKey } from './format-key';
 import type { Mutation } from './mutations';
-
-/** What a single-cell edit is about. */
-export interface CellSubject {
-  readonly column: string;
-  readonly key: readonly CellValue[];
-}
+import type { TableState } from './table-state';
 
 /** The kinds of edit a tracked table records. */
 export type OperationKind =
@@ -26,11 +19,23 @@ export type OperationKind =
   | 'transform'
   | 'rebase';
 
+/** One recorded edit, as the log keeps it for undo and redo. */
+export interface LoggedOperation {
+  readonly kind: OperationKind;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  readonly description: string;
+  /** Takes back every change the edit made, last first. */
+  undo(state: TableState): void;
+  /** Makes every change again, in order. */
+  redo(state: TableState): void;
+}
+
 /** Shared by operations that have made no change yet: most single edits make exactly one. */
 const NO_MUTATIONS: readonly Mutation[] = Object.freeze([]);
 
 /** One edit as the user made it: what it was and the primitive changes it made. */
-export class Operation {
+export class Operation implements LoggedOperation {
   /**
    * The changes in order. Starts as a shared empty array, replaced by a one-element array at the
    * first change: V8 would give an empty array's first push room for 17 (a single-cell edit would
@@ -40,16 +45,20 @@ export class Operation {
   readonly at = Date.now();
   constructor(
     readonly kind: OperationKind,
-    /**
-     * Describes the edit: a function, so that no string is built unless asked for; or, for a
-     * single-cell edit, just its column and key (cheaper to keep than a closure).
-     */
-    private readonly describe: (() => string) | CellSubject,
+    /** Describes the edit: a function, so that no string is built unless asked for. */
+    private readonly describe: () => string,
   ) {}
 
   get description(): string {
-    const d = this.describe;
-    return typeof d === 'function' ? d() : `set ${d.column} of ${formatKey(d.key)}`;
+    return this.describe();
+  }
+
+  undo(state: TableState): void {
+    for (let i = this.mutations.length - 1; i >= 0; i--) this.mutations[i]!.undo(state);
+  }
+
+  redo(state: TableState): void {
+    for (const m of this.mutations) m.redo(state);
   }
 
   /** Adds a change made by this operation. */
@@ -72,10 +81,10 @@ export interface OperationInfo {
  * (redoable). A new operation clears the redo side.
  */
 export class OperationLog {
-  readonly done: Operation[] = [];
-  readonly undone: Operation[] = [];
+  readonly done: LoggedOperation[] = [];
+  readonly undone: LoggedOperation[] = [];
 
-  record(op: Operation): void {
+  record(op: LoggedOperation): void {
     this.done.push(op);
     if (this.undone.length) this.undone.length = 0;
   }

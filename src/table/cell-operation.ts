@@ -1,0 +1,46 @@
+import type { CellValue } from '../values/sql-value';
+import type { ColumnState } from './column-state';
+import { formatKey } from './format-key';
+import type { Slot } from './mutations';
+import type { LoggedOperation } from './operation-log';
+import type { TableState } from './table-state';
+
+/**
+ * A single-cell edit as one object: the operation and its only change together. Tables take
+ * thousands of these, each kept for undo, so it holds no more than undo, redo and its
+ * description need; a one-column key is kept as its value rather than an array.
+ */
+export class CellOperation implements LoggedOperation {
+  readonly at = Date.now();
+  readonly #key: CellValue | readonly CellValue[];
+  /** The column's name when the edit was made (a later rename does not rewrite history). */
+  readonly #columnName: string;
+
+  constructor(
+    readonly row: number,
+    readonly column: ColumnState,
+    readonly prev: Slot,
+    readonly next: Slot,
+    key: readonly CellValue[],
+  ) {
+    this.#key = key.length === 1 ? key[0]! : key;
+    this.#columnName = column.name;
+  }
+
+  get kind(): 'set' {
+    return 'set';
+  }
+
+  get description(): string {
+    const k = this.#key;
+    return `set ${this.#columnName} of ${formatKey(Array.isArray(k) ? k : [k as CellValue])}`;
+  }
+
+  undo(state: TableState): void {
+    state.applyValue(this.row, this.column, this.prev);
+  }
+
+  redo(state: TableState): void {
+    state.applyValue(this.row, this.column, this.next);
+  }
+}
