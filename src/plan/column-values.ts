@@ -16,9 +16,23 @@ export function toColumnValues(values: SqlValue[]): ColumnValues {
   return Float64Array.from(values as number[]);
 }
 
-/** Builds `n` stored values with `get` and packs them. */
+/**
+ * Builds `n` stored values with `get` and packs them: straight into a Float64Array while they are
+ * numbers, so that a numeric column allocates one array, not two.
+ */
 export function columnValuesOf(n: number, get: (i: number) => SqlValue): ColumnValues {
-  const out = new Array<SqlValue>(n);
-  for (let i = 0; i < n; i++) out[i] = get(i);
-  return toColumnValues(out);
+  const numbers = new Float64Array(n);
+  let i = 0;
+  for (; i < n; i++) {
+    const v = get(i);
+    if (typeof v !== 'number') {
+      const out = new Array<SqlValue>(n);
+      for (let k = 0; k < i; k++) out[k] = numbers[k]!;
+      out[i] = v;
+      for (let k = i + 1; k < n; k++) out[k] = get(k);
+      return out;
+    }
+    numbers[i] = v;
+  }
+  return numbers;
 }

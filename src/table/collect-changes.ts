@@ -69,9 +69,58 @@ export function collectChanges(state: TableState): CollectedChanges {
   const deletes = ascending(state.deleted, state.deleted.size);
   const keyCols = new Set(state.keyColumns);
   const changed = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
+  const rekeyed = new Set<number>();
+  let updates: { columns: ColumnState[]; rows: number[] }[];
+  const only = changed.length === 1 && !keyCols.has(changed[0]!) ? changed[0]! : null;
+  if (only) {
+    // One changed column (the common case): its changed rows, in order, are the one group.
+    const found = changedRows(state, only);
+    const rows = ascending(found, found.length);
+    updates = rows.length ? [{ columns: [only], rows }] : [];
+  } else {
+    updates = groupRows(state, changed, keyCols, rekeyed);
+  }
+  const inserts = new Map<string, { columns: ColumnState[]; rows: number[] }>();
+  const columns = state.columns;
+  for (const row of state.insertedIds()) {
+    let sig = '';
+    for (const c of columns) if (!state.isUnset(row, c)) sig += `${c.id},`;
+    const g = inserts.get(sig);
+    if (g) g.rows.push(row);
+    else inserts.set(sig, { columns: columns.filter((c) => !state.isUnset(row, c)), rows: [row] });
+  }
+  return {
+    schema,
+    deletes,
+    rekeys: ascending(rekeyed, rekeyed.size),
+    updates,
+    inserts: [...inserts.values()],
+  };
+}
+
+/** Row numbers in ascending order (a typed-array sort: numeric, and several times faster). */
+function ascending(rows: Iterable<number>, size: number): number[] {
+  const sorted = new Float64Array(size);
+  let i = 0;
+  for (const r of rows) sorted[i++] = r;
+  sorted.sort();
+  const out = new Array<number>(sorted.length);
+  for (let k = 0; k < sorted.length; k++) out[k] = sorted[k]!;
+  return out;
+}
+
+/**
+ * Groups the changed rows of several columns by the set of columns that changed in each (rows of
+ * a group ascending); rows whose key changed go to `rekeyed` instead.
+ */
+function groupRows(
+  state: TableState,
+  changed: readonly ColumnState[],
+  keyCols: ReadonlySet<ColumnState>,
+  rekeyed: Set<number>,
+): { columns: ColumnState[]; rows: number[] }[] {
   // Most edited rows have one changed column: it is kept as is, an array only from the second.
   const perRow = new Map<number, ColumnState | ColumnState[]>();
-  const rekeyed = new Set<number>();
   const mark = (row: number, col: ColumnState): void => {
     if (keyCols.has(col)) {
       rekeyed.add(row);
@@ -82,19 +131,7 @@ export function collectChanges(state: TableState): CollectedChanges {
     else if (Array.isArray(cols)) cols.push(col);
     else perRow.set(row, [cols, col]);
   };
-  for (const col of changed) {
-    if (col.dense) {
-      const n = state.store.length;
-      for (let r = 0; r < n; r++) {
-        if (!state.isLive(r)) continue;
-        if (!valuesEqual(state.value(r, col), state.baseline(r, col))) mark(r, col);
-      }
-    } else {
-      for (const r of ascending(col.cells.keys(), col.cells.size)) {
-        if (state.isLive(r) && !valuesEqual(col.cells.get(r), state.baseline(r, col))) mark(r, col);
-      }
-    }
-  }
+  for (const col of changed) for (const r of changedRows(state, col)) mark(r, col);
   const order = new Map(state.columns.map((c, i) => [c, i]));
   const single = new Map<ColumnState, { columns: ColumnState[]; rows: number[] }>();
   const groups = new Map<string, { columns: ColumnState[]; rows: number[] }>();
@@ -116,31 +153,21 @@ export function collectChanges(state: TableState): CollectedChanges {
     if (g) g.rows.push(row);
     else groups.set(sig, { columns: cols, rows: [row] });
   }
-  const inserts = new Map<string, { columns: ColumnState[]; rows: number[] }>();
-  const columns = state.columns;
-  for (const row of state.insertedIds()) {
-    let sig = '';
-    for (const c of columns) if (!state.isUnset(row, c)) sig += `${c.id},`;
-    const g = inserts.get(sig);
-    if (g) g.rows.push(row);
-    else inserts.set(sig, { columns: columns.filter((c) => !state.isUnset(row, c)), rows: [row] });
-  }
-  return {
-    schema,
-    deletes,
-    rekeys: ascending(rekeyed, rekeyed.size),
-    updates: [...groups.values()],
-    inserts: [...inserts.values()],
-  };
+  return [...groups.values()];
 }
 
-/** Row numbers in ascending order (a typed-array sort: numeric, and several times faster). */
-function ascending(rows: Iterable<number>, size: number): number[] {
-  const sorted = new Float64Array(size);
-  let i = 0;
-  for (const r of rows) sorted[i++] = r;
-  sorted.sort();
-  const out = new Array<number>(sorted.length);
-  for (let k = 0; k < sorted.length; k++) out[k] = sorted[k]!;
+/** Live stored rows whose value in `col` differs from the store's. */
+function changedRows(state: TableState, col: ColumnState): number[] {
+  const out: number[] = [];
+  if (col.dense) {
+    const n = state.store.length;
+    for (let r = 0; r < n; r++) {
+      if (state.isLive(r) && !valuesEqual(state.value(r, col), state.baseline(r, col))) out.push(r);
+    }
+  } else {
+    for (const [r, v] of col.cells) {
+      if (state.isLive(r) && !valuesEqual(v, state.baseline(r, col))) out.push(r);
+    }
+  }
   return out;
 }
