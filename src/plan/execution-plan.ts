@@ -37,8 +37,11 @@ export interface Guard {
   readonly keys: readonly ColumnValues[];
   readonly columns: readonly string[];
   readonly kinds: readonly ColumnKind[];
-  /** Expected values per column, per row, decoded (compared with `valuesEqual`). */
-  readonly expected: readonly (readonly CellValue[])[];
+  /**
+   * Expected values per column, per row, decoded (compared with `valuesEqual`): a Float64Array for
+   * a column of numbers.
+   */
+  readonly expected: readonly (readonly CellValue[] | Float64Array)[];
 }
 
 interface StepBase {
