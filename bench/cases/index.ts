@@ -1,6 +1,7 @@
 import type { BenchCase } from '../bench-case';
 import { fullDiff, heap, oneColumnTransform, planBuild, singleCellEdit } from './core-cases';
 import {
+  applyGuarded,
   applyMixed,
   catchUp,
   loadTable,
@@ -17,6 +18,7 @@ export const CASES: readonly BenchCase[] = [
   fullDiff,
   planBuild,
   applyMixed,
+  applyGuarded,
   persistSmall,
   persistBig,
   pushOneCell,

@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { buildPlan } from '../plan/build-plan';
-import type { ExecutionPlan } from '../plan/execution-plan';
+import type { ExecutionPlan, TableBasis } from '../plan/execution-plan';
 import type {
   CheckpointResult,
   EngineApi,
@@ -362,15 +362,30 @@ export class Database {
         conflicts: [],
       };
     }
-    const plan = buildPlan(
+    const built = buildPlan(
       changed.map((t) => t.diff()),
       {
         ...(options.passes ? { passes: options.passes } : {}),
         withoutGuards: options.conflict === 'overwrite',
       },
     );
+    const plan: ExecutionPlan = { ...built, basis: this.#basis(changed) };
     const result = await this.#apply(plan, changed, options);
     return { ...result, totalMs: performance.now() - start };
+  }
+
+  /**
+   * The commit each table's stored values are as of, for tables that have taken in every commit
+   * that touched them (none waits for `refresh()`): the engine then knows their guards hold
+   * unless a commit it has not shown us since touched them.
+   */
+  #basis(tables: readonly DatabaseTable[]): TableBasis[] {
+    const out: TableBasis[] = [];
+    for (const t of tables) {
+      const l = this.#loaded.get(t.name);
+      if (l && !l.queued.length) out.push({ table: t.name, seq: l.seq });
+    }
+    return out;
   }
 
   /**
@@ -492,6 +507,13 @@ export class Database {
     options: RefreshOptions = {},
   ): Promise<readonly RebaseConflict[]> {
     this.#open();
+    const policy: unknown = options?.policy;
+    if (policy !== undefined && policy !== 'keepRemote' && policy !== 'keepLocal') {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `refresh() takes { policy: 'keepRemote' } (drop contested edits, the default) or { policy: 'keepLocal' } (keep them); got ${JSON.stringify(policy) ?? String(policy)}.`,
+      );
+    }
     return this.#serially(async () => {
       await this.#sync('remote');
       const conflicts: RebaseConflict[] = [];

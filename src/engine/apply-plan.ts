@@ -16,12 +16,14 @@ import { quoteIdentifier as q } from '../plan/sql-text';
 import type { ProgressCallback, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
+import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
 import { retypeColumn } from './retype-column';
+import { RowSelect } from './row-select';
 import { RETYPE_MARK } from './redo-ddl';
 import {
   exactValue,
@@ -46,6 +48,11 @@ export interface AppliedPlan {
 export interface ApplyPlanOptions {
   readonly conflict: 'fail' | 'overwrite';
   readonly onProgress?: ProgressCallback | undefined;
+  /**
+   * Whether no commit after `seq` touched `table` (rows or schema): then guards based on `seq`
+   * hold without reading a row. Absent: every guard is checked.
+   */
+  readonly unchangedSince?: ((table: string, seq: number) => boolean) | undefined;
   /** Testing: called before each step (with its index) and before COMMIT; may throw. */
   readonly checkpoint?: ((point: 'step' | 'commit', step: number) => void) | undefined;
 }
@@ -82,7 +89,8 @@ export function applyPlan(
   try {
     // Cross-table and cross-step references only have to hold when the push is complete.
     db.run('PRAGMA defer_foreign_keys=ON');
-    if (options.conflict !== 'overwrite') checkGuards(db, plan.steps);
+    if (options.conflict !== 'overwrite')
+      checkGuards(db, plan.steps, settledTables(plan, options.unchangedSince));
     const ddl: string[] = [];
     const schemaChanged = new Set<string>();
     const dropped = new Set<string>();
@@ -203,13 +211,37 @@ function readSequences(
 // ---- guards -------------------------------------------------------------------------------------
 
 /**
+ * Tables whose guards hold without a read: the plan's basis says which commit their edits were
+ * based on, no commit touched them since, and the plan changes none of their schema (guards are
+ * checked before schema steps run, under the names the steps use).
+ */
+function settledTables(
+  plan: ExecutionPlan,
+  unchangedSince: ApplyPlanOptions['unchangedSince'],
+): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!plan.basis || !unchangedSince) return out;
+  const reshaped = new Set(plan.steps.filter(isSchemaStep).map((s) => s.table));
+  for (const b of plan.basis) {
+    if (!reshaped.has(b.table) && unchangedSince(b.table, b.seq)) out.add(b.table);
+  }
+  return out;
+}
+
+/**
  * Refuses the push when a row it updates or deletes no longer holds, in the columns it touches,
  * the values its edits were based on. Every conflict is collected, so the error names them all.
+ * Tables in `settled` are skipped: nothing has written to them since the edits' basis.
  */
-function checkGuards(db: SqlDatabase, steps: readonly PlanStep[]): void {
+function checkGuards(
+  db: SqlDatabase,
+  steps: readonly PlanStep[],
+  settled: ReadonlySet<string>,
+): void {
   const conflicts: ConflictDetail[] = [];
   for (const step of steps) {
     if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
+    if (settled.has(step.table)) continue;
     checkGuard(db, step.table, step.guard, conflicts);
   }
   if (conflicts.length) throw new ConflictError(conflicts);
@@ -257,8 +289,10 @@ function readGuarded(
   n: number,
 ): (SqlValue[] | undefined)[] {
   const rows = new Array<SqlValue[] | undefined>(n);
-  const cols = (table: string): string =>
-    g.columns.length ? g.columns.map((c) => `${table}${keyColumnSql(info, c)}`).join(', ') : '1';
+  // With no guarded column, a row's presence is all there is to check.
+  const exprs = (table: string): string[] =>
+    g.columns.length ? g.columns.map((c) => `${table}${keyColumnSql(info, c)}`) : ['1'];
+  const kinds: ColumnKind[] = g.columns.length ? [...g.kinds] : ['integer'];
   const t = q(info.name);
   const json = jsonKeys(g.keys, n);
   if (json !== null) {
@@ -270,26 +304,28 @@ function readGuarded(
         ? `g.${keyColumnSql(info, k)} = j.value`
         : `g.${keyColumnSql(info, k)} = j.value ->> ${j}`,
     );
+    const select = new RowSelect(db, ['j.key', ...exprs('g.')], ['integer', ...kinds]);
     withStatement(
       db,
-      `SELECT j.key, ${cols('g.')} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
+      `SELECT ${select.sql} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
       (stmt) => {
         stmt.bind([json]);
         while (stmt.step()) {
-          const row = rowOf(stmt);
+          const row = select.read(stmt);
           rows[Number(row[0])] = row.slice(1);
         }
       },
     );
     return rows;
   }
+  const select = new RowSelect(db, exprs(''), kinds);
   withStatement(
     db,
-    `SELECT ${cols('')} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`,
+    `SELECT ${select.sql} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`,
     (stmt) => {
       for (let i = 0; i < n; i++) {
         stmt.bind(rowAt(g.keys, i));
-        if (stmt.step()) rows[i] = rowOf(stmt);
+        if (stmt.step()) rows[i] = select.read(stmt);
         stmt.reset();
       }
     },

@@ -150,6 +150,7 @@ export class EngineCore implements EngineApi {
         const applied = applyPlan(db, plan, {
           conflict: options?.conflict ?? 'fail',
           onProgress,
+          unchangedSince: (table, seq) => this.#unchangedSince(table, seq),
           checkpoint: this.#fault ? (point, step) => this.#stepFault(point, step) : undefined,
         });
         const applyMs = now() - t0;
@@ -330,6 +331,19 @@ export class EngineCore implements EngineApi {
       `The database has no table ${JSON.stringify(name)}; it has ${this.#tables.map((t) => t.name).join(', ') || 'no tables'}.`,
       { table: String(name) },
     );
+  }
+
+  /**
+   * Whether no commit after `seq` touched `table`, as far as this engine can tell: the commits it
+   * keeps go back to `#base` (an open, an import or a snapshot catch-up starts them afresh), and
+   * every commit lists each table whose rows or schema it changed, triggers and cascades included.
+   */
+  #unchangedSince(table: string, seq: number): boolean {
+    if (seq < this.#base || seq > this.#seq) return false;
+    for (const c of this.#commits) {
+      if (c.seq > seq && c.effects.some((e) => e.table === table)) return false;
+    }
+    return true;
   }
 
   /** Takes a committed record in: memory bookkeeping shared by local pushes and catch-up. */

@@ -25,9 +25,22 @@ export function validatePlan(plan: unknown): asserts plan is ExecutionPlan {
     );
   };
   if (typeof plan !== 'object' || plan === null) bad('it is not an object');
-  const p = plan as { version?: unknown; steps?: unknown };
+  const p = plan as { version?: unknown; steps?: unknown; basis?: unknown };
   if (p.version !== PLAN_VERSION) bad(`version ${String(p.version)} is not ${PLAN_VERSION}`);
   if (!Array.isArray(p.steps)) bad('it has no steps array');
+  if (p.basis !== undefined) {
+    const ok =
+      Array.isArray(p.basis) &&
+      p.basis.every(
+        (b: { table?: unknown; seq?: unknown } | null) =>
+          typeof b === 'object' &&
+          b !== null &&
+          typeof b.table === 'string' &&
+          typeof b.seq === 'number' &&
+          Number.isInteger(b.seq),
+      );
+    if (!ok) bad('its basis is not a list of { table, seq }');
+  }
   (p.steps as unknown[]).forEach((s, i) => {
     const step = s as Partial<Record<string, unknown>>;
     if (typeof step !== 'object' || step === null) bad(`step ${i} is not an object`);

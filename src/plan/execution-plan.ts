@@ -171,6 +171,19 @@ export const PRIORITY = {
 export interface ExecutionPlan {
   readonly version: typeof PLAN_VERSION;
   readonly steps: readonly PlanStep[];
+  /**
+   * What the edits were based on: for each table, the last commit whose effects its stored values
+   * include. When no commit has touched a table since, its rows hold exactly the values the
+   * guards expect, and the engine skips reading them. `Database.push()` fills this in; a plan
+   * built by hand should leave it out (its guards are then always checked).
+   */
+  readonly basis?: readonly TableBasis[];
+}
+
+/** A table's stored values as of a commit (see `ExecutionPlan.basis`). */
+export interface TableBasis {
+  readonly table: string;
+  readonly seq: number;
 }
 
 /** A function from plan to plan, run after the built-in compression (see `buildPlan`). */

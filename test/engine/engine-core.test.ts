@@ -101,6 +101,68 @@ describe('engine: apply', () => {
     expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['n1', 'n2']);
   });
 
+  it('skips guards of a table no commit touched since the plan basis, and only then', async () => {
+    const storage = new MemoryStorage();
+    const e = await withSchema(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, 'x');
+       CREATE TABLE u (id INTEGER PRIMARY KEY, b TEXT); INSERT INTO u VALUES (1, 'x');`,
+      storage,
+    );
+    // Each guard below expects a value the row does not hold: a read would refuse the push.
+    const stale = (table: string, column: string, value: string): PlanStep => ({
+      kind: 'update',
+      table,
+      priority: 20,
+      key: ['id'],
+      keys: [[1]],
+      set: [column],
+      values: [[value]],
+      count: 1,
+      keyMoves: 'none',
+      guard: { key: ['id'], keys: [[1]], columns: [column], kinds: ['text'], expected: [['?']] },
+    });
+    const based = (step: PlanStep, seq: number): ExecutionPlan => ({
+      ...plan(step),
+      basis: [{ table: step.table, seq }],
+    });
+    const seq0 = (await e.state()).seq;
+    expect(await errorOf(e.apply(plan(stale('t', 'a', 'n')), { pushId: 'p0' }))).toBeInstanceOf(
+      ConflictError,
+    );
+    // Based on the current commit: nothing can have changed, so nothing is read.
+    const r1 = await e.apply(based(stale('t', 'a', 'n1'), seq0), { pushId: 'p1' });
+    expect(rows(await e.readTable('t'))).toEqual([{ id: 1, a: 'n1' }]);
+    // A commit that touched another table leaves the basis of t good...
+    const r2 = await e.apply(based(stale('u', 'b', 'n2'), seq0), { pushId: 'p2' });
+    await e.apply(based(stale('t', 'a', 'n3'), r1.seq), { pushId: 'p3' });
+    expect(rows(await e.readTable('t'))).toEqual([{ id: 1, a: 'n3' }]);
+    // ...a commit that touched t does not: its guards are read, and refuse.
+    for (const seq of [r1.seq, r2.seq]) {
+      const err = await errorOf(e.apply(based(stale('t', 'a', 'n4'), seq), { pushId: 'p4' }));
+      expect(err).toBeInstanceOf(ConflictError);
+    }
+    // A basis the engine cannot vouch for (before an import, or a commit it has not made) is
+    // checked too.
+    const now = (await e.state()).seq;
+    for (const seq of [now + 1, -1]) {
+      const err = await errorOf(e.apply(based(stale('t', 'a', 'n5'), seq), { pushId: 'p5' }));
+      expect(err).toBeInstanceOf(ConflictError);
+    }
+    await e.importDatabase(await e.exportDatabase());
+    const err = await errorOf(e.apply(based(stale('t', 'a', 'n6'), now), { pushId: 'p6' }));
+    expect(err).toBeInstanceOf(ConflictError);
+    // A second engine that caught up on the commits of the first one knows what they touched.
+    const other = await memoryEngine(storage);
+    const seq1 = (await other.state()).seq;
+    await e.apply(based(stale('t', 'a', 'n7'), (await e.state()).seq), { pushId: 'p7' });
+    const late = await errorOf(other.apply(based(stale('t', 'a', 'n8'), seq1), { pushId: 'p8' }));
+    expect(late).toBeInstanceOf(ConflictError);
+    expect(rows(await other.readTable('t'))).toEqual([{ id: 1, a: 'n7' }]);
+    expect(
+      await errorOf(e.apply({ ...plan(), basis: [{ table: 't' }] } as never, { pushId: 'x' })),
+    ).toMatchObject({ code: 'invalid_plan' });
+  });
+
   it('checks guards over composite, real, rowid and json_each-named keys alike', async () => {
     const e = await withSchema(`
       CREATE TABLE pairs ("key" TEXT, "value" INTEGER, "type" TEXT, PRIMARY KEY ("key", "value"));
