@@ -8,7 +8,8 @@ import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { findTable } from './introspect';
 import { collect, readColumns } from './read-table';
-import { rowOf, type SqlDatabase } from './sqlite';
+import { RowSelect } from './row-select';
+import type { SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
 
 /** The name under which a table's rowid can be read (a real column may take `rowid`). */
@@ -49,8 +50,8 @@ function rowidEffect(
   info: TableInfo,
   schema: boolean,
 ): TableEffect {
-  const { names, sql } = readColumns(info);
-  const read = readWritten(db, info, sql, touch.written);
+  const { names, sql, kinds } = readColumns(info);
+  const read = readWritten(db, info, sql, kinds, touch.written);
   // Rows whose key moved come first: a reader matches them to its rows before new rows, which may
   // have taken a key a moved row left.
   const order = movedFirst(read.rowids, touch.prior, read.length);
@@ -104,16 +105,19 @@ function readWritten(
   db: SqlDatabase,
   info: TableInfo,
   sql: readonly string[],
+  kinds: readonly ColumnKind[],
   written: ReadonlySet<Rowid>,
 ): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
   const rid = rowidName(info);
+  const select = new RowSelect(db, [rid, ...sql], ['integer', ...kinds]);
   const stmt = db.prepare(
-    `SELECT ${rid}, ${sql.join(', ')} FROM ${q(info.name)} WHERE ${rid} IN (SELECT value FROM json_each(?)) ORDER BY ${rid}`,
+    `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${rid} IN (SELECT value FROM json_each(?)) ORDER BY ${rid}`,
   );
   try {
     stmt.bind([`[${[...written].join(',')}]`]);
     // Stored values, not decoded: readers decode them by their own column kinds.
-    const { values, length } = collect(stmt, new Array<ColumnKind>(sql.length + 1).fill('any'));
+    const all = new Array<ColumnKind>(sql.length + 1).fill('any');
+    const { values, length } = collect(stmt, all, select);
     const [rowids, ...images] = values as ColumnValues[];
     return { rowids: rowids!, images, length };
   } finally {
@@ -163,9 +167,10 @@ function keyedEffect(
   info: TableInfo,
   schema: boolean,
 ): TableEffect {
-  const { names, sql } = readColumns(info);
+  const { names, sql, kinds } = readColumns(info);
+  const select = new RowSelect(db, sql, kinds);
   const stmt = db.prepare(
-    `SELECT ${sql.join(', ')} FROM ${q(info.name)} WHERE ${info.key.columns.map((k) => `${q(k)} = ?`).join(' AND ')}`,
+    `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${info.key.columns.map((k) => `${q(k)} = ?`).join(' AND ')}`,
   );
   const images: SqlValue[][] = [];
   const priorKeys: SqlValue[][] = [];
@@ -174,7 +179,7 @@ function keyedEffect(
     for (const { prior, key } of touch.writtenKeys.values()) {
       stmt.bind(key);
       if (stmt.step()) {
-        images.push(rowOf(stmt));
+        images.push(select.read(stmt));
         priorKeys.push(prior);
         priors.add(keyTokens(prior));
       }

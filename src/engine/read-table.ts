@@ -6,6 +6,7 @@ import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
+import { RowSelect } from './row-select';
 import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
 
 /** Rows between two progress reports. */
@@ -45,19 +46,27 @@ export function readTable(
   const { names, kinds, sql } = readColumns(info);
   const total = Number(selectValue(db, `SELECT count(*) FROM ${q(info.name)}`));
   onProgress?.({ phase: 'read', done: 0, total });
-  const stmt = db.prepare(`SELECT ${sql.join(', ')} FROM ${q(info.name)}`);
+  const select = new RowSelect(db, sql, kinds);
+  const stmt = db.prepare(`SELECT ${select.sql} FROM ${q(info.name)}`);
   try {
     let length = 0;
     const progress = (done: number): void =>
       onProgress?.({ phase: 'read', done: length + done, total });
     if (!onChunk) {
-      const columns = collect(stmt, kinds, progress, total);
+      const columns = collect(stmt, kinds, select, progress, total);
       length = columns.length;
       onProgress?.({ phase: 'read', done: length, total });
       return { seq, names, columns: columns.values, length };
     }
     for (;;) {
-      const part = collect(stmt, kinds, progress, Math.min(CHUNK_ROWS, total - length), CHUNK_ROWS);
+      const part = collect(
+        stmt,
+        kinds,
+        select,
+        progress,
+        Math.min(CHUNK_ROWS, total - length),
+        CHUNK_ROWS,
+      );
       if (part.length) onChunk({ names, columns: part.values, length: part.length });
       length += part.length;
       if (part.length < CHUNK_ROWS) break;
@@ -111,12 +120,15 @@ class ColumnReader {
   }
 }
 
-const TWO_53 = 2 ** 53;
-
-/** Steps a statement to its end (or `limit` rows), collecting decoded columns (typed arrays where all numbers). */
+/**
+ * Steps a statement to its end (or `limit` rows), collecting columns decoded by `kinds` (typed
+ * arrays where all numbers). `select` reads the rows, when the statement selects its list;
+ * otherwise rows are read as they come.
+ */
 export function collect(
   stmt: SqlStatement,
   kinds: readonly ColumnKind[],
+  select: RowSelect | null,
   progress?: (done: number) => void,
   expected = 0,
   limit = Infinity,
@@ -125,15 +137,7 @@ export function collect(
   const readers = kinds.map((k) => new ColumnReader(k, expected));
   let n = 0;
   while (n < limit && stmt.step()) {
-    let row = stmt.get();
-    for (let c = 0; c < width; c++) {
-      const v = row[c];
-      // An integer beyond 2^53 comes back as a number at least that big: read the row exactly.
-      if (typeof v === 'number' && (v >= TWO_53 || v <= -TWO_53)) {
-        row = rowOf(stmt);
-        break;
-      }
-    }
+    const row = select ? select.read(stmt) : rowOf(stmt);
     for (let c = 0; c < width; c++) readers[c]!.add(n, row[c] ?? null);
     if (++n % PROGRESS_EVERY === 0) progress?.(n);
   }
@@ -155,8 +159,9 @@ export function readRows(
 ): ColumnarData {
   const { names, kinds, sql } = readColumns(info);
   const keySql = info.key.kind === 'rowid' ? ['rowid'] : info.key.columns.map(q);
+  const select = new RowSelect(db, sql, kinds);
   const stmt = db.prepare(
-    `SELECT ${sql.join(', ')} FROM ${q(info.name)} WHERE ${keySql.map((k) => `${k} = ?`).join(' AND ')}`,
+    `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${keySql.map((k) => `${k} = ?`).join(' AND ')}`,
   );
   const out: CellValue[][] = kinds.map(() => []);
   let length = 0;
@@ -165,7 +170,7 @@ export function readRows(
     for (let i = 0; i < n; i++) {
       stmt.bind(keys.map((k) => k[i] ?? null));
       if (stmt.step()) {
-        rowOf(stmt).forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, v)));
+        select.read(stmt).forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, v)));
         length++;
       }
       stmt.reset();
@@ -221,6 +226,7 @@ export function runQuery(db: SqlDatabase, sql: string, params: readonly SqlValue
     const { values, length } = collect(
       stmt,
       names.map(() => 'any'),
+      null,
     );
     return { names, columns: values, length };
   } catch (e) {
