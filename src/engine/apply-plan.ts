@@ -20,7 +20,7 @@ import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { buildEffects, rowidName } from './build-effects';
-import { ChangeLog } from './change-log';
+import { ChangeLog, needsChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
 import { retypeColumn } from './retype-column';
 import { RowSelect } from './row-select';
@@ -53,6 +53,8 @@ export interface ApplyPlanOptions {
    * hold without reading a row. Absent: every guard is checked.
    */
   readonly unchangedSince?: ((table: string, seq: number) => boolean) | undefined;
+  /** Testing: keep the change log even where the steps can report their rows (to compare). */
+  readonly alwaysLog?: boolean | undefined;
   /** Testing: called before each step (with its index) and before COMMIT; may throw. */
   readonly checkpoint?: ((point: 'step' | 'commit', step: number) => void) | undefined;
 }
@@ -133,17 +135,21 @@ export function applyPlan(
     };
     for (const s of dataSteps) touch(s.table);
     if (dataSteps.length) {
-      const log = new ChangeLog(db, introspect(db));
+      const tables = introspect(db);
+      const log =
+        options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
+          ? new ChangeLog(db, tables)
+          : null;
       try {
         for (const step of dataSteps) {
           options.checkpoint?.('step', plan.steps.indexOf(step));
-          runDataStep(db, step, touch(step.table), progress);
+          runDataStep(db, step, touch(step.table), progress, log !== null);
         }
       } catch (e) {
-        log.dispose();
+        log?.dispose();
         throw e;
       }
-      for (const event of log.finish()) {
+      for (const event of log?.finish() ?? []) {
         const t = touch(event.table);
         if (event.op === 0) t.inserted(event.new!);
         else if (event.op === 1) t.updated(event.old!, event.new!);
@@ -412,20 +418,36 @@ function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
 
 // ---- data steps ---------------------------------------------------------------------------------
 
+/**
+ * Runs one data step. `logged`: the change log reports the rows written (and rowids moved);
+ * otherwise the step reports them to `touch` itself (see `needsChangeLog`: then every written
+ * rowid table is keyed by its rowid, and nothing but the step's own statements changes rows).
+ */
 function runDataStep(
   db: SqlDatabase,
   step: DataStep,
   touch: TableTouch,
   progress: (n: number) => void,
+  logged: boolean,
 ): void {
   switch (step.kind) {
     case 'delete':
-      return runDelete(db, step, touch, progress);
+      return runDelete(db, step, touch, progress, logged);
     case 'update':
-      return runUpdate(db, step, touch, progress);
+      return runUpdate(db, step, touch, progress, logged);
     case 'insert':
-      return runInsert(db, step, touch, progress);
+      return runInsert(db, step, touch, progress, logged);
   }
+}
+
+/** A rowid as the change log would report it, from a key value of a rowid-keyed table. */
+function rowidOf(key: SqlValue): Rowid {
+  return exactValue(key) as Rowid;
+}
+
+/** Whether a value is a rowid as it is (an integer), so an insert need not ask for it back. */
+function isRowid(v: SqlValue | undefined): boolean {
+  return (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint';
 }
 
 /** Runs `fn` for each row, turning an SQLite failure into a typed error naming the row. */
@@ -476,6 +498,7 @@ function runDelete(
   step: DeleteStep,
   touch: TableTouch,
   progress: (n: number) => void,
+  logged: boolean,
 ): void {
   const info = touch.info;
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
@@ -495,7 +518,9 @@ function runDelete(
         if (rowid !== null) touch.planKey(rowid, key);
       } else {
         stmt.step();
-        if (info.withoutRowid && db.getRowsModified() > 0) touch.deleteKey(key);
+        if (info.withoutRowid) {
+          if (db.getRowsModified() > 0) touch.deleteKey(key);
+        } else if (!logged && db.getRowsModified() > 0) touch.removed(rowidOf(key[0]!));
       }
     },
   );
@@ -506,11 +531,12 @@ function runUpdate(
   step: UpdateStep,
   touch: TableTouch,
   progress: (n: number) => void,
+  logged: boolean,
 ): void {
   const info = touch.info;
   const moves = step.keyMoves !== 'none';
   let keys = step.keys;
-  if (step.keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch);
+  if (step.keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch, logged);
   // The change log sees rowids move; where the rowid is not the key, RETURNING tells whose key moved.
   const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
@@ -531,9 +557,14 @@ function runUpdate(
         if (rowid !== null) touch.planKey(rowid, before);
       } else {
         stmt.step();
-        if (info.withoutRowid && db.getRowsModified() > 0) {
-          const after = keyIndex.map((j, k) => (j >= 0 ? values[j]! : before[k]!));
-          touch.writeKey(before, after);
+        if (info.withoutRowid) {
+          if (db.getRowsModified() > 0) {
+            const after = keyIndex.map((j, k) => (j >= 0 ? values[j]! : before[k]!));
+            touch.writeKey(before, after);
+          }
+        } else if (!logged && db.getRowsModified() > 0) {
+          const j = keyIndex[0]!;
+          touch.updated(rowidOf(before[0]!), rowidOf(j >= 0 ? values[j]! : before[0]!));
         }
       }
     },
@@ -545,7 +576,12 @@ function runUpdate(
  * temporary keys first, so that no statement ever makes two rows share a key. Returns the keys the
  * rows have afterwards.
  */
-function moveToTemporaryKeys(db: SqlDatabase, step: UpdateStep, touch: TableTouch): ColumnValues[] {
+function moveToTemporaryKeys(
+  db: SqlDatabase,
+  step: UpdateStep,
+  touch: TableTouch,
+  logged: boolean,
+): ColumnValues[] {
   const rid = rowidName(touch.info);
   const first = step.key[0]!;
   const n = step.count;
@@ -570,7 +606,7 @@ function moveToTemporaryKeys(db: SqlDatabase, step: UpdateStep, touch: TableTouc
     }
   }
   const temporary: UpdateStep = { ...step, set: [first], values: [temps], keyMoves: 'direct' };
-  runUpdate(db, temporary, touch, () => undefined);
+  runUpdate(db, temporary, touch, () => undefined, logged);
   return [temps, ...step.keys.slice(1)];
 }
 
@@ -579,21 +615,36 @@ function runInsert(
   step: InsertStep,
   touch: TableTouch,
   progress: (n: number) => void,
+  logged: boolean,
 ): void {
   const info = touch.info;
   const t = q(step.table);
-  const sql = step.columns.length
-    ? `INSERT INTO ${t} (${step.columns.map((c) => keyColumnSql(info, c)).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
-    : `INSERT INTO ${t} DEFAULT VALUES`;
   const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
+  // Unlogged, a row's rowid is its key; where the step leaves the key to SQLite, RETURNING says it.
+  const rowids = !logged && !info.withoutRowid;
+  const given = rowids && keyIndex[0]! >= 0 ? step.values[keyIndex[0]!]! : null;
+  let returning = false;
+  if (rowids) {
+    returning = given === null;
+    for (let i = 0; !returning && i < step.count; i++) returning = !isRowid(given![i]);
+  }
+  const sql =
+    (step.columns.length
+      ? `INSERT INTO ${t} (${step.columns.map((c) => keyColumnSql(info, c)).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
+      : `INSERT INTO ${t} DEFAULT VALUES`) + (returning ? ' RETURNING rowid' : '');
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
     if (step.columns.length) stmt.bind(rowAt(step.values, i));
+    if (returning) {
+      const rowid = stepReturning(stmt);
+      if (rowid !== null) touch.inserted(rowid);
+      return;
+    }
     stmt.step();
     if (info.withoutRowid) {
       const key = keyOf(i)!;
       touch.writeKey(key, key);
-    }
+    } else if (rowids) touch.inserted(rowidOf(given![i]!));
   });
 }

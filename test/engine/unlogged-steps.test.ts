@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/engine/apply-plan';
+import { needsChangeLog } from '../../src/engine/change-log';
+import { introspect } from '../../src/engine/introspect';
+import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
+import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import type { SqlValue } from '../../src/values/sql-value';
+import { loadSql } from '../support/memory-storage';
+
+/** Tables whose pushes need no change log: an INTEGER PRIMARY KEY one and one keyed by rowid. */
+const SCHEMAS = {
+  keyed: { sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b REAL DEFAULT 1.5)', key: 'id' },
+  rowid: { sql: 'CREATE TABLE t (a TEXT, b REAL DEFAULT 1.5)', key: 'rowid' },
+} as const;
+
+type Shape = keyof typeof SCHEMAS;
+
+interface Edits {
+  readonly deletes: number[];
+  readonly updates: [number, string][];
+  /** [key or null (assigned by SQLite), a] */
+  readonly inserts: [number | null, string][];
+  /** [from, to]: key moves to keys no row holds */
+  readonly moves: [number, number][];
+}
+
+const ROWS = 12;
+
+const edits = fc.record({
+  deletes: fc.uniqueArray(fc.integer({ min: 1, max: ROWS + 3 }), { maxLength: 5 }),
+  updates: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: ROWS + 3 }), fc.string()), {
+    maxLength: 6,
+    selector: ([k]) => k,
+  }),
+  inserts: fc.uniqueArray(
+    fc.tuple(fc.option(fc.integer({ min: 100, max: 120 }), { nil: null }), fc.string()),
+    { maxLength: 5, selector: ([k, a]) => (k === null ? `assigned ${a}` : k) },
+  ),
+  moves: fc.uniqueArray(
+    fc.tuple(fc.integer({ min: 1, max: ROWS }), fc.integer({ min: 200, max: 220 })),
+    {
+      maxLength: 4,
+      selector: ([from]) => from,
+    },
+  ),
+});
+
+function planOf(shape: Shape, e: Edits): ExecutionPlan {
+  const key = SCHEMAS[shape].key;
+  const steps: PlanStep[] = [];
+  const moves = e.moves.filter(([, to], i) => e.moves.findIndex(([, t]) => t === to) === i);
+  steps.push({
+    kind: 'delete',
+    table: 't',
+    priority: 10,
+    key: [key],
+    keys: [e.deletes],
+    count: e.deletes.length,
+    guard: null,
+  });
+  steps.push({
+    kind: 'update',
+    table: 't',
+    priority: 20,
+    key: [key],
+    keys: [e.updates.map(([k]) => k)],
+    set: ['a'],
+    values: [e.updates.map(([, a]) => a)],
+    count: e.updates.length,
+    guard: null,
+    keyMoves: 'none',
+  });
+  steps.push({
+    kind: 'update',
+    table: 't',
+    priority: 20,
+    key: [key],
+    keys: [moves.map(([from]) => from)],
+    set: [key, 'a'],
+    values: [moves.map(([, to]) => to), moves.map(([, to]) => `moved to ${to}`)],
+    count: moves.length,
+    guard: null,
+    keyMoves: 'direct',
+  });
+  const keyed = e.inserts.filter(([k]) => k !== null);
+  const assigned = e.inserts.filter(([k]) => k === null);
+  steps.push({
+    kind: 'insert',
+    table: 't',
+    priority: 30,
+    key: [key],
+    columns: [key, 'a'],
+    values: [keyed.map(([k]) => k), keyed.map(([, a]) => a)],
+    count: keyed.length,
+  });
+  steps.push({
+    kind: 'insert',
+    table: 't',
+    priority: 30,
+    key: [key],
+    columns: ['a'],
+    values: [assigned.map(([, a]) => a)],
+    count: assigned.length,
+  });
+  return { version: 1, steps: steps.filter((s) => !('count' in s) || s.count > 0) };
+}
+
+async function database(shape: Shape): Promise<SqlDatabase> {
+  const SQL = await loadSql();
+  const db = new SQL.Database();
+  configureConnection(db, true);
+  db.run(SCHEMAS[shape].sql);
+  for (let i = 1; i <= ROWS; i++)
+    db.run(
+      `INSERT INTO t (${shape === 'keyed' ? 'id, ' : ''}a) VALUES (${shape === 'keyed' ? '?, ' : ''}?)`,
+      [...(shape === 'keyed' ? [i] : []), `row ${i}`] as SqlValue[],
+    );
+  return db;
+}
+
+describe('data steps without the change log', () => {
+  for (const shape of ['keyed', 'rowid'] as const) {
+    it(`report the same effects and leave the same rows as with it (${shape} table)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(edits, async (e) => {
+          const plan = planOf(shape, e);
+          const run = async (alwaysLog: boolean) => {
+            const db = await database(shape);
+            let outcome: unknown;
+            try {
+              outcome = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog }).effects;
+            } catch (err) {
+              outcome = { error: (err as { code?: string }).code };
+            }
+            const rows = selectRows(db, 'SELECT rowid, * FROM t ORDER BY rowid');
+            db.close();
+            return { outcome, rows };
+          };
+          expect(await run(false)).toEqual(await run(true));
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('are used only where nothing but the statements changes rows', async () => {
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    configureConnection(db, true);
+    db.run(`
+      CREATE TABLE plain (id INTEGER PRIMARY KEY, a TEXT);
+      CREATE TABLE byrowid (a TEXT);
+      CREATE TABLE wr (k TEXT PRIMARY KEY, a TEXT) WITHOUT ROWID;
+      CREATE TABLE textkey (k TEXT PRIMARY KEY, a TEXT);
+      CREATE TABLE trig (id INTEGER PRIMARY KEY, a TEXT);
+      CREATE TRIGGER trig_up AFTER UPDATE ON trig BEGIN SELECT 1; END;
+      CREATE TABLE replacing (id INTEGER PRIMARY KEY, a TEXT UNIQUE ON CONFLICT REPLACE);
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id) ON DELETE CASCADE);
+      CREATE TABLE parent2 (id INTEGER PRIMARY KEY);
+      CREATE TABLE child2 (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent2(id));`);
+    const tables = introspect(db);
+    const needs = (...names: string[]) => needsChangeLog(db, tables, new Set(names));
+    expect(needs('plain', 'byrowid', 'wr', 'child', 'parent2', 'child2')).toBe(false);
+    for (const t of ['textkey', 'trig', 'replacing', 'parent', 'PARENT'])
+      expect(needs(t)).toBe(true);
+    db.run('PRAGMA foreign_keys=OFF');
+    expect(needs('parent')).toBe(false);
+    db.close();
+  });
+});
