@@ -9,7 +9,19 @@ const NO_CONTEXT: ErrorContext = Object.freeze({});
  * lone surrogate has no encoding: it would be stored, and read back, as another character.
  */
 export function isWellFormedText(text: string): boolean {
-  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+  const n = text.length;
+  // Chromium's isWellFormed() costs ~170 ns a call whatever the length: short strings (most
+  // cells) are scanned here, pairing surrogates by hand.
+  if (n > 64) return (text as string & { isWellFormed(): boolean }).isWellFormed();
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 === n) return false;
+    const d = text.charCodeAt(i + 1);
+    if (d < 0xdc00 || d > 0xdfff) return false;
+    i++;
+  }
+  return true;
 }
 
 /**
