@@ -21,9 +21,9 @@ export class CellOperation implements LoggedOperation {
     readonly column: ColumnState,
     readonly prev: Slot,
     readonly next: Slot,
-    key: readonly CellValue[],
+    key: CellValue | readonly CellValue[],
   ) {
-    this.#key = key.length === 1 ? key[0]! : key;
+    this.#key = Array.isArray(key) && key.length === 1 ? (key[0] as CellValue) : key;
     this.#columnName = column.name;
   }
 

@@ -112,15 +112,22 @@ export class RowStore {
 
   /** The live row holding `key`, or -1. */
   find(key: readonly CellValue[]): number {
-    if (this.sequential !== null) {
-      const v = key[0];
-      if (typeof v !== 'number') return -1;
-      const r = v - this.sequential;
-      return r >= 0 && r < this.len && this.cols[this.keyColumns[0]!]![r] === v && !this.isDead(r)
-        ? r
-        : -1;
-    }
+    if (this.sequential !== null) return this.findSequential(key[0]);
     return this.index!.find(key);
+  }
+
+  /** `find` for a one-column key given as its value: no array where keys are sequential. */
+  findOne(value: CellValue): number {
+    if (this.sequential !== null) return this.findSequential(value);
+    return this.index!.find([value]);
+  }
+
+  private findSequential(v: CellValue | undefined): number {
+    if (typeof v !== 'number') return -1;
+    const r = v - this.sequential!;
+    return r >= 0 && r < this.len && this.cols[this.keyColumns[0]!]![r] === v && !this.isDead(r)
+      ? r
+      : -1;
   }
 
   /** Writes a value in place (copying the column first if a snapshot shares it). */

@@ -171,6 +171,13 @@ export class TableState {
     return !this.keysEdited() || this.keyEquals(s, key) ? s : undefined;
   }
 
+  /** `find` for a one-column key given as its value, without an array on the common path. */
+  findOne(value: CellValue): number | undefined {
+    if (this.keyOverlay.size || this.keysEdited()) return this.find([value]);
+    const s = this.store.findOne(value);
+    return s < 0 || this.deleted.has(s) ? undefined : s;
+  }
+
   private keysEdited(): boolean {
     for (const c of this.keyColumns) if (c.cells.size || c.dense) return true;
     return false;
@@ -241,7 +248,12 @@ export class TableState {
    * edits. The whole edit is one small object kept for undo (not an operation, a subject, a list
    * and a mutation): the less each keeps, the less the collector has to move and mark.
    */
-  editCell(row: number, col: ColumnState, value: CellValue, key: readonly CellValue[]): void {
+  editCell(
+    row: number,
+    col: ColumnState,
+    value: CellValue,
+    key: CellValue | readonly CellValue[],
+  ): void {
     if (this.current) return this.write(row, col, value);
     this.checkUnlocked();
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);

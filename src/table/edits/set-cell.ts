@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import { describeValue } from '../../values/codec';
+import { describeValue, fastCanonical } from '../../values/codec';
 import { checkValue } from '../check-value';
 import { formatKey } from '../format-key';
 import { requireRow, toKey, type KeyInput } from '../key-input';
@@ -16,6 +16,13 @@ export interface CellEdit {
 export function setCell(state: TableState, key: KeyInput, column: string, value: unknown): void {
   const col = state.column(column);
   const v = checkValue(state, col, value);
+  const keyColumns = state.keyColumns;
+  if (keyColumns.length === 1 && (typeof key === 'number' || typeof key === 'string')) {
+    // The hot path: a one-column key given as its canonical value, looked up as it is.
+    const k = fastCanonical(keyColumns[0]!.kind, key);
+    const row = k === undefined ? undefined : state.findOne(k);
+    if (row !== undefined) return state.editCell(row, col, v, k!);
+  }
   const k = toKey(state, key);
   state.editCell(requireRow(state, k), col, v, k);
 }
