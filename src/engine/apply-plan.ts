@@ -19,9 +19,11 @@ import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
+import { affinityOf, storedExactly } from '../values/affinity';
 import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog, needsChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
+import { readColumns } from './read-table';
 import { retypeColumn } from './retype-column';
 import { RowSelect } from './row-select';
 import { RETYPE_MARK } from './redo-ddl';
@@ -634,17 +636,49 @@ function runInsert(
       : `INSERT INTO ${t} DEFAULT VALUES`) + (returning ? ' RETURNING rowid' : '');
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
+  const imageOf = rowids ? knownImages(info, step) : null;
   eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
     if (step.columns.length) stmt.bind(rowAt(step.values, i));
     if (returning) {
       const rowid = stepReturning(stmt);
-      if (rowid !== null) touch.inserted(rowid);
+      if (rowid !== null) touch.inserted(rowid, imageOf?.(i, rowid) ?? undefined);
       return;
     }
     stmt.step();
     if (info.withoutRowid) {
       const key = keyOf(i)!;
       touch.writeKey(key, key);
-    } else if (rowids) touch.inserted(rowidOf(given![i]!));
+    } else if (rowids) {
+      const rowid = rowidOf(given![i]!);
+      touch.inserted(rowid, imageOf?.(i, rowid) ?? undefined);
+    }
   });
+}
+
+/**
+ * The images of an insert step's rows as a read would give them, where certain (see
+ * `storedExactly`): the step gives every column (or leaves only the rowid to SQLite), and each
+ * value is stored as given. Null for a step that cannot tell; per row, null for a row it cannot.
+ */
+function knownImages(
+  info: TableInfo,
+  step: InsertStep,
+): ((i: number, rowid: Rowid) => SqlValue[] | null) | null {
+  const { names } = readColumns(info);
+  const rowidColumn =
+    info.key.kind === 'rowid' || info.key.autoAssigned ? info.key.columns[0] : null;
+  const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
+  if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
+  const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
+  const affinities = names.map((n) => affinityOf(declared.get(n) ?? 'INTEGER'));
+  return (i, rowid) => {
+    const out = new Array<SqlValue>(names.length);
+    for (let c = 0; c < names.length; c++) {
+      const s = sources[c]!;
+      const v = s < 0 ? rowid : storedExactly(affinities[c]!, step.values[s]![i] ?? null);
+      if (v === undefined) return null;
+      out[c] = v;
+    }
+    return out;
+  };
 }

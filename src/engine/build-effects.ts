@@ -3,7 +3,7 @@ import { toColumnValues } from '../plan/column-values';
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableEffect } from '../protocol/engine-api';
 import { ROWID_NAMES, type TableInfo } from '../schema/table-info';
-import { keyTokens, type KeyToken } from '../values/key-hash';
+import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { findTable } from './introspect';
@@ -51,7 +51,10 @@ function rowidEffect(
   schema: boolean,
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
-  const read = readWritten(db, info, sql, kinds, touch.written);
+  const unknown = touch.images.size
+    ? new Set([...touch.written].filter((r) => !touch.images.has(r)))
+    : touch.written;
+  const read = withImages(readWritten(db, info, sql, kinds, unknown), touch.images, names.length);
   // Rows whose key moved come first: a reader matches them to its rows before new rows, which may
   // have taken a key a moved row left.
   const order = movedFirst(read.rowids, touch.prior, read.length);
@@ -71,15 +74,20 @@ function rowidEffect(
   let reload = schema;
   const deletedKeys: SqlValue[][] = [];
   if (touch.deleted.size) {
+    // A one-column key is its own token: no string per row.
+    const token = (key: readonly SqlValue[]): KeyToken =>
+      key.length === 1 ? keyToken(key[0]) : keyTokens(key);
     const priors = new Set<KeyToken>();
-    for (let i = 0; i < read.length; i++) priors.add(keyTokens(priorKeys.map((c) => c[i]!)));
+    const only = priorKeys.length === 1 ? priorKeys[0]! : null;
+    for (let i = 0; i < read.length; i++)
+      priors.add(only ? keyToken(only[i]) : keyTokens(priorKeys.map((c) => c[i]!)));
     for (const key of touch.deleted.values()) {
       if (key === null) {
         // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
         reload = true;
         continue;
       }
-      if (!priors.has(keyTokens(key))) deletedKeys.push(key);
+      if (!priors.has(token(key))) deletedKeys.push(key);
     }
   }
   const finalRowids = new Set<Rowid>(rowids as Iterable<Rowid>);
@@ -123,6 +131,46 @@ function readWritten(
   } finally {
     stmt.free();
   }
+}
+
+/**
+ * Rows read back merged with rows whose images are known, in rowid order: both lists are sorted
+ * (the known ones are, in the usual ascending inserts, already), then merged in one pass.
+ */
+function withImages(
+  read: { rowids: ColumnValues; images: ColumnValues[]; length: number },
+  known: ReadonlyMap<Rowid, SqlValue[]>,
+  width: number,
+): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
+  if (!known.size) return read;
+  let entries = [...known];
+  if (entries.some((e, i) => i > 0 && entries[i - 1]![0] > e[0]))
+    entries = entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const n = read.length + entries.length;
+  // Where each output row comes from: i >= 0 row i read back, -1 - j the known image j.
+  const from = new Int32Array(n);
+  const rowids = new Array<SqlValue>(n);
+  for (let i = 0, j = 0, k = 0; k < n; k++) {
+    const r = i < read.length ? (read.rowids[i] as Rowid) : null;
+    if (r !== null && (j === entries.length || r < entries[j]![0])) {
+      from[k] = i++;
+      rowids[k] = r;
+    } else {
+      from[k] = -1 - j;
+      rowids[k] = entries[j++]![0];
+    }
+  }
+  const images: ColumnValues[] = [];
+  for (let c = 0; c < width; c++) {
+    const column = read.images[c]!;
+    const out = new Array<SqlValue>(n);
+    for (let k = 0; k < n; k++) {
+      const f = from[k]!;
+      out[k] = f >= 0 ? (column[f] ?? null) : entries[-1 - f]![1][c]!;
+    }
+    images.push(toColumnValues(out));
+  }
+  return { rowids: toColumnValues(rowids), images, length: n };
 }
 
 /** The order that puts rows whose key moved first (stable), or null when none moved. */

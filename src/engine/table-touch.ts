@@ -19,6 +19,11 @@ export class TableTouch {
   readonly deleted = new Map<Rowid, SqlValue[] | null>();
   /** Rowids of rows inserted or updated. */
   readonly written = new Set<Rowid>();
+  /**
+   * Images of inserted rows known without reading them back (values SQLite stores as given), by
+   * rowid, in the order of the table's read columns.
+   */
+  readonly images = new Map<Rowid, SqlValue[]>();
   /** Key before the push of rows whose key changed, by current rowid. */
   readonly prior = new Map<Rowid, SqlValue[]>();
   /** Keys the plan gave rows it deleted or re-keyed, by rowid (RETURNING), until the log is read. */
@@ -44,11 +49,15 @@ export class TableTouch {
     return key ?? (this.rowidKeyed ? [rowid] : null);
   }
 
-  inserted(rowid: Rowid): void {
+  inserted(rowid: Rowid, image?: SqlValue[]): void {
     this.written.add(rowid);
+    if (image) this.images.set(rowid, image);
+    else this.images.delete(rowid);
   }
 
   updated(from: Rowid, to: Rowid): void {
+    this.images.delete(from);
+    this.images.delete(to);
     if (from === to) {
       const key = this.#planKeys.get(to);
       if (key && !this.prior.has(to)) this.prior.set(to, key);
@@ -66,6 +75,7 @@ export class TableTouch {
   }
 
   removed(rowid: Rowid): void {
+    this.images.delete(rowid);
     const key = this.#knownKey(rowid);
     this.written.delete(rowid);
     this.prior.delete(rowid);

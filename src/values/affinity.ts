@@ -1,4 +1,5 @@
 import type { SqlValue } from './sql-value';
+import { isWellFormedText } from './codec';
 
 /** SQLite's column affinities (section 3 of "Datatypes In SQLite"). */
 export type Affinity = 'INTEGER' | 'REAL' | 'NUMERIC' | 'TEXT' | 'BLOB';
@@ -84,4 +85,36 @@ export function applyAffinity(declaredType: string, value: SqlValue, fromReal = 
       return typeof n === 'bigint' ? n : toInteger(n);
     }
   }
+}
+
+const INT64_LOW = -9223372036854775808n;
+const INT64_HIGH = 9223372036854775807n;
+const SAFE_LOW = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_HIGH = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * What reading a column of `affinity` back gives for `value` as sql.js binds it, where that is
+ * certain without asking SQLite; undefined wherever SQLite might store something else: a number
+ * under TEXT affinity, text with a digit under a numeric one (it may look numeric), NaN (stored
+ * as NULL), -0, integers that come back as BigInt, text holding NUL or a lone surrogate. Lets a
+ * push skip reading back the rows it has just inserted.
+ */
+export function storedExactly(affinity: Affinity, value: SqlValue): SqlValue | undefined {
+  if (value === null || value instanceof Uint8Array) return value;
+  if (typeof value === 'string') {
+    if (value.includes('\0') || !isWellFormedText(value)) return undefined;
+    return affinity === 'TEXT' || affinity === 'BLOB' || !/\d/.test(value) ? value : undefined;
+  }
+  if (typeof value === 'bigint') {
+    // sql.js binds a BigInt as its decimal text: only a numeric affinity makes it an INTEGER again.
+    if (affinity !== 'INTEGER' && affinity !== 'NUMERIC') return undefined;
+    if (value < INT64_LOW || value > INT64_HIGH) return undefined;
+    return value >= SAFE_LOW && value <= SAFE_HIGH ? Number(value) : value;
+  }
+  if (!Number.isFinite(value) || Object.is(value, -0) || affinity === 'TEXT') return undefined;
+  // Under INTEGER and NUMERIC affinity a whole number is stored as an INTEGER, which comes back
+  // as a BigInt beyond 2^53.
+  if ((affinity === 'INTEGER' || affinity === 'NUMERIC') && Number.isInteger(value))
+    return Number.isSafeInteger(value) ? value : undefined;
+  return value;
 }
