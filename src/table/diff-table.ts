@@ -39,10 +39,21 @@ export function diffTable(
     store.keyColumns.map((k) =>
       columnValuesOf(rows.length, (i) => encodeValue(store.kinds[k]!, store.get(rows[i]!, k))),
     );
-  const current = (rows: readonly number[], cols: readonly ColumnState[]) =>
-    cols.map((c) =>
-      columnValuesOf(rows.length, (i) => encodeValue(c.kind, state.value(rows[i]!, c))),
+  const current = (rows: readonly number[], cols: readonly ColumnState[]) => {
+    // Inserted rows (an insert group holds only those) are looked up once, not once per column.
+    const inserted = rows.every((r) => r < 0) ? rows.map((r) => state.inserted.get(r)) : null;
+    return cols.map((c) =>
+      columnValuesOf(
+        rows.length,
+        inserted
+          ? (i) => {
+              const v = inserted[i]?.values[c.id];
+              return encodeValue(c.kind, v !== undefined ? v : c.fill);
+            }
+          : (i) => encodeValue(c.kind, state.value(rows[i]!, c)),
+      ),
     );
+  };
   const guardOf = (rows: readonly number[], origins: readonly number[]): Guard => ({
     key: keyBefore,
     keys: storedKeys(rows),
