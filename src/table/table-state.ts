@@ -256,6 +256,19 @@ export class TableState {
   ): void {
     if (this.current) return this.write(row, col, value);
     this.checkUnlocked();
+    if (row >= 0 && !this.isKeyColumn(col)) {
+      // A stored row's non-key cell, the common case: what `applyValue` would work out again
+      // (the value under the edits, whether the new value is it) is worked out once here.
+      const under = this.underlying(row, col);
+      const cell = col.cells.get(row);
+      const was = cell !== undefined ? cell : under;
+      if (valuesEqual(was, value)) return;
+      if (valuesEqual(value, under)) col.cells.delete(row);
+      else col.cells.set(row, value);
+      this.version++;
+      this.log.record(new CellOperation(row, col, was, value, key));
+      return;
+    }
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
     // A write that changes no value is no operation.
     if (prev !== UNSET && valuesEqual(prev, value)) return;
