@@ -63,7 +63,8 @@ export function errorMessage(error: unknown, title: string): Message {
       return {
         kind: 'error',
         title: `${title}: the database refused it (${error.sqliteMessage ?? 'constraint failed'})`,
-        detail: `${error.message} Nothing was written; your edits are kept: fix them and push again.`,
+        // The library's message already says that nothing was written and what to fix.
+        detail: `${error.message} Your edits are kept.`,
         rows,
       };
     }

@@ -20,6 +20,9 @@ test('refuses a push that breaks a CHECK, keeps the edits and shows the row', as
   await pg.screenshot('constraint-refused');
   await expect(pg.message()).toContainText('CHECK constraint failed');
   await expect(pg.message()).toContainText('Nothing was written');
+  await expect(pg.message()).toContainText('Your edits are kept.');
+  // Said once: the page adds to the library's message, it does not repeat it.
+  expect((await pg.message().innerText()).split('Nothing was written').length).toBe(2);
   await expect(pg.counts('stock')).toHaveText('stock: 1 updated, 0 inserted, 0 deleted');
   await expect(pg.plan()).toContainText(
     `UPDATE "stock" SET "qty" = -5 WHERE "warehouse" = 'BER-1' AND "sku" = '000210';`,
