@@ -506,6 +506,8 @@ function runDelete(
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
   const returning = !info.withoutRowid && !touch.rowidKeyed;
   const sql = `DELETE FROM ${q(step.table)} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  // One parameter array for every row (sql.js copies the values in as it binds them).
+  const params = new Array<SqlValue>(step.keys.length);
   eachRow(
     db,
     sql,
@@ -513,16 +515,16 @@ function runDelete(
     (i) => rowAt(step.keys, i),
     progress,
     (stmt, i) => {
-      const key = rowAt(step.keys, i);
-      stmt.bind(key);
+      for (let k = 0; k < params.length; k++) params[k] = step.keys[k]![i] ?? null;
+      stmt.bind(params);
       if (returning) {
         const rowid = stepReturning(stmt);
-        if (rowid !== null) touch.planKey(rowid, key);
+        if (rowid !== null) touch.planKey(rowid, rowAt(step.keys, i));
       } else {
         stmt.step();
         if (info.withoutRowid) {
-          if (db.getRowsModified() > 0) touch.deleteKey(key);
-        } else if (!logged && db.getRowsModified() > 0) touch.removed(rowidOf(key[0]!));
+          if (db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
+        } else if (!logged && db.getRowsModified() > 0) touch.removed(rowidOf(params[0]!));
       }
     },
   );
@@ -544,6 +546,8 @@ function runUpdate(
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
   const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
+  // One parameter array for every row (sql.js copies the values in as it binds them).
+  const params = new Array<SqlValue>(step.values.length + keys.length);
   eachRow(
     db,
     sql,
@@ -551,22 +555,24 @@ function runUpdate(
     (i) => rowAt(step.keys, i),
     progress,
     (stmt, i) => {
-      const before = rowAt(keys, i);
-      const values = rowAt(step.values, i);
-      stmt.bind([...values, ...before]);
+      const s = step.values.length;
+      for (let c = 0; c < s; c++) params[c] = step.values[c]![i] ?? null;
+      for (let k = 0; k < keys.length; k++) params[s + k] = keys[k]![i] ?? null;
+      stmt.bind(params);
       if (returning) {
         const rowid = stepReturning(stmt);
-        if (rowid !== null) touch.planKey(rowid, before);
+        if (rowid !== null) touch.planKey(rowid, rowAt(keys, i));
       } else {
         stmt.step();
         if (info.withoutRowid) {
           if (db.getRowsModified() > 0) {
-            const after = keyIndex.map((j, k) => (j >= 0 ? values[j]! : before[k]!));
+            const before = rowAt(keys, i);
+            const after = keyIndex.map((j, k) => (j >= 0 ? params[j]! : before[k]!));
             touch.writeKey(before, after);
           }
         } else if (!logged && db.getRowsModified() > 0) {
           const j = keyIndex[0]!;
-          touch.updated(rowidOf(before[0]!), rowidOf(j >= 0 ? values[j]! : before[0]!));
+          touch.updated(rowidOf(params[s]!), rowidOf(j >= 0 ? params[j]! : params[s]!));
         }
       }
     },
@@ -637,8 +643,13 @@ function runInsert(
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   const imageOf = rowids ? knownImages(info, step) : null;
+  // One parameter array for every row (sql.js copies the values in as it binds them).
+  const params = new Array<SqlValue>(step.values.length);
   eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
-    if (step.columns.length) stmt.bind(rowAt(step.values, i));
+    if (step.columns.length) {
+      for (let c = 0; c < params.length; c++) params[c] = step.values[c]![i] ?? null;
+      stmt.bind(params);
+    }
     if (returning) {
       const rowid = stepReturning(stmt);
       if (rowid !== null) touch.inserted(rowid, imageOf?.(i, rowid) ?? undefined);
