@@ -119,24 +119,32 @@ async function database(shape: Shape): Promise<SqlDatabase> {
   return db;
 }
 
+/** What applying `plan` reports (effects, or the error code) and the rows it leaves; closes `db`. */
+function outcomeOf(
+  db: SqlDatabase,
+  table: string,
+  plan: ExecutionPlan,
+  alwaysLog: boolean,
+): { outcome: unknown; rows: SqlValue[][] } {
+  let outcome: unknown;
+  try {
+    outcome = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog }).effects;
+  } catch (err) {
+    outcome = { error: (err as { code?: string }).code };
+  }
+  const rows = selectRows(db, `SELECT rowid, * FROM ${table} ORDER BY rowid`);
+  db.close();
+  return { outcome, rows };
+}
+
 describe('data steps without the change log', () => {
   for (const shape of ['keyed', 'rowid'] as const) {
     it(`report the same effects and leave the same rows as with it (${shape} table)`, async () => {
       await fc.assert(
         fc.asyncProperty(edits, async (e) => {
           const plan = planOf(shape, e);
-          const run = async (alwaysLog: boolean) => {
-            const db = await database(shape);
-            let outcome: unknown;
-            try {
-              outcome = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog }).effects;
-            } catch (err) {
-              outcome = { error: (err as { code?: string }).code };
-            }
-            const rows = selectRows(db, 'SELECT rowid, * FROM t ORDER BY rowid');
-            db.close();
-            return { outcome, rows };
-          };
+          const run = async (alwaysLog: boolean) =>
+            outcomeOf(await database(shape), 't', plan, alwaysLog);
           expect(await run(false)).toEqual(await run(true));
         }),
         { numRuns: 150 },
@@ -199,19 +207,7 @@ describe('data steps without the change log', () => {
             db.run(
               'CREATE TABLE v (id INTEGER PRIMARY KEY, t TEXT, i INTEGER, r REAL, n NUMERIC, b, flag BOOLEAN)',
             );
-            let outcome: unknown;
-            try {
-              outcome = applyPlan(
-                db,
-                { version: 1, steps },
-                { conflict: 'overwrite', alwaysLog },
-              ).effects;
-            } catch (err) {
-              outcome = { error: (err as { code?: string }).code };
-            }
-            const stored = selectRows(db, 'SELECT rowid, * FROM v ORDER BY rowid');
-            db.close();
-            return { outcome, stored };
+            return outcomeOf(db, 'v', { version: 1, steps }, alwaysLog);
           };
           expect(await run(false)).toEqual(await run(true));
         },
