@@ -412,13 +412,13 @@ export class Database {
         }
         // Our commit directly follows the last one taken in: take it from the result, saving a
         // round trip to the worker and a read of the redo log. Otherwise catch up in order.
-        const conflicts =
-          result.seq === this.#seq + 1
-            ? await this.#takeCommit(
-                { seq: result.seq, effects: result.effects, tables: result.tables },
-                'local',
-              )
-            : await this.#sync('local', result.seq);
+        let conflicts: RebaseConflict[] = [];
+        if (result.seq === this.#seq + 1) {
+          const commit = { seq: result.seq, effects: result.effects, tables: result.tables };
+          await this.#takeCommit(commit, 'local');
+        } else {
+          conflicts = await this.#sync('local', result.seq);
+        }
         return {
           seq: result.seq,
           tables: pushed.map((t) => t.name),
@@ -471,7 +471,7 @@ export class Database {
   }
 
   /** Takes in the commit after the last one taken in, and tells the listeners. */
-  async #takeCommit(commit: RemoteCommit, source: 'local' | 'remote'): Promise<RebaseConflict[]> {
+  async #takeCommit(commit: RemoteCommit, source: 'local' | 'remote'): Promise<void> {
     this.#setInfo(commit.tables);
     const touched = await this.#take(commit);
     this.#seq = commit.seq;
@@ -479,7 +479,6 @@ export class Database {
       .filter((l) => l.queued.length)
       .map((l) => l.table.name);
     this.#emitter.emit({ source, seq: commit.seq, tables: touched, stale });
-    return [];
   }
 
   /** Applies (or queues) one commit to the loaded tables; returns the tables it touched. */

@@ -36,7 +36,7 @@ import {
   type SqlStatement,
 } from './sqlite';
 import { messageOf, sqliteError } from './sqlite-error';
-import { TableTouch, type Rowid } from './table-touch';
+import { isRowidKeyed, TableTouch, type Rowid } from './table-touch';
 import { validatePlan } from './validate-plan';
 
 /** What a plan did, ready to be recorded and reported. */
@@ -676,8 +676,7 @@ function knownImages(
   step: InsertStep,
 ): ((i: number, rowid: Rowid) => SqlValue[] | null) | null {
   const { names } = readColumns(info);
-  const rowidColumn =
-    info.key.kind === 'rowid' || info.key.autoAssigned ? info.key.columns[0] : null;
+  const rowidColumn = isRowidKeyed(info) ? info.key.columns[0] : null;
   const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
   if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
   const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));

@@ -3,7 +3,7 @@ import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { rowidName } from './build-effects';
 import { exactValue, rowOf, selectValue, withStatement, type SqlDatabase } from './sqlite';
-import type { Rowid } from './table-touch';
+import { isRowidKeyed, type Rowid } from './table-touch';
 
 /** One row change: `op` 0 insert, 1 update, 2 delete; rowids before and after. */
 export interface RowEvent {
@@ -14,6 +14,7 @@ export interface RowEvent {
 }
 
 const LOG = '"__pandalchemy_log"';
+const PREFIX = '__pandalchemy_trg_';
 
 /** Foreign-key actions that write to the child table when a parent row changes. */
 const WRITING_ACTIONS = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT']);
@@ -36,7 +37,7 @@ export function needsChangeLog(
   for (const info of tables) {
     if (!lower.has(info.name.toLowerCase())) continue;
     if (info.triggers.length || /\bREPLACE\b/i.test(info.sql)) return true;
-    if (!info.withoutRowid && info.key.kind !== 'rowid' && !info.key.autoAssigned) return true;
+    if (!info.withoutRowid && !isRowidKeyed(info)) return true;
   }
   if (written.size && selectValue(db, 'PRAGMA foreign_keys') === 1) {
     for (const info of tables) {
@@ -51,7 +52,6 @@ export function needsChangeLog(
   // Tables the plan names that do not exist yet fail their first statement; nothing to log.
   return false;
 }
-const PREFIX = '__pandalchemy_trg_';
 
 /**
  * Records every row change of a push, including those of triggers and foreign-key actions, with

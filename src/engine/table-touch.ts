@@ -5,6 +5,11 @@ import type { SqlValue } from '../values/sql-value';
 /** A rowid: a number, or a BigInt beyond 2^53. */
 export type Rowid = number | bigint;
 
+/** Whether a table's rowid is its key: a rowid table keyed by rowid or by an INTEGER PRIMARY KEY. */
+export function isRowidKeyed(info: TableInfo): boolean {
+  return !info.withoutRowid && (info.key.kind === 'rowid' || info.key.autoAssigned);
+}
+
 /**
  * What one push did to the rows of one table, gathered while it runs: from the change log (which
  * sees trigger and cascade effects too) and from the plan's own keys.
@@ -35,7 +40,7 @@ export class TableTouch {
   constructor(info: TableInfo) {
     this.name = info.name;
     this.info = info;
-    this.rowidKeyed = !info.withoutRowid && (info.key.kind === 'rowid' || info.key.autoAssigned);
+    this.rowidKeyed = isRowidKeyed(info);
   }
 
   /** The key the plan addressed a row by, learnt from RETURNING rowid. */
