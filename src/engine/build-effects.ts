@@ -116,6 +116,9 @@ function readWritten(
   kinds: readonly ColumnKind[],
   written: ReadonlySet<Rowid>,
 ): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
+  // Nothing to read (a push that only deleted, or whose inserted rows are all known): no statement.
+  if (!written.size)
+    return { rowids: new Float64Array(0), images: sql.map(() => new Float64Array(0)), length: 0 };
   const rid = rowidName(info);
   const select = new RowSelect(db, [rid, ...sql], ['integer', ...kinds]);
   const stmt = db.prepare(
