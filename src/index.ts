@@ -42,6 +42,7 @@ export type {
   Progress,
   ProgressCallback,
   CheckpointResult,
+  RowPatch,
   TableEffect,
   EngineFault,
 } from './protocol/engine-api';

@@ -546,6 +546,7 @@ function runUpdate(
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
   const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
+  const patch = !logged && !moves ? patchOf(touch, step) : null;
   // One parameter array for every row (sql.js copies the values in as it binds them).
   const params = new Array<SqlValue>(step.values.length + keys.length);
   eachRow(
@@ -571,12 +572,50 @@ function runUpdate(
             touch.writeKey(before, after);
           }
         } else if (!logged && db.getRowsModified() > 0) {
+          const from = rowidOf(params[s]!);
+          if (patch?.(from, params)) return;
           const j = keyIndex[0]!;
-          touch.updated(rowidOf(params[s]!), rowidOf(j >= 0 ? params[j]! : params[s]!));
+          touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
         }
       }
     },
   );
+}
+
+/**
+ * Records an updated row as a patch (its set columns only) rather than as written, so that it is
+ * not read back, where that is exact: the step leaves the table's key alone, the push has not
+ * written the row in full before, and each value is stored as given (see `storedExactly`). Returns
+ * whether it did. Only for unlogged pushes of rowid-keyed tables: nothing but the statement itself
+ * changes the row then. Null for a step whose rows cannot be patches.
+ */
+function patchOf(
+  touch: TableTouch,
+  step: UpdateStep,
+): ((rowid: Rowid, params: readonly SqlValue[]) => boolean) | null {
+  const info = touch.info;
+  if (info.withoutRowid || !touch.rowidKeyed) return null;
+  if (step.set.some((c) => info.key.columns.includes(c))) return null;
+  const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
+  if (step.set.some((c) => !declared.has(c))) return null;
+  const affinities = step.set.map((c) => affinityOf(declared.get(c)!));
+  let group: (typeof touch.patches)[number] | null = null;
+  const stored = new Array<SqlValue>(step.set.length);
+  return (rowid, params) => {
+    if (!touch.patchable(rowid)) return false;
+    for (let c = 0; c < stored.length; c++) {
+      const v = storedExactly(affinities[c]!, params[c]!);
+      if (v === undefined) return false;
+      stored[c] = v;
+    }
+    if (!group) {
+      group = { columns: step.set, rowids: [], values: step.set.map(() => []) };
+      touch.patches.push(group);
+    }
+    group.rowids.push(rowid);
+    for (let c = 0; c < stored.length; c++) group.values[c]!.push(stored[c]!);
+    return true;
+  };
 }
 
 /**
@@ -652,7 +691,7 @@ function runInsert(
     }
     if (returning) {
       const rowid = stepReturning(stmt);
-      if (rowid !== null) touch.inserted(rowid, imageOf?.(i, rowid) ?? undefined);
+      if (rowid !== null) touch.inserted(rowid, imageOf?.(i, rowid));
       return;
     }
     stmt.step();
@@ -661,7 +700,7 @@ function runInsert(
       touch.writeKey(key, key);
     } else if (rowids) {
       const rowid = rowidOf(given![i]!);
-      touch.inserted(rowid, imageOf?.(i, rowid) ?? undefined);
+      touch.inserted(rowid, imageOf?.(i, rowid));
     }
   });
 }
@@ -669,24 +708,25 @@ function runInsert(
 /**
  * The images of an insert step's rows as a read would give them, where certain (see
  * `storedExactly`): the step gives every column (or leaves only the rowid to SQLite), and each
- * value is stored as given. Null for a step that cannot tell; per row, null for a row it cannot.
+ * value is stored as given. Null for a step that cannot tell; per row, undefined for a row it
+ * cannot. The image returned is one array reused for every row.
  */
 function knownImages(
   info: TableInfo,
   step: InsertStep,
-): ((i: number, rowid: Rowid) => SqlValue[] | null) | null {
+): ((i: number, rowid: Rowid) => readonly SqlValue[] | undefined) | null {
   const { names } = readColumns(info);
   const rowidColumn = isRowidKeyed(info) ? info.key.columns[0] : null;
   const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
   if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
   const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
   const affinities = names.map((n) => affinityOf(declared.get(n) ?? 'INTEGER'));
+  const out = new Array<SqlValue>(names.length);
   return (i, rowid) => {
-    const out = new Array<SqlValue>(names.length);
     for (let c = 0; c < names.length; c++) {
       const s = sources[c]!;
       const v = s < 0 ? rowid : storedExactly(affinities[c]!, step.values[s]![i] ?? null);
-      if (v === undefined) return null;
+      if (v === undefined) return undefined;
       out[c] = v;
     }
     return out;

@@ -8,6 +8,7 @@ import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { findTable } from './introspect';
 import { collect, readColumns } from './read-table';
+import type { KnownImages } from './known-images';
 import { RowSelect } from './row-select';
 import type { SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
@@ -51,10 +52,8 @@ function rowidEffect(
   schema: boolean,
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
-  const unknown = touch.images.size
-    ? new Set([...touch.written].filter((r) => !touch.images.has(r)))
-    : touch.written;
-  const read = withImages(readWritten(db, info, sql, kinds, unknown), touch.images, names.length);
+  const readBack = readWritten(db, info, sql, kinds, touch.written);
+  const read = withKnown(readBack, touch.known);
   // Rows whose key moved come first: a reader matches them to its rows before new rows, which may
   // have taken a key a moved row left.
   const order = movedFirst(read.rowids, touch.prior, read.length);
@@ -73,7 +72,17 @@ function rowidEffect(
   // (its old rowid was vacated), or a new row took the key and readers update the row in place.
   let reload = schema;
   const deletedKeys: SqlValue[][] = [];
-  if (touch.deleted.size) {
+  // Rows that exist after the push: read back, or known.
+  const readRowids = new Set<Rowid>();
+  if (touch.deleted.size)
+    for (let i = 0; i < readBack.length; i++) readRowids.add(readBack.rowids[i] as Rowid);
+  const exists = (r: Rowid): boolean => touch.known.has(r) || readRowids.has(r);
+  if (touch.deleted.size && touch.rowidKeyed && !touch.prior.size) {
+    // Each row's key is its rowid and no image's key moved: a deleted key is some image's prior
+    // key exactly when a row of that rowid exists after the push.
+    for (const key of touch.deleted.values())
+      if (key !== null && !exists(key[0] as Rowid)) deletedKeys.push(key);
+  } else if (touch.deleted.size) {
     // A one-column key is its own token: no string per row.
     const token = (key: readonly SqlValue[]): KeyToken =>
       key.length === 1 ? keyToken(key[0]) : keyTokens(key);
@@ -90,17 +99,23 @@ function rowidEffect(
       if (!priors.has(token(key))) deletedKeys.push(key);
     }
   }
-  const finalRowids = new Set<Rowid>(rowids as Iterable<Rowid>);
+  const deletedRowids: SqlValue[] = [];
+  for (const r of touch.deleted.keys()) if (!exists(r)) deletedRowids.push(r);
   return {
     table: info.name,
     reload,
     dropped: false,
     key: [...info.key.columns],
     deleted: {
-      rowids: toColumnValues([...touch.deleted.keys()].filter((r) => !finalRowids.has(r))),
+      rowids: toColumnValues(deletedRowids),
       keys: columnsOf(deletedKeys, info.key.columns.length),
     },
     upserts: { rowids, columns: names, values, priorKeys },
+    patches: touch.livePatches().map((p) => ({
+      rowids: toColumnValues(p.rowids),
+      columns: [...p.columns],
+      values: p.values.map(toColumnValues),
+    })),
   };
 }
 
@@ -137,39 +152,55 @@ function readWritten(
 }
 
 /**
- * Rows read back merged with rows whose images are known, in rowid order: both lists are sorted
- * (the known ones are, in the usual ascending inserts, already), then merged in one pass.
+ * Rows read back merged with rows whose images are known, in rowid order. Both lists are sorted;
+ * in the usual push the known rows are all there is, or all come after the rows read, and their
+ * columns are used as they are.
  */
-function withImages(
+function withKnown(
   read: { rowids: ColumnValues; images: ColumnValues[]; length: number },
-  known: ReadonlyMap<Rowid, SqlValue[]>,
-  width: number,
+  known: KnownImages,
 ): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
   if (!known.size) return read;
-  let entries = [...known];
-  if (entries.some((e, i) => i > 0 && entries[i - 1]![0] > e[0]))
-    entries = entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const n = read.length + entries.length;
-  // Where each output row comes from: i >= 0 row i read back, -1 - j the known image j.
+  const slots = known.liveSlots();
+  const whole = slots.length === known.rowids.length && slots.every((s, i) => s === i);
+  const firstKnown = known.rowids[slots[0]!]!;
+  if (whole && (!read.length || (read.rowids[read.length - 1] as Rowid) < firstKnown)) {
+    if (!read.length)
+      return {
+        rowids: toColumnValues(known.rowids),
+        images: known.columns.map(toColumnValues),
+        length: slots.length,
+      };
+    const append = (a: ColumnValues, b: SqlValue[]): ColumnValues =>
+      toColumnValues([...(a as ArrayLike<SqlValue> & Iterable<SqlValue>), ...b]);
+    return {
+      rowids: append(read.rowids, known.rowids),
+      images: read.images.map((c, k) => append(c, known.columns[k]!)),
+      length: read.length + slots.length,
+    };
+  }
+  const n = read.length + slots.length;
+  // Where each output row comes from: i >= 0 row i read back, -1 - s the known slot s.
   const from = new Int32Array(n);
   const rowids = new Array<SqlValue>(n);
   for (let i = 0, j = 0, k = 0; k < n; k++) {
     const r = i < read.length ? (read.rowids[i] as Rowid) : null;
-    if (r !== null && (j === entries.length || r < entries[j]![0])) {
+    if (r !== null && (j === slots.length || r < known.rowids[slots[j]!]!)) {
       from[k] = i++;
       rowids[k] = r;
     } else {
-      from[k] = -1 - j;
-      rowids[k] = entries[j++]![0];
+      from[k] = -1 - slots[j]!;
+      rowids[k] = known.rowids[slots[j++]!]!;
     }
   }
   const images: ColumnValues[] = [];
-  for (let c = 0; c < width; c++) {
+  for (let c = 0; c < known.columns.length; c++) {
     const column = read.images[c]!;
+    const slotted = known.columns[c]!;
     const out = new Array<SqlValue>(n);
     for (let k = 0; k < n; k++) {
       const f = from[k]!;
-      out[k] = f >= 0 ? (column[f] ?? null) : entries[-1 - f]![1][c]!;
+      out[k] = f >= 0 ? (column[f] ?? null) : slotted[-1 - f]!;
     }
     images.push(toColumnValues(out));
   }

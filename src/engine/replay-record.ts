@@ -1,6 +1,6 @@
 import type { ColumnValues } from '../plan/execution-plan';
 import { quoteIdentifier as q } from '../plan/sql-text';
-import type { RedoRecord, TableEffect } from '../protocol/engine-api';
+import type { RedoRecord, RowPatch, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { keyColumnSql, rollback } from './apply-plan';
@@ -50,6 +50,24 @@ export function replayRecord(db: SqlDatabase, record: RedoRecord, foreignKeys: b
 }
 
 function replayEffect(db: SqlDatabase, info: TableInfo, effect: TableEffect): void {
+  replayRows(db, info, effect);
+  for (const p of effect.patches ?? []) replayPatch(db, info, p);
+}
+
+/** Sets a patch's columns of its rows, found by rowid (patched rows are never deleted or moved). */
+function replayPatch(db: SqlDatabase, info: TableInfo, p: RowPatch): void {
+  const set = p.columns.map((c) => `${q(c)} = ?`).join(', ');
+  const params = new Array<SqlValue>(p.columns.length + 1);
+  withStatement(db, `UPDATE ${q(info.name)} SET ${set} WHERE ${rowidName(info)} = ?`, (stmt) => {
+    for (let i = 0; i < p.rowids.length; i++) {
+      for (let c = 0; c < p.columns.length; c++) params[c] = valueAt(p.values[c]!, i);
+      params[p.columns.length] = valueAt(p.rowids, i);
+      stmt.run(params);
+    }
+  });
+}
+
+function replayRows(db: SqlDatabase, info: TableInfo, effect: TableEffect): void {
   const t = q(info.name);
   const ups = effect.upserts;
   const n = ups.values[0]?.length ?? ups.rowids?.length ?? 0;

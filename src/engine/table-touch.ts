@@ -1,5 +1,7 @@
 import type { TableInfo } from '../schema/table-info';
 import { keyTokens, type KeyToken } from '../values/key-hash';
+import { KnownImages } from './known-images';
+import { readColumns } from './read-table';
 import type { SqlValue } from '../values/sql-value';
 
 /** A rowid: a number, or a BigInt beyond 2^53. */
@@ -25,10 +27,16 @@ export class TableTouch {
   /** Rowids of rows inserted or updated. */
   readonly written = new Set<Rowid>();
   /**
-   * Images of inserted rows known without reading them back (values SQLite stores as given), by
-   * rowid, in the order of the table's read columns.
+   * Inserted rows whose images are known without reading them back (values SQLite stores as
+   * given), in the order of the table's read columns. Not in `written`.
    */
-  readonly images = new Map<Rowid, SqlValue[]>();
+  readonly known: KnownImages;
+  /**
+   * Updates whose rows need not be read back: per update step, the columns it set and, per row
+   * patched, its rowid and the values as stored. Rows later written or deleted in full drop out
+   * (see {@link livePatches}).
+   */
+  readonly patches: { columns: readonly string[]; rowids: Rowid[]; values: SqlValue[][] }[] = [];
   /** Key before the push of rows whose key changed, by current rowid. */
   readonly prior = new Map<Rowid, SqlValue[]>();
   /** Keys the plan gave rows it deleted or re-keyed, by rowid (RETURNING), until the log is read. */
@@ -41,6 +49,7 @@ export class TableTouch {
     this.name = info.name;
     this.info = info;
     this.rowidKeyed = isRowidKeyed(info);
+    this.known = new KnownImages(readColumns(info).names.length);
   }
 
   /** The key the plan addressed a row by, learnt from RETURNING rowid. */
@@ -54,15 +63,20 @@ export class TableTouch {
     return key ?? (this.rowidKeyed ? [rowid] : null);
   }
 
-  inserted(rowid: Rowid, image?: SqlValue[]): void {
-    this.written.add(rowid);
-    if (image) this.images.set(rowid, image);
-    else this.images.delete(rowid);
+  /** A row inserted; with `image`, its stored values are known (see {@link known}). */
+  inserted(rowid: Rowid, image?: readonly SqlValue[]): void {
+    if (image) {
+      this.known.add(rowid, image);
+      this.written.delete(rowid);
+    } else {
+      this.known.forget(rowid);
+      this.written.add(rowid);
+    }
   }
 
   updated(from: Rowid, to: Rowid): void {
-    this.images.delete(from);
-    this.images.delete(to);
+    this.#unknown(from);
+    this.#unknown(to);
     if (from === to) {
       const key = this.#planKeys.get(to);
       if (key && !this.prior.has(to)) this.prior.set(to, key);
@@ -79,8 +93,38 @@ export class TableTouch {
     this.written.add(to);
   }
 
+  /** Whether an update of this row can be a patch: the push has not written or deleted it yet. */
+  patchable(rowid: Rowid): boolean {
+    return !this.written.has(rowid) && !this.known.has(rowid) && !this.deleted.has(rowid);
+  }
+
+  /** The patches of rows neither written in full nor deleted by the end of the push. */
+  livePatches(): { columns: readonly string[]; rowids: Rowid[]; values: SqlValue[][] }[] {
+    const out = [];
+    for (const p of this.patches) {
+      const keep: number[] = [];
+      for (let i = 0; i < p.rowids.length; i++) if (this.patchable(p.rowids[i]!)) keep.push(i);
+      if (!keep.length) continue;
+      if (keep.length === p.rowids.length) out.push(p);
+      else
+        out.push({
+          columns: p.columns,
+          rowids: keep.map((i) => p.rowids[i]!),
+          values: p.values.map((col) => keep.map((i) => col[i]!)),
+        });
+    }
+    return out;
+  }
+
+  /** A known row that changed again: it is read back instead, if it still exists at the end. */
+  #unknown(rowid: Rowid): void {
+    if (!this.known.has(rowid)) return;
+    this.known.forget(rowid);
+    this.written.add(rowid);
+  }
+
   removed(rowid: Rowid): void {
-    this.images.delete(rowid);
+    this.known.forget(rowid);
     const key = this.#knownKey(rowid);
     this.written.delete(rowid);
     this.prior.delete(rowid);

@@ -12,8 +12,12 @@ import type { ColumnValues } from './execution-plan';
  * ```
  */
 export function toColumnValues(values: SqlValue[]): ColumnValues {
-  for (const v of values) if (typeof v !== 'number') return values;
-  return Float64Array.from(values as number[]);
+  const n = values.length;
+  for (let i = 0; i < n; i++) if (typeof values[i] !== 'number') return values;
+  // Filled by index: `Float64Array.from` goes through the iterator protocol.
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = values[i] as number;
+  return out;
 }
 
 /**

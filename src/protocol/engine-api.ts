@@ -97,6 +97,23 @@ export interface TableEffect {
      */
     readonly priorKeys: readonly ColumnValues[];
   };
+  /**
+   * Rows updated in place of which only the columns given changed: their other columns, key
+   * included, are as before the commit. Only for tables keyed by their rowid, whose rowid is
+   * their key. No row here is among `deleted` or `upserts`. Readers apply them in order, after
+   * `deleted` and `upserts`. Absent in records written before patches existed.
+   */
+  readonly patches?: readonly RowPatch[];
+}
+
+/** Some columns of some rows, as a commit left them (see {@link TableEffect.patches}). */
+export interface RowPatch {
+  /** The rows' rowids (and so their keys). */
+  readonly rowids: ColumnValues;
+  /** The columns changed, none of them a key column. */
+  readonly columns: readonly string[];
+  /** Values per column (stored form). */
+  readonly values: readonly ColumnValues[];
 }
 
 /**

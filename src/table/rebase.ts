@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { ColumnarData, TableEffect } from '../protocol/engine-api';
+import type { ColumnarData, RowPatch, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { CellValue, RowObject, SqlValue } from '../values/sql-value';
@@ -76,8 +76,9 @@ export function rebase(
     state.info = update.info;
     state.store = fresh.store;
   } else {
-    state.info = update.info;
+    // Patched first: it refuses a commit it cannot take in before changing anything.
     patchStore(state.store, update.effect, update.info);
+    state.info = update.info;
   }
   state.resetColumns();
   if (!hadPending) {
@@ -110,6 +111,9 @@ function sameColumns(
   const names = store.names;
   if (cols.length && (cols.length !== names.length || cols.some((c, i) => c !== names[i])))
     return false;
+  const patched = (update.effect.patches ?? []).flatMap((p) => p.columns);
+  if (patched.some((c) => !names.includes(c) || store.keyColumns.includes(names.indexOf(c))))
+    return false;
   const declared = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
   return declared(info) === declared(update.info);
 }
@@ -140,6 +144,8 @@ export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo
     targets.push(r >= 0 && !claimed.has(r) ? r : -1);
     if (r >= 0) claimed.add(r);
   }
+  // Patched rows were neither deleted nor moved: found now, they are the same rows after.
+  const patches = (effect.patches ?? []).map((p) => patchTargets(store, p, decodeKey));
   for (const r of dead) store.kill(r);
   for (let i = 0; i < nUps; i++) {
     const values = ups.values.map((col, c) =>
@@ -154,6 +160,41 @@ export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo
       store.append(values);
     }
   }
+  for (const { patch, rows } of patches) {
+    patch.columns.forEach((name, j) => {
+      const c = store.names.indexOf(name);
+      const col = patch.values[j] as ArrayLike<SqlValue>;
+      for (let i = 0; i < rows.length; i++) {
+        const v = decodeValue(kinds[c]!, col[i] ?? null);
+        if (!valuesEqual(store.get(rows[i]!, c), v)) store.set(rows[i]!, c, v);
+      }
+    });
+  }
+}
+
+/**
+ * The stored row of each row a patch names. A row missing here means this copy did not take in
+ * some earlier commit: refused before anything changes, as no row-by-row update can repair it.
+ */
+function patchTargets(
+  store: RowStore,
+  patch: RowPatch,
+  decodeKey: (cols: readonly ArrayLike<SqlValue>[], i: number) => CellValue[],
+): { patch: RowPatch; rows: Int32Array } {
+  const rows = new Int32Array(patch.rowids.length);
+  const keys = [patch.rowids as ArrayLike<SqlValue>];
+  for (let i = 0; i < rows.length; i++) {
+    const r = store.find(decodeKey(keys, i));
+    if (r < 0) {
+      throw new PandalchemyError(
+        'internal',
+        `A commit updated a row of this table that this copy does not hold: reload the table.`,
+        { key: decodeKey(keys, i) },
+      );
+    }
+    rows[i] = r;
+  }
+  return { patch, rows };
 }
 
 function conflict(

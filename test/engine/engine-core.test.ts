@@ -327,7 +327,10 @@ describe('engine: apply', () => {
       }),
       { pushId: 'q' },
     );
-    expect(result.effects[0]!.upserts.values[0]![0]).toBe(big);
+    // Only the set column changed: the row is a patch, addressed by its exact rowid.
+    const patch = result.effects[0]!.patches![0]!;
+    expect(patch.rowids[0]).toBe(big);
+    expect(patch.columns).toEqual(['v']);
     expect(rows(await e.readTable('t'))).toEqual([{ id: big, v: 'b' }]);
   });
 

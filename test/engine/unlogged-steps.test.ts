@@ -2,11 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply-plan';
 import { needsChangeLog } from '../../src/engine/change-log';
-import { introspect } from '../../src/engine/introspect';
+import { rowidName } from '../../src/engine/build-effects';
+import { findTable, introspect } from '../../src/engine/introspect';
+import { readColumns, readTable } from '../../src/engine/read-table';
 import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import type { SqlValue } from '../../src/values/sql-value';
+import { TrackedTable } from '../../src/table/tracked-table';
+import { canonicalEffect } from '../support/effects';
 import { loadSql } from '../support/memory-storage';
+import { expectOthersFollow } from '../support/sql-round-trip';
 
 /** Tables whose pushes need no change log: an INTEGER PRIMARY KEY one and one keyed by rowid. */
 const SCHEMAS = {
@@ -119,7 +124,20 @@ async function database(shape: Shape): Promise<SqlDatabase> {
   return db;
 }
 
-/** What applying `plan` reports (effects, or the error code) and the rows it leaves; closes `db`. */
+/** Every row of `table` by rowid, in the column order of its effects. */
+function imagesOf(db: SqlDatabase, table: string): Map<SqlValue, SqlValue[]> {
+  const info = findTable(db, table)!;
+  const rows = selectRows(
+    db,
+    `SELECT ${rowidName(info)}, ${readColumns(info).sql.join(', ')} FROM ${table}`,
+  );
+  return new Map(rows.map(([rowid, ...row]) => [rowid!, row]));
+}
+
+/**
+ * What applying `plan` reports (effects in their canonical form, see `canonicalEffect`, or the
+ * error code) and the rows it leaves; closes `db`.
+ */
 function outcomeOf(
   db: SqlDatabase,
   table: string,
@@ -127,8 +145,11 @@ function outcomeOf(
   alwaysLog: boolean,
 ): { outcome: unknown; rows: SqlValue[][] } {
   let outcome: unknown;
+  const before = imagesOf(db, table);
   try {
-    outcome = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog }).effects;
+    const { effects } = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog });
+    if (alwaysLog) expect(effects.every((e) => !e.patches?.length)).toBe(true);
+    outcome = effects.map((e) => canonicalEffect(e, before));
   } catch (err) {
     outcome = { error: (err as { code?: string }).code };
   }
@@ -212,6 +233,122 @@ describe('data steps without the change log', () => {
           expect(await run(false)).toEqual(await run(true));
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('record updates as patches that replay and readers turn into the logged rows', async () => {
+    // Several update steps over the same rows, setting different columns to values of every type
+    // (some stored as given, some converted by affinity), with deletes and re-inserts between.
+    const columns = ['t', 'i', 'r', 'n', 'b'];
+    const anyValue = fc.oneof(
+      fc.constant(null),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('12', ' 7 ', '1e3', 'a\u0000b', '\ud800', '3.0'),
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(-0, 2 ** 53, 2 ** 60, 1.5),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      fc.uint8Array({ maxLength: 3 }),
+    );
+    // Rows 1 to 6 exist at the start; inserts mostly take new keys, so that later steps of the
+    // same push update and delete rows it inserted.
+    const ids = fc.uniqueArray(fc.integer({ min: 1, max: 10 }), { maxLength: 5 });
+    const newIds = fc.uniqueArray(fc.integer({ min: 6, max: 10 }), { minLength: 1, maxLength: 3 });
+    const update = fc.record({
+      set: fc.subarray(columns, { minLength: 1 }),
+      rows: fc.array(
+        fc.tuple(
+          fc.integer({ min: 1, max: 10 }),
+          fc.array(anyValue, { minLength: 5, maxLength: 5 }),
+        ),
+        { maxLength: 5 },
+      ),
+    });
+    const stepOf = fc.oneof(
+      update.map((u): PlanStep => ({
+        kind: 'update',
+        table: 'v',
+        priority: 20,
+        key: ['id'],
+        keys: [u.rows.map(([id]) => id)],
+        set: u.set,
+        values: u.set.map((c) => u.rows.map(([, v]) => v[columns.indexOf(c)] as SqlValue)),
+        count: u.rows.length,
+        guard: null,
+        keyMoves: 'none',
+      })),
+      ids.map((keys): PlanStep => ({
+        kind: 'delete',
+        table: 'v',
+        priority: 10,
+        key: ['id'],
+        keys: [keys],
+        count: keys.length,
+        guard: null,
+      })),
+      // Rows given in full have known images; the others are read back.
+      fc
+        .tuple(
+          newIds,
+          fc.boolean(),
+          fc.oneof(
+            fc.array(anyValue, { minLength: 5, maxLength: 5 }),
+            // Values each column stores as given, so that the image is known.
+            fc.tuple(
+              fc.constantFrom('x', 'abc', null),
+              fc.integer(),
+              fc.constantFrom(0.5, -2.25, null),
+              fc.integer(),
+              fc.constantFrom('', 'y', null),
+            ),
+          ),
+        )
+        .map(([keys, full, row]): PlanStep => ({
+          kind: 'insert',
+          table: 'v',
+          priority: 30,
+          key: ['id'],
+          columns: full ? ['id', ...columns] : ['id', 't'],
+          values: full
+            ? [keys, ...row.map((v) => keys.map(() => v as SqlValue))]
+            : [keys, keys.map((k) => `new ${k}`)],
+          count: keys.length,
+        })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepOf, { minLength: 1, maxLength: 4 }), async (steps) => {
+        const SQL = await loadSql();
+        const start = (): SqlDatabase => {
+          const db = new SQL.Database();
+          configureConnection(db, true);
+          db.run(
+            'CREATE TABLE v (id INTEGER PRIMARY KEY, t TEXT, i INTEGER, r REAL, n NUMERIC, b)',
+          );
+          for (let k = 1; k <= 6; k++)
+            db.run('INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)', [k, `t${k}`, k, k + 0.5, k, null]);
+          return db;
+        };
+        const plan: ExecutionPlan = { version: 1, steps };
+        // The logged and unlogged effects tell the same.
+        const logged = outcomeOf(start(), 'v', plan, true);
+        expect(outcomeOf(start(), 'v', plan, false)).toEqual(logged);
+
+        const db = start();
+        const info = findTable(db, 'v')!;
+        const reader = new TrackedTable(info, readTable(db, info, 0));
+        const snapshot = db.export();
+        let applied;
+        try {
+          applied = applyPlan(db, plan, { conflict: 'overwrite' });
+        } catch {
+          db.close();
+          return;
+        }
+        // Replay and a reader of the state before both end at the state after.
+        expectOthersFollow(db, snapshot, applied, reader, info);
+        db.close();
+      }),
       { numRuns: 300 },
     );
   });

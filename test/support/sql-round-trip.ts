@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { applyPlan } from '../../src/engine/apply-plan';
+import { applyPlan, type AppliedPlan } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { replayRecord } from '../../src/engine/replay-record';
@@ -16,7 +16,8 @@ import { loadSql } from './memory-storage';
 
 const SQL = await loadSql();
 
-function tableData(t: PublicTrackedTable): ColumnarData {
+/** A tracked table's current rows as columnar data. */
+export function tableData(t: PublicTrackedTable): ColumnarData {
   const table = t.table();
   const names = table.columnNames();
   const rows = table.objects() as Record<string, unknown>[];
@@ -38,6 +39,34 @@ function createStart(db: SqlDatabase, config: TableConfig, start: Model): TableI
   for (const row of start.rows) stmt.run(cols.map((c) => encodeValue(c.kind, row[c.name] ?? null)));
   stmt.free();
   return findTable(db, config.name)!;
+}
+
+/**
+ * Checks that others can follow a push on `db`: replaying its redo record on `snapshot` (the file
+ * before it) gives the same database, byte for byte in content; and `reader`, a copy of the table
+ * from before, given the push's effect, ends holding the table's rows (`info`: its schema after).
+ */
+export function expectOthersFollow(
+  db: SqlDatabase,
+  snapshot: Uint8Array,
+  applied: AppliedPlan,
+  reader: TrackedTable,
+  info: TableInfo,
+): void {
+  const restored = new SQL.Database(snapshot);
+  configureConnection(restored, true);
+  replayRecord(
+    restored,
+    structuredClone({ seq: 1, pushId: 'p', committedAt: 0, ...applied }),
+    true,
+  );
+  expect(dump(restored)).toEqual(dump(db));
+  restored.close();
+  const effect = applied.effects.find((e) => e.table === info.name);
+  if (effect && !effect.reload) {
+    reader.applyUpdate({ kind: 'effect', effect: structuredClone(effect), info });
+    expect(rowsText(tableData(reader))).toEqual(rowsText(readTable(db, info, 1)));
+  }
 }
 
 /**
@@ -66,21 +95,7 @@ export function roundTrip(config: TableConfig, start: Model, t: PublicTrackedTab
     const stored = readTable(db, info, 1);
     expect(rowsText(stored, skip)).toEqual(rowsText(tableData(t), skip));
 
-    const restored = new SQL.Database(snapshot);
-    configureConnection(restored, true);
-    replayRecord(
-      restored,
-      structuredClone({ seq: 1, pushId: 'p', committedAt: 0, ...applied }),
-      true,
-    );
-    expect(dump(restored)).toEqual(dump(db));
-    restored.close();
-
-    const effect = applied.effects.find((e) => e.table === t.name);
-    if (effect && !effect.reload) {
-      reader.applyUpdate({ kind: 'effect', effect: structuredClone(effect), info });
-      expect(rowsText(tableData(reader))).toEqual(rowsText(stored));
-    }
+    expectOthersFollow(db, snapshot, applied, reader, info);
   } finally {
     db.close();
     copy.close();
