@@ -19,7 +19,7 @@ import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
-import { affinityOf, storedExactly } from '../values/affinity';
+import { affinityOf } from '../values/affinity';
 import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog, needsChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
@@ -36,7 +36,8 @@ import {
   type SqlStatement,
 } from './sqlite';
 import { messageOf, sqliteError } from './sqlite-error';
-import { isRowidKeyed, TableTouch, type Rowid } from './table-touch';
+import { storedColumns } from './stored-columns';
+import { isRowidKeyed, TableTouch, type PatchGroup, type Rowid } from './table-touch';
 import { validatePlan } from './validate-plan';
 
 /** What a plan did, ready to be recorded and reported. */
@@ -573,7 +574,7 @@ function runUpdate(
           }
         } else if (!logged && db.getRowsModified() > 0) {
           const from = rowidOf(params[s]!);
-          if (patch?.(from, params)) return;
+          if (patch?.(from, i)) return;
           const j = keyIndex[0]!;
           touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
         }
@@ -585,35 +586,35 @@ function runUpdate(
 /**
  * Records an updated row as a patch (its set columns only) rather than as written, so that it is
  * not read back, where that is exact: the step leaves the table's key alone, the push has not
- * written the row in full before, and each value is stored as given (see `storedExactly`). Returns
- * whether it did. Only for unlogged pushes of rowid-keyed tables: nothing but the statement itself
- * changes the row then. Null for a step whose rows cannot be patches.
+ * written the row in full before, and each value is stored as given (see `storedColumns`).
+ * Returns whether it did. Only for unlogged pushes of rowid-keyed tables: nothing but the
+ * statement itself changes the row then. Null for a step none of whose rows can be patches.
  */
 function patchOf(
   touch: TableTouch,
   step: UpdateStep,
-): ((rowid: Rowid, params: readonly SqlValue[]) => boolean) | null {
+): ((rowid: Rowid, i: number) => boolean) | null {
   const info = touch.info;
   if (info.withoutRowid || !touch.rowidKeyed) return null;
   if (step.set.some((c) => info.key.columns.includes(c))) return null;
   const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
   if (step.set.some((c) => !declared.has(c))) return null;
-  const affinities = step.set.map((c) => affinityOf(declared.get(c)!));
-  let group: (typeof touch.patches)[number] | null = null;
-  const stored = new Array<SqlValue>(step.set.length);
-  return (rowid, params) => {
-    if (!touch.patchable(rowid)) return false;
-    for (let c = 0; c < stored.length; c++) {
-      const v = storedExactly(affinities[c]!, params[c]!);
-      if (v === undefined) return false;
-      stored[c] = v;
-    }
+  const stored = storedColumns(
+    step.values,
+    step.set.map((c) => affinityOf(declared.get(c)!)),
+    step.count,
+  );
+  if (!stored) return null;
+  const { exact } = stored;
+  let group: PatchGroup | null = null;
+  return (rowid, i) => {
+    if ((exact && !exact[i]) || !isRowid(rowid) || !touch.patchable(rowid)) return false;
     if (!group) {
-      group = { columns: step.set, rowids: [], values: step.set.map(() => []) };
+      group = { columns: step.set, values: stored.values, count: step.count, rows: [], rowids: [] };
       touch.patches.push(group);
     }
+    group.rows.push(i);
     group.rowids.push(rowid);
-    for (let c = 0; c < stored.length; c++) group.values[c]!.push(stored[c]!);
     return true;
   };
 }
@@ -681,7 +682,10 @@ function runInsert(
       : `INSERT INTO ${t} DEFAULT VALUES`) + (returning ? ' RETURNING rowid' : '');
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
-  const imageOf = rowids ? knownImages(info, step) : null;
+  const images = rowids ? knownImages(info, step) : null;
+  // Rows whose image is known: their rowid, and a 1 in `known`.
+  const stepRowids: Rowid[] = images ? new Array<Rowid>(step.count) : [];
+  const known = images ? new Uint8Array(step.count) : null;
   // One parameter array for every row (sql.js copies the values in as it binds them).
   const params = new Array<SqlValue>(step.values.length);
   eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
@@ -689,46 +693,57 @@ function runInsert(
       for (let c = 0; c < params.length; c++) params[c] = step.values[c]![i] ?? null;
       stmt.bind(params);
     }
+    let rowid: Rowid | null = null;
     if (returning) {
-      const rowid = stepReturning(stmt);
-      if (rowid !== null) touch.inserted(rowid, imageOf?.(i, rowid));
-      return;
+      rowid = stepReturning(stmt);
+    } else {
+      stmt.step();
+      if (info.withoutRowid) {
+        const key = keyOf(i)!;
+        touch.writeKey(key, key);
+      } else if (rowids) {
+        rowid = rowidOf(given![i]!);
+      }
     }
-    stmt.step();
-    if (info.withoutRowid) {
-      const key = keyOf(i)!;
-      touch.writeKey(key, key);
-    } else if (rowids) {
-      const rowid = rowidOf(given![i]!);
-      touch.inserted(rowid, imageOf?.(i, rowid));
+    if (rowid === null) return;
+    if (images && (!images.exact || images.exact[i])) {
+      stepRowids[i] = rowid;
+      known![i] = 1;
+    } else {
+      touch.inserted(rowid);
     }
   });
+  if (images) {
+    const columns = images.columns.map((c) => c ?? (stepRowids as ColumnValues));
+    touch.known.addStep(stepRowids, columns, known);
+  }
 }
 
 /**
  * The images of an insert step's rows as a read would give them, where certain (see
- * `storedExactly`): the step gives every column (or leaves only the rowid to SQLite), and each
- * value is stored as given. Null for a step that cannot tell; per row, undefined for a row it
- * cannot. The image returned is one array reused for every row.
+ * `storedColumns`): the step gives every column (or leaves only the rowid to SQLite), and each
+ * value is stored as given. Columns in the table's read order, null for the rowid's (known only
+ * once the row is in); null for a step that cannot tell.
  */
 function knownImages(
   info: TableInfo,
   step: InsertStep,
-): ((i: number, rowid: Rowid) => readonly SqlValue[] | undefined) | null {
+): { columns: (ColumnValues | null)[]; exact: Uint8Array | null } | null {
   const { names } = readColumns(info);
   const rowidColumn = isRowidKeyed(info) ? info.key.columns[0] : null;
   const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
   if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
   const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
-  const affinities = names.map((n) => affinityOf(declared.get(n) ?? 'INTEGER'));
-  const out = new Array<SqlValue>(names.length);
-  return (i, rowid) => {
-    for (let c = 0; c < names.length; c++) {
-      const s = sources[c]!;
-      const v = s < 0 ? rowid : storedExactly(affinities[c]!, step.values[s]![i] ?? null);
-      if (v === undefined) return undefined;
-      out[c] = v;
-    }
-    return out;
+  const given = sources.filter((s) => s >= 0);
+  const stored = storedColumns(
+    given.map((s) => step.values[s]!),
+    given.map((s) => affinityOf(declared.get(step.columns[s]!) ?? 'INTEGER')),
+    step.count,
+  );
+  if (!stored) return null;
+  let k = 0;
+  return {
+    columns: sources.map((s) => (s < 0 ? null : stored.values[k++]!)),
+    exact: stored.exact,
   };
 }

@@ -1,5 +1,5 @@
 import type { ColumnValues } from '../plan/execution-plan';
-import { toColumnValues } from '../plan/column-values';
+import { columnValuesOf, toColumnValues } from '../plan/column-values';
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableEffect } from '../protocol/engine-api';
 import { ROWID_NAMES, type TableInfo } from '../schema/table-info';
@@ -111,11 +111,7 @@ function rowidEffect(
       keys: columnsOf(deletedKeys, info.key.columns.length),
     },
     upserts: { rowids, columns: names, values, priorKeys },
-    patches: touch.livePatches().map((p) => ({
-      rowids: toColumnValues(p.rowids),
-      columns: [...p.columns],
-      values: p.values.map(toColumnValues),
-    })),
+    patches: touch.livePatches().map((p) => ({ ...p, columns: [...p.columns] })),
   };
 }
 
@@ -158,53 +154,38 @@ function readWritten(
  */
 function withKnown(
   read: { rowids: ColumnValues; images: ColumnValues[]; length: number },
-  known: KnownImages,
+  images: KnownImages,
 ): { rowids: ColumnValues; images: ColumnValues[]; length: number } {
-  if (!known.size) return read;
-  const slots = known.liveSlots();
-  const whole = slots.length === known.rowids.length && slots.every((s, i) => s === i);
-  const firstKnown = known.rowids[slots[0]!]!;
-  if (whole && (!read.length || (read.rowids[read.length - 1] as Rowid) < firstKnown)) {
-    if (!read.length)
-      return {
-        rowids: toColumnValues(known.rowids),
-        images: known.columns.map(toColumnValues),
-        length: slots.length,
-      };
-    const append = (a: ColumnValues, b: SqlValue[]): ColumnValues =>
-      toColumnValues([...(a as ArrayLike<SqlValue> & Iterable<SqlValue>), ...b]);
-    return {
-      rowids: append(read.rowids, known.rowids),
-      images: read.images.map((c, k) => append(c, known.columns[k]!)),
-      length: read.length + slots.length,
-    };
-  }
-  const n = read.length + slots.length;
-  // Where each output row comes from: i >= 0 row i read back, -1 - s the known slot s.
+  if (!images.size) return read;
+  const known = images.gather(read.images.length);
+  if (!read.length)
+    return { rowids: known.rowids, images: [...known.columns], length: known.length };
+  const n = read.length + known.length;
+  // Where each output row comes from: i >= 0 row i read back, -1 - j known row j.
   const from = new Int32Array(n);
   const rowids = new Array<SqlValue>(n);
   for (let i = 0, j = 0, k = 0; k < n; k++) {
     const r = i < read.length ? (read.rowids[i] as Rowid) : null;
-    if (r !== null && (j === slots.length || r < known.rowids[slots[j]!]!)) {
+    if (r !== null && (j === known.length || r < (known.rowids[j] as Rowid))) {
       from[k] = i++;
       rowids[k] = r;
     } else {
-      from[k] = -1 - slots[j]!;
-      rowids[k] = known.rowids[slots[j++]!]!;
+      from[k] = -1 - j;
+      rowids[k] = known.rowids[j++]!;
     }
   }
-  const images: ColumnValues[] = [];
-  for (let c = 0; c < known.columns.length; c++) {
+  const out: ColumnValues[] = [];
+  for (let c = 0; c < read.images.length; c++) {
     const column = read.images[c]!;
-    const slotted = known.columns[c]!;
-    const out = new Array<SqlValue>(n);
-    for (let k = 0; k < n; k++) {
-      const f = from[k]!;
-      out[k] = f >= 0 ? (column[f] ?? null) : slotted[-1 - f]!;
-    }
-    images.push(toColumnValues(out));
+    const other = known.columns[c]!;
+    out.push(
+      columnValuesOf(n, (k) => {
+        const f = from[k]!;
+        return f >= 0 ? (column[f] ?? null) : (other[-1 - f] ?? null);
+      }),
+    );
   }
-  return { rowids: toColumnValues(rowids), images, length: n };
+  return { rowids: toColumnValues(rowids), images: out, length: n };
 }
 
 /** The order that puts rows whose key moved first (stable), or null when none moved. */

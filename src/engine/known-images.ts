@@ -1,57 +1,114 @@
-import type { SqlValue } from '../values/sql-value';
+import type { ColumnValues } from '../plan/execution-plan';
 import type { Rowid } from './table-touch';
 
+/** The rows of one insert step whose images are known: the step's own columns, shared. */
+interface Segment {
+  readonly rowids: Rowid[];
+  /** Values per column in the table's read order, one per row of the step. */
+  readonly columns: readonly ColumnValues[];
+  /** 1 where the row's image is known (and not forgotten since). */
+  readonly live: Uint8Array;
+  liveCount: number;
+  readonly min: Rowid;
+  readonly max: Rowid;
+}
+
+/** Known rows in rowid order, as columns: see {@link KnownImages.gather}. */
+export interface KnownRows {
+  readonly rowids: ColumnValues;
+  readonly columns: readonly ColumnValues[];
+  readonly length: number;
+}
+
 /**
- * Images of rows a push inserted whose stored values are known without reading them back, kept
- * column by column as the insert steps give them: a push of many rows then allocates one array per
- * column, not one per row. A row whose image stops being known (updated or deleted later in the
- * push) is forgotten; its slot stays, skipped.
+ * Images of rows a push inserted whose stored values are known without reading them back. They
+ * are kept as the insert steps gave them, column by column and shared with the step: a push of
+ * many rows copies nothing per row. A row whose image stops being known (updated or deleted later
+ * in the same push) is forgotten, and read back instead.
  */
 export class KnownImages {
-  /** Rowids in the order the rows were added. */
-  readonly rowids: Rowid[] = [];
-  /** Values per column, in the table's read order; slot i is the row `rowids[i]`. */
-  readonly columns: SqlValue[][];
-  readonly #slot = new Map<Rowid, number>();
-
-  constructor(width: number) {
-    this.columns = Array.from({ length: width }, () => []);
-  }
+  readonly #segments: Segment[] = [];
+  /** Where each live row is, built on the first question about a rowid inside some segment. */
+  #where: Map<Rowid, [Segment, number]> | null = null;
 
   get size(): number {
-    return this.#slot.size;
+    let n = 0;
+    for (const s of this.#segments) n += s.liveCount;
+    return n;
+  }
+
+  /**
+   * Adds an insert step's rows: `rowids[i]` is row i's rowid, `columns` its values in the table's
+   * read order, `known[i]` whether row i's image is known (null: every row's is).
+   */
+  addStep(rowids: Rowid[], columns: readonly ColumnValues[], known: Uint8Array | null): void {
+    const live = known ?? new Uint8Array(rowids.length).fill(1);
+    let liveCount = 0;
+    let min: Rowid | null = null;
+    let max: Rowid | null = null;
+    for (let i = 0; i < rowids.length; i++) {
+      if (!live[i]) continue;
+      liveCount++;
+      const r = rowids[i]!;
+      if (min === null || r < min) min = r;
+      if (max === null || r > max) max = r;
+    }
+    if (min === null || max === null) return;
+    const segment: Segment = { rowids, columns, live, liveCount, min, max };
+    this.#segments.push(segment);
+    if (this.#where) this.#index(segment);
   }
 
   has(rowid: Rowid): boolean {
-    return this.#slot.has(rowid);
-  }
-
-  /** Adds a row's image (`values` is copied: callers reuse one array for every row). */
-  add(rowid: Rowid, values: readonly SqlValue[]): void {
-    this.forget(rowid);
-    this.#slot.set(rowid, this.rowids.length);
-    this.rowids.push(rowid);
-    for (let c = 0; c < this.columns.length; c++) this.columns[c]!.push(values[c]!);
+    return this.#find(rowid) !== undefined;
   }
 
   forget(rowid: Rowid): void {
-    const slot = this.#slot.get(rowid);
-    if (slot === undefined) return;
-    this.#slot.delete(rowid);
-    // The slot's rowid marks it dead; null is never a rowid.
-    (this.rowids as (Rowid | null)[])[slot] = null;
+    const at = this.#find(rowid);
+    if (!at) return;
+    const [segment, i] = at;
+    segment.live[i] = 0;
+    segment.liveCount--;
+    this.#where!.delete(rowid);
   }
 
-  /** The slots still known, in rowid order (usually `0..n-1`: inserts mostly ascend). */
-  liveSlots(): number[] {
-    const out: number[] = [];
-    if (this.#slot.size === this.rowids.length)
-      for (let i = 0; i < this.rowids.length; i++) out.push(i);
-    else for (let i = 0; i < this.rowids.length; i++) if (this.rowids[i] !== null) out.push(i);
-    let sorted = true;
-    for (let i = 1; sorted && i < out.length; i++)
-      sorted = this.rowids[out[i - 1]!]! < this.rowids[out[i]!]!;
-    if (!sorted) out.sort((a, b) => (this.rowids[a]! < this.rowids[b]! ? -1 : 1));
-    return out;
+  #find(rowid: Rowid): [Segment, number] | undefined {
+    // Most questions are about rows no insert step wrote: a range check answers them.
+    if (!this.#segments.some((s) => rowid >= s.min && rowid <= s.max)) return undefined;
+    if (!this.#where) {
+      this.#where = new Map();
+      for (const s of this.#segments) this.#index(s);
+    }
+    return this.#where.get(rowid);
   }
+
+  #index(segment: Segment): void {
+    for (let i = 0; i < segment.rowids.length; i++)
+      if (segment.live[i]) this.#where!.set(segment.rowids[i]!, [segment, i]);
+  }
+
+  /**
+   * Every known row, in rowid order. One step whose rows are all known and ascending (the usual
+   * push) gives its own columns back, uncopied.
+   */
+  gather(width: number): KnownRows {
+    const segs = this.#segments.filter((s) => s.liveCount > 0);
+    if (segs.length === 1 && segs[0]!.liveCount === segs[0]!.rowids.length) {
+      const s = segs[0]!;
+      if (ascending(s.rowids))
+        return { rowids: s.rowids as ColumnValues, columns: s.columns, length: s.rowids.length };
+    }
+    const rows: [Rowid, Segment, number][] = [];
+    for (const s of segs)
+      for (let i = 0; i < s.rowids.length; i++) if (s.live[i]) rows.push([s.rowids[i]!, s, i]);
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const columns: ColumnValues[] = [];
+    for (let c = 0; c < width; c++) columns.push(rows.map(([, s, i]) => s.columns[c]![i] ?? null));
+    return { rowids: rows.map(([r]) => r), columns, length: rows.length };
+  }
+}
+
+function ascending(rowids: readonly Rowid[]): boolean {
+  for (let i = 1; i < rowids.length; i++) if (!(rowids[i - 1]! < rowids[i]!)) return false;
+  return true;
 }

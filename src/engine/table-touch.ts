@@ -1,11 +1,24 @@
+import { toColumnValues } from '../plan/column-values';
+import type { ColumnValues } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import { keyTokens, type KeyToken } from '../values/key-hash';
 import { KnownImages } from './known-images';
-import { readColumns } from './read-table';
 import type { SqlValue } from '../values/sql-value';
 
 /** A rowid: a number, or a BigInt beyond 2^53. */
 export type Rowid = number | bigint;
+
+/** The rows of one update step recorded as patches (see {@link TableTouch.patches}). */
+export interface PatchGroup {
+  readonly columns: readonly string[];
+  /** Stored values per set column, one per row of the step. */
+  readonly values: ColumnValues[];
+  /** Rows in the step. */
+  readonly count: number;
+  /** Index in the step of each row patched, ascending, and its rowid. */
+  readonly rows: number[];
+  readonly rowids: Rowid[];
+}
 
 /** Whether a table's rowid is its key: a rowid table keyed by rowid or by an INTEGER PRIMARY KEY. */
 export function isRowidKeyed(info: TableInfo): boolean {
@@ -32,11 +45,11 @@ export class TableTouch {
    */
   readonly known: KnownImages;
   /**
-   * Updates whose rows need not be read back: per update step, the columns it set and, per row
-   * patched, its rowid and the values as stored. Rows later written or deleted in full drop out
-   * (see {@link livePatches}).
+   * Updates whose rows need not be read back: per update step, the columns it set, their stored
+   * values (one per row of the step), and the rows patched (their index in the step and rowid).
+   * Rows later written in full or deleted drop out (see {@link livePatches}).
    */
-  readonly patches: { columns: readonly string[]; rowids: Rowid[]; values: SqlValue[][] }[] = [];
+  readonly patches: PatchGroup[] = [];
   /** Key before the push of rows whose key changed, by current rowid. */
   readonly prior = new Map<Rowid, SqlValue[]>();
   /** Keys the plan gave rows it deleted or re-keyed, by rowid (RETURNING), until the log is read. */
@@ -49,7 +62,7 @@ export class TableTouch {
     this.name = info.name;
     this.info = info;
     this.rowidKeyed = isRowidKeyed(info);
-    this.known = new KnownImages(readColumns(info).names.length);
+    this.known = new KnownImages();
   }
 
   /** The key the plan addressed a row by, learnt from RETURNING rowid. */
@@ -63,15 +76,9 @@ export class TableTouch {
     return key ?? (this.rowidKeyed ? [rowid] : null);
   }
 
-  /** A row inserted; with `image`, its stored values are known (see {@link known}). */
-  inserted(rowid: Rowid, image?: readonly SqlValue[]): void {
-    if (image) {
-      this.known.add(rowid, image);
-      this.written.delete(rowid);
-    } else {
-      this.known.forget(rowid);
-      this.written.add(rowid);
-    }
+  /** A row inserted whose image is not known: it is read back (known ones go to {@link known}). */
+  inserted(rowid: Rowid): void {
+    this.written.add(rowid);
   }
 
   updated(from: Rowid, to: Rowid): void {
@@ -98,20 +105,25 @@ export class TableTouch {
     return !this.written.has(rowid) && !this.known.has(rowid) && !this.deleted.has(rowid);
   }
 
-  /** The patches of rows neither written in full nor deleted by the end of the push. */
-  livePatches(): { columns: readonly string[]; rowids: Rowid[]; values: SqlValue[][] }[] {
+  /**
+   * The patches of rows neither written in full nor deleted by the end of the push. A step whose
+   * every row is still a patch gives its own value columns, uncopied.
+   */
+  livePatches(): { columns: readonly string[]; rowids: ColumnValues; values: ColumnValues[] }[] {
     const out = [];
     for (const p of this.patches) {
       const keep: number[] = [];
-      for (let i = 0; i < p.rowids.length; i++) if (this.patchable(p.rowids[i]!)) keep.push(i);
+      for (let j = 0; j < p.rows.length; j++) if (this.patchable(p.rowids[j]!)) keep.push(j);
       if (!keep.length) continue;
-      if (keep.length === p.rowids.length) out.push(p);
-      else
-        out.push({
-          columns: p.columns,
-          rowids: keep.map((i) => p.rowids[i]!),
-          values: p.values.map((col) => keep.map((i) => col[i]!)),
-        });
+      if (keep.length === p.count) {
+        out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
+        continue;
+      }
+      out.push({
+        columns: p.columns,
+        rowids: toColumnValues(keep.map((j) => p.rowids[j]!)),
+        values: p.values.map((col) => toColumnValues(keep.map((j) => col[p.rows[j]!] ?? null))),
+      });
     }
     return out;
   }
