@@ -79,3 +79,32 @@ export async function timeRuns(
   }
   return out;
 }
+
+/** One side of a paired measurement: what is timed, and what runs untimed before it. */
+export interface Timed {
+  readonly fn: () => unknown;
+  readonly setup?: () => unknown;
+}
+
+/**
+ * Times `a` and `b` `runs` times each, alternating (a b, then b a, ...), after one unmeasured
+ * round of each. Where two sides are close, as a library and its baseline are, alternating puts
+ * both under the same drift of a shared machine; timing all of one side first would bill a busy
+ * minute to one side only.
+ */
+export async function timePairs(runs: number, a: Timed, b: Timed): Promise<[number[], number[]]> {
+  const times: [number[], number[]] = [[], []];
+  settleHeap();
+  const once = async (side: Timed, i: number, into: number[]): Promise<void> => {
+    if (side.setup) await side.setup();
+    const t0 = performance.now();
+    await side.fn();
+    const dt = performance.now() - t0;
+    if (i >= 0) into.push(dt);
+  };
+  for (let i = -1; i < runs; i++) {
+    const order = i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+    for (const k of order) await once(k === 0 ? a : b, i, times[k]);
+  }
+  return times;
+}
