@@ -19,7 +19,7 @@ import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
-import { affinityOf } from '../values/affinity';
+import { affinityOf, type Affinity } from '../values/affinity';
 import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog, needsChangeLog } from './change-log';
 import { findTable, introspect } from './introspect';
@@ -583,6 +583,11 @@ function runUpdate(
   );
 }
 
+/** Each column's affinity, by name (what decides how SQLite stores a value written to it). */
+function columnAffinities(info: TableInfo): Map<string, Affinity> {
+  return new Map(info.columns.map((c) => [c.name, affinityOf(c.declaredType)]));
+}
+
 /**
  * Records an updated row as a patch (its set columns only) rather than as written, so that it is
  * not read back, where that is exact: the step leaves the table's key alone, the push has not
@@ -597,11 +602,11 @@ function patchOf(
   const info = touch.info;
   if (info.withoutRowid || !touch.rowidKeyed) return null;
   if (step.set.some((c) => info.key.columns.includes(c))) return null;
-  const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
-  if (step.set.some((c) => !declared.has(c))) return null;
+  const affinities = columnAffinities(info);
+  if (step.set.some((c) => !affinities.has(c))) return null;
   const stored = storedColumns(
     step.values,
-    step.set.map((c) => affinityOf(declared.get(c)!)),
+    step.set.map((c) => affinities.get(c)!),
     step.count,
   );
   if (!stored) return null;
@@ -733,11 +738,12 @@ function knownImages(
   const rowidColumn = isRowidKeyed(info) ? info.key.columns[0] : null;
   const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
   if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
-  const declared = new Map(info.columns.map((c) => [c.name, c.declaredType]));
+  const affinities = columnAffinities(info);
   const given = sources.filter((s) => s >= 0);
+  if (given.some((s) => !affinities.has(step.columns[s]!))) return null;
   const stored = storedColumns(
     given.map((s) => step.values[s]!),
-    given.map((s) => affinityOf(declared.get(step.columns[s]!) ?? 'INTEGER')),
+    given.map((s) => affinities.get(step.columns[s]!)!),
     step.count,
   );
   if (!stored) return null;

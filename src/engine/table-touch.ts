@@ -43,7 +43,7 @@ export class TableTouch {
    * Inserted rows whose images are known without reading them back (values SQLite stores as
    * given), in the order of the table's read columns. Not in `written`.
    */
-  readonly known: KnownImages;
+  readonly known = new KnownImages();
   /**
    * Updates whose rows need not be read back: per update step, the columns it set, their stored
    * values (one per row of the step), and the rows patched (their index in the step and rowid).
@@ -62,7 +62,6 @@ export class TableTouch {
     this.name = info.name;
     this.info = info;
     this.rowidKeyed = isRowidKeyed(info);
-    this.known = new KnownImages();
   }
 
   /** The key the plan addressed a row by, learnt from RETURNING rowid. */

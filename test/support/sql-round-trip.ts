@@ -17,7 +17,7 @@ import { loadSql } from './memory-storage';
 const SQL = await loadSql();
 
 /** A tracked table's current rows as columnar data. */
-export function tableData(t: PublicTrackedTable): ColumnarData {
+function tableData(t: PublicTrackedTable): ColumnarData {
   const table = t.table();
   const names = table.columnNames();
   const rows = table.objects() as Record<string, unknown>[];
