@@ -507,6 +507,9 @@ function runDelete(
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
   const returning = !info.withoutRowid && !touch.rowidKeyed;
   const sql = `DELETE FROM ${q(step.table)} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
+  const byKey = !logged && !returning && !info.withoutRowid;
+  let missed: number[] | null = null;
   // One parameter array for every row (sql.js copies the values in as it binds them).
   const params = new Array<SqlValue>(step.keys.length);
   eachRow(
@@ -525,10 +528,30 @@ function runDelete(
         stmt.step();
         if (info.withoutRowid) {
           if (db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
-        } else if (!logged && db.getRowsModified() > 0) touch.removed(rowidOf(params[0]!));
+        } else if (byKey && db.getRowsModified() === 0) (missed ??= []).push(i);
       }
     },
   );
+  if (byKey) touch.removedRows(deletedRowids(step.keys[0]!, step.count, missed));
+}
+
+/**
+ * The rowids of the rows a delete step of a rowid-keyed table deleted: its keys, but for the rows
+ * it `missed` (not there). A Float64Array of keys that all matched is used as it is: a key that
+ * matched a rowid is that integer.
+ */
+function deletedRowids(
+  keys: ColumnValues,
+  count: number,
+  missed: readonly number[] | null,
+): ArrayLike<Rowid> {
+  if (!missed && keys instanceof Float64Array && keys.length === count) return keys;
+  const out: Rowid[] = [];
+  for (let i = 0, m = 0; i < count; i++) {
+    if (missed && missed[m] === i) m++;
+    else out.push(rowidOf(keys[i] ?? null));
+  }
+  return out;
 }
 
 function runUpdate(
@@ -688,9 +711,9 @@ function runInsert(
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   const images = rowids ? knownImages(info, step) : null;
-  // Rows whose image is known: their rowid, and a 1 in `known`.
-  const stepRowids: Rowid[] = images ? new Array<Rowid>(step.count) : [];
-  const known = images ? new Uint8Array(step.count) : null;
+  // Rows whose image is known (RETURNING): their rowid, and a 1 in `known`.
+  const stepRowids: Rowid[] = images && returning ? new Array<Rowid>(step.count) : [];
+  const known = images && returning ? new Uint8Array(step.count) : null;
   // One parameter array for every row (sql.js copies the values in as it binds them).
   const params = new Array<SqlValue>(step.values.length);
   eachRow(db, sql, step, keyOf, progress, (stmt, i) => {
@@ -698,18 +721,15 @@ function runInsert(
       for (let c = 0; c < params.length; c++) params[c] = step.values[c]![i] ?? null;
       stmt.bind(params);
     }
-    let rowid: Rowid | null = null;
-    if (returning) {
-      rowid = stepReturning(stmt);
-    } else {
+    if (!returning) {
       stmt.step();
       if (info.withoutRowid) {
         const key = keyOf(i)!;
         touch.writeKey(key, key);
-      } else if (rowids) {
-        rowid = rowidOf(given![i]!);
       }
+      return;
     }
+    const rowid = stepReturning(stmt);
     if (rowid === null) return;
     if (images && (!images.exact || images.exact[i])) {
       stepRowids[i] = rowid;
@@ -718,10 +738,26 @@ function runInsert(
       touch.inserted(rowid);
     }
   });
-  if (images) {
-    const columns = images.columns.map((c) => c ?? (stepRowids as ColumnValues));
-    touch.known.addStep(stepRowids, columns, known);
+  if (!rowids) return;
+  if (!returning) {
+    // Every row went in (an insert that fails throws) under the rowid the step gave it.
+    const all = given instanceof Float64Array ? given : Array.from(given!, (v) => rowidOf(v));
+    if (images)
+      touch.known.addStep(all as ArrayLike<Rowid>, columnsWith(images, all), images.exact);
+    // Rows whose image is not known (a value not stored as given, or no images at all) are read back.
+    for (let i = 0; i < step.count; i++)
+      if (!images || (images.exact && !images.exact[i])) touch.inserted(all[i] as Rowid);
+  } else if (images) {
+    touch.known.addStep(stepRowids, columnsWith(images, stepRowids as ColumnValues), known);
   }
+}
+
+/** Known images' columns, the rowid column filled in. */
+function columnsWith(
+  images: { columns: (ColumnValues | null)[] },
+  rowids: ColumnValues,
+): ColumnValues[] {
+  return images.columns.map((c) => c ?? rowids);
 }
 
 /**

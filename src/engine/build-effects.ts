@@ -71,7 +71,11 @@ function rowidEffect(
   // Deleted keys that are some image's prior key are not reported: either the row only moved
   // (its old rowid was vacated), or a new row took the key and readers update the row in place.
   let reload = schema;
-  const deletedKeys: SqlValue[][] = [];
+  // Deleted keys column by column, and deleted rowids.
+  const deletedKeys: SqlValue[][] = info.key.columns.map(() => []);
+  const deletedRowids: SqlValue[] = [];
+  const pushKey = (key: readonly SqlValue[]): void =>
+    key.forEach((v, k) => deletedKeys[k]!.push(v));
   // Rows that exist after the push: read back, or known.
   const readRowids = new Set<Rowid>();
   if (touch.deleted.size)
@@ -80,8 +84,13 @@ function rowidEffect(
   if (touch.deleted.size && touch.rowidKeyed && !touch.prior.size) {
     // Each row's key is its rowid and no image's key moved: a deleted key is some image's prior
     // key exactly when a row of that rowid exists after the push.
-    for (const key of touch.deleted.values())
-      if (key !== null && !exists(key[0] as Rowid)) deletedKeys.push(key);
+    touch.deleted.forEach((r, key) => {
+      const gone = !exists(r);
+      if (gone) deletedRowids.push(r);
+      if (key === undefined) {
+        if (gone) deletedKeys[0]!.push(r);
+      } else if (key !== null && !exists(key[0] as Rowid)) pushKey(key);
+    });
   } else if (touch.deleted.size) {
     // A one-column key is its own token: no string per row.
     const token = (key: readonly SqlValue[]): KeyToken =>
@@ -90,17 +99,14 @@ function rowidEffect(
     const only = priorKeys.length === 1 ? priorKeys[0]! : null;
     for (let i = 0; i < read.length; i++)
       priors.add(only ? keyToken(only[i]) : keyTokens(priorKeys.map((c) => c[i]!)));
-    for (const key of touch.deleted.values()) {
-      if (key === null) {
-        // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
-        reload = true;
-        continue;
-      }
-      if (!priors.has(token(key))) deletedKeys.push(key);
-    }
+    touch.deleted.forEach((r, key) => {
+      if (!exists(r)) deletedRowids.push(r);
+      const k = key === undefined ? [r] : key;
+      // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
+      if (k === null) reload = true;
+      else if (!priors.has(token(k))) pushKey(k);
+    });
   }
-  const deletedRowids: SqlValue[] = [];
-  for (const r of touch.deleted.keys()) if (!exists(r)) deletedRowids.push(r);
   return {
     table: info.name,
     reload,
@@ -108,7 +114,7 @@ function rowidEffect(
     key: [...info.key.columns],
     deleted: {
       rowids: toColumnValues(deletedRowids),
-      keys: columnsOf(deletedKeys, info.key.columns.length),
+      keys: deletedKeys.map(toColumnValues),
     },
     upserts: { rowids, columns: names, values, priorKeys },
     patches: touch.livePatches().map((p) => ({ ...p, columns: [...p.columns] })),

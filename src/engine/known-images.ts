@@ -3,7 +3,7 @@ import type { Rowid } from './table-touch';
 
 /** The rows of one insert step whose images are known: the step's own columns, shared. */
 interface Segment {
-  readonly rowids: Rowid[];
+  readonly rowids: ArrayLike<Rowid>;
   /** Values per column in the table's read order, one per row of the step. */
   readonly columns: readonly ColumnValues[];
   /** 1 where the row's image is known (and not forgotten since). */
@@ -41,7 +41,11 @@ export class KnownImages {
    * Adds an insert step's rows: `rowids[i]` is row i's rowid, `columns` its values in the table's
    * read order, `known[i]` whether row i's image is known (null: every row's is).
    */
-  addStep(rowids: Rowid[], columns: readonly ColumnValues[], known: Uint8Array | null): void {
+  addStep(
+    rowids: ArrayLike<Rowid>,
+    columns: readonly ColumnValues[],
+    known: Uint8Array | null,
+  ): void {
     const live = known ?? new Uint8Array(rowids.length).fill(1);
     let liveCount = 0;
     let min: Rowid | null = null;
@@ -108,7 +112,7 @@ export class KnownImages {
   }
 }
 
-function ascending(rowids: readonly Rowid[]): boolean {
+function ascending(rowids: ArrayLike<Rowid>): boolean {
   for (let i = 1; i < rowids.length; i++) if (!(rowids[i - 1]! < rowids[i]!)) return false;
   return true;
 }

@@ -2,6 +2,7 @@ import { toColumnValues } from '../plan/column-values';
 import type { ColumnValues } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import { keyTokens, type KeyToken } from '../values/key-hash';
+import { DeletedRows } from './deleted-rows';
 import { KnownImages } from './known-images';
 import type { SqlValue } from '../values/sql-value';
 
@@ -36,7 +37,7 @@ export class TableTouch {
   /** True when a row's rowid is its key (rowid tables and INTEGER PRIMARY KEY tables). */
   readonly rowidKeyed: boolean;
   /** Rowids of rows deleted, with their key before the push when known. */
-  readonly deleted = new Map<Rowid, SqlValue[] | null>();
+  readonly deleted = new DeletedRows();
   /** Rowids of rows inserted or updated. */
   readonly written = new Set<Rowid>();
   /**
@@ -94,7 +95,7 @@ export class TableTouch {
     this.prior.delete(from);
     this.written.delete(from);
     // Replay must remove the row at its old rowid; readers never see this entry (see effects).
-    if (!this.deleted.has(from)) this.deleted.set(from, prior);
+    this.deleted.add(from, prior);
     if (prior) this.prior.set(to, prior);
     this.written.add(to);
   }
@@ -139,7 +140,19 @@ export class TableTouch {
     const key = this.#knownKey(rowid);
     this.written.delete(rowid);
     this.prior.delete(rowid);
-    if (!this.deleted.has(rowid)) this.deleted.set(rowid, key);
+    this.deleted.add(rowid, key);
+  }
+
+  /**
+   * Rows deleted by one step of a table keyed by its rowid, each once. While the push has done
+   * nothing else to the table, they are kept as one run (no work per row); otherwise each is
+   * {@link removed}.
+   */
+  removedRows(rowids: ArrayLike<Rowid>): void {
+    const fresh =
+      !this.written.size && !this.known.size && !this.prior.size && !this.#planKeys.size;
+    if (fresh) this.deleted.addRun(rowids);
+    else for (let i = 0; i < rowids.length; i++) this.removed(rowids[i]!);
   }
 
   /** WITHOUT ROWID: a row deleted by key. */
