@@ -22,6 +22,7 @@ import { valuesEqual } from '../values/values-equal';
 import { affinityOf, type Affinity } from '../values/affinity';
 import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog, needsChangeLog } from './change-log';
+import { GuardMiss, guardPredicateSql, inlineGuardSteps } from './inline-guards';
 import { findTable, introspect } from './introspect';
 import { readColumns } from './read-table';
 import { retypeColumn } from './retype-column';
@@ -58,6 +59,8 @@ export interface ApplyPlanOptions {
   readonly unchangedSince?: ((table: string, seq: number) => boolean) | undefined;
   /** Testing: keep the change log even where the steps can report their rows (to compare). */
   readonly alwaysLog?: boolean | undefined;
+  /** Testing: read every guard before writing, never check one inside a statement (to compare). */
+  readonly readGuards?: boolean | undefined;
   /** Testing: called before each step (with its index) and before COMMIT; may throw. */
   readonly checkpoint?: ((point: 'step' | 'commit', step: number) => void) | undefined;
 }
@@ -71,6 +74,16 @@ export function keyColumnSql(info: TableInfo | null, name: string): string {
 
 function keyPredicateSql(info: TableInfo | null, key: readonly string[]): string {
   return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
+}
+
+/** The guard's conditions appended to a step's WHERE clause, when checked inside the statement. */
+function guardSql(info: TableInfo, guard: Guard | null): string {
+  return guard && guard.columns.length ? ` AND ${guardPredicateSql(info, guard)}` : '';
+}
+
+/** An expected value as bound (see `inlineGuardSteps`: only values that bind exactly get here). */
+function expectedAt(values: Guard['expected'][number], i: number): SqlValue {
+  return (values[i] ?? null) as SqlValue;
 }
 
 function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
@@ -90,12 +103,64 @@ export function applyPlan(
   options: ApplyPlanOptions,
 ): AppliedPlan {
   validatePlan(plan);
+  // Progress never goes back, should the push run a second time.
+  const report = options.onProgress;
+  let shown = -1;
+  const once: ApplyPlanOptions = {
+    ...options,
+    onProgress:
+      report &&
+      ((p) => {
+        if (p.done <= shown) return;
+        shown = p.done;
+        report(p);
+      }),
+  };
+  try {
+    return applyOnce(db, plan, once, !options.readGuards);
+  } catch (e) {
+    if (!(e instanceof GuardMiss)) {
+      if (!(e instanceof ConflictError)) throwConflicts(db, plan, options);
+      throw e;
+    }
+  }
+  // A guard checked inside a statement did not hold, and the push was rolled back. Running it
+  // again with every guard read first names the conflicts, or finds none (SQL compares more
+  // strictly than the read, say 1 and 1.0 in a column of any type) and then writes.
+  return applyOnce(db, plan, once, false);
+}
+
+/**
+ * After a push failed for another reason, and was rolled back: throws the conflicts its guards
+ * find, if any. Guards checked inside statements only run as far as the failure; read first, they
+ * would have refused the push before it wrote anything, and the conflict is what to report.
+ */
+function throwConflicts(db: SqlDatabase, plan: ExecutionPlan, options: ApplyPlanOptions): void {
+  if (options.conflict === 'overwrite' || options.readGuards) return;
+  try {
+    checkGuards(db, plan.steps, settledTables(plan, options.unchangedSince));
+  } catch (e) {
+    if (e instanceof ConflictError) throw e;
+    // A read that fails too says nothing about conflicts: the first failure is reported.
+  }
+}
+
+function applyOnce(
+  db: SqlDatabase,
+  plan: ExecutionPlan,
+  options: ApplyPlanOptions,
+  inlineGuards: boolean,
+): AppliedPlan {
+  const guarded = options.conflict !== 'overwrite';
+  const settled = settledTables(plan, options.unchangedSince);
+  // Guards are read before anything runs, unless they may be checked inside the data steps'
+  // statements: then only when the data steps start, for the steps that cannot.
+  const inline = guarded && inlineGuards && !plan.steps.some(isSchemaStep);
   db.run('BEGIN');
   try {
     // Cross-table and cross-step references only have to hold when the push is complete.
     db.run('PRAGMA defer_foreign_keys=ON');
-    if (options.conflict !== 'overwrite')
-      checkGuards(db, plan.steps, settledTables(plan, options.unchangedSince));
+    if (guarded && !inline) checkGuards(db, plan.steps, settled);
     const ddl: string[] = [];
     const schemaChanged = new Set<string>();
     const dropped = new Set<string>();
@@ -143,10 +208,26 @@ export function applyPlan(
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)
           : null;
+      const inStatement =
+        inline && log === null ? inlineGuardSteps(dataSteps, touch, settled) : new Set();
+      if (inline) {
+        try {
+          checkGuards(
+            db,
+            dataSteps.filter((s) => !inStatement.has(s)),
+            settled,
+          );
+        } catch (e) {
+          // Nothing is written yet: read the other guards too, so the error names every conflict.
+          if (e instanceof ConflictError) checkGuards(db, plan.steps, settled);
+          throw e;
+        }
+      }
       try {
         for (const step of dataSteps) {
           options.checkpoint?.('step', plan.steps.indexOf(step));
-          runDataStep(db, step, touch(step.table), progress, log !== null);
+          const guard = inStatement.has(step) && step.kind !== 'insert' ? step.guard : null;
+          runDataStep(db, step, touch(step.table), progress, log !== null, guard);
         }
       } catch (e) {
         log?.dispose();
@@ -181,7 +262,9 @@ export function applyPlan(
     return { ddl, effects, sequences, rowsWritten: total };
   } catch (e) {
     rollback(db);
-    throw e instanceof PandalchemyError ? e : sqliteError(e, { what: 'the push' });
+    throw e instanceof PandalchemyError || e instanceof GuardMiss
+      ? e
+      : sqliteError(e, { what: 'the push' });
   }
 }
 
@@ -425,6 +508,8 @@ function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
  * Runs one data step. `logged`: the change log reports the rows written (and rowids moved);
  * otherwise the step reports them to `touch` itself (see `needsChangeLog`: then every written
  * rowid table is keyed by its rowid, and nothing but the step's own statements changes rows).
+ * `guard`: checked inside the step's statement (see `inlineGuardSteps`); a row it does not find
+ * throws {@link GuardMiss}.
  */
 function runDataStep(
   db: SqlDatabase,
@@ -432,12 +517,13 @@ function runDataStep(
   touch: TableTouch,
   progress: (n: number) => void,
   logged: boolean,
+  guard: Guard | null,
 ): void {
   switch (step.kind) {
     case 'delete':
-      return runDelete(db, step, touch, progress, logged);
+      return runDelete(db, step, touch, progress, logged, guard);
     case 'update':
-      return runUpdate(db, step, touch, progress, logged);
+      return runUpdate(db, step, touch, progress, logged, guard);
     case 'insert':
       return runInsert(db, step, touch, progress, logged);
   }
@@ -477,6 +563,7 @@ function eachRow(
     }
     progress(step.count % PROGRESS_EVERY);
   } catch (e) {
+    if (e instanceof GuardMiss) throw e;
     const key = keyOf(i);
     throw sqliteError(e, {
       what: `the ${step.kind} of a row`,
@@ -502,16 +589,20 @@ function runDelete(
   touch: TableTouch,
   progress: (n: number) => void,
   logged: boolean,
+  guard: Guard | null,
 ): void {
   const info = touch.info;
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
   const returning = !info.withoutRowid && !touch.rowidKeyed;
-  const sql = `DELETE FROM ${q(step.table)} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  const where = keyPredicateSql(info, step.key) + guardSql(info, guard);
+  const sql = `DELETE FROM ${q(step.table)} WHERE ${where}${returning ? ' RETURNING rowid' : ''}`;
   // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
   const byKey = !logged && !returning && !info.withoutRowid;
   let missed: number[] | null = null;
+  const expected = guard ? guard.expected : [];
+  const k0 = step.keys.length;
   // One parameter array for every row (sql.js copies the values in as it binds them).
-  const params = new Array<SqlValue>(step.keys.length);
+  const params = new Array<SqlValue>(k0 + expected.length);
   eachRow(
     db,
     sql,
@@ -519,8 +610,14 @@ function runDelete(
     (i) => rowAt(step.keys, i),
     progress,
     (stmt, i) => {
-      for (let k = 0; k < params.length; k++) params[k] = step.keys[k]![i] ?? null;
+      for (let k = 0; k < k0; k++) params[k] = step.keys[k]![i] ?? null;
+      for (let c = 0; c < expected.length; c++) params[k0 + c] = expectedAt(expected[c]!, i);
       stmt.bind(params);
+      if (guard) {
+        stmt.step();
+        if (db.getRowsModified() === 0) throw new GuardMiss();
+        return;
+      }
       if (returning) {
         const rowid = stepReturning(stmt);
         if (rowid !== null) touch.planKey(rowid, rowAt(step.keys, i));
@@ -560,6 +657,7 @@ function runUpdate(
   touch: TableTouch,
   progress: (n: number) => void,
   logged: boolean,
+  guard: Guard | null = null,
 ): void {
   const info = touch.info;
   const moves = step.keyMoves !== 'none';
@@ -568,11 +666,15 @@ function runUpdate(
   // The change log sees rowids move; where the rowid is not the key, RETURNING tells whose key moved.
   const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
-  const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${keyPredicateSql(info, step.key)}${returning ? ' RETURNING rowid' : ''}`;
+  const where = keyPredicateSql(info, step.key) + guardSql(info, guard);
+  const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${where}${returning ? ' RETURNING rowid' : ''}`;
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
   const patch = !logged && !moves ? patchOf(touch, step) : null;
+  const expected = guard ? guard.expected : [];
+  const s = step.values.length;
+  const e0 = s + keys.length;
   // One parameter array for every row (sql.js copies the values in as it binds them).
-  const params = new Array<SqlValue>(step.values.length + keys.length);
+  const params = new Array<SqlValue>(e0 + expected.length);
   eachRow(
     db,
     sql,
@@ -580,9 +682,9 @@ function runUpdate(
     (i) => rowAt(step.keys, i),
     progress,
     (stmt, i) => {
-      const s = step.values.length;
       for (let c = 0; c < s; c++) params[c] = step.values[c]![i] ?? null;
       for (let k = 0; k < keys.length; k++) params[s + k] = keys[k]![i] ?? null;
+      for (let c = 0; c < expected.length; c++) params[e0 + c] = expectedAt(expected[c]!, i);
       stmt.bind(params);
       if (returning) {
         const rowid = stepReturning(stmt);
@@ -595,6 +697,8 @@ function runUpdate(
             const after = keyIndex.map((j, k) => (j >= 0 ? params[j]! : before[k]!));
             touch.writeKey(before, after);
           }
+        } else if (guard && db.getRowsModified() === 0) {
+          throw new GuardMiss();
         } else if (!logged && db.getRowsModified() > 0) {
           const from = rowidOf(params[s]!);
           if (patch?.(from, i)) return;
