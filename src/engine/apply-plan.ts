@@ -742,7 +742,14 @@ function patchOf(
   return (rowid, i) => {
     if ((exact && !exact[i]) || !isRowid(rowid) || !touch.patchable(rowid)) return false;
     if (!group) {
-      group = { columns: step.set, values: stored.values, count: step.count, rows: [], rowids: [] };
+      group = {
+        columns: step.set,
+        values: stored.values,
+        count: step.count,
+        rows: [],
+        rowids: [],
+        stamp: touch.stamp,
+      };
       touch.patches.push(group);
     }
     group.rows.push(i);

@@ -83,32 +83,33 @@ export function guardPredicateSql(info: TableInfo, guard: Guard): string {
  * dates (stored as text, compared as Dates), or a boolean anywhere else (bound as 1 or 0).
  */
 function comparesInSql(guard: Guard, count: number): boolean {
-  return guard.expected.every((values, c) => {
+  for (let c = 0; c < guard.expected.length; c++) {
     const kind = guard.kinds[c]!;
+    const values = guard.expected[c]!;
+    const dates = kind === 'date' || kind === 'datetime';
     if (values instanceof Float64Array) {
-      if (kind === 'boolean' || kind === 'date' || kind === 'datetime') return false;
+      if (dates || kind === 'boolean') return false;
       for (let i = 0; i < count; i++) if (values[i] !== values[i]) return false;
-      return true;
+      continue;
     }
-    for (let i = 0; i < count; i++) if (!bindsExactly(kind, values[i] ?? null)) return false;
-    return true;
-  });
+    // One pass with the common types first: this runs over every guarded value of the push.
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      if (typeof v === 'string') {
+        if (dates || kind === 'boolean' || !isWellFormedText(v)) return false;
+      } else if (typeof v === 'number') {
+        if (v !== v || kind === 'boolean' || dates) return false;
+      } else if (v !== null && v !== undefined && !bindsExactly(kind, v)) return false;
+    }
+  }
+  return true;
 }
 
+/** The rarer values: booleans (only in a boolean column) and bytes (not empty). */
 function bindsExactly(kind: ColumnKind, v: CellValue): boolean {
-  if (v === null) return true;
   if (kind === 'date' || kind === 'datetime') return false;
-  if (kind === 'boolean') return typeof v === 'boolean';
-  switch (typeof v) {
-    case 'number':
-      return v === v;
-    case 'string':
-      return isWellFormedText(v);
-    case 'object':
-      return v instanceof Uint8Array && v.length > 0;
-    default:
-      return false;
-  }
+  if (typeof v === 'boolean') return kind === 'boolean';
+  return kind !== 'boolean' && v instanceof Uint8Array && v.length > 0;
 }
 
 function isRowidColumn(info: TableInfo, name: string): boolean {

@@ -77,8 +77,11 @@ export class KnownImages {
   }
 
   #find(rowid: Rowid): [Segment, number] | undefined {
-    // Most questions are about rows no insert step wrote: a range check answers them.
-    if (!this.#segments.some((s) => rowid >= s.min && rowid <= s.max)) return undefined;
+    // Most questions are about rows no insert step wrote: a range check answers them. A loop, not
+    // some(): this runs for every row a push deletes or patches.
+    let inRange = false;
+    for (const s of this.#segments) if (rowid >= s.min && rowid <= s.max) inRange = true;
+    if (!inRange) return undefined;
     if (!this.#where) {
       this.#where = new Map();
       for (const s of this.#segments) this.#index(s);

@@ -19,6 +19,8 @@ export interface PatchGroup {
   /** Index in the step of each row patched, ascending, and its rowid. */
   readonly rows: number[];
   readonly rowids: Rowid[];
+  /** {@link TableTouch.stamp} when the group began. */
+  readonly stamp: number;
 }
 
 /** Whether a table's rowid is its key: a rowid table keyed by rowid or by an INTEGER PRIMARY KEY. */
@@ -59,6 +61,12 @@ export class TableTouch {
   readonly deletedKeys = new Map<KeyToken, SqlValue[]>();
   readonly writtenKeys = new Map<KeyToken, { prior: SqlValue[]; key: SqlValue[] }>();
 
+  /**
+   * Bumped whenever a row may leave `patchable`: updated in full, moved or deleted. An insert
+   * cannot take a patched row's rowid while that row exists, so inserts need not bump it.
+   */
+  #stamp = 0;
+
   constructor(info: TableInfo) {
     this.name = info.name;
     this.info = info;
@@ -81,7 +89,12 @@ export class TableTouch {
     this.written.add(rowid);
   }
 
+  get stamp(): number {
+    return this.#stamp;
+  }
+
   updated(from: Rowid, to: Rowid): void {
+    this.#stamp++;
     this.#unknown(from);
     this.#unknown(to);
     if (from === to) {
@@ -112,8 +125,10 @@ export class TableTouch {
   livePatches(): { columns: readonly string[]; rowids: ColumnValues; values: ColumnValues[] }[] {
     const out = [];
     for (const p of this.patches) {
+      // No row left `patchable` since the group began: every row of it is still a patch.
+      const all = p.stamp === this.#stamp;
       const keep: number[] = [];
-      for (let j = 0; j < p.rows.length; j++) if (this.patchable(p.rowids[j]!)) keep.push(j);
+      for (let j = 0; j < p.rows.length; j++) if (all || this.patchable(p.rowids[j]!)) keep.push(j);
       if (!keep.length) continue;
       if (keep.length === p.count) {
         out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
@@ -136,6 +151,7 @@ export class TableTouch {
   }
 
   removed(rowid: Rowid): void {
+    this.#stamp++;
     this.known.forget(rowid);
     const key = this.#knownKey(rowid);
     this.written.delete(rowid);
@@ -149,6 +165,7 @@ export class TableTouch {
    * {@link removed}.
    */
   removedRows(rowids: ArrayLike<Rowid>): void {
+    this.#stamp++;
     const fresh =
       !this.written.size && !this.known.size && !this.prior.size && !this.#planKeys.size;
     if (fresh) this.deleted.addRun(rowids);
