@@ -177,11 +177,15 @@ function applyOnce(
     }
     for (const table of placeholders)
       runDdlStep(db, ddl, `ALTER TABLE ${q(table)} DROP COLUMN ${PLACEHOLDER}`);
+    const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
+    // The schema as the data steps find it, read once: for the change log and each table touched.
+    const tables = dataSteps.length ? introspect(db) : [];
+    const byName = new Map(tables.map((t) => [t.name, t]));
     const touches = new Map<string, TableTouch>();
     const touch = (name: string): TableTouch => {
       let t = touches.get(name);
       if (!t) {
-        const info = findTable(db, name);
+        const info = byName.get(name) ?? findTable(db, name);
         if (!info) {
           throw new PandalchemyError('unknown_table', `Table '${name}' does not exist.`, {
             table: name,
@@ -192,7 +196,6 @@ function applyOnce(
       }
       return t;
     };
-    const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
     const total = dataSteps.reduce((n, s) => n + s.count, 0);
     let done = 0;
     const progress = (n: number): void => {
@@ -203,7 +206,6 @@ function applyOnce(
     };
     for (const s of dataSteps) touch(s.table);
     if (dataSteps.length) {
-      const tables = introspect(db);
       const log =
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)

@@ -6,7 +6,6 @@ import { ROWID_NAMES, type TableInfo } from '../schema/table-info';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
-import { findTable } from './introspect';
 import { collect, readColumns } from './read-table';
 import type { KnownImages } from './known-images';
 import { RowSelect } from './row-select';
@@ -34,8 +33,8 @@ export function buildEffects(
 ): TableEffect[] {
   const effects: TableEffect[] = [];
   for (const touch of touches) {
-    const info = findTable(db, touch.name);
-    if (!info) continue;
+    // Data steps change no schema: the table is as the push's data steps found it.
+    const info = touch.info;
     effects.push(
       info.withoutRowid
         ? keyedEffect(db, touch, info, schemaChanged.has(info.name))
