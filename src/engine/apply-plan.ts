@@ -210,8 +210,13 @@ function applyOnce(
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)
           : null;
+      const guardsLeft = dataSteps.some(
+        (s) => s.kind !== 'insert' && s.guard && !settled.has(s.table),
+      );
       const inStatement =
-        inline && log === null ? inlineGuardSteps(dataSteps, touch, settled) : new Set();
+        inline && guardsLeft && log === null
+          ? inlineGuardSteps(dataSteps, touch, settled)
+          : new Set();
       if (inline) {
         try {
           checkGuards(

@@ -19,21 +19,27 @@ interface Run {
 export class DeletedRows {
   /** Runs and maps of single rows, in the order they were added. */
   readonly #parts: (Run | Map<Rowid, SqlValue[] | null>)[] = [];
-  #size = 0;
+  /** The rowids of the single rows (the maps' keys): one lookup answers for all of them. */
+  readonly #singles = new Set<Rowid>();
+  /** How many rows the runs hold, and the range of their rowids (none yet: empty). */
+  #lo: Rowid = Infinity;
+  #hi: Rowid = -Infinity;
   /** The rowids of every run, built on the first question inside some run's range. */
   #inRuns: Set<Rowid> | null = null;
 
+  #runRows = 0;
+
   get size(): number {
-    return this.#size;
+    return this.#singles.size + this.#runRows;
   }
 
   has(rowid: Rowid): boolean {
+    if (this.#singles.has(rowid)) return true;
+    // Called for every row a push patches: most are answered here.
+    if (!(rowid >= this.#lo && rowid <= this.#hi)) return false;
     let inRange = false;
-    for (const p of this.#parts) {
-      if (p instanceof Map) {
-        if (p.has(rowid)) return true;
-      } else if (rowid >= p.min && rowid <= p.max) inRange = true;
-    }
+    for (const p of this.#parts)
+      if (!(p instanceof Map) && rowid >= p.min && rowid <= p.max) inRange = true;
     if (!inRange) return false;
     if (!this.#inRuns) {
       this.#inRuns = new Set();
@@ -48,7 +54,7 @@ export class DeletedRows {
     let last = this.#parts.at(-1);
     if (!(last instanceof Map)) this.#parts.push((last = new Map()));
     last.set(rowid, key);
-    this.#size++;
+    this.#singles.add(rowid);
   }
 
   /**
@@ -67,7 +73,9 @@ export class DeletedRows {
     }
     const run = { rowids, min, max };
     this.#parts.push(run);
-    this.#size += rowids.length;
+    this.#runRows += rowids.length;
+    if (min < this.#lo) this.#lo = min;
+    if (max > this.#hi) this.#hi = max;
     if (this.#inRuns) this.#index(run);
   }
 

@@ -48,16 +48,17 @@ export class KnownImages {
   ): void {
     const live = known ?? new Uint8Array(rowids.length).fill(1);
     let liveCount = 0;
-    let min: Rowid | null = null;
-    let max: Rowid | null = null;
+    // Typed locals: this runs over every row an insert step gives.
+    let min: Rowid = Infinity;
+    let max: Rowid = -Infinity;
     for (let i = 0; i < rowids.length; i++) {
       if (!live[i]) continue;
       liveCount++;
       const r = rowids[i]!;
-      if (min === null || r < min) min = r;
-      if (max === null || r > max) max = r;
+      if (r < min) min = r;
+      if (r > max) max = r;
     }
-    if (min === null || max === null) return;
+    if (!liveCount) return;
     const segment: Segment = { rowids, columns, live, liveCount, min, max };
     this.#segments.push(segment);
     if (this.#where) this.#index(segment);

@@ -19,10 +19,18 @@ const anyValue: fc.Arbitrary<SqlValue> = fc.oneof(
 );
 const number = fc.oneof(fc.double(), fc.constantFrom(-0, 0, 2 ** 53, 2 ** 60, 3, 1.5));
 
-/** A column as a plan carries it: an array of any values, or a Float64Array of numbers. */
+/** Text as a text column holds it, with halves of surrogate pairs that must not pair up. */
+const text: fc.Arbitrary<SqlValue> = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 3 }),
+  fc.constantFrom('a\ud800', '\udc00b', '\ud800', '\udc00', 'x\u0000', '\ud83d\ude00'),
+);
+
+/** A column as a plan carries it: an array of any values or of text, or a Float64Array of numbers. */
 const column = (n: number): fc.Arbitrary<ColumnValues> =>
   fc.oneof(
     fc.array(anyValue, { minLength: n, maxLength: n }),
+    fc.array(text, { minLength: n, maxLength: n }),
     fc.array(number, { minLength: n, maxLength: n }).map((v) => Float64Array.from(v)),
   );
 
