@@ -95,8 +95,9 @@ function applyCase(name: string, based: boolean): BenchCase {
       const engine = await pageEngine(benchName('apply'), { persist: false });
       let run = plan;
       let db: Awaited<ReturnType<typeof openBytes>> | null = null;
+      // Three times the pairs of other cases: a ratio of two medians on a noisy machine needs them.
       const [runs, baseRuns] = await timePairs(
-        p.runs,
+        p.runs * 3,
         {
           fn: () => engine.apply(run, { pushId: crypto.randomUUID() }),
           setup: async () => {

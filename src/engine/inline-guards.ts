@@ -1,7 +1,7 @@
 import type { ColumnValues, DataStep, Guard } from '../plan/execution-plan';
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableInfo } from '../schema/table-info';
-import { isWellFormedText } from '../values/codec';
+import { isPlainTextColumn, isWellFormedText } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
 import type { TableTouch } from './table-touch';
@@ -92,6 +92,7 @@ function comparesInSql(guard: Guard, count: number): boolean {
       for (let i = 0; i < count; i++) if (values[i] !== values[i]) return false;
       continue;
     }
+    if (!dates && kind !== 'boolean' && isPlainTextColumn(values, count)) continue;
     // One pass with the common types first: this runs over every guarded value of the push.
     for (let i = 0; i < count; i++) {
       const v = values[i];

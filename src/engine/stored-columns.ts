@@ -1,5 +1,6 @@
 import type { ColumnValues } from '../plan/execution-plan';
 import { storedExactly, type Affinity } from '../values/affinity';
+import { isPlainTextColumn } from '../values/codec';
 import type { SqlValue } from '../values/sql-value';
 
 /**
@@ -47,7 +48,7 @@ export function storedColumns(
       values.push(col);
       continue;
     }
-    if ((affinity === 'TEXT' || affinity === 'BLOB') && plainText(col, n)) {
+    if ((affinity === 'TEXT' || affinity === 'BLOB') && isPlainTextColumn(col, n)) {
       values.push(col);
       continue;
     }
@@ -62,19 +63,4 @@ export function storedColumns(
   }
   if (exact !== null && (exact as Uint8Array).every((e) => e === 0)) return null;
   return { values, exact };
-}
-
-/**
- * Whether every value is NULL or text without NUL and without a lone surrogate: then each is
- * stored as given under TEXT or BLOB affinity (see `storedExactly`). Checked on the column joined
- * into one string, one native scan rather than a check per value; the separator keeps a surrogate
- * at the end of one value from pairing with one at the start of the next.
- */
-function plainText(col: readonly SqlValue[], n: number): boolean {
-  for (let i = 0; i < n; i++) {
-    const v = col[i];
-    if (typeof v !== 'string' && v !== null) return false;
-  }
-  const all = col.join('_');
-  return !all.includes('\0') && (all as string & { isWellFormed(): boolean }).isWellFormed();
 }
