@@ -3,6 +3,8 @@ import { storedExactly, type Affinity } from '../values/affinity';
 import { isPlainTextColumn } from '../values/codec';
 import type { SqlValue } from '../values/sql-value';
 
+const TWO_53 = 2 ** 53;
+
 /**
  * The values a step's columns leave stored, where certain without reading them back (see
  * `storedExactly`), worked out column by column before the step runs.
@@ -39,10 +41,12 @@ export function storedColumns(
       for (let i = 0; i < n; i++) {
         const v = col[i]!;
         // -0 is stored as 0; whole numbers beyond 2^53 come back as BigInts (as `storedExactly`).
+        // Below 2^53 in magnitude every other number is stored as given: one comparison each.
         if (v === 0) {
           if (Object.is(v, -0)) fail(i);
-        } else if (!Number.isFinite(v) || (integral && v % 1 === 0 && !Number.isSafeInteger(v))) {
-          fail(i);
+        } else if (!(v > -TWO_53 && v < TWO_53)) {
+          if (!Number.isFinite(v) || (integral && Number.isInteger(v) && !Number.isSafeInteger(v)))
+            fail(i);
         }
       }
       values.push(col);
