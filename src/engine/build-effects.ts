@@ -59,8 +59,8 @@ function rowidEffect(
   const rowids = order ? permute(read.rowids, order) : read.rowids;
   const values = order ? read.images.map((c) => permute(c, order)) : read.images;
   const keyAt = info.key.columns.map((k) => names.indexOf(k));
-  // Prior keys are the final keys except where a key moved; copied, as each array is transferred.
-  const priorKeys = keyAt.map((c) => values[c]!.slice());
+  // Prior keys are the final keys except where a key moved: then copied, as they are written.
+  const priorKeys = keyAt.map((c) => (touch.prior.size ? values[c]!.slice() : values[c]!));
   if (touch.prior.size) {
     for (let i = 0; i < read.length; i++) {
       const prior = touch.prior.get(rowids[i]! as Rowid);
@@ -80,6 +80,20 @@ function rowidEffect(
   if (touch.deleted.size)
     for (let i = 0; i < readBack.length; i++) readRowids.add(readBack.rowids[i] as Rowid);
   const exists = (r: Rowid): boolean => touch.known.has(r) || readRowids.has(r);
+  const run = touch.rowidKeyed && !touch.prior.size ? touch.deleted.soleRun() : null;
+  if (run && !someRow(run, exists)) {
+    // One delete step's rows, none back: its key column is both the rowids and the keys.
+    return effectOf(
+      info,
+      reload,
+      { rowids: run, keys: [run] },
+      rowids,
+      names,
+      values,
+      priorKeys,
+      touch,
+    );
+  }
   if (touch.deleted.size && touch.rowidKeyed && !touch.prior.size) {
     // Each row's key is its rowid and no image's key moved: a deleted key is some image's prior
     // key exactly when a row of that rowid exists after the push.
@@ -106,18 +120,35 @@ function rowidEffect(
       else if (!priors.has(token(k))) pushKey(k);
     });
   }
+  const deleted = { rowids: toColumnValues(deletedRowids), keys: deletedKeys.map(toColumnValues) };
+  return effectOf(info, reload, deleted, rowids, names, values, priorKeys, touch);
+}
+
+function effectOf(
+  info: TableInfo,
+  reload: boolean,
+  deleted: TableEffect['deleted'],
+  rowids: ColumnValues,
+  names: string[],
+  values: ColumnValues[],
+  priorKeys: ColumnValues[],
+  touch: TableTouch,
+): TableEffect {
   return {
     table: info.name,
     reload,
     dropped: false,
     key: [...info.key.columns],
-    deleted: {
-      rowids: toColumnValues(deletedRowids),
-      keys: deletedKeys.map(toColumnValues),
-    },
+    deleted,
     upserts: { rowids, columns: names, values, priorKeys },
     patches: touch.livePatches().map((p) => ({ ...p, columns: [...p.columns] })),
   };
+}
+
+/** Whether `test` holds for some rowid of `rowids`. */
+function someRow(rowids: Float64Array, test: (r: Rowid) => boolean): boolean {
+  for (let i = 0; i < rowids.length; i++) if (test(rowids[i]!)) return true;
+  return false;
 }
 
 /**

@@ -79,6 +79,14 @@ export class DeletedRows {
     if (this.#inRuns) this.#index(run);
   }
 
+  /** The rowids when every deleted row came in one run of numbers (one delete step), else null. */
+  soleRun(): Float64Array | null {
+    const only = this.#parts.length === 1 ? this.#parts[0] : undefined;
+    return only && !(only instanceof Map) && only.rowids instanceof Float64Array
+      ? only.rowids
+      : null;
+  }
+
   /**
    * Each row's rowid and key before the push, in the order they were deleted; `undefined` for a
    * row of a run, whose key is its rowid.
