@@ -120,7 +120,7 @@ export function applyPlan(
     return applyOnce(db, plan, once, !options.readGuards);
   } catch (e) {
     if (!(e instanceof GuardMiss)) {
-      if (!(e instanceof ConflictError)) throwConflicts(db, plan, options);
+      throwConflicts(db, plan, options);
       throw e;
     }
   }
@@ -131,9 +131,10 @@ export function applyPlan(
 }
 
 /**
- * After a push failed for another reason, and was rolled back: throws the conflicts its guards
- * find, if any. Guards checked inside statements only run as far as the failure; read first, they
- * would have refused the push before it wrote anything, and the conflict is what to report.
+ * After a push failed otherwise, and was rolled back: throws every conflict its guards find, if
+ * any. Guards checked inside statements only run as far as the failure, and those read first may
+ * have been only some of them; read first, all of them would have refused the push before it
+ * wrote anything, and the conflicts are what to report.
  */
 function throwConflicts(db: SqlDatabase, plan: ExecutionPlan, options: ApplyPlanOptions): void {
   if (options.conflict === 'overwrite' || options.readGuards) return;
@@ -210,26 +211,15 @@ function applyOnce(
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)
           : null;
-      const guardsLeft = dataSteps.some(
-        (s) => s.kind !== 'insert' && s.guard && !settled.has(s.table),
-      );
       const inStatement =
-        inline && guardsLeft && log === null
-          ? inlineGuardSteps(dataSteps, touch, settled)
-          : new Set();
-      if (inline) {
-        try {
-          checkGuards(
-            db,
-            dataSteps.filter((s) => !inStatement.has(s)),
-            settled,
-          );
-        } catch (e) {
-          // Nothing is written yet: read the other guards too, so the error names every conflict.
-          if (e instanceof ConflictError) checkGuards(db, plan.steps, settled);
-          throw e;
-        }
-      }
+        inline && log === null ? inlineGuardSteps(dataSteps, touch, settled) : new Set();
+      // A conflict here is completed by `throwConflicts`: nothing is written yet.
+      if (inline)
+        checkGuards(
+          db,
+          dataSteps.filter((s) => !inStatement.has(s)),
+          settled,
+        );
       try {
         for (const step of dataSteps) {
           options.checkpoint?.('step', plan.steps.indexOf(step));

@@ -67,41 +67,53 @@ function rowidEffect(
       if (prior) priorKeys.forEach((col, k) => setAt(priorKeys, k, i, prior[k]!, col));
     }
   }
-  // Deleted keys that are some image's prior key are not reported: either the row only moved
-  // (its old rowid was vacated), or a new row took the key and readers update the row in place.
-  let reload = schema;
-  // Deleted keys column by column, and deleted rowids.
-  const deletedKeys: SqlValue[][] = info.key.columns.map(() => []);
-  const deletedRowids: SqlValue[] = [];
-  const pushKey = (key: readonly SqlValue[]): void =>
-    key.forEach((v, k) => deletedKeys[k]!.push(v));
   // Rows that exist after the push: read back, or known.
   const readRowids = new Set<Rowid>();
   if (touch.deleted.size)
     for (let i = 0; i < readBack.length; i++) readRowids.add(readBack.rowids[i] as Rowid);
   const exists = (r: Rowid): boolean => touch.known.has(r) || readRowids.has(r);
+  const { deleted, unknown } = deletedOf(touch, info, priorKeys, read.length, exists);
+  return {
+    table: info.name,
+    reload: schema || unknown,
+    dropped: false,
+    key: [...info.key.columns],
+    deleted,
+    upserts: { rowids, columns: names, values, priorKeys },
+    patches: touch.livePatches().map((p) => ({ ...p, columns: [...p.columns] })),
+  };
+}
+
+/**
+ * The rows a push deleted as readers need them: rowids gone, and keys gone. Deleted keys that are
+ * some image's prior key are not reported: either the row only moved (its old rowid was vacated),
+ * or a new row took the key and readers update the row in place. `unknown`: a deleted row's key
+ * could not be told (readers must reload).
+ */
+function deletedOf(
+  touch: TableTouch,
+  info: TableInfo,
+  priorKeys: readonly ColumnValues[],
+  length: number,
+  exists: (r: Rowid) => boolean,
+): { deleted: TableEffect['deleted']; unknown: boolean } {
   const run = touch.rowidKeyed && !touch.prior.size ? touch.deleted.soleRun() : null;
-  if (run && !someRow(run, exists)) {
-    // One delete step's rows, none back: its key column is both the rowids and the keys.
-    return effectOf(
-      info,
-      reload,
-      { rowids: run, keys: [run] },
-      rowids,
-      names,
-      values,
-      priorKeys,
-      touch,
-    );
-  }
+  // One delete step's rows, none back: its key column is both the rowids and the keys.
+  if (run && !someRow(run, exists))
+    return { deleted: { rowids: run, keys: [run] }, unknown: false };
+  let unknown = false;
+  // Deleted keys column by column, and deleted rowids.
+  const keys: SqlValue[][] = info.key.columns.map(() => []);
+  const rowids: SqlValue[] = [];
+  const pushKey = (key: readonly SqlValue[]): void => key.forEach((v, k) => keys[k]!.push(v));
   if (touch.deleted.size && touch.rowidKeyed && !touch.prior.size) {
     // Each row's key is its rowid and no image's key moved: a deleted key is some image's prior
     // key exactly when a row of that rowid exists after the push.
     touch.deleted.forEach((r, key) => {
       const gone = !exists(r);
-      if (gone) deletedRowids.push(r);
+      if (gone) rowids.push(r);
       if (key === undefined) {
-        if (gone) deletedKeys[0]!.push(r);
+        if (gone) keys[0]!.push(r);
       } else if (key !== null && !exists(key[0] as Rowid)) pushKey(key);
     });
   } else if (touch.deleted.size) {
@@ -110,39 +122,17 @@ function rowidEffect(
       key.length === 1 ? keyToken(key[0]) : keyTokens(key);
     const priors = new Set<KeyToken>();
     const only = priorKeys.length === 1 ? priorKeys[0]! : null;
-    for (let i = 0; i < read.length; i++)
+    for (let i = 0; i < length; i++)
       priors.add(only ? keyToken(only[i]) : keyTokens(priorKeys.map((c) => c[i]!)));
     touch.deleted.forEach((r, key) => {
-      if (!exists(r)) deletedRowids.push(r);
+      if (!exists(r)) rowids.push(r);
       const k = key === undefined ? [r] : key;
       // A trigger or cascade deleted a row whose key is not its rowid: readers cannot tell which.
-      if (k === null) reload = true;
+      if (k === null) unknown = true;
       else if (!priors.has(token(k))) pushKey(k);
     });
   }
-  const deleted = { rowids: toColumnValues(deletedRowids), keys: deletedKeys.map(toColumnValues) };
-  return effectOf(info, reload, deleted, rowids, names, values, priorKeys, touch);
-}
-
-function effectOf(
-  info: TableInfo,
-  reload: boolean,
-  deleted: TableEffect['deleted'],
-  rowids: ColumnValues,
-  names: string[],
-  values: ColumnValues[],
-  priorKeys: ColumnValues[],
-  touch: TableTouch,
-): TableEffect {
-  return {
-    table: info.name,
-    reload,
-    dropped: false,
-    key: [...info.key.columns],
-    deleted,
-    upserts: { rowids, columns: names, values, priorKeys },
-    patches: touch.livePatches().map((p) => ({ ...p, columns: [...p.columns] })),
-  };
+  return { deleted: { rowids: toColumnValues(rowids), keys: keys.map(toColumnValues) }, unknown };
 }
 
 /** Whether `test` holds for some rowid of `rowids`. */

@@ -22,12 +22,11 @@ export class DeletedRows {
   /** The rowids of the single rows (the maps' keys): one lookup answers for all of them. */
   readonly #singles = new Set<Rowid>();
   /** How many rows the runs hold, and the range of their rowids (none yet: empty). */
+  #runRows = 0;
   #lo: Rowid = Infinity;
   #hi: Rowid = -Infinity;
   /** The rowids of every run, built on the first question inside some run's range. */
   #inRuns: Set<Rowid> | null = null;
-
-  #runRows = 0;
 
   get size(): number {
     return this.#singles.size + this.#runRows;
@@ -64,13 +63,7 @@ export class DeletedRows {
    */
   addRun(rowids: ArrayLike<Rowid>): void {
     if (!rowids.length) return;
-    let min = rowids[0]!;
-    let max = min;
-    for (let i = 1; i < rowids.length; i++) {
-      const r = rowids[i]!;
-      if (r < min) min = r;
-      else if (r > max) max = r;
-    }
+    const [min, max] = rowidRange(rowids);
     const run = { rowids, min, max };
     this.#parts.push(run);
     this.#runRows += rowids.length;
@@ -101,4 +94,16 @@ export class DeletedRows {
   #index(run: Run): void {
     for (let i = 0; i < run.rowids.length; i++) this.#inRuns!.add(run.rowids[i]!);
   }
+}
+
+/** The smallest and largest of some rowids ([Infinity, -Infinity] for none). */
+export function rowidRange<R extends Rowid>(rowids: ArrayLike<R>): [R, R] {
+  let min = Infinity as R;
+  let max = -Infinity as R;
+  for (let i = 0; i < rowids.length; i++) {
+    const r = rowids[i]!;
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  return [min, max];
 }

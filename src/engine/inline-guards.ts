@@ -4,6 +4,7 @@ import type { TableInfo } from '../schema/table-info';
 import { isPlainTextColumn, isWellFormedText } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
+import { rowidRange } from './deleted-rows';
 import type { TableTouch } from './table-touch';
 
 /**
@@ -36,6 +37,7 @@ export function inlineGuardSteps(
   settled: ReadonlySet<string>,
 ): Set<DataStep> {
   const out = new Set<DataStep>();
+  if (!steps.some((s) => s.kind !== 'insert' && s.guard && !settled.has(s.table))) return out;
   // Per table, the rows earlier steps wrote or deleted: null once they cannot be told by rowid.
   const earlier = new Map<string, RowidSets | null>();
   for (const step of steps) {
@@ -162,13 +164,13 @@ class RowidSets {
 
   add(rowids: ColumnValues): void {
     if (!rowids.length) return;
-    const [min, max] = range(rowids);
+    const [min, max] = rowidRange(rowids as ArrayLike<number>);
     this.#parts.push({ rowids, min, max, set: null });
   }
 
   intersects(rowids: ColumnValues): boolean {
     if (!rowids.length || !this.#parts.length) return false;
-    const [min, max] = range(rowids);
+    const [min, max] = rowidRange(rowids as ArrayLike<number>);
     for (const p of this.#parts) {
       if (max < p.min || min > p.max) continue;
       p.set ??= new Set(p.rowids as Iterable<number>);
@@ -176,15 +178,4 @@ class RowidSets {
     }
     return false;
   }
-}
-
-function range(rowids: ColumnValues): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < rowids.length; i++) {
-    const r = rowids[i] as number;
-    if (r < min) min = r;
-    if (r > max) max = r;
-  }
-  return [min, max];
 }
