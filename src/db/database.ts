@@ -36,6 +36,8 @@ interface Loaded {
   seq: number;
   /** Commits not applied yet because the table has pending edits (applied by `refresh`). */
   queued: Queued[];
+  /** While commits are queued: the commit its stored side is as of (the one before them). */
+  basis: number;
 }
 
 /** A commit waiting for `refresh()`: its effect, or a reload when only a snapshot tells it. */
@@ -132,7 +134,8 @@ export class Database {
       const info = this.#requireInfo(name);
       const data = await this.#engine.readTable(name, options.onProgress);
       const table = new DatabaseTable(this.#host, info, data);
-      this.#loaded.set(name, { table, seq: data.seq ?? this.#seq, queued: [] });
+      const seq = data.seq ?? this.#seq;
+      this.#loaded.set(name, { table, seq, queued: [], basis: seq });
       return table;
     });
   }
@@ -375,15 +378,16 @@ export class Database {
   }
 
   /**
-   * The commit each table's stored values are as of, for tables that have taken in every commit
-   * that touched them (none waits for `refresh()`): the engine then knows their guards hold
-   * unless a commit it has not shown us since touched them.
+   * The commit each table's stored values are as of: the last one it took in, before any that
+   * wait for `refresh()`. The engine then checks guards only on rows that commits since touched.
+   * A table waiting for a reload (what changed is not known row by row) has none.
    */
   #basis(tables: readonly DatabaseTable[]): TableBasis[] {
     const out: TableBasis[] = [];
     for (const t of tables) {
       const l = this.#loaded.get(t.name);
-      if (l && !l.queued.length) out.push({ table: t.name, seq: l.seq });
+      if (!l || l.queued.some((u) => u.kind === 'reload')) continue;
+      out.push({ table: t.name, seq: l.queued.length ? l.basis : l.seq });
     }
     return out;
   }
@@ -496,6 +500,7 @@ export class Database {
       if (!info) continue;
       const update: Queued = { kind: 'effect', effect, info };
       if (l.table.hasChanges) {
+        if (!l.queued.length) l.basis = l.seq;
         l.queued.push(update);
         l.seq = commit.seq;
         continue;

@@ -21,7 +21,8 @@ import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { affinityOf, type Affinity } from '../values/affinity';
 import { buildEffects, rowidName } from './build-effects';
-import { ChangeLog, needsChangeLog } from './change-log';
+import { ChangeLog, needsChangeLog, silentlyDeleting } from './change-log';
+import { narrowGuard, type ChangedKeys } from './changed-keys';
 import { GuardMiss, guardPredicateSql, inlineGuardSteps } from './inline-guards';
 import { findTable, introspect } from './introspect';
 import { readColumns } from './read-table';
@@ -53,10 +54,12 @@ export interface ApplyPlanOptions {
   readonly conflict: 'fail' | 'overwrite';
   readonly onProgress?: ProgressCallback | undefined;
   /**
-   * Whether no commit after `seq` touched `table` (rows or schema): then guards based on `seq`
-   * hold without reading a row. Absent: every guard is checked.
+   * The rows of `table` that commits after `seq` wrote or deleted; null when that is not known
+   * (the table's schema changed, or `seq` is older than the commits kept). Every other row holds
+   * what it held as of `seq`, so a guard based on `seq` is only checked on these rows. Absent:
+   * every guard is checked on every row.
    */
-  readonly unchangedSince?: ((table: string, seq: number) => boolean) | undefined;
+  readonly changedSince?: ((table: string, seq: number) => ChangedKeys | null) | undefined;
   /** Testing: keep the change log even where the steps can report their rows (to compare). */
   readonly alwaysLog?: boolean | undefined;
   /** Testing: read every guard before writing, never check one inside a statement (to compare). */
@@ -103,6 +106,7 @@ export function applyPlan(
   options: ApplyPlanOptions,
 ): AppliedPlan {
   validatePlan(plan);
+  const scoped: ExecutionPlan = { ...plan, steps: scopeGuards(plan, options.changedSince) };
   // Progress never goes back, should the push run a second time.
   const report = options.onProgress;
   let shown = -1;
@@ -117,17 +121,17 @@ export function applyPlan(
       }),
   };
   try {
-    return applyOnce(db, plan, once, !options.readGuards);
+    return applyOnce(db, scoped, once, !options.readGuards);
   } catch (e) {
     if (!(e instanceof GuardMiss)) {
-      throwConflicts(db, plan, options);
+      throwConflicts(db, scoped, options);
       throw e;
     }
   }
   // A guard checked inside a statement did not hold, and the push was rolled back. Running it
   // again with every guard read first names the conflicts, or finds none (SQL compares more
   // strictly than the read, say 1 and 1.0 in a column of any type) and then writes.
-  return applyOnce(db, plan, once, false);
+  return applyOnce(db, scoped, once, false);
 }
 
 /**
@@ -139,7 +143,7 @@ export function applyPlan(
 function throwConflicts(db: SqlDatabase, plan: ExecutionPlan, options: ApplyPlanOptions): void {
   if (options.conflict === 'overwrite' || options.readGuards) return;
   try {
-    checkGuards(db, plan.steps, settledTables(plan, options.unchangedSince));
+    checkGuards(db, plan.steps);
   } catch (e) {
     if (e instanceof ConflictError) throw e;
     // A read that fails too says nothing about conflicts: the first failure is reported.
@@ -153,7 +157,6 @@ function applyOnce(
   inlineGuards: boolean,
 ): AppliedPlan {
   const guarded = options.conflict !== 'overwrite';
-  const settled = settledTables(plan, options.unchangedSince);
   // Guards are read before anything runs, unless they may be checked inside the data steps'
   // statements: then only when the data steps start, for the steps that cannot.
   const inline = guarded && inlineGuards && !plan.steps.some(isSchemaStep);
@@ -161,7 +164,7 @@ function applyOnce(
   try {
     // Cross-table and cross-step references only have to hold when the push is complete.
     db.run('PRAGMA defer_foreign_keys=ON');
-    if (guarded && !inline) checkGuards(db, plan.steps, settled);
+    if (guarded && !inline) checkGuards(db, plan.steps);
     const ddl: string[] = [];
     const schemaChanged = new Set<string>();
     const dropped = new Set<string>();
@@ -211,14 +214,12 @@ function applyOnce(
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)
           : null;
-      const inStatement =
-        inline && log === null ? inlineGuardSteps(dataSteps, touch, settled) : new Set();
+      const inStatement = inline && log === null ? inlineGuardSteps(dataSteps, touch) : new Set();
       // A conflict here is completed by `throwConflicts`: nothing is written yet.
       if (inline)
         checkGuards(
           db,
           dataSteps.filter((s) => !inStatement.has(s)),
-          settled,
         );
       try {
         for (const step of dataSteps) {
@@ -230,15 +231,26 @@ function applyOnce(
         log?.dispose();
         throw e;
       }
-      for (const event of log?.finish() ?? []) {
+      const events = log?.finish();
+      for (const event of events?.rows ?? []) {
         const t = touch(event.table);
         if (event.op === 0) t.inserted(event.new!);
         else if (event.op === 1) t.updated(event.old!, event.new!);
         else t.removed(event.old!);
       }
+      for (const event of events?.keys ?? []) {
+        const t = touch(event.table);
+        if (event.op === 2) t.deleteKey(event.old!);
+        else t.writeKey(event.old ?? event.new!, event.new!);
+      }
     }
     for (const name of schemaChanged) if (!touches.has(name) && !dropped.has(name)) touch(name);
-    const effects = buildEffects(db, [...touches.values()], schemaChanged);
+    const effects = buildEffects(
+      db,
+      [...touches.values()],
+      schemaChanged,
+      silentlyDeleting(tables),
+    );
     for (const name of dropped) {
       effects.push({
         table: name,
@@ -300,37 +312,39 @@ function readSequences(
 // ---- guards -------------------------------------------------------------------------------------
 
 /**
- * Tables whose guards hold without a read: the plan's basis says which commit their edits were
- * based on, no commit touched them since, and the plan changes none of their schema (guards are
- * checked before schema steps run, under the names the steps use).
+ * The plan's steps, each guard cut down to the rows that commits since the plan's basis may have
+ * changed (none: no guard at all); every other row holds what the edits were based on. Tables
+ * whose schema the plan changes keep their guards whole: guards are checked before schema steps
+ * run, under the names the steps use.
  */
-function settledTables(
+function scopeGuards(
   plan: ExecutionPlan,
-  unchangedSince: ApplyPlanOptions['unchangedSince'],
-): ReadonlySet<string> {
-  const out = new Set<string>();
-  if (!plan.basis || !unchangedSince) return out;
+  changedSince: ApplyPlanOptions['changedSince'],
+): readonly PlanStep[] {
+  if (!plan.basis || !changedSince) return plan.steps;
   const reshaped = new Set(plan.steps.filter(isSchemaStep).map((s) => s.table));
+  const changed = new Map<string, ChangedKeys>();
   for (const b of plan.basis) {
-    if (!reshaped.has(b.table) && unchangedSince(b.table, b.seq)) out.add(b.table);
+    const keys = reshaped.has(b.table) ? null : changedSince(b.table, b.seq);
+    if (keys) changed.set(b.table, keys);
   }
-  return out;
+  if (!changed.size) return plan.steps;
+  return plan.steps.map((step) => {
+    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) return step;
+    const keys = changed.get(step.table);
+    const guard = keys ? narrowGuard(step.guard, keys) : step.guard;
+    return guard === step.guard ? step : { ...step, guard };
+  });
 }
 
 /**
  * Refuses the push when a row it updates or deletes no longer holds, in the columns it touches,
  * the values its edits were based on. Every conflict is collected, so the error names them all.
- * Tables in `settled` are skipped: nothing has written to them since the edits' basis.
  */
-function checkGuards(
-  db: SqlDatabase,
-  steps: readonly PlanStep[],
-  settled: ReadonlySet<string>,
-): void {
+function checkGuards(db: SqlDatabase, steps: readonly PlanStep[]): void {
   const conflicts: ConflictDetail[] = [];
   for (const step of steps) {
     if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
-    if (settled.has(step.table)) continue;
     checkGuard(db, step.table, step.guard, conflicts);
   }
   if (conflicts.length) throw new ConflictError(conflicts);
@@ -621,7 +635,7 @@ function runDelete(
       } else {
         stmt.step();
         if (info.withoutRowid) {
-          if (db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
+          if (!logged && db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
         } else if (byKey && db.getRowsModified() === 0) (missed ??= []).push(i);
       }
     },
@@ -689,7 +703,7 @@ function runUpdate(
       } else {
         stmt.step();
         if (info.withoutRowid) {
-          if (db.getRowsModified() > 0) {
+          if (!logged && db.getRowsModified() > 0) {
             const before = rowAt(keys, i);
             const after = keyIndex.map((j, k) => (j >= 0 ? params[j]! : before[k]!));
             touch.writeKey(before, after);
@@ -831,7 +845,7 @@ function runInsert(
     }
     if (!returning) {
       stmt.step();
-      if (info.withoutRowid) {
+      if (info.withoutRowid && !logged) {
         const key = keyOf(i)!;
         touch.writeKey(key, key);
       }

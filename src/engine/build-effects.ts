@@ -25,20 +25,26 @@ function columnsOf(rows: SqlValue[][], width: number): ColumnValues[] {
   return out;
 }
 
-/** The effects of a push on each table it touched, read back from the database before COMMIT. */
+/**
+ * The effects of a push on each table it touched, read back from the database before COMMIT.
+ * Tables `schemaChanged`, and tables in which rows may have gone unseen (`unseen`, see
+ * `silentlyDeleting`), are marked for readers to reload.
+ */
 export function buildEffects(
   db: SqlDatabase,
   touches: readonly TableTouch[],
   schemaChanged: ReadonlySet<string>,
+  unseen: ReadonlySet<string> = new Set(),
 ): TableEffect[] {
   const effects: TableEffect[] = [];
   for (const touch of touches) {
     // Data steps change no schema: the table is as the push's data steps found it.
     const info = touch.info;
+    const reload = schemaChanged.has(info.name) || unseen.has(info.name);
     effects.push(
       info.withoutRowid
-        ? keyedEffect(db, touch, info, schemaChanged.has(info.name))
-        : rowidEffect(db, touch, info, schemaChanged.has(info.name)),
+        ? keyedEffect(db, touch, info, reload)
+        : rowidEffect(db, touch, info, reload),
     );
   }
   return effects;
@@ -48,7 +54,8 @@ function rowidEffect(
   db: SqlDatabase,
   touch: TableTouch,
   info: TableInfo,
-  schema: boolean,
+  /** Readers must reload whatever the rows say (see `buildEffects`). */
+  reload: boolean,
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
   const readBack = readWritten(db, info, sql, kinds, touch.written);
@@ -75,7 +82,7 @@ function rowidEffect(
   const { deleted, unknown } = deletedOf(touch, info, priorKeys, read.length, exists);
   return {
     table: info.name,
-    reload: schema || unknown,
+    reload: reload || unknown,
     dropped: false,
     key: [...info.key.columns],
     deleted,
@@ -254,7 +261,8 @@ function keyedEffect(
   db: SqlDatabase,
   touch: TableTouch,
   info: TableInfo,
-  schema: boolean,
+  /** Readers must reload whatever the rows say (see `buildEffects`). */
+  reload: boolean,
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
   const select = new RowSelect(db, sql, kinds);
@@ -280,7 +288,7 @@ function keyedEffect(
   const deleted = [...touch.deletedKeys.values()].filter((k) => !priors.has(keyTokens(k)));
   return {
     table: info.name,
-    reload: schema,
+    reload,
     dropped: false,
     key: [...info.key.columns],
     deleted: { rowids: null, keys: columnsOf(deleted, info.key.columns.length) },

@@ -13,6 +13,14 @@ export interface RowEvent {
   readonly new: Rowid | null;
 }
 
+/** One row change of a WITHOUT ROWID table: keys (stored values) before and after. */
+export interface KeyEvent {
+  readonly table: string;
+  readonly op: 0 | 1 | 2;
+  readonly old: SqlValue[] | null;
+  readonly new: SqlValue[] | null;
+}
+
 const LOG = '"__pandalchemy_log"';
 const PREFIX = '__pandalchemy_trg_';
 
@@ -54,16 +62,35 @@ export function needsChangeLog(
 }
 
 /**
+ * The tables in which a push may delete rows that no trigger, and so no change log, sees: a
+ * REPLACE conflict resolution deletes the rows in its way without firing delete triggers (unless
+ * recursive triggers are on, which would change what the user's own triggers do). Their effects
+ * tell readers to reload. A table qualifies by a REPLACE clause of its own, or any table by a
+ * trigger that inserts or updates OR REPLACE (it may write any table).
+ */
+export function silentlyDeleting(tables: readonly TableInfo[]): Set<string> {
+  const anyTable = tables.some((t) =>
+    t.triggers.some((tr) => /\bOR\s+REPLACE\b|\bREPLACE\s+INTO\b/i.test(tr.sql)),
+  );
+  return new Set(tables.filter((t) => anyTable || /\bREPLACE\b/i.test(t.sql)).map((t) => t.name));
+}
+
+/**
  * Records every row change of a push, including those of triggers and foreign-key actions, with
  * the rowid before and after (sql.js's update hook cannot report rowids beyond 2^53 and misses the
- * old rowid of an update). Temporary triggers on every rowid table write to a temporary table; they
- * live only while the push's data steps run, so schema steps and the saved file never see them.
- * Tables are named in the log by number, so no name is ever written into SQL text as a value.
+ * old rowid of an update), or for a WITHOUT ROWID table the key before and after. Temporary
+ * triggers on every table write to temporary tables; they live only while the push's data steps
+ * run, so schema steps and the saved file never see them. Tables are named in the log by number,
+ * so no name is ever written into SQL text as a value.
  */
 export class ChangeLog {
   readonly #db: SqlDatabase;
   readonly #tables: string[] = [];
   readonly #triggers: string[] = [];
+  /** The key log's table, when some table is WITHOUT ROWID, and its key width. */
+  readonly #keyLog: { name: string; width: number } | null = null;
+  /** Key widths of WITHOUT ROWID tables, by name. */
+  readonly #widths = new Map<string, number>();
 
   constructor(db: SqlDatabase, tables: readonly TableInfo[]) {
     this.#db = db;
@@ -71,28 +98,57 @@ export class ChangeLog {
       `CREATE TEMP TABLE IF NOT EXISTS ${LOG} (t INTEGER NOT NULL, op INTEGER NOT NULL, old INTEGER, new INTEGER)`,
     );
     db.run(`DELETE FROM temp.${LOG}`);
+    const width = Math.max(
+      0,
+      ...tables.filter((t) => t.withoutRowid).map((t) => t.key.columns.length),
+    );
+    if (width) {
+      // Key columns without a type: values are kept exactly as stored (no affinity applies).
+      const name = q(`__pandalchemy_key_log_${width}`);
+      const slots = Array.from({ length: width }, (_, k) => `o${k}, n${k}`).join(', ');
+      db.run(
+        `CREATE TEMP TABLE IF NOT EXISTS ${name} (t INTEGER NOT NULL, op INTEGER NOT NULL, ${slots})`,
+      );
+      db.run(`DELETE FROM temp.${name}`);
+      this.#keyLog = { name, width };
+    }
     tables.forEach((info) => {
-      if (info.withoutRowid) return;
       const i = this.#tables.length;
       this.#tables.push(info.name);
-      const r = rowidName(info);
       const on = `main.${q(info.name)}`;
-      const add = (event: string, op: number, oldSql: string, newSql: string): void => {
+      const add = (event: string, op: number, values: string): void => {
         const name = q(`${PREFIX}${i}_${op}`);
+        const log = info.withoutRowid ? this.#keyLog!.name : LOG;
         this.#db.run(
-          `CREATE TEMP TRIGGER ${name} AFTER ${event} ON ${on} BEGIN INSERT INTO ${LOG} VALUES (${i}, ${op}, ${oldSql}, ${newSql}); END`,
+          `CREATE TEMP TRIGGER ${name} AFTER ${event} ON ${on} BEGIN INSERT INTO ${log} ${values}; END`,
         );
         this.#triggers.push(name);
       };
-      add('INSERT', 0, 'NULL', `NEW.${r}`);
-      add('UPDATE', 1, `OLD.${r}`, `NEW.${r}`);
-      add('DELETE', 2, `OLD.${r}`, 'NULL');
+      if (info.withoutRowid) {
+        this.#widths.set(info.name, info.key.columns.length);
+        const k = info.key.columns.map(q);
+        const slots = (side: 'o' | 'n'): string => k.map((_, j) => `${side}${j}`).join(', ');
+        const of = (row: 'OLD' | 'NEW'): string => k.map((c) => `${row}.${c}`).join(', ');
+        add('INSERT', 0, `(t, op, ${slots('n')}) VALUES (${i}, 0, ${of('NEW')})`);
+        add(
+          'UPDATE',
+          1,
+          `(t, op, ${slots('o')}, ${slots('n')}) VALUES (${i}, 1, ${of('OLD')}, ${of('NEW')})`,
+        );
+        add('DELETE', 2, `(t, op, ${slots('o')}) VALUES (${i}, 2, ${of('OLD')})`);
+        return;
+      }
+      const r = rowidName(info);
+      add('INSERT', 0, `VALUES (${i}, 0, NULL, NEW.${r})`);
+      add('UPDATE', 1, `VALUES (${i}, 1, OLD.${r}, NEW.${r})`);
+      add('DELETE', 2, `VALUES (${i}, 2, OLD.${r}, NULL)`);
     });
   }
 
-  /** The events so far, in order; then removes the triggers. */
-  finish(): RowEvent[] {
+  /** The events so far, in order (rowid tables', and WITHOUT ROWID tables'); then removes the triggers. */
+  finish(): { rows: RowEvent[]; keys: KeyEvent[] } {
     const events: RowEvent[] = [];
+    const keys: KeyEvent[] = [];
     try {
       withStatement(this.#db, `SELECT t, op, old, new FROM temp.${LOG} ORDER BY rowid`, (stmt) => {
         while (stmt.step()) {
@@ -105,10 +161,35 @@ export class ChangeLog {
           });
         }
       });
+      const log = this.#keyLog;
+      if (log) {
+        const w = log.width;
+        const slots = Array.from({ length: w }, (_, k) => `o${k}, n${k}`).join(', ');
+        withStatement(
+          this.#db,
+          `SELECT t, op, ${slots} FROM temp.${log.name} ORDER BY rowid`,
+          (stmt) => {
+            while (stmt.step()) {
+              const row = rowOf(stmt);
+              const table = this.#tables[Number(row[0])]!;
+              const op = Number(row[1]) as 0 | 1 | 2;
+              const width = this.#widths.get(table)!;
+              const side = (s: 0 | 1): SqlValue[] =>
+                Array.from({ length: width }, (_, k) => row[2 + 2 * k + s] ?? null);
+              keys.push({
+                table,
+                op,
+                old: op === 0 ? null : side(0),
+                new: op === 2 ? null : side(1),
+              });
+            }
+          },
+        );
+      }
     } finally {
       this.dispose();
     }
-    return events;
+    return { rows: events, keys };
   }
 
   /** Removes the triggers and empties the log (also after a failure). */
@@ -122,6 +203,7 @@ export class ChangeLog {
     }
     try {
       this.#db.run(`DELETE FROM temp.${LOG}`);
+      if (this.#keyLog) this.#db.run(`DELETE FROM temp.${this.#keyLog.name}`);
     } catch {
       // As above.
     }

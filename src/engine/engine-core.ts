@@ -17,6 +17,7 @@ import type {
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { applyPlan } from './apply-plan';
+import { ChangedKeys } from './changed-keys';
 import { introspect } from './introspect';
 import { readRows, readTable, runQuery } from './read-table';
 import { recordSize } from './record-size';
@@ -150,7 +151,7 @@ export class EngineCore implements EngineApi {
         const applied = applyPlan(db, plan, {
           conflict: options?.conflict ?? 'fail',
           onProgress,
-          unchangedSince: (table, seq) => this.#unchangedSince(table, seq),
+          changedSince: (table, seq) => this.#changedSince(table, seq),
           checkpoint: this.#fault ? (point, step) => this.#stepFault(point, step) : undefined,
         });
         const applyMs = now() - t0;
@@ -334,16 +335,19 @@ export class EngineCore implements EngineApi {
   }
 
   /**
-   * Whether no commit after `seq` touched `table`, as far as this engine can tell: the commits it
-   * keeps go back to `#base` (an open, an import or a snapshot catch-up starts them afresh), and
-   * every commit lists each table whose rows or schema it changed, triggers and cascades included.
+   * The rows of `table` that commits after `seq` wrote or deleted, as far as this engine can tell
+   * (null where it cannot): the commits it keeps go back to `#base` (an open, an import or a
+   * snapshot catch-up starts them afresh), and every commit lists each table whose rows or schema
+   * it changed, row by row, triggers and cascades included.
    */
-  #unchangedSince(table: string, seq: number): boolean {
-    if (seq < this.#base || seq > this.#seq) return false;
+  #changedSince(table: string, seq: number): ChangedKeys | null {
+    if (seq < this.#base || seq > this.#seq) return null;
+    const changed = new ChangedKeys();
     for (const c of this.#commits) {
-      if (c.seq > seq && c.effects.some((e) => e.table === table)) return false;
+      if (c.seq <= seq) continue;
+      for (const e of c.effects) if (e.table === table && !changed.add(e)) return null;
     }
-    return true;
+    return changed;
   }
 
   /** Takes a committed record in: memory bookkeeping shared by local pushes and catch-up. */

@@ -34,10 +34,9 @@ export class GuardMiss extends Error {
 export function inlineGuardSteps(
   steps: readonly DataStep[],
   touchOf: (table: string) => TableTouch,
-  settled: ReadonlySet<string>,
 ): Set<DataStep> {
   const out = new Set<DataStep>();
-  if (!steps.some((s) => s.kind !== 'insert' && s.guard && !settled.has(s.table))) return out;
+  if (!steps.some((s) => s.kind !== 'insert' && s.guard)) return out;
   // Per table, the rows earlier steps wrote or deleted: null once they cannot be told by rowid.
   const earlier = new Map<string, RowidSets | null>();
   for (const step of steps) {
@@ -53,7 +52,6 @@ export function inlineGuardSteps(
       rows &&
       step.kind !== 'insert' &&
       step.guard &&
-      !settled.has(step.table) &&
       !moves &&
       sameRows(step.guard, step.key, step.keys) &&
       step.guard.columns.every((c) => hasColumn(touch.info, c)) &&

@@ -72,4 +72,44 @@ describe('push basis', () => {
     await a.close();
     await b.close();
   });
+
+  it('bases a table whose commits wait for refresh() on the commit before them', async () => {
+    const storage = new MemoryStorage();
+    const { db: a, plans } = await recordingDatabase(storage);
+    await a.createTable('t', aq.table({ id: [1, 2, 3], v: ['x', 'y', 'z'] }), { primaryKey: 'id' });
+    await a.createTable('o', aq.table({ id: [1] }), { primaryKey: 'id' });
+    const { db: b } = await recordingDatabase(storage);
+    const ta = await a.table('t');
+    const tb = await b.table('t');
+    const seq0 = (await ta.set(3, 'v', 'z1').push()).seq;
+    await tb.refresh();
+
+    // `a` takes in b's commit while t has pending edits: it waits for t.refresh().
+    ta.set(1, 'v', 'a1');
+    const remote = await tb.set(2, 'v', 'b2').push();
+    await (await a.table('o')).refresh();
+    expect(ta.get(2, 'v')).toBe('y');
+
+    // The push says t is as of the commit before b's. That commit touched row 2 only, so the
+    // edit of row 1 goes in.
+    const r = await ta.push();
+    expect(plans[plans.length - 1]!.basis).toEqual([{ table: 't', seq: seq0 }]);
+    expect(r.seq).toBe(remote.seq + 1);
+    expect(ta.get(2, 'v')).toBe('b2');
+
+    // The same with an edit of a row the waiting commit touched: refused.
+    ta.set(3, 'v', 'a3');
+    await tb.refresh();
+    await tb.set(3, 'v', 'b3').push();
+    await (await a.table('o')).refresh();
+    expect(await ta.push().catch((e: unknown) => e)).toBeInstanceOf(ConflictError);
+    expect(plans[plans.length - 1]!.basis).toEqual([{ table: 't', seq: r.seq }]);
+    expect((await b.query('SELECT v FROM t ORDER BY id')).objects()).toEqual([
+      { v: 'a1' },
+      { v: 'b2' },
+      { v: 'b3' },
+    ]);
+    await a.close();
+    await b.close();
+  });
 });

@@ -163,6 +163,44 @@ describe('engine: apply', () => {
     ).toMatchObject({ code: 'invalid_plan' });
   });
 
+  it('has readers reload a table where REPLACE may have deleted rows unseen, and checks its guards', async () => {
+    const e = await withSchema(`
+      CREATE TABLE r (id INTEGER PRIMARY KEY, a TEXT UNIQUE ON CONFLICT REPLACE);
+      INSERT INTO r VALUES (1, 'x'), (2, 'y');
+      CREATE TABLE w (k TEXT PRIMARY KEY, a TEXT UNIQUE) WITHOUT ROWID;
+      INSERT INTO w VALUES ('k1', 'x'), ('k2', 'y');
+      CREATE TABLE u (id INTEGER PRIMARY KEY, k TEXT);
+      CREATE TRIGGER u_ins AFTER INSERT ON u BEGIN INSERT OR REPLACE INTO w VALUES (NEW.k, 'x'); END;`);
+    const seq0 = (await e.state()).seq;
+    // Row 1 goes, as the new row takes its value of a: no trigger fires for that.
+    const first = await e.apply(plan(insert('r', ['id', 'a'], [3, 'x'])), { pushId: 'p1' });
+    expect(first.effects.find((x) => x.table === 'r')!.reload).toBe(true);
+    expect(rows(await e.readTable('r')).map((row) => row['id'])).toEqual([2, 3]);
+    // A push based on before it, of row 1 as it was: refused, the row is missing.
+    const stale: ExecutionPlan = {
+      ...plan({
+        kind: 'update',
+        table: 'r',
+        priority: 20,
+        key: ['id'],
+        keys: [[1]],
+        set: ['a'],
+        values: [['z']],
+        count: 1,
+        keyMoves: 'none',
+        guard: { key: ['id'], keys: [[1]], columns: ['a'], kinds: ['text'], expected: [['x']] },
+      }),
+      basis: [{ table: 'r', seq: seq0 }],
+    };
+    const refused = await errorOf(e.apply(stale, { pushId: 'p2' }));
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).conflicts).toMatchObject([{ key: [1], missing: true }]);
+    // A trigger's INSERT OR REPLACE deletes k1 (its a is taken) unseen too.
+    const second = await e.apply(plan(insert('u', ['id', 'k'], [1, 'k3'])), { pushId: 'p3' });
+    expect(second.effects.find((x) => x.table === 'w')!.reload).toBe(true);
+    expect(rows(await e.readTable('w')).map((row) => row['k'])).toEqual(['k2', 'k3']);
+  });
+
   it('checks guards over composite, real, rowid and json_each-named keys alike', async () => {
     const e = await withSchema(`
       CREATE TABLE pairs ("key" TEXT, "value" INTEGER, "type" TEXT, PRIMARY KEY ("key", "value"));
@@ -499,6 +537,91 @@ describe('engine: persistence', () => {
     expect(rows(await third.readTable('notes'))).toEqual(rows(await e.readTable('notes')));
     expect(await third.hasCommitted('a')).toBe(true);
     expect(before.byteLength).toBeGreaterThan(0);
+  });
+
+  it('replays what triggers and cascades did to WITHOUT ROWID tables', async () => {
+    const storage = new MemoryStorage();
+    const e = await withSchema(
+      `CREATE TABLE parent (id INTEGER PRIMARY KEY);
+       CREATE TABLE pairs (k TEXT, n INTEGER, p INTEGER REFERENCES parent(id) ON DELETE CASCADE,
+         v TEXT, PRIMARY KEY (k, n)) WITHOUT ROWID;
+       CREATE TABLE u (id INTEGER PRIMARY KEY, k TEXT, n INTEGER, v TEXT);
+       CREATE TRIGGER u_ins AFTER INSERT ON u BEGIN
+         INSERT INTO pairs VALUES (NEW.k, NEW.n, 1, NEW.v) ON CONFLICT (k, n) DO UPDATE SET v = excluded.v;
+       END;
+       CREATE TRIGGER u_upd AFTER UPDATE ON u BEGIN
+         UPDATE pairs SET n = NEW.n WHERE k = OLD.k AND n = OLD.n;
+       END;
+       CREATE TRIGGER u_del AFTER DELETE ON u BEGIN DELETE FROM pairs WHERE k = OLD.k AND n = OLD.n; END;
+       INSERT INTO parent VALUES (1), (2);
+       INSERT INTO pairs VALUES ('a', 1, 1, 'x'), ('b', 2, 2, 'y'), ('c', 3, 2, 'z');`,
+      storage,
+    );
+    const pairsOf = async (engine: EngineCore) =>
+      rows(await engine.query('SELECT * FROM pairs ORDER BY k, n'));
+    const added = await e.apply(
+      plan(insert('u', ['id', 'k', 'n', 'v'], [1, 'a', 1, 'new a'], [2, 'd', 4, 'd'])),
+      { pushId: 'p1' },
+    );
+    const pairs = added.effects.find((x) => x.table === 'pairs')!;
+    expect(pairs.upserts.values.map((c) => [...c])).toEqual([
+      ['a', 'd'],
+      [1, 4],
+      [1, 1],
+      ['new a', 'd'],
+    ]);
+    const cascaded = await e.apply(
+      plan({
+        kind: 'delete',
+        table: 'parent',
+        priority: 10,
+        key: ['id'],
+        keys: [[2]],
+        count: 1,
+        guard: null,
+      }),
+      { pushId: 'p2' },
+    );
+    expect(
+      cascaded.effects.find((x) => x.table === 'pairs')!.deleted.keys.map((c) => [...c]),
+    ).toEqual([
+      ['b', 'c'],
+      [2, 3],
+    ]);
+    const moved = await e.apply(
+      plan({
+        kind: 'update',
+        table: 'u',
+        priority: 20,
+        key: ['id'],
+        keys: [[2]],
+        set: ['n'],
+        values: [[5]],
+        count: 1,
+        guard: null,
+        keyMoves: 'none',
+      }),
+      { pushId: 'p3' },
+    );
+    expect(
+      moved.effects.find((x) => x.table === 'pairs')!.upserts.priorKeys.map((c) => [...c]),
+    ).toEqual([['d'], [4]]);
+    await e.apply(
+      plan({
+        kind: 'delete',
+        table: 'u',
+        priority: 10,
+        key: ['id'],
+        keys: [[1]],
+        count: 1,
+        guard: null,
+      }),
+      { pushId: 'p4' },
+    );
+    expect(await pairsOf(e)).toEqual([{ k: 'd', n: 5, p: 1, v: 'd' }]);
+    // Reopened, the engine replays the records: the same rows.
+    const again = await memoryEngine(storage);
+    expect(await pairsOf(again)).toEqual(await pairsOf(e));
   });
 
   it('a push whose record cannot be stored leaves memory and storage as before', async () => {
