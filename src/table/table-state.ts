@@ -1,7 +1,7 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { TableInfo } from '../schema/table-info';
 import type { CellValue } from '../values/sql-value';
-import { defaultValueOf } from '../values/default-value';
+import { defaultValueOf, isConstantDefault } from '../values/default-value';
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
 import { formatKey } from './format-key';
@@ -271,7 +271,7 @@ export class TableState {
     }
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
     // A write that changes no value is no operation.
-    if (prev !== UNSET && valuesEqual(prev, value)) return;
+    if (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value)) return;
     if (this.isKeyColumn(col)) this.checkKeyChange(row, col, value);
     const op = new CellOperation(row, col, prev, value, key);
     try {
@@ -303,10 +303,23 @@ export class TableState {
     m.redo(this);
   }
 
+  /**
+   * Whether an inserted row's cell left to the column's default already holds `value`: the
+   * default is a constant equal to it. An expression's value (CURRENT_TIMESTAMP) only the database
+   * knows, so writing any value there is a change.
+   */
+  private unsetShows(col: ColumnState, value: CellValue): boolean {
+    return isConstantDefault(col.defaultSql, col.kind) && valuesEqual(col.fill, value);
+  }
+
   /** Sets one cell, checking key uniqueness. `value` must be canonical for the column. */
   write(row: number, col: ColumnState, value: Slot): void {
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
-    if (prev !== UNSET && value !== UNSET && valuesEqual(prev, value)) return;
+    if (
+      value !== UNSET &&
+      (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value))
+    )
+      return;
     if (value !== UNSET && this.isKeyColumn(col)) this.checkKeyChange(row, col, value);
     this.record(new CellMutation(row, col, prev, value));
   }

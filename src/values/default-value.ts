@@ -36,3 +36,12 @@ export function defaultValueOf(defaultSql: string | null, kind: ColumnKind): Cel
     return null;
   }
 }
+
+/**
+ * Whether a DEFAULT clause is a constant (or absent: NULL), so that a row left to it holds a value
+ * known before the database stores it. False for expressions such as CURRENT_TIMESTAMP.
+ */
+export function isConstantDefault(defaultSql: string | null, kind: ColumnKind): boolean {
+  if (defaultSql === null || /^\(?\s*NULL\s*\)?$/i.test(defaultSql.trim())) return true;
+  return defaultValueOf(defaultSql, kind) !== null;
+}
