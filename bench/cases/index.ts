@@ -2,6 +2,7 @@ import type { BenchCase } from '../bench-case';
 import { fullDiff, heap, oneColumnTransform, planBuild, singleCellEdit } from './core-cases';
 import {
   applyGuarded,
+  applyMeanwhile,
   applyMixed,
   catchUp,
   loadTable,
@@ -18,6 +19,7 @@ export const CASES: readonly BenchCase[] = [
   fullDiff,
   planBuild,
   applyMixed,
+  applyMeanwhile,
   applyGuarded,
   persistSmall,
   persistBig,
