@@ -204,9 +204,12 @@ function applyCase(name: string, mode: ApplyMode): BenchCase {
             db?.close();
             db = await openBytes(bytes);
             if (mode !== 'meanwhile') return;
+            // The other writer's commit, as one transaction like the library's.
+            db.run('BEGIN');
             const stmt = db.prepare('UPDATE bench SET city = ? WHERE id = ?');
             for (const id of other.ids) stmt.run([`moved ${id}`, id]);
             stmt.free();
+            db.run('COMMIT');
           },
         },
       );
