@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ChangedKeys, narrowGuard } from '../../src/engine/changed-keys';
 import type { EngineCore } from '../../src/engine/engine-core';
 import type { ExecutionPlan, Guard, PlanStep } from '../../src/plan/execution-plan';
+import type { TableEffect } from '../../src/protocol/engine-api';
 import type { SqlValue } from '../../src/values/sql-value';
 import { cellText, rowsText } from '../support/dump';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
@@ -81,7 +83,14 @@ type Op =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
-    kind: fc.constantFrom('set', 'delete', 'insert', 'viaTrigger', 'deleteViaTrigger' as const),
+    // Plain sets most often: on a table keyed by its rowid, their rows travel as patches.
+    kind: fc.oneof(
+      { arbitrary: fc.constant('set' as const), weight: 3 },
+      {
+        arbitrary: fc.constantFrom('delete', 'insert', 'viaTrigger', 'deleteViaTrigger' as const),
+        weight: 4,
+      },
+    ),
     n: fc.integer({ min: 1, max: ROWS + 2 }),
     respell: fc.boolean(),
   }),
@@ -329,10 +338,50 @@ describe('guards narrowed to the rows commits since the basis changed', () => {
         else seen.written++;
         if (untouched.size && s.columns.length) seen.lies++;
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 400,
+        // A row whose only trace is a patch (a plain set on a table keyed by its rowid).
+        examples: (['int', 'rowid'] as const).map((shape): [Scenario] => [
+          {
+            shape,
+            ops: [{ kind: 'set' as const, n: 2, respell: shape === 'rowid' }],
+            elsewhere: false,
+            deletes: [],
+            updates: [2],
+            columns: ['a'],
+          },
+        ]),
+      },
     );
     expect(seen.conflicts).toBeGreaterThan(20);
     expect(seen.written).toBeGreaterThan(20);
     expect(seen.lies).toBeGreaterThan(50);
+  });
+
+  it('keep a guard whole when its rows are named by other key columns than the commits name', () => {
+    const effect = (key: string[], rows: number[]): TableEffect => ({
+      table: 't',
+      reload: false,
+      dropped: false,
+      key,
+      deleted: { rowids: null, keys: [rows] },
+      upserts: { rowids: null, columns: key, values: [[]], priorKeys: [[]] },
+    });
+    const guard: Guard = {
+      key: ['rowid'],
+      keys: [[1, 2, 3]],
+      columns: ['a'],
+      kinds: ['text'],
+      expected: [['x', 'y', 'z']],
+    };
+    const changed = new ChangedKeys();
+    expect(changed.add(effect(['rowid'], [2]))).toBe(true);
+    expect(narrowGuard(guard, changed)).toEqual({ ...guard, keys: [[2]], expected: [['y']] });
+    // The same rows under another name for the rowid: which of them changed is not told.
+    const renamed = new ChangedKeys();
+    expect(renamed.add(effect(['oid'], [2]))).toBe(true);
+    expect(narrowGuard(guard, renamed)).toBe(guard);
+    // Commits that name the key differently from each other: nothing is known.
+    expect(renamed.add(effect(['rowid'], [3]))).toBe(false);
   });
 });
