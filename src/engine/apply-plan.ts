@@ -55,11 +55,13 @@ export interface ApplyPlanOptions {
   readonly onProgress?: ProgressCallback | undefined;
   /**
    * The rows of `table` that commits after `seq` wrote or deleted; null when that is not known
-   * (the table's schema changed, or `seq` is older than the commits kept). Every other row holds
+   * (the table's schema changed, or `seq` is older than the commits kept) or they are more than
+   * `limit`. Every other row holds
    * what it held as of `seq`, so a guard based on `seq` is only checked on these rows. Absent:
    * every guard is checked on every row.
    */
-  readonly changedSince?: ((table: string, seq: number) => ChangedKeys | null) | undefined;
+  readonly changedSince?:
+    ((table: string, seq: number, limit: number) => ChangedKeys | null) | undefined;
   /** Testing: keep the change log even where the steps can report their rows (to compare). */
   readonly alwaysLog?: boolean | undefined;
   /** Testing: read every guard before writing, never check one inside a statement (to compare). */
@@ -323,9 +325,19 @@ function scopeGuards(
 ): readonly PlanStep[] {
   if (!plan.basis || !changedSince) return plan.steps;
   const reshaped = new Set(plan.steps.filter(isSchemaStep).map((s) => s.table));
+  // Guarded rows per table: gathering the keys commits wrote costs far less per row than checking
+  // a guard (a Set entry against binding or reading values), but past several times as many rows
+  // as the guards have, checking them all is cheaper.
+  const guarded = new Map<string, number>();
+  for (const step of plan.steps) {
+    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
+    guarded.set(step.table, (guarded.get(step.table) ?? 0) + (step.guard.keys[0]?.length ?? 0));
+  }
   const changed = new Map<string, ChangedKeys>();
   for (const b of plan.basis) {
-    const keys = reshaped.has(b.table) ? null : changedSince(b.table, b.seq);
+    const rows = guarded.get(b.table);
+    if (rows === undefined || reshaped.has(b.table)) continue;
+    const keys = changedSince(b.table, b.seq, rows * 8 + 1024);
     if (keys) changed.set(b.table, keys);
   }
   if (!changed.size) return plan.steps;

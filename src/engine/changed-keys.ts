@@ -13,10 +13,21 @@ import type { SqlValue } from '../values/sql-value';
  * counts as changed.
  */
 export class ChangedKeys {
+  readonly #limit: number;
+  /** Rows added so far, a row added twice counted twice. */
+  #rows = 0;
   #key: readonly string[] | null = null;
   readonly #tokens = new Set<KeyToken>();
   /** Some changed key was beyond 2^53: every such key counts as changed. */
   #inexact = false;
+
+  /**
+   * `limit`: the most rows worth gathering. Past it, {@link add} gives up: checking every guard
+   * would cost less than gathering the rows that commits wrote.
+   */
+  constructor(limit = Infinity) {
+    this.#limit = limit;
+  }
 
   /** How many distinct keys changed (an inexact one counts once). */
   get size(): number {
@@ -27,10 +38,15 @@ export class ChangedKeys {
    * Adds the rows one commit's effect on the table wrote or deleted: the prior key of every
    * image, deleted keys, patched rows. False when the effect cannot be told row by row (the
    * table was rebuilt, created or dropped, a trigger deleted rows of unknown keys, or its key
-   * columns differ from an earlier effect's): then nothing is known.
+   * columns differ from an earlier effect's), or when the rows so far pass the limit: then
+   * nothing is known.
    */
   add(effect: TableEffect): boolean {
     if (effect.reload || effect.dropped) return false;
+    this.#rows +=
+      (effect.deleted.keys[0]?.length ?? 0) + (effect.upserts.priorKeys[0]?.length ?? 0);
+    for (const patch of effect.patches ?? []) this.#rows += patch.rowids.length;
+    if (this.#rows > this.#limit) return false;
     if (this.#key === null) this.#key = effect.key;
     else if (!sameNames(this.#key, effect.key)) return false;
     const width = effect.key.length;

@@ -151,7 +151,7 @@ export class EngineCore implements EngineApi {
         const applied = applyPlan(db, plan, {
           conflict: options?.conflict ?? 'fail',
           onProgress,
-          changedSince: (table, seq) => this.#changedSince(table, seq),
+          changedSince: (table, seq, limit) => this.#changedSince(table, seq, limit),
           checkpoint: this.#fault ? (point, step) => this.#stepFault(point, step) : undefined,
         });
         const applyMs = now() - t0;
@@ -338,11 +338,11 @@ export class EngineCore implements EngineApi {
    * The rows of `table` that commits after `seq` wrote or deleted, as far as this engine can tell
    * (null where it cannot): the commits it keeps go back to `#base` (an open, an import or a
    * snapshot catch-up starts them afresh), and every commit lists each table whose rows or schema
-   * it changed, row by row, triggers and cascades included.
+   * it changed, row by row, triggers and cascades included. Null too past `limit` rows.
    */
-  #changedSince(table: string, seq: number): ChangedKeys | null {
+  #changedSince(table: string, seq: number, limit: number): ChangedKeys | null {
     if (seq < this.#base || seq > this.#seq) return null;
-    const changed = new ChangedKeys();
+    const changed = new ChangedKeys(limit);
     for (const c of this.#commits) {
       if (c.seq <= seq) continue;
       for (const e of c.effects) if (e.table === table && !changed.add(e)) return null;

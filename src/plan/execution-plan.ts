@@ -173,9 +173,10 @@ export interface ExecutionPlan {
   readonly steps: readonly PlanStep[];
   /**
    * What the edits were based on: for each table, the last commit whose effects its stored values
-   * include. When no commit has touched a table since, its rows hold exactly the values the
-   * guards expect, and the engine skips reading them. `Database.push()` fills this in; a plan
-   * built by hand should leave it out (its guards are then always checked).
+   * include. Rows no commit has written since hold exactly the values the guards expect: the
+   * engine checks the guards of the rows later commits wrote or deleted, and of no other.
+   * `Database.push()` fills this in; a plan built by hand should leave it out (its guards are
+   * then all checked).
    */
   readonly basis?: readonly TableBasis[];
 }

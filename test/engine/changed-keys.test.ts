@@ -383,5 +383,10 @@ describe('guards narrowed to the rows commits since the basis changed', () => {
     expect(narrowGuard(guard, renamed)).toBe(guard);
     // Commits that name the key differently from each other: nothing is known.
     expect(renamed.add(effect(['rowid'], [3]))).toBe(false);
+    // Past its limit (rows counted as added, twice if twice), neither.
+    const few = new ChangedKeys(3);
+    expect(few.add(effect(['rowid'], [1, 2]))).toBe(true);
+    expect(few.add(effect(['rowid'], [2]))).toBe(true);
+    expect(few.add(effect(['rowid'], [3]))).toBe(false);
   });
 });
