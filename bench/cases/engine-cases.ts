@@ -134,25 +134,31 @@ function otherWriter(rows: number): { ids: number[]; plan: ExecutionPlan } {
     ...Array.from({ length: 50 }, (_, i) => at.updated(i * 2)),
     ...Array.from({ length: 50 }, (_, i) => rows - i),
   ];
+  return { ids, plan: updatePlan(ids, 'city', (id) => `moved ${id}`) };
+}
+
+/** An unguarded plan setting `column` of the bench rows `ids` to `value(id)`. */
+function updatePlan(
+  ids: number[],
+  column: string,
+  value: (id: number) => number | string,
+): ExecutionPlan {
   return {
-    ids,
-    plan: {
-      version: 1,
-      steps: [
-        {
-          kind: 'update',
-          table: 'bench',
-          priority: 20,
-          key: ['id'],
-          keys: [ids],
-          set: ['city'],
-          values: [ids.map((id) => `moved ${id}`)],
-          count: ids.length,
-          guard: null,
-          keyMoves: 'none',
-        },
-      ],
-    },
+    version: 1,
+    steps: [
+      {
+        kind: 'update',
+        table: 'bench',
+        priority: 20,
+        key: ['id'],
+        keys: [ids],
+        set: [column],
+        values: [ids.map(value)],
+        count: ids.length,
+        guard: null,
+        keyMoves: 'none',
+      },
+    ],
   };
 }
 
@@ -265,23 +271,7 @@ function persistenceCase(label: string, megabytes: (p: BenchParams) => number): 
       const runs: number[] = [];
       for (let i = -1; i < Math.max(p.runs, 5); i++) {
         const r = await engine.apply(
-          {
-            version: 1,
-            steps: [
-              {
-                kind: 'update',
-                table: 'bench',
-                priority: 20,
-                key: ['id'],
-                keys: [[1 + i + 1]],
-                set: ['qty'],
-                values: [[i]],
-                count: 1,
-                guard: null,
-                keyMoves: 'none',
-              },
-            ],
-          },
+          updatePlan([i + 2], 'qty', () => i),
           { pushId: crypto.randomUUID() },
         );
         if (i >= 0) {
@@ -399,23 +389,7 @@ export const reopen: BenchCase = {
     await a.importDatabase(bytes);
     for (let i = 0; i < p.records; i++) {
       await a.apply(
-        {
-          version: 1,
-          steps: [
-            {
-              kind: 'update',
-              table: 'bench',
-              priority: 20,
-              key: ['id'],
-              keys: [[1 + (i % 1000)]],
-              set: ['name'],
-              values: [[`r${i}`]],
-              count: 1,
-              guard: null,
-              keyMoves: 'none',
-            },
-          ],
-        },
+        updatePlan([1 + (i % 1000)], 'name', () => `r${i}`),
         { pushId: `r${i}` },
       );
     }
@@ -457,24 +431,10 @@ export const catchUp: BenchCase = {
       const reader = await pageEngine(name, { persist: true, shared: false });
       for (let i = 0; i < p.behind; i++) {
         await writer.apply(
+          updatePlan([1 + i], 'qty', () => r * 1000 + i),
           {
-            version: 1,
-            steps: [
-              {
-                kind: 'update',
-                table: 'bench',
-                priority: 20,
-                key: ['id'],
-                keys: [[1 + i]],
-                set: ['qty'],
-                values: [[r * 1000 + i]],
-                count: 1,
-                guard: null,
-                keyMoves: 'none',
-              },
-            ],
+            pushId: crypto.randomUUID(),
           },
-          { pushId: crypto.randomUUID() },
         );
       }
       let t0 = performance.now();
