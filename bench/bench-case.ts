@@ -80,7 +80,10 @@ export async function timeRuns(
   return out;
 }
 
-/** One side of a paired measurement: what is timed, and what runs untimed before it. */
+/**
+ * One side of a paired measurement: what is timed, and what runs untimed before it. An `fn` that
+ * resolves to a number reports its own duration in ms, measured where the work ran (a worker).
+ */
 export interface Timed {
   readonly fn: () => unknown;
   readonly setup?: () => unknown;
@@ -98,8 +101,8 @@ export async function timePairs(runs: number, a: Timed, b: Timed): Promise<[numb
   const once = async (side: Timed, i: number, into: number[]): Promise<void> => {
     if (side.setup) await side.setup();
     const t0 = performance.now();
-    await side.fn();
-    const dt = performance.now() - t0;
+    const own = await side.fn();
+    const dt = typeof own === 'number' ? own : performance.now() - t0;
     if (i >= 0) into.push(dt);
   };
   for (let i = -1; i < runs; i++) {

@@ -1,5 +1,7 @@
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
+import { createWorker, engineClient } from '../src/client/engine-client';
+import type { Engine } from '../src/db/database';
 import { EngineCore } from '../src/engine/engine-core';
 import type { SqlDatabase, SqlJs } from '../src/engine/sqlite';
 import { soleCoordinator } from '../src/engine/storage';
@@ -76,4 +78,15 @@ export async function pageEngine(
 /** A database name no other run uses. */
 export function benchName(what: string): string {
   return `bench-${what}-${crypto.randomUUID()}`;
+}
+
+/**
+ * The library's engine in its own worker, as `openDatabase` runs it: its own sql.js instance and
+ * WebAssembly memory, which a baseline's database in the page does not share (sql.js keeps one
+ * instance per realm).
+ */
+export async function workerEngine(name: string, options: { persist: boolean }): Promise<Engine> {
+  const engine = engineClient(createWorker());
+  await engine.open({ name, persist: options.persist, checkpointBytes: 1 << 30 });
+  return engine;
 }
