@@ -56,9 +56,8 @@ export interface ApplyPlanOptions {
   /**
    * The rows of `table` that commits after `seq` wrote or deleted; null when that is not known
    * (the table's schema changed, or `seq` is older than the commits kept) or they are more than
-   * `limit`. Every other row holds
-   * what it held as of `seq`, so a guard based on `seq` is only checked on these rows. Absent:
-   * every guard is checked on every row.
+   * `limit`. Every other row holds what it held as of `seq`, so a guard based on `seq` is only
+   * checked on these rows. Absent: every guard is checked on every row.
    */
   readonly changedSince?:
     ((table: string, seq: number, limit: number) => ChangedKeys | null) | undefined;
@@ -330,8 +329,9 @@ function scopeGuards(
   // as the guards have, checking them all is cheaper.
   const guarded = new Map<string, number>();
   for (const step of plan.steps) {
-    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
-    guarded.set(step.table, (guarded.get(step.table) ?? 0) + (step.guard.keys[0]?.length ?? 0));
+    const guard = guardOf(step);
+    if (guard)
+      guarded.set(step.table, (guarded.get(step.table) ?? 0) + (guard.keys[0]?.length ?? 0));
   }
   const changed = new Map<string, ChangedKeys>();
   for (const b of plan.basis) {
@@ -342,11 +342,17 @@ function scopeGuards(
   }
   if (!changed.size) return plan.steps;
   return plan.steps.map((step) => {
-    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) return step;
+    const whole = guardOf(step);
     const keys = changed.get(step.table);
-    const guard = keys ? narrowGuard(step.guard, keys) : step.guard;
-    return guard === step.guard ? step : { ...step, guard };
+    if (!whole || !keys) return step;
+    const guard = narrowGuard(whole, keys);
+    return guard === whole ? step : { ...step, guard };
   });
+}
+
+/** The guard of an update or delete step, if it has one. */
+function guardOf(step: PlanStep): Guard | null {
+  return step.kind === 'update' || step.kind === 'delete' ? step.guard : null;
 }
 
 /**
@@ -356,8 +362,8 @@ function scopeGuards(
 function checkGuards(db: SqlDatabase, steps: readonly PlanStep[]): void {
   const conflicts: ConflictDetail[] = [];
   for (const step of steps) {
-    if ((step.kind !== 'update' && step.kind !== 'delete') || !step.guard) continue;
-    checkGuard(db, step.table, step.guard, conflicts);
+    const guard = guardOf(step);
+    if (guard) checkGuard(db, step.table, guard, conflicts);
   }
   if (conflicts.length) throw new ConflictError(conflicts);
 }

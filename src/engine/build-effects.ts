@@ -34,7 +34,7 @@ export function buildEffects(
   db: SqlDatabase,
   touches: readonly TableTouch[],
   schemaChanged: ReadonlySet<string>,
-  unseen: ReadonlySet<string> = new Set(),
+  unseen: ReadonlySet<string>,
 ): TableEffect[] {
   const effects: TableEffect[] = [];
   for (const touch of touches) {

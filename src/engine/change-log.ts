@@ -87,10 +87,10 @@ export class ChangeLog {
   readonly #db: SqlDatabase;
   readonly #tables: string[] = [];
   readonly #triggers: string[] = [];
-  /** The key log's table, when some table is WITHOUT ROWID, and its key width. */
-  readonly #keyLog: { name: string; width: number } | null = null;
-  /** Key widths of WITHOUT ROWID tables, by name. */
-  readonly #widths = new Map<string, number>();
+  /** The key log's table, when some table is WITHOUT ROWID, and its key columns (`o0, n0, ...`). */
+  readonly #keyLog: { name: string; slots: string } | null = null;
+  /** Key widths by table number (0 for a rowid table). */
+  readonly #widths: number[] = [];
 
   constructor(db: SqlDatabase, tables: readonly TableInfo[]) {
     this.#db = db;
@@ -110,11 +110,12 @@ export class ChangeLog {
         `CREATE TEMP TABLE IF NOT EXISTS ${name} (t INTEGER NOT NULL, op INTEGER NOT NULL, ${slots})`,
       );
       db.run(`DELETE FROM temp.${name}`);
-      this.#keyLog = { name, width };
+      this.#keyLog = { name, slots };
     }
     tables.forEach((info) => {
       const i = this.#tables.length;
       this.#tables.push(info.name);
+      this.#widths.push(info.withoutRowid ? info.key.columns.length : 0);
       const on = `main.${q(info.name)}`;
       const add = (event: string, op: number, values: string): void => {
         const name = q(`${PREFIX}${i}_${op}`);
@@ -125,7 +126,6 @@ export class ChangeLog {
         this.#triggers.push(name);
       };
       if (info.withoutRowid) {
-        this.#widths.set(info.name, info.key.columns.length);
         const k = info.key.columns.map(q);
         const slots = (side: 'o' | 'n'): string => k.map((_, j) => `${side}${j}`).join(', ');
         const of = (row: 'OLD' | 'NEW'): string => k.map((c) => `${row}.${c}`).join(', ');
@@ -163,17 +163,15 @@ export class ChangeLog {
       });
       const log = this.#keyLog;
       if (log) {
-        const w = log.width;
-        const slots = Array.from({ length: w }, (_, k) => `o${k}, n${k}`).join(', ');
         withStatement(
           this.#db,
-          `SELECT t, op, ${slots} FROM temp.${log.name} ORDER BY rowid`,
+          `SELECT t, op, ${log.slots} FROM temp.${log.name} ORDER BY rowid`,
           (stmt) => {
             while (stmt.step()) {
               const row = rowOf(stmt);
               const table = this.#tables[Number(row[0])]!;
               const op = Number(row[1]) as 0 | 1 | 2;
-              const width = this.#widths.get(table)!;
+              const width = this.#widths[Number(row[0])]!;
               const side = (s: 0 | 1): SqlValue[] =>
                 Array.from({ length: width }, (_, k) => row[2 + 2 * k + s] ?? null);
               keys.push({

@@ -1,6 +1,6 @@
 import type { ColumnValues, Guard } from '../plan/execution-plan';
 import type { TableEffect } from '../protocol/engine-api';
-import type { KeyToken } from '../values/key-hash';
+import { keyToken, type KeyToken } from '../values/key-hash';
 import type { SqlValue } from '../values/sql-value';
 
 /**
@@ -143,7 +143,5 @@ function loose(v: SqlValue): number | string | undefined {
     if (n === n) return loose(n);
     return `s${v.replace(/[A-Z]+/g, (m) => m.toLowerCase()).replace(/ +$/, '')}`;
   }
-  let hex = 'b';
-  for (const b of v) hex += b.toString(16).padStart(2, '0');
-  return hex;
+  return keyToken(v) as string;
 }
