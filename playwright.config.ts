@@ -1,7 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './test/chromium.ts';
 
-const PORT = 4173;
+// A free port chosen at run time, so that two runs on one machine do not collide. Playwright
+// loads this file again in each worker process: the port travels to them in the environment.
+process.env['E2E_PORT'] ??= execFileSync(process.execPath, [
+  '-e',
+  "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+])
+  .toString()
+  .trim();
+const PORT = Number(process.env['E2E_PORT']);
 
 // End-to-end tests run against the production build of the playground, as users get it.
 export default defineConfig({
