@@ -2,17 +2,26 @@ import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './test/chromium.ts';
 
-// A free port chosen at run time, so that two runs on one machine do not collide. Playwright
-// loads this file again in each worker process: the port travels to them in the environment.
-process.env['E2E_PORT'] ??= execFileSync(process.execPath, [
-  '-e',
-  "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
-])
-  .toString()
-  .trim();
-const PORT = Number(process.env['E2E_PORT']);
+/** A free port chosen at run time, so that two runs on one machine do not collide. */
+function freePort(): string {
+  return execFileSync(process.execPath, [
+    '-e',
+    "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+  ])
+    .toString()
+    .trim();
+}
 
-// End-to-end tests run against the production build of the playground, as users get it.
+// Playwright loads this file again in each worker process: the ports travel to them in the
+// environment.
+process.env['E2E_PORT'] ??= freePort();
+process.env['E2E_DEV_PORT'] ??= freePort();
+const BUILD = `http://127.0.0.1:${process.env['E2E_PORT']}`;
+const DEV = `http://127.0.0.1:${process.env['E2E_DEV_PORT']}`;
+
+// End-to-end tests run against the production build of the playground, as users get it, and the
+// core flow also against the dev server (`npm run dev`: React's StrictMode runs effects twice
+// there, which the production build never does).
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
@@ -22,15 +31,29 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1280, height: 800 },
     launchOptions: chromiumLaunchOptions(),
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-  },
+  projects: [
+    { name: 'build', use: { browserName: 'chromium', baseURL: BUILD } },
+    {
+      name: 'dev',
+      testMatch: 'core-flow.spec.ts',
+      use: { browserName: 'chromium', baseURL: DEV },
+    },
+  ],
+  webServer: [
+    {
+      command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${process.env['E2E_PORT']} --strictPort`,
+      url: BUILD,
+      timeout: 180_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: `npx vite --host 127.0.0.1 --port ${process.env['E2E_DEV_PORT']} --strictPort`,
+      url: DEV,
+      timeout: 180_000,
+      reuseExistingServer: false,
+    },
+  ],
 });

@@ -12,7 +12,9 @@ export function ModalDialog({ title, onClose, children }: ModalDialogProps) {
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    // No cleanup that closes it: StrictMode runs this effect, its cleanup and the effect again
+    // on mount, and close() would fire `close`, whose handler unmounts the dialog. Unmounting
+    // removes the element, which takes it out of the top layer without a `close` event.
   }, []);
   return (
     <dialog ref={ref} aria-label={title} onClose={onClose} className="modal">
