@@ -624,7 +624,7 @@ function runDelete(
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
   const returning = !info.withoutRowid && !touch.rowidKeyed;
   const where = keyPredicateSql(info, step.key) + guardSql(info, guard);
-  const sql = `DELETE FROM ${q(step.table)} WHERE ${where}${returning ? ' RETURNING rowid' : ''}`;
+  const sql = `DELETE FROM ${q(step.table)} WHERE ${where}${returning ? ` RETURNING ${rowidName(info)}` : ''}`;
   // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
   const byKey = !logged && !returning && !info.withoutRowid;
   let missed: number[] | null = null;
@@ -696,7 +696,7 @@ function runUpdate(
   const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
   const where = keyPredicateSql(info, step.key) + guardSql(info, guard);
-  const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${where}${returning ? ' RETURNING rowid' : ''}`;
+  const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${where}${returning ? ` RETURNING ${rowidName(info)}` : ''}`;
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
   const patch = !logged && !moves ? patchOf(touch, step) : null;
   const expected = guard ? guard.expected : [];
@@ -847,7 +847,7 @@ function runInsert(
   const sql =
     (step.columns.length
       ? `INSERT INTO ${t} (${step.columns.map((c) => keyColumnSql(info, c)).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
-      : `INSERT INTO ${t} DEFAULT VALUES`) + (returning ? ' RETURNING rowid' : '');
+      : `INSERT INTO ${t} DEFAULT VALUES`) + (returning ? ` RETURNING ${rowidName(info)}` : '');
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   const images = rowids ? knownImages(info, step) : null;

@@ -2,7 +2,8 @@ import type { ColumnValues } from '../plan/execution-plan';
 import { columnValuesOf, toColumnValues } from '../plan/column-values';
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableEffect } from '../protocol/engine-api';
-import { ROWID_NAMES, type TableInfo } from '../schema/table-info';
+import { rowidNameOf } from '../schema/rowid-name';
+import type { TableInfo } from '../schema/table-info';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
@@ -12,11 +13,16 @@ import { RowSelect } from './row-select';
 import type { SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
 
-/** The name under which a table's rowid can be read (a real column may take `rowid`). */
+/**
+ * The name under which a table's rowid can be read and written: the first of `rowid`, `_rowid_`
+ * and `oid` that no column takes (for a table without a declared key, the name its rowid column is
+ * exposed under). Throws `key_column` when columns take all three.
+ */
 export function rowidName(info: TableInfo): string {
-  if (info.key.kind === 'rowid') return info.key.columns[0]!;
-  const names = new Set(info.columns.map((c) => c.name.toLowerCase()));
-  return ROWID_NAMES.find((n) => !names.has(n)) ?? 'rowid';
+  return rowidNameOf(
+    info.name,
+    info.columns.map((c) => c.name),
+  );
 }
 
 function columnsOf(rows: SqlValue[][], width: number): ColumnValues[] {

@@ -1,5 +1,5 @@
+import { freeRowidName } from '../schema/rowid-name';
 import {
-  ROWID_NAMES,
   type ColumnInfo,
   type ForeignKeyInfo,
   type IndexInfo,
@@ -47,8 +47,8 @@ function tableInfo(db: SqlDatabase, name: string, sql: string): TableInfo {
   const pk = columns.filter((c) => c.primaryKey > 0).sort((a, b) => a.primaryKey - b.primaryKey);
   const alias =
     !withoutRowid && pk.length === 1 && pk[0]!.declaredType.trim().toUpperCase() === 'INTEGER';
-  const names = new Set(columns.map((c) => c.name.toLowerCase()));
-  const rowidName = ROWID_NAMES.find((n) => !names.has(n)) ?? 'rowid';
+  // When columns take all three names, reading or writing the table refuses (see `rowidName`).
+  const rowidName = freeRowidName(columns.map((c) => c.name)) ?? 'rowid';
   return {
     name,
     columns,

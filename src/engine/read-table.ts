@@ -6,6 +6,7 @@ import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
+import { rowidName } from './build-effects';
 import { RowSelect } from './row-select';
 import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
 
@@ -24,7 +25,7 @@ export function readColumns(info: TableInfo): {
     ...(rowid ? ['integer' as const] : []),
     ...info.columns.map((c) => c.kind),
   ];
-  const sql = [...(rowid ? ['rowid'] : []), ...info.columns.map((c) => q(c.name))];
+  const sql = [...(rowid ? [rowidName(info)] : []), ...info.columns.map((c) => q(c.name))];
   return { names, kinds, sql };
 }
 
@@ -158,7 +159,7 @@ export function readRows(
   keys: readonly ColumnValues[],
 ): ColumnarData {
   const { names, kinds, sql } = readColumns(info);
-  const keySql = info.key.kind === 'rowid' ? ['rowid'] : info.key.columns.map(q);
+  const keySql = info.key.kind === 'rowid' ? [rowidName(info)] : info.key.columns.map(q);
   const select = new RowSelect(db, sql, kinds);
   const stmt = db.prepare(
     `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${keySql.map((k) => `${k} = ?`).join(' AND ')}`,

@@ -1,6 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { checkDeclaredType, checkIdentifier } from '../plan/sql-text';
+import { rowidNameOf } from '../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../schema/table-info';
 import { normalizeValue } from '../values/codec';
 import { kindOf } from '../values/column-kind';
@@ -68,7 +69,7 @@ export function trackedTable(source: ColumnTable, options: TrackedTableOptions):
         }
       : {
           kind: 'rowid',
-          columns: [names.includes('rowid') ? '_rowid_' : 'rowid'],
+          columns: [rowidNameOf(name, names)],
           autoAssigned: true,
         },
     withoutRowid: false,

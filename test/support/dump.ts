@@ -1,3 +1,4 @@
+import { rowidName } from '../../src/engine/build-effects';
 import { findTable } from '../../src/engine/introspect';
 import { selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import { quoteIdentifier as q } from '../../src/plan/sql-text';
@@ -32,8 +33,9 @@ export function dump(db: SqlDatabase): string {
     out.push(String(sql));
     const info = findTable(db, String(name));
     if (!info) continue;
-    const order = info.withoutRowid ? '' : ' ORDER BY rowid';
-    const cols = info.withoutRowid ? '*' : 'rowid, *';
+    const rowid = info.withoutRowid ? null : rowidName(info);
+    const order = rowid ? ` ORDER BY ${rowid}` : '';
+    const cols = rowid ? `${rowid}, *` : '*';
     for (const row of selectRows(db, `SELECT ${cols} FROM ${q(info.name)}${order}`))
       out.push(row.map(cellText).join(','));
   }

@@ -1,4 +1,5 @@
 import * as aq from 'arquero';
+import { rowidNameOf } from '../../src/schema/rowid-name';
 import { applyAffinity } from '../../src/values/affinity';
 import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
@@ -85,6 +86,8 @@ export interface ModelColumn {
   readonly type: string;
   readonly kind: ColumnKind;
   readonly key: boolean;
+  /** True for the rowid of a table without a declared key (exposed as a column, never stored). */
+  readonly rowid?: boolean;
   /** The value rows inserted without one take. */
   readonly dflt?: CellValue;
 }
@@ -106,8 +109,19 @@ export function columnsOf(config: TableConfig): ModelColumn[] {
     key: keys.includes(c.name),
   }));
   return config.key === 'rowid'
-    ? [{ name: 'rowid', type: 'INTEGER', kind: 'integer', key: true }, ...cols]
+    ? [
+        { name: rowidKeyOf(config), type: 'INTEGER', kind: 'integer', key: true, rowid: true },
+        ...cols,
+      ]
     : cols;
+}
+
+/** The name a table without a declared key exposes its rowid under: one no column shadows. */
+export function rowidKeyOf(config: TableConfig): string {
+  return rowidNameOf(
+    config.name,
+    config.columns.map((c) => c.name),
+  );
 }
 
 export function keyOf(model: Model, row: ModelRow): CellValue[] {

@@ -34,7 +34,7 @@ function createStart(db: SqlDatabase, config: TableConfig, start: Model): TableI
   db.run(`CREATE TABLE ${q(config.name)} (${defs.join(', ')})`);
   const cols = columnsOf(config);
   const stmt = db.prepare(
-    `INSERT INTO ${q(config.name)} (${cols.map((c) => (c.name === 'rowid' ? 'rowid' : q(c.name))).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    `INSERT INTO ${q(config.name)} (${cols.map((c) => (c.rowid ? c.name : q(c.name))).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
   );
   for (const row of start.rows) stmt.run(cols.map((c) => encodeValue(c.kind, row[c.name] ?? null)));
   stmt.free();
@@ -91,9 +91,12 @@ export function roundTrip(config: TableConfig, start: Model, t: PublicTrackedTab
         .filter((c) => !(c.key && config.key === 'rowid'))
         .map((c) => `${c.name} ${c.declaredType}`),
     );
+    // The rowid is left out on both sides: a push that renames a column shadowing a rowid name
+    // frees the name, and the database then exposes the rowid under another one.
     const skip = info.key.kind === 'rowid' ? info.key.columns[0] : undefined;
+    const tracked = config.key === 'rowid' ? t.key[0] : undefined;
     const stored = readTable(db, info, 1);
-    expect(rowsText(stored, skip)).toEqual(rowsText(tableData(t), skip));
+    expect(rowsText(stored, skip)).toEqual(rowsText(tableData(t), tracked));
 
     expectOthersFollow(db, snapshot, applied, reader, info);
   } finally {

@@ -2,6 +2,7 @@ import * as aq from 'arquero';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PandalchemyError, trackedTable, type TrackedTable } from '../../src/index';
+import { isRowidName } from '../../src/schema/rowid-name';
 import type { CellValue } from '../../src/values/sql-value';
 import { valuesEqual } from '../../src/values/values-equal';
 import {
@@ -91,7 +92,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('addColumn' as const),
       type: fc.constantFrom('INTEGER', 'TEXT', 'REAL'),
-      name: fc.constantFrom('x', 'y', 'n'),
+      name: fc.constantFrom('x', 'y', 'n', 'Oid'),
       dflt: seed,
     }),
   },
@@ -101,7 +102,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('rename' as const),
       col: idx,
-      name: fc.constantFrom('x', 'y', 's', 'renamed'),
+      name: fc.constantFrom('x', 'y', 's', 'renamed', '_rowid_'),
     }),
   },
   {
@@ -179,7 +180,7 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       if (!row || !col) return 'same';
       const key = keyOf(model, row);
       let v = col.key ? keyValue(col, o.v) : valueFor(col.kind, o.v);
-      if (col.key && col.name === 'rowid') v = typeof v === 'number' ? v + 1000 : v;
+      if (col.rowid) v = typeof v === 'number' ? v + 1000 : v;
       const next = { ...row, [col.name]: v };
       t.set(key, col.name, v);
       return { ...model, rows: rows((r) => (r === row ? next : r)) };
@@ -187,14 +188,15 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     case 'insert': {
       const row: ModelRow = {};
       model.cols.forEach((c, i) => {
-        if (c.name === 'rowid') return;
+        if (c.rowid) return;
         row[c.name] = c.key
           ? keyValue(c, i === 0 ? o.key : o.vs[i]!)
           : valueFor(c.kind, o.vs[i % o.vs.length]!);
       });
-      if (keys[0]?.name === 'rowid') row['rowid'] = null;
-      const exists = keys[0]?.name !== 'rowid' && findRow(model, keyOf(model, row)) >= 0;
-      const given = Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'rowid'));
+      const rowid = keys[0]?.rowid ? keys[0].name : null;
+      if (rowid !== null) row[rowid] = null;
+      const exists = rowid === null && findRow(model, keyOf(model, row)) >= 0;
+      const given = Object.fromEntries(Object.entries(row).filter(([k]) => k !== rowid));
       if (exists) return refused(() => t.insert(given), 'duplicate_key');
       t.insert(given);
       return { ...model, rows: [...model.rows, row] };
@@ -232,7 +234,7 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     }
     case 'upsert': {
       const col = pick(nonKey(model), o.col);
-      if (!col || keys[0]?.name === 'rowid') return 'same';
+      if (!col || keys[0]?.rowid) return 'same';
       const key = keys.map((k, i) => keyValue(k, i === 0 ? o.key : { ...o.key, n: o.key.n + i }));
       const v = valueFor(col.kind, o.v);
       const at = findRow(model, key);
@@ -251,6 +253,10 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     case 'addColumn': {
       const kind = o.type === 'INTEGER' ? 'integer' : o.type === 'TEXT' ? 'text' : 'real';
       const dflt = valueFor(kind, o.dflt);
+      if (isRowidName(o.name)) {
+        const spec = { type: o.type, default: dflt };
+        return refused(() => t.addColumn(o.name, spec), 'invalid_identifier');
+      }
       if (model.cols.some((c) => c.name === o.name)) {
         return refused(() => t.addColumn(o.name, { type: o.type, default: dflt }), 'name_taken');
       }
@@ -263,7 +269,8 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     case 'dropColumn': {
       const col = pick(nonKey(model), o.col);
       if (!col) return 'same';
-      if (model.cols.filter((c) => c.name !== 'rowid').length === 1)
+      if (isRowidName(col.name)) return refused(() => t.dropColumn(col.name), 'key_column');
+      if (model.cols.filter((c) => !c.rowid).length === 1)
         return refused(() => t.dropColumn(col.name), 'invalid_argument');
       t.dropColumn(col.name);
       return {
@@ -273,10 +280,14 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     }
     case 'rename': {
       const col = pick(
-        model.cols.filter((c) => c.name !== 'rowid'),
+        model.cols.filter((c) => !c.rowid),
         o.col,
       );
       if (!col || col.name === o.name) return 'same';
+      if (isRowidName(col.name))
+        return refused(() => t.renameColumn(col.name, o.name), 'key_column');
+      if (isRowidName(o.name))
+        return refused(() => t.renameColumn(col.name, o.name), 'invalid_identifier');
       if (model.cols.some((c) => c.name === o.name)) {
         return refused(() => t.renameColumn(col.name, o.name), 'name_taken');
       }
@@ -361,12 +372,11 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
   for (const [i, seeds] of initial.entries()) {
     const row: ModelRow = {};
     cols.forEach((c, j) => {
-      row[c.name] =
-        c.name === 'rowid'
-          ? i + 1
-          : c.key
-            ? keyValue(c, { ...seeds[j]!, n: seeds[j]!.n + i * 31 })
-            : valueFor(c.kind, seeds[j]!);
+      row[c.name] = c.rowid
+        ? i + 1
+        : c.key
+          ? keyValue(c, { ...seeds[j]!, n: seeds[j]!.n + i * 31 })
+          : valueFor(c.kind, seeds[j]!);
     });
     const k = JSON.stringify(keyOf(model, row), (_k, v: unknown) =>
       typeof v === 'bigint' ? `${v}n` : v,
@@ -376,7 +386,7 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
     model = { ...model, rows: [...model.rows, row] };
   }
   const start = model;
-  const base = initialTable({ ...model, cols: cols.filter((c) => c.name !== 'rowid') });
+  const base = initialTable({ ...model, cols: cols.filter((c) => !c.rowid) });
   const t = trackedTable(base, {
     name: config.name,
     ...(config.key === 'rowid' ? {} : { key: config.key }),
@@ -444,6 +454,31 @@ const stats: Record<string, number> = {};
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 1000);
 
+/**
+ * Tables whose columns shadow some of the rowid's names (`rowid`, `_rowid_`, `oid`, in any ASCII
+ * case), without a declared key (the rowid is exposed under a free name), with a text key (the
+ * engine follows rows by rowid) or with an INTEGER key (the rowid itself). Columns that take all
+ * three names are refused (test/db/shadowed-rowid.test.ts).
+ */
+const shadowing: fc.Arbitrary<TableConfig> = fc
+  .record({
+    names: fc.subarray(['rowid', '_rowid_', 'oid'], { minLength: 1, maxLength: 2 }),
+    upper: fc.boolean(),
+    key: fc.constantFrom('rowid', 'text', 'integer'),
+  })
+  .map(({ names, upper, key }) => ({
+    name: 'shadowed',
+    key: key === 'rowid' ? ('rowid' as const) : ['k'],
+    columns: [
+      ...(key === 'rowid' ? [] : [{ name: 'k', type: key === 'text' ? 'TEXT' : 'INTEGER' }]),
+      ...names.map((n, i) => ({
+        name: upper ? n.toUpperCase() : n,
+        type: i === 0 ? 'INTEGER' : 'TEXT',
+      })),
+      { name: 's', type: 'TEXT' },
+    ],
+  }));
+
 describe('tracked table against a naive model', () => {
   test.each(CONFIGS.map((c) => [c.name, c] as const))(
     'random edit sequences on %s match the model, and the pushed plan makes the database equal the table',
@@ -473,6 +508,32 @@ describe('tracked table against a naive model', () => {
       }
     },
     // `npm run stress` runs ten times as many sequences as the default.
+    Math.max(60_000, RUNS * 120),
+  );
+
+  test(
+    'random edit sequences on tables whose columns shadow rowid names match the model, and push into the rows they name',
+    () => {
+      fc.assert(
+        fc.property(
+          shadowing.chain((config) =>
+            fc.tuple(
+              fc.constant(config),
+              fc.array(
+                fc.array(seed, {
+                  minLength: columnsOf(config).length,
+                  maxLength: columnsOf(config).length,
+                }),
+                { maxLength: 8 },
+              ),
+              fc.array(op, { minLength: 1, maxLength: 14 }),
+            ),
+          ),
+          ([config, initial, ops]) => run(config, initial, ops),
+        ),
+        { numRuns: Math.ceil(RUNS / (CONFIGS.length + 1)) },
+      );
+    },
     Math.max(60_000, RUNS * 120),
   );
 });

@@ -6,6 +6,7 @@ import {
   checkIdentifier,
   identifierKey,
 } from '../../plan/sql-text';
+import { isRowidName } from '../../schema/rowid-name';
 import { applyAffinity } from '../../values/affinity';
 import { decodeValue, describeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';
@@ -42,9 +43,28 @@ function keyColumnError(state: TableState, col: ColumnState, what: string): Pand
   );
 }
 
+/** Refuses to drop or rename a column SQLite's ALTER TABLE cannot touch (see `isRowidName`). */
+function checkAlterable(state: TableState, col: ColumnState, what: string): void {
+  if (state.info.withoutRowid || !isRowidName(col.name)) return;
+  throw new PandalchemyError(
+    'key_column',
+    `SQLite cannot ${what} column '${col.name}' of '${state.name}': it keeps the names rowid, ` +
+      "_rowid_ and oid for the row id, and its ALTER TABLE refuses such a column ('rowid alias'). Leave it as it is.",
+    { table: state.name, column: col.name },
+  );
+}
+
 /** Checks a new name for a column (`self` when renaming it): SQLite ignores ASCII case in names. */
 function checkFreeName(state: TableState, name: unknown, self?: ColumnState): string {
   const n = checkIdentifier(name, 'column');
+  if (!state.info.withoutRowid && isRowidName(n)) {
+    throw new PandalchemyError(
+      'invalid_identifier',
+      `${JSON.stringify(n)} cannot be a new column of '${state.name}': SQLite keeps the names rowid, ` +
+        '_rowid_ and oid for the row id, and its ALTER TABLE refuses them. Choose another name.',
+      { table: state.name, column: n },
+    );
+  }
   const key = identifierKey(n);
   const taken = state.columns.find((c) => c !== self && identifierKey(c.name) === key);
   if (taken) {
@@ -108,6 +128,7 @@ export function addColumnState(state: TableState, name: string, spec: NewColumn)
 export function dropColumn(state: TableState, name: string): void {
   const col = state.column(name);
   if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'dropped');
+  checkAlterable(state, col, 'drop');
   const stored = state.columns.filter((c) => !(state.rowidColumn && c === state.keyColumns[0]));
   if (stored.length === 1) {
     throw new PandalchemyError(
@@ -130,6 +151,7 @@ export function renameColumn(state: TableState, from: string, to: string): void 
   const col = state.column(from);
   if (from === to) return;
   if (state.rowidColumn && col === state.keyColumns[0]) throw keyColumnError(state, col, 'renamed');
+  checkAlterable(state, col, 'rename');
   const name = checkFreeName(state, to, col);
   state.edit(
     'renameColumn',
