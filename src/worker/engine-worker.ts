@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
-import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
+import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { EngineCore } from '../engine/engine-core';
 import type { SqlJs } from '../engine/sqlite';
 import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-error';
