@@ -1,11 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import {
-  buildPlan,
-  planToSql,
-  PLAN_VERSION,
-  type ExecutionPlan,
-  type PlanStep,
-} from '../../src/index';
+import { planToSql, type ExecutionPlan, type PlanStep } from '../../src/index';
+import { buildPlan } from '../../src/plan/build-plan';
+import { PLAN_VERSION } from '../../src/plan/execution-plan';
 import { places, users } from '../support/tables';
 
 const kinds = (plan: ExecutionPlan) => plan.steps.map((s) => s.kind);
