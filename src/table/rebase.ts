@@ -92,7 +92,9 @@ export function rebase(
     () => {
       for (const s of pending.schema) replaySchema(state, s, conflicts);
       for (const d of pending.deletes) replayDelete(state, d, policy, conflicts);
-      for (const u of pending.updates) replayUpdate(state, u, policy, conflicts);
+      const rekeyed = new Map<number, RowChange>();
+      for (const u of pending.updates) replayUpdate(state, u, policy, conflicts, rekeyed);
+      settleKeys(state, rekeyed, conflicts);
       for (const i of pending.inserts) replayInsert(state, i, policy, conflicts);
     },
   );
@@ -287,6 +289,7 @@ function replayUpdate(
   u: RowChange,
   policy: RebasePolicy,
   conflicts: RebaseConflict[],
+  rekeyed: Map<number, RowChange>,
 ): void {
   const row = state.store.find(u.key);
   if (row < 0) {
@@ -308,9 +311,35 @@ function replayUpdate(
     const v = u.newValues?.[name] ?? null;
     try {
       state.write(row, col, v);
+      if (state.isKeyColumn(col)) rekeyed.set(row, u);
     } catch (e) {
       if (!(e instanceof PandalchemyError)) throw e;
       conflicts.push({ ...conflict(state, 'update', u, now, false), columns: [name] });
+    }
+  }
+}
+
+/**
+ * Moves back to their stored keys the rows whose replayed key another row now holds (a key the
+ * other writer took): each is a conflict. Reverting one may free the key another reverted row
+ * comes back to, so this runs until no replayed key is shared.
+ */
+function settleKeys(
+  state: TableState,
+  rekeyed: Map<number, RowChange>,
+  conflicts: RebaseConflict[],
+): void {
+  const names = state.keyColumns.map((c) => c.name);
+  for (;;) {
+    const clashing = [...rekeyed].filter(([row]) => state.isLive(row) && state.sharesKey(row));
+    if (!clashing.length) return;
+    for (const [row, u] of clashing) {
+      rekeyed.delete(row);
+      for (const c of state.keyColumns) state.write(row, c, state.stored(row, c));
+      conflicts.push({
+        ...conflict(state, 'update', u, storedRow(state, row, names), false),
+        columns: names,
+      });
     }
   }
 }

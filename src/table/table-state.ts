@@ -16,6 +16,7 @@ import {
   type TypeSnapshot,
 } from './mutations';
 import { CellOperation } from './cell-operation';
+import { KeyOverlay } from './key-overlay';
 import { Operation, OperationLog, type OperationKind } from './operation-log';
 import type { ColumnArray, RowStore } from './row-store';
 
@@ -43,7 +44,10 @@ export class TableState {
   /** Increases on every change of the pending state: caches compare it. */
   version = 0;
   private byName = new Map<string, ColumnState>();
-  private keyOverlay = new Map<KeyToken, number>();
+  /** Rows whose current key the store's index does not give: inserted and re-keyed rows. */
+  private readonly keys = new KeyOverlay();
+  /** Rows whose key the operation in progress wrote: checked for uniqueness when it ends. */
+  private keyWrites: Set<number> | null = null;
   private nextSeq = 0;
   private nextColumnId = 0;
   private current: Operation | null = null;
@@ -89,7 +93,7 @@ export class TableState {
     this.deleted.clear();
     this.inserted.clear();
     this.droppedColumns.clear();
-    this.keyOverlay.clear();
+    this.keys.clear();
     this.log.clear();
     this.version++;
   }
@@ -159,36 +163,38 @@ export class TableState {
     return this.keyColumns.map((c) => this.value(row, c));
   }
 
-  /** The live row whose current key is `key` (canonical values), or undefined. */
+  /**
+   * The live row whose current key is `key` (canonical values), or undefined. In the middle of an
+   * operation two rows may hold one key: then either is returned.
+   */
   find(key: readonly CellValue[]): number | undefined {
-    if (this.keyOverlay.size) {
-      const r = this.keyOverlay.get(this.tokenOf(key));
-      if (r !== undefined && this.isLive(r) && this.keyEquals(r, key)) return r;
+    if (this.keys.size) {
+      const r = this.keys.first(this.tokenOf(key));
+      if (r !== undefined) return r;
     }
     const s = this.store.find(key);
-    if (s < 0 || this.deleted.has(s)) return undefined;
-    // A stored row found under its stored key still holds it unless its key was edited.
-    return !this.keysEdited() || this.keyEquals(s, key) ? s : undefined;
+    // A stored row listed in the overlay holds another key than the stored one.
+    return s < 0 || this.deleted.has(s) || this.keys.has(s) ? undefined : s;
   }
 
   /** `find` for a one-column key given as its value, without an array on the common path. */
   findOne(value: CellValue): number | undefined {
-    if (this.keyOverlay.size || this.keysEdited()) return this.find([value]);
+    if (this.keys.size) return this.find([value]);
     const s = this.store.findOne(value);
     return s < 0 || this.deleted.has(s) ? undefined : s;
   }
 
-  private keysEdited(): boolean {
-    for (const c of this.keyColumns) if (c.cells.size || c.dense) return true;
-    return false;
+  /** Whether another live row holds the current key of `row` (only in the middle of an operation). */
+  sharesKey(row: number): boolean {
+    const key = this.currentKey(row);
+    return !key.some((v) => v === null) && this.holders(key) > 1;
   }
 
-  private keyEquals(row: number, key: readonly CellValue[]): boolean {
-    const cols = this.keyColumns;
-    for (let i = 0; i < cols.length; i++) {
-      if (!valuesEqual(this.value(row, cols[i]!), key[i])) return false;
-    }
-    return true;
+  /** How many live rows hold `key` now (more than one only in the middle of an operation). */
+  private holders(key: readonly CellValue[]): number {
+    const listed = this.keys.size ? this.keys.all(this.tokenOf(key)).length : 0;
+    const s = this.store.find(key);
+    return listed + (s < 0 || this.deleted.has(s) || this.keys.has(s) ? 0 : 1);
   }
 
   tokenOf(key: readonly CellValue[]): KeyToken {
@@ -233,6 +239,7 @@ export class TableState {
     this.current = op;
     try {
       const result = fn();
+      this.settle();
       if (op.mutations.length) this.log.record(op);
       return result;
     } catch (e) {
@@ -240,7 +247,38 @@ export class TableState {
       throw e;
     } finally {
       this.current = null;
+      this.keyWrites = null;
     }
+  }
+
+  /**
+   * What an operation checks when its edits are all made: keys are unique. Checked at the end,
+   * not edit by edit, so that one call may swap or rotate keys.
+   */
+  private settle(): void {
+    const written = this.keyWrites;
+    if (!written) return;
+    for (const row of written) {
+      if (!this.isLive(row) || !this.sharesKey(row)) continue;
+      const key = this.currentKey(row);
+      throw new PandalchemyError(
+        'duplicate_key',
+        `Table '${this.name}' already has a row with key ${formatKey(key)}: use a new key, or change or delete that row first (keys swapped in one call, such as setCells(), are fine).`,
+        { table: this.name, key },
+      );
+    }
+  }
+
+  /** Notes that the operation in progress wrote the key of `row` (and refuses a NULL key). */
+  noteKeyWrite(row: number, col: ColumnState, value: CellValue): void {
+    if (value === null && !(row < 0 && this.autoKey)) {
+      throw new PandalchemyError(
+        'null_key',
+        `Key column '${col.name}' of table '${this.name}' cannot be NULL.`,
+        { table: this.name, column: col.name },
+      );
+    }
+    (this.keyWrites ??= new Set()).add(row);
   }
 
   /**
@@ -269,10 +307,19 @@ export class TableState {
       this.log.record(new CellOperation(row, col, was, value, key));
       return;
     }
+    if (this.isKeyColumn(col)) {
+      const name = col.name;
+      const shown = Array.isArray(key) ? (key as readonly CellValue[]) : [key as CellValue];
+      this.edit(
+        'set',
+        () => `set ${name} of ${formatKey(shown)}`,
+        () => this.write(row, col, value),
+      );
+      return;
+    }
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
     // A write that changes no value is no operation.
     if (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value)) return;
-    if (this.isKeyColumn(col)) this.checkKeyChange(row, col, value);
     const op = new CellOperation(row, col, prev, value, key);
     try {
       op.redo(this);
@@ -312,7 +359,10 @@ export class TableState {
     return isConstantDefault(col.defaultSql, col.kind) && valuesEqual(col.fill, value);
   }
 
-  /** Sets one cell, checking key uniqueness. `value` must be canonical for the column. */
+  /**
+   * Sets one cell as part of the operation in progress. `value` must be canonical for the column;
+   * a key's uniqueness is checked when the operation ends.
+   */
   write(row: number, col: ColumnState, value: Slot): void {
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
     if (
@@ -320,28 +370,8 @@ export class TableState {
       (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value))
     )
       return;
-    if (value !== UNSET && this.isKeyColumn(col)) this.checkKeyChange(row, col, value);
+    if (value !== UNSET && this.isKeyColumn(col)) this.noteKeyWrite(row, col, value);
     this.record(new CellMutation(row, col, prev, value));
-  }
-
-  private checkKeyChange(row: number, col: ColumnState, value: CellValue): void {
-    if (value === null) {
-      if (row < 0 && this.autoKey) return;
-      throw new PandalchemyError(
-        'null_key',
-        `Key column '${col.name}' of table '${this.name}' cannot be NULL.`,
-        { table: this.name, column: col.name },
-      );
-    }
-    const key = this.keyColumns.map((c) => (c === col ? value : this.value(row, c)));
-    const other = this.find(key);
-    if (other !== undefined && other !== row) {
-      throw new PandalchemyError(
-        'duplicate_key',
-        `Table '${this.name}' already has a row with key ${formatKey(key)}: use a new key, or change or delete that row first.`,
-        { table: this.name, column: col.name, key },
-      );
-    }
   }
 
   /** Deletes a live row. */
@@ -371,7 +401,7 @@ export class TableState {
     } else {
       col.cells.set(row, slot === UNSET ? null : slot);
     }
-    if (this.isKeyColumn(col)) this.indexKey(row);
+    if (this.isKeyColumn(col)) this.reindex(row);
     this.version++;
   }
 
@@ -380,22 +410,33 @@ export class TableState {
     dense: ColumnArray | null,
     cells: Map<number, CellValue>,
   ): void {
+    const wasDense = col.dense !== null;
+    const prevCells = col.cells;
     col.dense = dense;
     col.cells = cells;
-    if (this.isKeyColumn(col)) this.reindexStoredKeys();
+    if (this.isKeyColumn(col)) {
+      if (wasDense || dense) {
+        const n = this.store.length;
+        for (let r = 0; r < n; r++) this.reindex(r);
+      } else {
+        for (const r of prevCells.keys()) this.reindex(r);
+        for (const r of cells.keys()) this.reindex(r);
+      }
+    }
     this.version++;
   }
 
   applyDelete(row: number): void {
     if (row < 0) this.inserted.delete(row);
     else this.deleted.add(row);
+    this.keys.place(row, undefined);
     this.version++;
   }
 
   applyRestore(row: number, inserted: InsertedRow | null): void {
     if (row < 0) this.inserted.set(row, inserted!);
     else this.deleted.delete(row);
-    this.indexKey(row);
+    this.reindex(row);
     this.version++;
   }
 
@@ -436,20 +477,19 @@ export class TableState {
     this.version++;
   }
 
-  /** Makes the current key of `row` findable. */
-  private indexKey(row: number): void {
+  /**
+   * Lists `row` in the key overlay under its current key when the store's index does not find it
+   * there (an inserted row, a stored row whose key changed), and nowhere otherwise.
+   */
+  private reindex(row: number): void {
+    if (!this.isLive(row)) return this.keys.place(row, undefined);
     const key = this.currentKey(row);
-    if (key.some((v) => v === null)) return;
-    if (row >= 0) {
-      const stored = this.store.keyOf(row);
-      if (stored.every((v, i) => valuesEqual(v, key[i]))) return;
+    let stored = row >= 0;
+    for (let i = 0; i < key.length; i++) {
+      if (key[i] === null) return this.keys.place(row, undefined);
+      stored &&= valuesEqual(key[i], this.store.get(row, this.store.keyColumns[i]!));
     }
-    this.keyOverlay.set(this.tokenOf(key), row);
-  }
-
-  private reindexStoredKeys(): void {
-    const n = this.store.length;
-    for (let r = 0; r < n; r++) if (this.isLive(r)) this.indexKey(r);
+    this.keys.place(row, stored ? undefined : this.tokenOf(key));
   }
 
   // ---- undo / redo ---------------------------------------------------------------------------

@@ -1,8 +1,6 @@
-import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { CellValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
-import { formatKey } from './format-key';
 import { ColumnValuesMutation } from './mutations';
 import type { TableState } from './table-state';
 
@@ -24,7 +22,9 @@ export function writeColumn(
   values: readonly CellValue[],
   current?: ArrayLike<CellValue>,
 ): void {
-  if (state.isKeyColumn(col)) checkKeyMoves(state, col, rows, values);
+  if (state.isKeyColumn(col)) {
+    for (let i = 0; i < rows.length; i++) state.noteKeyWrite(rows[i]!, col, values[i]!);
+  }
   const n = state.store.length;
   let stored = 0;
   let changes = false;
@@ -56,47 +56,5 @@ export function writeColumn(
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (r < 0) state.write(r, col, values[i]!);
-  }
-}
-
-/** Refuses a bulk key change that would give two rows one key. */
-function checkKeyMoves(
-  state: TableState,
-  col: ColumnState,
-  rows: readonly number[],
-  values: readonly CellValue[],
-): void {
-  const moving = new Set(rows);
-  const seen = new Set<unknown>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const key = state.keyColumns.map((c) => (c === col ? values[i]! : state.value(row, c)));
-    const dup = (): never => {
-      throw new PandalchemyError(
-        'duplicate_key',
-        `Two rows of '${state.name}' would have key ${formatKey(key)}: keys must stay unique.`,
-        {
-          table: state.name,
-          column: col.name,
-          key,
-        },
-      );
-    };
-    if (key.some((v) => v === null)) {
-      if (row < 0 && state.autoKey) continue;
-      throw new PandalchemyError(
-        'null_key',
-        `Key column '${col.name}' of table '${state.name}' cannot be NULL.`,
-        {
-          table: state.name,
-          column: col.name,
-        },
-      );
-    }
-    const tok = state.tokenOf(key);
-    if (seen.has(tok)) dup();
-    seen.add(tok);
-    const holder = state.find(key);
-    if (holder !== undefined && holder !== row && !moving.has(holder)) dup();
   }
 }

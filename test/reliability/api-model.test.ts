@@ -79,6 +79,7 @@ type Op =
   | { t: 'addColumn'; table: number; name: number; type: number; v: number }
   | { t: 'renameColumn'; table: number; col: number; name: number }
   | { t: 'dropColumn'; table: number; col: number }
+  | { t: 'swapKeys'; table: number; a: number; b: number }
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
   | { t: 'pushAll' | 'reopen' | 'refresh' };
 
@@ -138,6 +139,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('dropColumn' as const), table, col: fc.nat(5) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('swapKeys' as const),
+      table,
+      a: fc.nat(20),
+      b: fc.nat(20),
+    }),
   },
   {
     weight: 2,
@@ -406,6 +416,28 @@ async function step(
       });
       return;
     }
+    case 'swapKeys': {
+      // Two rows trade keys in one call: in between, both hold one key.
+      const a = pick(spec, cur.rows, e.a);
+      const b = pick(spec, cur.rows, e.b);
+      if (!a || !b || a === b) return;
+      const keys = spec.rowid ? ['rowid'] : spec.key;
+      t.setCells(
+        keys.flatMap((k) => [
+          { key: keyOf(spec, a) as never, column: k, value: b[k] },
+          { key: keyOf(spec, b) as never, column: k, value: a[k] },
+        ]),
+      );
+      const swapped = (r: Row, o: Row): Row => ({
+        ...r,
+        ...Object.fromEntries(keys.map((k) => [k, o[k]])),
+      });
+      edit({
+        ...cur,
+        rows: cur.rows.map((r) => (r === a ? swapped(a, b) : r === b ? swapped(b, a) : r)),
+      });
+      return;
+    }
     case 'undo':
     case 'redo': {
       const from = e.t === 'undo' ? m.done : m.undone;
@@ -482,6 +514,7 @@ describe('the public API against a simple model (real sql.js, reopen from storag
       'addColumn',
       'renameColumn',
       'dropColumn',
+      'swapKeys',
       'undo',
       'redo',
       'push',

@@ -108,6 +108,29 @@ describe('rebase onto commits of other writers', () => {
     expect(t.get(2, 'name')).toBe('Ada');
   });
 
+  test('keeps a pending swap of keys across a commit of other rows', () => {
+    const t = users().setCells([
+      { key: 1, column: 'id', value: 2 },
+      { key: 2, column: 'id', value: 1 },
+    ]);
+    const conflicts = commit(t, { upserts: [{ prior: [3], row: [3, 'remote', '94107', null] }] });
+    expect(conflicts).toEqual([]);
+    expect([t.get(1, 'name'), t.get(2, 'name'), t.get(3, 'name')]).toEqual([
+      'Grace',
+      'Ada',
+      'remote',
+    ]);
+  });
+
+  test('moves a pending key change back when another writer took the key, and reports it', () => {
+    const t = users().set(1, 'id', 7).set(7, 'name', 'mine');
+    const conflicts = commit(t, { upserts: [{ prior: [7], row: [7, 'theirs', null, null] }] });
+    expect(conflicts.map((c) => [c.type, c.key, c.columns])).toEqual([['update', [1], ['id']]]);
+    expect(t.get(1, 'name')).toBe('mine');
+    expect(t.get(7, 'name')).toBe('theirs');
+    expect(t.numRows).toBe(4);
+  });
+
   test('takes a table without pending edits to the committed state and appends new rows', () => {
     const t = users();
     commit(t, { deleted: [[3]], upserts: [{ prior: [4], row: [4, 'new', null, null] }] });

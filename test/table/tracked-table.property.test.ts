@@ -43,6 +43,7 @@ type Op =
   | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' }
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
+  | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
   | { t: 'undo' }
   | { t: 'redo' };
 
@@ -118,6 +119,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('filter' as const), col: idx, parity: fc.nat(1) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('permute' as const),
+      rows: fc.uniqueArray(idx, { minLength: 2, maxLength: 3 }),
+      via: fc.constantFrom('setCells' as const, 'transform' as const, 'assign' as const),
+      // One in five sends two rows to one key: a real duplicate, refused as a whole.
+      dup: fc.nat(4).map((n) => n === 0),
+    }),
   },
   { weight: 2, arbitrary: fc.constant({ t: 'undo' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'redo' as const }) },
@@ -341,10 +352,81 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       t.transform((x) => x.filter(aq.escape(p)));
       return { ...model, rows: model.rows.filter((r) => p(r)) };
     }
+    case 'permute':
+      return permute(model, t, o, addressable);
     case 'undo':
     case 'redo':
       return 'same';
   }
+}
+
+/**
+ * Moves the keys of a few rows around in one call (each row takes the next one's key): a swap or
+ * a rotation, whose intermediate states hold one key twice. With `dup` two rows end on one key,
+ * which must be refused and leave nothing applied.
+ */
+function permute(
+  model: Model,
+  t: TrackedTable,
+  o: Extract<Op, { t: 'permute' }>,
+  addressable: readonly ModelRow[],
+): Model | Refused | 'same' {
+  const keys = model.cols.filter((c) => c.key);
+  const picked = [...new Set(o.rows.map((i) => pick(addressable, i)!))].filter(Boolean);
+  if (picked.length < 2) return 'same';
+  const from = picked.map((r) => keyOf(model, r));
+  const last = picked.length - 1;
+  const to = picked.map((_, i) => from[o.dup && i === last ? 1 : (i + 1) % picked.length]!);
+  const next = new Map(picked.map((r, i) => [r, to[i]!]));
+  const moved = model.rows.map((r) => {
+    const k = next.get(r);
+    return k ? { ...r, ...Object.fromEntries(keys.map((c, j) => [c.name, k[j]!])) } : r;
+  });
+  const token = (k: readonly CellValue[]) => k.map((v) => cellToken(v)).join('|');
+  const targetOf = new Map(from.map((k, i) => [token(k), to[i]!]));
+  const edit = (): void => {
+    if (o.via === 'setCells' || (o.via === 'assign' && keys.length > 1)) {
+      t.setCells(
+        picked.flatMap((_, i) =>
+          keys.map((c, j) => ({ key: from[i]!, column: c.name, value: to[i]![j] })),
+        ),
+      );
+    } else if (o.via === 'transform') {
+      const names = keys.map((c) => c.name);
+      const keyOfRow = (d: ModelRow) => names.map((n) => d[n] ?? null);
+      t.transform(
+        (x) =>
+          x.derive(
+            Object.fromEntries(
+              names.map((n, j) => [
+                n,
+                aq.escape((d: ModelRow) => (targetOf.get(token(keyOfRow(d))) ?? keyOfRow(d))[j]),
+              ]),
+            ),
+          ),
+        { match: 'position' },
+      );
+    } else {
+      const col = keys[0]!;
+      t.assign(
+        col.name,
+        t
+          .table()
+          .array(col.name)
+          .map((v) => targetOf.get(token([v as CellValue]))?.[0] ?? v),
+      );
+    }
+  };
+  if (o.dup) return refused(edit, 'duplicate_key');
+  edit();
+  return { ...model, rows: moved };
+}
+
+/** A text form of a value that tells apart what `valuesEqual` tells apart (for map keys). */
+function cellToken(v: CellValue): string {
+  if (v instanceof Uint8Array) return `b${[...v].join(',')}`;
+  if (v instanceof Date) return `d${v.getTime()}`;
+  return `${typeof v}:${String(v)}`;
 }
 
 function assertSame(t: TrackedTable, model: Model): void {
@@ -503,6 +585,7 @@ describe('tracked table against a naive model', () => {
         'retype',
         'derive',
         'filter',
+        'permute',
       ]) {
         expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
       }

@@ -78,7 +78,8 @@ export function assignColumn(
       const col: ColumnState = state.hasColumn(name)
         ? state.column(name)
         : addColumnState(state, name, { type: inferDeclaredType(Array.from(values), name) });
-      const checked = Array.from(values, (v) => checkValue(state, col, v));
+      // An inserted row's key may stay NULL where the database assigns it.
+      const checked = Array.from(values, (v, i) => checkValue(state, col, v, rows[i]! < 0));
       const current =
         col.origin >= 0 || col.added
           ? (snapshot.table.column(name) as ArrayLike<CellValue> | undefined)

@@ -27,7 +27,11 @@ export function setCell(state: TableState, key: KeyInput, column: string, value:
   state.editCell(requireRow(state, k), col, v, k);
 }
 
-/** Sets many cells as one operation: all or none. */
+/**
+ * Sets many cells as one operation: all or none. Keys name rows as they were when the call began
+ * (so that one call can swap keys); a key no row held then names the row an earlier edit of the
+ * call gave it. Keys must be unique when the call ends.
+ */
 export function setCells(state: TableState, edits: readonly CellEdit[]): void {
   if (!Array.isArray(edits)) {
     throw new PandalchemyError(
@@ -36,15 +40,17 @@ export function setCells(state: TableState, edits: readonly CellEdit[]): void {
       { table: state.name },
     );
   }
+  const keys = edits.map((e) => toKey(state, e.key));
+  const rows = keys.map((k) => state.find(k));
   state.edit(
     'setCells',
     () => `set ${edits.length} cell(s)`,
     () => {
-      for (const e of edits) {
+      edits.forEach((e, i) => {
         const col = state.column(e.column);
         const v = checkValue(state, col, e.value);
-        state.write(requireRow(state, toKey(state, e.key)), col, v);
-      }
+        state.write(rows[i] ?? requireRow(state, keys[i]!), col, v);
+      });
     },
   );
 }
