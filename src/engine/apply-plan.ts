@@ -192,9 +192,11 @@ function applyOnce(
       if (!t) {
         const info = byName.get(name) ?? findTable(db, name);
         if (!info) {
-          throw new PandalchemyError('unknown_table', `Table '${name}' does not exist.`, {
-            table: name,
-          });
+          throw new PandalchemyError(
+            'unknown_table',
+            `Table ${JSON.stringify(name)} does not exist, so the push cannot write to it: check the plan's table names (db.tableNames() lists them), or create it first.`,
+            { table: name },
+          );
         }
         t = new TableTouch(info);
         touches.set(name, t);

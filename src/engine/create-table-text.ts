@@ -137,7 +137,7 @@ export function retypeInCreateSql(sql: string, column: string, declaredType: str
   }
   throw new PandalchemyError(
     'internal',
-    `Column ${JSON.stringify(column)} was not found in the CREATE TABLE statement: ${sql}`,
+    `Column ${JSON.stringify(column)} was not found in the CREATE TABLE statement of its table (a bug in pandalchemy: please report it with the statement): ${sql.slice(0, 200)}`,
     { column },
   );
 }

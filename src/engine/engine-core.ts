@@ -18,8 +18,10 @@ import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { applyPlan } from './apply-plan';
 import { ChangedKeys } from './changed-keys';
+import { describeValue } from '../values/codec';
 import { introspect } from './introspect';
-import { readRows, readTable, runQuery } from './read-table';
+import { readRows, readTable } from './read-table';
+import { runQuery } from './run-query';
 import { recordSize } from './record-size';
 import { replayRecord } from './replay-record';
 import { configureConnection, selectValue, type SqlDatabase, type SqlJs } from './sqlite';
@@ -410,7 +412,7 @@ export class EngineCore implements EngineApi {
       db.close();
       throw new PandalchemyError(
         'corrupt',
-        `The stored database '${this.#options?.name}' could not be replayed: ${messageOf(e)}.`,
+        `The stored database '${this.#options?.name}' could not be replayed: ${messageOf(e)}. Its storage is damaged or this is a bug: report it; deleteDatabase() discards the stored copy.`,
         { sqliteMessage: messageOf(e) },
       );
     }
@@ -499,7 +501,7 @@ function openChecked(sql: SqlJs, bytes: Uint8Array): SqlDatabase {
   if (!(bytes instanceof Uint8Array)) {
     throw new PandalchemyError(
       'invalid_argument',
-      'import() takes the file as a Uint8Array or ArrayBuffer.',
+      `import() takes the file as a Uint8Array or ArrayBuffer; got ${describeValue(bytes)}. Pass the file's bytes.`,
     );
   }
   const header = new TextDecoder().decode(bytes.subarray(0, 16));

@@ -26,13 +26,24 @@ export function retypeColumn(
     table,
   ]);
   if (typeof sql !== 'string') {
-    throw new PandalchemyError('unknown_table', `Table '${table}' does not exist.`, { table });
+    throw new PandalchemyError(
+      'unknown_table',
+      `Table ${JSON.stringify(table)} does not exist, so its column cannot change type: check the table's name, or create it first.`,
+      { table },
+    );
   }
-  const next = retypeInCreateSql(sql, column, type);
   const oldType = selectValue(db, 'SELECT type FROM pragma_table_xinfo(?) WHERE name = ?', [
     table,
     column,
   ]);
+  if (oldType === null) {
+    throw new PandalchemyError(
+      'unknown_column',
+      `Table ${JSON.stringify(table)} has no column ${JSON.stringify(column)} to change the type of: check the column's name.`,
+      { table, column },
+    );
+  }
+  const next = retypeInCreateSql(sql, column, type);
   const triggers = selectRows(
     db,
     "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? ORDER BY rowid",

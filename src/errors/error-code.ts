@@ -41,7 +41,7 @@ export type ErrorCode =
   | 'sqlite'
   /** A plan that this version cannot run (unknown version or malformed). */
   | 'invalid_plan'
-  /** A query that is not read-only, or SQL that does not parse. */
+  /** A query that is not read-only, SQL that does not parse, or parameters that do not fit it. */
   | 'invalid_sql'
   /** Bytes that are not an SQLite database. */
   | 'not_sqlite'

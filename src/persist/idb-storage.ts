@@ -107,7 +107,7 @@ export class IdbStorage implements Storage {
         tx.abort();
         throw new PandalchemyError(
           'storage',
-          `Commit ${record.seq} is already covered by a snapshot: another writer got there first.`,
+          `Commit ${record.seq} is already covered by a snapshot: another writer got there first. Nothing was saved: push again.`,
         );
       }
       // `add` refuses a sequence number another writer took: two writers never both land.

@@ -66,6 +66,9 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** Kinds whose columns take numbers. */
+const NUMBERS: ReadonlySet<ColumnKind> = new Set(['integer', 'real', 'numeric', 'any']);
+
 /** What a column of each kind takes, for the advice in an `invalid_value` message. */
 const TAKES: Readonly<Record<ColumnKind, string>> = {
   integer: 'a whole number, or a BigInt from -2^63 to 2^63-1',
@@ -105,6 +108,9 @@ export function normalizeValue(
       context,
     );
   };
+  if (typeof value === 'boolean' && NUMBERS.has(kind)) {
+    return bad('booleans go into BOOLEAN columns (stored as 1 and 0: pass 1 or 0 here)');
+  }
   switch (kind) {
     case 'integer':
       return toInteger(value, bad);
@@ -179,6 +185,9 @@ function toBytes(value: unknown): Uint8Array | undefined {
 
 function toDay(value: unknown, bad: (why: string) => never): Date {
   const d = typeof value === 'string' ? parseDay(value) : value;
+  if (typeof value === 'string' && d === null && DATE_RE.test(value)) {
+    return bad(`it has the form YYYY-MM-DD, but ${missingPart(value)}`);
+  }
   if (!(d instanceof Date)) return bad("not a Date or 'YYYY-MM-DD' text");
   const t = d.getTime();
   if (t !== t) return bad('an Invalid Date');
@@ -191,6 +200,9 @@ function toDay(value: unknown, bad: (why: string) => never): Date {
 
 function toDateTime(value: unknown, bad: (why: string) => never): Date {
   const d = typeof value === 'string' ? parseDateTime(value) : value;
+  if (typeof value === 'string' && d === null && (DATETIME_RE.test(value) || DATE_RE.test(value))) {
+    return bad(`it has the form YYYY-MM-DD HH:MM:SS, but ${missingPart(value)}`);
+  }
   if (!(d instanceof Date)) return bad("not a Date or 'YYYY-MM-DD HH:MM:SS' text");
   if (d.getTime() !== d.getTime()) return bad('an Invalid Date');
   checkYear(d, bad);
@@ -259,6 +271,25 @@ function makeUtc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0)
   return date;
 }
 
+/**
+ * What does not exist in date (and time) text of the right form that names no real moment, such
+ * as `2024-02-30` or `2024-01-01 24:00:00`: for messages.
+ */
+function missingPart(text: string): string {
+  const m = DATETIME_RE.exec(text) ?? DATE_RE.exec(text);
+  if (!m) return 'it names no day';
+  const [y, mo, d] = [+m[1]!, +m[2]!, +m[3]!];
+  const [h, mi, sec] = [+(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)];
+  if (mo < 1 || mo > 12) return `month ${m[2]} does not exist (months are 01-12)`;
+  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate();
+  const inMonth = mo === 2 ? (makeUtc(y, 2, 29) ? 29 : 28) : days;
+  if (d < 1 || d > inMonth)
+    return `the date ${m[1]}-${m[2]}-${m[3]} does not exist (that month has ${inMonth} days)`;
+  if (h > 23 || mi > 59 || sec > 59)
+    return `the time ${m[4]}:${m[5]}${m[6] === undefined ? '' : `:${m[6]}`} does not exist (hours are 00-23, minutes and seconds 00-59)`;
+  return 'it names no moment';
+}
+
 /** Parses `YYYY-MM-DD` into a Date at UTC midnight, or null. */
 export function parseDay(text: string): Date | null {
   const m = DATE_RE.exec(text);
@@ -293,7 +324,27 @@ export function describeValue(value: unknown): string {
   if (value instanceof Date)
     return `Date ${value.getTime() === value.getTime() ? value.toISOString() : 'Invalid'}`;
   if (value === null || value === undefined) return 'NULL';
-  return `${typeof value} ${Object.prototype.toString.call(value)}`;
+  if (typeof value === 'boolean') return `boolean ${value}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return `symbol ${value.description ?? ''}`.trim();
+  if (Array.isArray(value)) return `an array of ${value.length} value(s)`;
+  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(value as object);
+    const shown = keys.slice(0, 4).map((k) => nameShort(k));
+    return keys.length
+      ? `an object { ${shown.join(', ')}${keys.length > 4 ? ', ...' : ''} }`
+      : 'an empty object {}';
+  }
+  const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name ? `a ${name} object` : 'an object';
+}
+
+/** A property name for messages, cut short when long. */
+function nameShort(key: string): string {
+  return key.length > 20 ? `${key.slice(0, 17)}...` : key;
 }
 
 function at(context: ErrorContext): string {

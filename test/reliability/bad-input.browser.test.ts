@@ -23,11 +23,12 @@ interface Ctx {
   readonly t: DatabaseTable;
 }
 
-/** An input that must be refused with `code`. */
+/** An input that must be refused with `code` (and a message that `says` what is wrong). */
 interface Refused {
   readonly name: string;
   readonly act: (ctx: Ctx) => unknown;
   readonly code: ErrorCode;
+  readonly says?: RegExp;
 }
 
 /** A hostile input that is valid: `act` does it and asserts what was stored. */
@@ -177,7 +178,26 @@ const refused: Refused[] = [
   {
     name: 'an object into a TEXT column',
     code: 'invalid_value',
-    act: ({ t }) => t.set(1, 'name', {}),
+    act: ({ t }) => t.set(1, 'name', { first: 'Ada' }),
+    says: /an object \{ first \}/,
+  },
+  {
+    name: 'a boolean into an INTEGER column',
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'n', true),
+    says: /boolean true .*pass 1 or 0/,
+  },
+  {
+    name: 'a function into a REAL column',
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'score', () => 1),
+    says: /a function cannot go into real column 'score'/,
+  },
+  {
+    name: 'an Int32Array into a BLOB column',
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'data', new Int32Array(2)),
+    says: /an? Int32Array of 8 bytes .*Uint8Array/,
   },
   {
     name: 'a fraction into an INTEGER column',
@@ -260,7 +280,24 @@ const refused: Refused[] = [
     code: 'invalid_value',
     act: ({ t }) => t.set(1, 'day', new Date(NaN)),
   },
-  { name: "'2024-02-30'", code: 'invalid_value', act: ({ t }) => t.set(1, 'day', '2024-02-30') },
+  {
+    name: "'2024-02-30'",
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'day', '2024-02-30'),
+    says: /the date 2024-02-30 does not exist \(that month has 29 days\)/,
+  },
+  {
+    name: "'2023-13-01' as a DATE",
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'day', '2023-13-01'),
+    says: /month 13 does not exist/,
+  },
+  {
+    name: "'2024-01-01 24:00:00' as a DATETIME",
+    code: 'invalid_value',
+    act: ({ t }) => t.set(1, 'at', '2024-01-01 24:00:00'),
+    says: /the time 24:00:00 does not exist/,
+  },
   {
     name: 'a DATE that is not a calendar day',
     code: 'invalid_value',
@@ -628,11 +665,49 @@ const refused: Refused[] = [
     name: 'a query that does not parse',
     code: 'invalid_sql',
     act: ({ db }) => db.query('SELECT FROM WHERE'),
+    says: /syntax error/,
+  },
+  {
+    name: 'a query naming an unknown column',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('SELECT nope FROM items'),
+    says: /no such column: nope/,
+  },
+  {
+    name: 'a PRAGMA as a query',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('PRAGMA table_info(items)'),
+    says: /SELECT \* FROM pragma_table_info\('items'\)/,
+  },
+  {
+    name: 'a PRAGMA that sets',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('pragma foreign_keys = OFF'),
+    says: /changes a setting/,
   },
   {
     name: 'a parameter of no SQL type',
     code: 'invalid_sql',
     act: ({ db }) => db.query('SELECT ?', [{} as never]),
+    says: /parameter 1 is an empty object/,
+  },
+  {
+    name: 'an undefined parameter',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('SELECT ?', [undefined as never]),
+    says: /pass null/,
+  },
+  {
+    name: 'fewer parameters than the query has',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('SELECT * FROM items WHERE id = ? AND name = ?', [1]),
+    says: /has 2 parameter\(s\) and 1 value\(s\)/,
+  },
+  {
+    name: 'more parameters than the query has',
+    code: 'invalid_sql',
+    act: ({ db }) => db.query('SELECT * FROM items WHERE id = ?', [1, 2]),
+    says: /has 1 parameter\(s\) and 2 value\(s\)/,
   },
   // ---- files ----------------------------------------------------------------------------------------
   {
@@ -852,6 +927,9 @@ describe('bad input', () => {
       expect(e.message.length).toBeGreaterThan(20);
       expect(e.message.length).toBeLessThan(400);
       expect(e.message).toMatch(ADVICE);
+      // No message shows a value as JavaScript's fallback text, or an undefined part.
+      expect(e.message).not.toMatch(/\[object |'undefined'|"undefined"/);
+      if (c.says) expect(e.message).toMatch(c.says);
 
       // Nothing changed: the tracked table, the database, what is stored.
       expect(tableState(ctx.t)).toBe(before);
