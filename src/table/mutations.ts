@@ -63,6 +63,17 @@ export class DeleteMutation implements Mutation {
   }
 }
 
+/** A deleted stored row brought back (the inverse of a {@link DeleteMutation}). */
+export class RestoreMutation implements Mutation {
+  constructor(readonly row: number) {}
+  undo(state: TableState): void {
+    state.applyDelete(this.row);
+  }
+  redo(state: TableState): void {
+    state.applyRestore(this.row, null);
+  }
+}
+
 /** A row inserted. */
 export class InsertMutation implements Mutation {
   constructor(readonly inserted: InsertedRow) {}

@@ -10,6 +10,7 @@ import {
   CellMutation,
   DeleteMutation,
   InsertMutation,
+  RestoreMutation,
   UNSET,
   type Mutation,
   type Slot,
@@ -48,6 +49,8 @@ export class TableState {
   private readonly keys = new KeyOverlay();
   /** Rows whose key the operation in progress wrote: checked for uniqueness when it ends. */
   private keyWrites: Set<number> | null = null;
+  /** Rows the operation in progress deleted or inserted: looked at for net changes when it ends. */
+  private lifeChanges: number[] | null = null;
   private nextSeq = 0;
   private nextColumnId = 0;
   private current: Operation | null = null;
@@ -248,6 +251,7 @@ export class TableState {
     } finally {
       this.current = null;
       this.keyWrites = null;
+      this.lifeChanges = null;
     }
   }
 
@@ -257,7 +261,12 @@ export class TableState {
    */
   private settle(): void {
     const written = this.keyWrites;
-    if (!written) return;
+    if (written) this.checkUniqueKeys(written);
+    if (written || this.lifeChanges)
+      this.netKeys([...(written ?? []), ...(this.lifeChanges ?? [])]);
+  }
+
+  private checkUniqueKeys(written: ReadonlySet<number>): void {
     for (const row of written) {
       if (!this.isLive(row) || !this.sharesKey(row)) continue;
       const key = this.currentKey(row);
@@ -267,6 +276,47 @@ export class TableState {
         { table: this.name, key },
       );
     }
+  }
+
+  /**
+   * Keeps pending changes net by key: a deleted stored row whose stored key a live row holds
+   * (an insert, or a key change, landed on it) comes back holding that row's values, and that row
+   * goes instead. The database then sees an UPDATE of the columns that differ rather than a
+   * DELETE and an INSERT, which would fire ON DELETE CASCADE and wipe the row's children.
+   */
+  private netKeys(rows: readonly number[]): void {
+    const queue = [...rows];
+    while (queue.length) {
+      const x = queue.pop()!;
+      if (x >= 0 && this.deleted.has(x)) {
+        const holder = this.find(this.store.keyOf(x));
+        if (holder !== undefined) this.takeOver(x, holder, queue);
+      } else if (this.isLive(x)) {
+        const key = this.currentKey(x);
+        if (key.some((v) => v === null)) continue;
+        const s = this.store.find(key);
+        if (s >= 0 && s !== x && this.deleted.has(s)) this.takeOver(s, x, queue);
+      }
+    }
+  }
+
+  /** Deleted stored row `dead` comes back holding what live row `row` holds; `row` goes. */
+  private takeOver(dead: number, row: number, queue: number[]): void {
+    const values = this.columns.map((c) =>
+      // A column an insert left to a default only the database computes keeps its stored value.
+      row < 0 && this.isUnset(row, c) && c.origin >= 0 && !this.hasConstantDefault(c)
+        ? this.baseline(dead, c)
+        : this.value(row, c),
+    );
+    this.remove(row);
+    this.record(new RestoreMutation(dead));
+    this.columns.forEach((c, i) => this.write(dead, c, values[i]!));
+    // A stored row that went leaves its stored key free: another row may hold it now.
+    if (row >= 0) queue.push(row);
+  }
+
+  private hasConstantDefault(col: ColumnState): boolean {
+    return col.defaultSql === null || isConstantDefault(col.defaultSql, col.kind);
   }
 
   /** Notes that the operation in progress wrote the key of `row` (and refuses a NULL key). */
@@ -377,13 +427,16 @@ export class TableState {
   /** Deletes a live row. */
   remove(row: number): void {
     this.record(new DeleteMutation(row, row < 0 ? this.inserted.get(row)! : null));
+    if (row >= 0) (this.lifeChanges ??= []).push(row);
   }
 
   /** Inserts a row (values by column id, canonical, keys already checked) and returns its id. */
   add(values: (CellValue | undefined)[]): number {
     const row: InsertedRow = { seq: this.nextSeq++, values };
     this.record(new InsertMutation(row));
-    return this.insertedId(row);
+    const id = this.insertedId(row);
+    (this.lifeChanges ??= []).push(id);
+    return id;
   }
 
   newColumnId(): number {

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { PandalchemyError } from '../../src/index';
 import { cellText } from '../support/dump';
+import { loadSql } from '../support/memory-storage';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 /**
@@ -14,6 +15,14 @@ import { MemoryStorage, nodeDatabase } from '../support/node-database';
  */
 
 type Row = Record<string, unknown>;
+
+/**
+ * The property of a model row holding its identity (a number; the initial rows' are their
+ * positions). Pending changes are net by key: a stored row that is gone while another row holds
+ * its key is that row again (see `netByKey`).
+ */
+const ROW_ID = '#id';
+let nextRowId = 1000;
 
 interface TableSpec {
   readonly name: string;
@@ -80,6 +89,7 @@ type Op =
   | { t: 'renameColumn'; table: number; col: number; name: number }
   | { t: 'dropColumn'; table: number; col: number }
   | { t: 'swapKeys'; table: number; a: number; b: number }
+  | { t: 'reinsert'; table: number; row: number; same: boolean; col: number; v: number }
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
   | { t: 'pushAll' | 'reopen' | 'refresh' };
 
@@ -139,6 +149,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('dropColumn' as const), table, col: fc.nat(5) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('reinsert' as const),
+      table,
+      row: fc.nat(20),
+      same: fc.boolean(),
+      col: fc.nat(5),
+      v: fc.nat(100),
+    }),
   },
   {
     weight: 1,
@@ -207,6 +228,7 @@ async function check(db: Database, models: TableModel[]): Promise<void> {
     const rows = (await db.query(`SELECT * FROM "${spec.name}"`)).objects() as Row[];
     expect(tableText(stored, rows), `${spec.name}: database`).toEqual(stateText(m.stored));
   }
+  await checkChildren(db, models[0]!);
 }
 
 async function run(ops: readonly Op[], initial: number[]): Promise<void> {
@@ -217,7 +239,7 @@ async function run(ops: readonly Op[], initial: number[]): Promise<void> {
     const rows: Row[] = [];
     const seen = new Set<string>();
     for (let r = 0; r < initial[i]!; r++) {
-      const row: Row = {};
+      const row: Row = { [ROW_ID]: r };
       spec.columns.forEach((c, j) => {
         row[c.name] = spec.key.includes(c.name)
           ? keyValue(c.type, r * 7 + j * 3 + i)
@@ -236,6 +258,7 @@ async function run(ops: readonly Op[], initial: number[]): Promise<void> {
     const state: State = { rows, columns: spec.columns };
     models.push({ current: state, stored: state, done: [], undone: [] });
   }
+  await addChildren(db);
   await adoptRowids(db, models);
   await check(db, models);
   for (const o of ops) {
@@ -246,6 +269,54 @@ async function run(ops: readonly Op[], initial: number[]): Promise<void> {
     await check(db, models);
   }
   await db.close();
+}
+
+/**
+ * One child row per initial item, in a table that references `items` with ON DELETE CASCADE (and
+ * ON UPDATE CASCADE): a push that deletes an item it keeps wipes the child. Added to the file,
+ * then imported, as createTable() declares no foreign keys.
+ */
+async function addChildren(db: Database): Promise<void> {
+  const SQL = await loadSql();
+  const file = new SQL.Database(await db.export());
+  file.run(`CREATE TABLE items_child (id INTEGER PRIMARY KEY,
+              item INTEGER REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE);
+            INSERT INTO items_child (item) SELECT id FROM items ORDER BY rowid`);
+  const bytes = file.export();
+  file.close();
+  await db.import(bytes);
+}
+
+/** The children the database must hold: one per initial item it still holds, by its key now. */
+async function checkChildren(db: Database, items: TableModel): Promise<void> {
+  const kids = (await db.query('SELECT item FROM items_child')).array('item') as unknown[];
+  const expected = items.stored.rows.filter((r) => Number(r[ROW_ID]) < 1000).map((r) => r['id']);
+  expect(kids.map(cellText).sort(), 'items_child (ON DELETE CASCADE)').toEqual(
+    expected.map(cellText).sort(),
+  );
+}
+
+/**
+ * Pending changes net by key: a stored row no longer present while a current row holds its
+ * stored key is that row again (the current row takes its identity), so that a push updates it
+ * rather than deleting and inserting it. A row taken over leaves its own identity gone, which may
+ * in turn be taken over.
+ */
+function netByKey(spec: TableSpec, stored: State, state: State): State {
+  if (spec.rowid) return state;
+  let rows = state.rows;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const s of stored.rows) {
+      const id = s[ROW_ID];
+      if (rows.some((r) => r[ROW_ID] === id)) continue;
+      const holder = rows.find((r) => keyText(spec, r) === keyText(spec, s));
+      if (!holder) continue;
+      rows = rows.map((r) => (r === holder ? { ...r, [ROW_ID]: id } : r));
+      changed = true;
+    }
+  }
+  return rows === state.rows ? state : { ...state, rows };
 }
 
 /** Which row a row index picks: stored rows of the rowid table only (pending ones have no key yet). */
@@ -305,7 +376,7 @@ async function step(
     stats[e.t] = (stats[e.t] ?? 0) + 1;
     m.done.push(m.current);
     m.undone = [];
-    m.current = next;
+    m.current = netByKey(spec, m.stored, next);
   };
   const nonKey = cur.columns.filter((c) => !spec.key.includes(c.name));
   switch (e.t) {
@@ -336,7 +407,21 @@ async function step(
         return;
       }
       t.insert(row as never);
-      edit({ ...cur, rows: [...cur.rows, spec.rowid ? { ...row, rowid: null } : row] });
+      const added = { ...row, [ROW_ID]: nextRowId++ };
+      edit({ ...cur, rows: [...cur.rows, spec.rowid ? { ...added, rowid: null } : added] });
+      return;
+    }
+    case 'reinsert': {
+      // A row deleted, then inserted again under its key: as it was, or with a column changed.
+      const row = pick(spec, cur.rows, e.row);
+      if (!row || spec.rowid) return;
+      t.delete(keyOf(spec, row) as never);
+      edit({ ...cur, rows: cur.rows.filter((r) => r !== row) });
+      const back: Row = Object.fromEntries(cur.columns.map((c) => [c.name, row[c.name]]));
+      const col = nonKey[e.col % Math.max(1, nonKey.length)];
+      if (!e.same && col) back[col.name] = valueOf(col.type, e.v);
+      t.insert(back as never);
+      edit({ ...m.current, rows: [...m.current.rows, { ...back, [ROW_ID]: nextRowId++ }] });
       return;
     }
     case 'delete': {
@@ -515,6 +600,7 @@ describe('the public API against a simple model (real sql.js, reopen from storag
       'renameColumn',
       'dropColumn',
       'swapKeys',
+      'reinsert',
       'undo',
       'redo',
       'push',

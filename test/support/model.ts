@@ -94,6 +94,39 @@ export interface ModelColumn {
 
 export type ModelRow = Record<string, CellValue>;
 
+/**
+ * The property of a model row holding its identity: a stored row's position among the start rows,
+ * or a number past them for an inserted row (in insertion order). Table order is identity order.
+ */
+export const ROW_ID = '#id';
+
+/**
+ * Pending changes are net by key (issue 16 item 2): a stored row that is gone while a live row
+ * holds its stored key is that row again, holding the live row's values, and the live row's own
+ * identity goes (a stored one may in turn be taken over). `storedKeys` are the start rows' keys by
+ * identity.
+ */
+export function netByKey(model: Model, storedKeys: readonly (readonly CellValue[])[]): Model {
+  let rows = model.rows;
+  for (let changed = true; changed;) {
+    changed = false;
+    const alive = new Set(rows.map((r) => r[ROW_ID]));
+    storedKeys.forEach((key, id) => {
+      if (alive.has(id) || key.some((v) => v === null)) return;
+      const holder = rows.find((r) =>
+        keyOf(model, r).every((v, i) => v !== null && valuesEqual(v, key[i])),
+      );
+      if (!holder) return;
+      rows = rows.map((r) => (r === holder ? { ...r, [ROW_ID]: id } : r));
+      alive.delete(holder[ROW_ID]);
+      alive.add(id);
+      changed = true;
+    });
+  }
+  if (rows === model.rows) return model;
+  return { ...model, rows: [...rows].sort((a, b) => Number(a[ROW_ID]) - Number(b[ROW_ID])) };
+}
+
 /** The naive model: columns and an array of row objects. */
 export interface Model {
   readonly cols: readonly ModelColumn[];

@@ -14,6 +14,8 @@ import {
   fits,
   initialTable,
   keyOf,
+  netByKey,
+  ROW_ID,
   valueFor,
   type Model,
   type ModelColumn,
@@ -44,11 +46,32 @@ type Op =
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
   | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
+  | {
+      t: 'putBack';
+      how: 'insert' | 'upsert' | 'transform' | 'rekey';
+      same: boolean;
+      col: number;
+      v: Seed;
+      row: number;
+    }
   | { t: 'undo' }
   | { t: 'redo' };
 
 const idx = fc.nat(50);
-const op: fc.Arbitrary<Op> = fc.oneof(
+const putBack: fc.Arbitrary<Op> = fc.record({
+  t: fc.constant('putBack' as const),
+  how: fc.constantFrom(
+    'insert' as const,
+    'upsert' as const,
+    'transform' as const,
+    'rekey' as const,
+  ),
+  same: fc.boolean(),
+  col: idx,
+  v: seed,
+  row: idx,
+});
+const single: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({ t: fc.constant('set' as const), row: idx, col: idx, v: seed }),
@@ -130,9 +153,29 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       dup: fc.nat(4).map((n) => n === 0),
     }),
   },
+  { weight: 1, arbitrary: putBack },
   { weight: 2, arbitrary: fc.constant({ t: 'undo' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'redo' as const }) },
 );
+/** Mostly single edits; sometimes a delete (by key or predicate) and a put-back right after it. */
+const ops: fc.Arbitrary<Op[]> = fc
+  .array(
+    fc.oneof(
+      { weight: 8, arbitrary: single.map((o) => [o]) },
+      {
+        weight: 2,
+        arbitrary: fc.tuple(
+          fc.oneof(
+            fc.record({ t: fc.constant('delete' as const), row: idx }),
+            fc.record({ t: fc.constant('deleteWhere' as const), col: idx, parity: fc.nat(1) }),
+          ),
+          putBack,
+        ),
+      },
+    ),
+    { minLength: 1, maxLength: 10 },
+  )
+  .map((groups) => groups.flat());
 
 /** An edit the model refuses, with the code the tracked table must refuse it with. */
 class Refused {
@@ -179,6 +222,12 @@ function derived(kind: ModelColumn['kind']) {
             : v;
 }
 
+/** Identities of inserted model rows: past any start row, increasing in insertion order. */
+let nextRowId = 1_000_000;
+
+/** The row the last delete took out: what a put-back puts back. */
+let lastDeleted: ModelRow | undefined;
+
 /** Applies an op to the model (returning the new model) and to the tracked table. */
 function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
   const keys = model.cols.filter((c) => c.key);
@@ -210,12 +259,13 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       const given = Object.fromEntries(Object.entries(row).filter(([k]) => k !== rowid));
       if (exists) return refused(() => t.insert(given), 'duplicate_key');
       t.insert(given);
-      return { ...model, rows: [...model.rows, row] };
+      return { ...model, rows: [...model.rows, { ...row, [ROW_ID]: nextRowId++ }] };
     }
     case 'delete': {
       const row = pick(addressable, o.row);
       if (!row) return 'same';
       t.delete([keyOf(model, row)]);
+      lastDeleted = row;
       return { ...model, rows: model.rows.filter((r) => r !== row) };
     }
     case 'deleteWhere': {
@@ -223,6 +273,7 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       if (!col) return 'same';
       const p = pred(col.name, o.parity);
       t.deleteWhere(aq.escape(p));
+      lastDeleted = model.rows.find((r) => p(r)) ?? lastDeleted;
       return { ...model, rows: model.rows.filter((r) => !p(r)) };
     }
     case 'updateWhere': {
@@ -257,7 +308,7 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
           ...model,
           rows: rows((r) => (r === model.rows[at] ? { ...r, [col.name]: v } : r)),
         };
-      const row: ModelRow = {};
+      const row: ModelRow = { [ROW_ID]: nextRowId++ };
       for (const c of model.cols) row[c.name] = c.name in given ? given[c.name]! : (c.dflt ?? null);
       return { ...model, rows: [...model.rows, row] };
     }
@@ -306,7 +357,7 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       return {
         cols: model.cols.map((c) => (c === col ? { ...c, name: o.name } : c)),
         rows: rows((r) => {
-          const out: ModelRow = {};
+          const out: ModelRow = { [ROW_ID]: r[ROW_ID]! };
           for (const c of model.cols) out[c === col ? o.name : c.name] = r[c.name] ?? null;
           return out;
         }),
@@ -354,6 +405,8 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     }
     case 'permute':
       return permute(model, t, o, addressable);
+    case 'putBack':
+      return putBackRow(model, t, o, addressable);
     case 'undo':
     case 'redo':
       return 'same';
@@ -422,6 +475,60 @@ function permute(
   return { ...model, rows: moved };
 }
 
+/**
+ * Puts the last deleted row back under its key: as it was or with one column changed, by insert,
+ * upsert, a transform, or by moving another live row's key onto it. Pending changes stay net: the
+ * row is updated where it differs (its children survive), never deleted and inserted.
+ */
+function putBackRow(
+  model: Model,
+  t: TrackedTable,
+  o: Extract<Op, { t: 'putBack' }>,
+  addressable: readonly ModelRow[],
+): Model | Refused | 'same' {
+  const gone = lastDeleted;
+  if (!gone) return 'same';
+  const keys = model.cols.filter((c) => c.key);
+  const key = keys.map((c) => gone[c.name] ?? null);
+  if (key.some((v) => v === null) || findRow(model, key) >= 0) return 'same';
+  const row: ModelRow = {};
+  for (const c of model.cols) row[c.name] = c.name in gone ? gone[c.name]! : (c.dflt ?? null);
+  const changed = pick(nonKey(model), o.col);
+  if (!o.same && changed) row[changed.name] = valueFor(changed.kind, o.v);
+  // A value a type change kept as it was ({ invalid: 'keep' }) cannot be given to an insert.
+  if (model.cols.some((c) => row[c.name] !== null && !fits(c.kind, row[c.name]!))) return 'same';
+  const given = Object.fromEntries(model.cols.map((c) => [c.name, row[c.name] ?? null]));
+  let rows = model.rows;
+  switch (o.how) {
+    case 'insert':
+      t.insert(given);
+      break;
+    case 'upsert':
+      t.upsert(given);
+      break;
+    case 'transform': {
+      const added = Object.fromEntries(model.cols.map((c) => [c.name, [row[c.name] ?? null]]));
+      t.transform((x) => x.concat(aq.table(added)));
+      // Rows without a key yet cannot be matched by key: the transform inserts them again.
+      const keyless = rows.filter((r) => keyOf(model, r).some((v) => v === null));
+      rows = [
+        ...rows.filter((r) => !keyless.includes(r)),
+        ...keyless.map((r) => ({ ...r, [ROW_ID]: nextRowId++ })),
+      ];
+      break;
+    }
+    case 'rekey': {
+      const mover = pick(addressable, o.row);
+      if (!mover) return 'same';
+      t.setCells(keys.map((c, i) => ({ key: keyOf(model, mover), column: c.name, value: key[i] })));
+      const moved = { ...mover, ...Object.fromEntries(keys.map((c, i) => [c.name, key[i]!])) };
+      return { ...model, rows: model.rows.map((r) => (r === mover ? moved : r)) };
+    }
+  }
+  lastDeleted = undefined;
+  return { ...model, rows: [...rows, { ...row, [ROW_ID]: nextRowId++ }] };
+}
+
 /** A text form of a value that tells apart what `valuesEqual` tells apart (for map keys). */
 function cellToken(v: CellValue): string {
   if (v instanceof Uint8Array) return `b${[...v].join(',')}`;
@@ -448,6 +555,7 @@ function assertSame(t: TrackedTable, model: Model): void {
 }
 
 function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
+  lastDeleted = undefined;
   const cols = columnsOf(config);
   let model: Model = { cols, rows: [] };
   const seen = new Set<string>();
@@ -465,9 +573,10 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
     );
     if (seen.has(k)) continue;
     seen.add(k);
-    model = { ...model, rows: [...model.rows, row] };
+    model = { ...model, rows: [...model.rows, { ...row, [ROW_ID]: model.rows.length }] };
   }
   const start = model;
+  const storedKeys = start.rows.map((r) => keyOf(start, r));
   const base = initialTable({ ...model, cols: cols.filter((c) => !c.rowid) });
   const t = trackedTable(base, {
     name: config.name,
@@ -506,7 +615,7 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
       continue;
     }
     stats[o.t] = (stats[o.t] ?? 0) + (result === 'same' ? 0 : 1);
-    if (result !== 'same') model = result;
+    if (result !== 'same') model = netByKey(result, storedKeys);
     if (t.operations().length > opsBefore) {
       done.push(before);
       undone = [];
@@ -516,7 +625,7 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
     }
     assertSame(t, model);
   }
-  roundTrip(config, start, t);
+  roundTrip(config, start, t, model);
 }
 
 /** Why the model says an edit is invalid (for edits whose validity depends on values). */
@@ -569,7 +678,7 @@ describe('tracked table against a naive model', () => {
       fc.assert(
         fc.property(
           fc.array(fc.array(seed, { minLength: width, maxLength: width }), { maxLength: 8 }),
-          fc.array(op, { minLength: 1, maxLength: 14 }),
+          ops,
           (initial, ops) => run(config, initial, ops),
         ),
         { numRuns: Math.ceil(RUNS / CONFIGS.length) },
@@ -586,6 +695,7 @@ describe('tracked table against a naive model', () => {
         'derive',
         'filter',
         'permute',
+        'putBack',
       ]) {
         expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
       }
@@ -609,7 +719,7 @@ describe('tracked table against a naive model', () => {
                 }),
                 { maxLength: 8 },
               ),
-              fc.array(op, { minLength: 1, maxLength: 14 }),
+              ops,
             ),
           ),
           ([config, initial, ops]) => run(config, initial, ops),
