@@ -10,6 +10,7 @@ import type {
   ProgressCallback,
   RemoteCommit,
 } from '../protocol/engine-api';
+import { freezeTableInfo } from '../schema/freeze-table-info';
 import type { TableInfo } from '../schema/table-info';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
 import type { SqlValue } from '../values/sql-value';
@@ -329,7 +330,7 @@ export class Database {
   }
 
   #setInfo(tables: readonly TableInfo[]): void {
-    this.#info = new Map(tables.map((t) => [t.name, t]));
+    this.#info = new Map(tables.map((t) => [t.name, freezeTableInfo(t)]));
   }
 
   #serially<T>(fn: () => Promise<T>): Promise<T> {

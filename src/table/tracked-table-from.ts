@@ -1,6 +1,7 @@
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { checkDeclaredType, checkIdentifier } from '../plan/sql-text';
+import { freezeTableInfo } from '../schema/freeze-table-info';
 import { rowidNameOf } from '../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../schema/table-info';
 import { normalizeValue } from '../values/codec';
@@ -56,13 +57,13 @@ export function trackedTable(source: ColumnTable, options: TrackedTableOptions):
       primaryKey: key.indexOf(n) + 1,
     };
   });
-  const info: TableInfo = {
+  const info: TableInfo = freezeTableInfo({
     name,
     columns,
     key: key.length
       ? {
           kind: 'primary',
-          columns: key,
+          columns: [...key],
           autoAssigned:
             key.length === 1 &&
             columns.find((c) => c.name === key[0])?.declaredType.toUpperCase() === 'INTEGER',
@@ -78,7 +79,7 @@ export function trackedTable(source: ColumnTable, options: TrackedTableOptions):
     foreignKeys: [],
     triggers: [],
     sql: '',
-  };
+  });
   const n = source.numRows();
   const data = columns.map((c) => {
     const values = source.array(c.name) as ArrayLike<unknown>;
