@@ -108,9 +108,37 @@ function declarations(): Plugin {
   };
 }
 
+/**
+ * sql.js's browser build as an ES module: its closing UMD block (`module.exports = initSqlJs` when
+ * `typeof module === 'object'`, else AMD, else `exports.Module`) becomes `export default`, and its
+ * `module = undefined` (an assignment to an undeclared name, which throws in a module) goes.
+ * Left as CommonJS, it sits in a wrapper whose `typeof module` webpack folds to "undefined" when it
+ * bundles the worker into an app, and exports nothing: "(0, L.default) is not a function".
+ */
+function sqlJsAsModule(): Plugin {
+  const UMD = "if (typeof exports === 'object' && typeof module === 'object')";
+  const UNDEFINE = 'module = undefined;';
+  return {
+    name: 'pandalchemy:sql.js-as-module',
+    transform(code, id) {
+      if (!id.endsWith('/sql.js/dist/sql-wasm-browser.js')) return null;
+      const at = code.lastIndexOf(UMD);
+      if (
+        at < 0 ||
+        code.indexOf(UNDEFINE) !== code.lastIndexOf(UNDEFINE) ||
+        !code.includes(UNDEFINE)
+      ) {
+        this.error(`sql.js's browser build has changed (${UMD}, ${UNDEFINE}): check this plugin.`);
+      }
+      const body = code.slice(0, at).replace(UNDEFINE, '');
+      return { code: `${body}export default initSqlJs;\n`, map: null };
+    },
+  };
+}
+
 const common: UserConfig = {
   publicDir: false,
-  plugins: [packageUrls()],
+  plugins: [packageUrls(), sqlJsAsModule()],
   build: {
     outDir: 'dist',
     target: 'es2022',
