@@ -8,7 +8,7 @@ import { chromiumLaunchOptions } from './test/chromium.ts';
 export default defineConfig({
   // sql.js is only imported from the worker: without pre-bundling, a cold cache discovers it late
   // and Vite reloads the page in the middle of a browser test.
-  optimizeDeps: { include: ['sql.js', 'comlink', 'idb', 'arquero'] },
+  optimizeDeps: { include: ['sql.js', 'comlink', 'idb', 'arquero', 'fast-check'] },
   worker: { format: 'es' },
   build: {
     outDir: 'dist-demo',

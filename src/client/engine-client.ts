@@ -5,14 +5,33 @@ import {
   fromSerializedError,
   isSerializedError,
 } from '../errors/pandalchemy-error';
-import type { ColumnarData, EngineApi } from '../protocol/engine-api';
+import type { ColumnarData, EngineApi, WorkerApi } from '../protocol/engine-api';
 import { unpackColumns } from '../protocol/packed-text';
 import { joinChunks } from '../protocol/join-chunks';
 
 /** Methods whose table data arrives packed (see `packColumns`; `readTable` streams its chunks). */
 const UNPACKED = new Set<keyof EngineApi>(['readRows', 'query']);
 
-/** Creates the library's own engine worker (Vite and other bundlers emit it as a module worker). */
+const METHODS: readonly (keyof EngineApi)[] = [
+  'open',
+  'state',
+  'readTable',
+  'readRows',
+  'query',
+  'apply',
+  'hasCommitted',
+  'importDatabase',
+  'exportDatabase',
+  'checkpoint',
+  'commitsSince',
+  'onRemoteCommit',
+  'close',
+];
+
+/**
+ * Creates the library's own engine worker. Bundlers (Vite, webpack) emit the worker they find in
+ * exactly this pattern; the package build points it at `./pandalchemy-worker.js`.
+ */
 export function createWorker(): Worker {
   return new Worker(new URL('../worker/engine-worker.ts', import.meta.url), {
     type: 'module',
@@ -31,27 +50,53 @@ function proxied(arg: unknown): unknown {
   return typeof arg === 'function' ? Comlink.proxy(arg as (...args: unknown[]) => unknown) : arg;
 }
 
+/** The error for a worker that failed before it ever answered: its script did not load or run. */
+function loadFailed(event: Event, own: boolean): PandalchemyError {
+  const which = own
+    ? "The database worker (pandalchemy-worker.js, which your bundler should emit beside pandalchemy's code)"
+    : 'The worker passed to openDatabase()';
+  const why = event instanceof ErrorEvent && event.message ? ` (${event.message})` : '';
+  return new PandalchemyError(
+    'worker_load_failed',
+    `${which} failed to load${why}: the browser could not fetch it (404), the server did not send it as JavaScript (many servers answer a missing file with index.html), or it failed as it started. Check the worker's URL in the network panel, that it is served as text/javascript, and the bundler setting in "Install" in pandalchemy's README.`,
+  );
+}
+
 /**
  * The main-thread side of the engine: owns the worker, turns the errors it sends back into typed
- * errors, and rejects every pending call with `worker_died` if the worker fails or is terminated.
+ * errors, and rejects every pending and later call once the worker is gone, however it went: the
+ * worker holds a Web Lock for as long as it lives (see {@link WorkerApi.holdLifeline}) and this
+ * side waits for that lock; a worker that fails before it answers is reported as not loaded.
  */
-export function engineClient(worker: Worker = createWorker()): Engine {
-  const remote = Comlink.wrap<EngineApi>(worker);
+export function engineClient(worker?: Worker): Engine {
+  const own = worker === undefined;
+  const target = worker ?? createWorker();
+  const remote = Comlink.wrap<WorkerApi>(target);
   const pending = new Set<(error: PandalchemyError) => void>();
+  const lifeline = new AbortController();
+  let answered = false;
   let dead: PandalchemyError | null = null;
-  const die = (why: string): void => {
+
+  const die = (error: PandalchemyError): void => {
     if (dead) return;
-    dead = new PandalchemyError(
-      'worker_died',
-      `The database worker stopped (${why}) while a call was pending: open the database again. Pushes that had resolved are saved.`,
-    );
-    for (const reject of pending) reject(dead);
+    dead = error;
+    lifeline.abort();
+    // Whatever is left of it goes too: its locks (the write lock among them) with it.
+    target.terminate();
+    for (const reject of pending) reject(error);
     pending.clear();
   };
-  worker.addEventListener('error', (event) => die(event.message || 'an error in the worker'));
-  worker.addEventListener('messageerror', () => die('a message could not be read'));
+  const died = (why: string): PandalchemyError =>
+    new PandalchemyError(
+      'worker_died',
+      `The database worker stopped (${why}): open the database again. Pushes that had resolved are saved; one that was pending either landed whole or not at all.`,
+    );
+  target.addEventListener('error', (event) =>
+    die(answered ? died(event.message || 'an error in the worker') : loadFailed(event, own)),
+  );
+  target.addEventListener('messageerror', () => die(died('a message could not be read')));
 
-  const call = (method: keyof EngineApi, args: unknown[]): Promise<unknown> => {
+  const call = (method: keyof WorkerApi, args: unknown[]): Promise<unknown> => {
     if (dead) return Promise.reject(dead);
     return new Promise((resolve, reject) => {
       pending.add(reject);
@@ -59,7 +104,9 @@ export function engineClient(worker: Worker = createWorker()): Engine {
       fn(...args.map(proxied)).then(
         (value) => {
           pending.delete(reject);
-          resolve(UNPACKED.has(method) ? unpackColumns(value as ColumnarData) : value);
+          resolve(
+            UNPACKED.has(method as keyof EngineApi) ? unpackColumns(value as ColumnarData) : value,
+          );
         },
         (error: unknown) => {
           pending.delete(reject);
@@ -69,25 +116,21 @@ export function engineClient(worker: Worker = createWorker()): Engine {
     });
   };
 
-  const methods: (keyof EngineApi)[] = [
-    'open',
-    'state',
-    'readTable',
-    'readRows',
-    'query',
-    'apply',
-    'hasCommitted',
-    'importDatabase',
-    'exportDatabase',
-    'checkpoint',
-    'commitsSince',
-    'onRemoteCommit',
-    'close',
-    'setFault',
-    'faultHit',
-  ];
+  const name = `pandalchemy:lifeline:${crypto.randomUUID()}`;
+  void call('holdLifeline', [name])
+    .then(
+      () => {
+        answered = true;
+        return navigator.locks.request(name, { signal: lifeline.signal }, () =>
+          die(died('it was terminated or crashed')),
+        );
+      },
+      () => undefined,
+    )
+    .catch(() => undefined);
+
   const engine = Object.fromEntries(
-    methods.map((m) => [m, (...args: unknown[]) => call(m, args)]),
+    METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]),
   ) as unknown as Engine;
   // Tables stream in: each chunk is unpacked here while the worker reads the next.
   engine.readTable = async (table, onProgress) => {
@@ -100,13 +143,12 @@ export function engineClient(worker: Worker = createWorker()): Engine {
     return joinChunks(head, chunks);
   };
   engine.terminate = () => {
-    worker.terminate();
+    die(died('the database was closed'));
     try {
       remote[Comlink.releaseProxy]();
     } catch {
       // The worker is gone already.
     }
-    die('terminated');
   };
   return engine;
 }

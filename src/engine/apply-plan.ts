@@ -65,8 +65,6 @@ export interface ApplyPlanOptions {
   readonly alwaysLog?: boolean | undefined;
   /** Testing: read every guard before writing, never check one inside a statement (to compare). */
   readonly readGuards?: boolean | undefined;
-  /** Testing: called before each step (with its index) and before COMMIT; may throw. */
-  readonly checkpoint?: ((point: 'step' | 'commit', step: number) => void) | undefined;
 }
 
 const PROGRESS_EVERY = 10_000;
@@ -172,9 +170,8 @@ function applyOnce(
     const placeholders = placeholderTables(db, plan.steps);
     for (const table of placeholders)
       runDdlStep(db, ddl, `ALTER TABLE ${q(table)} ADD COLUMN ${PLACEHOLDER}`);
-    for (const [index, step] of plan.steps.entries()) {
+    for (const step of plan.steps) {
       if (!isSchemaStep(step)) continue;
-      options.checkpoint?.('step', index);
       runSchemaStep(db, step, ddl);
       schemaChanged.add(step.table);
       if (step.kind === 'dropTable') dropped.add(step.table);
@@ -226,7 +223,6 @@ function applyOnce(
         );
       try {
         for (const step of dataSteps) {
-          options.checkpoint?.('step', plan.steps.indexOf(step));
           const guard = inStatement.has(step) && step.kind !== 'insert' ? step.guard : null;
           runDataStep(db, step, touch(step.table), progress, log !== null, guard);
         }
@@ -265,7 +261,6 @@ function applyOnce(
       });
     }
     const sequences = readSequences(db, touches, schemaChanged);
-    options.checkpoint?.('commit', plan.steps.length);
     try {
       db.run('COMMIT');
     } catch (e) {

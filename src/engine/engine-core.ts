@@ -7,7 +7,6 @@ import type {
   ColumnarData,
   CommitsSince,
   EngineApi,
-  EngineFault,
   EngineOpenOptions,
   EngineState,
   ProgressCallback,
@@ -65,8 +64,6 @@ export class EngineCore implements EngineApi {
   #logBytes = 0;
   #serial: Promise<unknown> = Promise.resolve();
   #remote: ((commit: RemoteCommit) => void) | null = null;
-  #fault: EngineFault | null = null;
-  #faultHit = false;
   #broken: PandalchemyError | null = null;
 
   constructor(parts: EngineParts) {
@@ -154,7 +151,6 @@ export class EngineCore implements EngineApi {
           conflict: options?.conflict ?? 'fail',
           onProgress,
           changedSince: (table, seq, limit) => this.#changedSince(table, seq, limit),
-          checkpoint: this.#fault ? (point, step) => this.#stepFault(point, step) : undefined,
         });
         const applyMs = now() - t0;
         const record: RedoRecord = {
@@ -171,7 +167,6 @@ export class EngineCore implements EngineApi {
           bytes = recordSize(record);
           onProgress?.({ phase: 'persist', done: 0, total: bytes });
           try {
-            await this.#hitFault('append');
             await this.#storage.append(record);
           } catch (e) {
             // SQLite committed but storage did not: go back to what storage holds.
@@ -186,7 +181,6 @@ export class EngineCore implements EngineApi {
         const persistMs = now() - t1;
         this.#committed(record);
         this.#coordinator.announce(record.seq);
-        await this.#hitFault('afterAppend');
         if (this.#storage && this.#logBytes > this.#checkpointBytes) {
           // Folded into the snapshot later, so this push's caller does not wait for it.
           void this.#serially(() =>
@@ -278,17 +272,6 @@ export class EngineCore implements EngineApi {
       this.#remote = null;
       this.#broken = new PandalchemyError('closed', 'The database is closed: open it again.');
     });
-  }
-
-  /** Testing: makes the engine fail or stop at a point of a push or checkpoint. */
-  async setFault(fault: EngineFault | null): Promise<void> {
-    this.#fault = fault;
-    this.#faultHit = false;
-  }
-
-  /** Testing: whether the fault's point was reached. Answers at once, even while a call hangs. */
-  async faultHit(): Promise<boolean> {
-    return this.#faultHit;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -460,7 +443,6 @@ export class EngineCore implements EngineApi {
     if (!this.#storage) return { seq: this.#seq, bytesWritten: 0, recordsDropped: 0, ms: 0 };
     onProgress?.({ phase: 'checkpoint', done: 0, total: null });
     const bytes = this.#export();
-    await this.#hitFault('checkpoint');
     const { bytesWritten, recordsDropped } = await this.#storage.writeSnapshot(
       bytes,
       this.#seq,
@@ -468,31 +450,7 @@ export class EngineCore implements EngineApi {
       onProgress,
     );
     this.#logBytes = 0;
-    await this.#hitFault('afterCheckpoint');
     return { seq: this.#seq, bytesWritten, recordsDropped, ms: now() - t0 };
-  }
-
-  #stepFault(point: 'step' | 'commit', step: number): void {
-    const fault = this.#fault;
-    if (!fault || fault.point !== point || (point === 'step' && fault.step !== step)) return;
-    this.#faultHit = true;
-    this.#fault = null;
-    throw new PandalchemyError('sqlite', `Injected failure before ${point} ${step}.`, {
-      step: String(step),
-    });
-  }
-
-  async #hitFault(point: EngineFault['point']): Promise<void> {
-    const fault = this.#fault;
-    if (!fault || fault.point !== point) return;
-    this.#faultHit = true;
-    if (fault.action === 'fail') {
-      this.#fault = null;
-      const code = fault.code ?? 'storage';
-      throw new PandalchemyError(code, `Injected ${code} failure at '${point}'.`);
-    }
-    // 'hang': wait for the test to terminate the worker.
-    await new Promise<never>(() => undefined);
   }
 }
 

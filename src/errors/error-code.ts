@@ -53,6 +53,8 @@ export type ErrorCode =
   | 'quota_exceeded'
   /** The worker stopped while a call was pending. */
   | 'worker_died'
+  /** The worker could not start: its script or SQLite's WebAssembly did not load. */
+  | 'worker_load_failed'
   /** The database or table was closed. */
   | 'closed'
   /** An internal invariant broke: a bug in this library. */
@@ -83,6 +85,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'storage',
   'quota_exceeded',
   'worker_died',
+  'worker_load_failed',
   'closed',
   'internal',
 ];

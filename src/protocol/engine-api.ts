@@ -172,23 +172,7 @@ export interface CheckpointResult {
   readonly ms: number;
 }
 
-/**
- * A fault a test injects into the engine: `fail` makes storage fail at that point, `hang` stops
- * the engine there (so that the test can terminate the worker mid-push or mid-checkpoint).
- * Points: before a plan step and before COMMIT (inside the SQLite transaction), before and after
- * the redo record is appended, before and after a checkpoint's snapshot.
- */
-export interface EngineFault {
-  readonly point: 'step' | 'commit' | 'append' | 'afterAppend' | 'checkpoint' | 'afterCheckpoint';
-  /** `fail` only for `step` (before the plan step of this index runs) and `commit`. */
-  readonly action: 'fail' | 'hang';
-  /** For `step`: the index of the plan step. */
-  readonly step?: number;
-  /** For `fail` at `append` or `checkpoint`: the storage error to raise (default `storage`). */
-  readonly code?: 'storage' | 'quota_exceeded';
-}
-
-/** The worker's API, exposed through Comlink. Errors reject with a {@link SerializedError}. */
+/** The engine's API. Errors reject with a {@link SerializedError} across the worker boundary. */
 export interface EngineApi {
   open(options: EngineOpenOptions, onProgress?: ProgressCallback): Promise<EngineState>;
   state(): Promise<EngineState>;
@@ -221,10 +205,16 @@ export interface EngineApi {
   /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */
   onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void>;
   close(): Promise<void>;
-  /** Testing: injects a fault (see {@link EngineFault}); null clears it. */
-  setFault(fault: EngineFault | null): Promise<void>;
-  /** Testing: whether the injected fault's point was reached. */
-  faultHit(): Promise<boolean>;
+}
+
+/** What the engine worker exposes through Comlink: the engine, and a sign of life. */
+export interface WorkerApi extends EngineApi {
+  /**
+   * Takes the Web Lock `name` and holds it for as long as the worker lives; resolves once it is
+   * held. The page then waits for the same lock: it is granted when the worker is gone, however
+   * it went (terminated by the app, crashed, closed itself), which no event reports.
+   */
+  holdLifeline(name: string): Promise<void>;
 }
 
 /** How an error travels from the worker. */

@@ -2,30 +2,19 @@ import * as aq from 'arquero';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineClient } from '../../src/client/engine-client';
-import { Database, type Engine } from '../../src/db/database';
 import type { SqlDatabase, SqlJs } from '../../src/engine/sqlite';
-import { PandalchemyError, openDatabase } from '../../src/index';
-import type { EngineFault } from '../../src/protocol/engine-api';
+import { PandalchemyError, openDatabase, type Database } from '../../src/index';
 import { dump } from '../support/dump';
+import {
+  startFaultWorker,
+  stopFaultWorkers,
+  until,
+  type FaultWorker,
+} from '../support/fault-worker-client';
 
 const SQL = (await initSqlJs({ locateFile: () => wasmUrl })) as unknown as SqlJs;
 
-const engines: Engine[] = [];
-
-/** A database over an engine the test can reach (to inject faults and to kill the worker). */
-async function openWithEngine(name: string): Promise<{ db: Database; engine: Engine }> {
-  const engine = engineClient();
-  engines.push(engine);
-  const state = await engine.open({ name, persist: true });
-  const db = new Database(name, engine, state);
-  await db.listen();
-  return { db, engine };
-}
-
-afterEach(() => {
-  for (const e of engines.splice(0)) e.terminate();
-});
+afterEach(stopFaultWorkers);
 
 async function errorOf(p: Promise<unknown>): Promise<PandalchemyError> {
   try {
@@ -37,60 +26,44 @@ async function errorOf(p: Promise<unknown>): Promise<PandalchemyError> {
   throw new Error('expected a rejection');
 }
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition never held');
-}
+/** Everything IndexedDB holds for `name`, read by a worker of its own. */
+const persisted = (name: string): Promise<string> => startFaultWorker().faults.stored(name);
 
-/** Everything in a database, from a fresh worker reading what IndexedDB holds. */
-async function persisted(name: string): Promise<string> {
-  const { db, engine } = await openWithEngine(name);
-  const bytes = await db.export();
-  engine.terminate();
-  const copy = new SQL.Database(bytes);
-  try {
-    return dump(copy);
-  } finally {
-    copy.close();
-  }
-}
-
-async function seeded(): Promise<{ name: string; db: Database; engine: Engine }> {
+async function seeded(): Promise<{ name: string; db: Database } & FaultWorker> {
   const name = `w-${crypto.randomUUID()}`;
-  const { db, engine } = await openWithEngine(name);
+  const w = startFaultWorker();
+  const db = await openDatabase(name, { worker: w.worker });
   await db.createTable('t', aq.table({ id: [1, 2, 3], v: ['a', 'b', 'c'] }), { primaryKey: 'id' });
-  return { name, db, engine };
+  return { name, db, ...w };
 }
 
 describe('engine worker: crashes and faults', () => {
-  for (const [fault, landed] of [
-    [{ point: 'append', action: 'hang' }, false],
-    [{ point: 'afterAppend', action: 'hang' }, true],
+  for (const [point, landed] of [
+    ['append', false],
+    ['afterAppend', true],
   ] as const) {
-    it(`a worker killed ${fault.point === 'append' ? 'before' : 'after'} the record is stored reopens to the state ${landed ? 'after' : 'before'} the push`, async () => {
-      const { name, db, engine } = await seeded();
+    it(`a worker killed ${point === 'append' ? 'before' : 'after'} the record is stored reopens to the state ${landed ? 'after' : 'before'} the push`, async () => {
+      const { name, db, worker, faults } = await seeded();
       const before = await persisted(name);
       const t = await db.table('t');
       t.set(1, 'v', 'changed');
       t.delete(3);
       t.addColumn('w', { type: 'INTEGER', default: 7 });
-      await engine.setFault(fault as EngineFault);
+      await faults.setFault({ point, action: 'hang' });
       const push = db.push();
-      await until(() => engine.faultHit());
-      engine.terminate();
+      await until(() => faults.faultHit());
+      worker.terminate();
       expect((await errorOf(push)).code).toBe('worker_died');
       const after = await persisted(name);
       if (landed) {
         expect(after).not.toEqual(before);
         expect(after).toContain('"w" INTEGER DEFAULT (7)');
-        const { db: again } = await openWithEngine(name);
+        const again = await openDatabase(name);
         expect((await again.table('t')).table().objects()).toEqual([
           { id: 1, v: 'changed', w: 7 },
           { id: 2, v: 'b', w: 7 },
         ]);
+        await again.close();
       } else {
         expect(after).toEqual(before);
       }
@@ -99,29 +72,29 @@ describe('engine worker: crashes and faults', () => {
 
   for (const point of ['checkpoint', 'afterCheckpoint'] as const) {
     it(`a worker killed at '${point}' of a checkpoint loses nothing`, async () => {
-      const { name, db, engine } = await seeded();
+      const { name, db, worker, faults } = await seeded();
       const t = await db.table('t');
       for (let i = 0; i < 5; i++) {
         t.set(1 + (i % 3), 'v', `edit ${i}`);
         await t.push();
       }
       const before = await persisted(name);
-      await engine.setFault({ point, action: 'hang' });
+      await faults.setFault({ point, action: 'hang' });
       const cp = db.checkpoint();
-      await until(() => engine.faultHit());
-      engine.terminate();
+      await until(() => faults.faultHit());
+      worker.terminate();
       expect((await errorOf(cp)).code).toBe('worker_died');
       expect(await persisted(name)).toEqual(before);
     });
   }
 
   it('a push whose record cannot be stored fails, keeps the edits, and changes neither memory nor storage', async () => {
-    const { name, db, engine } = await seeded();
+    const { name, db, faults } = await seeded();
     const t = await db.table('t');
     t.set(2, 'v', 'kept');
     t.insert({ id: 9, v: 'new' });
     const before = await persisted(name);
-    await engine.setFault({ point: 'append', action: 'fail' });
+    await faults.setFault({ point: 'append', action: 'fail', code: 'storage' });
     const err = await errorOf(db.push());
     expect(err.code).toBe('storage');
     expect(t.changeCounts()).toMatchObject({ updates: 1, inserts: 1 });
@@ -131,13 +104,65 @@ describe('engine worker: crashes and faults', () => {
     await db.push();
     expect((await db.query('SELECT v FROM t WHERE id = 2')).objects()).toEqual([{ v: 'kept' }]);
   });
+});
 
-  it('a dead worker rejects every pending call with worker_died', async () => {
-    const { db, engine } = await seeded();
-    const calls = [db.query('SELECT * FROM t'), db.checkpoint(), db.export()];
-    engine.terminate();
-    for (const c of calls) expect((await errorOf(c)).code).toBe('worker_died');
-    expect((await errorOf(db.query('SELECT 1'))).code).toBe('worker_died');
+/** Settles within `ms`, or fails the test: a call that never settles is the defect. */
+function settled<T>(p: Promise<T>, ms = 10_000): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms),
+    ),
+  ]);
+}
+
+describe('engine worker: a dead worker', () => {
+  /** The library's own worker, started by the app and passed to openDatabase. */
+  const appWorker = (): Worker =>
+    new Worker(new URL('../../src/worker/engine-worker.ts', import.meta.url), { type: 'module' });
+
+  it('rejects pending and later calls with worker_died when the app terminates its own worker, and reopens', async () => {
+    const name = `dead-${crypto.randomUUID()}`;
+    const worker = appWorker();
+    const db = await openDatabase(name, { worker });
+    await db.createTable('t', aq.table({ id: [1, 2], v: ['a', 'b'] }), { primaryKey: 'id' });
+    const t = await db.table('t');
+    t.set(1, 'v', 'pending');
+    const calls: Promise<unknown>[] = [
+      db.push(),
+      db.query('SELECT * FROM t'),
+      db.checkpoint(),
+      db.export(),
+    ];
+    worker.terminate();
+    for (const c of calls) expect((await errorOf(settled(c))).code).toBe('worker_died');
+    expect((await errorOf(settled(db.query('SELECT 1')))).code).toBe('worker_died');
+    t.set(2, 'v', 'later');
+    expect((await errorOf(settled(db.push()))).code).toBe('worker_died');
+    expect(t.changeCounts().updates).toBe(2);
+    expect((await errorOf(settled(db.close()))).code).toBe('worker_died');
+
+    const again = await openDatabase(name);
+    const v = (await again.table('t')).get(1, 'v');
+    // The push was pending when the worker died: it landed whole or not at all.
+    expect(['a', 'pending']).toContain(v);
+    expect((await again.table('t')).get(2, 'v')).toBe('b');
+    await again.close();
+  });
+
+  it('rejects pending and later calls with worker_died when the worker crashes', async () => {
+    const { name, db, faults } = await seeded();
+    const t = await db.table('t');
+    t.set(1, 'v', 'pending');
+    await faults.setFault({ point: 'append', action: 'hang' });
+    const push = db.push();
+    await until(() => faults.faultHit());
+    void faults.crash();
+    expect((await errorOf(settled(push))).code).toBe('worker_died');
+    expect((await errorOf(settled(db.query('SELECT 1')))).code).toBe('worker_died');
+    const again = await openDatabase(name);
+    expect((await again.table('t')).get(1, 'v')).toBe('a');
+    await again.close();
   });
 });
 
