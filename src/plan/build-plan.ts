@@ -61,6 +61,7 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       table,
       column: r.column,
       declaredType: r.declaredType,
+      ...(r.changes?.before.length ? { changes: r.changes } : {}),
       priority: PRIORITY.retypeColumn,
     } satisfies SchemaStep);
   }

@@ -6,6 +6,7 @@ import type {
   DataStep,
   ExecutionPlan,
   PlanStep,
+  RetypeChanges,
 } from './execution-plan';
 import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from './sql-text';
 
@@ -157,8 +158,25 @@ export function planToSql(plan: ExecutionPlan, options: PlanToSqlOptions = {}): 
       if (st.rows > shown)
         lines.push(`-- ... and ${st.rows - shown} more row(s) of this statement`);
     }
+    if (step.kind === 'retypeColumn' && step.changes) lines.push(...changeLines(step.changes, max));
   }
   return lines.join('\n');
+}
+
+/** The cells a type change alters, one comment line each: `-- row "id" = 3: '01067' -> 1067`. */
+function changeLines(changes: RetypeChanges, max: number): string[] {
+  const n = changes.before.length;
+  const shown = Math.min(n, max);
+  const lines: string[] = [];
+  for (let i = 0; i < shown; i++) {
+    const key = changes.key
+      .map((k, c) => `${q(k)} = ${sqlLiteral(changes.keys[c]?.[i] ?? null)}`)
+      .join(', ');
+    const before = sqlLiteral(changes.before[i] ?? null);
+    lines.push(`-- row ${key}: ${before} -> ${sqlLiteral(changes.after[i] ?? null)}`);
+  }
+  if (n > shown) lines.push(`-- ... and ${n - shown} more cell(s) this type change alters`);
+  return lines;
 }
 
 function inline(sql: string, params: SqlValue[]): string {

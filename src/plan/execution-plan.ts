@@ -84,11 +84,33 @@ export interface AddColumnStep extends StepBase {
   readonly column: ColumnDefinition;
 }
 
-/** Changes a column's declared type by rebuilding the table, keeping everything else. */
+/**
+ * Changes a column's declared type by rebuilding the table, keeping everything else. Values
+ * convert as SQLite converts them (affinity rules).
+ */
 export interface RetypeColumnStep extends StepBase {
   readonly kind: 'retypeColumn';
   readonly column: string;
   readonly declaredType: string;
+  /**
+   * The stored cells the conversion alters, for previews (the engine converts whatever the table
+   * holds and does not read this). Absent when none is known to.
+   */
+  readonly changes?: RetypeChanges;
+}
+
+/**
+ * Cells whose value a type change alters: they do not convert back to what they were ('01067'
+ * made INTEGER is 1067). One entry per row, values in stored form.
+ */
+export interface RetypeChanges {
+  /** Key column names when the step runs. */
+  readonly key: readonly string[];
+  /** Key values per key column. */
+  readonly keys: readonly ColumnValues[];
+  /** Each cell's value before the change, and after it. */
+  readonly before: ColumnValues;
+  readonly after: ColumnValues;
 }
 
 /** Deletes rows by key. */

@@ -1,4 +1,4 @@
-import type { ColumnDefinition, ColumnValues, Guard } from './execution-plan';
+import type { ColumnDefinition, ColumnValues, Guard, RetypeChanges } from './execution-plan';
 
 /**
  * The net changes of one table since its last push, in plan terms (names, stored values): what a
@@ -19,8 +19,12 @@ export interface TableDiff {
   readonly renames: readonly { readonly from: string; readonly to: string }[];
   /** Columns to add, under their final names. */
   readonly adds: readonly ColumnDefinition[];
-  /** Columns (final names) to give a new declared type. */
-  readonly retypes: readonly { readonly column: string; readonly declaredType: string }[];
+  /** Columns (final names) to give a new declared type, and the stored cells that alters. */
+  readonly retypes: readonly {
+    readonly column: string;
+    readonly declaredType: string;
+    readonly changes?: RetypeChanges;
+  }[];
   readonly deletes: { readonly keys: readonly ColumnValues[]; readonly guard: Guard } | null;
   /** Rows whose key changes: keys before, keys after. */
   readonly rekeys: {

@@ -4,6 +4,7 @@ import type { TableDiff } from '../plan/table-diff';
 import { encodeValue } from '../values/codec';
 import type { CellValue } from '../values/sql-value';
 import { collectChanges, type CollectedChanges } from './collect-changes';
+import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
 import type { TableState } from './table-state';
@@ -76,7 +77,10 @@ export function diffTable(
       notNull: c.notNull,
       default: c.added!.default,
     })),
-    retypes: s.retyped.map((c) => ({ column: c.name, declaredType: c.declaredType })),
+    retypes: s.retyped.map((c) => {
+      const changes = retypeChanges(state, c, keyAfter);
+      return { column: c.name, declaredType: c.declaredType, ...(changes ? { changes } : {}) };
+    }),
     deletes: changes.deletes.length
       ? { keys: storedKeys(changes.deletes), guard: guardOf(changes.deletes, nonKeyOrigins) }
       : null,

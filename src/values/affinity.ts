@@ -30,28 +30,43 @@ function numericOf(text: string): number | bigint | null {
 }
 
 function toInteger(n: number): number | bigint {
-  // A REAL that an INTEGER holds without loss becomes an INTEGER under NUMERIC affinity.
-  if (Number.isInteger(n) && n >= -9223372036854775808 && n < 9223372036854775808) {
+  // A REAL that an INTEGER holds without loss becomes an INTEGER under NUMERIC affinity; SQLite
+  // leaves -2^63 a REAL (it converts only values strictly between the 64-bit limits).
+  if (Number.isInteger(n) && n > -9223372036854775808 && n < 9223372036854775808) {
     return Number.isSafeInteger(n) ? n : BigInt(n);
   }
   return n;
 }
 
-/** SQLite's text form of a REAL ("%!.15g"): always with a decimal point or an exponent. */
+/**
+ * SQLite's text form of a REAL (3.54): 15 significant digits when they give the number back, else
+ * 17; plain notation for exponents from -4 to 16, with `.0` when there is no fraction, else
+ * `d.ddde±XX`. SQLite computes the digits with its own approximate arithmetic: for numbers that
+ * need more than 15 digits its last digit may differ from this one (the number is the same).
+ *
+ * @example
+ * ```ts
+ * realToText(3) // '3.0'
+ * realToText(1e-7) // '1.0e-07'
+ * realToText(1 / 3) // '0.33333333333333331'
+ * ```
+ */
 export function realToText(n: number): string {
   if (!Number.isFinite(n)) return n > 0 ? 'Inf' : n < 0 ? '-Inf' : '';
-  let s = n.toPrecision(15);
-  if (s.includes('e')) {
-    const [mantissa, e] = s.split('e') as [string, string];
-    let m = mantissa;
-    if (m.includes('.')) m = m.replace(/0+$/, '').replace(/\.$/, '.0');
-    else m += '.0';
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  if (n === 0) return '0.0';
+  let s = n.toExponential(14);
+  if (Number(s) !== n) s = n.toExponential(16);
+  const sign = s.startsWith('-') ? '-' : '';
+  const [mantissa, e] = s.slice(sign.length).split('e') as [string, string];
+  const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
+  const exp = Number(e);
+  if (exp < -4 || exp >= 17) {
+    const abs = String(Math.abs(exp)).padStart(2, '0');
+    return `${sign}${digits[0]}.${digits.slice(1) || '0'}e${exp < 0 ? '-' : '+'}${abs}`;
   }
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '.0');
-  else s += '.0';
-  return s;
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  return `${sign}${whole}.${digits.slice(exp + 1) || '0'}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import { rowidNameOf } from '../../src/schema/rowid-name';
-import { applyAffinity } from '../../src/values/affinity';
+import { applyAffinity, realToText } from '../../src/values/affinity';
 import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
 import type { CellValue } from '../../src/values/sql-value';
@@ -183,6 +183,28 @@ export function convert(value: CellValue, from: ColumnKind, toType: string): Cel
     kindOf(toType),
     applyAffinity(toType, encodeValue(from, value), from === 'real'),
   );
+}
+
+/**
+ * Whether a value of kind `from` (integer, real or text) comes back unchanged when its column
+ * changes to `toType` (INTEGER, REAL or TEXT) and back: numbers written as text come back; text
+ * comes back only when it is the number's own form (not '01067', '1e3', ' 7', '7.0', '+7', nor
+ * '2' made REAL, which comes back '2.0'); an integer made REAL only when a double holds it.
+ */
+export function convertsBack(value: CellValue, from: ColumnKind, toType: string): boolean {
+  if (value === null) return true;
+  const to = kindOf(toType);
+  if (from === 'text' && typeof value === 'string') {
+    const n = convert(value, from, toType);
+    if (typeof n === 'string') return true;
+    if (typeof n === 'bigint') return n.toString() === value;
+    if (typeof n !== 'number') return false;
+    return to === 'real' || !Number.isInteger(n) ? realToText(n) === value : String(n) === value;
+  }
+  if (to === 'text') return true;
+  if (typeof value === 'bigint') return to !== 'real' || BigInt(Number(value)) === value;
+  if (typeof value !== 'number') return false;
+  return to === 'real' || Number.isInteger(value);
 }
 
 /** An Arquero table of the initial rows. */

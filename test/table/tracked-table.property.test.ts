@@ -10,6 +10,7 @@ import {
   TEXTS,
   columnsOf,
   convert,
+  convertsBack,
   findRow,
   fits,
   initialTable,
@@ -42,7 +43,7 @@ type Op =
   | { t: 'addColumn'; type: string; name: string; dflt: Seed }
   | { t: 'dropColumn'; col: number }
   | { t: 'rename'; col: number; name: string }
-  | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' }
+  | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' | 'error' }
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
   | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
@@ -135,7 +136,7 @@ const single: fc.Arbitrary<Op> = fc.oneof(
       t: fc.constant('retype' as const),
       col: idx,
       type: fc.constantFrom('TEXT', 'INTEGER', 'REAL'),
-      invalid: fc.constantFrom('keep' as const, 'null' as const),
+      invalid: fc.constantFrom('keep' as const, 'null' as const, 'error' as const),
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('derive' as const), col: idx }) },
@@ -375,15 +376,20 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
         .schema.some((s) => s.type === 'addColumn' && s.column === col.name);
       if (addedSincePush)
         return refused(() => t.retypeColumn(col.name, o.type), 'invalid_argument');
+      // A value is valid when the new type holds it and it converts back unchanged.
+      const valid = (v: CellValue): boolean => {
+        const to = convert(v, col.kind, o.type);
+        return to === null || (fits(kind, to) && convertsBack(v, col.kind, o.type));
+      };
+      if (o.invalid === 'error' && model.rows.some((r) => !valid(r[col.name] ?? null)))
+        return refused(() => t.retypeColumn(col.name, o.type), 'invalid_value');
       t.retypeColumn(col.name, o.type, { invalid: o.invalid });
       return {
         cols: model.cols.map((c) => (c === col ? { ...c, type: o.type, kind } : c)),
         rows: rows((r) => {
-          const v = convert(r[col.name] ?? null, col.kind, o.type);
-          return {
-            ...r,
-            [col.name]: o.invalid === 'null' && v !== null && !fits(kind, v) ? null : v,
-          };
+          const v = r[col.name] ?? null;
+          const to = convert(v, col.kind, o.type);
+          return { ...r, [col.name]: o.invalid === 'null' && !valid(v) ? null : to };
         }),
       };
     }

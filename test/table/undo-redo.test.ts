@@ -73,7 +73,7 @@ describe('operation log, undo and redo', () => {
       (x) => x.delete(2),
       (x) => x.addColumn('age', { type: 'INTEGER', default: 1 }),
       (x) => x.renameColumn('zip', 'postcode'),
-      (x) => x.retypeColumn('postcode', 'INTEGER'),
+      (x) => x.retypeColumn('postcode', 'INTEGER', { invalid: 'keep' }),
       (x) => x.set(5, 'id', 50),
       (x) => x.assign('score', [1, 2, 3]),
       (x) => x.transform((y) => y.derive({ name: (d: { name: string }) => d.name + '?' })),

@@ -1,5 +1,6 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ColumnDefault } from '../../plan/execution-plan';
+import { columnValuesOf } from '../../plan/column-values';
+import type { ColumnDefault, RetypeChanges } from '../../plan/execution-plan';
 import {
   checkDeclaredType,
   checkDefaultValue,
@@ -7,9 +8,9 @@ import {
   identifierKey,
 } from '../../plan/sql-text';
 import { isRowidName } from '../../schema/rowid-name';
-import { applyAffinity } from '../../values/affinity';
-import { decodeValue, describeValue, encodeValue, normalizeValue } from '../../values/codec';
+import { describeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';
+import { retypeValue } from '../../values/retype-value';
 import { valuesEqual } from '../../values/values-equal';
 import type { CellValue } from '../../values/sql-value';
 import type { ColumnState } from '../column-state';
@@ -205,25 +206,31 @@ export function retypeColumn(
   if (declaredType === col.declaredType) return;
   const kind = kindOf(declaredType);
   const invalid = options.invalid ?? 'error';
-  const predict = (v: CellValue, from: ColumnState['kind']): CellValue =>
-    decodeValue(kind, applyAffinity(declaredType, encodeValue(from, v), from === 'real'));
   const n = state.store.length;
   const storedKind = state.store.kinds[col.origin]!;
-  // What the table rebuild will hold: stored values converted once, from their stored type.
+  // What the table rebuild will hold: stored values converted once, from their stored type; and
+  // the rows whose stored value the conversion alters (it does not convert back).
   const base = new Array<CellValue>(n);
-  for (let r = 0; r < n; r++) base[r] = predict(state.store.get(r, col.origin), storedKind);
+  const altered: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const to = retypeValue(state.store.get(r, col.origin), storedKind, declaredType);
+    base[r] = to.value;
+    if (!to.exact) altered.push(r);
+  }
   const bad: number[] = [];
+  // A value is valid when the new type holds it and it converts back to what it was.
   const check = (row: number, v: CellValue): CellValue => {
-    if (v === null || fits(kind, v)) return v;
+    const to = retypeValue(v, col.kind, declaredType);
+    if (to.value === null || (to.exact && fits(kind, to.value))) return to.value;
     if (invalid === 'error') bad.push(row);
-    return invalid === 'null' ? null : v;
+    return invalid === 'null' ? null : to.value;
   };
   // What the table shows: current values converted from their current type. Where that differs
   // from the rebuild (edited values, earlier type changes, values set to NULL) it is an edit.
   const cells = new Map<number, CellValue>();
   for (let r = 0; r < n; r++) {
     if (!state.isLive(r)) continue;
-    const v = check(r, predict(state.value(r, col), col.kind));
+    const v = check(r, state.value(r, col));
     if (!valuesEqual(v, base[r])) cells.set(r, v);
   }
   const dense = null;
@@ -232,14 +239,14 @@ export function retypeColumn(
   for (const id of state.insertedIds()) {
     const unset = state.isUnset(id, col);
     prevInserted.set(id, unset ? UNSET : state.value(id, col));
-    insertedValues.set(id, unset ? UNSET : check(id, predict(state.value(id, col), col.kind)));
+    insertedValues.set(id, unset ? UNSET : check(id, state.value(id, col)));
   }
   if (bad.length) {
     const keys = bad.slice(0, 3).map((r) => formatKey(state.currentKey(r)));
     throw new PandalchemyError(
       'invalid_value',
-      `${bad.length} value(s) of '${col.name}' cannot become ${declaredType} (rows ${keys.join(', ')}${bad.length > 3 ? ', ...' : ''}); ` +
-        "pass { invalid: 'null' } to set them to NULL or { invalid: 'keep' } to keep them as SQLite would.",
+      `${bad.length} value(s) of '${col.name}' cannot become ${declaredType} unchanged (rows ${keys.join(', ')}${bad.length > 3 ? ', ...' : ''}): ` +
+        "the new type cannot hold them, or they would not convert back (as '01067' becomes 1067). Pass { invalid: 'null' } to set them to NULL or { invalid: 'keep' } to convert them as SQLite would.",
       { table: state.name, column: col.name, key: state.currentKey(bad[0]!) },
     );
   }
@@ -252,6 +259,7 @@ export function retypeColumn(
     insertedValues: prevInserted,
   };
   const next: TypeSnapshot = { declaredType, kind, base, dense, cells, insertedValues };
+  alteredRows.set(base, altered);
   state.edit(
     'retypeColumn',
     () => `change type of ${col.name} to ${declaredType}`,
@@ -259,6 +267,36 @@ export function retypeColumn(
       state.record(new RetypeMutation(col, prev, next));
     },
   );
+}
+
+/** Stored rows whose value a pending type change alters, by the column's converted values. */
+const alteredRows = new WeakMap<readonly CellValue[], readonly number[]>();
+
+/**
+ * The stored cells of a retyped column that the table rebuild alters (they do not convert back
+ * to what they were), in stored form, for rows the push keeps: what a plan preview lists. Null
+ * when the column's type did not change. `key`: the key column names when the retype runs.
+ */
+export function retypeChanges(
+  state: TableState,
+  col: ColumnState,
+  key: readonly string[],
+): RetypeChanges | null {
+  const rows = col.base ? alteredRows.get(col.base)?.filter((r) => state.isLive(r)) : undefined;
+  if (!rows || !col.base) return null;
+  const store = state.store;
+  const base = col.base;
+  const storedKind = store.kinds[col.origin]!;
+  return {
+    key,
+    keys: store.keyColumns.map((k) =>
+      columnValuesOf(rows.length, (i) => encodeValue(store.kinds[k]!, store.get(rows[i]!, k))),
+    ),
+    before: columnValuesOf(rows.length, (i) =>
+      encodeValue(storedKind, store.get(rows[i]!, col.origin)),
+    ),
+    after: columnValuesOf(rows.length, (i) => encodeValue(col.kind, base[rows[i]!]!)),
+  };
 }
 
 function fits(kind: ColumnState['kind'], value: CellValue): boolean {
