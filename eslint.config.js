@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist', 'dist-demo', 'node_modules', 'coverage', 'test-results', 'playwright-report'],
+    ignores: [
+      'dist',
+      'dist-demo',
+      'node_modules',
+      'coverage',
+      'test-results',
+      'playwright-report',
+      // An app of its own (browser and Node scripts), installed and built by the consumer tests.
+      'test/consumers/fixture',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
