@@ -6,9 +6,10 @@ import { Database } from './database';
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions {
   /**
-   * The worker to run the engine in, for apps that build it themselves:
-   * `new Worker(new URL('pandalchemy/worker', import.meta.url), { type: 'module' })`. By default
-   * the library starts its own.
+   * The worker to run the engine in, for apps that start it themselves: a module worker running
+   * `pandalchemy/worker` (the package's `dist/pandalchemy-worker.js`, which loads `sql-wasm.wasm`
+   * from beside itself). By default the library starts its own. Terminating it ends the database:
+   * every pending and later call rejects with `worker_died`.
    */
   readonly worker?: Worker;
   /** False keeps the database in memory only: nothing is read from or saved to IndexedDB. */
