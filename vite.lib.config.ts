@@ -100,7 +100,7 @@ function declarations(): Plugin {
       await build({
         input: { pandalchemy: 'src/index.ts' },
         external,
-        plugins: [dts({ tsconfig: 'tsconfig.build.json', dtsOnly: true })],
+        plugins: [dts({ tsconfig: 'tsconfig.build.json', emitDtsOnly: true })],
         output: { dir: 'dist', format: 'es' },
         checks: { pluginTimings: false },
       });
