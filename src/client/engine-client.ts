@@ -62,13 +62,31 @@ function loadFailed(event: Event, own: boolean): PandalchemyError {
   );
 }
 
+/** The error for a worker that never answered its first call within the time allowed. */
+function noAnswer(ms: number, own: boolean): PandalchemyError {
+  const which = own ? 'The database worker' : 'The worker passed to openDatabase()';
+  const hint = own
+    ? 'Check in the network panel that pandalchemy-worker.js and sql-wasm.wasm load'
+    : "Check that it runs pandalchemy's worker (`pandalchemy/worker`) and was not terminated";
+  return new PandalchemyError(
+    'worker_load_failed',
+    `${which} did not answer within ${ms} ms. ${hint}; on a slow device, allow it longer with openDatabase's \`startTimeoutMs\` option.`,
+  );
+}
+
+/** How long a worker may take to answer its first call by default. */
+export const DEFAULT_START_TIMEOUT_MS = 20_000;
+
 /**
  * The main-thread side of the engine: owns the worker, turns the errors it sends back into typed
  * errors, and rejects every pending and later call once the worker is gone, however it went: the
  * worker holds a Web Lock for as long as it lives (see {@link WorkerApi.holdLifeline}) and this
  * side waits for that lock; a worker that fails before it answers is reported as not loaded.
  */
-export function engineClient(worker?: Worker): Engine {
+export function engineClient(
+  worker?: Worker,
+  startTimeoutMs: number = DEFAULT_START_TIMEOUT_MS,
+): Engine {
   const own = worker === undefined;
   const target = worker ?? createWorker();
   const remote = Comlink.wrap<WorkerApi>(target);
@@ -76,10 +94,14 @@ export function engineClient(worker?: Worker): Engine {
   const lifeline = new AbortController();
   let answered = false;
   let dead: PandalchemyError | null = null;
+  // Until the worker answers, only its error event can tell that it is gone, and a worker that
+  // is not ours, or was terminated before it ran, sends none: a deadline covers those.
+  const deadline = setTimeout(() => die(noAnswer(startTimeoutMs, own)), startTimeoutMs);
 
   const die = (error: PandalchemyError): void => {
     if (dead) return;
     dead = error;
+    clearTimeout(deadline);
     lifeline.abort();
     // Whatever is left of it goes too: its locks (the write lock among them) with it.
     target.terminate();
@@ -121,6 +143,7 @@ export function engineClient(worker?: Worker): Engine {
     .then(
       () => {
         answered = true;
+        clearTimeout(deadline);
         return navigator.locks.request(name, { signal: lifeline.signal }, () =>
           die(died('it was terminated or crashed')),
         );

@@ -18,6 +18,12 @@ export interface OpenDatabaseOptions {
   readonly foreignKeys?: boolean;
   /** Fold the redo log into a fresh snapshot once it holds this many bytes (default 8 MiB). */
   readonly checkpointBytes?: number;
+  /**
+   * How long the worker may take to answer at all, in milliseconds (default 20,000). A worker that
+   * is not pandalchemy's, or that was terminated before it ran, never answers: `openDatabase` then
+   * rejects with `worker_load_failed` instead of waiting for ever.
+   */
+  readonly startTimeoutMs?: number;
   /** Progress of loading the snapshot and replaying the log. */
   readonly onProgress?: ProgressCallback;
 }
@@ -44,7 +50,14 @@ export async function openDatabase(
       'openDatabase() needs a name: pass a non-empty string such as "shop".',
     );
   }
-  const engine = engineClient(options.worker);
+  const timeout = options.startTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `openDatabase()'s startTimeoutMs is ${String(timeout)}: pass a number of milliseconds above 0, such as 60000.`,
+    );
+  }
+  const engine = engineClient(options.worker, timeout);
   try {
     const state = await engine.open(
       {

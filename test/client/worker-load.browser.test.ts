@@ -55,3 +55,34 @@ describe('a worker that fails to load', () => {
     expect(e.message).toContain('sql-wasm.wasm was copied beside pandalchemy-worker.js');
   });
 });
+
+describe('a worker that never answers', () => {
+  it('rejects openDatabase with worker_load_failed once startTimeoutMs has passed', async () => {
+    // A module worker that runs but is not pandalchemy's: it never answers a call.
+    const url = URL.createObjectURL(new Blob(['// not ours'], { type: 'text/javascript' }));
+    const worker = new Worker(url, { type: 'module' });
+    const started = performance.now();
+    await expect(
+      openDatabase(`silent-${crypto.randomUUID()}`, { worker, startTimeoutMs: 1500 }),
+    ).rejects.toMatchObject({
+      code: 'worker_load_failed',
+      message: expect.stringContaining('did not answer within 1500 ms') as unknown,
+    });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1400);
+    URL.revokeObjectURL(url);
+  });
+
+  it('rejects openDatabase for a worker the app terminated before it could answer', async () => {
+    const { worker } = startFaultWorker();
+    worker.terminate();
+    await expect(
+      openDatabase(`gone-${crypto.randomUUID()}`, { worker, startTimeoutMs: 1500 }),
+    ).rejects.toMatchObject({ code: 'worker_load_failed' });
+  });
+
+  it('refuses a start timeout that is not a positive number', async () => {
+    await expect(openDatabase('x', { startTimeoutMs: 0 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+  });
+});
