@@ -156,7 +156,6 @@ function updatePlan(
       {
         kind: 'update',
         table: 'bench',
-        priority: 20,
         key: ['id'],
         keys: [ids],
         set: [column],

@@ -2,12 +2,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { toColumnValues } from '../plan/column-values';
-import {
-  PRIORITY,
-  type ColumnDefault,
-  type ColumnDefinition,
-  type PlanStep,
-} from '../plan/execution-plan';
+import { type ColumnDefault, type ColumnDefinition, type PlanStep } from '../plan/execution-plan';
 import {
   checkDeclaredType,
   checkDefaultValue,
@@ -280,7 +275,6 @@ export function createTableSteps(
     {
       kind: 'createTable',
       table: name,
-      priority: PRIORITY.createTable,
       columns,
       primaryKey: pk,
       autoIncrement: options.autoIncrement === true,
@@ -290,7 +284,6 @@ export function createTableSteps(
     steps.push({
       kind: 'insert',
       table: name,
-      priority: PRIORITY.insert,
       key: pk,
       columns: given.map((c) => c.name),
       values,

@@ -178,7 +178,7 @@ export class Database {
   async dropTable(name: string): Promise<void> {
     this.#open();
     this.#requireInfo(name);
-    await this.#apply({ version: 1, steps: [{ kind: 'dropTable', table: name, priority: 0 }] }, []);
+    await this.#apply({ version: 1, steps: [{ kind: 'dropTable', table: name }] }, []);
   }
 
   /**

@@ -40,6 +40,7 @@ import {
 import { messageOf, sqliteError } from './sqlite-error';
 import { storedColumns } from './stored-columns';
 import { isRowidKeyed, TableTouch, type PatchGroup, type Rowid } from './table-touch';
+import { checkGuardKeys, checkStepKey } from './plan-keys';
 import { validatePlan } from './validate-plan';
 
 /** What a plan did, ready to be recorded and reported. */
@@ -105,6 +106,7 @@ export function applyPlan(
   options: ApplyPlanOptions,
 ): AppliedPlan {
   validatePlan(plan);
+  checkGuardKeys(db, plan);
   const scoped: ExecutionPlan = { ...plan, steps: scopeGuards(plan, options.changedSince) };
   // Progress never goes back, should the push run a second time.
   const report = options.onProgress;
@@ -208,7 +210,7 @@ function applyOnce(
       if (Math.floor(done / PROGRESS_EVERY) !== before || done === total)
         options.onProgress?.({ phase: 'push', done, total });
     };
-    for (const s of dataSteps) touch(s.table);
+    for (const s of dataSteps) checkStepKey(plan.steps.indexOf(s), s, touch(s.table).info);
     if (dataSteps.length) {
       const log =
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))

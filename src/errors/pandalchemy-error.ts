@@ -10,6 +10,11 @@ export interface ErrorContext {
   readonly key?: readonly unknown[];
   /** The plan step that failed, e.g. `update` or `addColumn`. */
   readonly step?: string;
+  /**
+   * The field of a plan that is not well formed (`invalid_plan`), as a path such as
+   * `steps[2].values[1]`.
+   */
+  readonly field?: string;
   /** SQLite's own message, when SQLite raised the error. */
   readonly sqliteMessage?: string;
 }
@@ -48,6 +53,7 @@ export class PandalchemyError extends Error implements ErrorContext {
   readonly column?: string;
   readonly key?: readonly unknown[];
   readonly step?: string;
+  readonly field?: string;
   readonly sqliteMessage?: string;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}, cause?: unknown) {
@@ -57,6 +63,7 @@ export class PandalchemyError extends Error implements ErrorContext {
     if (context.column !== undefined) this.column = context.column;
     if (context.key !== undefined) this.key = context.key;
     if (context.step !== undefined) this.step = context.step;
+    if (context.field !== undefined) this.field = context.field;
     if (context.sqliteMessage !== undefined) this.sqliteMessage = context.sqliteMessage;
   }
 
@@ -125,6 +132,7 @@ function contextOf(e: ErrorContext): ErrorContext {
   if (e.column !== undefined) out.column = e.column;
   if (e.key !== undefined) out.key = e.key;
   if (e.step !== undefined) out.step = e.step;
+  if (e.field !== undefined) out.field = e.field;
   if (e.sqliteMessage !== undefined) out.sqliteMessage = e.sqliteMessage;
   return out;
 }

@@ -2,7 +2,7 @@ import { keyTokens } from '../values/key-hash';
 import type { SqlValue } from '../values/sql-value';
 import {
   PLAN_VERSION,
-  PRIORITY,
+  STEP_ORDER,
   type ColumnValues,
   type ExecutionPlan,
   type PlanPass,
@@ -15,7 +15,7 @@ import type { TableDiff } from './table-diff';
 
 /** Options of {@link buildPlan}. */
 export interface BuildPlanOptions {
-  /** Steps that come from outside tracked tables (create or drop a table), merged by priority. */
+  /** Steps that come from outside tracked tables (create or drop a table), merged by kind. */
   readonly steps?: readonly PlanStep[];
   /** Passes run in order on the built plan: the extension point for custom optimisations. */
   readonly passes?: readonly PlanPass[];
@@ -40,8 +40,8 @@ export function buildPlan(
 ): ExecutionPlan {
   const steps: PlanStep[] = [...(options.steps ?? [])];
   for (const d of diffs) steps.push(...stepsOf(d, options.withoutGuards === true));
-  // Stable sort: within a priority, tables keep their order and steps their order.
-  steps.sort((a, b) => a.priority - b.priority);
+  // Stable sort: within a kind, tables keep their order and steps their order.
+  steps.sort((a, b) => STEP_ORDER[a.kind] - STEP_ORDER[b.kind]);
   let plan: ExecutionPlan = { version: PLAN_VERSION, steps };
   for (const pass of options.passes ?? []) plan = pass(plan);
   return plan;
@@ -50,11 +50,9 @@ export function buildPlan(
 function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
   const table = d.table;
   const out: PlanStep[] = [];
-  for (const column of d.drops)
-    out.push({ kind: 'dropColumn', table, column, priority: PRIORITY.dropColumn });
+  for (const column of d.drops) out.push({ kind: 'dropColumn', table, column });
   out.push(...orderRenames(table, d.renames, d.drops));
-  for (const column of d.adds)
-    out.push({ kind: 'addColumn', table, column, priority: PRIORITY.addColumn });
+  for (const column of d.adds) out.push({ kind: 'addColumn', table, column });
   for (const r of d.retypes) {
     out.push({
       kind: 'retypeColumn',
@@ -62,14 +60,12 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       column: r.column,
       declaredType: r.declaredType,
       ...(r.changes?.before.length ? { changes: r.changes } : {}),
-      priority: PRIORITY.retypeColumn,
     } satisfies SchemaStep);
   }
   if (d.deletes && d.deletes.keys[0]?.length) {
     out.push({
       kind: 'delete',
       table,
-      priority: PRIORITY.delete,
       key: d.keyAfter,
       keys: d.deletes.keys,
       count: d.deletes.keys[0].length,
@@ -80,7 +76,6 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
     const step: UpdateStep = {
       kind: 'update',
       table,
-      priority: PRIORITY.update,
       key: d.keyAfter,
       keys: d.rekeys.keys,
       set: d.keyAfter,
@@ -97,7 +92,6 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
     out.push({
       kind: 'update',
       table,
-      priority: PRIORITY.update,
       key: d.keyAfter,
       keys: u.keys,
       set: u.set,
@@ -113,7 +107,6 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
     out.push({
       kind: 'insert',
       table,
-      priority: PRIORITY.insert,
       key: d.keyAfter,
       columns: ins.columns,
       values: ins.values,
@@ -153,7 +146,6 @@ function orderRenames(
     table,
     from,
     to,
-    priority: PRIORITY.renameColumn,
   });
   while (pending.length) {
     const i = pending.findIndex((r) => !pending.some((o) => o !== r && o.from === r.to));

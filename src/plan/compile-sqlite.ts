@@ -73,7 +73,7 @@ function createTableSql(step: CreateTableStep): string {
  *
  * @example
  * ```ts
- * compileStep({ kind: 'dropColumn', table: 't', column: 'x', priority: 1 })[0].sql
+ * compileStep({ kind: 'dropColumn', table: 't', column: 'x' })[0].sql
  * // 'ALTER TABLE "t" DROP COLUMN "x"'
  * ```
  */

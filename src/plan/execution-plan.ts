@@ -45,8 +45,6 @@ export interface Guard {
 }
 
 interface StepBase {
-  /** Lower runs first: schema, then deletes, then updates, then inserts. */
-  readonly priority: number;
   /** The table as named when the step runs. */
   readonly table: string;
 }
@@ -164,11 +162,12 @@ export type DataStep = DeleteStep | UpdateStep | InsertStep;
 export type PlanStep = SchemaStep | DataStep;
 
 /**
- * Step priorities. Drops run before renames because a rename may take the name of a dropped
- * column; both run before adds for the same reason. Deletes run before updates and inserts so
- * that a key freed by a delete can be taken.
+ * The order of steps by kind: a plan lists its steps in this order (steps of one kind keep theirs).
+ * Drops run before renames because a rename may take the name of a dropped column; both run
+ * before adds for the same reason. Deletes run before updates and inserts so that a key freed by
+ * a delete can be taken.
  */
-export const PRIORITY = {
+export const STEP_ORDER = {
   createTable: 0,
   dropTable: 0,
   dropColumn: 1,
@@ -181,7 +180,7 @@ export const PRIORITY = {
 } as const satisfies Record<PlanStep['kind'], number>;
 
 /**
- * A push as plain data: versioned, structured-clone friendly, steps ordered by priority. Build one
+ * A push as plain data: versioned, structured-clone friendly, steps in {@link STEP_ORDER}. Build one
  * with `buildPlan`, preview it with `planToSql`, run it with `Database.push`.
  *
  * @example
@@ -214,7 +213,7 @@ export type PlanPass = (plan: ExecutionPlan) => ExecutionPlan;
 
 /** True for schema steps. */
 export function isSchemaStep(step: PlanStep): step is SchemaStep {
-  return step.priority < PRIORITY.delete;
+  return STEP_ORDER[step.kind] < STEP_ORDER.delete;
 }
 
 /** Number of rows a column batch holds. */

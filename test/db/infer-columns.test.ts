@@ -34,7 +34,6 @@ describe('tables from CSV, JSON and Arquero', () => {
     expect(steps[0]).toEqual({
       kind: 'createTable',
       table: 'cities',
-      priority: 0,
       primaryKey: ['id'],
       autoIncrement: false,
       columns: [

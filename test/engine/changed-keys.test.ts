@@ -156,7 +156,6 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
         {
           ...base,
           kind: 'update',
-          priority: 20,
           keys: keys(o.n),
           set: ['a', 'b'],
           values: [[`w${seq}`], [seq]],
@@ -165,15 +164,16 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
       ];
     case 'delete':
       if (!rows.delete(o.n)) return null;
-      return [{ ...base, kind: 'delete', priority: 10, keys: keys(o.n) }];
+      return [{ ...base, kind: 'delete', keys: keys(o.n) }];
     case 'insert':
       if (rows.has(o.n)) return null;
       rows.add(o.n);
       return [
         {
-          ...base,
+          table: base.table,
+          key: base.key,
+          count: base.count,
           kind: 'insert',
-          priority: 30,
           columns: [...shape.key, 'a'],
           values: [...keys(o.n), [`i${seq}`]],
         },
@@ -186,7 +186,6 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
         {
           ...base,
           kind: 'update',
-          priority: 20,
           keys: keys(o.n),
           set: [...shape.key],
           values: keys(o.to),
@@ -195,14 +194,13 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
       ];
     }
     case 'retype':
-      return [{ kind: 'retypeColumn', table: 't', priority: 4, column: 'b', declaredType: 'TEXT' }];
+      return [{ kind: 'retypeColumn', table: 't', column: 'b', declaredType: 'TEXT' }];
     default:
       if (o.kind === 'deleteViaTrigger') rows.delete(o.n);
       return [
         {
           table: 'u',
           kind: 'insert',
-          priority: 30,
           key: ['id'],
           columns: ['id', 'n', 'v'],
           values: [[seq * 100 + o.n], [o.n], [o.kind === 'viaTrigger' ? `t${seq}` : 'delete']],
@@ -242,7 +240,6 @@ function pushOf(
     steps.push({
       kind: 'delete',
       table: 't',
-      priority: 10,
       key: shape.key,
       keys: keys(deletes),
       count: deletes.length,
@@ -252,7 +249,6 @@ function pushOf(
     steps.push({
       kind: 'update',
       table: 't',
-      priority: 20,
       key: shape.key,
       keys: keys(updates),
       set: ['a'],

@@ -42,7 +42,6 @@ async function errorOf(p: Promise<unknown>): Promise<PandalchemyError> {
 const insert = (table: string, columns: string[], ...values: unknown[][]): PlanStep => ({
   kind: 'insert',
   table,
-  priority: 30,
   key: [],
   columns,
   values: columns.map((_, c) => values.map((row) => row[c] as never)),
@@ -74,7 +73,6 @@ describe('engine: apply', () => {
     const step: PlanStep = {
       kind: 'update',
       table: 't',
-      priority: 20,
       key: ['id'],
       keys: [[1, 2, 3]],
       set: ['a'],
@@ -112,7 +110,6 @@ describe('engine: apply', () => {
     const stale = (table: string, column: string, value: string): PlanStep => ({
       kind: 'update',
       table,
-      priority: 20,
       key: ['id'],
       keys: [[1]],
       set: [column],
@@ -144,10 +141,11 @@ describe('engine: apply', () => {
     // A basis the engine cannot vouch for (before an import, or a commit it has not made) is
     // checked too.
     const now = (await e.state()).seq;
-    for (const seq of [now + 1, -1]) {
-      const err = await errorOf(e.apply(based(stale('t', 'a', 'n5'), seq), { pushId: 'p5' }));
-      expect(err).toBeInstanceOf(ConflictError);
-    }
+    const err5 = await errorOf(e.apply(based(stale('t', 'a', 'n5'), now + 1), { pushId: 'p5' }));
+    expect(err5).toBeInstanceOf(ConflictError);
+    // A commit number below 0 is no commit: the plan is malformed.
+    const neg = await errorOf(e.apply(based(stale('t', 'a', 'n5'), -1), { pushId: 'p5' }));
+    expect(neg).toMatchObject({ code: 'invalid_plan', field: 'basis[0].seq' });
     await e.importDatabase(await e.exportDatabase());
     const err = await errorOf(e.apply(based(stale('t', 'a', 'n6'), now), { pushId: 'p6' }));
     expect(err).toBeInstanceOf(ConflictError);
@@ -181,7 +179,6 @@ describe('engine: apply', () => {
       ...plan({
         kind: 'update',
         table: 'r',
-        priority: 20,
         key: ['id'],
         keys: [[1]],
         set: ['a'],
@@ -218,7 +215,6 @@ describe('engine: apply', () => {
     ): PlanStep => ({
       kind: 'update',
       table,
-      priority: 20,
       key,
       keys: keys as never,
       set: [column],
@@ -287,7 +283,6 @@ describe('engine: apply', () => {
           {
             kind: 'addColumn',
             table: 'a',
-            priority: 3,
             column: { name: 'extra', declaredType: 'TEXT', notNull: false, default: null },
           },
           insert('a', ['id', 'v'], [1, 'ok']),
@@ -333,7 +328,6 @@ describe('engine: apply', () => {
       plan({
         kind: 'delete',
         table: 'parent',
-        priority: 10,
         key: ['id'],
         keys: [[1]],
         count: 1,
@@ -354,7 +348,6 @@ describe('engine: apply', () => {
       plan({
         kind: 'update',
         table: 't',
-        priority: 20,
         key: ['id'],
         keys: [[big]],
         set: ['v'],
@@ -379,7 +372,6 @@ describe('engine: apply', () => {
       plan({
         kind: 'update',
         table: 't',
-        priority: 20,
         key: ['k'],
         keys: [['a', 'b']],
         set: ['k'],
@@ -406,7 +398,7 @@ describe('engine: apply', () => {
       CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN SELECT 1; END;
       INSERT INTO parent VALUES (1); INSERT INTO t VALUES (1, '42', 1), (2, 'abc', 1), (3, '7.5', NULL);`);
     await e.apply(
-      plan({ kind: 'retypeColumn', table: 't', priority: 4, column: 'n', declaredType: 'INTEGER' }),
+      plan({ kind: 'retypeColumn', table: 't', column: 'n', declaredType: 'INTEGER' }),
       { pushId: 'p' },
     );
     const info = (await e.state()).tables.find((t) => t.name === 't')!;
@@ -423,7 +415,6 @@ describe('engine: apply', () => {
       plan({
         kind: 'delete',
         table: 'parent',
-        priority: 10,
         key: ['id'],
         keys: [[1]],
         count: 1,
@@ -439,12 +430,10 @@ describe('engine: apply', () => {
     for (const bad of [
       null,
       { version: 2, steps: [] },
-      { version: 1, steps: [{ kind: 'explode', table: 't', priority: 0 }] },
+      { version: 1, steps: [{ kind: 'explode', table: 't' }] },
       {
         version: 1,
-        steps: [
-          { kind: 'insert', table: 't', priority: 30, columns: ['a'], values: [[1, 2]], count: 1 },
-        ],
+        steps: [{ kind: 'insert', table: 't', columns: ['a'], values: [[1, 2]], count: 1 }],
       },
     ]) {
       expect((await errorOf(e.apply(bad as never, { pushId: 'x' }))).code).toBe('invalid_plan');
@@ -481,7 +470,6 @@ describe('engine: persistence', () => {
         {
           kind: 'createTable',
           table: 'notes',
-          priority: 0,
           columns: [
             { name: 'id', declaredType: 'INTEGER', notNull: false, default: null },
             { name: 'body', declaredType: 'TEXT', notNull: false, default: { value: 'empty' } },
@@ -504,7 +492,6 @@ describe('engine: persistence', () => {
         {
           kind: 'delete',
           table: 'notes',
-          priority: 10,
           key: ['id'],
           keys: [[2]],
           count: 1,
@@ -574,7 +561,6 @@ describe('engine: persistence', () => {
       plan({
         kind: 'delete',
         table: 'parent',
-        priority: 10,
         key: ['id'],
         keys: [[2]],
         count: 1,
@@ -592,7 +578,6 @@ describe('engine: persistence', () => {
       plan({
         kind: 'update',
         table: 'u',
-        priority: 20,
         key: ['id'],
         keys: [[2]],
         set: ['n'],
@@ -610,7 +595,6 @@ describe('engine: persistence', () => {
       plan({
         kind: 'delete',
         table: 'u',
-        priority: 10,
         key: ['id'],
         keys: [[1]],
         count: 1,

@@ -255,7 +255,6 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
     steps.push({
       kind: 'delete',
       table: 't',
-      priority: 10,
       key: [key],
       keys: [keys],
       count: keys.length,
@@ -266,7 +265,6 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
     steps.push({
       kind: 'insert',
       table: 't',
-      priority: 30,
       key: [key],
       columns: [key, 's'],
       values: [s.insertBefore, s.insertBefore.map((k) => `inserted ${k}`)],
@@ -277,7 +275,6 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
     steps.push({
       kind: 'update',
       table: 't',
-      priority: 20,
       key: [key],
       keys: [keys],
       set: ['i', 's'],

@@ -59,7 +59,6 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
   steps.push({
     kind: 'delete',
     table: 't',
-    priority: 10,
     key: [key],
     keys: [e.deletes],
     count: e.deletes.length,
@@ -68,7 +67,6 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
   steps.push({
     kind: 'update',
     table: 't',
-    priority: 20,
     key: [key],
     keys: [e.updates.map(([k]) => k)],
     set: ['a'],
@@ -80,7 +78,6 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
   steps.push({
     kind: 'update',
     table: 't',
-    priority: 20,
     key: [key],
     keys: [moves.map(([from]) => from)],
     set: [key, 'a'],
@@ -94,7 +91,6 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
   steps.push({
     kind: 'insert',
     table: 't',
-    priority: 30,
     key: [key],
     columns: [key, 'a'],
     values: [keyed.map(([k]) => k), keyed.map(([, a]) => a)],
@@ -103,7 +99,6 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
   steps.push({
     kind: 'insert',
     table: 't',
-    priority: 30,
     key: [key],
     columns: ['a'],
     values: [assigned.map(([, a]) => a)],
@@ -196,7 +191,6 @@ describe('data steps without the change log', () => {
             {
               kind: 'delete',
               table: 't',
-              priority: 10,
               key: ['id'],
               keys: [Float64Array.from(deletes)],
               count: deletes.length,
@@ -205,7 +199,6 @@ describe('data steps without the change log', () => {
             {
               kind: 'insert',
               table: 't',
-              priority: 30,
               key: ['id'],
               columns: ['id', 'a'],
               values: [Float64Array.from(inserts), inserts.map((k) => `again ${k}`)],
@@ -250,7 +243,6 @@ describe('data steps without the change log', () => {
             {
               kind: 'insert',
               table: 'v',
-              priority: 30,
               key: ['id'],
               columns: ['id', ...columns],
               values: [
@@ -262,7 +254,6 @@ describe('data steps without the change log', () => {
             {
               kind: 'insert',
               table: 'v',
-              priority: 30,
               key: ['id'],
               columns,
               values: columns.map((_, c) => assigned.map(([, v]) => v[c] as SqlValue)),
@@ -317,7 +308,6 @@ describe('data steps without the change log', () => {
       update.map((u): PlanStep => ({
         kind: 'update',
         table: 'v',
-        priority: 20,
         key: ['id'],
         keys: [u.rows.map(([id]) => id)],
         set: u.set,
@@ -331,7 +321,6 @@ describe('data steps without the change log', () => {
       fc.tuple(ids, fc.boolean()).map(([keys, typed]): PlanStep => ({
         kind: 'delete',
         table: 'v',
-        priority: 10,
         key: ['id'],
         keys: [typed ? Float64Array.from(keys) : keys],
         count: keys.length,
@@ -357,7 +346,6 @@ describe('data steps without the change log', () => {
         .map(([keys, full, row]): PlanStep => ({
           kind: 'insert',
           table: 'v',
-          priority: 30,
           key: ['id'],
           columns: full ? ['id', ...columns] : ['id', 't'],
           values: full

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { PandalchemyError } from '../../src/index';
+import type { ExecutionPlan, PlanPass } from '../../src/plan/execution-plan';
 import { cellText } from '../support/dump';
+import { planMutations } from '../support/plan-mutations';
 import { loadSql } from '../support/memory-storage';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
@@ -91,7 +93,8 @@ type Op =
   | { t: 'swapKeys'; table: number; a: number; b: number }
   | { t: 'reinsert'; table: number; row: number; same: boolean; col: number; v: number }
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
-  | { t: 'pushAll' | 'reopen' | 'refresh' };
+  | { t: 'pushAll' | 'reopen' | 'refresh' }
+  | { t: 'malformedPush'; pick: number };
 
 const table = fc.nat(TABLES.length - 1);
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -181,6 +184,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constantFrom('pushAll' as const, 'reopen' as const, 'refresh' as const),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('malformedPush' as const), pick: fc.nat() }),
   },
 );
 
@@ -355,6 +362,22 @@ async function step(
     await db.push();
     await adoptRowids(db, models);
     models.forEach((m, i) => changed[i] && settle(m));
+    return;
+  }
+  if (o.t === 'malformedPush') {
+    // A push of every table whose plan a pass breaks in one field: refused, nothing changes.
+    let built: ExecutionPlan | null = null;
+    const broken: PlanPass = (plan) => {
+      built = plan;
+      const list = planMutations(plan);
+      return list[o.pick % list.length]!.apply(plan) as ExecutionPlan;
+    };
+    const error = await db.push({ passes: [broken] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (built === null) return; // nothing to push: no plan was built
+    expect(error).toMatchObject({ code: 'invalid_plan' });
     return;
   }
   if (o.t === 'reopen') {
@@ -607,6 +630,7 @@ describe('the public API against a simple model (real sql.js, reopen from storag
       'pushAll',
       'reopen',
       'refresh',
+      'malformedPush',
     ]) {
       expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
     }

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineCore } from '../../src/engine/engine-core';
+import { validatePlan } from '../../src/engine/validate-plan';
+import { PandalchemyError } from '../../src/errors/pandalchemy-error';
+import { loadSql, memoryEngine } from '../support/memory-storage';
+
+async function engineWith(sql: string): Promise<EngineCore> {
+  const SQL = await loadSql();
+  const db = new SQL.Database();
+  db.run(sql);
+  const bytes = db.export();
+  db.close();
+  const engine = await memoryEngine();
+  await engine.importDatabase(bytes);
+  return engine;
+}
+
+async function refusal(engine: EngineCore, plan: unknown): Promise<PandalchemyError> {
+  try {
+    await engine.apply(plan as never, { pushId: 'p' });
+  } catch (e) {
+    if (e instanceof PandalchemyError) return e;
+    throw e;
+  }
+  throw new Error('the plan was accepted');
+}
+
+const rows = async (engine: EngineCore): Promise<unknown> =>
+  (await engine.query('SELECT * FROM t ORDER BY id')).columns.map((c) => Array.from(c));
+
+const SCHEMA = `CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, x TEXT);
+  INSERT INTO t VALUES (1, 'a', 'x1'), (2, 'b', 'x2');`;
+
+describe('malformed plans', () => {
+  it('refuses a delete step that claims the priority of a schema step, and writes nothing', async () => {
+    const e = await engineWith(SCHEMA);
+    const before = await rows(e);
+    const err = await refusal(e, {
+      version: 1,
+      steps: [
+        {
+          kind: 'delete',
+          table: 't',
+          priority: 0,
+          key: ['id'],
+          keys: [[1]],
+          count: 1,
+          guard: null,
+        },
+      ],
+    });
+    expect(err.code).toBe('invalid_plan');
+    expect(err.field).toBe('steps[0].priority');
+    expect(err.message).toContain('steps[0].priority');
+    expect(await rows(e)).toEqual(before);
+  });
+
+  it('refuses a dropColumn step that claims the priority of a data step', async () => {
+    const e = await engineWith(SCHEMA);
+    const err = await refusal(e, {
+      version: 1,
+      steps: [{ kind: 'dropColumn', table: 't', column: 'x', priority: 50 }],
+    });
+    expect([err.code, err.field, err.step]).toEqual([
+      'invalid_plan',
+      'steps[0].priority',
+      'dropColumn',
+    ]);
+    expect((await e.query('SELECT x FROM t')).length).toBe(2);
+  });
+
+  it('refuses steps out of kind order, naming the first out of place', async () => {
+    const e = await engineWith(SCHEMA);
+    const err = await refusal(e, {
+      version: 1,
+      steps: [
+        { kind: 'insert', table: 't', key: ['id'], columns: ['id'], values: [[3]], count: 1 },
+        { kind: 'delete', table: 't', key: ['id'], keys: [[1]], count: 1, guard: null },
+      ],
+    });
+    expect([err.code, err.field]).toEqual(['invalid_plan', 'steps[1].kind']);
+  });
+
+  it('names the step and field of a values column that does not hold count values', async () => {
+    const e = await engineWith(SCHEMA);
+    const err = await refusal(e, {
+      version: 1,
+      steps: [
+        {
+          kind: 'update',
+          table: 't',
+          key: ['id'],
+          keys: [[1, 2]],
+          set: ['name'],
+          values: [['z']],
+          count: 2,
+          guard: null,
+          keyMoves: 'none',
+        },
+      ],
+    });
+    expect([err.code, err.field, err.step, err.table]).toEqual([
+      'invalid_plan',
+      'steps[0].values[0]',
+      'update',
+      't',
+    ]);
+    expect(err.message).toMatch(
+      /steps\[0\]\.values\[0\] \(an update step of table "t"\) holds 1 values, not 2/,
+    );
+  });
+
+  it('refuses a delete keyed by a column that is not the key, which would delete other rows', async () => {
+    const e = await engineWith(SCHEMA);
+    const before = await rows(e);
+    const err = await refusal(e, {
+      version: 1,
+      steps: [{ kind: 'delete', table: 't', key: ['x'], keys: [['x2']], count: 1, guard: null }],
+    });
+    expect([err.code, err.field]).toEqual(['invalid_plan', 'steps[0].key']);
+    expect(await rows(e)).toEqual(before);
+  });
+
+  it('accepts a well-formed plan of every step kind', () => {
+    expect(() =>
+      validatePlan({
+        version: 1,
+        steps: [
+          {
+            kind: 'createTable',
+            table: 'u',
+            columns: [
+              { name: 'id', declaredType: 'INTEGER', notNull: true, default: null },
+              {
+                name: 'at',
+                declaredType: 'TEXT',
+                notNull: false,
+                default: { keyword: 'CURRENT_DATE' },
+              },
+            ],
+            primaryKey: ['id'],
+            autoIncrement: true,
+          },
+          { kind: 'dropTable', table: 'old' },
+          { kind: 'dropColumn', table: 't', column: 'x' },
+          { kind: 'renameColumn', table: 't', from: 'name', to: 'title' },
+          {
+            kind: 'addColumn',
+            table: 't',
+            column: { name: 'n', declaredType: 'REAL', notNull: false, default: { value: -1.5 } },
+          },
+          {
+            kind: 'retypeColumn',
+            table: 't',
+            column: 'title',
+            declaredType: 'VARCHAR(20)',
+            changes: { key: ['id'], keys: [[1]], before: ['a'], after: ['a'] },
+          },
+          {
+            kind: 'delete',
+            table: 't',
+            key: ['id'],
+            keys: [new Float64Array([2])],
+            count: 1,
+            guard: null,
+          },
+          {
+            kind: 'update',
+            table: 't',
+            key: ['id'],
+            keys: [[1]],
+            set: ['id'],
+            values: [[7n]],
+            count: 1,
+            guard: {
+              key: ['id'],
+              keys: [[1]],
+              columns: ['title'],
+              kinds: ['text'],
+              expected: [['a']],
+            },
+            keyMoves: 'direct',
+          },
+          { kind: 'insert', table: 'u', key: [], columns: [], values: [], count: 2 },
+        ],
+        basis: [{ table: 't', seq: 3 }],
+      }),
+    ).not.toThrow();
+  });
+});
