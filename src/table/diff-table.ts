@@ -2,12 +2,19 @@ import type { Guard } from '../plan/execution-plan';
 import { columnValuesOf } from '../plan/column-values';
 import type { TableDiff } from '../plan/table-diff';
 import { encodeValue } from '../values/codec';
-import type { CellValue } from '../values/sql-value';
+import type { ColumnKind } from '../values/column-kind';
+import type { CellValue, SqlValue } from '../values/sql-value';
+import { ownCopy } from './own-copy';
 import { collectChanges, type CollectedChanges } from './collect-changes';
 import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
 import type { TableState } from './table-state';
+
+/** The stored form of a value for a plan: bytes copied, as the plan is handed out. */
+function planValue(kind: ColumnKind, value: CellValue | undefined): SqlValue {
+  return ownCopy(encodeValue(kind, value));
+}
 
 /**
  * The stored values of `rows` in one column. A numeric column stays numeric: a Float64Array, so
@@ -21,7 +28,7 @@ function storedValues(column: ColumnArray, rows: readonly number[]): CellValue[]
     return out;
   }
   const out = new Array<CellValue>(n);
-  for (let i = 0; i < n; i++) out[i] = column[rows[i]!] ?? null;
+  for (let i = 0; i < n; i++) out[i] = ownCopy(column[rows[i]!] ?? null);
   return out;
 }
 
@@ -38,7 +45,7 @@ export function diffTable(
   const keyAfter = state.keyColumns.map((c) => c.name);
   const storedKeys = (rows: readonly number[]) =>
     store.keyColumns.map((k) =>
-      columnValuesOf(rows.length, (i) => encodeValue(store.kinds[k]!, store.get(rows[i]!, k))),
+      columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k))),
     );
   const current = (rows: readonly number[], cols: readonly ColumnState[]) => {
     // Inserted rows (an insert group holds only those) are looked up once, not once per column.
@@ -49,9 +56,9 @@ export function diffTable(
         inserted
           ? (i) => {
               const v = inserted[i]?.values[c.id];
-              return encodeValue(c.kind, v !== undefined ? v : c.fill);
+              return planValue(c.kind, v !== undefined ? v : c.fill);
             }
-          : (i) => encodeValue(c.kind, state.value(rows[i]!, c)),
+          : (i) => planValue(c.kind, state.value(rows[i]!, c)),
       ),
     );
   };

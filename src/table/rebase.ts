@@ -7,6 +7,7 @@ import { valuesEqual } from '../values/values-equal';
 import { insertValues, rowValues } from './edits/insert-rows';
 import { addColumnState, dropColumn, renameColumn, retypeColumn } from './edits/schema-edits';
 import { loadState } from './load-state';
+import { ownCopy } from './own-copy';
 import { rowChanges, type RowChange, type SchemaChange } from './row-changes';
 import type { RowStore } from './row-store';
 import type { TableState } from './table-state';
@@ -231,7 +232,7 @@ function storedRow(
       : state.hasColumn(name)
         ? state.column(name).origin
         : -1;
-    if (origin >= 0) out[name] = state.store.get(row, origin);
+    if (origin >= 0) out[name] = ownCopy(state.store.get(row, origin));
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { CellValue, RowObject } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { collectChanges, type CollectedChanges } from './collect-changes';
 import type { ColumnState } from './column-state';
+import { ownCopies, ownCopy } from './own-copy';
 import type { TableState } from './table-state';
 
 /** One changed row. */
@@ -43,7 +44,10 @@ export interface TableChanges {
   readonly deletes: readonly RowChange[];
 }
 
-/** The pending changes of a table as row objects (see {@link RowChange}). */
+/**
+ * The pending changes of a table as row objects (see {@link RowChange}). Bytes and dates in them
+ * are copies: changing them changes nothing in the table.
+ */
 export function rowChanges(
   state: TableState,
   changes: CollectedChanges = collectChanges(state),
@@ -51,7 +55,7 @@ export function rowChanges(
   const store = state.store;
   const storedRow = (row: number): RowObject => {
     const out: RowObject = {};
-    store.names.forEach((n, i) => (out[n] = store.get(row, i)));
+    store.names.forEach((n, i) => (out[n] = ownCopy(store.get(row, i))));
     return out;
   };
   const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
@@ -77,7 +81,7 @@ export function rowChanges(
   ];
   const deletes = changes.deletes.map((row): RowChange => ({
     type: 'delete',
-    key: store.keyOf(row),
+    key: ownCopies(store.keyOf(row)),
     columns: [...store.names],
     oldValues: storedRow(row),
     newValues: null,
@@ -88,8 +92,8 @@ export function rowChanges(
   const updates = [...updated.keys()]
     .sort((a, b) => a - b)
     .map((row): RowChange => {
-      const key = store.keyOf(row);
-      const newKey = state.currentKey(row);
+      const key = ownCopies(store.keyOf(row));
+      const newKey = ownCopies(state.currentKey(row));
       const keyChanged = !newKey.every((v, i) => valuesEqual(v, key[i]));
       const cols = [
         ...state.keyColumns.filter((c, i) => !valuesEqual(newKey[i], key[i])),
@@ -98,8 +102,8 @@ export function rowChanges(
       const oldValues: RowObject = {};
       const newValues: RowObject = {};
       for (const c of cols) {
-        oldValues[c.name] = c.origin >= 0 ? store.get(row, c.origin) : null;
-        newValues[c.name] = state.value(row, c);
+        oldValues[c.name] = c.origin >= 0 ? ownCopy(store.get(row, c.origin)) : null;
+        newValues[c.name] = ownCopy(state.value(row, c));
       }
       return {
         type: 'update',
@@ -113,10 +117,10 @@ export function rowChanges(
   const inserts = changes.inserts.flatMap((g) =>
     g.rows.map((row): RowChange => {
       const newValues: RowObject = {};
-      for (const c of g.columns) newValues[c.name] = state.value(row, c);
+      for (const c of g.columns) newValues[c.name] = ownCopy(state.value(row, c));
       return {
         type: 'insert',
-        key: state.currentKey(row),
+        key: ownCopies(state.currentKey(row)),
         columns: g.columns.map((c) => c.name),
         oldValues: null,
         newValues,

@@ -2,6 +2,7 @@ import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { hashValue, hashValues } from '../values/key-hash';
+import { ColumnEpoch } from './column-epoch';
 import { KeyIndex } from './key-index';
 
 /** A column's values: a Float64Array while they are all non-null numbers, else an array. */
@@ -16,9 +17,10 @@ export interface StoreColumn {
 
 /**
  * The rows as the database last reported them: the "original" side of change detection. Columns
- * are copy-on-write: arrays handed out in snapshots are marked shared and copied before the next
- * in-place write, so snapshots never change, while a store nobody looked at is updated in place.
- * Deleted rows stay as dead slots until enough accumulate to compact.
+ * are written in place, even after views of them were handed out in snapshots: each write first
+ * keeps the row's old value in the column's current epoch (see {@link ColumnEpoch}), so views
+ * never change and no column is copied because a snapshot was read. Deleted rows stay as dead
+ * slots until enough accumulate to compact.
  */
 export class RowStore {
   readonly names: readonly string[];
@@ -26,8 +28,11 @@ export class RowStore {
   /** Positions of the key columns in `names`. */
   readonly keyColumns: readonly number[];
   private readonly cols: ColumnArray[];
-  private readonly shared: boolean[];
+  /** Per column, the epoch views made since the last write read through, or null. */
+  private readonly epochs: (ColumnEpoch | null)[];
   private len: number;
+  /** Increases whenever slots are added, killed or renumbered: caches of live slots compare it. */
+  revision = 0;
   private dead: Uint8Array | null = null;
   private deadCount = 0;
   private index: KeyIndex<readonly CellValue[]> | null = null;
@@ -43,7 +48,7 @@ export class RowStore {
     this.keyColumns = keyColumns;
     // The loaded arrays become the store's own: the loader hands them over and keeps no reference.
     this.cols = columns.map((c) => c.values as ColumnArray);
-    this.shared = columns.map(() => false);
+    this.epochs = columns.map(() => null);
     this.len = length;
     this.sequential = this.sequentialOffset();
     if (this.sequential === null) this.buildIndex();
@@ -130,13 +135,46 @@ export class RowStore {
       : -1;
   }
 
-  /** Writes a value in place (copying the column first if a snapshot shares it). */
+  /** Writes a value in place, keeping the old one for views made before (see `capture`). */
   set(row: number, column: number, value: CellValue): void {
     const isKey = this.keyColumns.includes(column);
     if (isKey && this.sequential !== null) this.buildIndex();
     if (isKey) this.index!.remove(row);
-    this.writable(column, value)[row] = value as never;
+    const col = this.writable(column, value);
+    const epoch = this.epochs[column]!;
+    if (epoch !== null && !epoch.before.has(row)) this.keep(epoch, column, row);
+    col[row] = value as never;
     if (isKey) this.index!.add(row);
+  }
+
+  /**
+   * The epoch a view of `column` made now reads through (with the array `raw(column)` returns):
+   * the current one while nothing was written since it began, else a new one after it.
+   */
+  capture(column: number): ColumnEpoch {
+    const current = this.epochs[column]!;
+    if (current !== null && current.before.size === 0) return current;
+    const epoch = new ColumnEpoch();
+    if (current !== null) current.next = epoch;
+    this.epochs[column] = epoch;
+    return epoch;
+  }
+
+  /**
+   * Keeps the value `row` holds before it is written. Past an eighth of the rows it is cheaper to
+   * copy the column once (as it was when the epoch began) and stop recording: views of the epoch
+   * then read the copy.
+   */
+  private keep(epoch: ColumnEpoch, column: number, row: number): void {
+    const col = this.cols[column]!;
+    epoch.before.set(row, col[row] ?? null);
+    if (epoch.before.size <= 64 + (this.len >> 3)) return;
+    const frozen = new Array<CellValue>(this.len);
+    for (let r = 0; r < this.len; r++) frozen[r] = col[r] ?? null;
+    for (const [r, v] of epoch.before) frozen[r] = v;
+    epoch.frozen = frozen;
+    epoch.before.clear();
+    this.epochs[column] = null;
   }
 
   /** Appends a row (values in column order) and returns its slot. */
@@ -159,6 +197,7 @@ export class RowStore {
       }
     }
     this.len++;
+    this.revision++;
     if (this.dead && this.dead.length < this.len) {
       const grown = new Uint8Array(Math.max(16, this.dead.length * 2));
       grown.set(this.dead);
@@ -180,22 +219,10 @@ export class RowStore {
     }
     this.dead[row] = 1;
     this.deadCount++;
+    this.revision++;
   }
 
-  /**
-   * A column of exactly `length` values for a snapshot. The store will not write to it again:
-   * the next write copies the column first.
-   */
-  view(column: number): ColumnArray {
-    const col = this.cols[column]!;
-    this.shared[column] = true;
-    if (col instanceof Float64Array)
-      return col.length === this.len ? col : col.subarray(0, this.len);
-    if (col.length !== this.len) col.length = this.len;
-    return col;
-  }
-
-  /** The raw column for fast read loops; never write to it. */
+  /** The raw column for fast read loops (slots below `length`); never write to it. */
   raw(column: number): ColumnArray {
     return this.cols[column]!;
   }
@@ -218,9 +245,11 @@ export class RowStore {
         if (to >= 0) next[to] = old[r] as never;
       }
       this.cols[c] = next;
-      this.shared[c] = false;
+      // Views of the old arrays read them as they are: nothing writes to them any more.
+      this.epochs[c] = null;
     }
     this.len = n;
+    this.revision++;
     this.dead = null;
     this.deadCount = 0;
     this.index = null;
@@ -229,18 +258,13 @@ export class RowStore {
     return map;
   }
 
+  /** The array to write `value` into: numbers leave a Float64Array at their first non-number. */
   private writable(column: number, value: CellValue): ColumnArray {
-    let col = this.cols[column]!;
-    const needsArray = col instanceof Float64Array && typeof value !== 'number';
-    if (needsArray) {
-      col = Array.from((col as Float64Array).subarray(0, this.len));
-    } else if (this.shared[column]) {
-      col = col instanceof Float64Array ? col.slice() : col.slice();
-    } else {
-      return col;
-    }
-    this.cols[column] = col;
-    this.shared[column] = false;
-    return col;
+    const col = this.cols[column]!;
+    if (!(col instanceof Float64Array) || typeof value === 'number') return col;
+    // Views made before keep reading the Float64Array, which nothing writes to any more.
+    const array: CellValue[] = Array.from(col.subarray(0, this.len));
+    this.cols[column] = array;
+    return array;
   }
 }

@@ -18,6 +18,7 @@ import {
 } from './mutations';
 import { CellOperation } from './cell-operation';
 import { KeyOverlay } from './key-overlay';
+import { ownCopies } from './own-copy';
 import { Operation, OperationLog, type OperationKind } from './operation-log';
 import type { ColumnArray, RowStore } from './row-store';
 
@@ -57,6 +58,15 @@ export class TableState {
   /** Set while edits are refused (a push of this table is in flight): says why. */
   lockedBy: string | null = null;
   private insertedOrder: { version: number; ids: number[] } = { version: -1, ids: [] };
+  /** Increases whenever a stored row is deleted or restored: the live slots cache compares it. */
+  private rowsVersion = 0;
+  private slotsCache: {
+    readonly rowsVersion: number;
+    readonly store: RowStore;
+    readonly revision: number;
+    readonly slots: Int32Array | null;
+    readonly stored: number;
+  } | null = null;
 
   constructor(
     public info: TableInfo,
@@ -99,6 +109,7 @@ export class TableState {
     this.keys.clear();
     this.log.clear();
     this.version++;
+    this.rowsVersion++;
   }
 
   /** The live column named `name`, or an `unknown_column` error. */
@@ -150,6 +161,19 @@ export class TableState {
     if (col.base) return col.base[row] ?? null;
     if (col.origin < 0) return col.fill;
     return this.store.get(row, col.origin);
+  }
+
+  /** A reader of the current values of stored rows of `col`, for loops over many rows. */
+  slotReader(col: ColumnState): (row: number) => CellValue {
+    if (col.cells.size > 0) return (r) => this.value(r, col);
+    const own = col.dense ?? col.base;
+    if (own !== null) return (r) => own[r] ?? null;
+    if (col.origin < 0) {
+      const fill = col.fill;
+      return () => fill;
+    }
+    const raw = this.store.raw(col.origin);
+    return (r) => raw[r] ?? null;
   }
 
   /** The value as stored in the database (only for columns that exist there). */
@@ -210,6 +234,37 @@ export class TableState {
     const plain = this.deleted.size === 0 && !this.store.hasDead;
     for (let r = 0; r < n; r++) if (plain || this.isLive(r)) yield r;
     yield* this.insertedIds();
+  }
+
+  /**
+   * The live stored slots in order (null when every slot is live) and how many there are. Kept
+   * until a stored row is deleted or restored, or the store's slots change.
+   */
+  liveSlots(): { readonly slots: Int32Array | null; readonly stored: number } {
+    const store = this.store;
+    const cached = this.slotsCache;
+    if (
+      cached !== null &&
+      cached.rowsVersion === this.rowsVersion &&
+      cached.store === store &&
+      cached.revision === store.revision
+    )
+      return cached;
+    const n = store.length;
+    let slots: Int32Array | null = null;
+    if (this.deleted.size > 0 || store.hasDead) {
+      slots = new Int32Array(store.liveCount - this.deleted.size);
+      let k = 0;
+      for (let r = 0; r < n; r++) if (!this.deleted.has(r) && !store.isDead(r)) slots[k++] = r;
+    }
+    this.slotsCache = {
+      rowsVersion: this.rowsVersion,
+      store,
+      revision: store.revision,
+      slots,
+      stored: slots === null ? n : slots.length,
+    };
+    return this.slotsCache;
   }
 
   /** Ids of inserted rows in insertion order. */
@@ -273,7 +328,7 @@ export class TableState {
       throw new PandalchemyError(
         'duplicate_key',
         `Table '${this.name}' already has a row with key ${formatKey(key)}: use a new key, or change or delete that row first (keys swapped in one call, such as setCells(), are fine).`,
-        { table: this.name, key },
+        { table: this.name, key: ownCopies(key) },
       );
     }
   }
@@ -481,14 +536,20 @@ export class TableState {
 
   applyDelete(row: number): void {
     if (row < 0) this.inserted.delete(row);
-    else this.deleted.add(row);
+    else {
+      this.deleted.add(row);
+      this.rowsVersion++;
+    }
     this.keys.place(row, undefined);
     this.version++;
   }
 
   applyRestore(row: number, inserted: InsertedRow | null): void {
     if (row < 0) this.inserted.set(row, inserted!);
-    else this.deleted.delete(row);
+    else {
+      this.deleted.delete(row);
+      this.rowsVersion++;
+    }
     this.reindex(row);
     this.version++;
   }

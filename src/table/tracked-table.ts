@@ -35,6 +35,7 @@ import { describeValue } from '../values/codec';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { writeColumn } from './write-column';
 import { checkValue } from './check-value';
+import { ownCopies, ownCopy } from './own-copy';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
 
 /** A column of a tracked table as it stands with pending edits. */
@@ -121,19 +122,26 @@ export class TrackedTable {
   }
 
   /**
-   * The current rows as an Arquero table: a snapshot that never changes, whatever is edited later.
-   * Rows deleted since the last push are hidden by a filter, as Arquero's `filter` does: read with
-   * `get`, `array`, `objects` or any verb.
+   * The current rows as an Arquero table: a snapshot that never changes, whatever is edited later,
+   * and that nothing done to it changes the tracked table. Its columns are read-only views (read
+   * with `at()`, iteration or any verb); rows deleted since the last push are not in it. Taken
+   * again after an edit, it costs the pending edits, not the rows.
+   *
+   * @example
+   * ```ts
+   * users.table().filter((d) => d.age > 30).objects();
+   * users.table().column('name')!.at(0);
+   * ```
    */
   table(): ColumnTable {
     return this.snapshot().table;
   }
 
-  /** A cell's current value, by key. O(1). */
+  /** A cell's current value, by key. O(1). Bytes and dates are copies: the caller's own. */
   get(key: KeyInput, column: string): CellValue | undefined {
     const col = this.state.column(column);
     const row = this.state.find(toKey(this.state, key));
-    return row === undefined ? undefined : this.state.value(row, col);
+    return row === undefined ? undefined : ownCopy(this.state.value(row, col));
   }
 
   /** A row as an object, or undefined when no row has this key. */
@@ -141,7 +149,7 @@ export class TrackedTable {
     const row = this.state.find(toKey(this.state, key));
     if (row === undefined) return undefined;
     const out: RowObject = {};
-    for (const c of this.state.columns) out[c.name] = this.state.value(row, c);
+    for (const c of this.state.columns) out[c.name] = ownCopy(this.state.value(row, c));
     return out;
   }
 
@@ -186,12 +194,12 @@ export class TrackedTable {
 
   /** A cell's current value by row reference. */
   valueAt(ref: number, column: string): CellValue {
-    return this.state.value(ref, this.state.column(column));
+    return ownCopy(this.state.value(ref, this.state.column(column)));
   }
 
   /** The current key of a row by reference. */
   keyAt(ref: number): CellValue[] {
-    return this.state.currentKey(ref);
+    return ownCopies(this.state.currentKey(ref));
   }
 
   /** Whether a row is unchanged, inserted, updated or deleted since the last push. */

@@ -12,20 +12,19 @@ export const DENSE_SHARE = 1 / 8;
 
 /**
  * Writes canonical values to rows of one column as part of the current operation. Stored rows go
- * in one mutation (dense or sparse), inserted rows cell by cell. `current`, when given, holds the
- * column's current values by raw snapshot position (stored rows first), saving a lookup per row.
+ * in one mutation (dense or sparse), inserted rows cell by cell.
  */
 export function writeColumn(
   state: TableState,
   col: ColumnState,
   rows: readonly number[],
   values: readonly CellValue[],
-  current?: ArrayLike<CellValue>,
 ): void {
   if (state.isKeyColumn(col)) {
     for (let i = 0; i < rows.length; i++) state.noteKeyWrite(rows[i]!, col, values[i]!);
   }
   const n = state.store.length;
+  const current = state.slotReader(col);
   let stored = 0;
   let changes = false;
   for (let i = 0; i < rows.length; i++) {
@@ -33,13 +32,12 @@ export function writeColumn(
     if (r < 0) continue;
     stored++;
     // A write that changes no value is no operation: undo would have nothing to take back.
-    changes ||= !valuesEqual(values[i]!, current ? (current[r] ?? null) : state.value(r, col));
+    changes ||= !valuesEqual(values[i]!, current(r));
   }
   if (!changes) stored = 0;
   if (stored > 0 && stored >= n * DENSE_SHARE) {
     const dense = new Array<CellValue>(n);
-    if (current) for (let r = 0; r < n; r++) dense[r] = current[r] ?? null;
-    else for (let r = 0; r < n; r++) dense[r] = state.value(r, col);
+    for (let r = 0; r < n; r++) dense[r] = current(r);
     for (let i = 0; i < rows.length; i++) if (rows[i]! >= 0) dense[rows[i]!] = values[i]!;
     state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
   } else if (stored > 0) {

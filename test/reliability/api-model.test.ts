@@ -92,6 +92,7 @@ type Op =
   | { t: 'dropColumn'; table: number; col: number }
   | { t: 'swapKeys'; table: number; a: number; b: number }
   | { t: 'reinsert'; table: number; row: number; same: boolean; col: number; v: number }
+  | { t: 'tamper'; table: number; row: number }
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
   | { t: 'pushAll' | 'reopen' | 'refresh' }
   | { t: 'malformedPush'; pick: number };
@@ -163,6 +164,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       col: fc.nat(5),
       v: fc.nat(100),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('tamper' as const), table, row: fc.nat(20) }),
   },
   {
     weight: 1,
@@ -524,6 +529,28 @@ async function step(
       });
       return;
     }
+    case 'tamper': {
+      // Whatever is done to what reads hand out (issue 16 item 1), the table stays as it was:
+      // the check after this step compares it with the unchanged model.
+      stats['tamper'] = (stats['tamper'] ?? 0) + 1;
+      const row = pick(spec, cur.rows, e.row);
+      const snapshot = t.table();
+      const mutate = (v: unknown): void => {
+        try {
+          if (Array.isArray(v)) v[0] = 'spoiled';
+          else if (typeof v === 'object' && v !== null) (v as Row)['id'] = 'spoiled';
+        } catch (err) {
+          if (!(err instanceof TypeError)) throw err;
+        }
+      };
+      for (const name of snapshot.columnNames()) mutate(snapshot.column(name));
+      mutate(snapshot.data());
+      for (const r of snapshot.objects()) mutate(r);
+      if (row) mutate(t.row(keyOf(spec, row) as never));
+      for (const c of t.changes().updates) mutate(c.newValues);
+      snapshot.indices().fill(0);
+      return;
+    }
     case 'swapKeys': {
       // Two rows trade keys in one call: in between, both hold one key.
       const a = pick(spec, cur.rows, e.a);
@@ -624,6 +651,7 @@ describe('the public API against a simple model (real sql.js, reopen from storag
       'dropColumn',
       'swapKeys',
       'reinsert',
+      'tamper',
       'undo',
       'redo',
       'push',

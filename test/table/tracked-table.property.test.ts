@@ -47,6 +47,7 @@ type Op =
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
   | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
+  | { t: 'tamper'; via: (typeof READS)[number]; row: number; col: number }
   | {
       t: 'putBack';
       how: 'insert' | 'upsert' | 'transform' | 'rekey';
@@ -59,6 +60,21 @@ type Op =
   | { t: 'redo' };
 
 const idx = fc.nat(50);
+/** Read paths whose results a 'tamper' op mutates afterwards. */
+const READS = [
+  'column',
+  'data',
+  'objects',
+  'array',
+  'iterate',
+  'get',
+  'row',
+  'valueAt',
+  'keyAt',
+  'changes',
+  'plan',
+  'indices',
+] as const;
 const putBack: fc.Arbitrary<Op> = fc.record({
   t: fc.constant('putBack' as const),
   how: fc.constantFrom(
@@ -155,6 +171,15 @@ const single: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: putBack },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('tamper' as const),
+      via: fc.constantFrom(...READS),
+      row: idx,
+      col: idx,
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ t: 'undo' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'redo' as const }) },
 );
@@ -413,6 +438,10 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       return permute(model, t, o, addressable);
     case 'putBack':
       return putBackRow(model, t, o, addressable);
+    case 'tamper':
+      tamper(t, o, model);
+      stats['tamper'] = (stats['tamper'] ?? 0) + 1;
+      return 'same';
     case 'undo':
     case 'redo':
       return 'same';
@@ -481,6 +510,88 @@ function permute(
   return { ...model, rows: moved };
 }
 
+/** Changes a value in place: bytes and dates are mutable; an array or object gets a write. */
+function spoil(v: unknown): void {
+  if (v instanceof Uint8Array) v.fill(0xee);
+  else if (v instanceof Date) v.setTime(86_400_000 * 12345);
+  else if (Array.isArray(v) || ArrayBuffer.isView(v)) (v as unknown as unknown[])[0] = 'spoiled';
+  else if (typeof v === 'object' && v !== null) (v as Record<string, unknown>)['x'] = 'spoiled';
+}
+
+/** Mutates what one read path handed out; writes that views refuse (TypeError) are fine. */
+function spoilAll(values: Iterable<unknown>): void {
+  for (const v of values) {
+    try {
+      spoil(v);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+}
+
+/**
+ * Reads the table by one path and mutates what came back (issue 16 item 1). The caller then checks
+ * that the table still equals the model, with nothing recorded: no read hands out a live value.
+ */
+function tamper(t: TrackedTable, o: Extract<Op, { t: 'tamper' }>, model: Model): void {
+  const row = pick(model.rows, o.row);
+  const col = pick(model.cols, o.col);
+  if (!col) return;
+  const key = row ? keyOf(model, row) : null;
+  const addressable = key !== null && key.every((v) => v !== null);
+  const table = t.table();
+  const valuesOf = (r: Record<string, unknown> | undefined) => Object.values(r ?? {});
+  switch (o.via) {
+    case 'column':
+      return spoilAll([table.column(col.name), ...table.column(col.name)!]);
+    case 'data':
+      spoilAll([table.data(), ...Object.values(table.data())]);
+      return;
+    case 'objects':
+      return spoilAll(table.objects().flatMap((r) => valuesOf(r as Record<string, unknown>)));
+    case 'array':
+      return spoilAll([table.array(col.name), ...table.array(col.name)]);
+    case 'iterate':
+      for (const r of table as unknown as Iterable<Record<string, unknown>>) spoilAll(valuesOf(r));
+      return;
+    case 'get':
+      if (addressable) spoilAll([t.get(key, col.name)]);
+      return;
+    case 'row':
+      if (addressable) spoilAll(valuesOf(t.row(key)));
+      return;
+    case 'valueAt':
+      for (const ref of t.rowRefs()) spoilAll([t.valueAt(ref, col.name)]);
+      return;
+    case 'keyAt':
+      for (const ref of t.rowRefs()) spoilAll([t.keyAt(ref), ...t.keyAt(ref)]);
+      return;
+    case 'changes': {
+      const c = t.changes();
+      for (const change of [...c.inserts, ...c.updates, ...c.deletes])
+        spoilAll([
+          ...change.key,
+          ...valuesOf(change.oldValues ?? {}),
+          ...valuesOf(change.newValues ?? {}),
+        ]);
+      return;
+    }
+    case 'plan':
+      for (const step of t.plan().steps) {
+        const parts = step as unknown as Record<string, unknown>;
+        for (const field of ['keys', 'values', 'newKeys']) {
+          for (const c of (parts[field] as unknown[][] | undefined) ?? []) spoilAll(c);
+        }
+        const guard = parts['guard'] as { expected: unknown[][] } | null | undefined;
+        for (const c of guard?.expected ?? []) spoilAll(c);
+      }
+      return;
+    case 'indices':
+      table.indices().fill(0);
+      return;
+  }
+}
+
 /**
  * Puts the last deleted row back under its key: as it was or with one column changed, by insert,
  * upsert, a transform, or by moving another live row's key onto it. Pending changes stay net: the
@@ -513,9 +624,13 @@ function putBackRow(
       t.upsert(given);
       break;
     case 'transform': {
+      // Rows without a key yet cannot be matched by key: the transform inserts them again, which
+      // a value kept by a type change ({ invalid: 'keep' }) cannot go through.
+      const unfit = (r: ModelRow) =>
+        model.cols.some((c) => r[c.name] !== null && !fits(c.kind, r[c.name]!));
+      if (rows.some((r) => keyOf(model, r).some((v) => v === null) && unfit(r))) return 'same';
       const added = Object.fromEntries(model.cols.map((c) => [c.name, [row[c.name] ?? null]]));
       t.transform((x) => x.concat(aq.table(added)));
-      // Rows without a key yet cannot be matched by key: the transform inserts them again.
       const keyless = rows.filter((r) => keyOf(model, r).some((v) => v === null));
       rows = [
         ...rows.filter((r) => !keyless.includes(r)),
@@ -702,6 +817,7 @@ describe('tracked table against a naive model', () => {
         'filter',
         'permute',
         'putBack',
+        'tamper',
       ]) {
         expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
       }

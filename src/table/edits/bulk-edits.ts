@@ -80,11 +80,7 @@ export function assignColumn(
         : addColumnState(state, name, { type: inferDeclaredType(Array.from(values), name) });
       // An inserted row's key may stay NULL where the database assigns it.
       const checked = Array.from(values, (v, i) => checkValue(state, col, v, rows[i]! < 0));
-      const current =
-        col.origin >= 0 || col.added
-          ? (snapshot.table.column(name) as ArrayLike<CellValue> | undefined)
-          : undefined;
-      writeColumn(state, col, rows, checked, current);
+      writeColumn(state, col, rows, checked);
     },
   );
 }

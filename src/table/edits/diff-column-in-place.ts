@@ -22,11 +22,13 @@ interface ColumnScan {
  * Diffs a column of a transform's result that lines up with the snapshot position by position.
  *
  * A column changed in most rows becomes the column's new dense values. When every value of the
- * result is already in canonical form, the result's own array is adopted rather than copied:
- * Arquero never writes to a column once built, and neither does a tracked table (dense values
- * are replaced, never written in place). Copying is not free on these machines: a fresh 8 MB
- * array costs ~25 ms in page faults alone, ten times the comparison loop. A column changed in
- * a few rows becomes a few cell edits.
+ * result is already in canonical form and not a number, the result's own array is adopted and
+ * frozen rather than copied (freezing an array of strings or objects costs nothing, and then
+ * nobody can write to it: Arquero never does, a tracked table neither, and a caller who kept the
+ * result cannot change the tracked values through it). Copying is not free on these machines: a
+ * fresh 8 MB array costs ~25 ms in page faults alone, ten times the comparison loop. Numbers go
+ * to a Float64Array of their own (an array of numbers cannot be frozen cheaply). A column changed
+ * in a few rows becomes a few cell edits.
  */
 export function diffColumnInPlace(
   state: TableState,
@@ -35,13 +37,14 @@ export function diffColumnInPlace(
   tCol: ArrayLike<unknown>,
   sCol: ArrayLike<unknown> | undefined,
 ): void {
-  const n = tCol.length;
-  const storeLength = snapshot.storeLength;
+  const n = snapshot.table.totalRows();
+  const storeLength = snapshot.stored;
   const check = (a: unknown): CellValue => checkValue(state, col, a);
   const scan = scanColumn(col.kind, tCol, sCol, col.fill, storeLength, check);
   const current = (i: number): CellValue => (sCol ? (sCol[i] as CellValue) : col.fill);
 
-  if (scan.changed === 0 || scan.changed < storeLength * DENSE_SHARE) {
+  // Dense values are by slot: positions are slots only when no stored row is hidden.
+  if (scan.changed === 0 || scan.changed < storeLength * DENSE_SHARE || snapshot.slots !== null) {
     const rows: number[] = [];
     const values: CellValue[] = [];
     for (let i = 0; i < n; i++) {
@@ -51,22 +54,22 @@ export function diffColumnInPlace(
       rows.push(rowAt(snapshot, i));
       values.push(check(a));
     }
-    if (rows.length) writeColumn(state, col, rows, values, sCol as ArrayLike<CellValue>);
+    if (rows.length) writeColumn(state, col, rows, values);
     return;
   }
 
-  let stored: ColumnArray;
-  if (scan.adoptable && (Array.isArray(tCol) || tCol instanceof Float64Array)) {
-    const whole = tCol as ColumnArray;
-    stored = n > storeLength ? whole.slice(0, storeLength) : whole;
-  } else {
-    stored = canonicalCopy(col.kind, tCol, current, storeLength, check);
-  }
+  const numeric = col.kind === 'real' || col.kind === 'integer' || col.kind === 'numeric';
+  const stored: ColumnArray =
+    scan.adoptable && !numeric && Array.isArray(tCol) && tCol.length === storeLength
+      ? // Frozen: the readonly type is the truth, dense values are never written in place.
+        (Object.freeze(tCol as CellValue[]) as CellValue[])
+      : canonicalCopy(col.kind, tCol, current, storeLength, check);
   state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
   // Rows inserted before the transform take their new values cell by cell.
   for (let i = storeLength; i < n; i++) {
     const a = tCol[i];
-    if (!valuesEqual(a as CellValue, current(i))) state.write(rowAt(snapshot, i), col, check(a));
+    if (!valuesEqual(a as CellValue, current(i)))
+      state.write(rowAt(snapshot, i), col, checkValue(state, col, a, true));
   }
 }
 

@@ -24,6 +24,7 @@ import {
   type Slot,
   type TypeSnapshot,
 } from '../mutations';
+import { ownCopies } from '../own-copy';
 import type { TableState } from '../table-state';
 
 /** How to declare a new column. */
@@ -247,7 +248,7 @@ export function retypeColumn(
       'invalid_value',
       `${bad.length} value(s) of '${col.name}' cannot become ${declaredType} unchanged (rows ${keys.join(', ')}${bad.length > 3 ? ', ...' : ''}): ` +
         "the new type cannot hold them, or they would not convert back (as '01067' becomes 1067). Pass { invalid: 'null' } to set them to NULL or { invalid: 'keep' } to convert them as SQLite would.",
-      { table: state.name, column: col.name, key: state.currentKey(bad[0]!) },
+      { table: state.name, column: col.name, key: ownCopies(state.currentKey(bad[0]!)) },
     );
   }
   const prev: TypeSnapshot = {

@@ -4,6 +4,7 @@ import { inferDeclaredType } from '../../values/infer-type';
 import type { CellValue } from '../../values/sql-value';
 import { valuesEqual } from '../../values/values-equal';
 import { checkValue } from '../check-value';
+import { columnReader } from '../column-view';
 import { formatKey } from '../format-key';
 import { DropColumnMutation, RenameMutation } from '../mutations';
 import { positionsOf, rowAt, scanPositions, type Snapshot } from '../snapshot';
@@ -23,14 +24,18 @@ export interface TransformOptions {
   readonly match?: 'key' | 'position';
 }
 
-type Column = { at(i: number): unknown; readonly length: number };
+/** Reads a column by position (a snapshot's own views without copying their values). */
+function reader(col: unknown): (p: number) => unknown {
+  return columnReader(col).at;
+}
 
-function reader(col: Column): (p: number) => unknown {
-  if (Array.isArray(col) || ArrayBuffer.isView(col)) {
-    const arr = col as unknown as ArrayLike<unknown>;
-    return (p) => arr[p];
-  }
-  return (p) => col.at(p);
+/** A column's values at positions 0..n-1 as an array: the column itself when it is one. */
+function arrayOf(col: unknown, n: number): ArrayLike<unknown> {
+  const { array, at } = columnReader(col);
+  if (array !== null) return array;
+  const out = new Array<unknown>(n);
+  for (let p = 0; p < n; p++) out[p] = at(p);
+  return out;
 }
 
 function invalid(state: TableState, message: string): PandalchemyError {
@@ -93,11 +98,10 @@ export function transformTable(
   for (const [from, to] of renames) sourceOf.set(to, from);
 
   // The result shares the input's storage (derive, filter, rename, select...): rows are matched by
-  // position without looking up a single key.
+  // position without looking up a single key. (The input is never filtered: it holds live rows.)
   const shared =
     T.totalRows() === S.totalRows() &&
-    state.keyColumns.every((k) => T.column(k.name) === S.column(k.name)) &&
-    !revealsHiddenRows(S, T);
+    state.keyColumns.every((k) => T.column(k.name) === S.column(k.name));
   const byPosition = !shared && options.match === 'position';
   if (byPosition && T.numRows() !== S.numRows()) {
     throw invalid(
@@ -118,9 +122,8 @@ export function transformTable(
       for (const [from, to] of renames)
         state.record(new RenameMutation(state.column(from), from, to));
       for (const t of adds) {
-        const col = T.column(t) as Column;
         const values: unknown[] = [];
-        const get = reader(col);
+        const get = reader(T.column(t));
         scanPositions(T, (p) => values.push(get(p)));
         addColumnState(state, t, { type: inferDeclaredType(values, t) });
       }
@@ -128,16 +131,6 @@ export function transformTable(
       else diffByKey(state, snapshot, T, tNames);
     },
   );
-}
-
-/** Whether the result keeps a row that the input's filter hides. */
-function revealsHiddenRows(S: ColumnTable, T: ColumnTable): boolean {
-  const sMask = S.mask();
-  if (!sMask) return false;
-  const tMask = T.mask();
-  const n = S.totalRows();
-  for (let p = 0; p < n; p++) if (!sMask.get(p) && (!tMask || tMask.get(p))) return true;
-  return false;
 }
 
 /**
@@ -153,16 +146,17 @@ function diffByPosition(
   shared: boolean,
 ): void {
   const S = snapshot.table;
-  // Every raw position is a live row of both: compare straight down the arrays.
-  const everyRow = shared && !S.mask() && !T.mask();
+  // Every position is a live row of both: compare straight down the columns.
+  const everyRow = shared && !T.mask();
   let sPos: number[] = [];
   let tPos: number[] = [];
   if (everyRow) {
     // positions are 0..n-1 in both tables
   } else if (shared) {
-    const tMask = T.mask();
-    for (const p of positionsOf(S)) {
-      if (!tMask || tMask.get(p)) sPos.push(p);
+    const tMask = T.mask()!;
+    const n = S.totalRows();
+    for (let p = 0; p < n; p++) {
+      if (tMask.get(p)) sPos.push(p);
       else state.remove(rowAt(snapshot, p));
     }
     tPos = sPos;
@@ -172,37 +166,37 @@ function diffByPosition(
   }
   // Key columns first, so that key checks of later columns see final keys.
   const ordered = [...tNames].sort((a, b) => Number(isKey(state, b)) - Number(isKey(state, a)));
+  const total = S.totalRows();
   for (const name of ordered) {
     const col = state.column(name);
-    const tCol = T.column(name) as unknown as Column;
-    const sCol = S.column(sourceOf.get(name)!) as unknown as Column | undefined;
+    const tCol = T.column(name);
+    const sCol = S.column(sourceOf.get(name)!);
     if (shared && tCol === sCol) continue;
-    if (everyRow && !state.isKeyColumn(col) && isArrayLike(tCol) && (!sCol || isArrayLike(sCol))) {
-      diffColumnInPlace(state, snapshot, col, tCol, sCol);
+    if (everyRow && !state.isKeyColumn(col)) {
+      diffColumnInPlace(
+        state,
+        snapshot,
+        col,
+        arrayOf(tCol, total),
+        sCol ? (arrayOf(sCol, total) as ArrayLike<CellValue>) : undefined,
+      );
       continue;
     }
     const getT = reader(tCol);
     const getS = sCol ? reader(sCol) : () => col.fill;
     const rows: number[] = [];
     const values: CellValue[] = [];
-    const n = everyRow ? S.totalRows() : sPos.length;
+    const n = everyRow ? total : sPos.length;
     for (let i = 0; i < n; i++) {
       const sp = everyRow ? i : sPos[i]!;
       const a = getT(everyRow ? i : tPos[i]!);
       const b = getS(sp);
       if (a === b || valuesEqual(a as CellValue, b as CellValue)) continue;
       rows.push(rowAt(snapshot, sp));
-      values.push(checkValue(state, col, a));
+      values.push(checkValue(state, col, a, rowAt(snapshot, sp) < 0));
     }
-    if (rows.length) {
-      const current = sCol && shared ? (sCol as unknown as ArrayLike<CellValue>) : undefined;
-      writeColumn(state, col, rows, values, current);
-    }
+    if (rows.length) writeColumn(state, col, rows, values);
   }
-}
-
-function isArrayLike(col: Column): col is Column & ArrayLike<unknown> {
-  return Array.isArray(col) || ArrayBuffer.isView(col);
 }
 
 function isKey(state: TableState, name: string): boolean {
@@ -216,7 +210,7 @@ function diffByKey(
   tNames: readonly string[],
 ): void {
   const cols = tNames.map((n) => state.column(n));
-  const getters = tNames.map((n) => reader(T.column(n) as unknown as Column));
+  const getters = tNames.map((n) => reader(T.column(n)));
   const keyIdx = state.keyColumns.map((k) => cols.indexOf(k));
   const matched = new Set<number>();
   const seen = new Set<unknown>();
