@@ -72,7 +72,17 @@ export type { CellValue, SqlValue, RowObject } from './values/sql-value';
 export type { ColumnKind } from './values/column-kind';
 
 // Errors
-export { PandalchemyError, ConflictError, isPandalchemyError } from './errors/pandalchemy-error';
-export type { ConflictDetail, ErrorContext, SerializedError } from './errors/pandalchemy-error';
+export {
+  PandalchemyError,
+  ConflictError,
+  ForeignKeyError,
+  isPandalchemyError,
+} from './errors/pandalchemy-error';
+export type {
+  ConflictDetail,
+  ErrorContext,
+  ForeignKeyViolation,
+  SerializedError,
+} from './errors/pandalchemy-error';
 export { ERROR_CODES } from './errors/error-code';
 export type { ErrorCode } from './errors/error-code';

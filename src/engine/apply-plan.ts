@@ -24,6 +24,7 @@ import { buildEffects, rowidName } from './build-effects';
 import { ChangeLog, needsChangeLog, silentlyDeleting } from './change-log';
 import { narrowGuard, type ChangedKeys } from './changed-keys';
 import { GuardMiss, guardPredicateSql, inlineGuardSteps } from './inline-guards';
+import { foreignKeyError, isForeignKeyFailure } from './foreign-key-check';
 import { findTable, introspect } from './introspect';
 import { readColumns } from './read-table';
 import { retypeColumn } from './retype-column';
@@ -266,6 +267,8 @@ function applyOnce(
     try {
       db.run('COMMIT');
     } catch (e) {
+      // The transaction is still open after a deferred foreign key failed: name the rows.
+      if (isForeignKeyFailure(e)) throw foreignKeyError(db, e);
       throw sqliteError(e, { what: 'the push when it committed' });
     }
     return { ddl, effects, sequences, rowsWritten: total };

@@ -25,6 +25,7 @@ export interface SerializedError extends ErrorContext {
   readonly code: ErrorCode;
   readonly message: string;
   readonly conflicts?: readonly ConflictDetail[];
+  readonly violations?: readonly ForeignKeyViolation[];
 }
 
 /** One row that another writer changed since it was read. */
@@ -121,6 +122,76 @@ function conflictMessage(conflicts: readonly ConflictDetail[]): string {
   );
 }
 
+/**
+ * A row that references a row that does not exist: its table and key, the columns that reference
+ * and their values, and the table and columns they reference. Values in stored form.
+ */
+export interface ForeignKeyViolation {
+  /** The referencing table, and the key of its row (one value per key column). */
+  readonly table: string;
+  readonly key: readonly unknown[];
+  /** The row's columns that reference the other table, and their values. */
+  readonly columns: readonly string[];
+  readonly values: readonly unknown[];
+  /** The referenced table and columns: no row of it holds `values` in them. */
+  readonly parent: string;
+  readonly parentColumns: readonly string[];
+}
+
+/**
+ * A push refused because it would leave rows referencing rows that do not exist (a FOREIGN KEY
+ * constraint): rows it inserts or changes that reference a missing row, or rows that still
+ * reference a row it deletes or re-keys. `violations` names them (the first ones, up to 100);
+ * `table` and `key` are the first referencing row's. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * catch (e) {
+ *   if (e instanceof ForeignKeyError)
+ *     for (const v of e.violations) console.log(v.table, v.key, 'references', v.parent, v.values);
+ * }
+ * ```
+ */
+export class ForeignKeyError extends PandalchemyError {
+  override readonly name = 'ForeignKeyError';
+  readonly violations: readonly ForeignKeyViolation[];
+
+  constructor(
+    violations: readonly ForeignKeyViolation[],
+    sqliteMessage: string,
+    total = violations.length,
+    message?: string,
+  ) {
+    const first = violations[0];
+    super('constraint', message ?? foreignKeyMessage(violations, total), {
+      ...(first ? { table: first.table, key: first.key } : {}),
+      sqliteMessage,
+    });
+    this.violations = violations;
+  }
+
+  override toJSON(): SerializedError {
+    return { ...super.toJSON(), name: this.name, violations: this.violations };
+  }
+}
+
+function foreignKeyMessage(violations: readonly ForeignKeyViolation[], total: number): string {
+  const text = (v: unknown): string => JSON.stringify(v, bigintReplacer);
+  const shown = violations
+    .slice(0, 3)
+    .map(
+      (v) =>
+        `${v.table} row ${text(v.key)} references ${v.parent} (${v.parentColumns.join(', ')}) ` +
+        `${text(v.values)}, which does not exist`,
+    )
+    .join('; ');
+  const more = total > 3 ? `; and ${total - 3} more` : '';
+  return (
+    `SQLite refused the push (FOREIGN KEY constraint failed): ${shown}${more}. Nothing was ` +
+    'written: give those rows existing references, or keep (or add) the rows they reference, and push again.'
+  );
+}
+
 /** JSON.stringify replacer that prints BigInt values instead of throwing. */
 export function bigintReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? `${value}n` : value;
@@ -145,6 +216,9 @@ export function isPandalchemyError(value: unknown): value is PandalchemyError {
 /** Rebuilds a typed error from its serialized form (the inverse of `toJSON`). */
 export function fromSerializedError(s: SerializedError): PandalchemyError {
   if (s.code === 'conflict' && s.conflicts) return new ConflictError(s.conflicts, s.message);
+  if (s.code === 'constraint' && s.violations) {
+    return new ForeignKeyError(s.violations, s.sqliteMessage ?? '', s.violations.length, s.message);
+  }
   return new PandalchemyError(s.code, s.message, contextOf(s));
 }
 
