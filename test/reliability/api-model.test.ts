@@ -599,7 +599,10 @@ async function step(
 
 /** Whether the table differs from what is stored (a push has something to write). */
 function hasChanges(m: TableModel): boolean {
-  return JSON.stringify(stateText(m.current)) !== JSON.stringify(stateText(m.stored));
+  // Rowids count: rows of the rowid table that trade rowids change nothing else.
+  const text = (s: State): string =>
+    JSON.stringify(tableText([{ name: 'rowid', type: '' }, ...s.columns], s.rows));
+  return text(m.current) !== text(m.stored);
 }
 
 /** After a push the stored state is the current one, and the undo history starts again. */
