@@ -8,7 +8,20 @@ import { chromiumLaunchOptions } from './test/chromium.ts';
 export default defineConfig({
   // sql.js is only imported from the worker: without pre-bundling, a cold cache discovers it late
   // and Vite reloads the page in the middle of a browser test.
-  optimizeDeps: { include: ['sql.js', 'comlink', 'idb', 'arquero', 'fast-check'] },
+  optimizeDeps: {
+    include: [
+      'sql.js',
+      'comlink',
+      'idb',
+      'arquero',
+      'fast-check',
+      // The benchmarks' peers (bench/peers), imported by the bench page and its smoke test.
+      'tinybase',
+      'tinybase/persisters/persister-indexed-db',
+    ],
+    // It finds its wasm beside its own module, which pre-bundling would move (its README says so).
+    exclude: ['@sqlite.org/sqlite-wasm'],
+  },
   worker: { format: 'es' },
   build: {
     outDir: 'dist-demo',

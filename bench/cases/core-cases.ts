@@ -1,7 +1,13 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { TrackedTable } from '../../src/table/tracked-table';
-import { median, timeRuns, type BenchCase, type BenchParams, type CaseResult } from '../bench-case';
+import {
+  caseResult,
+  timeRuns,
+  type BenchCase,
+  type BenchParams,
+  type CaseResult,
+} from '../bench-case';
 import { rowByRowDiff } from '../baseline-diff';
 import { benchData, benchInfo, COLUMNS } from '../data';
 
@@ -18,21 +24,7 @@ function result(
   met: (m: number) => boolean,
   notes?: CaseResult['notes'],
 ): CaseResult {
-  const m = median(runs);
-  const b = baseline
-    ? { name: baseline.name, median: median(baseline.runs), runs: baseline.runs.length }
-    : null;
-  return {
-    name,
-    unit,
-    median: m,
-    runs: runs.length,
-    baseline: b,
-    ratio: b ? m / b.median : null,
-    target,
-    met: met(m),
-    ...(notes ? { notes } : {}),
-  };
+  return caseResult({ name, unit, runs, baseline, target, met, ...(notes ? { notes } : {}) });
 }
 
 /** Single-cell edits on a big tracked table, amortised; baseline: a full keyed diff after each. */
@@ -184,8 +176,14 @@ export const heap: BenchCase = {
       name: this.name,
       unit: 'MB',
       median: mb(trackedBytes),
+      range: [mb(trackedBytes), mb(trackedBytes)],
       runs: 1,
-      baseline: { name: 'same data as a plain Arquero table', median: mb(plainBytes), runs: 1 },
+      baseline: {
+        name: 'same data as a plain Arquero table',
+        median: mb(plainBytes),
+        range: [mb(plainBytes), mb(plainBytes)],
+        runs: 1,
+      },
       ratio,
       target: 'ratio <= 1.2',
       met: ratio <= 1.2,

@@ -1,16 +1,16 @@
 import type { BenchCase } from '../bench-case';
 import { fullDiff, heap, oneColumnTransform, planBuild, singleCellEdit } from './core-cases';
 import {
-  applyGuarded,
-  applyMeanwhile,
-  applyMixed,
+  applyCases,
   catchUp,
-  loadTable,
+  coldOpen,
   persistBig,
   persistSmall,
-  pushOneCell,
-  reopen,
+  pushLatency,
+  reopenAfterPushes,
 } from './engine-cases';
+import { pushMixed, transformJoinPush, transformRebuiltPush } from './path-cases';
+import { loadVsSqliteWasm, peers, pushVsSqliteWasm } from './peer-cases';
 
 /** Every benchmark case, in the order of the report. */
 export const CASES: readonly BenchCase[] = [
@@ -18,14 +18,18 @@ export const CASES: readonly BenchCase[] = [
   oneColumnTransform,
   fullDiff,
   planBuild,
-  applyMixed,
-  applyMeanwhile,
-  applyGuarded,
+  heap,
+  ...applyCases,
+  transformRebuiltPush,
+  transformJoinPush,
+  pushMixed,
+  pushVsSqliteWasm,
+  loadVsSqliteWasm,
+  peers,
   persistSmall,
   persistBig,
-  pushOneCell,
-  loadTable,
-  reopen,
-  heap,
+  pushLatency,
+  reopenAfterPushes,
+  coldOpen,
   catchUp,
 ];
