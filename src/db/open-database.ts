@@ -16,7 +16,11 @@ export interface OpenDatabaseOptions {
   readonly persist?: boolean;
   /** Enforce foreign keys (default true). */
   readonly foreignKeys?: boolean;
-  /** Fold the redo log into a fresh snapshot once it holds this many bytes (default 8 MiB). */
+  /**
+   * Fold the redo log into a fresh snapshot once it holds this many bytes (default 8 MiB). It is
+   * folded too once it holds more records than reopening should replay: one per 64 KiB of
+   * snapshot, at least 100.
+   */
   readonly checkpointBytes?: number;
   /**
    * How long the worker may take to answer at all, in milliseconds (default 20,000). A worker that

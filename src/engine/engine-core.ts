@@ -17,12 +17,14 @@ import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { applyPlan } from './apply-plan';
 import { ChangedKeys } from './changed-keys';
+import { checkpointDue } from './checkpoint-policy';
 import { describeValue } from '../values/codec';
 import { introspect } from './introspect';
 import { readRows, readTable } from './read-table';
 import { runQuery } from './run-query';
 import { recordSize } from './record-size';
 import { replayRecord } from './replay-record';
+import { ReplaySchema } from './replay-schema';
 import { configureConnection, selectValue, type SqlDatabase, type SqlJs } from './sqlite';
 import { messageOf } from './sqlite-error';
 import { soleCoordinator, type Coordinator, type Storage } from './storage';
@@ -62,6 +64,9 @@ export class EngineCore implements EngineApi {
   #base = 0;
   #pushIds: string[] = [];
   #logBytes = 0;
+  /** Records in the log after the snapshot, and the snapshot's size: see `checkpointDue`. */
+  #logRecords = 0;
+  #snapshotBytes = 0;
   #serial: Promise<unknown> = Promise.resolve();
   #remote: ((commit: RemoteCommit) => void) | null = null;
   #broken: PandalchemyError | null = null;
@@ -176,12 +181,13 @@ export class EngineCore implements EngineApi {
               : new PandalchemyError('storage', `Saving the push failed: ${messageOf(e)}.`);
           }
           this.#logBytes += bytes;
+          this.#logRecords++;
           onProgress?.({ phase: 'persist', done: bytes, total: bytes });
         }
         const persistMs = now() - t1;
         this.#committed(record);
         this.#coordinator.announce(record.seq);
-        if (this.#storage && this.#logBytes > this.#checkpointBytes) {
+        if (this.#storage && this.#checkpointDue) {
           // Folded into the snapshot later, so this push's caller does not wait for it.
           void this.#serially(() =>
             this.#coordinator.withWriteLock(() => this.#checkpoint()),
@@ -219,6 +225,8 @@ export class EngineCore implements EngineApi {
           if (this.#storage) {
             await this.#storage.writeSnapshot(bytes.slice(), seq, this.#pushIds, onProgress);
             this.#logBytes = 0;
+            this.#logRecords = 0;
+            this.#snapshotBytes = bytes.byteLength;
           }
           this.#db?.close();
           this.#db = candidate;
@@ -280,8 +288,13 @@ export class EngineCore implements EngineApi {
     return this.#options?.foreignKeys ?? true;
   }
 
-  get #checkpointBytes(): number {
-    return this.#options?.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
+  /** Whether the log has grown past the checkpoint policy (bytes, or replay time on reopen). */
+  get #checkpointDue(): boolean {
+    return checkpointDue(
+      { bytes: this.#logBytes, records: this.#logRecords },
+      this.#snapshotBytes,
+      this.#options?.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES,
+    );
   }
 
   #state(): EngineState {
@@ -362,10 +375,12 @@ export class EngineCore implements EngineApi {
       this.#commits = [];
       this.#base = this.#seq;
     } else {
+      const schema = new ReplaySchema(this.#db);
       for (const record of records) {
         if (record.seq !== this.#seq + 1) break;
-        replayRecord(this.#db, record, this.#foreignKeys);
+        replayRecord(this.#db, record, this.#foreignKeys, schema);
         this.#logBytes += recordSize(record);
+        this.#logRecords++;
         this.#committed(record);
       }
     }
@@ -387,8 +402,9 @@ export class EngineCore implements EngineApi {
     try {
       configureConnection(db, this.#foreignKeys);
       const total = stored.records.length;
+      const schema = new ReplaySchema(db);
       stored.records.forEach((record, i) => {
-        replayRecord(db, record, this.#foreignKeys);
+        replayRecord(db, record, this.#foreignKeys, schema);
         onProgress?.({ phase: 'replay', done: i + 1, total });
       });
     } catch (e) {
@@ -410,6 +426,8 @@ export class EngineCore implements EngineApi {
       -PUSH_IDS_KEPT,
     );
     this.#logBytes = stored.records.reduce((n, r) => n + recordSize(r), 0);
+    this.#logRecords = stored.records.length;
+    this.#snapshotBytes = stored.snapshot?.byteLength ?? 0;
     this.#tables = introspect(db);
   }
 
@@ -450,6 +468,8 @@ export class EngineCore implements EngineApi {
       onProgress,
     );
     this.#logBytes = 0;
+    this.#logRecords = 0;
+    this.#snapshotBytes = bytes.byteLength;
     return { seq: this.#seq, bytesWritten, recordsDropped, ms: now() - t0 };
   }
 }

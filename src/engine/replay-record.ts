@@ -5,32 +5,36 @@ import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { keyColumnSql, rollback } from './apply-plan';
 import { rowidName } from './build-effects';
-import { findTable } from './introspect';
 import { runDdl } from './redo-ddl';
-import { selectRows, withStatement, type SqlDatabase } from './sqlite';
+import { ReplaySchema } from './replay-schema';
+import { withStatement, type SqlDatabase } from './sqlite';
 
 const valueAt = (c: ColumnValues, i: number): SqlValue => c[i] ?? null;
 
 /**
  * Applies a redo record to the state it was recorded on, reproducing the state after it exactly.
  * The record holds the rows as the database decided them, so nothing may decide again: foreign-key
- * actions are off and the touched tables' triggers are set aside while it runs.
+ * actions are off and the touched tables' triggers are set aside while it runs. `schema` keeps
+ * what is read of the schema from one record to the next: pass one for a run of records.
  */
-export function replayRecord(db: SqlDatabase, record: RedoRecord, foreignKeys: boolean): void {
+export function replayRecord(
+  db: SqlDatabase,
+  record: RedoRecord,
+  foreignKeys: boolean,
+  schema: ReplaySchema = new ReplaySchema(db),
+): void {
   db.run('PRAGMA foreign_keys=OFF');
   try {
     db.run('BEGIN');
     try {
+      if (record.ddl.length) schema.changed();
       for (const statement of record.ddl) runDdl(db, statement);
       const live = record.effects.filter((e) => !e.dropped);
-      const triggers = selectRows(
-        db,
-        `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN (${live.map(() => '?').join(', ') || "''"}) ORDER BY rowid`,
-        live.map((e) => e.table),
-      );
-      for (const [name] of triggers) db.run(`DROP TRIGGER ${q(String(name))}`);
+      const touched = new Set(live.map((e) => e.table));
+      const triggers = schema.triggers(touched);
+      for (const [name] of triggers) db.run(`DROP TRIGGER ${q(name)}`);
       for (const effect of live) {
-        const info = findTable(db, effect.table);
+        const info = schema.table(effect.table);
         if (info) replayEffect(db, info, effect);
       }
       if (record.sequences) {
@@ -38,10 +42,13 @@ export function replayRecord(db: SqlDatabase, record: RedoRecord, foreignKeys: b
         for (const [name, seq] of record.sequences)
           db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
       }
-      for (const [, sql] of triggers) db.run(String(sql));
+      for (const [, sql] of triggers) db.run(sql);
       db.run('COMMIT');
+      schema.recreated(touched);
     } catch (e) {
       rollback(db);
+      // What was read may describe a schema the rollback undid.
+      schema.changed();
       throw e;
     }
   } finally {
@@ -71,6 +78,9 @@ function replayRows(db: SqlDatabase, info: TableInfo, effect: TableEffect): void
   const t = q(info.name);
   const ups = effect.upserts;
   const n = ups.values[0]?.length ?? ups.rowids?.length ?? 0;
+  const gone = effect.deleted.rowids?.length ?? effect.deleted.keys[0]?.length ?? 0;
+  // A record of patches only (a one-cell push) has no rows here: prepare nothing.
+  if (!n && !gone) return;
   if (!info.withoutRowid && effect.deleted.rowids && ups.rowids) {
     const rid = rowidName(info);
     withStatement(db, `DELETE FROM ${t} WHERE ${rid} = ?`, (stmt) => {

@@ -27,7 +27,10 @@ export interface EngineOpenOptions {
   readonly persist: boolean;
   /** Enforce foreign keys (PRAGMA foreign_keys). Default true. */
   readonly foreignKeys?: boolean;
-  /** Checkpoint automatically once the redo log holds this many bytes (default 8 MiB). */
+  /**
+   * Checkpoint automatically once the redo log holds this many bytes (default 8 MiB), or more
+   * records than a reopen should replay (see `checkpointDue`), whichever comes first.
+   */
   readonly checkpointBytes?: number;
 }
 

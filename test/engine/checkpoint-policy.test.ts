@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { checkpointDue } from '../../src/engine/checkpoint-policy';
+import type { ExecutionPlan } from '../../src/plan/execution-plan';
+import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
+
+const MiB = 2 ** 20;
+
+describe('checkpoint policy', () => {
+  it('is due past the byte threshold whatever the record count', () => {
+    expect(checkpointDue({ bytes: 8 * MiB + 1, records: 1 }, 100 * MiB, 8 * MiB)).toBe(true);
+    expect(checkpointDue({ bytes: 8 * MiB, records: 1 }, 100 * MiB, 8 * MiB)).toBe(false);
+  });
+
+  it('is due past one record per 64 KiB of snapshot, and never later than 100 records', () => {
+    expect(checkpointDue({ bytes: 1000, records: 1600 }, 100 * MiB, 8 * MiB)).toBe(false);
+    expect(checkpointDue({ bytes: 1000, records: 1601 }, 100 * MiB, 8 * MiB)).toBe(true);
+    expect(checkpointDue({ bytes: 1000, records: 100 }, 0, 8 * MiB)).toBe(false);
+    expect(checkpointDue({ bytes: 1000, records: 101 }, 64 * 1024, 8 * MiB)).toBe(true);
+  });
+
+  it('folds a log of many small pushes into the snapshot, and a reopen finds every push', async () => {
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
+    db.run('INSERT INTO t VALUES (1, 0)');
+    const bytes = db.export();
+    db.close();
+    const storage = new MemoryStorage();
+    const e = await memoryEngine(storage);
+    await e.importDatabase(bytes);
+    const set = (v: number): ExecutionPlan => ({
+      version: 1,
+      steps: [
+        {
+          kind: 'update',
+          table: 't',
+          key: ['id'],
+          keys: [[1]],
+          set: ['v'],
+          values: [[v]],
+          count: 1,
+          guard: null,
+          keyMoves: 'none',
+        },
+      ],
+    });
+    for (let v = 1; v <= 250; v++) await e.apply(set(v), { pushId: `p${v}` });
+    // Each checkpoint runs after the push that made it due (later in the engine's queue).
+    await e.state();
+    await e.close();
+    expect(storage.snapshotSeq).toBeGreaterThan(1);
+    expect(storage.records.length).toBeLessThanOrEqual(100);
+    const again = await memoryEngine(storage);
+    const t = await again.query('SELECT v FROM t');
+    expect(t.columns[0]![0]).toBe(250);
+    expect(await again.hasCommitted('p1')).toBe(true);
+    expect(await again.hasCommitted('p250')).toBe(true);
+    await again.close();
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import { dump } from '../support/dump';
+import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
+
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+
+const update = (table: string, column: string, id: number, value: string): PlanStep => ({
+  kind: 'update',
+  table,
+  key: ['id'],
+  keys: [[id]],
+  set: [column],
+  values: [[value]],
+  count: 1,
+  guard: null,
+  keyMoves: 'none',
+});
+
+const insert = (table: string, id: number, value: string, column = 'v'): PlanStep => ({
+  kind: 'insert',
+  table,
+  key: ['id'],
+  columns: ['id', column],
+  values: [[id], [value]],
+  count: 1,
+});
+
+async function fileOf(sql: string): Promise<Uint8Array> {
+  const SQL = await loadSql();
+  const db = new SQL.Database();
+  db.run(sql);
+  const bytes = db.export();
+  db.close();
+  return bytes;
+}
+
+async function dumpOf(bytes: Uint8Array): Promise<string> {
+  const SQL = await loadSql();
+  const db = new SQL.Database(bytes);
+  try {
+    return dump(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('replay reads the schema once per run of records', () => {
+  it('reopens to the same database across schema changes and triggers between records', async () => {
+    const storage = new MemoryStorage();
+    const writer = await memoryEngine(storage);
+    await writer.importDatabase(
+      await fileOf(`
+        CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT);
+        CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN INSERT INTO log (what) VALUES ('t ' || NEW.v); END;
+        CREATE TRIGGER u_ins AFTER INSERT ON u BEGIN INSERT INTO log (what) VALUES ('u ' || NEW.v); END;
+        CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN INSERT INTO log (what) VALUES ('t* ' || NEW.v); END;
+        INSERT INTO t VALUES (1, 'a'), (2, 'b');
+        INSERT INTO u VALUES (1, 'x');`),
+    );
+    const steps: PlanStep[][] = [
+      [update('t', 'v', 1, 'a1')],
+      [insert('t', 3, 'c'), insert('u', 2, 'y')],
+      // The schema changes between records: what replay read of t must not outlive this.
+      [
+        {
+          kind: 'addColumn',
+          table: 't',
+          column: { name: 'extra', declaredType: 'TEXT', notNull: false, default: null },
+        },
+      ],
+      [update('t', 'extra', 2, 'e2')],
+      [{ kind: 'renameColumn', table: 't', from: 'v', to: 'w' }],
+      [update('t', 'w', 3, 'c1'), update('u', 'v', 1, 'x1')],
+      [{ kind: 'dropColumn', table: 't', column: 'extra' }],
+      [update('t', 'w', 1, 'a2'), insert('u', 3, 'z')],
+    ];
+    for (const [i, s] of steps.entries())
+      await writer.apply(plan(...s), { pushId: `p${i}`, conflict: 'overwrite' });
+    const expected = await dumpOf(await writer.exportDatabase());
+    await writer.close();
+    expect(storage.records.length).toBe(steps.length);
+
+    const reader = await memoryEngine(storage);
+    expect(await dumpOf(await reader.exportDatabase())).toBe(expected);
+    // The triggers survived replay and still fire.
+    await reader.apply(plan(insert('t', 4, 'd', 'w')), { pushId: 'after' });
+    const after = await reader.query("SELECT what FROM log WHERE what = 't d'");
+    expect(after.length).toBe(1);
+    await reader.close();
+  });
+});
