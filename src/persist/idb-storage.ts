@@ -15,12 +15,13 @@ interface Head {
 
 interface Schema extends DBSchema {
   meta: { key: 'head'; value: Head };
-  chunks: { key: [number, number]; value: Uint8Array };
+  /**
+   * The snapshot: one Blob (written since the snapshot became a Blob), or the 4 MiB byte chunks of
+   * earlier versions, which still load.
+   */
+  chunks: { key: [number, number]; value: Blob | Uint8Array };
   log: { key: number; value: RedoRecord };
 }
-
-/** Snapshot chunk size: large enough to write fast, small enough to stay clear of size limits. */
-const CHUNK = 4 * 1024 * 1024;
 
 /** The IndexedDB database that holds a Pandalchemy database called `name`. */
 export function storageName(name: string): string {
@@ -62,21 +63,21 @@ export class IdbStorage implements Storage {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'chunks', 'log'], 'readonly');
       const head = await tx.objectStore('meta').get('head');
-      let snapshot: Uint8Array | null = null;
-      if (head) {
-        snapshot = new Uint8Array(head.bytes);
-        let offset = 0;
-        for (let i = 0; i < head.chunks; i++) {
-          const chunk = await tx.objectStore('chunks').get([head.gen, i]);
-          if (!chunk) throw new PandalchemyError('corrupt', `Snapshot chunk ${i} is missing.`);
-          snapshot.set(chunk, offset);
-          offset += chunk.byteLength;
-          onProgress?.({ phase: 'load', done: offset, total: head.bytes });
-        }
-      }
+      const parts = head
+        ? await tx
+            .objectStore('chunks')
+            .getAll(IDBKeyRange.bound([head.gen, 0], [head.gen, Infinity]))
+        : [];
       const seq = head?.seq ?? 0;
       const records = await tx.objectStore('log').getAll(IDBKeyRange.lowerBound(seq, true));
       await tx.done;
+      let snapshot: Uint8Array | null = null;
+      if (head) {
+        if (parts.length !== head.chunks)
+          throw new PandalchemyError('corrupt', `Snapshot chunk ${parts.length} is missing.`);
+        // A Blob stays readable after its transaction: its bytes are read from disk only now.
+        snapshot = await joined(parts, head.bytes, onProgress);
+      }
       return { snapshot, snapshotSeq: seq, records, pushIds: head?.pushIds ?? [] };
     } catch (e) {
       throw storageError(e, 'loading the database');
@@ -132,18 +133,13 @@ export class IdbStorage implements Storage {
       const log = tx.objectStore('log');
       const head = await meta.get('head');
       const gen = (head?.gen ?? 0) + 1;
-      const count = Math.max(1, Math.ceil(bytes.byteLength / CHUNK));
-      for (let i = 0; i < count; i++) {
-        // slice, not subarray: IndexedDB would store the whole buffer behind a view.
-        await chunks.put(bytes.slice(i * CHUNK, (i + 1) * CHUNK), [gen, i]);
-        onProgress?.({
-          phase: 'checkpoint',
-          done: Math.min((i + 1) * CHUNK, bytes.byteLength),
-          total: bytes.byteLength,
-        });
-      }
+      onProgress?.({ phase: 'checkpoint', done: 0, total: bytes.byteLength });
+      // One Blob: Chromium keeps it in a file of its own and reads it back several times faster
+      // than byte arrays, which it deserializes value by value (70 MB: ~0.4 s against ~1-2 s).
+      await chunks.put(new Blob([bytes as Uint8Array<ArrayBuffer>]), [gen, 0]);
+      onProgress?.({ phase: 'checkpoint', done: bytes.byteLength, total: bytes.byteLength });
       await meta.put(
-        { gen, seq, chunks: count, bytes: bytes.byteLength, pushIds: [...pushIds] },
+        { gen, seq, chunks: 1, bytes: bytes.byteLength, pushIds: [...pushIds] },
         'head',
       );
       if (head) await chunks.delete(IDBKeyRange.bound([head.gen, 0], [head.gen, Infinity]));
@@ -169,4 +165,27 @@ export async function deleteStorage(name: string): Promise<void> {
       // Waits: the deletion completes once the other tabs close their connections.
     },
   });
+}
+
+/** The snapshot's bytes from its parts in key order: one Blob, or byte chunks of earlier versions. */
+async function joined(
+  parts: readonly (Blob | Uint8Array)[],
+  bytes: number,
+  onProgress?: ProgressCallback,
+): Promise<Uint8Array> {
+  if (parts.length === 1 && parts[0] instanceof Blob) {
+    onProgress?.({ phase: 'load', done: 0, total: bytes });
+    const whole = new Uint8Array(await parts[0].arrayBuffer());
+    onProgress?.({ phase: 'load', done: bytes, total: bytes });
+    return whole;
+  }
+  const snapshot = new Uint8Array(bytes);
+  let offset = 0;
+  for (const part of parts) {
+    const chunk = part instanceof Blob ? new Uint8Array(await part.arrayBuffer()) : part;
+    snapshot.set(chunk, offset);
+    offset += chunk.byteLength;
+    onProgress?.({ phase: 'load', done: offset, total: bytes });
+  }
+  return snapshot;
 }
