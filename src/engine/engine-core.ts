@@ -63,10 +63,11 @@ export class EngineCore implements EngineApi {
   #commits: RemoteCommit[] = [];
   #base = 0;
   #pushIds: string[] = [];
-  #logBytes = 0;
-  /** Records in the log after the snapshot, and the snapshot's size: see `checkpointDue`. */
-  #logRecords = 0;
+  /** [seq, bytes] of each record in the log after the snapshot: see `checkpointDue`. */
+  #logSizes: (readonly [number, number])[] = [];
   #snapshotBytes = 0;
+  /** A checkpoint is under way (the automatic one starts no other meanwhile). */
+  #checkpointing = false;
   #serial: Promise<unknown> = Promise.resolve();
   #remote: ((commit: RemoteCommit) => void) | null = null;
   #broken: PandalchemyError | null = null;
@@ -180,18 +181,15 @@ export class EngineCore implements EngineApi {
               ? e
               : new PandalchemyError('storage', `Saving the push failed: ${messageOf(e)}.`);
           }
-          this.#logBytes += bytes;
-          this.#logRecords++;
+          this.#logSizes.push([record.seq, bytes]);
           onProgress?.({ phase: 'persist', done: bytes, total: bytes });
         }
         const persistMs = now() - t1;
         this.#committed(record);
         this.#coordinator.announce(record.seq);
-        if (this.#storage && this.#checkpointDue) {
+        if (this.#storage && this.#checkpointDue && !this.#checkpointing) {
           // Folded into the snapshot later, so this push's caller does not wait for it.
-          void this.#serially(() =>
-            this.#coordinator.withWriteLock(() => this.#checkpoint()),
-          ).catch(() => undefined);
+          void this.#checkpoint().catch(() => undefined);
         }
         return {
           seq: record.seq,
@@ -224,8 +222,7 @@ export class EngineCore implements EngineApi {
           const seq = this.#seq + 1;
           if (this.#storage) {
             await this.#storage.writeSnapshot(bytes.slice(), seq, this.#pushIds, onProgress);
-            this.#logBytes = 0;
-            this.#logRecords = 0;
+            this.#logSizes = [];
             this.#snapshotBytes = bytes.byteLength;
           }
           this.#db?.close();
@@ -254,9 +251,7 @@ export class EngineCore implements EngineApi {
   }
 
   checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult> {
-    return this.#serially(() =>
-      this.#coordinator.withWriteLock(() => this.#checkpoint(onProgress)),
-    );
+    return this.#checkpoint(onProgress);
   }
 
   commitsSince(seq: number): Promise<CommitsSince> {
@@ -291,7 +286,10 @@ export class EngineCore implements EngineApi {
   /** Whether the log has grown past the checkpoint policy (bytes, or replay time on reopen). */
   get #checkpointDue(): boolean {
     return checkpointDue(
-      { bytes: this.#logBytes, records: this.#logRecords },
+      {
+        bytes: this.#logSizes.reduce((n, [, b]) => n + b, 0),
+        records: this.#logSizes.length,
+      },
       this.#snapshotBytes,
       this.#options?.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES,
     );
@@ -379,8 +377,7 @@ export class EngineCore implements EngineApi {
       for (const record of records) {
         if (record.seq !== this.#seq + 1) break;
         replayRecord(this.#db, record, this.#foreignKeys, schema);
-        this.#logBytes += recordSize(record);
-        this.#logRecords++;
+        this.#logSizes.push([record.seq, recordSize(record)]);
         this.#committed(record);
       }
     }
@@ -425,8 +422,7 @@ export class EngineCore implements EngineApi {
     this.#pushIds = [...stored.pushIds, ...stored.records.map((r) => r.pushId)].slice(
       -PUSH_IDS_KEPT,
     );
-    this.#logBytes = stored.records.reduce((n, r) => n + recordSize(r), 0);
-    this.#logRecords = stored.records.length;
+    this.#logSizes = stored.records.map((r) => [r.seq, recordSize(r)] as const);
     this.#snapshotBytes = stored.snapshot?.byteLength ?? 0;
     this.#tables = introspect(db);
   }
@@ -455,22 +451,46 @@ export class EngineCore implements EngineApi {
     return bytes;
   }
 
+  /**
+   * Folds the log into a fresh snapshot without holding up pushes while the file is written: the
+   * database is exported in the engine's queue, under the write lock (a consistent file as of one
+   * commit); the bytes are then staged in storage outside both, while later pushes commit and
+   * append; a last short step in the queue makes the staged file the snapshot and drops the
+   * records it covers. A crash before that step leaves the old snapshot and the whole log.
+   */
   async #checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult> {
     const t0 = now();
-    await this.#catchUp(true);
-    if (!this.#storage) return { seq: this.#seq, bytesWritten: 0, recordsDropped: 0, ms: 0 };
-    onProgress?.({ phase: 'checkpoint', done: 0, total: null });
-    const bytes = this.#export();
-    const { bytesWritten, recordsDropped } = await this.#storage.writeSnapshot(
-      bytes,
-      this.#seq,
-      this.#pushIds,
-      onProgress,
-    );
-    this.#logBytes = 0;
-    this.#logRecords = 0;
-    this.#snapshotBytes = bytes.byteLength;
-    return { seq: this.#seq, bytesWritten, recordsDropped, ms: now() - t0 };
+    this.#checkpointing = true;
+    try {
+      const taken = await this.#serially(() =>
+        this.#coordinator.withWriteLock(async () => {
+          await this.#catchUp(true);
+          if (!this.#storage) return null;
+          onProgress?.({ phase: 'checkpoint', done: 0, total: null });
+          return { bytes: this.#export(), seq: this.#seq, pushIds: [...this.#pushIds] };
+        }),
+      );
+      const storage = this.#storage;
+      if (!taken || !storage) return { seq: this.#seq, bytesWritten: 0, recordsDropped: 0, ms: 0 };
+      const staged = await storage.stageSnapshot(taken.bytes, onProgress);
+      return await this.#serially(() =>
+        this.#coordinator.withWriteLock(async () => {
+          const done = await storage.commitSnapshot(staged, taken.seq, taken.pushIds);
+          if (done) {
+            this.#logSizes = this.#logSizes.filter(([seq]) => seq > taken.seq);
+            this.#snapshotBytes = staged.bytes;
+          }
+          return {
+            seq: taken.seq,
+            bytesWritten: done?.bytesWritten ?? 0,
+            recordsDropped: done?.recordsDropped ?? 0,
+            ms: now() - t0,
+          };
+        }),
+      );
+    } finally {
+      this.#checkpointing = false;
+    }
   }
 }
 

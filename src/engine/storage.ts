@@ -22,6 +22,22 @@ export interface Storage {
   readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }>;
   /** Appends a record; rejects with a typed error when the record's seq is taken or storage fails. */
   append(record: RedoRecord): Promise<void>;
+  /**
+   * Stores a snapshot's bytes where no reader looks yet, without holding up appends meanwhile (a
+   * checkpoint writes a big file while later pushes go on). Nothing changes for readers until
+   * {@link Storage.commitSnapshot}; staged bytes never committed are dropped by a later snapshot.
+   */
+  stageSnapshot(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<StagedSnapshot>;
+  /**
+   * Makes a staged snapshot the current one and drops every record up to `seq`, atomically.
+   * Resolves to null, changing nothing, when the stored snapshot is already as new or newer, or
+   * when another writer's snapshot dropped the staged bytes meanwhile.
+   */
+  commitSnapshot(
+    staged: StagedSnapshot,
+    seq: number,
+    pushIds: readonly string[],
+  ): Promise<{ bytesWritten: number; recordsDropped: number } | null>;
   /** Replaces the snapshot and drops every record up to `seq`; returns the records dropped. */
   writeSnapshot(
     bytes: Uint8Array,
@@ -30,6 +46,13 @@ export interface Storage {
     onProgress?: ProgressCallback,
   ): Promise<{ bytesWritten: number; recordsDropped: number }>;
   close(): void;
+}
+
+/** A snapshot written by {@link Storage.stageSnapshot}, not yet the current one. */
+export interface StagedSnapshot {
+  /** Which stored bytes: unique to this staging. */
+  readonly id: number;
+  readonly bytes: number;
 }
 
 /**

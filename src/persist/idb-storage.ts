@@ -1,5 +1,5 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Storage, StoredState } from '../engine/storage';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { StagedSnapshot, Storage, StoredState } from '../engine/storage';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { ProgressCallback, RedoRecord } from '../protocol/engine-api';
 
@@ -119,6 +119,47 @@ export class IdbStorage implements Storage {
     }
   }
 
+  async stageSnapshot(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<StagedSnapshot> {
+    try {
+      const db = await this.#db;
+      const id = newGeneration();
+      // The chunks store alone: appends (meta and log) go on while this big write runs.
+      const tx = db.transaction('chunks', 'readwrite');
+      onProgress?.({ phase: 'checkpoint', done: 0, total: bytes.byteLength });
+      await tx.store.put(snapshotBlob(bytes), [id, 0]);
+      await tx.done;
+      onProgress?.({ phase: 'checkpoint', done: bytes.byteLength, total: bytes.byteLength });
+      return { id, bytes: bytes.byteLength };
+    } catch (e) {
+      throw storageError(e, 'writing a snapshot');
+    }
+  }
+
+  async commitSnapshot(
+    staged: StagedSnapshot,
+    seq: number,
+    pushIds: readonly string[],
+  ): Promise<{ bytesWritten: number; recordsDropped: number } | null> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite');
+      const head = await tx.objectStore('meta').get('head');
+      const chunks = tx.objectStore('chunks');
+      const parts = await chunks.count(generation(staged.id));
+      if ((head && head.seq >= seq) || parts !== 1) {
+        // Another writer's snapshot is as new, or dropped these bytes: keep what is stored.
+        if (parts) await chunks.delete(generation(staged.id));
+        await tx.done;
+        return null;
+      }
+      const recordsDropped = await switchSnapshot(tx, staged.id, staged.bytes, seq, pushIds);
+      await tx.done;
+      return { bytesWritten: staged.bytes, recordsDropped };
+    } catch (e) {
+      throw storageError(e, 'writing a snapshot');
+    }
+  }
+
   async writeSnapshot(
     bytes: Uint8Array,
     seq: number,
@@ -128,24 +169,11 @@ export class IdbStorage implements Storage {
     try {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite');
-      const meta = tx.objectStore('meta');
-      const chunks = tx.objectStore('chunks');
-      const log = tx.objectStore('log');
-      const head = await meta.get('head');
-      const gen = (head?.gen ?? 0) + 1;
+      const gen = newGeneration();
       onProgress?.({ phase: 'checkpoint', done: 0, total: bytes.byteLength });
-      // One Blob: Chromium keeps it in a file of its own and reads it back several times faster
-      // than byte arrays, which it deserializes value by value (70 MB: ~0.4 s against ~1-2 s).
-      await chunks.put(new Blob([bytes as Uint8Array<ArrayBuffer>]), [gen, 0]);
+      await tx.objectStore('chunks').put(snapshotBlob(bytes), [gen, 0]);
       onProgress?.({ phase: 'checkpoint', done: bytes.byteLength, total: bytes.byteLength });
-      await meta.put(
-        { gen, seq, chunks: 1, bytes: bytes.byteLength, pushIds: [...pushIds] },
-        'head',
-      );
-      if (head) await chunks.delete(IDBKeyRange.bound([head.gen, 0], [head.gen, Infinity]));
-      const covered = IDBKeyRange.upperBound(seq);
-      const recordsDropped = await log.count(covered);
-      await log.delete(covered);
+      const recordsDropped = await switchSnapshot(tx, gen, bytes.byteLength, seq, pushIds);
       await tx.done;
       return { bytesWritten: bytes.byteLength, recordsDropped };
     } catch (e) {
@@ -165,6 +193,53 @@ export async function deleteStorage(name: string): Promise<void> {
       // Waits: the deletion completes once the other tabs close their connections.
     },
   });
+}
+
+type WriteTx = IDBPTransaction<Schema, ('meta' | 'chunks' | 'log')[], 'readwrite'>;
+
+/**
+ * A generation number no other writer picks, in any tab: staged snapshots of two tabs must never
+ * share their key. Time in ms times 2^10 plus a random part stays below 2^53.
+ */
+function newGeneration(): number {
+  return Date.now() * 1024 + Math.floor(Math.random() * 1024);
+}
+
+/** The keys of one generation's parts. */
+function generation(gen: number): IDBKeyRange {
+  return IDBKeyRange.bound([gen, 0], [gen, Infinity]);
+}
+
+/**
+ * One Blob: Chromium keeps it in a file of its own and reads it back several times faster than
+ * byte arrays, which it deserializes value by value (70 MB: ~0.4 s against ~1-2 s).
+ */
+function snapshotBlob(bytes: Uint8Array): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>]);
+}
+
+/**
+ * Within `tx`: generation `gen` (`bytes` bytes, already stored) becomes the snapshot as of `seq`;
+ * every other generation goes (older snapshots, and bytes staged by checkpoints that never
+ * committed), and so does every record up to `seq`. Resolves to the records dropped.
+ */
+async function switchSnapshot(
+  tx: WriteTx,
+  gen: number,
+  bytes: number,
+  seq: number,
+  pushIds: readonly string[],
+): Promise<number> {
+  await tx.objectStore('meta').put({ gen, seq, chunks: 1, bytes, pushIds: [...pushIds] }, 'head');
+  const chunks = tx.objectStore('chunks');
+  // Keys are [gen, part]: [gen] sorts before every part of gen, [gen, Infinity] after them.
+  await chunks.delete(IDBKeyRange.upperBound([gen], true));
+  await chunks.delete(IDBKeyRange.lowerBound([gen, Infinity], true));
+  const log = tx.objectStore('log');
+  const covered = IDBKeyRange.upperBound(seq);
+  const recordsDropped = await log.count(covered);
+  await log.delete(covered);
+  return recordsDropped;
 }
 
 /** The snapshot's bytes from its parts in key order: one Blob, or byte chunks of earlier versions. */

@@ -58,3 +58,63 @@ describe('checkpoint policy', () => {
     await again.close();
   });
 });
+
+describe('a checkpoint does not hold up pushes', () => {
+  it('commits and persists pushes while the snapshot file is being written', async () => {
+    let release = (): void => undefined;
+    let staging = (): void => undefined;
+    const started = new Promise<void>((r) => (staging = r));
+    const gate = new Promise<void>((r) => (release = r));
+    // Storage whose snapshot writes wait for the test: a slow disk, as a 100 MB file is.
+    class SlowStorage extends MemoryStorage {
+      override async stageSnapshot(bytes: Uint8Array) {
+        staging();
+        await gate;
+        return super.stageSnapshot(bytes);
+      }
+    }
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
+    db.run('INSERT INTO t VALUES (1, 0)');
+    const bytes = db.export();
+    db.close();
+    const storage = new SlowStorage();
+    const e = await memoryEngine(storage);
+    await e.importDatabase(bytes);
+    const set = (v: number): ExecutionPlan => ({
+      version: 1,
+      steps: [
+        {
+          kind: 'update',
+          table: 't',
+          key: ['id'],
+          keys: [[1]],
+          set: ['v'],
+          values: [[v]],
+          count: 1,
+          guard: null,
+          keyMoves: 'none',
+        },
+      ],
+    });
+    await e.apply(set(1), { pushId: 'p1' });
+    const cp = e.checkpoint();
+    await started;
+    const pushed = await Promise.race([
+      e.apply(set(2), { pushId: 'p2' }).then(() => 'pushed'),
+      new Promise((r) => setTimeout(() => r('held up'), 2000)),
+    ]);
+    expect(pushed).toBe('pushed');
+    expect(storage.records.map((r) => r.pushId)).toContain('p2');
+    release();
+    const result = await cp;
+    // The snapshot is as of the export; the push made meanwhile stays in the log after it.
+    expect(storage.snapshotSeq).toBe(result.seq);
+    expect(storage.records.map((r) => r.pushId)).toEqual(['p2']);
+    await e.close();
+    const again = await memoryEngine(storage);
+    expect((await again.query('SELECT v FROM t')).columns[0]![0]).toBe(2);
+    await again.close();
+  });
+});

@@ -174,6 +174,33 @@ describe('faults at every boundary of a push', () => {
     });
   }
 
+  it('a push made while a checkpoint writes its file survives a crash before the checkpoint ends', async () => {
+    const { name, db, worker, faults } = await scenario();
+    await db.push();
+    await faults.setFault({ point: 'checkpoint', action: 'hang' });
+    const cp = db.checkpoint();
+    // The file is written and the checkpoint hangs before it becomes the snapshot: pushes go on.
+    await until(() => faults.faultHit());
+    const a = await db.table('a');
+    a.set(3, 'v', 'during');
+    await a.push();
+    worker.terminate();
+    await expect(cp).rejects.toBeInstanceOf(PandalchemyError);
+    const again = await openDatabase(name);
+    expect((await again.table('a')).table().objects()).toEqual([
+      { id: 1, v: 'changed', w: 0 },
+      { id: 3, v: 'during', w: 0 },
+      { id: 4, v: 'new', w: 5 },
+    ]);
+    // The next checkpoint takes the place of the one that never ended.
+    await again.checkpoint();
+    await again.close();
+    const last = await openDatabase(name);
+    expect((await last.table('a')).get(3, 'v')).toBe('during');
+    await last.close();
+    survived++;
+  });
+
   it('counts the faults survived', () => {
     console.log(`fault injection: ${survived} faults injected and survived`);
     expect(survived).toBeGreaterThanOrEqual(15);

@@ -1,7 +1,12 @@
 import initSqlJs from 'sql.js';
 import { EngineCore, type EngineParts } from '../../src/engine/engine-core';
 import type { SqlJs } from '../../src/engine/sqlite';
-import { soleCoordinator, type Storage, type StoredState } from '../../src/engine/storage';
+import {
+  soleCoordinator,
+  type StagedSnapshot,
+  type Storage,
+  type StoredState,
+} from '../../src/engine/storage';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import type { RedoRecord } from '../../src/protocol/engine-api';
 
@@ -40,6 +45,29 @@ export class MemoryStorage implements Storage {
       throw new PandalchemyError('storage', `seq ${record.seq} is taken`);
     }
     this.records.push(structuredClone(record));
+  }
+
+  /** Staged snapshots by id, as IndexedDB holds them before they are committed. */
+  staged = new Map<number, Uint8Array>();
+  #nextStage = 0;
+
+  async stageSnapshot(bytes: Uint8Array): Promise<StagedSnapshot> {
+    this.#maybeFail();
+    const id = ++this.#nextStage;
+    this.staged.set(id, bytes.slice());
+    return { id, bytes: bytes.byteLength };
+  }
+
+  async commitSnapshot(
+    staged: StagedSnapshot,
+    seq: number,
+    pushIds: readonly string[],
+  ): Promise<{ bytesWritten: number; recordsDropped: number } | null> {
+    this.#maybeFail();
+    const bytes = this.staged.get(staged.id);
+    this.staged.delete(staged.id);
+    if (!bytes || seq <= this.snapshotSeq) return null;
+    return this.writeSnapshot(bytes, seq, pushIds);
   }
 
   async writeSnapshot(

@@ -5,9 +5,12 @@
  * - `statement`: the `index`-th statement (1-based) a transaction runs after BEGIN throws, as
  *   sql.js throws when SQLite fails, instead of running.
  * - `commit`: COMMIT throws instead of committing.
- * - `append` / `checkpoint`: storage fails (`fail`, with the error `code`) or never answers
- *   (`hang`) when the redo record is appended / the snapshot is written.
- * - `afterAppend` / `afterCheckpoint`: storage wrote it, then never answers.
+ * - `append`: storage fails (`fail`, with the error `code`) or never answers (`hang`) when the
+ *   redo record is appended.
+ * - `checkpoint`: the same once a checkpoint's file is written, before it becomes the snapshot
+ *   (mid-checkpoint: later pushes go on meanwhile).
+ * - `afterAppend` / `afterCheckpoint`: storage wrote the record / made the snapshot current, then
+ *   never answers.
  */
 export type Fault =
   | { readonly point: 'statement'; readonly index: number }

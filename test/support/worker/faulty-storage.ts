@@ -1,4 +1,4 @@
-import type { Storage, StoredState } from '../../../src/engine/storage';
+import type { StagedSnapshot, Storage, StoredState } from '../../../src/engine/storage';
 import { PandalchemyError } from '../../../src/errors/pandalchemy-error';
 import type { ProgressCallback, RedoRecord } from '../../../src/protocol/engine-api';
 import type { Fault } from './fault-api';
@@ -30,6 +30,24 @@ export class FaultyStorage implements Storage {
     await this.#at('append');
     await this.#inner.append(record);
     await this.#at('afterAppend');
+  }
+
+  async stageSnapshot(bytes: Uint8Array, onProgress?: ProgressCallback): Promise<StagedSnapshot> {
+    const staged = await this.#inner.stageSnapshot(bytes, onProgress);
+    // A checkpoint's fault lands once its file is written, before it becomes the snapshot:
+    // mid-checkpoint, while later pushes go on.
+    await this.#at('checkpoint');
+    return staged;
+  }
+
+  async commitSnapshot(
+    staged: StagedSnapshot,
+    seq: number,
+    pushIds: readonly string[],
+  ): Promise<{ bytesWritten: number; recordsDropped: number } | null> {
+    const written = await this.#inner.commitSnapshot(staged, seq, pushIds);
+    await this.#at('afterCheckpoint');
+    return written;
   }
 
   async writeSnapshot(
