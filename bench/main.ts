@@ -20,14 +20,32 @@ window.__runBench = async (params, only) => {
   for (const c of CASES) {
     if (only && !c.name.includes(only)) continue;
     console.log(`bench: ${c.name} ...`);
-    const r = await c.run({
-      ...params,
-      ...(heap ? { heap } : {}),
-      ...(memory ? { rendererMemory: memory } : {}),
-      ...(written ? { bytesWritten: written } : {}),
-      log: (m) => console.log(`bench:   ${m}`),
-    });
-    results.push(...(Array.isArray(r) ? r : [r as CaseResult]));
+    try {
+      const r = await c.run({
+        ...params,
+        ...(heap ? { heap } : {}),
+        ...(memory ? { rendererMemory: memory } : {}),
+        ...(written ? { bytesWritten: written } : {}),
+        log: (m) => console.log(`bench:   ${m}`),
+      });
+      results.push(...(Array.isArray(r) ? r : [r as CaseResult]));
+    } catch (e) {
+      // One case failing must not cost the others: it is reported as a miss with its error.
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      console.log(`bench:   FAILED: ${error}`);
+      results.push({
+        name: c.name,
+        unit: 'ms',
+        median: NaN,
+        range: [NaN, NaN],
+        runs: 0,
+        baseline: null,
+        ratio: null,
+        target: 'runs to the end',
+        met: false,
+        notes: { error },
+      });
+    }
   }
   return results;
 };

@@ -168,6 +168,8 @@ try {
   );
   console.log('wrote bench/results.json');
   if (!results.length) throw new Error(`no case matched --only ${JSON.stringify(only)}`);
+  const broken = results.filter((r) => r.notes?.error);
+  if (broken.length) throw new Error(`${broken.length} case(s) failed: see their error above`);
 } catch (e) {
   failed = true;
   console.error(e);
