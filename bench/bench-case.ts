@@ -153,8 +153,7 @@ export function settleHeap(): void {
 /**
  * Runs `fn` `runs` times and returns each duration in ms (after one unmeasured warm-up run). The
  * heap is settled once before the warm-up: garbage from building the data is not billed to the
- * first runs, while garbage the runs themselves make still is. An `fn` that resolves to a number
- * reports its own duration in ms, measured where the work ran (a worker).
+ * first runs, while garbage the runs themselves make still is.
  */
 export async function timeRuns(
   runs: number,
@@ -166,8 +165,8 @@ export async function timeRuns(
   for (let i = -1; i < runs; i++) {
     if (setup) await setup();
     const t0 = performance.now();
-    const own = await fn();
-    const dt = typeof own === 'number' ? own : performance.now() - t0;
+    await fn();
+    const dt = performance.now() - t0;
     if (i >= 0) out.push(dt);
   }
   return out;
