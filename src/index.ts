@@ -12,7 +12,12 @@ export type { TableSource, CreateTableOptions } from './db/create-table-steps';
 export type { PushOptions, PushResult } from './db/push-result';
 export type { ChangeEvent, ChangeListener } from './db/change-emitter';
 export type { RebaseConflict, RebasePolicy } from './table/rebase';
-export type { Progress, ProgressCallback, CheckpointResult } from './protocol/engine-api';
+export type {
+  CheckpointResult,
+  Durability,
+  Progress,
+  ProgressCallback,
+} from './protocol/engine-api';
 
 // Tracked tables
 export { trackedTable } from './table/tracked-table-from';

@@ -10,7 +10,7 @@ import {
   reopenAfterPushes,
 } from './engine-cases';
 import { pushMixed, transformJoinPush, transformRebuiltPush } from './path-cases';
-import { loadVsSqliteWasm, peers, pushVsSqliteWasm } from './peer-cases';
+import { loadVsSqliteWasm, peers, pushRelaxed, pushVsSqliteWasm } from './peer-cases';
 
 const isCase = (v: unknown): v is BenchCase =>
   typeof v === 'object' && v !== null && 'name' in v && 'run' in v;
@@ -34,6 +34,7 @@ export const CASES: readonly BenchCase[] = [
   transformJoinPush,
   pushMixed,
   pushVsSqliteWasm,
+  pushRelaxed,
   loadVsSqliteWasm,
   peers,
   persistSmall,

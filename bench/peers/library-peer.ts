@@ -1,11 +1,25 @@
-import { deleteDatabase, openDatabase, type Database, type DatabaseTable } from '../../src/index';
+import {
+  deleteDatabase,
+  openDatabase,
+  type Database,
+  type DatabaseTable,
+  type Durability,
+} from '../../src/index';
 import { benchFile, benchName } from '../engine-fixture';
 import type { Peer } from './peer';
 
-/** The library as a peer: `openDatabase` + `db.table()`, `set()`, `push()`. */
+/**
+ * The library as a peer: `openDatabase` + `db.table()`, `set()`, `push()`, with the default
+ * durability (`strict`) unless told otherwise.
+ */
 export class LibraryPeer implements Peer {
   readonly name = 'pandalchemy';
   readonly #name = benchName('peer');
+  readonly #durability: Durability | undefined;
+
+  constructor(durability?: Durability) {
+    this.#durability = durability;
+  }
   #db: Database | null = null;
   #table: DatabaseTable | null = null;
 
@@ -16,7 +30,10 @@ export class LibraryPeer implements Peer {
   }
 
   async load(): Promise<void> {
-    this.#db = await openDatabase(this.#name);
+    this.#db = await openDatabase(
+      this.#name,
+      this.#durability ? { durability: this.#durability } : {},
+    );
     this.#table = await this.#db.table('bench');
   }
 

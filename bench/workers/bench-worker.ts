@@ -19,7 +19,7 @@ import type { LoopApi } from './loop-api';
  */
 const core = new EngineCore({
   loadSql: () => loadSql(wasmUrl),
-  storage: (name) => new IdbStorage(name),
+  storage: (name, durability) => new IdbStorage(name, durability),
   coordinator: (name) => new BrowserCoordinator(name),
 });
 

@@ -1,6 +1,6 @@
 import { engineClient } from '../client/engine-client';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { ProgressCallback } from '../protocol/engine-api';
+import type { Durability, ProgressCallback } from '../protocol/engine-api';
 import { Database } from './database';
 
 /** Options of {@link openDatabase}. */
@@ -22,6 +22,16 @@ export interface OpenDatabaseOptions {
    * snapshot, at least 100.
    */
   readonly checkpointBytes?: number;
+  /**
+   * What "durable when `push()` resolves" means (default `'strict'`). With `'strict'` every redo-log
+   * append and snapshot write is an IndexedDB transaction that commits only once the browser has
+   * flushed it to disk: a resolved push survives a crash of the tab, the browser or the machine
+   * (as far as the disk keeps what it acknowledged). `'relaxed'` lets the browser report the commit
+   * once the data reached the operating system: faster per push (no flush), and a resolved push
+   * still survives a crash of the tab or the browser, but a power loss or OS crash just after may
+   * lose the last pushes (never part of one: the database reopens as of an earlier push).
+   */
+  readonly durability?: Durability;
   /**
    * How long the worker may take to answer at all, in milliseconds (default 20,000). A worker that
    * is not pandalchemy's, or that was terminated before it ran, never answers: `openDatabase` then
@@ -61,6 +71,13 @@ export async function openDatabase(
       `openDatabase()'s startTimeoutMs is ${String(timeout)}: pass a number of milliseconds above 0, such as 60000.`,
     );
   }
+  const durability = options.durability;
+  if (durability !== undefined && durability !== 'strict' && durability !== 'relaxed') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `openDatabase()'s durability is ${JSON.stringify(durability) ?? String(durability)}: pass 'strict' (the default) or 'relaxed'.`,
+    );
+  }
   const engine = engineClient(options.worker, timeout);
   try {
     const state = await engine.open(
@@ -71,6 +88,7 @@ export async function openDatabase(
         ...(options.checkpointBytes !== undefined
           ? { checkpointBytes: options.checkpointBytes }
           : {}),
+        ...(durability !== undefined ? { durability } : {}),
       },
       options.onProgress,
     );

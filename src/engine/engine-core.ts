@@ -6,6 +6,7 @@ import type {
   CheckpointResult,
   ColumnarData,
   CommitsSince,
+  Durability,
   EngineApi,
   EngineOpenOptions,
   EngineState,
@@ -32,7 +33,8 @@ import { soleCoordinator, type Coordinator, type Storage } from './storage';
 /** Where the engine gets its parts: sql.js, and storage and coordination for a database name. */
 export interface EngineParts {
   loadSql(): Promise<SqlJs>;
-  storage(name: string): Storage;
+  /** Storage for `name`, committing its writes with `durability`. */
+  storage(name: string, durability: Durability): Storage;
   coordinator(name: string): Coordinator;
 }
 
@@ -87,10 +89,17 @@ export class EngineCore implements EngineApi {
           'A database needs a name: pass a non-empty string such as "shop".',
         );
       }
+      const durability = options.durability ?? 'strict';
+      if (durability !== 'strict' && durability !== 'relaxed') {
+        throw new PandalchemyError(
+          'invalid_argument',
+          `durability is ${describeValue(durability)}: pass 'strict' (the default) or 'relaxed'.`,
+        );
+      }
       this.#options = options;
       this.#sql = await this.#parts.loadSql();
       if (options.persist) {
-        this.#storage = this.#parts.storage(options.name);
+        this.#storage = this.#parts.storage(options.name, durability);
         this.#coordinator = this.#parts.coordinator(options.name);
         await this.#loadFromStorage(onProgress);
         this.#coordinator.onAnnounce((seq) => {

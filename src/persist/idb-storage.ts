@@ -1,7 +1,7 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { StagedSnapshot, Storage, StoredState } from '../engine/storage';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { ProgressCallback, RedoRecord } from '../protocol/engine-api';
+import type { Durability, ProgressCallback, RedoRecord } from '../protocol/engine-api';
 
 /** The snapshot's head: which chunks hold it and what it covers. */
 interface Head {
@@ -43,12 +43,16 @@ function storageError(e: unknown, what: string): PandalchemyError {
 
 /**
  * Snapshot + redo log in IndexedDB, through `idb`. Each method is one IndexedDB transaction, so
- * each happens completely or not at all, whatever happens to the page meanwhile.
+ * each happens completely or not at all, whatever happens to the page meanwhile. Every write asks
+ * for `durability` (default `strict`): with `strict`, a write resolves once the browser has flushed
+ * it to disk; left unasked, Chromium commits `relaxed`, before the flush.
  */
 export class IdbStorage implements Storage {
   readonly #db: Promise<IDBPDatabase<Schema>>;
+  readonly #write: IDBTransactionOptions;
 
-  constructor(name: string) {
+  constructor(name: string, durability: Durability = 'strict') {
+    this.#write = { durability };
     this.#db = openDB<Schema>(storageName(name), 1, {
       upgrade(db) {
         db.createObjectStore('meta');
@@ -102,7 +106,7 @@ export class IdbStorage implements Storage {
   async append(record: RedoRecord): Promise<void> {
     try {
       const db = await this.#db;
-      const tx = db.transaction(['meta', 'log'], 'readwrite');
+      const tx = db.transaction(['meta', 'log'], 'readwrite', this.#write);
       const head = await tx.objectStore('meta').get('head');
       if (head && record.seq <= head.seq) {
         tx.abort();
@@ -124,7 +128,7 @@ export class IdbStorage implements Storage {
       const db = await this.#db;
       const id = newGeneration();
       // The chunks store alone: appends (meta and log) go on while this big write runs.
-      const tx = db.transaction('chunks', 'readwrite');
+      const tx = db.transaction('chunks', 'readwrite', this.#write);
       onProgress?.({ phase: 'checkpoint', done: 0, total: bytes.byteLength });
       await tx.store.put(snapshotBlob(bytes), [id, 0]);
       await tx.done;
@@ -142,7 +146,7 @@ export class IdbStorage implements Storage {
   ): Promise<{ bytesWritten: number; recordsDropped: number } | null> {
     try {
       const db = await this.#db;
-      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite');
+      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite', this.#write);
       const head = await tx.objectStore('meta').get('head');
       const chunks = tx.objectStore('chunks');
       const parts = await chunks.count(generation(staged.id));
@@ -168,7 +172,7 @@ export class IdbStorage implements Storage {
   ): Promise<{ bytesWritten: number; recordsDropped: number }> {
     try {
       const db = await this.#db;
-      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite');
+      const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite', this.#write);
       const gen = newGeneration();
       onProgress?.({ phase: 'checkpoint', done: 0, total: bytes.byteLength });
       await tx.objectStore('chunks').put(snapshotBlob(bytes), [gen, 0]);

@@ -19,6 +19,13 @@ export interface Progress {
 /** A callback that receives progress. Across the worker boundary it is a Comlink proxy. */
 export type ProgressCallback = (progress: Progress) => void;
 
+/**
+ * What an IndexedDB commit waits for before it reports success: `strict` until the browser has
+ * flushed the data to disk, `relaxed` until the data reached the operating system (Chromium's
+ * default for transactions that ask for nothing: a power loss right after may undo it).
+ */
+export type Durability = 'strict' | 'relaxed';
+
 /** How to open a database. */
 export interface EngineOpenOptions {
   /** The database name: the IndexedDB database is `pandalchemy:<name>`. */
@@ -32,6 +39,8 @@ export interface EngineOpenOptions {
    * records than a reopen should replay (see `checkpointDue`), whichever comes first.
    */
   readonly checkpointBytes?: number;
+  /** How redo-log appends and snapshot writes are committed to IndexedDB (default `strict`). */
+  readonly durability?: Durability;
 }
 
 /** What the engine knows after opening. */

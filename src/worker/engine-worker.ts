@@ -13,7 +13,7 @@ import { loadSql } from './load-sql';
  */
 const core = new EngineCore({
   loadSql: () => loadSql(wasmUrl),
-  storage: (name) => new IdbStorage(name),
+  storage: (name, durability) => new IdbStorage(name, durability),
   coordinator: (name) => new BrowserCoordinator(name),
 });
 

@@ -25,6 +25,12 @@ export type Fault =
       readonly action: 'hang';
     };
 
+/** A readwrite IndexedDB transaction the worker opened: its stores and its durability. */
+export interface IdbWrite {
+  readonly stores: readonly string[];
+  readonly durability: IDBTransactionDurability;
+}
+
 /** What the test worker exposes besides the engine's own API. */
 export interface FaultApi {
   /** Arms one fault (it fires once); null disarms. */
@@ -33,6 +39,8 @@ export interface FaultApi {
   faultHit(): Promise<boolean>;
   /** The statements of the last transaction, BEGIN and COMMIT (or ROLLBACK) excluded. */
   lastTransaction(): Promise<readonly string[]>;
+  /** The readwrite IndexedDB transactions opened since the last call, oldest first. */
+  idbWrites(): Promise<readonly IdbWrite[]>;
   /** Everything `name` holds in IndexedDB (snapshot and redo log replayed), as dump text. */
   stored(name: string): Promise<string>;
   /** Ends the worker from inside, as a crash would: no event reaches the page. */

@@ -8,7 +8,7 @@ import { BrowserCoordinator } from '../../../src/worker/browser-coordinator';
 import { loadSql } from '../../../src/worker/load-sql';
 import { workerApi } from '../../../src/worker/worker-api';
 import { dump } from '../dump';
-import type { FaultApi } from './fault-api';
+import type { FaultApi, IdbWrite } from './fault-api';
 import { FaultState } from './fault-state';
 import { faultySql } from './faulty-sql';
 import { FaultyStorage } from './faulty-storage';
@@ -20,12 +20,14 @@ import { FaultyStorage } from './faulty-storage';
  */
 const faults = new FaultState();
 const transactions: string[][] = [];
+const idbWrites: IdbWrite[] = [];
+recordIdbWrites(idbWrites);
 const wasm =
   self.name === 'missing-wasm' ? new URL('/no-such-sql.wasm', self.location.href).href : wasmUrl;
 
 const core = new EngineCore({
   loadSql: async () => faultySql(await loadSql(wasm), faults, transactions),
-  storage: (name) => new FaultyStorage(new IdbStorage(name), faults),
+  storage: (name, durability) => new FaultyStorage(new IdbStorage(name, durability), faults),
   coordinator: (name) => new BrowserCoordinator(name),
 });
 
@@ -33,6 +35,7 @@ const testApi: FaultApi = {
   setFault: async (fault) => faults.arm(fault),
   faultHit: async () => faults.hit,
   lastTransaction: async () => transactions[transactions.length - 1] ?? [],
+  idbWrites: async () => idbWrites.splice(0),
   stored: async (name) => {
     const SQL = await loadSql(wasmUrl);
     const storage = new IdbStorage(name);
@@ -51,5 +54,23 @@ const testApi: FaultApi = {
   },
   crash: async () => self.close(),
 };
+
+/**
+ * Records every readwrite IndexedDB transaction opened in this worker, with the durability it
+ * asked for: observed as the transaction reports it, nothing about it changed.
+ */
+function recordIdbWrites(into: IdbWrite[]): void {
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (
+    this: IDBDatabase,
+    ...args: Parameters<typeof open>
+  ): IDBTransaction {
+    const tx = open.apply(this, args);
+    if (tx.mode === 'readwrite') {
+      into.push({ stores: Array.from(tx.objectStoreNames).sort(), durability: tx.durability });
+    }
+    return tx;
+  };
+}
 
 Comlink.expose({ ...workerApi(core), ...testApi });
