@@ -41,6 +41,7 @@ export type { RowChange, SchemaChange, TableChanges } from './table/row-changes'
 // Plans
 export { planToSql } from './plan/compile-sqlite';
 export type { PlanToSqlOptions } from './plan/compile-sqlite';
+export { encodePlan, decodePlan } from './plan/plan-json';
 export type {
   ExecutionPlan,
   PlanStep,

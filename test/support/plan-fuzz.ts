@@ -6,9 +6,11 @@ import type { DatabaseTable } from '../../src/db/database-table';
 import { createTableSteps } from '../../src/db/create-table-steps';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { STEP_ORDER, type ExecutionPlan } from '../../src/plan/execution-plan';
+import { decodePlan, encodePlan } from '../../src/plan/plan-json';
 import { quoteIdentifier as q } from '../../src/plan/sql-text';
 import { bytesEqual } from '../../src/values/values-equal';
 import { cellText } from './dump';
+import { exactlyEqual } from './exactly-equal';
 import { planMutations } from './plan-mutations';
 
 /**
@@ -277,7 +279,10 @@ export async function planFuzz(db: Database, runs: number, seed?: number): Promi
         }
         if (c.c === 'valid') {
           if (!built.steps.length) return;
-          await db.push({ passes: [() => built] });
+          // The plan crosses the wire format (JSON text) on its way: exactly, so it applies in full.
+          const wire = decodePlan(encodePlan(built));
+          expect(exactlyEqual(wire, built)).toBeNull();
+          await db.push({ passes: [() => wire] });
           report.applied++;
           await expectStored(db, tables);
           for (const t of tables) expect(t.hasChanges, `${t.name} pushed`).toBe(false);
