@@ -60,6 +60,68 @@ export function collectSchema(state: TableState): SchemaChanges {
   return { dropped, renamed, added, retyped };
 }
 
+/** The declared types of a schema's columns by name (kept per schema object: schemas are frozen). */
+const declaredTypes = new WeakMap<TableState['info'], ReadonlyMap<string, string>>();
+
+/**
+ * How many schema changes are pending (what {@link collectSchema} lists, counted): no allocation,
+ * for `hasChanges` and `changeCounts()`.
+ */
+export function schemaChangeCount(state: TableState): number {
+  let declared = declaredTypes.get(state.info);
+  if (declared === undefined) {
+    declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
+    declaredTypes.set(state.info, declared);
+  }
+  let n = state.droppedColumns.size;
+  for (const col of state.columns) {
+    if (col.origin < 0) {
+      n++;
+      continue;
+    }
+    const storedName = state.store.names[col.origin]!;
+    if (col.name !== storedName) n++;
+    const before = declared.get(storedName);
+    if (before !== undefined && before !== col.declaredType) n++;
+  }
+  return n;
+}
+
+/** The last collection of each table's changes, and the state it was made of. */
+const collected = new WeakMap<
+  TableState,
+  {
+    readonly version: number;
+    readonly store: TableState['store'];
+    readonly revision: number;
+    readonly changes: CollectedChanges;
+  }
+>();
+
+/**
+ * {@link collectChanges}, made once per state of the pending edits: a push asks for them several
+ * times on its way (`hasChanges`, the plan, the rebase after it), and each collection of a whole
+ * assigned column walks every row.
+ */
+export function pendingChanges(state: TableState): CollectedChanges {
+  const last = collected.get(state);
+  if (
+    last !== undefined &&
+    last.version === state.version &&
+    last.store === state.store &&
+    last.revision === state.store.revision
+  )
+    return last.changes;
+  const changes = collectChanges(state);
+  collected.set(state, {
+    version: state.version,
+    store: state.store,
+    revision: state.store.revision,
+    changes,
+  });
+  return changes;
+}
+
 /**
  * Collects the row-level changes. Cost grows with the number of edited cells, plus one pass over
  * the table per column assigned as a whole.

@@ -5,7 +5,7 @@ import { encodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
 import { ownCopy } from './own-copy';
-import { collectChanges, type CollectedChanges } from './collect-changes';
+import { pendingChanges, type CollectedChanges } from './collect-changes';
 import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
@@ -38,7 +38,7 @@ function storedValues(column: ColumnArray, rows: readonly number[]): CellValue[]
  */
 export function diffTable(
   state: TableState,
-  changes: CollectedChanges = collectChanges(state),
+  changes: CollectedChanges = pendingChanges(state),
 ): TableDiff {
   const store = state.store;
   const keyBefore = store.keyColumns.map((i) => store.names[i]!);

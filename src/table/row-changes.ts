@@ -1,6 +1,6 @@
 import type { CellValue, RowObject } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
-import { collectChanges, type CollectedChanges } from './collect-changes';
+import { pendingChanges, type CollectedChanges } from './collect-changes';
 import type { ColumnState } from './column-state';
 import { ownCopies, ownCopy } from './own-copy';
 import type { TableState } from './table-state';
@@ -50,7 +50,7 @@ export interface TableChanges {
  */
 export function rowChanges(
   state: TableState,
-  changes: CollectedChanges = collectChanges(state),
+  changes: CollectedChanges = pendingChanges(state),
 ): TableChanges {
   const store = state.store;
   const storedRow = (row: number): RowObject => {

@@ -17,6 +17,7 @@ import {
   type TypeSnapshot,
 } from './mutations';
 import { CellOperation } from './cell-operation';
+import { ChangedRows } from './changed-rows';
 import { KeyOverlay } from './key-overlay';
 import { ownCopies } from './own-copy';
 import { Operation, OperationLog, type OperationKind } from './operation-log';
@@ -45,6 +46,11 @@ export class TableState {
   readonly log = new OperationLog();
   /** Increases on every change of the pending state: caches compare it. */
   version = 0;
+  /**
+   * Live stored rows whose value differs from the store in some live column, kept by every
+   * primitive below, so that counting updated rows costs nothing.
+   */
+  readonly changed = new ChangedRows();
   private byName = new Map<string, ColumnState>();
   /** Rows whose current key the store's index does not give: inserted and re-keyed rows. */
   private readonly keys = new KeyOverlay();
@@ -108,6 +114,7 @@ export class TableState {
     this.droppedColumns.clear();
     this.keys.clear();
     this.log.clear();
+    this.changed.clear();
     this.version++;
     this.rowsVersion++;
   }
@@ -408,6 +415,8 @@ export class TableState {
       if (valuesEqual(was, value)) return;
       if (valuesEqual(value, under)) col.cells.delete(row);
       else col.cells.set(row, value);
+      const stored = col.dense === null ? under : this.baseline(row, col);
+      this.noteChange(row, col, !valuesEqual(was, stored), !valuesEqual(value, stored));
       this.version++;
       this.log.record(new CellOperation(row, col, was, value, key));
       return;
@@ -504,10 +513,11 @@ export class TableState {
     if (row < 0) {
       const ins = this.inserted.get(row);
       if (ins) ins.values[col.id] = slot === UNSET ? undefined : slot;
-    } else if (slot !== UNSET && valuesEqual(slot, this.underlying(row, col))) {
-      col.cells.delete(row);
     } else {
-      col.cells.set(row, slot === UNSET ? null : slot);
+      const was = this.differs(row, col);
+      if (slot !== UNSET && valuesEqual(slot, this.underlying(row, col))) col.cells.delete(row);
+      else col.cells.set(row, slot === UNSET ? null : slot);
+      this.noteChange(row, col, was, this.differs(row, col));
     }
     if (this.isKeyColumn(col)) this.reindex(row);
     this.version++;
@@ -520,8 +530,10 @@ export class TableState {
   ): void {
     const wasDense = col.dense !== null;
     const prevCells = col.cells;
+    this.uncount(col);
     col.dense = dense;
     col.cells = cells;
+    this.count(col);
     if (this.isKeyColumn(col)) {
       if (wasDense || dense) {
         const n = this.store.length;
@@ -537,6 +549,7 @@ export class TableState {
   applyDelete(row: number): void {
     if (row < 0) this.inserted.delete(row);
     else {
+      if (this.isLive(row)) this.changed.hide(row);
       this.deleted.add(row);
       this.rowsVersion++;
     }
@@ -547,7 +560,9 @@ export class TableState {
   applyRestore(row: number, inserted: InsertedRow | null): void {
     if (row < 0) this.inserted.set(row, inserted!);
     else {
+      const was = this.isLive(row);
       this.deleted.delete(row);
+      if (!was && this.isLive(row)) this.changed.show(row);
       this.rowsVersion++;
     }
     this.reindex(row);
@@ -555,6 +570,7 @@ export class TableState {
   }
 
   applyDropColumn(col: ColumnState): void {
+    this.uncount(col);
     const i = this.columns.indexOf(col);
     if (i >= 0) this.columns.splice(i, 1);
     this.byName.delete(col.name);
@@ -564,9 +580,11 @@ export class TableState {
   }
 
   applyRestoreColumn(col: ColumnState, position: number): void {
+    const was = col.dropped;
     this.columns.splice(position, 0, col);
     this.byName.set(col.name, col);
     col.dropped = false;
+    if (was) this.count(col);
     this.droppedColumns.delete(col);
     this.version++;
   }
@@ -579,16 +597,54 @@ export class TableState {
   }
 
   applyType(col: ColumnState, snap: TypeSnapshot): void {
+    this.uncount(col);
     col.declaredType = snap.declaredType;
     col.kind = snap.kind;
     col.base = snap.base;
     col.dense = snap.dense;
     col.cells = snap.cells;
+    this.count(col);
     for (const [row, v] of snap.insertedValues) {
       const ins = this.inserted.get(row);
       if (ins) ins.values[col.id] = v === UNSET ? undefined : v;
     }
     this.version++;
+  }
+
+  // ---- the changed-rows count: what every primitive above keeps up to date -------------------
+
+  /** Whether a stored row's value in `col` differs from the store (only edited cells can). */
+  private differs(row: number, col: ColumnState): boolean {
+    if (col.dense === null && !col.cells.has(row)) return false;
+    return !valuesEqual(this.value(row, col), this.baseline(row, col));
+  }
+
+  /** A stored row's cell of `col` went from differing (`was`) to differing (`now`) or not. */
+  private noteChange(row: number, col: ColumnState, was: boolean, now: boolean): void {
+    if (was === now || col.dropped) return;
+    if (now) this.changed.add(row, this.isLive(row), this.store.length);
+    else this.changed.remove(row, this.isLive(row));
+  }
+
+  /** Counts the changed rows of a live `col` (after its values were replaced, or it came back). */
+  private count(col: ColumnState): void {
+    if (!col.dropped)
+      this.eachDiffering(col, (r) => this.changed.add(r, this.isLive(r), this.store.length));
+  }
+
+  /** Stops counting the changed rows of a live `col` (before its values are replaced, or it goes). */
+  private uncount(col: ColumnState): void {
+    if (!col.dropped) this.eachDiffering(col, (r) => this.changed.remove(r, this.isLive(r)));
+  }
+
+  private eachDiffering(col: ColumnState, fn: (row: number) => void): void {
+    if (col.dense !== null) {
+      const n = this.store.length;
+      const read = this.slotReader(col);
+      for (let r = 0; r < n; r++) if (!valuesEqual(read(r), this.baseline(r, col))) fn(r);
+    } else {
+      for (const [r, v] of col.cells) if (!valuesEqual(v, this.baseline(r, col))) fn(r);
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ import type { ColumnarData } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, RowObject } from '../values/sql-value';
-import { collectChanges } from './collect-changes';
+import { schemaChangeCount } from './collect-changes';
 import { diffTable } from './diff-table';
 import { assignColumn, updateWhere, upsertRows, type ColumnSource } from './edits/bulk-edits';
 import { deleteRows, deleteWhere, type RowPredicate } from './edits/delete-rows';
@@ -403,24 +403,26 @@ export class TrackedTable {
     return rowChanges(this.state);
   }
 
-  /** Counts of pending changes. */
+  /**
+   * Counts of pending changes: O(1) in the rows, however many changed (every edit keeps the count
+   * of changed rows up to date).
+   */
   changeCounts(): ChangeCounts {
-    const c = collectChanges(this.state);
-    const s = c.schema;
-    const updated = new Set(c.rekeys);
-    for (const g of c.updates) for (const r of g.rows) updated.add(r);
+    const s = this.state;
     return {
-      inserts: c.inserts.reduce((n, g) => n + g.rows.length, 0),
-      updates: updated.size,
-      deletes: c.deletes.length,
-      schema: s.added.length + s.dropped.length + s.renamed.length + s.retyped.length,
+      inserts: s.inserted.size,
+      updates: s.changed.count,
+      deletes: s.deleted.size,
+      schema: schemaChangeCount(s),
     };
   }
 
-  /** Whether anything is pending. */
+  /** Whether anything is pending. O(1) in the rows. */
   get hasChanges(): boolean {
-    const c = this.changeCounts();
-    return c.inserts + c.updates + c.deletes + c.schema > 0;
+    const s = this.state;
+    return (
+      s.changed.count > 0 || s.deleted.size > 0 || s.inserted.size > 0 || schemaChangeCount(s) > 0
+    );
   }
 
   /** @internal The net changes in plan terms. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PandalchemyError, trackedTable, type TrackedTable } from '../../src/index';
 import { isRowidName } from '../../src/schema/rowid-name';
+import { collectChanges } from '../../src/table/collect-changes';
 import type { CellValue } from '../../src/values/sql-value';
 import { valuesEqual } from '../../src/values/values-equal';
 import {
@@ -657,7 +658,27 @@ function cellToken(v: CellValue): string {
   return `${typeof v}:${String(v)}`;
 }
 
+/**
+ * `changeCounts()` and `hasChanges`, which every edit keeps up to date, say what a full collection
+ * of the pending changes finds.
+ */
+function assertCounts(t: TrackedTable): void {
+  const c = collectChanges(t.state);
+  const updated = new Set(c.rekeys);
+  for (const g of c.updates) for (const r of g.rows) updated.add(r);
+  const s = c.schema;
+  const counts = {
+    inserts: c.inserts.reduce((n, g) => n + g.rows.length, 0),
+    updates: updated.size,
+    deletes: c.deletes.length,
+    schema: s.added.length + s.dropped.length + s.renamed.length + s.retyped.length,
+  };
+  expect(t.changeCounts()).toEqual(counts);
+  expect(t.hasChanges).toBe(Object.values(counts).some((n) => n > 0));
+}
+
 function assertSame(t: TrackedTable, model: Model): void {
+  assertCounts(t);
   expect(t.table().columnNames()).toEqual(model.cols.map((c) => c.name));
   expect(t.columns.map((c) => c.declaredType)).toEqual(model.cols.map((c) => c.type));
   const actual = t.table().objects() as ModelRow[];
