@@ -83,11 +83,17 @@ function packageUrls(): Plugin {
   };
 }
 
+/**
+ * The package's entries: the library, and `pandalchemy/postgres` (applyPlan for PostgreSQL, which
+ * imports nothing browser-only and never starts the worker).
+ */
+const ENTRIES = { pandalchemy: 'src/index.ts', postgres: 'src/postgres.ts' };
+
 const external = (id: string): boolean =>
   dependencies.some((d) => id === d || id.startsWith(`${d}/`));
 
 /**
- * `dist/pandalchemy.d.ts`: the declarations as one file, `@internal` members stripped
+ * `dist/pandalchemy.d.ts` and `dist/postgres.d.ts`: the declarations, one file per entry, `@internal` members stripped
  * (tsconfig.build.json). One file has no relative imports, whose missing extensions would make
  * every export `any` under `moduleResolution: NodeNext`; and it keeps type-only exports type-only
  * (Database, DatabaseTable, TrackedTable are no values). Its own rolldown pass: the plugin does
@@ -97,13 +103,16 @@ function declarations(): Plugin {
   return {
     name: 'pandalchemy:declarations',
     async closeBundle() {
-      await build({
-        input: { pandalchemy: 'src/index.ts' },
-        external,
-        plugins: [dts({ tsconfig: 'tsconfig.build.json', emitDtsOnly: true })],
-        output: { dir: 'dist', format: 'es' },
-        checks: { pluginTimings: false },
-      });
+      // One pass per entry, so that each declaration file stands alone.
+      for (const [name, entry] of Object.entries(ENTRIES)) {
+        await build({
+          input: { [name]: entry },
+          external,
+          plugins: [dts({ tsconfig: 'tsconfig.build.json', emitDtsOnly: true })],
+          output: { dir: 'dist', format: 'es' },
+          checks: { pluginTimings: false },
+        });
+      }
     },
   };
 }
@@ -154,7 +163,7 @@ const library: UserConfig = {
   build: {
     ...common.build,
     emptyOutDir: false,
-    lib: { entry: { pandalchemy: 'src/index.ts' }, formats: ['es'] },
+    lib: { entry: ENTRIES, formats: ['es'] },
     rolldownOptions: { external },
   },
 };

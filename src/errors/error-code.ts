@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'constraint'
   /** Any other SQLite error. */
   | 'sqlite'
+  /** Any other PostgreSQL error, during `applyPlan` of `pandalchemy/postgres`. */
+  | 'postgres'
   /** A plan that this version cannot run (unknown version or malformed). */
   | 'invalid_plan'
   /** A query that is not read-only, SQL that does not parse, or parameters that do not fit it. */
@@ -78,6 +80,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'conflict',
   'constraint',
   'sqlite',
+  'postgres',
   'invalid_plan',
   'invalid_sql',
   'not_sqlite',

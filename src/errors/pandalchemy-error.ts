@@ -17,6 +17,8 @@ export interface ErrorContext {
   readonly field?: string;
   /** SQLite's own message, when SQLite raised the error. */
   readonly sqliteMessage?: string;
+  /** The constraint a database refused a write by, when it names it (PostgreSQL does). */
+  readonly constraint?: string;
 }
 
 /** The plain, structured-clone-safe form of an error, used to cross the worker boundary. */
@@ -56,6 +58,7 @@ export class PandalchemyError extends Error implements ErrorContext {
   readonly step?: string;
   readonly field?: string;
   readonly sqliteMessage?: string;
+  readonly constraint?: string;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
@@ -66,6 +69,7 @@ export class PandalchemyError extends Error implements ErrorContext {
     if (context.step !== undefined) this.step = context.step;
     if (context.field !== undefined) this.field = context.field;
     if (context.sqliteMessage !== undefined) this.sqliteMessage = context.sqliteMessage;
+    if (context.constraint !== undefined) this.constraint = context.constraint;
   }
 
   /** The clone-safe form of this error. */
@@ -205,6 +209,7 @@ function contextOf(e: ErrorContext): ErrorContext {
   if (e.step !== undefined) out.step = e.step;
   if (e.field !== undefined) out.field = e.field;
   if (e.sqliteMessage !== undefined) out.sqliteMessage = e.sqliteMessage;
+  if (e.constraint !== undefined) out.constraint = e.constraint;
   return out;
 }
 

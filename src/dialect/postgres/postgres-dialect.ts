@@ -1,0 +1,398 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { ColumnValues, DataStep, Guard, UpdateStep } from '../../plan/execution-plan';
+import type { ColumnKind } from '../../values/column-kind';
+import { INT64_MAX, type SqlValue } from '../../values/sql-value';
+import type {
+  CompiledStatement,
+  DataStepOptions,
+  Dialect,
+  DialectFailure,
+  Query,
+  SchemaColumn,
+  TableSchema,
+} from '../dialect';
+import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
+import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
+import {
+  fromPostgresText,
+  kindOfPostgresType,
+  toPostgresValue,
+  type PostgresValue,
+} from './postgres-types';
+
+/** Each column's kind, by name. */
+function kindsOf(schema: TableSchema): Map<string, ColumnKind> {
+  return new Map(schema.columns.map((c) => [c.name, c.kind]));
+}
+
+/** `"a" = $3 AND "b" = $4`: placeholders numbered from `first`. */
+function keyPredicate(key: readonly string[], first: number): string {
+  return key.map((k, j) => `${q(k)} = $${first + j}`).join(' AND ');
+}
+
+/**
+ * A column read back as text in PostgreSQL's output syntax (bytes as they are), so that both
+ * drivers give the same thing whatever their type parsers; `fromPostgresText` turns it into
+ * stored form.
+ */
+function readExpression(name: string, kind: ColumnKind): string {
+  return kind === 'blob' ? q(name) : `${q(name)}::text`;
+}
+
+/** Binds row `i` of `columns`, each as the column of the same position's kind. */
+function bindRow(
+  out: PostgresValue[],
+  at: number,
+  columns: readonly ColumnValues[],
+  kinds: readonly ColumnKind[],
+  i: number,
+): void {
+  for (let c = 0; c < columns.length; c++)
+    out[at + c] = toPostgresValue(kinds[c] ?? 'text', columns[c]![i] ?? null);
+}
+
+/** A query run once per row of `keys`, reading `columns` of the row each key names. */
+function readByKey(
+  schema: TableSchema,
+  key: readonly string[],
+  keys: readonly ColumnValues[],
+  columns: readonly string[],
+): Query<(readonly SqlValue[] | undefined)[], PostgresValue> {
+  const kinds = kindsOf(schema);
+  const columnKinds = columns.map((c) => kinds.get(c) ?? 'text');
+  const keyKinds = key.map((k) => kinds.get(k) ?? 'text');
+  const select = columns.length
+    ? columns.map((c, j) => readExpression(c, columnKinds[j]!)).join(', ')
+    : '1';
+  const runs = keys[0]?.length ?? 0;
+  return {
+    sql: `SELECT ${select} FROM ${q(schema.name)} WHERE ${keyPredicate(key, 1)}`,
+    runs,
+    parameters(i) {
+      const out = new Array<PostgresValue>(key.length);
+      bindRow(out, 0, keys, keyKinds, i);
+      return out;
+    },
+    read(answers) {
+      return answers.map((rows) => {
+        const row = rows[0];
+        if (!row) return undefined;
+        return columns.map((_, j) => fromPostgresText(columnKinds[j]!, row[j]));
+      });
+    },
+  };
+}
+
+/** A token per key, equal for keys PostgreSQL would find equal (stored form, same column types). */
+function keyToken(keys: readonly ColumnValues[], i: number): string {
+  return keys
+    .map((column) => {
+      const v = column[i] ?? null;
+      if (v instanceof Uint8Array) return `b${Array.from(v).join(',')}`;
+      return `${typeof v}:${String(v)}`;
+    })
+    .join('\u0001');
+}
+
+/**
+ * Whether an update moves some row to the old key of another row it moves (a swap or a chain).
+ * PostgreSQL checks a primary key row by row, so such rows first move to temporary keys.
+ */
+export function movesOntoMovedKeys(step: UpdateStep): boolean {
+  const positions = step.key.map((k) => step.set.indexOf(k));
+  if (positions.every((p) => p < 0)) return false;
+  const newKeys = positions.map((p, j) => (p >= 0 ? step.values[p]! : step.keys[j]!));
+  const old = new Map<string, number>();
+  for (let i = 0; i < step.count; i++) old.set(keyToken(step.keys, i), i);
+  for (let i = 0; i < step.count; i++) {
+    const other = old.get(keyToken(newKeys, i));
+    if (other !== undefined && other !== i) return true;
+  }
+  return false;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Free temporary values for the first key column, from its largest and smallest stored value. */
+function temporaries(
+  kind: ColumnKind,
+  n: number,
+  max: string | null,
+  min: string | null,
+): SqlValue[] {
+  const out = new Array<SqlValue>(n);
+  switch (kind) {
+    case 'integer':
+    case 'numeric':
+    case 'real': {
+      const top = BigInt(Math.ceil(Number(max ?? 0)));
+      const room = INT64_MAX - top > BigInt(n);
+      const bottom = BigInt(Math.floor(Number(min ?? 0)));
+      for (let i = 0; i < n; i++) {
+        const t = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
+        out[i] = kind === 'real' ? Number(t) : t;
+      }
+      return out;
+    }
+    case 'date':
+    case 'datetime': {
+      const top = Date.parse(`${(max ?? '2000-01-01').slice(0, 10)}T00:00:00Z`);
+      for (let i = 0; i < n; i++) {
+        const iso = new Date(top + (i + 1) * DAY_MS).toISOString();
+        out[i] = kind === 'date' ? iso.slice(0, 10) : `${iso.slice(0, 10)} 00:00:00`;
+      }
+      return out;
+    }
+    case 'blob': {
+      const salt = crypto.getRandomValues(new Uint8Array(12));
+      for (let i = 0; i < n; i++) {
+        const b = new Uint8Array(16);
+        b.set(salt);
+        new DataView(b.buffer).setUint32(12, i);
+        out[i] = b;
+      }
+      return out;
+    }
+    case 'boolean':
+      throw new PandalchemyError(
+        'invalid_plan',
+        'This push swaps the values of a BOOLEAN key column between rows, which PostgreSQL cannot do row by row (there is no third value to move a row through). Nothing was written: change those keys in two pushes.',
+      );
+    default: {
+      const salt = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) =>
+        b.toString(36),
+      ).join('');
+      for (let i = 0; i < n; i++) out[i] = `\u0001pandalchemy:${salt}:${i}`;
+      return out;
+    }
+  }
+}
+
+/** PostgreSQL error fields, as node-postgres and PGlite both give them. */
+interface PostgresErrorFields {
+  readonly code: string;
+  readonly message: string;
+  readonly constraint?: string;
+  readonly column?: string;
+  readonly table?: string;
+  readonly detail?: string;
+}
+
+function isPostgresError(e: unknown): e is PostgresErrorFields {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((e as { code: string }).code) &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
+}
+
+const FAILURE_KINDS: Record<string, DialectFailure['kind']> = {
+  '23505': 'unique',
+  '23502': 'notNull',
+  '23503': 'foreignKey',
+  '23514': 'check',
+};
+
+/**
+ * The PostgreSQL dialect: statements with `$n` parameters and quoted identifiers, values bound as
+ * text in PostgreSQL's input syntax (bytes as bytes), read back as text. Guards are read before
+ * the data steps (see `applyPlan` in `pandalchemy/postgres`); a key swap goes through temporary
+ * keys, which this dialect decides from the step.
+ *
+ * @example
+ * ```ts
+ * const [st] = postgresDialect.dataStep(step, schema, { guard: null, report: false });
+ * await client.query(st.sql, st.parameters(0));
+ * ```
+ */
+export const postgresDialect: Dialect<TableSchema, PostgresValue> = {
+  name: 'postgres',
+
+  quoteIdentifier: q,
+
+  literal: postgresLiteral,
+
+  transaction: {
+    begin: [
+      'BEGIN',
+      // What the statements and the text they bind and read rely on, whatever the server's
+      // defaults: literal backslashes, ISO dates, doubles printed exactly.
+      'SET LOCAL standard_conforming_strings = on',
+      "SET LOCAL datestyle = 'ISO, YMD'",
+      'SET LOCAL extra_float_digits = 1',
+    ],
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
+  },
+
+  introspect(table) {
+    return {
+      sql: `SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,
+  coalesce((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+    WHERE k.attnum = a.attnum), 0)::text,
+  (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%')::text
+FROM pg_attribute a
+LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`,
+      runs: 1,
+      parameters: () => [table],
+      read(answers) {
+        const rows = answers[0] ?? [];
+        if (!rows.length) return null;
+        let autoAssigned = false;
+        const columns: SchemaColumn[] = rows.map((r) => {
+          const primaryKey = Number(r[3]);
+          if (primaryKey > 0 && String(r[4]) === 'true') autoAssigned = true;
+          return {
+            name: String(r[0]),
+            declaredType: String(r[1]),
+            kind: kindOfPostgresType(String(r[1])),
+            notNull: String(r[2]) === 'true',
+            primaryKey,
+          };
+        });
+        const key = columns
+          .filter((c) => c.primaryKey > 0)
+          .sort((a, b) => a.primaryKey - b.primaryKey)
+          .map((c) => c.name);
+        return {
+          name: table,
+          columns,
+          key: { kind: 'primary', columns: key, autoAssigned: autoAssigned && key.length === 1 },
+        };
+      },
+    };
+  },
+
+  schemaStep: postgresSchemaStep,
+
+  temporaryKeys(step, schema) {
+    if (!movesOntoMovedKeys(step)) return null;
+    const first = step.key[0]!;
+    const kind = kindsOf(schema).get(first) ?? 'text';
+    const k = q(first);
+    return {
+      sql: `SELECT max(${k})::text, min(${k})::text FROM ${q(step.table)}`,
+      runs: 1,
+      parameters: () => [],
+      read(answers) {
+        const row = answers[0]?.[0];
+        const max = row?.[0] == null ? null : String(row[0]);
+        const min = row?.[1] == null ? null : String(row[1]);
+        return [temporaries(kind, step.count, max, min), ...step.keys.slice(1)];
+      },
+    };
+  },
+
+  dataStep(step: DataStep, schema, options: DataStepOptions) {
+    if (!schema.key.columns.length) throw noPrimaryKey(schema.name);
+    if (options.guard) {
+      // Guards are read before the data steps run (readGuard), never checked in a statement.
+      throw new PandalchemyError('internal', 'The PostgreSQL dialect checks no guard inline.');
+    }
+    const kinds = kindsOf(schema);
+    const kindList = (names: readonly string[]): ColumnKind[] =>
+      names.map((n) => kinds.get(n) ?? 'text');
+    const t = q(step.table);
+    const returning = options.report ? schema.key.columns : [];
+    const returningSql = returning.length ? ` RETURNING ${returning.map(q).join(', ')}` : '';
+    const keyKinds = kindList(step.key);
+    switch (step.kind) {
+      case 'delete':
+        return [
+          {
+            sql: `DELETE FROM ${t} WHERE ${keyPredicate(step.key, 1)}${returningSql}`,
+            rows: step.count,
+            parameters(i) {
+              const out = new Array<PostgresValue>(step.key.length);
+              bindRow(out, 0, step.keys, keyKinds, i);
+              return out;
+            },
+            expect: 'any',
+            returning,
+          },
+        ];
+      case 'insert': {
+        const columnKinds = kindList(step.columns);
+        const sql = step.columns.length
+          ? `INSERT INTO ${t} (${step.columns.map(q).join(', ')}) VALUES (${step.columns.map((_, j) => `$${j + 1}`).join(', ')})`
+          : `INSERT INTO ${t} DEFAULT VALUES`;
+        return [
+          {
+            sql: sql + returningSql,
+            rows: step.count,
+            parameters(i) {
+              const out = new Array<PostgresValue>(step.columns.length);
+              bindRow(out, 0, step.values, columnKinds, i);
+              return out;
+            },
+            expect: 'any',
+            returning,
+          },
+        ];
+      }
+      case 'update': {
+        const out: CompiledStatement<PostgresValue>[] = [];
+        let keys = step.keys;
+        const temps = options.temporaryKeys;
+        if (temps) {
+          // Every moved row first takes a free temporary key, then its new key from there.
+          const first = step.key[0]!;
+          const firstKind = kinds.get(first) ?? 'text';
+          out.push({
+            sql: `UPDATE ${t} SET ${q(first)} = $1 WHERE ${keyPredicate(step.key, 2)}`,
+            rows: step.count,
+            parameters(i) {
+              const row = new Array<PostgresValue>(1 + step.key.length);
+              row[0] = toPostgresValue(firstKind, temps[0]![i] ?? null);
+              bindRow(row, 1, step.keys, keyKinds, i);
+              return row;
+            },
+            expect: 'any',
+            returning: [],
+          });
+          keys = temps;
+        }
+        const setKinds = kindList(step.set);
+        const s = step.set.length;
+        const set = step.set.map((c, j) => `${q(c)} = $${j + 1}`).join(', ');
+        out.push({
+          sql: `UPDATE ${t} SET ${set} WHERE ${keyPredicate(step.key, s + 1)}${returningSql}`,
+          rows: step.count,
+          parameters(i) {
+            const row = new Array<PostgresValue>(s + step.key.length);
+            bindRow(row, 0, step.values, setKinds, i);
+            bindRow(row, s, keys, keyKinds, i);
+            return row;
+          },
+          expect: 'any',
+          returning,
+        });
+        return out;
+      }
+    }
+  },
+
+  readGuard(schema, guard: Guard) {
+    return readByKey(schema, guard.key, guard.keys, guard.columns);
+  },
+
+  readRows(schema, columns, keys) {
+    return readByKey(schema, schema.key.columns, keys, columns);
+  },
+
+  failureOf(error) {
+    if (!isPostgresError(error)) return null;
+    const kind = FAILURE_KINDS[error.code] ?? (error.code.startsWith('22') ? 'type' : 'other');
+    return {
+      kind,
+      message: error.detail ? `${error.message} (${error.detail})` : error.message,
+      ...(error.constraint ? { constraint: error.constraint } : {}),
+      ...(error.column ? { column: error.column } : {}),
+    };
+  },
+};

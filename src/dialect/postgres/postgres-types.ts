@@ -1,0 +1,123 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { kindOf, type ColumnKind } from '../../values/column-kind';
+import type { SqlValue } from '../../values/sql-value';
+
+/**
+ * A value as the PostgreSQL dialect binds it: text in PostgreSQL's input syntax for every type
+ * but `bytea`, whose bytes go as they are. Text parameters take the type of the column they are
+ * compared with or written to, so one form serves node-postgres and PGlite alike.
+ */
+export type PostgresValue = string | Uint8Array | null;
+
+/**
+ * The PostgreSQL type a declared type of this library becomes (by its {@link ColumnKind}):
+ *
+ * | declared (kind)                | PostgreSQL         |
+ * |--------------------------------|--------------------|
+ * | INTEGER, BIGINT... (integer)   | `bigint`           |
+ * | REAL, DOUBLE... (real)         | `double precision` |
+ * | NUMERIC, DECIMAL... (numeric)  | `numeric`          |
+ * | TEXT, VARCHAR(n)... (text)     | `text`             |
+ * | BLOB (blob)                    | `bytea`            |
+ * | BOOLEAN (boolean)              | `boolean`          |
+ * | DATE (date)                    | `date`             |
+ * | DATETIME, TIMESTAMP (datetime) | `timestamp(3)` (UTC, milliseconds) |
+ *
+ * A column without a declared type (SQLite's `any`) has no PostgreSQL counterpart: refused.
+ *
+ * @example
+ * ```ts
+ * postgresType('VARCHAR(20)', 'name') // 'text'
+ * ```
+ */
+export function postgresType(declaredType: string, column: string): string {
+  const kind = kindOf(declaredType);
+  if (kind === 'any') {
+    throw new PandalchemyError(
+      'invalid_plan',
+      `Column ${JSON.stringify(column)} has no declared type, and PostgreSQL has no untyped column: declare its type (INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, DATETIME...) before pushing it to PostgreSQL.`,
+      { column },
+    );
+  }
+  return POSTGRES_TYPES[kind];
+}
+
+const POSTGRES_TYPES: Record<Exclude<ColumnKind, 'any'>, string> = {
+  integer: 'bigint',
+  real: 'double precision',
+  numeric: 'numeric',
+  text: 'text',
+  blob: 'bytea',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp(3)',
+};
+
+/**
+ * The kind of a PostgreSQL column, from its type as `format_type` names it. Types this library
+ * does not create (json, uuid, interval...) are read and written as their text form.
+ */
+export function kindOfPostgresType(type: string): ColumnKind {
+  const t = type.toLowerCase();
+  if (t === 'bigint' || t === 'integer' || t === 'smallint') return 'integer';
+  if (t === 'double precision' || t === 'real') return 'real';
+  if (t.startsWith('numeric')) return 'numeric';
+  if (t === 'bytea') return 'blob';
+  if (t === 'boolean') return 'boolean';
+  if (t === 'date') return 'date';
+  if (t.startsWith('timestamp')) return 'datetime';
+  return 'text';
+}
+
+/** A stored value (as the plan carries it) as the dialect binds it to a column of `kind`. */
+export function toPostgresValue(kind: ColumnKind, value: SqlValue | undefined): PostgresValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return value;
+  if (kind === 'boolean' && (value === 1 || value === 0)) return value === 1 ? 'true' : 'false';
+  // String(number) is the shortest text that reads back as the same double; PostgreSQL reads
+  // 'Infinity' and '-Infinity' too.
+  return String(value);
+}
+
+/**
+ * A value read as text (or bytes, for `bytea`) back in stored form, as SQLite would hold it for a
+ * column of `kind`: integers as numbers (BigInt past 2^53), booleans as 1 and 0, dates as
+ * `YYYY-MM-DD`, timestamps as `YYYY-MM-DD HH:MM:SS` with `.SSS` when there are milliseconds.
+ */
+export function fromPostgresText(kind: ColumnKind, value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  const text = String(value);
+  switch (kind) {
+    case 'integer':
+      return integerOf(text) ?? text;
+    case 'real':
+      return Number(text);
+    case 'numeric':
+      return integerOf(text) ?? Number(text);
+    case 'boolean':
+      return text === 'true' || text === 't' ? 1 : text === 'false' || text === 'f' ? 0 : text;
+    case 'datetime':
+      return dateTimeOf(text);
+    default:
+      return text;
+  }
+}
+
+const INTEGER_TEXT = /^-?\d+$/;
+
+function integerOf(text: string): number | bigint | null {
+  if (!INTEGER_TEXT.test(text)) return null;
+  const n = BigInt(text);
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(n)
+    : n;
+}
+
+/** PostgreSQL's `2020-01-01 00:00:01.5` as this library stores it: `2020-01-01 00:00:01.500`. */
+function dateTimeOf(text: string): string {
+  const dot = text.indexOf('.');
+  if (dot < 0) return text;
+  const ms = text.slice(dot + 1, dot + 4).padEnd(3, '0');
+  return ms === '000' ? text.slice(0, dot) : `${text.slice(0, dot)}.${ms}`;
+}

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import { applyPlan, ConflictError, PandalchemyError } from '../../src/postgres';
+import { openTarget, TARGETS, type PostgresTarget } from '../support/postgres-targets';
+
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+
+const createItems: PlanStep = {
+  kind: 'createTable',
+  table: 'items',
+  columns: [
+    { name: 'id', declaredType: 'INTEGER', notNull: true, default: null },
+    { name: 'n', declaredType: 'INTEGER', notNull: false, default: null },
+    { name: 'r', declaredType: 'REAL', notNull: false, default: null },
+    { name: 's', declaredType: 'TEXT', notNull: false, default: { value: "it's" } },
+    { name: 'b', declaredType: 'BLOB', notNull: false, default: null },
+    { name: 'f', declaredType: 'BOOLEAN', notNull: false, default: null },
+    { name: 'd', declaredType: 'DATE', notNull: false, default: null },
+    { name: 't', declaredType: 'DATETIME', notNull: false, default: null },
+  ],
+  primaryKey: ['id'],
+  autoIncrement: false,
+};
+
+const insertItems: PlanStep = {
+  kind: 'insert',
+  table: 'items',
+  key: ['id'],
+  columns: ['id', 'n', 'r', 's', 'b', 'f', 'd', 't'],
+  values: [
+    [1, 2, 3],
+    [2n ** 60n, -5, null],
+    [0.1, -1e300, Infinity],
+    ['04567', 'émoji 🎉', "O'Brien"],
+    [new Uint8Array([0, 255]), null, new Uint8Array([])],
+    [1, 0, null],
+    ['2020-01-02', '1999-12-31', null],
+    ['2020-01-01 00:00:01.500', '2020-01-01 10:00:00', null],
+  ],
+  count: 3,
+};
+
+/** The table's rows in stored form, as text and hex, ordered by key. */
+async function rows(target: PostgresTarget, table = 'items'): Promise<Record<string, unknown>[]> {
+  return target.query(`SELECT * FROM "${table}" ORDER BY 1`);
+}
+
+describe.each(TARGETS)('applyPlan on %s', (name) => {
+  let target: PostgresTarget;
+  beforeAll(async () => {
+    target = await openTarget(name);
+  });
+  beforeEach(async () => {
+    await target.reset();
+  });
+  afterAll(async () => {
+    await target.close();
+  });
+
+  test('creates a table with the mapped types and inserts rows of every kind', async () => {
+    const result = await applyPlan(plan(createItems, insertItems), target.client);
+    expect(result.rowsWritten).toBe(3);
+    const types = await target.query(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'items' ORDER BY ordinal_position`,
+    );
+    expect(types.map((t) => t['data_type'])).toEqual([
+      'bigint',
+      'bigint',
+      'double precision',
+      'text',
+      'bytea',
+      'boolean',
+      'date',
+      'timestamp without time zone',
+    ]);
+    const text = await target.query(
+      `SELECT id::text, n::text, r::text, s, encode(b, 'hex') AS b, f::text, d::text, t::text FROM items ORDER BY id`,
+    );
+    expect(text).toEqual([
+      {
+        id: '1',
+        n: '1152921504606846976',
+        r: '0.1',
+        s: '04567',
+        b: '00ff',
+        f: 'true',
+        d: '2020-01-02',
+        t: '2020-01-01 00:00:01.5',
+      },
+      {
+        id: '2',
+        n: '-5',
+        r: '-1e+300',
+        s: 'émoji 🎉',
+        b: null,
+        f: 'false',
+        d: '1999-12-31',
+        t: '2020-01-01 10:00:00',
+      },
+      { id: '3', n: null, r: 'Infinity', s: "O'Brien", b: '', f: null, d: null, t: null },
+    ]);
+  });
+
+  test('updates and deletes by key, and swaps keys through temporary keys', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    await applyPlan(
+      plan(
+        { kind: 'delete', table: 'items', key: ['id'], keys: [[3]], count: 1, guard: null },
+        {
+          kind: 'update',
+          table: 'items',
+          key: ['id'],
+          keys: [[1, 2]],
+          set: ['id', 's'],
+          values: [
+            [2, 1],
+            ['was 1', 'was 2'],
+          ],
+          count: 2,
+          guard: null,
+          // The dialect decides on temporaries itself, whatever the plan says.
+          keyMoves: 'direct',
+        },
+      ),
+      target.client,
+    );
+    expect((await rows(target)).map((r) => [String(r['id']), r['s']])).toEqual([
+      ['1', 'was 2'],
+      ['2', 'was 1'],
+    ]);
+  });
+
+  test('refuses a push whose guarded rows changed, naming every conflict, and writes nothing', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    await target.query(`UPDATE items SET n = 99 WHERE id = 2`);
+    await target.query(`DELETE FROM items WHERE id = 3`);
+    const push = applyPlan(
+      plan({
+        kind: 'update',
+        table: 'items',
+        key: ['id'],
+        keys: [[1, 2, 3]],
+        set: ['s'],
+        values: [['x', 'y', 'z']],
+        count: 3,
+        guard: {
+          key: ['id'],
+          keys: [[1, 2, 3]],
+          columns: ['n', 'f'],
+          kinds: ['integer', 'boolean'],
+          expected: [
+            [2n ** 60n, -5, null],
+            [true, false, null],
+          ],
+        },
+        keyMoves: 'none',
+      }),
+      target.client,
+    );
+    await expect(push).rejects.toBeInstanceOf(ConflictError);
+    const error = (await push.catch((e: unknown) => e)) as ConflictError;
+    expect(error.conflicts).toEqual([
+      { table: 'items', key: [2], columns: ['n'], missing: false },
+      { table: 'items', key: [3], columns: ['n', 'f'], missing: true },
+    ]);
+    expect((await rows(target)).map((r) => r['s'])).toEqual(['04567', 'émoji 🎉']);
+  });
+
+  test('reports a duplicate key as a constraint error naming table, row and constraint, and rolls back', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    const push = applyPlan(
+      plan(
+        {
+          kind: 'addColumn',
+          table: 'items',
+          column: { name: 'x', declaredType: 'TEXT', notNull: false, default: null },
+        },
+        { kind: 'delete', table: 'items', key: ['id'], keys: [[1]], count: 1, guard: null },
+        {
+          kind: 'insert',
+          table: 'items',
+          key: ['id'],
+          columns: ['id'],
+          values: [[7, 2]],
+          count: 2,
+        },
+      ),
+      target.client,
+    );
+    const error = (await push.catch((e: unknown) => e)) as PandalchemyError;
+    expect(error).toBeInstanceOf(PandalchemyError);
+    expect(error).toMatchObject({
+      code: 'constraint',
+      table: 'items',
+      key: [2],
+      step: 'insert',
+      constraint: 'items_pkey',
+    });
+    expect(error.message).toContain('items_pkey');
+    const after = await rows(target);
+    expect(after.map((r) => String(r['id']))).toEqual(['1', '2', '3']);
+    expect(Object.keys(after[0]!)).not.toContain('x');
+  });
+
+  test('changes the schema: add with a default, rename, retype with USING, drop', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    await applyPlan(
+      plan(
+        { kind: 'dropColumn', table: 'items', column: 'b' },
+        { kind: 'renameColumn', table: 'items', from: 's', to: 'label' },
+        {
+          kind: 'addColumn',
+          table: 'items',
+          column: { name: 'k', declaredType: 'INTEGER', notNull: true, default: { value: 7 } },
+        },
+        { kind: 'retypeColumn', table: 'items', column: 'f', declaredType: 'INTEGER' },
+        { kind: 'retypeColumn', table: 'items', column: 'n', declaredType: 'TEXT' },
+      ),
+      target.client,
+    );
+    const after = await target.query(
+      `SELECT id::text, n, label, f::text, k::text FROM items ORDER BY id`,
+    );
+    expect(after).toEqual([
+      { id: '1', n: '1152921504606846976', label: '04567', f: '1', k: '7' },
+      { id: '2', n: '-5', label: 'émoji 🎉', f: '0', k: '7' },
+      { id: '3', n: null, label: "O'Brien", f: null, k: '7' },
+    ]);
+  });
+
+  test('refuses a table without a primary key with a typed error', async () => {
+    const push = applyPlan(plan({ ...createItems, primaryKey: [] } as PlanStep), target.client);
+    await expect(push).rejects.toMatchObject({ code: 'key_column', table: 'items' });
+    expect(await target.query(`SELECT to_regclass('items') AS t`)).toEqual([{ t: null }]);
+  });
+
+  test('treats a table name as one identifier, never as SQL', async () => {
+    const table = 'it"ems; DROP TABLE x; --';
+    await applyPlan(
+      plan({ ...createItems, table } as PlanStep, { ...insertItems, table } as PlanStep),
+      target.client,
+    );
+    expect(
+      await target.query(`SELECT count(*)::int AS n FROM "it""ems; DROP TABLE x; --"`),
+    ).toEqual([{ n: 3 }]);
+  });
+});
