@@ -27,7 +27,8 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two at a time: a spec spends most of its time waiting on workers, storage and rendering.
+  workers: 2,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

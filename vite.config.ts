@@ -61,6 +61,20 @@ export default defineConfig({
           globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          // Tests marked concurrent (bad input: a database per case) run three at a time.
+          maxConcurrency: 3,
+        },
+      },
+      {
+        // The packed tarball installed into fresh apps, built by each bundler and run in Chromium
+        // (test/consumers). Mostly waiting on npm, bundlers and browsers: it runs beside the
+        // others.
+        test: {
+          name: 'consumers',
+          include: ['test/consumers/*.consumer.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
         },
       },
       {
@@ -70,6 +84,8 @@ export default defineConfig({
           include: ['test/**/*.browser.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          // Tests marked concurrent (bad input: a database per case) run three at a time.
+          maxConcurrency: 3,
           browser: {
             enabled: true,
             headless: true,

@@ -1,5 +1,5 @@
 import * as aq from 'arquero';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   PandalchemyError,
   openDatabase,
@@ -37,23 +37,11 @@ interface Accepted {
   readonly act: (ctx: Ctx) => Promise<void>;
 }
 
-const open: Database[] = [];
-
-afterEach(async () => {
-  for (const db of open.splice(0)) await db.close();
-});
-
-async function openTracked(name: string): Promise<Database> {
-  const db = await openDatabase(name);
-  open.push(db);
-  return db;
-}
-
 const day = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m - 1, d));
 
 async function setup(): Promise<Ctx> {
   const name = `bad-input-${crypto.randomUUID()}`;
-  const db = await openTracked(name);
+  const db = await openDatabase(name);
   const t = await db.createTable(
     'items',
     aq.table({
@@ -903,7 +891,37 @@ afterAll(() => {
   );
 });
 
-describe('bad input', () => {
+/** Runs a refused case: a typed error that says what to do, and nothing changed anywhere. */
+async function refusesAndKeeps(ctx: Ctx, c: Refused): Promise<void> {
+  const before = tableState(ctx.t);
+  const tables = ctx.db.tableNames();
+  const contents = await dump(ctx.db);
+  const bytes = await ctx.db.export();
+
+  const error = await errorOf(() => c.act(ctx));
+  expect(error).toBeInstanceOf(PandalchemyError);
+  const e = error as PandalchemyError;
+  expect(e.code, e.message).toBe(c.code);
+  expect(e.message.length).toBeGreaterThan(20);
+  expect(e.message.length).toBeLessThan(400);
+  expect(e.message).toMatch(ADVICE);
+  // No message shows a value as JavaScript's fallback text, or an undefined part.
+  expect(e.message).not.toMatch(/\[object |'undefined'|"undefined"/);
+  if (c.says) expect(e.message).toMatch(c.says);
+
+  // Nothing changed: the tracked table, the database, what is stored.
+  expect(tableState(ctx.t)).toBe(before);
+  if (c.code !== 'closed') {
+    expect(ctx.db.tableNames()).toEqual(tables);
+    expect(await dump(ctx.db)).toBe(contents);
+    expect(await ctx.db.export()).toEqual(bytes);
+  }
+  expect(await storedDump(ctx.name)).toBe(contents);
+}
+
+// Each case opens its own database (and a second one to read what is stored): they run a few at
+// a time, as an app's databases may, since most of a case is spent waiting on workers and storage.
+describe.concurrent('bad input', () => {
   it('has at least 40 distinct cases', () => {
     started = performance.now();
     const names = [...refused, ...accepted].map((c) => c.name);
@@ -915,30 +933,11 @@ describe('bad input', () => {
     'refuses %s with a typed error and changes nothing',
     async (_name, c) => {
       const ctx = await setup();
-      const before = tableState(ctx.t);
-      const tables = ctx.db.tableNames();
-      const contents = await dump(ctx.db);
-      const bytes = await ctx.db.export();
-
-      const error = await errorOf(() => c.act(ctx));
-      expect(error).toBeInstanceOf(PandalchemyError);
-      const e = error as PandalchemyError;
-      expect(e.code, e.message).toBe(c.code);
-      expect(e.message.length).toBeGreaterThan(20);
-      expect(e.message.length).toBeLessThan(400);
-      expect(e.message).toMatch(ADVICE);
-      // No message shows a value as JavaScript's fallback text, or an undefined part.
-      expect(e.message).not.toMatch(/\[object |'undefined'|"undefined"/);
-      if (c.says) expect(e.message).toMatch(c.says);
-
-      // Nothing changed: the tracked table, the database, what is stored.
-      expect(tableState(ctx.t)).toBe(before);
-      if (c.code !== 'closed') {
-        expect(ctx.db.tableNames()).toEqual(tables);
-        expect(await dump(ctx.db)).toBe(contents);
-        expect(await ctx.db.export()).toEqual(bytes);
+      try {
+        await refusesAndKeeps(ctx, c);
+      } finally {
+        await ctx.db.close();
       }
-      expect(await storedDump(ctx.name)).toBe(contents);
     },
   );
 
@@ -946,9 +945,13 @@ describe('bad input', () => {
     'stores %s verbatim, with exactly the schema asked for',
     async (_name, c) => {
       const ctx = await setup();
-      await c.act(ctx);
-      // What another instance reads back from storage is what this one holds.
-      expect(await storedDump(ctx.name)).toBe(await dump(ctx.db));
+      try {
+        await c.act(ctx);
+        // What another instance reads back from storage is what this one holds.
+        expect(await storedDump(ctx.name)).toBe(await dump(ctx.db));
+      } finally {
+        await ctx.db.close();
+      }
     },
   );
 });
