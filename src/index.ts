@@ -8,7 +8,12 @@ export type { OpenDatabaseOptions } from './db/open-database';
 export { deleteDatabase } from './db/delete-database';
 export type { Database } from './db/database';
 export type { DatabaseTable, RefreshOptions } from './db/database-table';
-export type { TableSource, CreateTableOptions } from './db/create-table-steps';
+export type {
+  TableSource,
+  CreateTableOptions,
+  ForeignKeyOption,
+  IndexOption,
+} from './db/create-table-steps';
 export type { PushOptions, PushResult } from './db/push-result';
 export type { ChangeEvent, ChangeListener } from './db/change-emitter';
 export type { RebaseConflict, RebasePolicy } from './table/rebase';
@@ -34,6 +39,7 @@ export type { RowInput } from './table/edits/insert-rows';
 export type { RowPredicate } from './table/edits/delete-rows';
 export type { RowExpression, ColumnSource } from './table/edits/bulk-edits';
 export type { NewColumn, RetypeOptions, InvalidValues } from './table/edits/schema-edits';
+export type { IndexOptions } from './table/edits/index-edits';
 export type { TransformOptions } from './table/edits/transform-table';
 export type { OperationInfo, OperationKind } from './table/operation-log';
 export type { RowChange, SchemaChange, TableChanges } from './table/row-changes';
@@ -53,6 +59,11 @@ export type {
   DropColumnStep,
   AddColumnStep,
   RetypeColumnStep,
+  CreateIndexStep,
+  DropIndexStep,
+  CheckDefinition,
+  ForeignKeyDefinition,
+  ForeignKeyAction,
   DeleteStep,
   UpdateStep,
   InsertStep,

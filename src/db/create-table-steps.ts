@@ -2,7 +2,18 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { toColumnValues } from '../plan/column-values';
-import { type ColumnDefault, type ColumnDefinition, type PlanStep } from '../plan/execution-plan';
+import { checkExpression } from '../plan/check-expression';
+import {
+  FOREIGN_KEY_ACTIONS,
+  type CheckDefinition,
+  type ColumnDefault,
+  type ColumnDefinition,
+  type CreateIndexStep,
+  type CreateTableStep,
+  type ForeignKeyAction,
+  type ForeignKeyDefinition,
+  type PlanStep,
+} from '../plan/execution-plan';
 import {
   checkDeclaredType,
   checkDefaultValue,
@@ -37,8 +48,42 @@ export interface CreateTableOptions {
   readonly notNull?: readonly string[];
   /** DEFAULT values by column: a value, or `{ keyword: 'CURRENT_TIMESTAMP' }` and the like. */
   readonly defaults?: Readonly<Record<string, unknown>>;
+  /** UNIQUE constraints: a column, or several columns unique together (`[['a', 'b']]`). */
+  readonly unique?: readonly (string | readonly string[])[];
+  /**
+   * Table-level CHECK constraints: SQL expressions written by you, the app's developer (never
+   * text from users or data), such as `'qty >= 0'` or `"end_date >= start_date"`. Each must be one
+   * expression: no `;`, comments, parameters or subqueries; SQLite checks the rest when the table
+   * is created.
+   */
+  readonly checks?: readonly string[];
+  /** Column-level CHECK constraints by column, written as `checks` are. */
+  readonly columnChecks?: Readonly<Record<string, string>>;
+  /** Foreign keys: the columns, the table and columns they reference, and what a change does. */
+  readonly foreignKeys?: readonly ForeignKeyOption[];
+  /** Indexes to create with the table. */
+  readonly indexes?: readonly IndexOption[];
   /** Progress of writing the rows. */
   readonly onProgress?: ProgressCallback;
+}
+
+/** A foreign key of a new table (see {@link CreateTableOptions.foreignKeys}). */
+export interface ForeignKeyOption {
+  readonly columns: string | readonly string[];
+  /** The table referenced, and its columns (default: its primary key). */
+  readonly references: string;
+  readonly to?: string | readonly string[];
+  /** What deleting a referenced row does to the rows referencing it (default `'NO ACTION'`). */
+  readonly onDelete?: ForeignKeyAction;
+  /** What changing a referenced row's key does to them (default `'NO ACTION'`). */
+  readonly onUpdate?: ForeignKeyAction;
+}
+
+/** An index of a new table (see {@link CreateTableOptions.indexes}). */
+export interface IndexOption {
+  readonly name: string;
+  readonly columns: string | readonly string[];
+  readonly unique?: boolean;
 }
 
 /** An Arquero table of a source, with types inferred from text where the source is text. */
@@ -271,6 +316,7 @@ export function createTableSteps(
   // A key column left out (all NULL, with a default) has no values to compare.
   if (keyValues.every((v) => v !== undefined)) checkUniqueKeys(name, keyValues);
   const values = encoded.map(toColumnValues);
+  const constraints = constraintsOf(name, names, options);
   const steps: PlanStep[] = [
     {
       kind: 'createTable',
@@ -278,7 +324,10 @@ export function createTableSteps(
       columns,
       primaryKey: pk,
       autoIncrement: options.autoIncrement === true,
+      ...constraints.table,
     },
+    // Indexes before the rows, in the order of the plan's steps (see STEP_ORDER).
+    ...constraints.indexes,
   ];
   if (rows > 0) {
     steps.push({
@@ -291,6 +340,146 @@ export function createTableSteps(
     });
   }
   return steps;
+}
+
+/**
+ * The constraints and indexes `options` declare, checked against the table's columns: every name
+ * a column, every CHECK one expression, every action one of SQLite's.
+ */
+function constraintsOf(
+  table: string,
+  names: readonly string[],
+  options: CreateTableOptions,
+): {
+  table: Pick<CreateTableStep, 'unique' | 'checks' | 'foreignKeys'>;
+  indexes: CreateIndexStep[];
+} {
+  const context = { table };
+  const columnsOf = (v: unknown, what: string): string[] => {
+    const list =
+      typeof v === 'string'
+        ? [v]
+        : Array.isArray(v) && v.length && v.every((c) => typeof c === 'string')
+          ? [...(v as string[])]
+          : null;
+    if (!list) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `${what} takes a column name or a non-empty array of names; got ${describeValue(v)}.`,
+        context,
+      );
+    }
+    for (const c of list) {
+      if (!names.includes(c)) {
+        throw new PandalchemyError(
+          'unknown_column',
+          `${what} names ${nameForMessage(c)}, which is not a column of the data (${names.join(', ')}): use one of its columns.`,
+          { table, column: c },
+        );
+      }
+    }
+    if (new Set(list).size !== list.length) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `${what} lists a column twice: list each once.`,
+        context,
+      );
+    }
+    return list;
+  };
+  const listOf = <T>(v: readonly T[] | undefined, what: string): readonly T[] => {
+    if (v !== undefined && !Array.isArray(v)) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `${what} is an array; got ${describeValue(v)}.`,
+        context,
+      );
+    }
+    return v ?? [];
+  };
+  const action = (v: unknown, what: string): ForeignKeyAction => {
+    if (v === undefined) return 'NO ACTION';
+    if (!(FOREIGN_KEY_ACTIONS as readonly unknown[]).includes(v)) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `${what} is ${describeValue(v)}: use one of ${FOREIGN_KEY_ACTIONS.map((a) => `'${a}'`).join(', ')}.`,
+        context,
+      );
+    }
+    return v as ForeignKeyAction;
+  };
+  const unique = listOf(options.unique, 'unique').map((u) => columnsOf(u, 'A UNIQUE constraint'));
+  const checks: CheckDefinition[] = listOf(options.checks, 'checks').map((expression) => ({
+    column: null,
+    expression: checkExpression(expression, context),
+  }));
+  for (const [column, expression] of Object.entries(options.columnChecks ?? {})) {
+    columnsOf(column, 'columnChecks');
+    checks.push({ column, expression: checkExpression(expression, { table, column }) });
+  }
+  const foreignKeys: ForeignKeyDefinition[] = listOf(options.foreignKeys, 'foreignKeys').map(
+    (fk) => {
+      if (typeof fk !== 'object' || fk === null) {
+        throw new PandalchemyError(
+          'invalid_argument',
+          `A foreign key is { columns, references, to?, onDelete?, onUpdate? }; got ${describeValue(fk)}.`,
+          context,
+        );
+      }
+      const columns = columnsOf(fk.columns, 'A foreign key');
+      const to = fk.to === undefined ? [] : typeof fk.to === 'string' ? [fk.to] : [...fk.to];
+      to.forEach((c) => checkIdentifier(c, 'column'));
+      if (to.length && to.length !== columns.length) {
+        throw new PandalchemyError(
+          'invalid_argument',
+          `A foreign key over ${columns.length} column(s) references ${to.length}: give one referenced column per column.`,
+          context,
+        );
+      }
+      return {
+        columns,
+        references: checkIdentifier(fk.references, 'table'),
+        to,
+        onDelete: action(fk.onDelete, 'onDelete'),
+        onUpdate: action(fk.onUpdate, 'onUpdate'),
+      };
+    },
+  );
+  const indexes = listOf(options.indexes, 'indexes').map((ix): CreateIndexStep => {
+    if (typeof ix !== 'object' || ix === null) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `An index is { name, columns, unique? }; got ${describeValue(ix)}.`,
+        context,
+      );
+    }
+    return {
+      kind: 'createIndex',
+      table,
+      index: checkIdentifier(ix.name, 'index'),
+      columns: columnsOf(ix.columns, `Index ${nameForMessage(String(ix.name))}`),
+      unique: ix.unique === true,
+    };
+  });
+  const seen = new Set<string>();
+  for (const ix of indexes) {
+    if (seen.has(identifierKey(ix.index))) {
+      throw new PandalchemyError(
+        'name_taken',
+        `Two indexes are named ${nameForMessage(ix.index)}: give each its own name.`,
+        context,
+      );
+    }
+    seen.add(identifierKey(ix.index));
+  }
+  return {
+    table: {
+      ...(unique.length ? { unique } : {}),
+      ...(checks.length ? { checks } : {}),
+      ...(foreignKeys.length ? { foreignKeys } : {}),
+    },
+    indexes,
+  };
 }
 
 function keyColumnsOf(table: string, primaryKey: unknown): string[] {

@@ -29,6 +29,7 @@ import { findTable, introspect } from './introspect';
 import { readColumns } from './read-table';
 import { retypeColumn } from './retype-column';
 import { RowSelect } from './row-select';
+import { checkIndexStep, uniqueIndexError } from './index-steps';
 import { RETYPE_MARK } from './redo-ddl';
 import {
   exactValue,
@@ -513,11 +514,16 @@ function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
       // Checked here too: plans may come from application code.
       columnDefinitionSql(step.column);
     }
+    if (step.kind === 'createIndex' || step.kind === 'dropIndex') checkIndexStep(db, step);
     for (const st of compileStep(step)) {
       db.run(st.sql);
       ddl.push(st.sql);
     }
   } catch (e) {
+    if (step.kind === 'createIndex') {
+      const unique = uniqueIndexError(db, step, e);
+      if (unique) throw unique;
+    }
     const column =
       step.kind === 'renameColumn'
         ? step.from

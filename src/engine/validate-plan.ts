@@ -1,5 +1,7 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
+import { checkExpressionProblem } from '../plan/check-expression';
 import {
+  FOREIGN_KEY_ACTIONS,
   PLAN_VERSION,
   STEP_ORDER,
   type ExecutionPlan,
@@ -117,6 +119,30 @@ function oneOf(values: readonly string[]): Check {
       bad(at, `is ${shown(v)}, not one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
   };
 }
+
+/** A list whose every item passes `item`. */
+function list(item: Check): Check {
+  return (v, at) => {
+    if (!Array.isArray(v)) return bad(at, `is ${shown(v)}, not a list`);
+    v.forEach((x: unknown, i) => item(x, `${at}[${i}]`));
+  };
+}
+
+const nameOrNull: Check = (v, at) => {
+  if (v !== null) name(v, at);
+};
+
+/** An index's name: SQLite keeps the `sqlite_` prefix for its own. */
+const indexName: Check = (v, at) => {
+  name(v, at);
+  if (/^sqlite_/i.test(v as string)) bad(at, "takes the 'sqlite_' prefix, which is SQLite's");
+};
+
+/** A CHECK expression: one expression that stays inside its parentheses. */
+const checkText: Check = (v, at) => {
+  const problem = checkExpressionProblem(v);
+  if (problem !== null) bad(at, problem);
+};
 
 const declaredType: Check = (v, at) => {
   try {
@@ -277,19 +303,47 @@ const STEPS: { readonly [K in PlanStep['kind']]: StepSpec } = {
       },
       primaryKey: names(0),
       autoIncrement: bool,
+      'unique?': list(names(1)),
+      'checks?': list(record({ column: nameOrNull, expression: checkText })),
+      'foreignKeys?': list(
+        record({
+          columns: names(1),
+          references: name,
+          to: names(0),
+          onDelete: oneOf(FOREIGN_KEY_ACTIONS),
+          onUpdate: oneOf(FOREIGN_KEY_ACTIONS),
+        }),
+      ),
     },
     consistent: (s, at) => {
       const cols = s['columns'] as { name: string; declaredType: string }[];
       const pk = s['primaryKey'] as string[];
-      pk.forEach((k, i) => {
+      const column = (k: string, path: string): void => {
         if (!cols.some((c) => c.name === k))
-          bad(`${at}.primaryKey[${i}]`, `names ${JSON.stringify(k)}, which is not a column`);
-      });
+          bad(path, `names ${JSON.stringify(k)}, which is not a column`);
+      };
+      pk.forEach((k, i) => column(k, `${at}.primaryKey[${i}]`));
       const single = pk.length === 1 ? cols.find((c) => c.name === pk[0]) : undefined;
       if (s['autoIncrement'] === true && single?.declaredType.toUpperCase() !== 'INTEGER')
         bad(`${at}.autoIncrement`, 'needs a primary key of one INTEGER column');
+      ((s['unique'] ?? []) as string[][]).forEach((u, i) =>
+        u.forEach((k, j) => column(k, `${at}.unique[${i}][${j}]`)),
+      );
+      ((s['checks'] ?? []) as { column: string | null }[]).forEach((c, i) => {
+        if (c.column !== null) column(c.column, `${at}.checks[${i}].column`);
+      });
+      ((s['foreignKeys'] ?? []) as { columns: string[]; to: string[] }[]).forEach((fk, i) => {
+        fk.columns.forEach((k, j) => column(k, `${at}.foreignKeys[${i}].columns[${j}]`));
+        if (fk.to.length && fk.to.length !== fk.columns.length)
+          bad(
+            `${at}.foreignKeys[${i}].to`,
+            `lists ${fk.to.length} columns for ${fk.columns.length} referencing ones`,
+          );
+      });
     },
   },
+  createIndex: { fields: { index: indexName, columns: names(1), unique: bool } },
+  dropIndex: { fields: { index: indexName } },
   dropTable: { fields: {} },
   renameColumn: {
     fields: { from: name, to: name },

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'unknown_column'
   /** A table name that the database does not have. */
   | 'unknown_table'
+  /** An index name that the table does not have. */
+  | 'unknown_index'
   /** A key that no row of the table holds. */
   | 'row_not_found'
   /** Two rows would share one key. */
@@ -67,6 +69,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_argument',
   'unknown_column',
   'unknown_table',
+  'unknown_index',
   'row_not_found',
   'duplicate_key',
   'null_key',

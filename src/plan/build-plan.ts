@@ -50,6 +50,7 @@ export function buildPlan(
 function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
   const table = d.table;
   const out: PlanStep[] = [];
+  for (const index of d.indexDrops ?? []) out.push({ kind: 'dropIndex', table, index });
   for (const column of d.drops) out.push({ kind: 'dropColumn', table, column });
   out.push(...orderRenames(table, d.renames, d.drops));
   for (const column of d.adds) out.push({ kind: 'addColumn', table, column });
@@ -62,6 +63,7 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       ...(r.changes?.before.length ? { changes: r.changes } : {}),
     } satisfies SchemaStep);
   }
+  for (const ix of d.indexCreates ?? []) out.push({ kind: 'createIndex', table, ...ix });
   if (d.deletes && d.deletes.keys[0]?.length) {
     out.push({
       kind: 'delete',

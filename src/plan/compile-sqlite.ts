@@ -1,12 +1,16 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { SqlValue } from '../values/sql-value';
-import type {
-  ColumnDefinition,
-  ColumnValues,
-  CreateTableStep,
-  DataStep,
-  ExecutionPlan,
-  PlanStep,
-  RetypeChanges,
+import { checkExpression } from './check-expression';
+import {
+  FOREIGN_KEY_ACTIONS,
+  type ColumnDefinition,
+  type ColumnValues,
+  type CreateTableStep,
+  type DataStep,
+  type ExecutionPlan,
+  type ForeignKeyDefinition,
+  type PlanStep,
+  type RetypeChanges,
 } from './execution-plan';
 import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from './sql-text';
 
@@ -56,14 +60,45 @@ function defaultLiteral(value: SqlValue): string {
   return value === null ? 'NULL' : `(${sqlLiteral(value)})`;
 }
 
+/** `CHECK (...)`, the expression checked again: plans may come from anywhere. */
+function checkSql(expression: string): string {
+  return `CHECK (${checkExpression(expression)})`;
+}
+
+function foreignKeySql(fk: ForeignKeyDefinition): string {
+  const to = fk.to.length ? ` (${fk.to.map(q).join(', ')})` : '';
+  const action = (a: string): string => {
+    if (!(FOREIGN_KEY_ACTIONS as readonly string[]).includes(a))
+      throw new PandalchemyError(
+        'invalid_plan',
+        `${JSON.stringify(a)} is not a foreign key action: use one of ${FOREIGN_KEY_ACTIONS.join(', ')}.`,
+      );
+    return a;
+  };
+  return (
+    `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.references)}${to}` +
+    ` ON DELETE ${action(fk.onDelete)} ON UPDATE ${action(fk.onUpdate)}`
+  );
+}
+
 function createTableSql(step: CreateTableStep): string {
   const pk = step.primaryKey;
   const single = pk.length === 1 ? pk[0] : undefined;
   const inlineAuto = step.autoIncrement && single !== undefined;
-  const defs = step.columns.map((c) =>
-    columnDefinitionSql(c, inlineAuto && c.name === single ? 'PRIMARY KEY AUTOINCREMENT' : ''),
-  );
+  const checks = step.checks ?? [];
+  const defs = step.columns.map((c) => {
+    let sql = columnDefinitionSql(
+      c,
+      inlineAuto && c.name === single ? 'PRIMARY KEY AUTOINCREMENT' : '',
+    );
+    for (const check of checks)
+      if (check.column === c.name) sql += ` ${checkSql(check.expression)}`;
+    return sql;
+  });
   if (pk.length && !inlineAuto) defs.push(`PRIMARY KEY (${pk.map(q).join(', ')})`);
+  for (const u of step.unique ?? []) defs.push(`UNIQUE (${u.map(q).join(', ')})`);
+  for (const check of checks) if (check.column === null) defs.push(checkSql(check.expression));
+  for (const fk of step.foreignKeys ?? []) defs.push(foreignKeySql(fk));
   return `CREATE TABLE ${q(step.table)} (${defs.join(', ')})`;
 }
 
@@ -90,6 +125,14 @@ export function compileStep(step: PlanStep): CompiledStatement[] {
       return [once(`ALTER TABLE ${t} DROP COLUMN ${q(step.column)}`)];
     case 'addColumn':
       return [once(`ALTER TABLE ${t} ADD COLUMN ${columnDefinitionSql(step.column)}`)];
+    case 'createIndex':
+      return [
+        once(
+          `CREATE ${step.unique ? 'UNIQUE ' : ''}INDEX ${q(step.index)} ON ${t} (${step.columns.map(q).join(', ')})`,
+        ),
+      ];
+    case 'dropIndex':
+      return [once(`DROP INDEX ${q(step.index)}`)];
     case 'retypeColumn':
       return [
         once(
@@ -180,7 +223,8 @@ function changeLines(changes: RetypeChanges, max: number): string[] {
 }
 
 function inline(sql: string, params: SqlValue[]): string {
-  if (sql.startsWith('--')) return sql;
+  // Without parameters there is nothing to inline (a '?' in a CHECK's string literal stays).
+  if (sql.startsWith('--') || !params.length) return sql;
   let i = 0;
   // Placeholders are the only '?' outside identifiers: identifiers are quoted, so split on quotes.
   return sql

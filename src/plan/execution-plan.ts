@@ -49,6 +49,39 @@ interface StepBase {
   readonly table: string;
 }
 
+/** What happens to referencing rows when the row they reference is deleted or changes key. */
+export const FOREIGN_KEY_ACTIONS = [
+  'NO ACTION',
+  'RESTRICT',
+  'SET NULL',
+  'SET DEFAULT',
+  'CASCADE',
+] as const;
+export type ForeignKeyAction = (typeof FOREIGN_KEY_ACTIONS)[number];
+
+/** A foreign key a new table declares. */
+export interface ForeignKeyDefinition {
+  /** The table's own columns that reference another table. */
+  readonly columns: readonly string[];
+  /** The table referenced. */
+  readonly references: string;
+  /** The columns referenced, one per column; empty means the referenced table's primary key. */
+  readonly to: readonly string[];
+  readonly onDelete: ForeignKeyAction;
+  readonly onUpdate: ForeignKeyAction;
+}
+
+/**
+ * A CHECK constraint a new table declares. The expression is SQL text written by the app's
+ * developer (never data): one expression, checked by `checkExpression` and by SQLite itself when
+ * the table is created.
+ */
+export interface CheckDefinition {
+  /** The column it is declared on, or null for a table-level CHECK. */
+  readonly column: string | null;
+  readonly expression: string;
+}
+
 /** Creates a table. Its rows, if any, follow as an insert step. */
 export interface CreateTableStep extends StepBase {
   readonly kind: 'createTable';
@@ -56,6 +89,25 @@ export interface CreateTableStep extends StepBase {
   /** Primary key columns; empty for a rowid table. */
   readonly primaryKey: readonly string[];
   readonly autoIncrement: boolean;
+  /** UNIQUE constraints, each over one or several columns. */
+  readonly unique?: readonly (readonly string[])[];
+  readonly checks?: readonly CheckDefinition[];
+  readonly foreignKeys?: readonly ForeignKeyDefinition[];
+}
+
+/** Creates an index on a table. */
+export interface CreateIndexStep extends StepBase {
+  readonly kind: 'createIndex';
+  /** The index's name: unique among the database's tables and indexes. */
+  readonly index: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+}
+
+/** Drops an index of a table (one made by CREATE INDEX, not by a constraint). */
+export interface DropIndexStep extends StepBase {
+  readonly kind: 'dropIndex';
+  readonly index: string;
 }
 
 /** Drops a table and everything attached to it. */
@@ -155,7 +207,9 @@ export type SchemaStep =
   | RenameColumnStep
   | DropColumnStep
   | AddColumnStep
-  | RetypeColumnStep;
+  | RetypeColumnStep
+  | CreateIndexStep
+  | DropIndexStep;
 
 export type DataStep = DeleteStep | UpdateStep | InsertStep;
 
@@ -163,17 +217,21 @@ export type PlanStep = SchemaStep | DataStep;
 
 /**
  * The order of steps by kind: a plan lists its steps in this order (steps of one kind keep theirs).
- * Drops run before renames because a rename may take the name of a dropped column; both run
- * before adds for the same reason. Deletes run before updates and inserts so that a key freed by
- * a delete can be taken.
+ * Index drops run first (SQLite refuses to drop an indexed column), index creations after every
+ * other schema step (they name columns as renames, adds and type changes leave them). Drops run
+ * before renames because a rename may take the name of a dropped column; both run before adds for
+ * the same reason. Deletes run before updates and inserts so that a key freed by a delete can be
+ * taken.
  */
 export const STEP_ORDER = {
   createTable: 0,
   dropTable: 0,
-  dropColumn: 1,
-  renameColumn: 2,
-  addColumn: 3,
-  retypeColumn: 4,
+  dropIndex: 1,
+  dropColumn: 2,
+  renameColumn: 3,
+  addColumn: 4,
+  retypeColumn: 5,
+  createIndex: 6,
   delete: 10,
   update: 20,
   insert: 30,

@@ -43,12 +43,12 @@ export function nameForMessage(name: unknown): string {
  * are always quoted) except NUL, which SQLite cannot store, and lone surrogates, which UTF-8
  * cannot; names must not be empty and tables must not take SQLite's reserved `sqlite_` prefix.
  */
-export function checkIdentifier(name: unknown, what: 'table' | 'column'): string {
+export function checkIdentifier(name: unknown, what: 'table' | 'column' | 'index'): string {
   const bad = (why: string): never => {
     throw new PandalchemyError(
       'invalid_identifier',
       `${nameForMessage(name)} cannot be a ${what} name: ${why}. Choose another name.`,
-      what === 'table' ? {} : { column: String(name) },
+      what === 'column' ? { column: String(name) } : {},
     );
   };
   if (typeof name !== 'string') return bad('names are strings');
@@ -57,7 +57,7 @@ export function checkIdentifier(name: unknown, what: 'table' | 'column'): string
     return bad(`it has ${name.length} characters, more than ${MAX_IDENTIFIER_LENGTH}`);
   if (name.includes('\0')) return bad('it contains a NUL character');
   if (!isWellFormedText(name)) return bad('it contains a lone surrogate (not valid Unicode)');
-  if (what === 'table' && /^sqlite_/i.test(name)) return bad("the 'sqlite_' prefix is SQLite's");
+  if (what !== 'column' && /^sqlite_/i.test(name)) return bad("the 'sqlite_' prefix is SQLite's");
   return name;
 }
 

@@ -25,6 +25,13 @@ export interface TableDiff {
     readonly declaredType: string;
     readonly changes?: RetypeChanges;
   }[];
+  /** Indexes to drop (drops run first), and to create (columns under their final names). */
+  readonly indexDrops?: readonly string[];
+  readonly indexCreates?: readonly {
+    readonly index: string;
+    readonly columns: readonly string[];
+    readonly unique: boolean;
+  }[];
   readonly deletes: { readonly keys: readonly ColumnValues[]; readonly guard: Guard } | null;
   /** Rows whose key changes: keys before, keys after. */
   readonly rekeys: {

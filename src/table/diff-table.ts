@@ -6,6 +6,7 @@ import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
 import { ownCopy } from './own-copy';
 import { pendingChanges, type CollectedChanges } from './collect-changes';
+import { indexChanges } from './edits/index-edits';
 import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
@@ -72,6 +73,7 @@ export function diffTable(
 
   const nonKeyOrigins = store.names.map((_, i) => i).filter((i) => !store.keyColumns.includes(i));
   const s = changes.schema;
+  const indexes = indexChanges(state);
   return {
     table: state.name,
     keyBefore,
@@ -88,6 +90,8 @@ export function diffTable(
       const changes = retypeChanges(state, c, keyAfter);
       return { column: c.name, declaredType: c.declaredType, ...(changes ? { changes } : {}) };
     }),
+    ...(indexes.drops.length ? { indexDrops: indexes.drops } : {}),
+    ...(indexes.creates.length ? { indexCreates: indexes.creates } : {}),
     deletes: changes.deletes.length
       ? { keys: storedKeys(changes.deletes), guard: guardOf(changes.deletes, nonKeyOrigins) }
       : null,

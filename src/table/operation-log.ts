@@ -16,6 +16,8 @@ export type OperationKind =
   | 'dropColumn'
   | 'renameColumn'
   | 'retypeColumn'
+  | 'createIndex'
+  | 'dropIndex'
   | 'transform'
   | 'rebase';
 

@@ -5,6 +5,7 @@ import { decodeValue } from '../values/codec';
 import type { CellValue, RowObject, SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { insertValues, rowValues } from './edits/insert-rows';
+import { createIndex, dropIndex } from './edits/index-edits';
 import { addColumnState, dropColumn, renameColumn, retypeColumn } from './edits/schema-edits';
 import { loadState } from './load-state';
 import { ownCopy } from './own-copy';
@@ -252,10 +253,21 @@ function replaySchema(state: TableState, s: SchemaChange, conflicts: RebaseConfl
       case 'retypeColumn':
         retypeColumn(state, s.column, s.to, { invalid: 'keep' });
         return;
+      case 'dropIndex':
+        dropIndex(state, s.index);
+        return;
+      case 'createIndex':
+        createIndex(state, s.index, s.columns, { unique: s.unique });
+        return;
     }
   } catch (e) {
     if (!(e instanceof PandalchemyError)) throw e;
-    const column = s.type === 'renameColumn' ? s.from : s.column;
+    const column =
+      s.type === 'renameColumn'
+        ? s.from
+        : s.type === 'createIndex' || s.type === 'dropIndex'
+          ? s.index
+          : s.column;
     conflicts.push({
       table: state.name,
       type: 'schema',

@@ -1,6 +1,7 @@
 import type { CellValue, RowObject } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { pendingChanges, type CollectedChanges } from './collect-changes';
+import { indexChanges } from './edits/index-edits';
 import type { ColumnState } from './column-state';
 import { ownCopies, ownCopy } from './own-copy';
 import type { TableState } from './table-state';
@@ -33,7 +34,14 @@ export type SchemaChange =
       readonly column: string;
       readonly from: string;
       readonly to: string;
-    };
+    }
+  | {
+      readonly type: 'createIndex';
+      readonly index: string;
+      readonly columns: readonly string[];
+      readonly unique: boolean;
+    }
+  | { readonly type: 'dropIndex'; readonly index: string };
 
 /** Every pending change of a table. */
 export interface TableChanges {
@@ -60,6 +68,7 @@ export function rowChanges(
   };
   const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
   const s = changes.schema;
+  const indexes = indexChanges(state);
   const schema: SchemaChange[] = [
     ...s.dropped.map((c) => ({ type: 'dropColumn' as const, column: store.names[c.origin]! })),
     ...s.renamed.map((c) => ({
@@ -78,6 +87,8 @@ export function rowChanges(
       from: declared.get(store.names[c.origin]!) ?? '',
       to: c.declaredType,
     })),
+    ...indexes.drops.map((index) => ({ type: 'dropIndex' as const, index })),
+    ...indexes.creates.map((ix) => ({ type: 'createIndex' as const, ...ix })),
   ];
   const deletes = changes.deletes.map((row): RowChange => ({
     type: 'delete',

@@ -1,5 +1,6 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { TableInfo } from '../schema/table-info';
+import type { IndexEdit } from './edits/index-edits';
 import type { CellValue } from '../values/sql-value';
 import { defaultValueOf, isConstantDefault } from '../values/default-value';
 import { valuesEqual } from '../values/values-equal';
@@ -43,6 +44,8 @@ export class TableState {
   readonly inserted = new Map<number, InsertedRow>();
   /** Stored columns dropped since the last push (kept for undo and for the plan). */
   readonly droppedColumns = new Set<ColumnState>();
+  /** Pending index changes, in the order made (see `indexChanges` for their net effect). */
+  readonly indexEdits: IndexEdit[] = [];
   readonly log = new OperationLog();
   /** Increases on every change of the pending state: caches compare it. */
   version = 0;
@@ -112,6 +115,7 @@ export class TableState {
     this.deleted.clear();
     this.inserted.clear();
     this.droppedColumns.clear();
+    this.indexEdits.length = 0;
     this.keys.clear();
     this.log.clear();
     this.changed.clear();

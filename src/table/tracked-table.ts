@@ -11,6 +11,7 @@ import { schemaChangeCount } from './collect-changes';
 import { diffTable } from './diff-table';
 import { assignColumn, updateWhere, upsertRows, type ColumnSource } from './edits/bulk-edits';
 import { deleteRows, deleteWhere, type RowPredicate } from './edits/delete-rows';
+import { createIndex, dropIndex, indexChangeCount, type IndexOptions } from './edits/index-edits';
 import { insertRows, type RowInput } from './edits/insert-rows';
 import {
   addColumnState,
@@ -340,6 +341,28 @@ export class TrackedTable {
     return this;
   }
 
+  /**
+   * Creates an index over one or several columns, as a pending edit: previewed by `toSql()`,
+   * undone by `undo()`, created when the table is pushed. `unique` refuses rows that share values
+   * of the columns (the push fails with `constraint`, naming the rows, if stored rows do).
+   *
+   * @example
+   * ```ts
+   * orders.createIndex('orders_by_customer', ['customer', 'day']);
+   * await orders.push();
+   * ```
+   */
+  createIndex(name: string, columns: string | readonly string[], options?: IndexOptions): this {
+    createIndex(this.state, name, columns, options);
+    return this;
+  }
+
+  /** Drops an index (one made by CREATE INDEX, not by a constraint), as a pending edit. */
+  dropIndex(name: string): this {
+    dropIndex(this.state, name);
+    return this;
+  }
+
   /** Drops a column (not a key column). */
   dropColumn(name: string): this {
     dropColumn(this.state, name);
@@ -413,7 +436,7 @@ export class TrackedTable {
       inserts: s.inserted.size,
       updates: s.changed.count,
       deletes: s.deleted.size,
-      schema: schemaChangeCount(s),
+      schema: schemaChangeCount(s) + indexChangeCount(s),
     };
   }
 
@@ -421,7 +444,11 @@ export class TrackedTable {
   get hasChanges(): boolean {
     const s = this.state;
     return (
-      s.changed.count > 0 || s.deleted.size > 0 || s.inserted.size > 0 || schemaChangeCount(s) > 0
+      s.changed.count > 0 ||
+      s.deleted.size > 0 ||
+      s.inserted.size > 0 ||
+      schemaChangeCount(s) > 0 ||
+      indexChangeCount(s) > 0
     );
   }
 

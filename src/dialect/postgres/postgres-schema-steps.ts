@@ -1,5 +1,10 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ColumnDefinition, SchemaStep } from '../../plan/execution-plan';
+import { checkExpression } from '../../plan/check-expression';
+import {
+  FOREIGN_KEY_ACTIONS,
+  type ColumnDefinition,
+  type SchemaStep,
+} from '../../plan/execution-plan';
 import { kindOf, type ColumnKind } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement, TableSchema } from '../dialect';
@@ -32,8 +37,34 @@ export function postgresSchemaStep(
         ),
       );
       columns.push(`PRIMARY KEY (${step.primaryKey.map(q).join(', ')})`);
+      // Declared constraints, all table-level (a column's CHECK means the same there).
+      for (const u of step.unique ?? []) columns.push(`UNIQUE (${u.map(q).join(', ')})`);
+      for (const c of step.checks ?? []) columns.push(`CHECK (${checkExpression(c.expression)})`);
+      for (const fk of step.foreignKeys ?? []) {
+        // Actions are SQL keywords: only SQLite's fixed list ever reaches the text.
+        for (const action of [fk.onDelete, fk.onUpdate]) {
+          if (!(FOREIGN_KEY_ACTIONS as readonly string[]).includes(action))
+            throw new PandalchemyError(
+              'invalid_plan',
+              `${JSON.stringify(action)} is not a foreign key action: use one of ${FOREIGN_KEY_ACTIONS.join(', ')}.`,
+              { table: step.table },
+            );
+        }
+        const to = fk.to.length ? ` (${fk.to.map(q).join(', ')})` : '';
+        columns.push(
+          `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.references)}${to} ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`,
+        );
+      }
       return [once(`CREATE TABLE ${t} (${columns.join(', ')})`)];
     }
+    case 'createIndex':
+      return [
+        once(
+          `CREATE ${step.unique ? 'UNIQUE ' : ''}INDEX ${q(step.index)} ON ${t} (${step.columns.map(q).join(', ')})`,
+        ),
+      ];
+    case 'dropIndex':
+      return [once(`DROP INDEX ${q(step.index)}`)];
     case 'dropTable':
       return [once(`DROP TABLE ${t}`)];
     case 'renameColumn':

@@ -25,6 +25,7 @@ import {
   type TypeSnapshot,
 } from '../mutations';
 import { ownCopies } from '../own-copy';
+import { indexOver } from './index-edits';
 import type { TableState } from '../table-state';
 
 /** How to declare a new column. */
@@ -131,6 +132,14 @@ export function dropColumn(state: TableState, name: string): void {
   const col = state.column(name);
   if (state.isKeyColumn(col)) throw keyColumnError(state, col, 'dropped');
   checkAlterable(state, col, 'drop');
+  const index = indexOver(state, col);
+  if (index !== null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Index '${index}' of '${state.name}' covers column '${col.name}', and SQLite drops no indexed column: drop the index first (t.dropIndex('${index}')).`,
+      { table: state.name, column: col.name },
+    );
+  }
   const stored = state.columns.filter((c) => !(state.rowidColumn && c === state.keyColumns[0]));
   if (stored.length === 1) {
     throw new PandalchemyError(
