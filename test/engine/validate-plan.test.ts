@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineCore } from '../../src/engine/engine-core';
 import { validatePlan } from '../../src/engine/validate-plan';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
+import type { ExecutionPlan } from '../../src/plan/execution-plan';
 import { loadSql, memoryEngine } from '../support/memory-storage';
+import { planMutations } from '../support/plan-mutations';
 
 async function engineWith(sql: string): Promise<EngineCore> {
   const SQL = await loadSql();
@@ -140,8 +142,23 @@ describe('malformed plans', () => {
             ],
             primaryKey: ['id'],
             autoIncrement: true,
+            unique: [['at'], ['at', 'id']],
+            checks: [
+              { column: null, expression: "at >= '2000-01-01'" },
+              { column: 'id', expression: 'id > 0' },
+            ],
+            foreignKeys: [
+              {
+                columns: ['id'],
+                references: 't',
+                to: ['id'],
+                onDelete: 'CASCADE',
+                onUpdate: 'NO ACTION',
+              },
+            ],
           },
           { kind: 'dropTable', table: 'old' },
+          { kind: 'dropIndex', table: 't', index: 't_by_x' },
           { kind: 'dropColumn', table: 't', column: 'x' },
           { kind: 'renameColumn', table: 't', from: 'name', to: 'title' },
           {
@@ -155,6 +172,13 @@ describe('malformed plans', () => {
             column: 'title',
             declaredType: 'VARCHAR(20)',
             changes: { key: ['id'], keys: [[1]], before: ['a'], after: ['a'] },
+          },
+          {
+            kind: 'createIndex',
+            table: 't',
+            index: 't_by_title',
+            columns: ['title', 'id'],
+            unique: true,
           },
           {
             kind: 'delete',
@@ -186,5 +210,68 @@ describe('malformed plans', () => {
         basis: [{ table: 't', seq: 3 }],
       }),
     ).not.toThrow();
+  });
+
+  it('refuses every one-field mutation of index steps and of declared constraints, naming the field', () => {
+    const plan: ExecutionPlan = {
+      version: 1,
+      steps: [
+        {
+          kind: 'createTable',
+          table: 'u',
+          columns: [
+            { name: 'id', declaredType: 'INTEGER', notNull: true, default: null },
+            { name: 'v', declaredType: 'TEXT', notNull: false, default: null },
+          ],
+          primaryKey: ['id'],
+          autoIncrement: false,
+          unique: [['v']],
+          checks: [{ column: 'v', expression: "v <> 'x'" }],
+          foreignKeys: [
+            {
+              columns: ['id'],
+              references: 't',
+              to: [],
+              onDelete: 'SET NULL',
+              onUpdate: 'RESTRICT',
+            },
+          ],
+        },
+        { kind: 'dropIndex', table: 't', index: 'old' },
+        { kind: 'createIndex', table: 'u', index: 'u_v', columns: ['v'], unique: false },
+      ],
+    };
+    expect(() => validatePlan(plan)).not.toThrow();
+    const mutations = planMutations(plan);
+    const kinds = mutations.map((m) => m.what);
+    for (const what of [
+      "index named with SQLite's prefix",
+      'a CHECK 1); DROP TABLE items; --',
+      'a CHECK (SELECT 1)',
+      'a UNIQUE constraint over no column of the table',
+      'a CHECK on no column of the table',
+      'columns empty',
+      'unique yes',
+    ])
+      expect(kinds).toContain(what);
+    for (const m of mutations) {
+      let error: unknown = null;
+      try {
+        validatePlan(m.apply(plan) as ExecutionPlan);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, m.what).toBeInstanceOf(PandalchemyError);
+      const e = error as PandalchemyError;
+      expect(e.code, m.what).toBe('invalid_plan');
+      // The step at least: a field's fault may be found through its neighbours (count, key).
+      const step = m.path.replace(/^(steps\[\d+\]).*$/, '$1');
+      if (m.path !== 'plan' && !m.what.includes('swapped'))
+        expect(e.field?.startsWith(step), `${m.what}: ${e.field}`).toBe(true);
+    }
+    // Foreign key actions come from a fixed list.
+    const fk = structuredClone(plan) as { steps: { foreignKeys?: { onDelete: string }[] }[] };
+    fk.steps[0]!.foreignKeys![0]!.onDelete = 'DROP TABLE t';
+    expect(() => validatePlan(fk as never)).toThrow(/onDelete/);
   });
 });

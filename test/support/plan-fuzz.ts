@@ -46,7 +46,8 @@ type Edit =
   | { e: 'insert'; t: number; v: number }
   | { e: 'delete'; t: number; row: number }
   | { e: 'rekey'; t: number; row: number; v: number }
-  | { e: 'add' | 'rename' | 'drop' | 'retype'; t: number; col: number; v: number };
+  | { e: 'add' | 'rename' | 'drop' | 'retype'; t: number; col: number; v: number }
+  | { e: 'index' | 'unindex'; t: number; col: number; v: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
@@ -64,6 +65,12 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
     t: fc.nat(2),
     col: fc.nat(5),
     v: fc.nat(40),
+  }),
+  fc.record({
+    e: fc.constantFrom('index' as const, 'unindex' as const),
+    t: fc.nat(2),
+    col: fc.nat(5),
+    v: fc.nat(5),
   }),
 );
 
@@ -130,6 +137,15 @@ function apply(t: DatabaseTable, o: Edit): void {
         if (c) t.retypeColumn(c.name, ['TEXT', 'INTEGER', 'REAL'][o.v % 3]!, { invalid: 'keep' });
         return;
       }
+      case 'index': {
+        // Not UNIQUE: stored rows may share values, and a well-formed plan must apply.
+        const c = cols.filter((x) => !x.key)[o.col % Math.max(1, cols.length - t.key.length)];
+        if (c) t.createIndex(`ix_${t.name}_${o.v}`, o.v % 2 ? [c.name, t.key[0]!] : c.name);
+        return;
+      }
+      case 'unindex':
+        t.dropIndex(`ix_${t.name}_${o.v}`);
+        return;
     }
   } catch (e) {
     if (!(e instanceof PandalchemyError)) throw e;
@@ -269,8 +285,13 @@ export async function planFuzz(db: Database, runs: number, seed?: number): Promi
         let built: ExecutionPlan = db.plan();
         if (c.create) {
           const name = `fz_${made++}`;
+          // Declared constraints and an index: their fields are mutated too.
           const create = createTableSteps(name, aq.table({ id: [1, 2], v: ['a', null] }), {
             primaryKey: 'id',
+            unique: ['v'],
+            checks: ["v <> 'never'"],
+            columnChecks: { id: 'id > 0' },
+            indexes: [{ name: `${name}_v`, columns: ['v', 'id'], unique: made % 2 === 0 }],
           });
           const steps = [...create, ...built.steps].sort(
             (a, b) => STEP_ORDER[a.kind] - STEP_ORDER[b.kind],

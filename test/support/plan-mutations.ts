@@ -29,7 +29,7 @@ const BAD_STORED: readonly unknown[] = [NaN, {}, 2n ** 64n, 'x\uDC00', [1], true
 const BAD_EXPECTED: readonly unknown[] = [NaN, {}, 'x\uDC00', new Date(NaN), [1]];
 
 /** Fields a plan may leave out: deleting them keeps it well formed. */
-const OPTIONAL = new Set(['basis', 'changes']);
+const OPTIONAL = new Set(['basis', 'changes', 'unique', 'checks', 'foreignKeys']);
 /** Lists of names by field, and where an empty list or a duplicate is a fault. */
 const NAME_LISTS = new Set(['key', 'set', 'columns', 'primaryKey']);
 /** Lists of value columns, and the lists that give their widths. */
@@ -120,13 +120,34 @@ function walk(node: Node, keys: readonly Key[], out: PlanMutation[]): void {
     const here = [...keys, field];
     if (!OPTIONAL.has(field) && field !== 'kind' && field !== 'table')
       add(here, `${field} missing`, (p) => edited(p, here, (o, k) => Reflect.deleteProperty(o, k)));
-    if (field === 'column' && typeof value === 'object') {
+    if (field === 'column' && typeof value === 'object' && value !== null) {
       // addColumn's column definition.
       walk(value as Node, here, out);
       add(here, 'a column definition with a field too many', (p) => set(p, [...here, 'x'], 1));
-    } else if (field === 'table' || ['name', 'column', 'from', 'to'].includes(field)) {
+    } else if (field === 'table' || ['name', 'column', 'from', 'to', 'index'].includes(field)) {
+      // A CHECK's column may be null: the CHECK is then the table's.
+      const onCheck = field === 'column' && keys[keys.length - 2] === 'checks';
       if (typeof value === 'string')
-        for (const bad of BAD_NAMES) add(here, `${field} ${String(bad)}`, (p) => set(p, here, bad));
+        for (const bad of BAD_NAMES.filter((b) => !(onCheck && b === null)))
+          add(here, `${field} ${String(bad)}`, (p) => set(p, here, bad));
+      if (field === 'index')
+        add(here, "index named with SQLite's prefix", (p) => set(p, here, 'sqlite_ix'));
+      if (onCheck) add(here, 'a CHECK on no column of the table', (p) => set(p, here, 'nope'));
+    } else if (field === 'unique' && typeof value === 'boolean') {
+      for (const bad of ['yes', 1, null])
+        add(here, `unique ${String(bad)}`, (p) => set(p, here, bad));
+    } else if (field === 'unique' && Array.isArray(value)) {
+      add(here, 'unique that is text', (p) => set(p, here, 'v'));
+      add(here, 'a UNIQUE constraint over no column', (p) => set(p, here, [[]]));
+      add(here, 'a UNIQUE constraint over no column of the table', (p) => set(p, here, [['nope']]));
+    } else if (field === 'checks' && Array.isArray(value)) {
+      add(here, 'checks that are text', (p) => set(p, here, 'v > 0'));
+      value.forEach((_c, i) => {
+        const expr = [...here, i, 'expression'];
+        for (const bad of ['1); DROP TABLE items; --', 'v > 0; v', '(SELECT 1)', 'v > (', '?', 7])
+          add(expr, `a CHECK ${String(bad)}`, (p) => set(p, expr, bad));
+        walk(value[i] as Node, [...here, i], out);
+      });
     } else if (field === 'kind' || field === 'declaredType') {
       if (field === 'declaredType') {
         add(here, 'a declared type that is SQL', (p) => set(p, here, 'INT); DROP TABLE t; --'));
@@ -167,7 +188,11 @@ function walk(node: Node, keys: readonly Key[], out: PlanMutation[]): void {
         for (const bad of BAD_NAMES.slice(0, 4))
           add([...here, 0], `${field}[0] ${String(bad)}`, (p) => set(p, [...here, 0], bad));
       }
-      if (field === 'set' || (field === 'key' && node['kind'] !== 'insert' && keys.length === 2))
+      if (
+        field === 'set' ||
+        (field === 'key' && node['kind'] !== 'insert' && keys.length === 2) ||
+        (field === 'columns' && node['kind'] === 'createIndex')
+      )
         add(here, `${field} empty`, (p) => set(p, here, []));
     } else if (VALUE_LISTS.has(field) && Array.isArray(value)) {
       valueColumns(value as unknown[], here, field === 'expected' ? BAD_EXPECTED : BAD_STORED, add);
