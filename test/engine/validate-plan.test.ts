@@ -270,7 +270,9 @@ describe('malformed plans', () => {
         expect(e.field?.startsWith(step), `${m.what}: ${e.field}`).toBe(true);
     }
     // Foreign key actions come from a fixed list.
-    const fk = structuredClone(plan) as { steps: { foreignKeys?: { onDelete: string }[] }[] };
+    const fk = structuredClone(plan) as unknown as {
+      steps: { foreignKeys?: { onDelete: string }[] }[];
+    };
     fk.steps[0]!.foreignKeys![0]!.onDelete = 'DROP TABLE t';
     expect(() => validatePlan(fk as never)).toThrow(/onDelete/);
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  FOREIGN_KEY_ACTIONS,
   PLAN_VERSION,
   STEP_ORDER,
   type ColumnDefinition,
@@ -111,15 +112,43 @@ const createTable = fc
     maxLength: 3,
     selector: (c) => identifierKey(c.name),
   })
-  .chain((cols) =>
-    fc.record({
-      kind: fc.constant('createTable' as const),
-      ...table,
-      columns: fc.constant(cols),
-      primaryKey: fc.subarray(cols.map((c) => c.name)),
-      autoIncrement: fc.constant(false),
-    }),
-  );
+  .chain((cols) => {
+    const names = cols.map((c) => c.name);
+    const some = fc.subarray(names, { minLength: 1 });
+    return fc.record(
+      {
+        kind: fc.constant('createTable' as const),
+        ...table,
+        columns: fc.constant(cols),
+        primaryKey: fc.subarray(names),
+        autoIncrement: fc.constant(false),
+        unique: fc.array(some, { maxLength: 2 }),
+        checks: fc.array(
+          fc.record({
+            column: fc.option(fc.constantFrom(...names), { nil: null }),
+            // SQL text as a developer writes it: literals may hold what is refused outside them.
+            expression: fc.constantFrom('1', 'x > 0', "a <> 'b;c -- d'", '"q""x" IS NOT NULL'),
+          }),
+          { maxLength: 2 },
+        ),
+        foreignKeys: fc.array(
+          some.chain((columns) =>
+            fc.record({
+              columns: fc.constant(columns),
+              references: name,
+              to: fc.constantFrom([], columns),
+              onDelete: fc.constantFrom(...FOREIGN_KEY_ACTIONS),
+              onUpdate: fc.constantFrom(...FOREIGN_KEY_ACTIONS),
+            }),
+          ),
+          { maxLength: 1 },
+        ),
+      },
+      { requiredKeys: ['kind', 'table', 'columns', 'primaryKey', 'autoIncrement'] },
+    );
+  });
+
+const indexName = name.filter((n) => !/^sqlite_/i.test(n));
 
 const retypeColumn = fc.record(
   {
@@ -191,6 +220,14 @@ const step: fc.Arbitrary<PlanStep> = fc.oneof(
     .map(([from, to]) => ({ kind: 'renameColumn' as const, table: 'r', from, to })),
   fc.record({ kind: fc.constant('addColumn' as const), ...table, column: columnDefinition }),
   retypeColumn,
+  fc.record({
+    kind: fc.constant('createIndex' as const),
+    ...table,
+    index: indexName,
+    columns: names(1),
+    unique: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('dropIndex' as const), ...table, index: indexName }),
   deleteStep,
   updateStep,
   insertStep,
