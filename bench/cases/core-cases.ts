@@ -5,6 +5,7 @@ import type { KeyInput } from '../../src/table/key-input';
 import { TrackedTable } from '../../src/table/tracked-table';
 import {
   caseResult,
+  settleHeap,
   timePairs,
   timeRuns,
   type BenchCase,
@@ -207,6 +208,7 @@ export const oneColumnTransform: BenchCase = {
       () => {
         t.discard();
         T = t.table().derive({ price: (d: { price: number }) => d.price * 1.1 });
+        settleHeap();
       },
     );
     const changes = t.changeCounts().updates;
@@ -248,6 +250,8 @@ export const keyedTransforms: BenchCase[] = KEY_SHAPES.map((shape) => ({
             : Array.from(values);
       }
       T = aq.table(columns);
+      // The garbage of building it is not the transform's to collect.
+      settleHeap();
     };
     const runs = await timeRuns(p.runs, () => t.transform(() => T!), rebuild);
     const changes = t.changeCounts().updates;
@@ -285,6 +289,7 @@ export const fullDiff: BenchCase = {
         );
       }
       T = aq.table(data);
+      settleHeap();
     };
     const runs = await timeRuns(p.runs, () => t.transform(() => T!), rebuild);
     const changes = t.changeCounts().updates;

@@ -642,6 +642,18 @@ export class TableState {
   }
 
   private eachDiffering(col: ColumnState, fn: (row: number) => void): void {
+    const stored = col.base ?? (col.origin >= 0 ? this.store.raw(col.origin) : null);
+    if (col.dense !== null && col.cells.size === 0 && stored !== null) {
+      // A whole column assigned (a transform's, an assign's): two arrays side by side.
+      const dense = col.dense;
+      const n = this.store.length;
+      for (let r = 0; r < n; r++) {
+        const a = dense[r] ?? null;
+        const b = stored[r] ?? null;
+        if (a !== b && !valuesEqual(a, b)) fn(r);
+      }
+      return;
+    }
     if (col.dense !== null) {
       const n = this.store.length;
       const read = this.slotReader(col);

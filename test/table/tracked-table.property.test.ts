@@ -47,6 +47,7 @@ type Op =
   | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' | 'error' }
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
+  | { t: 'rebuild'; col: number; row: number; drop: boolean; dup: boolean; reverse: boolean }
   | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
   | { t: 'tamper'; via: (typeof READS)[number]; row: number; col: number }
   | {
@@ -160,6 +161,18 @@ const single: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('filter' as const), col: idx, parity: fc.nat(1) }),
+  },
+  {
+    // A result built elsewhere (new arrays, rows in another order): matched by key.
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('rebuild' as const),
+      col: idx,
+      row: idx,
+      drop: fc.boolean(),
+      dup: fc.nat(4).map((n) => n === 0),
+      reverse: fc.boolean(),
+    }),
   },
   {
     weight: 2,
@@ -428,6 +441,8 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       );
       return { ...model, rows: rows((r) => ({ ...r, [col.name]: f(r[col.name] ?? null) })) };
     }
+    case 'rebuild':
+      return rebuild(model, t, o);
     case 'filter': {
       const col = pick(nonKey(model), o.col);
       if (!col) return 'same';
@@ -447,6 +462,38 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
     case 'redo':
       return 'same';
   }
+}
+
+/**
+ * A transform whose result is a table built from the rows' objects (every column a new array, so
+ * rows are matched by key): one column derived, one row left out (deleted) or given twice (a
+ * duplicate key, refused), the rows possibly reversed.
+ */
+function rebuild(
+  model: Model,
+  t: TrackedTable,
+  o: Extract<Op, { t: 'rebuild' }>,
+): Model | Refused | 'same' {
+  const col = pick(nonKey(model), o.col);
+  // Rows without a key yet cannot be matched by key.
+  if (!col || model.rows.some((r) => keyOf(model, r).some((v) => v === null))) return 'same';
+  const f = derived(col.kind);
+  const at = model.rows.length ? o.row % model.rows.length : -1;
+  if (o.dup && at < 0) return 'same';
+  t.transform((x) => {
+    let objects = (x.objects() as ModelRow[]).map((r) => ({
+      ...r,
+      [col.name]: f(r[col.name] ?? null),
+    }));
+    if (o.dup) objects.push(objects[at]!);
+    else if (o.drop && at >= 0) objects = objects.filter((_, i) => i !== at);
+    if (o.reverse) objects.reverse();
+    return aq.table(
+      Object.fromEntries(x.columnNames().map((n) => [n, objects.map((r) => r[n] ?? null)])),
+    );
+  });
+  const kept = o.drop && at >= 0 ? model.rows.filter((_, i) => i !== at) : model.rows;
+  return { ...model, rows: kept.map((r) => ({ ...r, [col.name]: f(r[col.name] ?? null) })) };
 }
 
 /**
@@ -777,6 +824,7 @@ function refusalOf(model: Model, _t: TrackedTable, o: Op): string | undefined {
     if (col?.key) return 'duplicate_key';
   }
   if (o.t === 'retype') return 'invalid_value';
+  if (o.t === 'rebuild' && o.dup) return 'duplicate_key';
   if (o.t === 'insert' || o.t === 'upsert') return 'duplicate_key';
   if (o.t === 'derive' || o.t === 'updateWhere' || o.t === 'assign') return 'invalid_value';
   return undefined;
@@ -836,6 +884,7 @@ describe('tracked table against a naive model', () => {
         'retype',
         'derive',
         'filter',
+        'rebuild',
         'permute',
         'putBack',
         'tamper',

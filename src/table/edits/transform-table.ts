@@ -5,13 +5,12 @@ import type { CellValue } from '../../values/sql-value';
 import { valuesEqual } from '../../values/values-equal';
 import { checkValue } from '../check-value';
 import { columnReader } from '../column-view';
-import { formatKey } from '../format-key';
 import { DropColumnMutation, RenameMutation } from '../mutations';
 import { positionsOf, rowAt, scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { writeColumn } from '../write-column';
+import { diffByKey } from './diff-by-key';
 import { diffColumnInPlace } from './diff-column-in-place';
-import { insertValues, rowValues } from './insert-rows';
 import { addColumnState } from './schema-edits';
 
 /** Options of a whole-table transform. */
@@ -201,64 +200,4 @@ function diffByPosition(
 
 function isKey(state: TableState, name: string): boolean {
   return state.keyColumns.some((k) => k.name === name);
-}
-
-function diffByKey(
-  state: TableState,
-  snapshot: Snapshot,
-  T: ColumnTable,
-  tNames: readonly string[],
-): void {
-  const cols = tNames.map((n) => state.column(n));
-  const getters = tNames.map((n) => reader(T.column(n)));
-  const keyIdx = state.keyColumns.map((k) => cols.indexOf(k));
-  const matched = new Set<number>();
-  const seen = new Set<unknown>();
-  const updates = cols.map(() => ({ rows: [] as number[], values: [] as CellValue[] }));
-  const inserts: number[] = [];
-  scanPositions(T, (p) => {
-    const key = keyIdx.map((i) => checkValue(state, cols[i]!, getters[i]!(p), true));
-    const tok = state.tokenOf(key);
-    if (key.some((v) => v === null)) {
-      inserts.push(p);
-      return;
-    }
-    if (seen.has(tok)) {
-      throw new PandalchemyError(
-        'duplicate_key',
-        `The result has two rows with key ${formatKey(key)}: a transform must keep keys unique.`,
-        {
-          table: state.name,
-          key,
-        },
-      );
-    }
-    seen.add(tok);
-    const row = state.find(key);
-    if (row === undefined) {
-      inserts.push(p);
-      return;
-    }
-    matched.add(row);
-    for (let c = 0; c < cols.length; c++) {
-      const a = getters[c]!(p);
-      if (valuesEqual(a as CellValue, state.value(row, cols[c]!))) continue;
-      updates[c]!.rows.push(row);
-      updates[c]!.values.push(checkValue(state, cols[c]!, a));
-    }
-  });
-  const gone: number[] = [];
-  scanPositions(snapshot.table, (p) => {
-    const row = rowAt(snapshot, p);
-    if (!matched.has(row)) gone.push(row);
-  });
-  for (const row of gone) state.remove(row);
-  cols.forEach((col, c) => {
-    if (updates[c]!.rows.length) writeColumn(state, col, updates[c]!.rows, updates[c]!.values);
-  });
-  for (const p of inserts) {
-    const row: Record<string, unknown> = {};
-    tNames.forEach((n, c) => (row[n] = getters[c]!(p)));
-    insertValues(state, rowValues(state, row));
-  }
 }

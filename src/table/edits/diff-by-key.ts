@@ -1,0 +1,216 @@
+import type { ColumnTable } from 'arquero';
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { CellValue } from '../../values/sql-value';
+import { valuesEqual } from '../../values/values-equal';
+import type { KeyToken } from '../../values/key-hash';
+import { checkValue } from '../check-value';
+import { columnReader } from '../column-view';
+import type { ColumnState } from '../column-state';
+import { formatKey } from '../format-key';
+import { ColumnValuesMutation } from '../mutations';
+import type { ColumnArray } from '../row-store';
+import { rowAt, scanPositions, type Snapshot } from '../snapshot';
+import type { TableState } from '../table-state';
+import { DENSE_SHARE, writeColumn } from '../write-column';
+import { insertValues, rowValues } from './insert-rows';
+
+/** A result row whose key no row of the table holds: it is inserted. */
+const NEW_ROW = -0x80000000;
+
+/**
+ * Diffs a transform's result whose rows are matched with the table's by key. The result's keys are
+ * looked up once (the store's index, or arithmetic for dense integer keys), giving each result row
+ * its table row in a typed array; then each column is compared straight down its array against
+ * the current values, and a column changed in most rows becomes one new array rather than a
+ * million cell edits. Result rows with a new key are inserted, table rows no result row matched
+ * are deleted.
+ */
+export function diffByKey(
+  state: TableState,
+  snapshot: Snapshot,
+  T: ColumnTable,
+  tNames: readonly string[],
+): void {
+  const cols = tNames.map((n) => state.column(n));
+  const positions = positionsOf(T);
+  const rowOf = matchRows(state, T, positions);
+  // Table rows no result row holds the key of.
+  const stored = state.store.length;
+  const claimed = new Uint8Array(stored);
+  const claimedInserted = new Set<number>();
+  for (let i = 0; i < rowOf.length; i++) {
+    const row = rowOf[i]!;
+    if (row >= 0) claimed[row] = 1;
+    else if (row !== NEW_ROW) claimedInserted.add(row);
+  }
+  const gone: number[] = [];
+  const n = snapshot.table.totalRows();
+  for (let p = 0; p < n; p++) {
+    const row = rowAt(snapshot, p);
+    if (row >= 0 ? claimed[row] === 0 : !claimedInserted.has(row)) gone.push(row);
+  }
+  for (const row of gone) state.remove(row);
+  for (let c = 0; c < cols.length; c++) {
+    const col = cols[c]!;
+    // Rows were matched on the key: its values are equal by construction.
+    if (state.isKeyColumn(col)) continue;
+    diffColumn(state, col, T.column(tNames[c]!), positions, rowOf);
+  }
+  for (let i = 0; i < rowOf.length; i++) {
+    if (rowOf[i] !== NEW_ROW) continue;
+    const row: Record<string, unknown> = {};
+    tNames.forEach((name) => (row[name] = columnReader(T.column(name)).at(positions[i]!)));
+    insertValues(state, rowValues(state, row));
+  }
+}
+
+/** The raw positions `T` keeps, in order: for an unfiltered table 0..n-1, made without a scan. */
+function positionsOf(T: ColumnTable): Int32Array {
+  const out = new Int32Array(T.numRows());
+  if (!T.isFiltered()) {
+    for (let i = 0; i < out.length; i++) out[i] = i;
+    return out;
+  }
+  let i = 0;
+  scanPositions(T, (p) => (out[i++] = p));
+  return out;
+}
+
+/**
+ * The table row of each result row (by its position in `positions`), or NEW_ROW. A key held by two
+ * result rows is refused.
+ */
+function matchRows(state: TableState, T: ColumnTable, positions: Int32Array): Int32Array {
+  const keyCols = state.keyColumns;
+  const readers = keyCols.map((k) => columnReader(T.column(k.name)).at);
+  const rowOf = new Int32Array(positions.length);
+  const taken = new Uint8Array(state.store.length);
+  const takenInserted = new Set<number>();
+  const newKeys = new Set<KeyToken>();
+  const duplicate = (key: readonly CellValue[]): PandalchemyError =>
+    new PandalchemyError(
+      'duplicate_key',
+      `The result has two rows with key ${formatKey(key)}: a transform must keep keys unique.`,
+      { table: state.name, key: [...key] },
+    );
+  const single = keyCols.length === 1 ? keyCols[0]! : null;
+  const key = new Array<CellValue>(keyCols.length);
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
+    let row: number | undefined;
+    let hasNull = false;
+    if (single !== null) {
+      const v = checkValue(state, single, readers[0]!(p), true);
+      key[0] = v;
+      hasNull = v === null;
+      if (!hasNull) row = state.findOne(v);
+    } else {
+      for (let k = 0; k < keyCols.length; k++) {
+        const v = checkValue(state, keyCols[k]!, readers[k]!(p), true);
+        key[k] = v;
+        hasNull ||= v === null;
+      }
+      if (!hasNull) row = state.find(key);
+    }
+    if (row === undefined) {
+      // A new row: its key (when it has one: the database may assign it) must be new in the result.
+      if (!hasNull) {
+        const token = state.tokenOf(key);
+        if (newKeys.has(token)) throw duplicate(key);
+        newKeys.add(token);
+      }
+      rowOf[i] = NEW_ROW;
+      continue;
+    }
+    if (row >= 0 ? taken[row] === 1 : takenInserted.has(row)) throw duplicate(key);
+    if (row >= 0) taken[row] = 1;
+    else takenInserted.add(row);
+    rowOf[i] = row;
+  }
+  return rowOf;
+}
+
+/** Compares one column of the result with the current values of the rows matched, and writes it. */
+function diffColumn(
+  state: TableState,
+  col: ColumnState,
+  tColumn: unknown,
+  positions: Int32Array,
+  rowOf: Int32Array,
+): void {
+  const { array, at } = columnReader(tColumn);
+  const read = array !== null ? (p: number) => array[p] : at;
+  const current = state.slotReader(col);
+  const m = rowOf.length;
+  // A first pass only counts, so that a column changed in most rows is built once, by slot.
+  let changedStored = 0;
+  let changedInserted = false;
+  for (let i = 0; i < m; i++) {
+    const row = rowOf[i]!;
+    if (row === NEW_ROW) continue;
+    const a = read(positions[i]!) as CellValue;
+    const b = row >= 0 ? current(row) : state.value(row, col);
+    if (a === b || valuesEqual(a, b)) continue;
+    if (row >= 0) changedStored++;
+    else changedInserted = true;
+  }
+  if (changedStored === 0 && !changedInserted) return;
+  const n = state.store.length;
+  if (changedStored < n * DENSE_SHARE) {
+    const rows: number[] = [];
+    const values: CellValue[] = [];
+    for (let i = 0; i < m; i++) {
+      const row = rowOf[i]!;
+      if (row === NEW_ROW) continue;
+      const a = read(positions[i]!) as CellValue;
+      const b = row >= 0 ? current(row) : state.value(row, col);
+      if (a === b || valuesEqual(a, b)) continue;
+      rows.push(row);
+      values.push(checkValue(state, col, a, row < 0));
+    }
+    writeColumn(state, col, rows, values);
+    return;
+  }
+  // Most stored rows change: the column's new values by slot, numbers in a Float64Array while
+  // every value is one.
+  let dense: ColumnArray =
+    numericCopy(state, col, current, n) ?? Array.from({ length: n }, (_, r) => current(r));
+  const inserted: { row: number; value: CellValue }[] = [];
+  for (let i = 0; i < m; i++) {
+    const row = rowOf[i]!;
+    if (row === NEW_ROW) continue;
+    const a = read(positions[i]!) as CellValue;
+    const b = row >= 0 ? current(row) : state.value(row, col);
+    if (a === b || valuesEqual(a, b)) continue;
+    const v = checkValue(state, col, a, row < 0);
+    if (row < 0) inserted.push({ row, value: v });
+    else if (dense instanceof Float64Array && typeof v !== 'number') {
+      dense = Array.from(dense as ArrayLike<CellValue>);
+      dense[row] = v;
+    } else dense[row] = v as never;
+  }
+  state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
+  for (const { row, value } of inserted) state.write(row, col, value);
+}
+
+/** The current values of a numeric column's stored rows as a Float64Array, or null (a non-number). */
+function numericCopy(
+  state: TableState,
+  col: ColumnState,
+  current: (row: number) => CellValue,
+  n: number,
+): Float64Array | null {
+  if (col.kind !== 'real' && col.kind !== 'integer' && col.kind !== 'numeric') return null;
+  // Values straight from a numeric array: one block copy.
+  const own = col.cells.size === 0 ? (col.dense ?? col.base) : null;
+  const raw =
+    col.cells.size === 0 && own === null && col.origin >= 0 ? state.store.raw(col.origin) : own;
+  if (raw instanceof Float64Array) return raw.slice(0, n);
+  const out = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = current(r);
+    if (typeof v !== 'number') return null;
+    out[r] = v;
+  }
+  return out;
+}
