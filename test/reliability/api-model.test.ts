@@ -6,7 +6,6 @@ import { PandalchemyError } from '../../src/index';
 import type { ExecutionPlan, PlanPass } from '../../src/plan/execution-plan';
 import { cellText } from '../support/dump';
 import { planMutations } from '../support/plan-mutations';
-import { loadSql } from '../support/memory-storage';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 /**
@@ -90,6 +89,8 @@ type Op =
   | { t: 'addColumn'; table: number; name: number; type: number; v: number }
   | { t: 'renameColumn'; table: number; col: number; name: number }
   | { t: 'dropColumn'; table: number; col: number }
+  | { t: 'createIndex'; table: number; col: number; n: number }
+  | { t: 'dropIndex'; table: number; n: number }
   | { t: 'swapKeys'; table: number; a: number; b: number }
   | { t: 'reinsert'; table: number; row: number; same: boolean; col: number; v: number }
   | { t: 'tamper'; table: number; row: number }
@@ -194,7 +195,36 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('malformedPush' as const), pick: fc.nat() }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('createIndex' as const),
+      table,
+      col: fc.nat(5),
+      n: fc.nat(3),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('dropIndex' as const), table, n: fc.nat(3) }),
+  },
 );
+
+/** The index `items` is created with: the model's tables declare one, and a foreign key. */
+const ITEMS_INDEX: Index = { name: 'items_by_name_qty', columns: ['name', 'qty'] };
+
+/** An index the model knows of: CREATE INDEX's, by name. */
+interface Index {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+/** The name an index op uses: `n` 3 names the index `items` is created with. */
+const indexName = (spec: TableSpec, n: number): string =>
+  n === 3 ? ITEMS_INDEX.name : `ix_${spec.name}_${n}`;
+
+const indexesText = (list: readonly Index[]): string[] =>
+  list.map((ix) => `${ix.name}(${ix.columns.join(',')})`).sort();
 
 const NEW_NAMES = ['x', 'y', 'renamed'];
 const NEW_TYPES = ['TEXT', 'INTEGER', 'REAL'];
@@ -202,12 +232,16 @@ const NEW_TYPES = ['TEXT', 'INTEGER', 'REAL'];
 interface Col {
   readonly name: string;
   readonly type: string;
+  /** Its stored name, once renamed since the last push: indexes follow the column. */
+  readonly origin?: string;
 }
 
 /** A table's rows and columns. */
 interface State {
   readonly rows: readonly Row[];
   readonly columns: readonly Col[];
+  /** Indexes made by CREATE INDEX (not those of constraints). */
+  readonly indexes: readonly Index[];
 }
 
 interface TableModel {
@@ -239,6 +273,10 @@ async function check(db: Database, models: TableModel[]): Promise<void> {
     const stored = info.columns.map((c) => ({ name: c.name, type: c.declaredType }));
     const rows = (await db.query(`SELECT * FROM "${spec.name}"`)).objects() as Row[];
     expect(tableText(stored, rows), `${spec.name}: database`).toEqual(stateText(m.stored));
+    const indexes = info.indexes.filter((ix) => ix.origin === 'c');
+    expect(indexesText(indexes), `${spec.name}: indexes`).toEqual(indexesText(m.stored.indexes));
+    const pending = t.changes().schema.filter((s) => s.type.endsWith('Index')).length;
+    expect(pending > 0, `${spec.name}: index edits pending`).toBe(indexesChanged(m));
   }
   await checkChildren(db, models[0]!);
 }
@@ -263,11 +301,13 @@ async function run(ops: readonly Op[], initial: number[]): Promise<void> {
     }
     const data: Record<string, unknown[]> = {};
     for (const c of spec.columns) data[c.name] = rows.map((r) => r[c.name]);
+    const indexes = spec.name === 'items' ? [ITEMS_INDEX] : [];
     await db.createTable(spec.name, aq.table(data), {
       ...(spec.key.length ? { primaryKey: spec.key } : {}),
       types: Object.fromEntries(spec.columns.map((c) => [c.name, c.type])),
+      indexes,
     });
-    const state: State = { rows, columns: spec.columns };
+    const state: State = { rows, columns: spec.columns, indexes };
     models.push({ current: state, stored: state, done: [], undone: [] });
   }
   await addChildren(db);
@@ -285,18 +325,19 @@ async function run(ops: readonly Op[], initial: number[]): Promise<void> {
 
 /**
  * One child row per initial item, in a table that references `items` with ON DELETE CASCADE (and
- * ON UPDATE CASCADE): a push that deletes an item it keeps wipes the child. Added to the file,
- * then imported, as createTable() declares no foreign keys.
+ * ON UPDATE CASCADE): a push that deletes an item it keeps wipes the child. Declared by
+ * createTable, with a CHECK that every child row meets.
  */
 async function addChildren(db: Database): Promise<void> {
-  const SQL = await loadSql();
-  const file = new SQL.Database(await db.export());
-  file.run(`CREATE TABLE items_child (id INTEGER PRIMARY KEY,
-              item INTEGER REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE);
-            INSERT INTO items_child (item) SELECT id FROM items ORDER BY rowid`);
-  const bytes = file.export();
-  file.close();
-  await db.import(bytes);
+  const ids = (await db.query('SELECT id FROM items ORDER BY rowid')).array('id') as unknown[];
+  await db.createTable('items_child', aq.table({ id: ids.map((_v, i) => i + 1), item: ids }), {
+    primaryKey: 'id',
+    types: { id: 'INTEGER', item: 'INTEGER' },
+    columnChecks: { id: 'id > 0' },
+    foreignKeys: [
+      { columns: 'item', references: 'items', to: 'id', onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+    ],
+  });
 }
 
 /** The children the database must hold: one per initial item it still holds, by its key now. */
@@ -489,6 +530,7 @@ async function step(
       }
       t.addColumn(name, { type, default: v });
       edit({
+        ...cur,
         columns: [...cur.columns, { name, type }],
         rows: cur.rows.map((r) => ({ ...r, [name]: v })),
       });
@@ -504,7 +546,13 @@ async function step(
       }
       t.renameColumn(col.name, name);
       edit({
-        columns: cur.columns.map((c) => (c === col ? { name, type: c.type } : c)),
+        columns: cur.columns.map((c) =>
+          c === col ? { name, type: c.type, origin: c.origin ?? c.name } : c,
+        ),
+        indexes: cur.indexes.map((ix) => ({
+          name: ix.name,
+          columns: ix.columns.map((c) => (c === col.name ? name : c)),
+        })),
         rows: cur.rows.map((r) => {
           const { [col.name]: value, ...rest } = r;
           return { ...rest, [name]: value };
@@ -515,18 +563,44 @@ async function step(
     case 'dropColumn': {
       const col = nonKey[e.col % nonKey.length];
       if (!col) return;
-      if (cur.columns.length === 1) {
+      // The last column, or one an index covers (SQLite drops no indexed column).
+      if (cur.columns.length === 1 || cur.indexes.some((ix) => ix.columns.includes(col.name))) {
         expect(codeOf(() => t.dropColumn(col.name))).toBe('invalid_argument');
         return;
       }
       t.dropColumn(col.name);
       edit({
+        ...cur,
         columns: cur.columns.filter((c) => c !== col),
         rows: cur.rows.map((r) => {
           const { [col.name]: _dropped, ...rest } = r;
           return rest;
         }),
       });
+      return;
+    }
+    case 'createIndex': {
+      const col = nonKey[e.col % Math.max(1, nonKey.length)];
+      const name = indexName(spec, e.n);
+      if (!col) return;
+      // Index names are the database's: another table's index of that name is only found at push.
+      if (name === ITEMS_INDEX.name && spec.name !== 'items') return;
+      if (cur.indexes.some((ix) => ix.name === name)) {
+        expect(codeOf(() => t.createIndex(name, col.name))).toBe('name_taken');
+        return;
+      }
+      t.createIndex(name, col.name);
+      edit({ ...cur, indexes: [...cur.indexes, { name, columns: [col.name] }] });
+      return;
+    }
+    case 'dropIndex': {
+      const name = indexName(spec, e.n);
+      if (!cur.indexes.some((ix) => ix.name === name)) {
+        expect(codeOf(() => t.dropIndex(name))).toBe('unknown_index');
+        return;
+      }
+      t.dropIndex(name);
+      edit({ ...cur, indexes: cur.indexes.filter((ix) => ix.name !== name) });
       return;
     }
     case 'tamper': {
@@ -597,16 +671,31 @@ async function step(
   }
 }
 
+/** Whether the indexes differ from the stored ones, columns named as stored (renames aside). */
+function indexesChanged(m: TableModel): boolean {
+  const stored = (name: string): string => {
+    const col = m.current.columns.find((c) => c.name === name);
+    return col?.origin ?? name;
+  };
+  const current = m.current.indexes.map((ix) => ({ ...ix, columns: ix.columns.map(stored) }));
+  return indexesText(current).join() !== indexesText(m.stored.indexes).join();
+}
+
 /** Whether the table differs from what is stored (a push has something to write). */
 function hasChanges(m: TableModel): boolean {
   // Rowids count: rows of the rowid table that trade rowids change nothing else.
   const text = (s: State): string =>
     JSON.stringify(tableText([{ name: 'rowid', type: '' }, ...s.columns], s.rows));
-  return text(m.current) !== text(m.stored);
+  return text(m.current) !== text(m.stored) || indexesChanged(m);
 }
 
 /** After a push the stored state is the current one, and the undo history starts again. */
 function settle(m: TableModel): void {
+  // Stored now: renamed columns' names are their stored names.
+  m.current = {
+    ...m.current,
+    columns: m.current.columns.map((c) => ({ name: c.name, type: c.type })),
+  };
   m.stored = m.current;
   m.done = [];
   m.undone = [];
