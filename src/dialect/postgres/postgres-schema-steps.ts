@@ -74,7 +74,14 @@ export function postgresSchemaStep(
     case 'addColumn':
       return [once(`ALTER TABLE ${t} ADD COLUMN ${columnSql(step.column, false)}`)];
     case 'retypeColumn': {
-      const from = schema?.columns.find((c) => c.name === step.column)?.kind ?? 'text';
+      const from = schema?.columns.find((c) => c.name === step.column)?.kind;
+      if (!from) {
+        throw new PandalchemyError(
+          'unknown_column',
+          `Table ${JSON.stringify(step.table)} has no column ${JSON.stringify(step.column)} to change the type of: check the column's name.`,
+          { table: step.table, column: step.column },
+        );
+      }
       const type = postgresType(step.declaredType, step.column);
       const to = kindOf(step.declaredType);
       return [
