@@ -131,6 +131,14 @@ export function netByKey(model: Model, storedKeys: readonly (readonly CellValue[
 export interface Model {
   readonly cols: readonly ModelColumn[];
   readonly rows: readonly ModelRow[];
+  /** Indexes created since the table was loaded (none when left out). */
+  readonly indexes?: readonly ModelIndex[];
+}
+
+/** An index a model table has: its name and columns. */
+export interface ModelIndex {
+  readonly name: string;
+  readonly cols: readonly string[];
 }
 
 export function columnsOf(config: TableConfig): ModelColumn[] {

@@ -26,6 +26,7 @@ import {
   type TableConfig,
 } from '../support/model';
 import { roundTrip } from '../support/sql-round-trip';
+import { indexChangeCount } from '../../src/table/edits/index-edits';
 
 const seed: fc.Arbitrary<Seed> = fc.record({
   n: fc.integer({ min: -4, max: 12 }),
@@ -58,6 +59,8 @@ type Op =
       v: Seed;
       row: number;
     }
+  | { t: 'index'; col: number; n: number }
+  | { t: 'unindex'; n: number }
   | { t: 'undo' }
   | { t: 'redo' };
 
@@ -194,6 +197,11 @@ const single: fc.Arbitrary<Op> = fc.oneof(
       col: idx,
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('index' as const), col: idx, n: fc.nat(2) }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('unindex' as const), n: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.constant({ t: 'undo' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'redo' as const }) },
 );
@@ -374,6 +382,9 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       if (isRowidName(col.name)) return refused(() => t.dropColumn(col.name), 'key_column');
       if (model.cols.filter((c) => !c.rowid).length === 1)
         return refused(() => t.dropColumn(col.name), 'invalid_argument');
+      // SQLite drops no column an index covers: the index goes first.
+      if ((model.indexes ?? []).some((ix) => ix.cols.includes(col.name)))
+        return refused(() => t.dropColumn(col.name), 'invalid_argument');
       t.dropColumn(col.name);
       return {
         cols: model.cols.filter((c) => c !== col),
@@ -396,6 +407,10 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       t.renameColumn(col.name, o.name);
       return {
         cols: model.cols.map((c) => (c === col ? { ...c, name: o.name } : c)),
+        indexes: (model.indexes ?? []).map((ix) => ({
+          name: ix.name,
+          cols: ix.cols.map((c) => (c === col.name ? o.name : c)),
+        })),
         rows: rows((r) => {
           const out: ModelRow = { [ROW_ID]: r[ROW_ID]! };
           for (const c of model.cols) out[c === col ? o.name : c.name] = r[c.name] ?? null;
@@ -454,6 +469,24 @@ function step(model: Model, t: TrackedTable, o: Op): Model | Refused | 'same' {
       return permute(model, t, o, addressable);
     case 'putBack':
       return putBackRow(model, t, o, addressable);
+    case 'index': {
+      const col = pick(nonKey(model), o.col);
+      const name = `ix${o.n}`;
+      if (!col) return 'same';
+      const indexes = model.indexes ?? [];
+      if (indexes.some((ix) => ix.name === name))
+        return refused(() => t.createIndex(name, col.name), 'name_taken');
+      t.createIndex(name, col.name);
+      return { ...model, indexes: [...indexes, { name, cols: [col.name] }] };
+    }
+    case 'unindex': {
+      const name = `ix${o.n}`;
+      const indexes = model.indexes ?? [];
+      if (!indexes.some((ix) => ix.name === name))
+        return refused(() => t.dropIndex(name), 'unknown_index');
+      t.dropIndex(name);
+      return { ...model, indexes: indexes.filter((ix) => ix.name !== name) };
+    }
     case 'tamper':
       tamper(t, o, model);
       stats['tamper'] = (stats['tamper'] ?? 0) + 1;
@@ -718,7 +751,12 @@ function assertCounts(t: TrackedTable): void {
     inserts: c.inserts.reduce((n, g) => n + g.rows.length, 0),
     updates: updated.size,
     deletes: c.deletes.length,
-    schema: s.added.length + s.dropped.length + s.renamed.length + s.retyped.length,
+    schema:
+      s.added.length +
+      s.dropped.length +
+      s.renamed.length +
+      s.retyped.length +
+      indexChangeCount(t.state),
   };
   expect(t.changeCounts()).toEqual(counts);
   expect(t.hasChanges).toBe(Object.values(counts).some((n) => n > 0));
@@ -726,6 +764,13 @@ function assertCounts(t: TrackedTable): void {
 
 function assertSame(t: TrackedTable, model: Model): void {
   assertCounts(t);
+  // The table was loaded without indexes: every index the model has is a pending creation.
+  const created = t
+    .changes()
+    .schema.flatMap((s) => (s.type === 'createIndex' ? [`${s.index}(${s.columns.join()})`] : []));
+  expect(created.sort()).toEqual(
+    (model.indexes ?? []).map((ix) => `${ix.name}(${ix.cols.join()})`).sort(),
+  );
   expect(t.table().columnNames()).toEqual(model.cols.map((c) => c.name));
   expect(t.columns.map((c) => c.declaredType)).toEqual(model.cols.map((c) => c.type));
   const actual = t.table().objects() as ModelRow[];
@@ -804,7 +849,9 @@ function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
       continue;
     }
     stats[o.t] = (stats[o.t] ?? 0) + (result === 'same' ? 0 : 1);
-    if (result !== 'same') model = netByKey(result, storedKeys);
+    // Edits that rebuild the model's columns and rows keep its indexes.
+    if (result !== 'same')
+      model = netByKey({ ...result, indexes: result.indexes ?? before.indexes ?? [] }, storedKeys);
     if (t.operations().length > opsBefore) {
       done.push(before);
       undone = [];
