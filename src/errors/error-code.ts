@@ -61,6 +61,14 @@ export type ErrorCode =
   | 'worker_load_failed'
   /** The database or table was closed. */
   | 'closed'
+  /** A sync server refused a device's token (or it sent none). */
+  | 'unauthorized'
+  /** A sync server refused access to a table: it does not sync it, or the device may not. */
+  | 'forbidden'
+  /** A message or plan over a sync server's limits. */
+  | 'too_large'
+  /** A message that is not of the sync protocol (docs/sync-protocol.md). */
+  | 'invalid_message'
   /** An internal invariant broke: a bug in this library. */
   | 'internal';
 
@@ -93,5 +101,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'worker_died',
   'worker_load_failed',
   'closed',
+  'unauthorized',
+  'forbidden',
+  'too_large',
+  'invalid_message',
   'internal',
 ];

@@ -43,7 +43,15 @@ function bytesToBase64(bytes: Uint8Array): string {
  * ```
  */
 export function encodePlan(plan: ExecutionPlan): string {
-  return JSON.stringify(plan, function (this: Record<string, unknown>, key, value: unknown) {
+  return encodeTagged(plan);
+}
+
+/**
+ * Any plain data as the tagged JSON text of the plan format: the sync protocol sends commits' row
+ * images with it (docs/sync-protocol.md). {@link decodeTagged} reads it back.
+ */
+export function encodeTagged(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, value: unknown) {
     // A Date has already been turned into text by its toJSON: the holder still has the Date.
     // Bytes are looked at there too: a Node Buffer has a toJSON of its own.
     const raw = this[key];
@@ -195,6 +203,22 @@ export function decodePlan(text: string): ExecutionPlan {
   }
   validatePlan(root.plan);
   return root.plan;
+}
+
+/**
+ * Reads tagged JSON text ({@link encodeTagged}) back into the values it holds. Checks the tags
+ * only, not the shape: the caller checks what it expects. Text that is not tagged JSON is refused
+ * with `invalid_message`.
+ */
+export function decodeTagged(text: string): unknown {
+  try {
+    const root = { value: JSON.parse(text) as unknown };
+    revive(root, 'value', '');
+    return root.value;
+  } catch (e) {
+    const why = e instanceof BadTag ? `${e.path || 'the value'} ${e.why}` : String(e);
+    throw new PandalchemyError('invalid_message', `This text is not tagged JSON: ${why}.`);
+  }
 }
 
 /** The kind and table of the step a path is in, for the error's context. */

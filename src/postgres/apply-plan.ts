@@ -64,42 +64,77 @@ export async function applyPlan(
   client: PostgresClient,
 ): Promise<PostgresPushResult> {
   validatePlan(plan);
-  return inTransaction(client, dialect.transaction.begin, async (run) => {
-    const schemas = new Map<string, TableSchema | null>();
-    const schemaOf = async (table: string): Promise<TableSchema | null> => {
-      if (!schemas.has(table)) schemas.set(table, await ask(run, dialect.introspect(table)));
-      return schemas.get(table)!;
-    };
-    await checkGuards(run, plan, schemaOf);
-    for (const step of plan.steps) {
-      if (!isSchemaStep(step)) continue;
-      const schema = step.kind === 'createTable' ? null : await schemaOf(step.table);
-      if (step.kind !== 'createTable' && !schema) throw unknownTable(step.table);
-      for (const st of dialect.schemaStep(step, schema))
-        await runAll(run, st, step.kind, step.table);
-      schemas.delete(step.table);
-    }
-    let rowsWritten = 0;
-    for (const [index, step] of plan.steps.entries()) {
-      if (isSchemaStep(step)) continue;
-      const schema = await schemaOf(step.table);
-      if (!schema) throw unknownTable(step.table);
-      if (!schema.key.columns.length) throw noPrimaryKey(step.table);
-      checkStepKey(index, step, schema);
-      const moves = step.kind === 'update' ? dialect.temporaryKeys(step, schema) : null;
-      const temporaryKeys = moves ? await ask(run, moves) : undefined;
-      const statements = dialect.dataStep(step, schema, {
-        guard: null,
-        report: false,
-        ...(temporaryKeys ? { temporaryKeys } : {}),
-      });
-      for (const st of statements) await runAll(run, st, step.kind, step.table, step);
-      rowsWritten += step.count;
-    }
-    return { rowsWritten };
-  }).catch((e: unknown) => {
+  const applied = await inTransaction(client, dialect.transaction.begin, (run) =>
+    applyPlanIn(run, plan),
+  ).catch((e: unknown) => {
     throw typedError(e, { what: 'the push when it committed' });
   });
+  return { rowsWritten: applied.rowsWritten };
+}
+
+/** What {@link applyPlanIn} did, for a caller that records it (the sync server). */
+export interface AppliedPlan extends PostgresPushResult {
+  /**
+   * For each insert step that leaves a key column to the database, by its index in the plan: the
+   * key each row got, as the driver returned it (one value per key column).
+   */
+  readonly assignedKeys: ReadonlyMap<number, readonly (readonly unknown[])[]>;
+}
+
+/**
+ * The body of {@link applyPlan}, inside a transaction the caller opened (with
+ * `postgresDialect.transaction.begin`) and commits or rolls back: the sync server runs it between
+ * its own statements. `plan` must have been validated (`validatePlan`, or `decodePlan`). Throws
+ * the typed errors `applyPlan` documents; the caller must then roll back (to a savepoint).
+ *
+ * @internal
+ */
+export async function applyPlanIn(run: RunStatement, plan: ExecutionPlan): Promise<AppliedPlan> {
+  try {
+    return await applySteps(run, plan);
+  } catch (e) {
+    throw typedError(e, { what: 'the push' });
+  }
+}
+
+async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<AppliedPlan> {
+  const schemas = new Map<string, TableSchema | null>();
+  const schemaOf = async (table: string): Promise<TableSchema | null> => {
+    if (!schemas.has(table)) schemas.set(table, await ask(run, dialect.introspect(table)));
+    return schemas.get(table)!;
+  };
+  await checkGuards(run, plan, schemaOf);
+  for (const step of plan.steps) {
+    if (!isSchemaStep(step)) continue;
+    const schema = step.kind === 'createTable' ? null : await schemaOf(step.table);
+    if (step.kind !== 'createTable' && !schema) throw unknownTable(step.table);
+    for (const st of dialect.schemaStep(step, schema)) await runAll(run, st, step.kind, step.table);
+    schemas.delete(step.table);
+  }
+  let rowsWritten = 0;
+  const assignedKeys = new Map<number, (readonly unknown[])[]>();
+  for (const [index, step] of plan.steps.entries()) {
+    if (isSchemaStep(step)) continue;
+    const schema = await schemaOf(step.table);
+    if (!schema) throw unknownTable(step.table);
+    if (!schema.key.columns.length) throw noPrimaryKey(step.table);
+    checkStepKey(index, step, schema);
+    const moves = step.kind === 'update' ? dialect.temporaryKeys(step, schema) : null;
+    const temporaryKeys = moves ? await ask(run, moves) : undefined;
+    // Only an insert that leaves a key column out needs to be told the key the row got.
+    const report =
+      step.kind === 'insert' && !schema.key.columns.every((k) => step.columns.includes(k));
+    const statements = dialect.dataStep(step, schema, {
+      guard: null,
+      report,
+      ...(temporaryKeys ? { temporaryKeys } : {}),
+    });
+    const returned = report ? [] : undefined;
+    for (const st of statements) await runAll(run, st, step.kind, step.table, step, returned);
+    if (returned) assignedKeys.set(index, returned);
+    rowsWritten += step.count;
+  }
+  return { rowsWritten, assignedKeys };
 }
 
 /** Runs a statement once per row; a failure becomes a typed error naming the row. */
@@ -109,10 +144,15 @@ async function runAll(
   kind: string,
   table: string,
   step?: DataStep,
+  /** Collects the row each run returns, when the statement returns one. */
+  returned?: (readonly unknown[])[],
 ): Promise<void> {
   let i = 0;
   try {
-    for (; i < st.rows; i++) await run(st.sql, st.parameters(i));
+    for (; i < st.rows; i++) {
+      const rows = await run(st.sql, st.parameters(i));
+      if (returned && st.returning.length) returned.push(rows[0] ?? []);
+    }
   } catch (e) {
     const key = step ? keyOf(step, i) : undefined;
     throw typedError(e, {

@@ -16,6 +16,13 @@ let created = 0;
  * ```
  */
 export async function freshPostgresDatabase(): Promise<pg.Client> {
+  const client = new pg.Client(await freshPostgresUrl());
+  await client.connect();
+  return client;
+}
+
+/** The connection string of a database of its own, created empty on the run's cluster. */
+export async function freshPostgresUrl(): Promise<string> {
   const url = new URL(inject('postgresUrl'));
   const name = `t_${process.pid}_${++created}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client(url.href);
@@ -26,7 +33,5 @@ export async function freshPostgresDatabase(): Promise<pg.Client> {
     await admin.end();
   }
   url.pathname = `/${name}`;
-  const client = new pg.Client(url.href);
-  await client.connect();
-  return client;
+  return url.href;
 }

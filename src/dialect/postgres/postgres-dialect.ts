@@ -35,7 +35,7 @@ function keyPredicate(key: readonly string[], first: number): string {
  * drivers give the same thing whatever their type parsers; `fromPostgresText` turns it into
  * stored form.
  */
-function readExpression(name: string, kind: ColumnKind): string {
+export function readExpression(name: string, kind: ColumnKind): string {
   return kind === 'blob' ? q(name) : `${q(name)}::text`;
 }
 
