@@ -27,8 +27,11 @@ const WASM_MODULE = '\0pandalchemy:wasm-url';
 
 const pkg = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as {
   dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
 };
-const dependencies = Object.keys(pkg.dependencies);
+// The app installs these: the library's dependencies, and the peers of `pandalchemy/postgres`
+// and `pandalchemy/server` (pg, ws), which only those entries use.
+const dependencies = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 
 /**
  * A URL relative to the output file, for the app's bundler to follow. Vite's own plugins leave a
@@ -84,16 +87,22 @@ function packageUrls(): Plugin {
 }
 
 /**
- * The package's entries: the library, and `pandalchemy/postgres` (applyPlan for PostgreSQL, which
- * imports nothing browser-only and never starts the worker).
+ * The package's entries: the library, `pandalchemy/postgres` (applyPlan for PostgreSQL, which
+ * imports nothing browser-only and never starts the worker), and `pandalchemy/server` (the sync
+ * server, Node only).
  */
-const ENTRIES = { pandalchemy: 'src/index.ts', postgres: 'src/postgres.ts' };
+const ENTRIES = {
+  pandalchemy: 'src/index.ts',
+  postgres: 'src/postgres.ts',
+  server: 'src/server.ts',
+};
 
+// Node's own modules stay imports: only the server entry uses them, and only in Node.
 const external = (id: string): boolean =>
-  dependencies.some((d) => id === d || id.startsWith(`${d}/`));
+  id.startsWith('node:') || dependencies.some((d) => id === d || id.startsWith(`${d}/`));
 
 /**
- * `dist/pandalchemy.d.ts` and `dist/postgres.d.ts`: the declarations, one file per entry, `@internal` members stripped
+ * `dist/pandalchemy.d.ts`, `dist/postgres.d.ts` and `dist/server.d.ts`: the declarations, one file per entry, `@internal` members stripped
  * (tsconfig.build.json). One file has no relative imports, whose missing extensions would make
  * every export `any` under `moduleResolution: NodeNext`; and it keeps type-only exports type-only
  * (Database, DatabaseTable, TrackedTable are no values). Its own rolldown pass: the plugin does

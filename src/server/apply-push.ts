@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { postgresDialect } from '../dialect/postgres/postgres-dialect';
+import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-error';
+import type { ExecutionPlan } from '../plan/execution-plan';
+import { encodeTagged } from '../plan/plan-json';
+import { applyPlanIn } from '../postgres/apply-plan';
+import type { RunStatement } from '../postgres/postgres-client';
+import type { SyncIdentity } from './authenticate';
+import { commitEffects } from './commit-effects';
+import { COMMITS_CHANNEL, LOG_LOCK } from './commit-log';
+import type { PushAnswer } from './sync-messages';
+import { withClient, type SyncPool } from './sync-pool';
+
+/** A push, as the server has checked it so far. */
+export interface CheckedPush {
+  readonly id: string;
+  readonly basis: number | null;
+  readonly identity: SyncIdentity;
+  /** SHA-256 of the plan text: a retry under the same id must send the same text. */
+  readonly planHash: Uint8Array;
+}
+
+/** The hash a push's plan text is recorded under. */
+export function planHash(text: string): Uint8Array {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The answer recorded for a push id, or null when it has none. */
+async function recorded(run: RunStatement, push: CheckedPush): Promise<PushAnswer | null> {
+  const rows = await run(
+    'SELECT device, plan_hash, seq::text, error FROM pandalchemy_pushes WHERE push_id = $1::uuid',
+    [push.id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (row[0] !== push.identity.device || !sameBytes(row[1] as Uint8Array, push.planHash)) {
+    const error = new PandalchemyError(
+      'invalid_message',
+      `Push ${push.id} was sent before by another device or with another plan: a push id names one push. Give each push a new UUID, and resend a push with the text it was first sent with.`,
+      { field: 'id' },
+    );
+    return { type: 'refused', id: push.id, error: error.toJSON() };
+  }
+  if (row[2] !== null) return { type: 'accepted', id: push.id, seq: Number(row[2]) };
+  // As recorded: tagged JSON, sent on as it is.
+  return { type: 'refused', id: push.id, error: JSON.parse(String(row[3])) as SerializedError };
+}
+
+/** The answer already given to this push id, looked up without the lock; null when none. */
+export function recordedAnswer(pool: SyncPool, push: CheckedPush): Promise<PushAnswer | null> {
+  return withClient(pool, (run) => recorded(run, push));
+}
+
+async function recordRefusalIn(
+  run: RunStatement,
+  push: CheckedPush,
+  error: PandalchemyError,
+): Promise<void> {
+  await run(
+    `INSERT INTO pandalchemy_pushes (push_id, device, plan_hash, error)
+VALUES ($1::uuid, $2, $3, $4) ON CONFLICT (push_id) DO NOTHING`,
+    [push.id, push.identity.device, push.planHash, encodeTagged(error.toJSON())],
+  );
+}
+
+/**
+ * Records a refusal found before the push's transaction (a plan that does not decode, a table
+ * not allowed), so that a retry gets it again. A push id answered meanwhile keeps its answer.
+ */
+export async function refusePush(
+  pool: SyncPool,
+  push: CheckedPush,
+  error: PandalchemyError,
+): Promise<PushAnswer> {
+  return withClient(pool, async (run) => {
+    await recordRefusalIn(run, push, error);
+    return (await recorded(run, push)) ?? { type: 'refused', id: push.id, error: error.toJSON() };
+  });
+}
+
+/**
+ * A failure of PostgreSQL itself (the connection, the server, a serialization failure) rather
+ * than of the plan: nothing is recorded and the device sends the push again.
+ */
+function isTransient(e: unknown): boolean {
+  if (e instanceof PandalchemyError && e.code !== 'postgres') return false;
+  const cause: unknown = e instanceof PandalchemyError ? e.cause : e;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return ['08', '40', '53', '57', '58'].includes(code.slice(0, 2));
+}
+
+/** The answer to a push that could not finish: send it again. */
+export function failedAnswer(id: string, e: unknown): PushAnswer {
+  const error =
+    e instanceof PandalchemyError
+      ? e
+      : new PandalchemyError(
+          'postgres',
+          `The server could not finish this push (${e instanceof Error ? e.message : String(e)}). Nothing was recorded: send it again later.`,
+          {},
+          e,
+        );
+  return { type: 'failed', id, error: error.toJSON() };
+}
+
+/**
+ * Applies a checked push in ONE transaction (docs/sync-protocol.md): the log's lock, the push id
+ * looked up (an answered push gets its answer again and is not applied again), the plan applied
+ * with its guards, the rows it wrote read back, the commit numbered and recorded, `NOTIFY`, COMMIT.
+ * A refusal of the plan rolls back to a savepoint and is recorded. A failure of PostgreSQL rolls
+ * everything back and answers `failed`: nothing is recorded.
+ */
+export async function applyPush(
+  pool: SyncPool,
+  push: CheckedPush,
+  plan: ExecutionPlan,
+): Promise<PushAnswer> {
+  try {
+    return await withClient(pool, async (run) => {
+      for (const sql of postgresDialect.transaction.begin) await run(sql, []);
+      await run('SELECT pg_advisory_xact_lock($1::bigint)', [LOG_LOCK]);
+      const answered = await recorded(run, push);
+      if (answered) {
+        await run('ROLLBACK', []);
+        return answered;
+      }
+      await run('SAVEPOINT push', []);
+      let effects;
+      try {
+        const applied = await applyPlanIn(run, plan);
+        effects = await commitEffects(run, plan, applied.assignedKeys);
+      } catch (e) {
+        if (isTransient(e) || !(e instanceof PandalchemyError)) throw e;
+        await run('ROLLBACK TO SAVEPOINT push', []);
+        await recordRefusalIn(run, push, e);
+        await run('COMMIT', []);
+        return { type: 'refused', id: push.id, error: e.toJSON() };
+      }
+      const tables = [...new Set(plan.steps.map((s) => s.table))];
+      const rows = await run(
+        `INSERT INTO pandalchemy_commits (seq, push_id, device, user_id, basis, tables, effects)
+SELECT coalesce(max(seq), 0) + 1, $1::uuid, $2, $3, $4::bigint,
+  ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6::jsonb
+FROM pandalchemy_commits RETURNING seq::text`,
+        [
+          push.id,
+          push.identity.device,
+          push.identity.user,
+          push.basis === null ? null : String(push.basis),
+          JSON.stringify(tables),
+          encodeTagged(effects),
+        ],
+      );
+      const seq = String(rows[0]![0]);
+      await run(
+        `INSERT INTO pandalchemy_pushes (push_id, device, plan_hash, seq) VALUES ($1::uuid, $2, $3, $4::bigint)`,
+        [push.id, push.identity.device, push.planHash, seq],
+      );
+      await run('SELECT pg_notify($1, $2)', [COMMITS_CHANNEL, seq]);
+      await run('COMMIT', []);
+      return { type: 'accepted', id: push.id, seq: Number(seq) };
+    });
+  } catch (e) {
+    return failedAnswer(push.id, e);
+  }
+}
