@@ -632,13 +632,23 @@ export class TableState {
 
   /** Counts the changed rows of a live `col` (after its values were replaced, or it came back). */
   private count(col: ColumnState): void {
-    if (!col.dropped)
-      this.eachDiffering(col, (r) => this.changed.add(r, this.isLive(r), this.store.length));
+    if (col.dropped) return;
+    const n = this.store.length;
+    const live = this.liveTest();
+    this.eachDiffering(col, (r) => this.changed.add(r, live(r), n));
   }
 
   /** Stops counting the changed rows of a live `col` (before its values are replaced, or it goes). */
   private uncount(col: ColumnState): void {
-    if (!col.dropped) this.eachDiffering(col, (r) => this.changed.remove(r, this.isLive(r)));
+    if (col.dropped) return;
+    const live = this.liveTest();
+    this.eachDiffering(col, (r) => this.changed.remove(r, live(r)));
+  }
+
+  /** Whether a stored row is live, without a lookup per row while none is deleted. */
+  private liveTest(): (row: number) => boolean {
+    if (this.deleted.size === 0 && !this.store.hasDead) return () => true;
+    return (r) => this.isLive(r);
   }
 
   private eachDiffering(col: ColumnState, fn: (row: number) => void): void {
@@ -648,9 +658,12 @@ export class TableState {
       const dense = col.dense;
       const n = this.store.length;
       for (let r = 0; r < n; r++) {
-        const a = dense[r] ?? null;
-        const b = stored[r] ?? null;
-        if (a !== b && !valuesEqual(a, b)) fn(r);
+        const a = dense[r];
+        const b = stored[r];
+        if (a === b) continue;
+        // Two strings that are not identical differ; anything else takes the full comparison.
+        if ((typeof a === 'string' && typeof b === 'string') || !valuesEqual(a ?? null, b ?? null))
+          fn(r);
       }
       return;
     }
