@@ -279,7 +279,11 @@ function typedError(
   if (e instanceof PandalchemyError) return e;
   const failure = dialect.failureOf(e);
   const message = failure?.message ?? (e instanceof Error ? e.message : String(e));
-  const { what, ...ctx } = context;
+  const { what, ...given } = context;
+  // A failure at COMMIT (a deferred foreign key) names its table only in PostgreSQL's error.
+  const table = (e as { table?: unknown } | null)?.table;
+  const ctx =
+    given.table === undefined && typeof table === 'string' && table ? { ...given, table } : given;
   const where = [
     ctx.table !== undefined ? `table '${ctx.table}'` : '',
     ctx.key !== undefined ? `row ${JSON.stringify(ctx.key, bigintReplacer)}` : '',

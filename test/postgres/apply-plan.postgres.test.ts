@@ -228,6 +228,84 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     ]);
   });
 
+  test('creates and drops indexes; a unique index the rows break fails as a constraint', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    const index = (name: string, columns: string[], unique: boolean): PlanStep => ({
+      kind: 'createIndex',
+      table: 'items',
+      index: name,
+      columns,
+      unique,
+    });
+    await applyPlan(plan(index('items_by_s', ['s'], true)), target.client);
+    const names = async () =>
+      (
+        await target.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY 1`)
+      ).map((r) => r['indexname']);
+    expect(await names()).toEqual(['items_by_s', 'items_pkey']);
+    await applyPlan(
+      plan({ kind: 'dropIndex', table: 'items', index: 'items_by_s' }),
+      target.client,
+    );
+    expect(await names()).toEqual(['items_pkey']);
+    await target.query(`UPDATE items SET f = true`);
+    await expect(applyPlan(plan(index('one_f', ['f'], true)), target.client)).rejects.toMatchObject(
+      {
+        code: 'constraint',
+        table: 'items',
+      },
+    );
+    expect(await names()).toEqual(['items_pkey']);
+  });
+
+  test('checks foreign keys when the push commits: any row order within it, dangling rows refused', async () => {
+    const parent: PlanStep = {
+      kind: 'createTable',
+      table: 'parent',
+      columns: [{ name: 'id', declaredType: 'INTEGER', notNull: true, default: null }],
+      primaryKey: ['id'],
+      autoIncrement: false,
+    };
+    const child: PlanStep = {
+      kind: 'createTable',
+      table: 'child',
+      columns: [
+        { name: 'id', declaredType: 'INTEGER', notNull: true, default: null },
+        { name: 'p', declaredType: 'INTEGER', notNull: false, default: null },
+      ],
+      primaryKey: ['id'],
+      autoIncrement: false,
+      foreignKeys: [
+        {
+          columns: ['p'],
+          references: 'parent',
+          to: ['id'],
+          onDelete: 'CASCADE',
+          onUpdate: 'CASCADE',
+        },
+      ],
+    };
+    const insert = (table: string, columns: string[], values: number[][]): PlanStep => ({
+      kind: 'insert',
+      table,
+      key: ['id'],
+      columns,
+      values,
+      count: values[0]!.length,
+    });
+    await applyPlan(plan(parent, child), target.client);
+    // The child row comes first, and references a parent row the same push inserts after it.
+    await applyPlan(
+      plan(insert('child', ['id', 'p'], [[1], [10]]), insert('parent', ['id'], [[10]])),
+      target.client,
+    );
+    const dangling = applyPlan(plan(insert('child', ['id', 'p'], [[2], [99]])), target.client);
+    await expect(dangling).rejects.toMatchObject({ code: 'constraint', table: 'child' });
+    expect(await target.query(`SELECT id::int, p::int FROM child ORDER BY id`)).toEqual([
+      { id: 1, p: 10 },
+    ]);
+  });
+
   test('refuses a table without a primary key with a typed error', async () => {
     const push = applyPlan(plan({ ...createItems, primaryKey: [] } as PlanStep), target.client);
     await expect(push).rejects.toMatchObject({ code: 'key_column', table: 'items' });

@@ -222,6 +222,9 @@ export const postgresDialect: Dialect<TableSchema, PostgresValue> = {
       'SET LOCAL standard_conforming_strings = on',
       "SET LOCAL datestyle = 'ISO, YMD'",
       'SET LOCAL extra_float_digits = 1',
+      // Foreign keys declared DEFERRABLE (those this library creates are) are checked when the
+      // push commits, as SQLite checks them.
+      'SET CONSTRAINTS ALL DEFERRED',
     ],
     commit: 'COMMIT',
     rollback: 'ROLLBACK',

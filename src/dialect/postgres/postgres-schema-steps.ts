@@ -51,8 +51,9 @@ export function postgresSchemaStep(
             );
         }
         const to = fk.to.length ? ` (${fk.to.map(q).join(', ')})` : '';
+        // Checked when the push commits, as SQLite checks them: rows may come in any order.
         columns.push(
-          `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.references)}${to} ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`,
+          `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.references)}${to} ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate} DEFERRABLE INITIALLY DEFERRED`,
         );
       }
       return [once(`CREATE TABLE ${t} (${columns.join(', ')})`)];
