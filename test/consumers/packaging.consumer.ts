@@ -111,6 +111,7 @@ describe('the packed tarball', () => {
       'esm-only',
       '--entrypoints',
       '.',
+      './postgres',
     ]);
     expect(types.code, types.output).toBe(0);
   });
