@@ -1,0 +1,146 @@
+// npm run bench:postgres [-- --rows 10000 --runs 5]
+// applyPlan of pandalchemy/postgres against a hand-written loop of the same statements in one
+// transaction: a plan of `rows` deletes, `rows` updates and `rows` inserts (10k+10k+10k by
+// default) on a table of 3 x `rows` rows, through node-postgres on a throwaway cluster and through
+// PGlite. Runs alternate (loop, applyPlan, loop, ...) so that load drifts hit both alike; each
+// run starts from the same table. Prints median, range and n of each, and their ratio.
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createServer } from 'vite';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const rows = arg('rows', 10_000);
+const runs = arg('runs', 5);
+
+const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn' });
+const load = (path) => server.ssrLoadModule(path);
+const { applyPlan } = await load('/src/postgres.ts');
+const { startPostgresCluster } = await load('/test/support/postgres-cluster.ts');
+const pg = (await import('pg')).default;
+const { PGlite } = await import('@electric-sql/pglite');
+
+/** Ids 1..rows deleted, rows+1..2*rows updated, 3*rows+1..4*rows inserted. */
+function buildPlan() {
+  const range = (from) => Float64Array.from({ length: rows }, (_, i) => from + i);
+  const updated = range(rows + 1);
+  const inserted = range(3 * rows + 1);
+  return {
+    version: 1,
+    steps: [
+      { kind: 'delete', table: 'bench', key: ['id'], keys: [range(1)], count: rows, guard: null },
+      {
+        kind: 'update',
+        table: 'bench',
+        key: ['id'],
+        keys: [updated],
+        set: ['a', 's'],
+        values: [Float64Array.from(updated, (v) => v * 2), Array.from(updated, (v) => `u${v}`)],
+        count: rows,
+        guard: null,
+        keyMoves: 'none',
+      },
+      {
+        kind: 'insert',
+        table: 'bench',
+        key: ['id'],
+        columns: ['id', 'a', 'b', 's'],
+        values: [
+          inserted,
+          Float64Array.from(inserted, (v) => v + 1),
+          Float64Array.from(inserted, (v) => v / 4),
+          Array.from(inserted, (v) => `i${v}`),
+        ],
+        count: rows,
+      },
+    ],
+  };
+}
+
+/** The same statements by hand: what an app would write with the driver alone. */
+async function handLoop(query, plan) {
+  const [del, upd, ins] = plan.steps;
+  await query('BEGIN');
+  for (let i = 0; i < rows; i++)
+    await query('DELETE FROM bench WHERE id = $1', [String(del.keys[0][i])]);
+  for (let i = 0; i < rows; i++)
+    await query('UPDATE bench SET a = $1, s = $2 WHERE id = $3', [
+      String(upd.values[0][i]),
+      upd.values[1][i],
+      String(upd.keys[0][i]),
+    ]);
+  for (let i = 0; i < rows; i++)
+    await query('INSERT INTO bench (id, a, b, s) VALUES ($1, $2, $3, $4)', [
+      String(ins.values[0][i]),
+      String(ins.values[1][i]),
+      String(ins.values[2][i]),
+      ins.values[3][i],
+    ]);
+  await query('COMMIT');
+}
+
+async function reset(query) {
+  await query('DROP TABLE IF EXISTS bench');
+  await query('CREATE TABLE bench (id bigint PRIMARY KEY, a bigint, b double precision, s text)');
+  await query(
+    `INSERT INTO bench SELECT g, g, g / 4.0, 's' || g FROM generate_series(1, ${3 * rows}) AS g`,
+  );
+}
+
+function stats(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted.at(-1),
+    n: times.length,
+  };
+}
+
+async function measure(name, query, client) {
+  const plan = buildPlan();
+  const hand = [];
+  const ours = [];
+  for (let r = 0; r < runs; r++) {
+    await reset(query);
+    let t = performance.now();
+    await handLoop(query, plan);
+    hand.push(performance.now() - t);
+    await reset(query);
+    t = performance.now();
+    await applyPlan(plan, client);
+    ours.push(performance.now() - t);
+  }
+  const h = stats(hand);
+  const o = stats(ours);
+  const fmt = (s) =>
+    `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}-${s.max.toFixed(0)}, n=${s.n})`;
+  console.log(
+    `${name}: hand-written loop ${fmt(h)}; applyPlan ${fmt(o)}; ratio ${(o.median / h.median).toFixed(2)}x`,
+  );
+}
+
+const cluster = await startPostgresCluster();
+try {
+  console.log(
+    `plan: ${rows} deletes + ${rows} updates + ${rows} inserts; load average ${loadavg()[0].toFixed(1)}`,
+  );
+  const client = new pg.Client(cluster.url);
+  await client.connect();
+  await measure(
+    'PostgreSQL 15 (node-postgres, loopback)',
+    (sql, params) => client.query(sql, params),
+    client,
+  );
+  await client.end();
+  const lite = await PGlite.create();
+  await measure('PGlite', (sql, params) => lite.query(sql, params), lite);
+  await lite.close();
+  console.log(`load average at the end ${loadavg()[0].toFixed(1)}`);
+} finally {
+  cluster.stop();
+  await server.close();
+}
