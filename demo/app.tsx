@@ -2,6 +2,7 @@ import type { GridSelection } from '@glideapps/glide-data-grid';
 import { useEffect, useState } from 'react';
 import { ChangesPanel } from './changes-panel';
 import { ColumnDialog } from './column-dialog';
+import { ConfirmDialog } from './confirm-dialog';
 import { DatabaseBar } from './database-bar';
 import { InsertRowDialog } from './insert-row-dialog';
 import { MessageBar } from './message-bar';
@@ -86,6 +87,7 @@ export function App({ pg }: { readonly pg: Playground }) {
       ) : dialog ? (
         <ColumnDialog key={`${dialog.kind}`} pg={pg} request={dialog} onRequest={setDialog} />
       ) : null}
+      <ConfirmDialog pg={pg} />
     </div>
   );
 }

@@ -1,12 +1,16 @@
 import { GridCellKind, type GridCell, type Theme } from '@glideapps/glide-data-grid';
 import type { ColumnDescription, TrackedTable } from '../src/index';
 import { formatCell } from './format-cell';
+import { formatKey } from './messages';
+import type { RetypedCell } from './schema-marks';
 
 /** Colours of pending changes; the legend under the grid uses the same ones. */
 export const CHANGE_COLORS = {
   changed: '#ffe9a8',
   inserted: '#d9f2df',
   deleted: '#fbdcdc',
+  /** Cells a pending type change alters, and the headers of changed columns. */
+  retyped: '#ffd2a6',
 } as const;
 
 const NULL_TEXT = '#8a9099';
@@ -23,12 +27,14 @@ const NUMERIC = new Set(['integer', 'real', 'numeric']);
 
 /**
  * The grid cell for one value, read by row reference: NULL shown faded, changed cells
- * highlighted, deleted rows read-only, booleans as checkboxes, numbers right-aligned.
+ * highlighted, cells a pending type change alters (`retyped`, the column's) shown before and
+ * after, deleted rows read-only, booleans as checkboxes, numbers right-aligned.
  */
 export function cellContent(
   table: TrackedTable,
   ref: number | undefined,
   column: ColumnDescription | undefined,
+  retyped?: ReadonlyMap<string, RetypedCell>,
 ): GridCell {
   if (ref === undefined || column === undefined)
     return { kind: GridCellKind.Loading, allowOverlay: false };
@@ -36,6 +42,19 @@ export function cellContent(
   const deleted = ref >= 0 && table.rowState(ref) === 'deleted';
   const changed = ref >= 0 && !deleted && table.isChangedAt(ref, column.name);
   const isNull = value === null;
+  // A cell a pending type change alters shows what it will become ('01067 → 1067').
+  const alter = retyped && ref >= 0 ? retyped.get(formatKey(table.keyAt(ref))) : undefined;
+  if (alter) {
+    const shown = (v: unknown) => (v === null ? 'NULL' : formatCell(v as never, 'any'));
+    return {
+      kind: GridCellKind.Text,
+      data: formatCell(value, column.kind),
+      displayData: `${shown(alter.before)} → ${shown(alter.after)}`,
+      allowOverlay: !deleted,
+      readonly: deleted,
+      themeOverride: { bgCell: CHANGE_COLORS.retyped },
+    };
+  }
   const theme: Partial<Theme> | undefined =
     changed || isNull
       ? {

@@ -11,6 +11,7 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
   const busy = pg.busy !== null;
   const { tables, sql } = pg.pending;
   const ops = pg.operations();
+  const earlier = (t && pg.earlier.get(t.name)) ?? [];
   const last = pg.lastPush;
   const lastOp = ops.at(-1);
   const undoLabel = lastOp ? `Undo ${lastOp.description}` : 'Undo';
@@ -35,7 +36,11 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
         >
           Redo
         </button>
-        <button type="button" onClick={() => pg.discard()} disabled={busy || tables.length === 0}>
+        <button
+          type="button"
+          onClick={() => pg.askDiscard()}
+          disabled={busy || tables.length === 0}
+        >
           Discard all
         </button>
         <button
@@ -59,6 +64,12 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
       ) : (
         <p className="hint">Nothing pending: edit a cell to start.</p>
       )}
+      {[...pg.marks.retyped].map(([column, cells]) => (
+        <p key={column} className="hint retype-note" data-testid={`retype-${column}`}>
+          Changing the type of {column} alters {cells.size.toLocaleString('en')} cell(s),
+          highlighted in the grid with their new value.
+        </p>
+      ))}
       <ul className="legend" aria-label="Legend">
         <li>
           <span className="swatch" style={{ background: CHANGE_COLORS.changed }} /> changed cell
@@ -69,15 +80,31 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
         <li>
           <span className="swatch" style={{ background: CHANGE_COLORS.deleted }} /> deleted row
         </li>
+        <li>
+          <span className="swatch" style={{ background: CHANGE_COLORS.retyped }} /> altered by a
+          type change; changed column
+        </li>
       </ul>
       <h3 id="plan-heading">Plan as SQL</h3>
       <pre className="sql" aria-labelledby="plan-heading" data-testid="plan-sql">
         {sql || '-- nothing to push'}
       </pre>
-      {ops.length ? (
+      {ops.length || earlier.length ? (
         <>
           <h3>History of {t?.name}</h3>
           <ol className="history" aria-label="Operations since the last push">
+            {earlier.slice(-6).map((description, i) => (
+              <li
+                key={`earlier-${i}`}
+                className="earlier"
+                title="Before the refresh: no longer undoable"
+              >
+                {description}
+              </li>
+            ))}
+            {earlier.length ? (
+              <li className="history-mark">refreshed: edits above rebased, undo starts here</li>
+            ) : null}
             {ops.slice(-6).map((op, i) => (
               <li key={`${op.at}-${i}`}>{op.description}</li>
             ))}

@@ -4,7 +4,7 @@ import type { Playground } from './playground';
 
 /** The database-wide actions: generate a large table, import, download, reset. */
 export function DatabaseBar({ pg }: { readonly pg: Playground }) {
-  const [rows, setRows] = useState<number>(LARGE_TABLE_SIZES[2]);
+  const [rows, setRows] = useState<number>(LARGE_TABLE_SIZES[0]);
   const [confirmReset, setConfirmReset] = useState(false);
   const disabled = pg.status !== 'ready' || pg.busy !== null;
 
@@ -43,15 +43,31 @@ export function DatabaseBar({ pg }: { readonly pg: Playground }) {
           Generate table
         </button>
         <label className={`button file-button${disabled ? ' disabled' : ''}`}>
-          Import CSV or .sqlite
+          Import CSV…
           <input
             type="file"
-            accept=".csv,.sqlite,.sqlite3,.db,text/csv,application/vnd.sqlite3"
+            accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
             disabled={disabled}
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
               if (file) void pg.importFile(file);
+            }}
+          />
+        </label>
+        <label
+          className={`button file-button${disabled ? ' disabled' : ''}`}
+          title="Replaces the whole database with an SQLite file (asks first)"
+        >
+          Open .sqlite…
+          <input
+            type="file"
+            accept=".sqlite,.sqlite3,.db,application/vnd.sqlite3"
+            disabled={disabled}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) pg.askOpenSqlite(file);
             }}
           />
         </label>

@@ -13,6 +13,14 @@ export function MessageBar({ pg }: { readonly pg: Playground }) {
       <div className="bar-text">
         <strong>{m.title}</strong>
         {m.detail ? <div className="detail">{m.detail}</div> : null}
+        {m.items?.length ? (
+          <ul className="message-items" aria-label="Details">
+            {m.items.slice(0, 8).map((item, i) => (
+              <li key={i}>{item}</li>
+            ))}
+            {m.items.length > 8 ? <li>and {m.items.length - 8} more</li> : null}
+          </ul>
+        ) : null}
         {m.rows?.length ? (
           <ul className="row-links" aria-label="Rows concerned">
             {m.rows.slice(0, 8).map((r, i) => (

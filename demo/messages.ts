@@ -1,4 +1,9 @@
-import { ConflictError, isPandalchemyError } from '../src/index';
+import {
+  ConflictError,
+  ForeignKeyError,
+  isPandalchemyError,
+  type ForeignKeyViolation,
+} from '../src/index';
 
 /** A row a message points at: the grid can scroll to it. */
 export interface RowLink {
@@ -18,6 +23,8 @@ export interface Message {
   readonly kind: 'success' | 'info' | 'warning' | 'error';
   readonly title: string;
   readonly detail?: string;
+  /** Lines to list under the detail (e.g. each contested edit, yours vs theirs). */
+  readonly items?: readonly string[];
   readonly rows?: readonly RowLink[];
   readonly actions?: readonly MessageAction[];
 }
@@ -31,14 +38,19 @@ export function formatKey(key: readonly unknown[]): string {
 
 /**
  * A message for an error raised by the library or the browser. Conflicts and constraint errors
- * name the rows concerned so that the grid can show them.
+ * name the rows concerned so that the grid can show them. `deleted` tells whether a row is deleted by
+ * the pending edits (a foreign-key message then says the push deletes it).
  *
  * @example
  * ```ts
  * try { await db.push(); } catch (e) { show(errorMessage(e, 'Push refused')); }
  * ```
  */
-export function errorMessage(error: unknown, title: string): Message {
+export function errorMessage(
+  error: unknown,
+  title: string,
+  deleted: IsDeleted = () => false,
+): Message {
   if (error instanceof ConflictError) {
     return {
       kind: 'error',
@@ -52,6 +64,9 @@ export function errorMessage(error: unknown, title: string): Message {
         label: `${c.table} (${formatKey(c.key)})${c.missing ? ': row deleted' : `: ${c.columns.join(', ')}`}`,
       })),
     };
+  }
+  if (error instanceof ForeignKeyError && error.violations.length) {
+    return foreignKeyMessage(error, title, deleted);
   }
   if (isPandalchemyError(error)) {
     const where = error.table === undefined ? [] : [error.table];
@@ -75,4 +90,56 @@ export function errorMessage(error: unknown, title: string): Message {
     title,
     detail: error instanceof Error ? error.message : String(error),
   };
+}
+
+/** Whether the row of `table` whose `columns` hold `values` is deleted by the pending edits. */
+export type IsDeleted = (
+  table: string,
+  columns: readonly string[],
+  values: readonly unknown[],
+) => boolean;
+
+/**
+ * A push refused by a FOREIGN KEY: for each referenced row, which rows still point at it, in the
+ * user's terms (a deleted customer that orders reference), with a Show link to every row.
+ */
+function foreignKeyMessage(error: ForeignKeyError, title: string, deleted: IsDeleted): Message {
+  const groups = new Map<string, ForeignKeyViolation[]>();
+  for (const v of error.violations) {
+    const id = JSON.stringify([v.parent, v.parentColumns, formatKey(v.values)]);
+    groups.set(id, [...(groups.get(id) ?? []), v]);
+  }
+  const sentences: string[] = [];
+  const rows: RowLink[] = [];
+  for (const group of groups.values()) {
+    const v = group[0]!;
+    const parent = `${v.parent} ${v.parentColumns.join(', ')} = ${formatKey(v.values)}`;
+    const gone = deleted(v.parent, v.parentColumns, v.values);
+    const referencing = group.map((r) => `${r.table} (${formatKey(r.key)})`).join(', ');
+    sentences.push(
+      gone
+        ? `${parent} is deleted, but ${plural(group.length, 'row')} still reference it: ${referencing}`
+        : `${referencing} ${group.length === 1 ? 'references' : 'reference'} ${parent}, which does not exist`,
+    );
+    if (gone)
+      rows.push({ table: v.parent, key: v.values, label: `${v.parent} (${formatKey(v.values)})` });
+    for (const r of group)
+      rows.push({ table: r.table, key: r.key, label: `${r.table} (${formatKey(r.key)})` });
+  }
+  const first = error.violations[0]!;
+  return {
+    kind: 'error',
+    title:
+      groups.size === 1
+        ? `${title}: ${sentences[0]}`
+        : `${title}: rows of ${first.table} still reference rows of ${first.parent} that would be missing`,
+    detail:
+      `${sentences.join('. ')}. Nothing was written and your edits are kept: delete or change the ` +
+      'referencing rows first, or undo the delete.',
+    rows,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -5,6 +5,7 @@ import {
   type ChangeCounts,
   type ChangeEvent,
   type Database,
+  type ExecutionPlan,
   type OperationInfo,
   type Progress,
   type PushResult,
@@ -17,6 +18,7 @@ import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
+import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
 
 /** A long task under way, for the progress bar. */
 export interface TaskProgress {
@@ -52,6 +54,15 @@ export interface GridTarget {
   readonly nonce: number;
 }
 
+/** A question asked before an action that throws work away: the dialog shows it. */
+export interface Confirmation {
+  readonly title: string;
+  readonly detail: string;
+  /** The label of the button that goes ahead. */
+  readonly confirm: string;
+  readonly run: () => void;
+}
+
 const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
 
 /**
@@ -69,6 +80,8 @@ export class Playground {
   /** The table the grid shows. */
   table: TrackedTable | null = null;
   view: ViewSpec = PLAIN_VIEW;
+  /** Changes when another table or view is shown: the grid starts again at the top. */
+  viewRevision = 0;
   /** Row references the grid shows, in display order. */
   refs: Int32Array = new Int32Array(0);
   /** Changes whenever a cell of the shown table may have changed: the grid redraws. */
@@ -87,6 +100,15 @@ export class Playground {
   lastPush: PushResult | null = null;
   pending: PendingChanges = NO_CHANGES;
   target: GridTarget | null = null;
+  /** The shown table's pending schema changes, as the grid marks them. */
+  marks: SchemaMarks = NO_MARKS;
+  /**
+   * Operations made before a refresh, by table: a refresh rebases pending edits and the undo
+   * history starts again, but the user still sees what they did (until a push or a discard).
+   */
+  earlier: ReadonlyMap<string, readonly string[]> = new Map();
+  /** The question the confirmation dialog asks, if any. */
+  confirmation: Confirmation | null = null;
 
   readonly #loaded = new Map<string, TrackedTable>();
   readonly #listeners = new Set<() => void>();
@@ -94,6 +116,8 @@ export class Playground {
   #planTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | null = null;
   #progressFrame = false;
+  /** The plan the pending-changes panel shows, kept for the grid's schema marks. */
+  #plan: ExecutionPlan | null = null;
 
   constructor(databaseName: string) {
     this.databaseName = databaseName;
@@ -166,7 +190,9 @@ export class Playground {
         this.#loaded.set(name, t);
       }
       this.table = this.#loaded.get(name)!;
+      this.marks = this.#plan ? schemaMarks(this.#plan, name) : NO_MARKS;
       this.view = PLAIN_VIEW;
+      this.viewRevision++;
       this.layout++;
       this.#recomputeRefs();
       this.#countRows(name, this.table.numRows);
@@ -196,6 +222,7 @@ export class Playground {
 
   setView(view: ViewSpec): void {
     this.view = view;
+    this.viewRevision++;
     this.layout++;
     this.#recomputeRefs();
     this.#changed();
@@ -210,14 +237,28 @@ export class Playground {
 
   /** Sets cells to NULL (the Delete key over a selection), as one operation where possible. */
   clearCells(cells: readonly { ref: number; column: string }[]): void {
-    this.#edit(
+    this.setCells(
+      cells.map((c) => ({ ...c, value: null })),
       'Clear refused',
+    );
+  }
+
+  /**
+   * Sets several cells (a paste, a cleared range) as ONE operation, so that one undo takes it
+   * back. Rows without a key yet (inserted, key to be assigned) can only be set one by one.
+   */
+  setCells(
+    cells: readonly { ref: number; column: string; value: unknown }[],
+    title = 'Paste refused',
+  ): void {
+    this.#edit(
+      title,
       (t) => {
-        const byKey = cells.filter((c) => t.keyAt(c.ref).every((v) => v !== null));
-        if (byKey.length === cells.length) {
-          t.setCells(cells.map((c) => ({ key: t.keyAt(c.ref), column: c.column, value: null })));
+        const keys = cells.map((c) => t.keyAt(c.ref));
+        if (keys.every((k) => k.every((v) => v !== null))) {
+          t.setCells(cells.map((c, i) => ({ key: keys[i]!, column: c.column, value: c.value })));
         } else {
-          for (const c of cells) t.setAt(c.ref, c.column, null);
+          for (const c of cells) t.setAt(c.ref, c.column, c.value);
         }
       },
       false,
@@ -292,9 +333,38 @@ export class Playground {
     return this.table?.operations() ?? [];
   }
 
+  /** Asks before dropping every pending edit of every table. */
+  askDiscard(): void {
+    const edits = this.pending.tables;
+    const count = edits.reduce((n, c) => n + c.inserts + c.updates + c.deletes + c.schema, 0);
+    this.confirm({
+      title: 'Discard every pending change?',
+      detail:
+        `${count.toLocaleString('en')} pending change(s) to ${edits.map((c) => c.table).join(', ')} ` +
+        'are thrown away, undo history included. This cannot be undone.',
+      confirm: 'Discard all',
+      run: () => this.discard(),
+    });
+  }
+
+  /** Shows a confirmation dialog; `run` runs if the user goes ahead. */
+  confirm(confirmation: Confirmation): void {
+    this.confirmation = confirmation;
+    this.#changed();
+  }
+
+  /** The user's answer to the confirmation dialog. */
+  answer(go: boolean): void {
+    const c = this.confirmation;
+    this.confirmation = null;
+    this.#changed();
+    if (go) c?.run();
+  }
+
   /** Drops every pending edit of every loaded table. */
   discard(): void {
     for (const t of this.#loaded.values()) t.discard();
+    this.earlier = new Map();
     this.layout++;
     this.message = { kind: 'info', title: 'Discarded every pending change' };
     this.#afterEdit(true);
@@ -307,10 +377,19 @@ export class Playground {
     const db = this.db;
     if (!db || this.busy) return;
     this.#setBusy('Pushing');
+    const before = this.#operationsByTable();
     try {
       const report = this.#reporter((p) => [phaseLabel(p), p.done, p.total]);
       const result = await db.push({ conflict, onProgress: report.onProgress }).finally(report.end);
       this.lastPush = result;
+      // Pushed tables start a new history; tables rebased by the push keep what came before.
+      const earlier = new Map(this.earlier);
+      for (const name of result.tables) earlier.delete(name);
+      this.earlier = earlier;
+      if (result.conflicts.length) {
+        for (const name of result.tables) before.delete(name);
+        this.#keepEarlier(before);
+      }
       this.message = result.tables.length
         ? {
             kind: 'success',
@@ -320,7 +399,9 @@ export class Playground {
         : { kind: 'info', title: 'Nothing to push' };
       if (result.conflicts.length) this.#reportRebase(result.conflicts);
     } catch (e) {
-      const message = errorMessage(e, 'Push refused');
+      const message = errorMessage(e, 'Push refused', (table, columns, values) =>
+        this.#isDeleted(table, columns, values),
+      );
       this.message =
         e instanceof Error && 'conflicts' in e
           ? {
@@ -341,8 +422,10 @@ export class Playground {
     const db = this.db;
     if (!db || this.busy) return;
     this.#setBusy('Refreshing');
+    const before = this.#operationsByTable();
     try {
       const conflicts = await db.refresh();
+      this.#keepEarlier(before);
       this.notice = null;
       this.message = {
         kind: 'success',
@@ -371,12 +454,7 @@ export class Playground {
     if (this.table?.name !== link.table) await this.select(link.table);
     const t = this.table;
     if (!t || t.name !== link.table) return;
-    let ref: number | undefined;
-    try {
-      ref = t.refOf(link.key as never);
-    } catch {
-      ref = undefined;
-    }
+    const ref = findRef(t, link.key);
     if (ref === undefined) {
       this.message = {
         kind: 'warning',
@@ -418,6 +496,18 @@ export class Playground {
       this.message = errorMessage(e, 'Generating the table failed');
     }
     this.#setBusy(null);
+  }
+
+  /** Asks before replacing the whole database with an SQLite file. */
+  askOpenSqlite(file: File): void {
+    this.confirm({
+      title: `Replace the database with ${file.name}?`,
+      detail:
+        `Every table here (${this.tableNames.join(', ') || 'none'}) is replaced by the file's ` +
+        'tables. Download .sqlite first to keep a copy; to add a table instead, use Import CSV.',
+      confirm: 'Replace the database',
+      run: () => void this.importFile(file),
+    });
   }
 
   /** Imports a CSV file as a new table, or an SQLite file as the whole database. */
@@ -569,6 +659,11 @@ export class Playground {
     // The plan of a large change takes a while to build: build it once edits pause.
     this.#planTimer = setTimeout(() => {
       this.pending = this.#pendingChanges();
+      const marks = this.#plan && this.table ? schemaMarks(this.#plan, this.table.name) : NO_MARKS;
+      if (marks !== this.marks) {
+        this.marks = marks;
+        this.dataRevision++;
+      }
       this.#changed();
     }, 80);
   }
@@ -581,9 +676,11 @@ export class Playground {
       const c = t.changeCounts();
       if (c.inserts + c.updates + c.deletes + c.schema > 0) tables.push({ table: t.name, ...c });
     }
+    this.#plan = null;
     if (!tables.length) return NO_CHANGES;
     try {
-      return { tables, sql: planToSql(db.plan()) };
+      this.#plan = db.plan();
+      return { tables, sql: planToSql(this.#plan) };
     } catch (e) {
       return { tables, sql: `-- the plan cannot be built: ${(e as Error).message}` };
     }
@@ -652,18 +749,47 @@ export class Playground {
     this.rowCounts = counts;
   }
 
+  /** Whether a loaded table's row, found by its key, is deleted by the pending edits. */
+  #isDeleted(table: string, columns: readonly string[], values: readonly unknown[]): boolean {
+    const t = this.#loaded.get(table);
+    if (!t || t.key.join('\0') !== columns.join('\0')) return false;
+    const ref = findRef(t, values);
+    return ref !== undefined && t.rowState(ref) === 'deleted';
+  }
+
+  #operationsByTable(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [name, t] of this.#loaded) {
+      const ops = t.operations();
+      if (ops.length)
+        out.set(
+          name,
+          ops.map((o) => o.description),
+        );
+    }
+    return out;
+  }
+
+  #keepEarlier(before: ReadonlyMap<string, readonly string[]>): void {
+    const earlier = new Map(this.earlier);
+    for (const [name, ops] of before) earlier.set(name, [...(earlier.get(name) ?? []), ...ops]);
+    this.earlier = earlier;
+  }
+
   #countRows(name: string, n: number): void {
     if (this.rowCounts.get(name) === n) return;
     this.rowCounts = new Map(this.rowCounts).set(name, n);
   }
 
   #reportRebase(conflicts: readonly RebaseConflict[]): void {
+    const kept = conflicts.some((c) => c.kept);
     this.message = {
       kind: 'warning',
       title: `${conflicts.length} of your pending edit(s) conflicted with another tab's changes`,
-      detail: conflicts.some((c) => c.kept)
+      detail: kept
         ? 'Your values were kept: pushing writes them over the other changes.'
-        : 'The other values were taken; your contested edits were dropped, the others kept.',
+        : 'The other values were taken; your contested edits were dropped (listed below), the others kept.',
+      items: conflicts.map((c) => yoursVersusTheirs(c)),
       rows: conflicts.map((c) => ({
         table: c.table,
         key: c.key,
@@ -708,6 +834,40 @@ export class Playground {
       this.#changed();
     });
   }
+}
+
+/**
+ * The reference of the row holding `key`, deleted rows included (they stay in the grid, struck
+ * through, until the push): a live row by the table's index, a deleted one by a scan.
+ */
+function findRef(t: TrackedTable, key: readonly unknown[]): number | undefined {
+  try {
+    const ref = t.refOf(key as never);
+    if (ref !== undefined) return ref;
+  } catch {
+    return undefined;
+  }
+  const wanted = formatKey(key);
+  for (const ref of t.rowRefs({ includeDeleted: true })) {
+    if (t.rowState(ref) === 'deleted' && formatKey(t.keyAt(ref)) === wanted) return ref;
+  }
+  return undefined;
+}
+
+/** One contested edit as people read it: `customers (2) city: yours 'Munich', theirs 'Hamburg'`. */
+function yoursVersusTheirs(c: RebaseConflict): string {
+  const where = `${c.table} (${formatKey(c.key)})`;
+  const value = (row: Readonly<Record<string, unknown>> | null, column: string) =>
+    row === null ? 'row deleted' : formatKey([row[column] ?? null]);
+  const outcome = c.kept ? 'yours kept' : 'theirs taken';
+  if (c.type === 'update' && c.columns.length) {
+    const diffs = c.columns.map(
+      (col) => `${col}: yours ${value(c.local, col)}, theirs ${value(c.remote, col)}`,
+    );
+    return `${where} ${diffs.join('; ')} (${outcome})`;
+  }
+  const theirs = c.remote === null ? 'the row is gone there' : 'the row was changed there';
+  return `${where}: your ${c.type} (${theirs}; ${outcome})`;
 }
 
 const SAMPLE_ORDER = ['customers', 'orders', 'stock'];

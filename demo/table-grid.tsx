@@ -14,7 +14,7 @@ import {
 import '@glideapps/glide-data-grid/dist/index.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnDescription, TrackedTable } from '../src/index';
-import { cellContent, rowTheme } from './cell-content';
+import { CHANGE_COLORS, cellContent, rowTheme } from './cell-content';
 import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from './grid-metrics';
 import { parseCellInput } from './parse-cell-input';
 import type { Playground } from './playground';
@@ -77,25 +77,31 @@ export function TableGrid({
   // redraw everything and can take the focus from an open cell editor.
   const columns = useMemo(() => table.columns, [table, revision]);
   const sort = pg.view.sort;
+  const marks = pg.marks;
   const grid = useRef<DataEditorRef>(null);
+  const frame = useRef<HTMLDivElement>(null);
   const [widths, setWidths] = useState<ReadonlyMap<string, number>>(new Map());
 
   const gridColumns = useMemo<GridColumn[]>(
     () =>
       columns.map((c) => ({
         id: c.name,
-        title: `${c.name}${sort?.column === c.name ? (sort.descending ? ' ↓' : ' ↑') : ''}`,
+        title: `${c.name}${marks.columns.has(c.name) ? ` (${marks.columns.get(c.name)})` : ''}${sort?.column === c.name ? (sort.descending ? ' ↓' : ' ↑') : ''}`,
+        ...(marks.columns.has(c.name)
+          ? { themeOverride: { bgHeader: CHANGE_COLORS.retyped } }
+          : {}),
         width: widths.get(c.name) ?? defaultColumnWidth(c.kind),
         icon: iconOf(c),
         hasMenu: true,
       })),
-    [columns, sort, widths],
+    [columns, sort, widths, marks],
   );
 
   // A new callback makes the grid redraw every visible cell: that is how it learns of edits.
   const getCellContent = useCallback(
-    ([col, row]: Item): GridCell => cellContent(table, refs[row], columns[col]),
-    [table, refs, columns, revision],
+    ([col, row]: Item): GridCell =>
+      cellContent(table, refs[row], columns[col], marks.retyped.get(columns[col]?.name ?? '')),
+    [table, refs, columns, revision, marks],
   );
 
   const getRowThemeOverride = useCallback(
@@ -164,15 +170,36 @@ export function TableGrid({
     [pg, refs, columns, table, onSelectionChange],
   );
 
+  // A paste is one edit of every cell it covers (one undo step), not one edit per cell as the
+  // grid would make it. Cells past the last row or column, and deleted rows, are left out.
+  const onPaste = useCallback(
+    ([col, row]: Item, values: readonly (readonly string[])[]): boolean => {
+      const cells: { ref: number; column: string; value: unknown }[] = [];
+      values.forEach((line, r) => {
+        const ref = refs[row + r];
+        if (ref === undefined || (ref >= 0 && table.rowState(ref) === 'deleted')) return;
+        line.forEach((text, c) => {
+          const column = columns[col + c];
+          if (column)
+            cells.push({ ref, column: column.name, value: parseCellInput(column.kind, text) });
+        });
+      });
+      if (cells.length) pg.setCells(cells);
+      return false;
+    },
+    [pg, refs, columns, table],
+  );
+
   // Selected positions mean other rows once the layout changes. (Before the effect below, so
   // that a row asked for in the same render stays selected.)
   const layout = pg.layout;
   useEffect(() => onSelectionChange(EMPTY_SELECTION), [table, layout, onSelectionChange]);
 
-  // Another table starts at its top-left corner, not where the previous one was scrolled to.
-  // (Before the effect below, so that a row asked for in the same render is scrolled to.)
-  const name = table.name;
-  useEffect(() => grid.current?.scrollTo(0, 0), [name]);
+  // Another table, sort or filter starts a new grid, at its top-left corner: a shorter view must
+  // not keep the scroll offset of a longer one (past its last row, a blank grid that scrolling
+  // did not recover at a million rows). A new key remounts the grid with its scroll state reset.
+  // (Before the effect below, which scrolls the new grid to a row asked for in the same render.)
+  const gridKey = `${table.name}\u0000${pg.viewRevision}`;
 
   // Scroll to, and select, a row that a message points at or that was just inserted.
   const target = pg.target;
@@ -185,16 +212,26 @@ export function TableGrid({
       0,
       columns.findIndex((c) => c.name === target.column),
     );
-    grid.current?.scrollTo(col, row, 'vertical', 0, GRID_METRICS.rowHeight * 2);
+    // A grid mounted in this render (another table or view) has not measured itself yet and
+    // ignores a scroll: try again on the next frames until it has.
+    let frame = 0;
+    const scroll = (tries: number) => {
+      const g = grid.current;
+      const size = g?.getBounds();
+      if (g && size && size.height > 0)
+        g.scrollTo(col, row, 'vertical', 0, GRID_METRICS.rowHeight * 2);
+      else if (tries > 0) frame = requestAnimationFrame(() => scroll(tries - 1));
+    };
+    scroll(30);
     onSelectionChange(cursorAt([col, row]));
     focusPending.current = true;
+    return () => cancelAnimationFrame(frame);
   }, [target?.nonce]);
 
   // Focus once the grid holds the new selection: focused earlier, it would select the first
   // visible cell instead. Focus the canvas, not `grid.current.focus()`: Glide would focus the cell
   // it focused last, which can still be in the document and leave it once the scroll is drawn,
   // taking the focus with it. From the canvas, Glide moves the focus to the selected cell.
-  const frame = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusPending.current || !selection.current) return;
     focusPending.current = false;
@@ -207,6 +244,7 @@ export function TableGrid({
     // `display: contents`: the wrapper takes no box; the grid fills the frame as before.
     <div ref={frame} style={{ display: 'contents' }}>
       <DataEditor
+        key={gridKey}
         ref={grid}
         width="100%"
         height="100%"
@@ -220,13 +258,15 @@ export function TableGrid({
         gridSelection={selection}
         onGridSelectionChange={onSelectionChange}
         rowMarkers="both"
+        // Checkboxes add rows to the selection (several rows can be deleted at once).
+        rowSelectionMode="multi"
         rowMarkerWidth={rowMarkerWidth(refs.length)}
         headerHeight={GRID_METRICS.headerHeight}
         rowHeight={GRID_METRICS.rowHeight}
         smoothScrollX
         smoothScrollY
         getCellsForSelection
-        onPaste
+        onPaste={onPaste}
         onHeaderClicked={(col) => {
           const c = columns[col];
           if (c) pg.toggleSort(c.name);

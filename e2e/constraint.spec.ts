@@ -38,3 +38,36 @@ test('refuses a push that breaks a CHECK, keeps the edits and shows the row', as
   await expect.poll(() => pg.rowVisible(29)).toBe(true);
   await expect(pg.cell(0, 29)).toBeFocused();
 });
+
+test('refuses deleting a customer that orders reference, and names and shows those orders', async ({
+  page,
+}) => {
+  const pg = await PlaygroundPage.open(page);
+  const customers = SAMPLE_KINDS['customers']!;
+  await pg.selectCell(customers, 1, 0);
+  await pg.button('Delete row').click();
+  await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 0 inserted, 1 deleted');
+
+  await pg.pushExpecting('Push refused');
+  await pg.screenshot('foreign-key-refused');
+  // The table, the row and the rows that reference it, in the user's terms.
+  await expect(pg.message()).toContainText(/customers id = 1 is deleted, but \d+ rows? still/);
+  await expect(pg.message()).toContainText(/orders \(\d+\)/);
+  await expect(pg.message()).toContainText('Nothing was written and your edits are kept');
+  await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 0 inserted, 1 deleted');
+
+  const show = pg
+    .message()
+    .getByRole('button', { name: /^Show orders \(\d+\)$/ })
+    .first();
+  const id = /\((\d+)\)/.exec((await show.textContent())!)![1]!;
+  await show.click();
+  await expect(pg.tableButton('orders')).toHaveAttribute('aria-current', 'true');
+  // Order ids are their row numbers in table order: the referencing order is selected.
+  const row = Number(id) - 1;
+  await expect(pg.cell(0, row)).toHaveAttribute('aria-selected', 'true');
+  await expect(pg.cell(1, row)).toHaveText('1');
+  await pg.message().getByRole('button', { name: 'Show customers (1)' }).click();
+  await expect(pg.tableButton('customers')).toHaveAttribute('aria-current', 'true');
+  await expect(pg.cell(0, 0)).toHaveAttribute('aria-selected', 'true');
+});

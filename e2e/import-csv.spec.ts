@@ -14,7 +14,7 @@ test('imports a CSV file as a new table with inferred types; an edit to it is pu
   page,
 }) => {
   const pg = await PlaygroundPage.open(page);
-  await pg.importFile('Members 2024.csv', CSV, 'text/csv');
+  await pg.importCsv('Members 2024.csv', CSV);
 
   await expect(pg.message()).toContainText(
     'Imported Members 2024.csv as table members_2024 (3 rows)',

@@ -19,9 +19,15 @@ INSERT INTO books VALUES
   ('0201038013', 'Seminumerical Algorithms', 1, 1969);
 `;
 
-test('imports an SQLite file as the database, which stays through a reload', async ({ page }) => {
+test('opens an SQLite file as the database after asking, and it stays through a reload', async ({
+  page,
+}) => {
   const pg = await PlaygroundPage.open(page);
-  await pg.importFile('library.sqlite', await sqliteFile(LIBRARY), 'application/vnd.sqlite3');
+  // Replacing the database is asked first; cancelling changes nothing.
+  await pg.openSqlite('library.sqlite', await sqliteFile(LIBRARY), 'Cancel');
+  await expect(pg.tableNames()).toHaveText(SAMPLE);
+  await expect(pg.message()).toContainText('Welcome');
+  await pg.openSqlite('library.sqlite', await sqliteFile(LIBRARY));
 
   await expect(pg.message()).toContainText(
     'Imported library.sqlite: the database now holds authors, books',
@@ -55,7 +61,7 @@ for (const [what, slug, bytes] of [
   test(`refuses ${what} named .sqlite and changes nothing`, async ({ page }) => {
     const pg = await PlaygroundPage.open(page);
     await pg.editCell(SAMPLE_KINDS['customers']!, 4, 0, 'Leipzig');
-    await pg.importFile('broken.sqlite', bytes, 'application/vnd.sqlite3');
+    await pg.openSqlite('broken.sqlite', bytes);
 
     await expect(page.getByRole('alert')).toContainText('Importing broken.sqlite failed');
     await expect(pg.message()).toContainText(/not an SQLite database|not a database/i);

@@ -223,13 +223,37 @@ export class PlaygroundPage {
     );
   }
 
-  /** Imports a file as a user picks it in "Import CSV or .sqlite". */
-  async importFile(name: string, content: string | Uint8Array, mimeType: string): Promise<void> {
-    await this.page.getByLabel('Import CSV or .sqlite').setInputFiles({
+  /** Imports a CSV file as a user picks it in "Import CSV…" (an additive import: a new table). */
+  async importCsv(
+    name: string,
+    content: string | Uint8Array,
+    mimeType = 'text/csv',
+  ): Promise<void> {
+    await this.page.getByLabel('Import CSV…').setInputFiles({
       name,
       mimeType,
       buffer: Buffer.from(content),
     });
+  }
+
+  /**
+   * Opens an SQLite file as the database with "Open .sqlite…", which replaces the database:
+   * the page asks first, and this answers `confirm` (the button's label) or cancels.
+   */
+  async openSqlite(
+    name: string,
+    content: string | Uint8Array,
+    answer = 'Replace the database',
+  ): Promise<void> {
+    await this.page.getByLabel('Open .sqlite…').setInputFiles({
+      name,
+      mimeType: 'application/vnd.sqlite3',
+      buffer: Buffer.from(content),
+    });
+    const dialog = this.page.getByRole('dialog', { name: `Replace the database with ${name}?` });
+    await expect(dialog).toContainText('Download .sqlite first to keep a copy');
+    await dialog.getByRole('button', { name: answer }).click();
+    await expect(dialog).toHaveCount(0);
   }
 
   /** The progress bar of a long task. */

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PlaygroundPage } from './playground-page';
+import { PlaygroundPage, SAMPLE_KINDS } from './playground-page';
 
 async function columnAction(page: Page, column: string, action: string): Promise<void> {
   await page.getByLabel('Column', { exact: true }).selectOption(column);
@@ -47,7 +47,46 @@ test('adds, renames, retypes and drops columns as pending schema changes', async
     'remarks',
     'loyalty_points',
   ]);
+  // Added, renamed and retyped columns are marked in the grid's header (Glide lists the headers
+  // of the columns on screen).
+  const header = (title: string) => page.locator('th[role="columnheader"]', { hasText: title });
+  await expect(header('signed_up (now TEXT)')).toHaveCount(1);
+  await page.locator('.dvn-scroller').evaluate((s) => s.scrollTo(s.scrollWidth, 0));
+  await expect(header('loyalty_points (new)')).toHaveCount(1);
+  await expect(header('remarks (renamed from notes)')).toHaveCount(1);
   await pg.screenshot('schema-pending');
+});
+
+test('a type change shows the cells it will alter, before and after', async ({ page }) => {
+  const pg = await PlaygroundPage.open(page);
+  await expect(pg.cell(3, 0)).toHaveText('01067');
+  await columnAction(page, 'zip', 'Retype…');
+  const retype = page.getByRole('dialog', { name: 'Change the type of zip' });
+  await retype.getByLabel('Type', { exact: true }).selectOption('INTEGER');
+  await retype
+    .getByLabel('Values the new type cannot hold')
+    .selectOption('keep them as SQLite would');
+  await retype.getByRole('button', { name: 'Change type' }).click();
+  await expect(retype).toBeHidden();
+
+  // '01067' becomes 1067 as an INTEGER: the cell is highlighted (drawn as '01067 → 1067'), the
+  // header marked, and the panel counts the cells.
+  await expect(page.getByTestId('retype-zip')).toContainText(
+    /Changing the type of zip alters \d+ cell\(s\)/,
+  );
+  await expect(
+    page.locator('th[role="columnheader"]', { hasText: 'zip (now INTEGER)' }),
+  ).toHaveCount(1);
+  await expect
+    .poll(() => pg.cellColor(SAMPLE_KINDS['customers']!, 3, 0))
+    .toEqual([0xff, 0xd2, 0xa6]);
+  await pg.screenshot('retype-preview');
+  await pg.button('Undo').click();
+  await expect(pg.cell(3, 0)).toHaveText('01067');
+  await expect(page.getByTestId('retype-zip')).toHaveCount(0);
+  await expect
+    .poll(() => pg.cellColor(SAMPLE_KINDS['customers']!, 3, 0))
+    .toEqual([0xff, 0xff, 0xff]);
 });
 
 test('refuses a schema change the table cannot take and says why', async ({ page }) => {

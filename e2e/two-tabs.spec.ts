@@ -65,6 +65,13 @@ test('the second push of one cell is refused as a conflict; Refresh takes theirs
     "1 of your pending edit(s) conflicted with another tab's changes",
   );
   await expect(b.message()).toContainText('The other values were taken');
+  // What was dropped, yours vs theirs; and the history still shows both edits.
+  await expect(b.message()).toContainText(
+    "customers (2) city: yours 'Munich', theirs 'Hamburg' (theirs taken)",
+  );
+  const history = b.page.getByLabel('Operations since the last push');
+  await expect(history.locator('li.earlier')).toHaveCount(2);
+  await expect(history).toContainText('refreshed: edits above rebased, undo starts here');
   await expect(b.cell(CITY, 1)).toHaveText('Hamburg');
   await expect(b.cell(NAME, 2)).toHaveText('Mary Jackson');
   await expect(b.counts('customers')).toHaveText('customers: 1 updated, 0 inserted, 0 deleted');
