@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       'dist',
       'dist-demo',
+      'dist-e2e',
       'node_modules',
       'coverage',
       'test-results',

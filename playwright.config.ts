@@ -45,7 +45,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${process.env['E2E_PORT']} --strictPort`,
+      // `--mode e2e`: the build with the test harness page, in dist-e2e (see vite.config.ts).
+      command: `npx vite build --mode e2e && npx vite preview --mode e2e --host 127.0.0.1 --port ${process.env['E2E_PORT']} --strictPort`,
       url: BUILD,
       timeout: 180_000,
       reuseExistingServer: false,

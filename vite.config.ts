@@ -5,7 +5,9 @@ import { chromiumLaunchOptions } from './test/chromium.ts';
 
 // One config serves the playground (dev server and production build) and the two test projects:
 // pure logic in Node, and everything that needs a Worker, IndexedDB or the DOM in real Chromium.
-export default defineConfig({
+// `--mode e2e` builds what the end-to-end tests run against: the playground plus a bare page they
+// drive the library from (e2e/harness), into its own folder, so that dist-demo ships no test page.
+export default defineConfig(({ mode }) => ({
   // sql.js is only imported from the worker: without pre-bundling, a cold cache discovers it late
   // and Vite reloads the page in the middle of a browser test.
   optimizeDeps: {
@@ -24,18 +26,18 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   build: {
-    outDir: 'dist-demo',
+    outDir: mode === 'e2e' ? 'dist-e2e' : 'dist-demo',
     target: 'es2022',
     // The playground's one chunk holds React, Glide Data Grid and Arquero (~250 kB gzipped);
     // splitting it would not load anything later.
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
       input: {
-        // The playground, and a bare page the end-to-end tests drive the library from in
-        // several tabs (e2e/harness/tabs.html). The library and Arquero then go to a chunk the
-        // two pages share, which the playground preloads with its own.
         index: fileURLToPath(new URL('index.html', import.meta.url)),
-        tabs: fileURLToPath(new URL('e2e/harness/tabs.html', import.meta.url)),
+        // For the end-to-end tests only: a bare page that drives the library in several tabs.
+        ...(mode === 'e2e'
+          ? { tabs: fileURLToPath(new URL('e2e/harness/tabs.html', import.meta.url)) }
+          : {}),
       },
     },
   },
@@ -97,4 +99,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));
