@@ -16,6 +16,8 @@ export class ChangedRows {
   private perRow: Uint16Array | null = null;
   /** Live stored rows with at least one changed column. */
   count = 0;
+  /** Whether an entry may be non-zero since the last clear (a deleted row's changes are not in `count`). */
+  private dirty = false;
 
   /** One more changed column in `row` (`live`: the row is neither deleted nor dead). */
   add(row: number, live: boolean, rows: number): void {
@@ -23,6 +25,7 @@ export class ChangedRows {
     if (per === null || row >= per.length) per = this.grow(Math.max(row + 1, rows));
     const was = per[row]!;
     per[row] = was + 1;
+    this.dirty = true;
     if (was === 0 && live) this.count++;
   }
 
@@ -50,8 +53,13 @@ export class ChangedRows {
     return per !== null && row < per.length && per[row]! > 0;
   }
 
+  /**
+   * Forgets every change. The array is kept, zeroed: a new one would cost a page fault at the
+   * first touch of each of its pages, which the edits after a discard or a push would pay.
+   */
   clear(): void {
-    this.perRow = null;
+    if (this.dirty) this.perRow?.fill(0);
+    this.dirty = false;
     this.count = 0;
   }
 
