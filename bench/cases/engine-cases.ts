@@ -68,19 +68,21 @@ export function updatePlan(
   value: (i: number) => number | string,
 ): ExecutionPlan {
   const key = keyColumns(shape).map(([n]) => n);
+  const keyTypes = keyColumns(shape).map(([, t]) => t);
   return {
-    version: 1,
+    version: 2,
     steps: [
       {
         kind: 'update',
         table: 'bench',
         key,
+        keyTypes,
         keys: key.map((_, k) => keys.map((row) => row[k]!) as ColumnValues),
         set: [column],
+        types: [''],
         values: [keys.map((_, i) => value(i))],
         count: keys.length,
         guard: null,
-        keyMoves: 'none',
       },
     ],
   };

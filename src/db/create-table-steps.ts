@@ -334,7 +334,9 @@ export function createTableSteps(
       kind: 'insert',
       table: name,
       key: pk,
+      keyTypes: pk.map((k) => columns.find((c) => c.name === k)!.declaredType),
       columns: given.map((c) => c.name),
+      types: given.map((c) => c.declaredType),
       values,
       count: rows,
     });

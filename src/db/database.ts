@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { buildPlan } from '../plan/build-plan';
-import type { ExecutionPlan, TableBasis } from '../plan/execution-plan';
+import { PLAN_VERSION, type ExecutionPlan, type TableBasis } from '../plan/execution-plan';
 import type {
   CheckpointResult,
   EngineApi,
@@ -167,7 +167,7 @@ export class Database {
     const { table, types } = sourceTable(source);
     const steps = createTableSteps(name, table, options, types);
     await this.#apply(
-      { version: 1, steps },
+      { version: PLAN_VERSION, steps },
       [],
       options.onProgress ? { onProgress: options.onProgress } : {},
     );
@@ -178,7 +178,7 @@ export class Database {
   async dropTable(name: string): Promise<void> {
     this.#open();
     this.#requireInfo(name);
-    await this.#apply({ version: 1, steps: [{ kind: 'dropTable', table: name }] }, []);
+    await this.#apply({ version: PLAN_VERSION, steps: [{ kind: 'dropTable', table: name }] }, []);
   }
 
   /**

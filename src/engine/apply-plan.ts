@@ -44,6 +44,7 @@ import { storedColumns } from './stored-columns';
 import { isRowidKeyed, TableTouch, type PatchGroup, type Rowid } from './table-touch';
 import { checkGuardKeys, checkStepKey } from './plan-keys';
 import { validatePlan } from './validate-plan';
+import { keyMovesOf } from '../dialect/key-moves';
 
 /** What a plan did, ready to be recorded and reported. */
 export interface AppliedPlan {
@@ -697,9 +698,10 @@ function runUpdate(
   guard: Guard | null = null,
 ): void {
   const info = touch.info;
-  const moves = step.keyMoves !== 'none';
+  const keyMoves = keyMovesOf(step);
+  const moves = keyMoves !== 'none';
   let keys = step.keys;
-  if (step.keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch, logged);
+  if (keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch, logged);
   // The change log sees rowids move; where the rowid is not the key, RETURNING tells whose key moved.
   const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
@@ -807,7 +809,9 @@ function moveToTemporaryKeys(
   logged: boolean,
 ): ColumnValues[] {
   const rid = rowidName(touch.info);
-  const first = step.key[0]!;
+  // The key column the rows move through: one the step sets, so that it sets it again after.
+  const through = step.key.findIndex((k) => step.set.includes(k));
+  const first = step.key[through]!;
   const n = step.count;
   const temps: SqlValue[] = new Array<SqlValue>(n);
   if (touch.rowidKeyed) {
@@ -829,9 +833,14 @@ function moveToTemporaryKeys(
       temps[i] = b;
     }
   }
-  const temporary: UpdateStep = { ...step, set: [first], values: [temps], keyMoves: 'direct' };
+  const temporary: UpdateStep = {
+    ...step,
+    set: [first],
+    types: [step.keyTypes[through]!],
+    values: [temps],
+  };
   runUpdate(db, temporary, touch, () => undefined, logged);
-  return [temps, ...step.keys.slice(1)];
+  return step.keys.map((k, i) => (i === through ? temps : k));
 }
 
 function runInsert(

@@ -46,7 +46,8 @@ export function inlineGuardSteps(
     const rows = touch.rowidKeyed ? rowidsOf(step, touch.info) : null;
     const moves =
       step.kind === 'update' &&
-      (step.keyMoves !== 'none' || step.set.some((c) => touch.info.key.columns.includes(c)));
+      (step.set.some((c) => step.key.includes(c)) ||
+        step.set.some((c) => touch.info.key.columns.includes(c)));
     if (
       before &&
       rows &&

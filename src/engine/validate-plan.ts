@@ -152,6 +152,13 @@ const declaredType: Check = (v, at) => {
   }
 };
 
+/** The declared types of the `width` columns `of` names. */
+function declaredTypes(v: Value, at: string, width: number, of: string): void {
+  if (!Array.isArray(v)) return bad(at, `is ${shown(v)}, not a list of declared types`);
+  if (v.length !== width) bad(at, `lists ${v.length} types for the ${width} columns of ${of}`);
+  v.forEach((t: unknown, i) => declaredType(t, `${at}[${i}]`));
+}
+
 /** A stored value: NULL, a number (not NaN), a 64-bit integer, valid text or bytes. */
 function sqlValue(v: Value, at: string): void {
   switch (typeof v) {
@@ -370,44 +377,50 @@ const STEPS: { readonly [K in PlanStep['kind']]: StepSpec } = {
     },
   },
   delete: {
-    fields: { key: names(1), keys: ignore, count, guard: ignore },
+    fields: { key: names(1), keyTypes: ignore, keys: ignore, count, guard: ignore },
     consistent: (s, at) => {
       const n = s['count'] as number;
-      columns(s['keys'], `${at}.keys`, (s['key'] as string[]).length, n);
+      const key = s['key'] as string[];
+      declaredTypes(s['keyTypes'], `${at}.keyTypes`, key.length, 'key');
+      columns(s['keys'], `${at}.keys`, key.length, n);
       guard(s['guard'], `${at}.guard`, n);
     },
   },
   update: {
     fields: {
       key: names(1),
+      keyTypes: ignore,
       keys: ignore,
       set: names(1),
+      types: ignore,
       values: ignore,
       count,
       guard: ignore,
-      keyMoves: oneOf(['none', 'direct', 'viaTemporary']),
     },
     consistent: (s, at) => {
       const n = s['count'] as number;
       const key = s['key'] as string[];
       const set = s['set'] as string[];
+      declaredTypes(s['keyTypes'], `${at}.keyTypes`, key.length, 'key');
       columns(s['keys'], `${at}.keys`, key.length, n);
+      declaredTypes(s['types'], `${at}.types`, set.length, 'set');
       columns(s['values'], `${at}.values`, set.length, n);
       guard(s['guard'], `${at}.guard`, n);
-      const moves = s['keyMoves'];
-      const setsKey = set.some((c) => key.includes(c));
-      if (moves === 'none' && setsKey)
-        bad(`${at}.keyMoves`, "is 'none', but the step sets a key column");
-      if (moves !== 'none' && !setsKey)
-        bad(`${at}.keyMoves`, `is '${String(moves)}', but the step sets no key column`);
-      if (moves === 'viaTemporary' && !key.every((k) => set.includes(k)))
-        bad(`${at}.keyMoves`, "is 'viaTemporary', which needs every key column in set");
     },
   },
   insert: {
-    fields: { key: names(0), columns: names(0), values: ignore, count },
+    fields: {
+      key: names(0),
+      keyTypes: ignore,
+      columns: names(0),
+      types: ignore,
+      values: ignore,
+      count,
+    },
     consistent: (s, at) => {
       const cols = s['columns'] as string[];
+      declaredTypes(s['keyTypes'], `${at}.keyTypes`, (s['key'] as string[]).length, 'key');
+      declaredTypes(s['types'], `${at}.types`, cols.length, 'columns');
       columns(s['values'], `${at}.values`, cols.length, s['count'] as number);
     },
   },
@@ -450,8 +463,8 @@ const basis: Check = (v, at) => {
  *
  * @example
  * ```ts
- * validatePlan({ version: 1, steps: [{ kind: 'dropTable', table: 't' }] }); // passes
- * validatePlan({ version: 1, steps: [{ kind: 'dropTable', table: 't', priority: 0 }] });
+ * validatePlan({ version: 2, steps: [{ kind: 'dropTable', table: 't' }] }); // passes
+ * validatePlan({ version: 2, steps: [{ kind: 'dropTable', table: 't', priority: 0 }] });
  * // throws invalid_plan: steps[0].priority is not a field of this object
  * ```
  */

@@ -1,9 +1,6 @@
-import { keyTokens } from '../values/key-hash';
-import type { SqlValue } from '../values/sql-value';
 import {
   PLAN_VERSION,
   STEP_ORDER,
-  type ColumnValues,
   type ExecutionPlan,
   type PlanPass,
   type PlanStep,
@@ -26,8 +23,7 @@ export interface BuildPlanOptions {
 /**
  * Orders the net changes of several tables into one plan: schema steps (drops, renames, adds,
  * type changes), then deletes, updates (key changes first), inserts. Renames that form cycles go
- * through temporary names; key changes that collide with other moved rows' keys are marked to go
- * through temporary keys.
+ * through temporary names.
  *
  * @example
  * ```ts
@@ -69,6 +65,7 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       kind: 'delete',
       table,
       key: d.keyAfter,
+      keyTypes: d.keyTypes,
       keys: d.deletes.keys,
       count: d.deletes.keys[0].length,
       guard: withoutGuards ? null : d.deletes.guard,
@@ -79,12 +76,13 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       kind: 'update',
       table,
       key: d.keyAfter,
+      keyTypes: d.keyTypes,
       keys: d.rekeys.keys,
       set: d.keyAfter,
+      types: d.keyTypes,
       values: d.rekeys.newKeys,
       count: d.rekeys.keys[0].length,
       guard: withoutGuards ? null : d.rekeys.guard,
-      keyMoves: movesCollide(d.rekeys.keys, d.rekeys.newKeys) ? 'viaTemporary' : 'direct',
     };
     out.push(step);
   }
@@ -95,12 +93,13 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       kind: 'update',
       table,
       key: d.keyAfter,
+      keyTypes: d.keyTypes,
       keys: u.keys,
       set: u.set,
+      types: u.types,
       values: u.values,
       count,
       guard: withoutGuards ? null : u.guard,
-      keyMoves: 'none',
     });
   }
   for (const ins of d.inserts) {
@@ -110,23 +109,14 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       kind: 'insert',
       table,
       key: d.keyAfter,
+      keyTypes: d.keyTypes,
       columns: ins.columns,
+      types: ins.types,
       values: ins.values,
       count,
     });
   }
   return out;
-}
-
-/** Whether some new key equals the old key of another moved row (so moving directly would collide). */
-function movesCollide(before: readonly ColumnValues[], after: readonly ColumnValues[]): boolean {
-  const n = before[0]?.length ?? 0;
-  const old = new Set<unknown>();
-  const row = (cols: readonly ColumnValues[], i: number): SqlValue[] =>
-    cols.map((c) => c[i] ?? null);
-  for (let i = 0; i < n; i++) old.add(keyTokens(row(before, i)));
-  for (let i = 0; i < n; i++) if (old.has(keyTokens(row(after, i)))) return true;
-  return false;
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
 
-/** The plan format version this library writes and runs. */
-export const PLAN_VERSION = 1;
+/**
+ * The plan format version this library writes and runs. Version 2: data steps carry their
+ * columns' declared types, and an update no longer says how its key moves are carried out.
+ */
+export const PLAN_VERSION = 2;
 
 /**
  * The values of one column of a batch, one per row, in stored form (see `encodeValue`).
@@ -168,6 +171,8 @@ export interface DeleteStep extends StepBase {
   readonly kind: 'delete';
   /** Key column names when the step runs. */
   readonly key: readonly string[];
+  /** The key columns' declared types ('' for none), as the table has them when the step runs. */
+  readonly keyTypes: readonly string[];
   /** Key values per key column (stored form). */
   readonly keys: readonly ColumnValues[];
   readonly count: number;
@@ -176,27 +181,34 @@ export interface DeleteStep extends StepBase {
 
 /**
  * Updates rows by key, setting only `set` columns. When `set` includes key columns the rows change
- * keys; `keyMoves` says whether some new key is the old key of another moved row (a swap or a
- * chain), in which case the rows first move to temporary keys.
+ * keys; how a database moves them (a swap or a chain goes through temporary keys in SQLite) is
+ * its dialect's business, not the plan's.
  */
 export interface UpdateStep extends StepBase {
   readonly kind: 'update';
   readonly key: readonly string[];
+  /** The key columns' declared types ('' for none). */
+  readonly keyTypes: readonly string[];
   /** Key values before the update, per key column (stored form). */
   readonly keys: readonly ColumnValues[];
   readonly set: readonly string[];
+  /** The `set` columns' declared types ('' for none). */
+  readonly types: readonly string[];
   /** New values per `set` column (stored form). */
   readonly values: readonly ColumnValues[];
   readonly count: number;
   readonly guard: Guard | null;
-  readonly keyMoves: 'none' | 'direct' | 'viaTemporary';
 }
 
 /** Inserts rows. Columns not listed take their defaults. */
 export interface InsertStep extends StepBase {
   readonly kind: 'insert';
   readonly key: readonly string[];
+  /** The key columns' declared types ('' for none). */
+  readonly keyTypes: readonly string[];
   readonly columns: readonly string[];
+  /** The columns' declared types ('' for none). */
+  readonly types: readonly string[];
   readonly values: readonly ColumnValues[];
   readonly count: number;
 }

@@ -13,6 +13,8 @@ export interface TableDiff {
   readonly keyBefore: readonly string[];
   /** Key column names after the push's schema steps. */
   readonly keyAfter: readonly string[];
+  /** Their declared types after the push's schema steps. */
+  readonly keyTypes: readonly string[];
   /** Stored columns to drop (stored names). */
   readonly drops: readonly string[];
   /** Stored columns to rename, in any order (`buildPlan` orders them). */
@@ -42,6 +44,8 @@ export interface TableDiff {
   /** Updates of non-key columns, one entry per set of changed columns; rows found by final key. */
   readonly updates: readonly {
     readonly set: readonly string[];
+    /** The `set` columns' declared types. */
+    readonly types: readonly string[];
     readonly keys: readonly ColumnValues[];
     readonly values: readonly ColumnValues[];
     readonly guard: Guard;
@@ -49,6 +53,8 @@ export interface TableDiff {
   /** Inserts, one entry per set of given columns (a row giving none inserts DEFAULT VALUES). */
   readonly inserts: readonly {
     readonly columns: readonly string[];
+    /** The columns' declared types. */
+    readonly types: readonly string[];
     readonly values: readonly ColumnValues[];
     readonly count: number;
   }[];

@@ -78,6 +78,7 @@ export function diffTable(
     table: state.name,
     keyBefore,
     keyAfter,
+    keyTypes: state.keyColumns.map((c) => c.declaredType),
     drops: s.dropped.map((c) => store.names[c.origin]!),
     renames: s.renamed.map((c) => ({ from: store.names[c.origin]!, to: c.name })),
     adds: s.added.map((c) => ({
@@ -104,6 +105,7 @@ export function diffTable(
       : null,
     updates: changes.updates.map((g) => ({
       set: g.columns.map((c) => c.name),
+      types: g.columns.map((c) => c.declaredType),
       keys: current(g.rows, state.keyColumns),
       values: current(g.rows, g.columns),
       guard: guardOf(
@@ -113,6 +115,7 @@ export function diffTable(
     })),
     inserts: changes.inserts.map((g) => ({
       columns: g.columns.map((c) => c.name),
+      types: g.columns.map((c) => c.declaredType),
       values: current(g.rows, g.columns),
       count: g.rows.length,
     })),

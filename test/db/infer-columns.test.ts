@@ -42,7 +42,12 @@ describe('tables from CSV, JSON and Arquero', () => {
         { name: 'price', declaredType: 'REAL', notNull: false, default: null },
       ],
     });
-    expect(steps[1]).toMatchObject({ kind: 'insert', count: 2, columns: ['id', 'zip', 'price'] });
+    expect(steps[1]).toMatchObject({
+      kind: 'insert',
+      count: 2,
+      columns: ['id', 'zip', 'price'],
+      types: ['INTEGER', 'TEXT', 'REAL'],
+    });
   });
 
   test('reads JSON rows', () => {

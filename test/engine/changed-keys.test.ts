@@ -137,7 +137,7 @@ async function fileOf(shape: Shape): Promise<Uint8Array> {
   return bytes;
 }
 
-const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
 /**
  * The steps of one op, and the rows it may touch (by number). Ops that could not run (a row that
@@ -148,7 +148,13 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
   const keyOf = (n: number): SqlValue[] =>
     shape.keyOf(n).map((v) => (o.respell ? shape.respell(v) : v));
   const keys = (n: number): SqlValue[][] => keyOf(n).map((v) => [v]);
-  const base = { table: 't', key: shape.key, count: 1, guard: null };
+  const base = {
+    table: 't',
+    key: shape.key,
+    keyTypes: shape.key.map(() => ''),
+    count: 1,
+    guard: null,
+  };
   switch (o.kind) {
     case 'set':
       if (!rows.has(o.n)) return null;
@@ -158,8 +164,8 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
           kind: 'update',
           keys: keys(o.n),
           set: ['a', 'b'],
+          types: ['', ''],
           values: [[`w${seq}`], [seq]],
-          keyMoves: 'none',
         },
       ];
     case 'delete':
@@ -172,9 +178,11 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
         {
           table: base.table,
           key: base.key,
+          keyTypes: base.key.map(() => ''),
           count: base.count,
           kind: 'insert',
           columns: [...shape.key, 'a'],
+          types: [...shape.key.map(() => ''), 'TEXT'],
           values: [...keys(o.n), [`i${seq}`]],
         },
       ];
@@ -188,8 +196,8 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
           kind: 'update',
           keys: keys(o.n),
           set: [...shape.key],
+          types: shape.key.map(() => ''),
           values: keys(o.to),
-          keyMoves: 'direct',
         },
       ];
     }
@@ -202,7 +210,9 @@ function stepsOf(shape: Shape, o: Op, rows: Set<number>, seq: number): PlanStep[
           table: 'u',
           kind: 'insert',
           key: ['id'],
+          keyTypes: [''],
           columns: ['id', 'n', 'v'],
+          types: ['', '', ''],
           values: [[seq * 100 + o.n], [o.n], [o.kind === 'viaTrigger' ? `t${seq}` : 'delete']],
           count: 1,
         },
@@ -241,6 +251,7 @@ function pushOf(
       kind: 'delete',
       table: 't',
       key: shape.key,
+      keyTypes: shape.key.map(() => ''),
       keys: keys(deletes),
       count: deletes.length,
       guard: guard(deletes),
@@ -250,12 +261,13 @@ function pushOf(
       kind: 'update',
       table: 't',
       key: shape.key,
+      keyTypes: shape.key.map(() => ''),
       keys: keys(updates),
       set: ['a'],
+      types: [''],
       values: [updates.map((n) => `pushed ${n}`)],
       count: updates.length,
       guard: guard(updates),
-      keyMoves: 'none',
     });
   return steps;
 }

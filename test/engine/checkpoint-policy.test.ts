@@ -29,18 +29,19 @@ describe('checkpoint policy', () => {
     const e = await memoryEngine(storage);
     await e.importDatabase(bytes);
     const set = (v: number): ExecutionPlan => ({
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'update',
           table: 't',
           key: ['id'],
+          keyTypes: [''],
           keys: [[1]],
           set: ['v'],
+          types: [''],
           values: [[v]],
           count: 1,
           guard: null,
-          keyMoves: 'none',
         },
       ],
     });
@@ -83,18 +84,19 @@ describe('a checkpoint does not hold up pushes', () => {
     const e = await memoryEngine(storage);
     await e.importDatabase(bytes);
     const set = (v: number): ExecutionPlan => ({
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'update',
           table: 't',
           key: ['id'],
+          keyTypes: [''],
           keys: [[1]],
           set: ['v'],
+          types: [''],
           values: [[v]],
           count: 1,
           guard: null,
-          keyMoves: 'none',
         },
       ],
     });

@@ -8,7 +8,7 @@ import { joinChunks } from '../../src/protocol/join-chunks';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
 function plan(...steps: PlanStep[]): ExecutionPlan {
-  return { version: 1, steps };
+  return { version: 2, steps };
 }
 
 /** Plans of raw SQL are not a thing: tests set up schemas by importing a file built with sql.js. */
@@ -43,7 +43,9 @@ const insert = (table: string, columns: string[], ...values: unknown[][]): PlanS
   kind: 'insert',
   table,
   key: [],
+  keyTypes: [],
   columns,
+  types: columns.map(() => ''),
   values: columns.map((_, c) => values.map((row) => row[c] as never)),
   count: values.length,
 });
@@ -74,11 +76,12 @@ describe('engine: apply', () => {
       kind: 'update',
       table: 't',
       key: ['id'],
+      keyTypes: [''],
       keys: [[1, 2, 3]],
       set: ['a'],
+      types: [''],
       values: [['n1', 'n2', 'n3']],
       count: 3,
-      keyMoves: 'none',
       guard: {
         key: ['id'],
         keys: [[1, 2, 3]],
@@ -111,11 +114,12 @@ describe('engine: apply', () => {
       kind: 'update',
       table,
       key: ['id'],
+      keyTypes: [''],
       keys: [[1]],
       set: [column],
+      types: [''],
       values: [[value]],
       count: 1,
-      keyMoves: 'none',
       guard: { key: ['id'], keys: [[1]], columns: [column], kinds: ['text'], expected: [['?']] },
     });
     const based = (step: PlanStep, seq: number): ExecutionPlan => ({
@@ -180,11 +184,12 @@ describe('engine: apply', () => {
         kind: 'update',
         table: 'r',
         key: ['id'],
+        keyTypes: [''],
         keys: [[1]],
         set: ['a'],
+        types: [''],
         values: [['z']],
         count: 1,
-        keyMoves: 'none',
         guard: { key: ['id'], keys: [[1]], columns: ['a'], kinds: ['text'], expected: [['x']] },
       }),
       basis: [{ table: 'r', seq: seq0 }],
@@ -216,11 +221,12 @@ describe('engine: apply', () => {
       kind: 'update',
       table,
       key,
+      keyTypes: key.map(() => ''),
       keys: keys as never,
       set: [column],
+      types: [''],
       values: [expected.map(() => 'new')],
       count: expected.length,
-      keyMoves: 'none',
       guard: {
         key,
         keys: keys as never,
@@ -329,6 +335,7 @@ describe('engine: apply', () => {
         kind: 'delete',
         table: 'parent',
         key: ['id'],
+        keyTypes: [''],
         keys: [[1]],
         count: 1,
         guard: null,
@@ -349,11 +356,12 @@ describe('engine: apply', () => {
         kind: 'update',
         table: 't',
         key: ['id'],
+        keyTypes: [''],
         keys: [[big]],
         set: ['v'],
+        types: [''],
         values: [['b']],
         count: 1,
-        keyMoves: 'none',
         guard: null,
       }),
       { pushId: 'q' },
@@ -373,11 +381,12 @@ describe('engine: apply', () => {
         kind: 'update',
         table: 't',
         key: ['k'],
+        keyTypes: [''],
         keys: [['a', 'b']],
         set: ['k'],
+        types: [''],
         values: [['b', 'a']],
         count: 2,
-        keyMoves: 'viaTemporary',
         guard: null,
       }),
       { pushId: 'p' },
@@ -416,6 +425,7 @@ describe('engine: apply', () => {
         kind: 'delete',
         table: 'parent',
         key: ['id'],
+        keyTypes: [''],
         keys: [[1]],
         count: 1,
         guard: null,
@@ -429,11 +439,13 @@ describe('engine: apply', () => {
     const e = await memoryEngine();
     for (const bad of [
       null,
-      { version: 2, steps: [] },
-      { version: 1, steps: [{ kind: 'explode', table: 't' }] },
+      { version: 3, steps: [] },
+      { version: 2, steps: [{ kind: 'explode', table: 't' }] },
       {
-        version: 1,
-        steps: [{ kind: 'insert', table: 't', columns: ['a'], values: [[1, 2]], count: 1 }],
+        version: 2,
+        steps: [
+          { kind: 'insert', table: 't', columns: ['a'], types: [''], values: [[1, 2]], count: 1 },
+        ],
       },
     ]) {
       expect((await errorOf(e.apply(bad as never, { pushId: 'x' }))).code).toBe('invalid_plan');
@@ -493,6 +505,7 @@ describe('engine: persistence', () => {
           kind: 'delete',
           table: 'notes',
           key: ['id'],
+          keyTypes: [''],
           keys: [[2]],
           count: 1,
           guard: null,
@@ -562,6 +575,7 @@ describe('engine: persistence', () => {
         kind: 'delete',
         table: 'parent',
         key: ['id'],
+        keyTypes: [''],
         keys: [[2]],
         count: 1,
         guard: null,
@@ -579,12 +593,13 @@ describe('engine: persistence', () => {
         kind: 'update',
         table: 'u',
         key: ['id'],
+        keyTypes: [''],
         keys: [[2]],
         set: ['n'],
+        types: [''],
         values: [[5]],
         count: 1,
         guard: null,
-        keyMoves: 'none',
       }),
       { pushId: 'p3' },
     );
@@ -596,6 +611,7 @@ describe('engine: persistence', () => {
         kind: 'delete',
         table: 'u',
         key: ['id'],
+        keyTypes: [''],
         keys: [[1]],
         count: 1,
         guard: null,

@@ -256,6 +256,7 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
       kind: 'delete',
       table: 't',
       key: [key],
+      keyTypes: [''],
       keys: [keys],
       count: keys.length,
       guard: guardOf(db, s, s.deletes, keys),
@@ -266,7 +267,9 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
       kind: 'insert',
       table: 't',
       key: [key],
+      keyTypes: [''],
       columns: [key, 's'],
+      types: ['', ''],
       values: [s.insertBefore, s.insertBefore.map((k) => `inserted ${k}`)],
       count: s.insertBefore.length,
     });
@@ -276,15 +279,16 @@ function planOf(db: SqlDatabase, s: Scenario): ExecutionPlan {
       kind: 'update',
       table: 't',
       key: [key],
+      keyTypes: [''],
       keys: [keys],
       set: ['i', 's'],
+      types: ['', ''],
       values: [keys.map((k) => k * 10), keys.map((k) => `updated ${k}`)],
       count: keys.length,
       guard: guardOf(db, s, s.updates, keys),
-      keyMoves: 'none',
     });
   }
-  return { version: 1, steps };
+  return { version: 2, steps };
 }
 
 /** What a push reports (effects, or the error with its conflicts) and the database after it. */

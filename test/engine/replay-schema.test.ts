@@ -3,25 +3,28 @@ import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { dump } from '../support/dump';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
-const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
 const update = (table: string, column: string, id: number, value: string): PlanStep => ({
   kind: 'update',
   table,
   key: ['id'],
+  keyTypes: [''],
   keys: [[id]],
   set: [column],
+  types: [''],
   values: [[value]],
   count: 1,
   guard: null,
-  keyMoves: 'none',
 });
 
 const insert = (table: string, id: number, value: string, column = 'v'): PlanStep => ({
   kind: 'insert',
   table,
   key: ['id'],
+  keyTypes: [''],
   columns: ['id', column],
+  types: ['', ''],
   values: [[id], [value]],
   count: 1,
 });

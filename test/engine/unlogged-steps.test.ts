@@ -60,6 +60,7 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     kind: 'delete',
     table: 't',
     key: [key],
+    keyTypes: [''],
     keys: [e.deletes],
     count: e.deletes.length,
     guard: null,
@@ -68,23 +69,25 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     kind: 'update',
     table: 't',
     key: [key],
+    keyTypes: [''],
     keys: [e.updates.map(([k]) => k)],
     set: ['a'],
+    types: [''],
     values: [e.updates.map(([, a]) => a)],
     count: e.updates.length,
     guard: null,
-    keyMoves: 'none',
   });
   steps.push({
     kind: 'update',
     table: 't',
     key: [key],
+    keyTypes: [''],
     keys: [moves.map(([from]) => from)],
     set: [key, 'a'],
+    types: ['', ''],
     values: [moves.map(([, to]) => to), moves.map(([, to]) => `moved to ${to}`)],
     count: moves.length,
     guard: null,
-    keyMoves: 'direct',
   });
   const keyed = e.inserts.filter(([k]) => k !== null);
   const assigned = e.inserts.filter(([k]) => k === null);
@@ -92,7 +95,9 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     kind: 'insert',
     table: 't',
     key: [key],
+    keyTypes: [''],
     columns: [key, 'a'],
+    types: ['', ''],
     values: [keyed.map(([k]) => k), keyed.map(([, a]) => a)],
     count: keyed.length,
   });
@@ -100,11 +105,13 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     kind: 'insert',
     table: 't',
     key: [key],
+    keyTypes: [''],
     columns: ['a'],
+    types: [''],
     values: [assigned.map(([, a]) => a)],
     count: assigned.length,
   });
-  return { version: 1, steps: steps.filter((s) => !('count' in s) || s.count > 0) };
+  return { version: 2, steps: steps.filter((s) => !('count' in s) || s.count > 0) };
 }
 
 async function database(shape: Shape): Promise<SqlDatabase> {
@@ -186,12 +193,13 @@ describe('data steps without the change log', () => {
     await fc.assert(
       fc.asyncProperty(keys, keys, async (deletes, inserts) => {
         const plan: ExecutionPlan = {
-          version: 1,
+          version: 2,
           steps: [
             {
               kind: 'delete',
               table: 't',
               key: ['id'],
+              keyTypes: [''],
               keys: [Float64Array.from(deletes)],
               count: deletes.length,
               guard: null,
@@ -200,7 +208,9 @@ describe('data steps without the change log', () => {
               kind: 'insert',
               table: 't',
               key: ['id'],
+              keyTypes: [''],
               columns: ['id', 'a'],
+              types: ['', ''],
               values: [Float64Array.from(inserts), inserts.map((k) => `again ${k}`)],
               count: inserts.length,
             },
@@ -244,7 +254,9 @@ describe('data steps without the change log', () => {
               kind: 'insert',
               table: 'v',
               key: ['id'],
+              keyTypes: [''],
               columns: ['id', ...columns],
+              types: ['id', ...columns].map(() => ''),
               values: [
                 keyed.map(([id]) => id),
                 ...columns.map((_, c) => keyed.map(([, v]) => v[c] as SqlValue)),
@@ -255,7 +267,9 @@ describe('data steps without the change log', () => {
               kind: 'insert',
               table: 'v',
               key: ['id'],
+              keyTypes: [''],
               columns,
+              types: columns.map(() => ''),
               values: columns.map((_, c) => assigned.map(([, v]) => v[c] as SqlValue)),
               count: assigned.length,
             },
@@ -267,7 +281,7 @@ describe('data steps without the change log', () => {
             db.run(
               'CREATE TABLE v (id INTEGER PRIMARY KEY, t TEXT, i INTEGER, r REAL, n NUMERIC, b, flag BOOLEAN)',
             );
-            return outcomeOf(db, 'v', { version: 1, steps }, alwaysLog);
+            return outcomeOf(db, 'v', { version: 2, steps }, alwaysLog);
           };
           expect(await run(false)).toEqual(await run(true));
         },
@@ -309,12 +323,13 @@ describe('data steps without the change log', () => {
         kind: 'update',
         table: 'v',
         key: ['id'],
+        keyTypes: [''],
         keys: [u.rows.map(([id]) => id)],
         set: u.set,
+        types: u.set.map(() => ''),
         values: u.set.map((c) => u.rows.map(([, v]) => v[columns.indexOf(c)] as SqlValue)),
         count: u.rows.length,
         guard: null,
-        keyMoves: 'none',
       })),
       // Keys as an array, or as the Float64Array plans carry numbers in (one delete step's rows
       // are then kept as one run, see DeletedRows).
@@ -322,6 +337,7 @@ describe('data steps without the change log', () => {
         kind: 'delete',
         table: 'v',
         key: ['id'],
+        keyTypes: [''],
         keys: [typed ? Float64Array.from(keys) : keys],
         count: keys.length,
         guard: null,
@@ -347,7 +363,9 @@ describe('data steps without the change log', () => {
           kind: 'insert',
           table: 'v',
           key: ['id'],
+          keyTypes: [''],
           columns: full ? ['id', ...columns] : ['id', 't'],
+          types: (full ? ['id', ...columns] : ['id', 't']).map(() => ''),
           values: full
             ? [keys, ...row.map((v) => keys.map(() => v as SqlValue))]
             : [keys, keys.map((k) => `new ${k}`)],
@@ -367,7 +385,7 @@ describe('data steps without the change log', () => {
             db.run('INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)', [k, `t${k}`, k, k + 0.5, k, null]);
           return db;
         };
-        const plan: ExecutionPlan = { version: 1, steps };
+        const plan: ExecutionPlan = { version: 2, steps };
         // The logged and unlogged effects tell the same.
         const logged = outcomeOf(start(), 'v', plan, true);
         expect(outcomeOf(start(), 'v', plan, false)).toEqual(logged);

@@ -38,13 +38,14 @@ describe('malformed plans', () => {
     const e = await engineWith(SCHEMA);
     const before = await rows(e);
     const err = await refusal(e, {
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'delete',
           table: 't',
           priority: 0,
           key: ['id'],
+          keyTypes: [''],
           keys: [[1]],
           count: 1,
           guard: null,
@@ -60,7 +61,7 @@ describe('malformed plans', () => {
   it('refuses a dropColumn step that claims the priority of a data step', async () => {
     const e = await engineWith(SCHEMA);
     const err = await refusal(e, {
-      version: 1,
+      version: 2,
       steps: [{ kind: 'dropColumn', table: 't', column: 'x', priority: 50 }],
     });
     expect([err.code, err.field, err.step]).toEqual([
@@ -74,10 +75,27 @@ describe('malformed plans', () => {
   it('refuses steps out of kind order, naming the first out of place', async () => {
     const e = await engineWith(SCHEMA);
     const err = await refusal(e, {
-      version: 1,
+      version: 2,
       steps: [
-        { kind: 'insert', table: 't', key: ['id'], columns: ['id'], values: [[3]], count: 1 },
-        { kind: 'delete', table: 't', key: ['id'], keys: [[1]], count: 1, guard: null },
+        {
+          kind: 'insert',
+          table: 't',
+          key: ['id'],
+          keyTypes: [''],
+          columns: ['id'],
+          types: [''],
+          values: [[3]],
+          count: 1,
+        },
+        {
+          kind: 'delete',
+          table: 't',
+          key: ['id'],
+          keyTypes: [''],
+          keys: [[1]],
+          count: 1,
+          guard: null,
+        },
       ],
     });
     expect([err.code, err.field]).toEqual(['invalid_plan', 'steps[1].kind']);
@@ -86,18 +104,19 @@ describe('malformed plans', () => {
   it('names the step and field of a values column that does not hold count values', async () => {
     const e = await engineWith(SCHEMA);
     const err = await refusal(e, {
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'update',
           table: 't',
           key: ['id'],
+          keyTypes: [''],
           keys: [[1, 2]],
           set: ['name'],
+          types: [''],
           values: [['z']],
           count: 2,
           guard: null,
-          keyMoves: 'none',
         },
       ],
     });
@@ -116,8 +135,18 @@ describe('malformed plans', () => {
     const e = await engineWith(SCHEMA);
     const before = await rows(e);
     const err = await refusal(e, {
-      version: 1,
-      steps: [{ kind: 'delete', table: 't', key: ['x'], keys: [['x2']], count: 1, guard: null }],
+      version: 2,
+      steps: [
+        {
+          kind: 'delete',
+          table: 't',
+          key: ['x'],
+          keyTypes: [''],
+          keys: [['x2']],
+          count: 1,
+          guard: null,
+        },
+      ],
     });
     expect([err.code, err.field]).toEqual(['invalid_plan', 'steps[0].key']);
     expect(await rows(e)).toEqual(before);
@@ -126,7 +155,7 @@ describe('malformed plans', () => {
   it('accepts a well-formed plan of every step kind', () => {
     expect(() =>
       validatePlan({
-        version: 1,
+        version: 2,
         steps: [
           {
             kind: 'createTable',
@@ -184,6 +213,7 @@ describe('malformed plans', () => {
             kind: 'delete',
             table: 't',
             key: ['id'],
+            keyTypes: [''],
             keys: [new Float64Array([2])],
             count: 1,
             guard: null,
@@ -192,8 +222,10 @@ describe('malformed plans', () => {
             kind: 'update',
             table: 't',
             key: ['id'],
+            keyTypes: [''],
             keys: [[1]],
             set: ['id'],
+            types: [''],
             values: [[7n]],
             count: 1,
             guard: {
@@ -203,9 +235,17 @@ describe('malformed plans', () => {
               kinds: ['text'],
               expected: [['a']],
             },
-            keyMoves: 'direct',
           },
-          { kind: 'insert', table: 'u', key: [], columns: [], values: [], count: 2 },
+          {
+            kind: 'insert',
+            table: 'u',
+            key: [],
+            keyTypes: [],
+            columns: [],
+            types: [],
+            values: [],
+            count: 2,
+          },
         ],
         basis: [{ table: 't', seq: 3 }],
       }),

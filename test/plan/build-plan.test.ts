@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { planToSql, type ExecutionPlan, type PlanStep } from '../../src/index';
 import { buildPlan } from '../../src/plan/build-plan';
-import { PLAN_VERSION } from '../../src/plan/execution-plan';
+import { PLAN_VERSION, type UpdateStep } from '../../src/plan/execution-plan';
 import { places, users } from '../support/tables';
+import { keyMovesOf } from '../../src/dialect/key-moves';
 
 const kinds = (plan: ExecutionPlan) => plan.steps.map((s) => s.kind);
 const only = <K extends PlanStep['kind']>(plan: ExecutionPlan, kind: K) =>
@@ -95,17 +96,20 @@ describe('execution plan', () => {
   test('addresses updates by the final key after a key change', () => {
     const t = users().set(1, 'id', 10).set(10, 'name', 'x');
     const [rekey, upd] = only(t.plan(), 'update');
-    expect(rekey).toMatchObject({ set: ['id'], keyMoves: 'direct' });
+    expect(rekey).toMatchObject({ set: ['id'], types: ['INTEGER'], keyTypes: ['INTEGER'] });
+    expect(keyMovesOf(rekey as UpdateStep)).toBe('direct');
     expect(upd).toMatchObject({ set: ['name'], keys: [Float64Array.from([10])] });
     expect(upd!.guard!.keys).toEqual([Float64Array.from([1])]);
   });
 
-  test('marks key swaps to move through temporary keys', () => {
+  test('builds key swaps that a dialect moves through temporary keys', () => {
     const t = places()
       .set(['eu', 1], 'code', 9)
       .set(['eu', 2], 'code', 1)
       .set(['eu', 9], 'code', 2);
-    expect(only(t.plan(), 'update')[0]).toMatchObject({ keyMoves: 'viaTemporary', count: 2 });
+    const [swap] = only(t.plan(), 'update');
+    expect(swap).toMatchObject({ count: 2 });
+    expect(keyMovesOf(swap as UpdateStep)).toBe('viaTemporary');
   });
 
   test('orders renames that swap names through a temporary name', () => {

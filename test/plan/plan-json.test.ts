@@ -48,13 +48,15 @@ describe('plans as JSON text', () => {
 
   it('keeps the values JSON has no literal for', () => {
     const plan: ExecutionPlan = {
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'insert',
           table: 't',
           key: ['id'],
+          keyTypes: [''],
           columns: ['id', 'n', 'b', 'f'],
+          types: ['', '', '', ''],
           values: [
             [-9223372036854775808n, 9223372036854775807n, 1],
             [-0, Infinity, -Infinity],
@@ -114,12 +116,13 @@ describe('plans as JSON text', () => {
 
   it('refuses a plan whose values are well tagged but not a plan, as a push would', () => {
     const text = encodePlan({
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'delete',
           table: 't',
           key: ['id'],
+          keyTypes: [''],
           keys: [[2n ** 64n]],
           count: 1,
           guard: null,

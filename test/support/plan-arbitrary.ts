@@ -168,43 +168,45 @@ const retypeColumn = fc.record(
   { requiredKeys: ['kind', 'table', 'column', 'declaredType'] },
 );
 
+/** Declared types for `width` columns. */
+const types = (width: number): fc.Arbitrary<string[]> =>
+  fc.array(declaredType, { minLength: width, maxLength: width });
+
 const deleteStep = fc.tuple(names(1), count).chain(([key, n]) =>
   fc.record({
     kind: fc.constant('delete' as const),
     ...table,
     key: fc.constant(key),
+    keyTypes: types(key.length),
     keys: columns(key.length, n),
     count: fc.constant(n),
     guard: guard(n),
   }),
 );
 
-const updateStep = fc.tuple(names(1), names(1), count).chain(([key, set, n]) => {
-  const setsKey = set.some((c) => key.includes(c));
-  const setsAll = key.every((k) => set.includes(k));
-  return fc.record({
+const updateStep = fc.tuple(names(1), names(1), count).chain(([key, set, n]) =>
+  fc.record({
     kind: fc.constant('update' as const),
     ...table,
     key: fc.constant(key),
+    keyTypes: types(key.length),
     keys: columns(key.length, n),
     set: fc.constant(set),
+    types: types(set.length),
     values: columns(set.length, n),
     count: fc.constant(n),
     guard: guard(n),
-    keyMoves: !setsKey
-      ? fc.constant('none' as const)
-      : setsAll
-        ? fc.constantFrom('direct' as const, 'viaTemporary' as const)
-        : fc.constant('direct' as const),
-  });
-});
+  }),
+);
 
 const insertStep = fc.tuple(names(0), names(0), count).chain(([key, cols, n]) =>
   fc.record({
     kind: fc.constant('insert' as const),
     ...table,
     key: fc.constant(key),
+    keyTypes: types(key.length),
     columns: fc.constant(cols),
+    types: types(cols.length),
     values: columns(cols.length, n),
     count: fc.constant(n),
   }),

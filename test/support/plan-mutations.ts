@@ -78,8 +78,8 @@ export function planMutations(plan: ExecutionPlan): PlanMutation[] {
     out.push({ path: pathText(keys), what, apply });
   };
   add([], 'an unknown field', (p) => ({ ...p, extra: 1 }));
-  add(['version'], 'version 2', (p) => ({ ...p, version: 2 }));
-  add(['version'], "version '1'", (p) => ({ ...p, version: '1' }));
+  add(['version'], 'the next version', (p) => ({ ...p, version: p.version + 1 }));
+  add(['version'], 'the version as text', (p) => ({ ...p, version: String(p.version) }));
   add(['steps'], 'steps that are an object', (p) => ({ ...p, steps: {} }));
   add(['steps'], 'steps missing', (p) => ({ version: p.version }));
   plan.steps.forEach((step, i) => {
@@ -162,11 +162,14 @@ function walk(node: Node, keys: readonly Key[], out: PlanMutation[]): void {
         add(here, 'count + 1', (p) => set(p, here, n + 1));
       if (node['keys'] && (node['keys'] as unknown[]).length)
         add(here, 'count + 1', (p) => set(p, here, n + 1));
-    } else if (field === 'keyMoves') {
-      add(here, "keyMoves 'sideways'", (p) => set(p, here, 'sideways'));
-      add(here, 'keyMoves the other way', (p) =>
-        set(p, here, value === 'none' ? 'direct' : 'none'),
-      );
+    } else if ((field === 'types' || field === 'keyTypes') && Array.isArray(value)) {
+      // A data step's declared types, one per column it names.
+      add(here, `${field} that is text`, (p) => set(p, here, 'INTEGER'));
+      add(here, `one of ${field} too many`, (p) => set(p, here, [...value, 'TEXT']));
+      if (value.length) {
+        add([...here, 0], `${field}[0] that is SQL`, (p) => set(p, [...here, 0], 'INT); --'));
+        add([...here, 0], `${field}[0] that is null`, (p) => set(p, [...here, 0], null));
+      }
     } else if (field === 'notNull' || field === 'autoIncrement') {
       for (const bad of ['yes', 1, null])
         add(here, `${field} ${String(bad)}`, (p) => set(p, here, bad));

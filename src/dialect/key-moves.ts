@@ -1,0 +1,37 @@
+import type { ColumnValues, UpdateStep } from '../plan/execution-plan';
+import { keyTokens } from '../values/key-hash';
+import type { SqlValue } from '../values/sql-value';
+
+/**
+ * How an update moves its rows' keys, read from the step itself (a plan does not say):
+ *
+ * - `none`: it sets no key column;
+ * - `direct`: no new key is the old key of another moved row, so each row can move in turn;
+ * - `viaTemporary`: some new key is (a swap, a chain), so a database that checks keys row by row
+ *   must first move the rows to keys no row holds.
+ *
+ * @example
+ * ```ts
+ * keyMovesOf({ ...step, key: ['id'], set: ['id'], keys: [[1, 2]], values: [[2, 1]] }); // 'viaTemporary'
+ * ```
+ */
+export function keyMovesOf(step: UpdateStep): 'none' | 'direct' | 'viaTemporary' {
+  const sets = step.key.map((k) => step.set.indexOf(k));
+  if (sets.every((j) => j < 0)) return 'none';
+  const after = sets.map((j, k) => (j >= 0 ? step.values[j]! : step.keys[k]!));
+  return movesCollide(step.keys, after, step.count) ? 'viaTemporary' : 'direct';
+}
+
+/** Whether some new key equals the old key of another moved row (moving directly would collide). */
+function movesCollide(
+  before: readonly ColumnValues[],
+  after: readonly ColumnValues[],
+  n: number,
+): boolean {
+  const old = new Set<unknown>();
+  const row = (cols: readonly ColumnValues[], i: number): SqlValue[] =>
+    cols.map((c) => c[i] ?? null);
+  for (let i = 0; i < n; i++) old.add(keyTokens(row(before, i)));
+  for (let i = 0; i < n; i++) if (old.has(keyTokens(row(after, i)))) return true;
+  return false;
+}
