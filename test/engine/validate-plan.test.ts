@@ -254,7 +254,7 @@ describe('malformed plans', () => {
 
   it('refuses every one-field mutation of index steps and of declared constraints, naming the field', () => {
     const plan: ExecutionPlan = {
-      version: 1,
+      version: 2,
       steps: [
         {
           kind: 'createTable',

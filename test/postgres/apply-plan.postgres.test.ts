@@ -3,7 +3,7 @@ import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { applyPlan, ConflictError, PandalchemyError } from '../../src/postgres';
 import { openTarget, TARGETS, type PostgresTarget } from '../support/postgres-targets';
 
-const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
 const createItems: PlanStep = {
   kind: 'createTable',
@@ -26,7 +26,9 @@ const insertItems: PlanStep = {
   kind: 'insert',
   table: 'items',
   key: ['id'],
+  keyTypes: ['INTEGER'],
   columns: ['id', 'n', 'r', 's', 'b', 'f', 'd', 't'],
+  types: ['INTEGER', 'INTEGER', 'REAL', 'TEXT', 'BLOB', 'BOOLEAN', 'DATE', 'DATETIME'],
   values: [
     [1, 2, 3],
     [2n ** 60n, -5, null],
@@ -105,21 +107,29 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     await applyPlan(plan(createItems, insertItems), target.client);
     await applyPlan(
       plan(
-        { kind: 'delete', table: 'items', key: ['id'], keys: [[3]], count: 1, guard: null },
+        {
+          kind: 'delete',
+          table: 'items',
+          key: ['id'],
+          keyTypes: ['INTEGER'],
+          keys: [[3]],
+          count: 1,
+          guard: null,
+        },
         {
           kind: 'update',
           table: 'items',
           key: ['id'],
+          keyTypes: ['INTEGER'],
           keys: [[1, 2]],
           set: ['id', 's'],
+          types: ['INTEGER', 'TEXT'],
           values: [
             [2, 1],
             ['was 1', 'was 2'],
           ],
           count: 2,
           guard: null,
-          // The dialect decides on temporaries itself, whatever the plan says.
-          keyMoves: 'direct',
         },
       ),
       target.client,
@@ -139,8 +149,10 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
         kind: 'update',
         table: 'items',
         key: ['id'],
+        keyTypes: ['INTEGER'],
         keys: [[1, 2, 3]],
         set: ['s'],
+        types: ['TEXT'],
         values: [['x', 'y', 'z']],
         count: 3,
         guard: {
@@ -153,7 +165,6 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
             [true, false, null],
           ],
         },
-        keyMoves: 'none',
       }),
       target.client,
     );
@@ -175,12 +186,22 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
           table: 'items',
           column: { name: 'x', declaredType: 'TEXT', notNull: false, default: null },
         },
-        { kind: 'delete', table: 'items', key: ['id'], keys: [[1]], count: 1, guard: null },
+        {
+          kind: 'delete',
+          table: 'items',
+          key: ['id'],
+          keyTypes: ['INTEGER'],
+          keys: [[1]],
+          count: 1,
+          guard: null,
+        },
         {
           kind: 'insert',
           table: 'items',
           key: ['id'],
+          keyTypes: ['INTEGER'],
           columns: ['id'],
+          types: ['INTEGER'],
           values: [[7, 2]],
           count: 2,
         },
