@@ -7,7 +7,7 @@ import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
-import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import { PLAN_VERSION, type ExecutionPlan, type PlanStep } from '../../src/plan/execution-plan';
 import { quoteIdentifier } from '../../src/plan/sql-text';
 import { applyPlan as applyPostgres } from '../../src/postgres';
 import { TrackedTable } from '../../src/table/tracked-table';
@@ -254,11 +254,13 @@ function createPlan(config: TableConfig, initial: Seed[][]): ExecutionPlan {
       kind: 'insert',
       table: config.name,
       key,
+      keyTypes: key.map((k) => cols.find((c) => c.name === k)!.type),
       columns: cols.map((c) => c.name),
+      types: cols.map((c) => c.type),
       values: cols.map((_, j) => rows.map((r) => r[j]!)),
       count: rows.length,
     });
-  return { version: 1, steps };
+  return { version: PLAN_VERSION, steps };
 }
 
 /** One value as text that is equal for equal values (types as a tracked table holds them). */
