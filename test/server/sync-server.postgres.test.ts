@@ -8,13 +8,15 @@ import { planMutations } from '../support/plan-mutations';
 import { freshPostgresUrl } from '../support/postgres-database';
 import { SyncDevice } from '../support/sync-device';
 
-const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
 const insert = (ids: number[], ns: number[]): InsertStep => ({
   kind: 'insert',
   table: 'items',
   key: ['id'],
+  keyTypes: ['INTEGER'],
   columns: ['id', 'n'],
+  types: ['INTEGER', 'INTEGER'],
   values: [ids, ns],
   count: ids.length,
 });
@@ -24,12 +26,13 @@ const setN = (id: number, from: number, to: number): PlanStep => ({
   kind: 'update',
   table: 'items',
   key: ['id'],
+  keyTypes: ['INTEGER'],
   keys: [[id]],
   set: ['n'],
+  types: ['INTEGER'],
   values: [[to]],
   count: 1,
   guard: { key: ['id'], keys: [[id]], columns: ['n'], kinds: ['integer'], expected: [[from]] },
-  keyMoves: 'none',
 });
 
 const TOKENS = {
@@ -171,14 +174,30 @@ describe('sync server: pushes', () => {
     ]);
     const second = await b.push(
       plan(
-        { kind: 'delete', table: 'items', key: ['id'], keys: [[2]], count: 1, guard: null },
+        {
+          kind: 'delete',
+          table: 'items',
+          key: ['id'],
+          keyTypes: [''],
+          keys: [[2]],
+          count: 1,
+          guard: null,
+        },
         setN(1, 10, 11),
       ),
     );
     expect(second).toMatchObject({ type: 'accepted', seq: 2 });
     // A table this device may not read reaches it as a commit without effects: no gap.
     expect(
-      await a.push(plan({ ...insert([1], [1]), table: 'secret', columns: ['id'], values: [[1]] })),
+      await a.push(
+        plan({
+          ...insert([1], [1]),
+          table: 'secret',
+          columns: ['id'],
+          types: ['INTEGER'],
+          values: [[1]],
+        }),
+      ),
     ).toMatchObject({ type: 'accepted', seq: 3 });
     for (const d of [a, b, reader]) await d.commitAtLeast(3);
     for (const d of [a, b, reader]) expect(d.commits().map((c) => c.seq)).toEqual([1, 2, 3]);
@@ -250,7 +269,9 @@ describe('sync server: pushes', () => {
           kind: 'insert',
           table: 'unsynced',
           key: ['id'],
+          keyTypes: [''],
           columns: ['id'],
+          types: [''],
           values: [[1]],
           count: 1,
         }),
@@ -262,7 +283,9 @@ describe('sync server: pushes', () => {
           kind: 'insert',
           table: 'pandalchemy_commits',
           key: ['seq'],
+          keyTypes: [''],
           columns: ['seq'],
+          types: [''],
           values: [[99]],
           count: 1,
         }),
@@ -285,7 +308,15 @@ describe('sync server: pushes', () => {
   test('refuses every malformed plan with invalid_plan, and runs nothing of it', async () => {
     const a = (await SyncDevice.connect(s.server.url, 'token-a')).device;
     const valid = plan(
-      { kind: 'delete', table: 'items', key: ['id'], keys: [[1]], count: 1, guard: null },
+      {
+        kind: 'delete',
+        table: 'items',
+        key: ['id'],
+        keyTypes: [''],
+        keys: [[1]],
+        count: 1,
+        guard: null,
+      },
       setN(100, 1, 5),
       insert([600, 601], [1, 2]),
     );
