@@ -310,7 +310,9 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
       kind: 'insert',
       table,
       key: ['id'],
+      keyTypes: ['INTEGER'],
       columns,
+      types: columns.map(() => 'INTEGER'),
       values,
       count: values[0]!.length,
     });

@@ -19,13 +19,15 @@ const TOKENS = Object.fromEntries(
 /** Pushes each device sends at once in the concurrent round. */
 const PUSHES = Number(process.env['SYNC_PROCESS_PUSHES'] ?? 10);
 
-const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 1, steps });
+const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
 const insertRow = (id: number, n: number): PlanStep => ({
   kind: 'insert',
   table: 'items',
   key: ['id'],
+  keyTypes: ['INTEGER'],
   columns: ['id', 'n'],
+  types: ['INTEGER', 'INTEGER'],
   values: [[id], [n]],
   count: 1,
 });
@@ -35,12 +37,13 @@ const setShared = (s: string): PlanStep => ({
   kind: 'update',
   table: 'items',
   key: ['id'],
+  keyTypes: ['INTEGER'],
   keys: [[0]],
   set: ['s'],
+  types: ['TEXT'],
   values: [[s]],
   count: 1,
   guard: null,
-  keyMoves: 'none',
 });
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
