@@ -33,8 +33,11 @@ const rowOf = (columns: readonly ColumnValues[], i: number): SqlValue[] =>
 
 /** What one table's rows went through in a push, by final key. */
 interface TableWrites {
-  /** Rows written (inserted or updated): final key -> the key before the push. */
-  readonly written: Map<string, { key: SqlValue[]; prior: SqlValue[] }>;
+  /**
+   * Rows written (inserted or updated): final key -> the key before the push, null for a new row
+   * (its prior key is its key as stored).
+   */
+  readonly written: Map<string, { key: SqlValue[]; prior: SqlValue[] | null }>;
   /** Rows deleted, by key. */
   readonly deleted: Map<string, SqlValue[]>;
   reload: boolean;
@@ -62,6 +65,8 @@ function writesOf(
         const key = rowOf(step.keys, i);
         const gone = t.written.get(tokenOf(key));
         t.written.delete(tokenOf(key));
+        // A row this push inserted and deleted again was never there for a device.
+        if (gone?.prior === null) continue;
         const prior = gone?.prior ?? key;
         t.deleted.set(tokenOf(prior), prior);
       } else if (step.kind === 'update') {
@@ -70,7 +75,8 @@ function writesOf(
           const at = step.set.indexOf(k);
           return at < 0 ? old[j]! : (step.values[at]![i] ?? null);
         });
-        const prior = t.written.get(tokenOf(old))?.prior ?? old;
+        const earlier = t.written.get(tokenOf(old));
+        const prior = earlier ? earlier.prior : old;
         t.written.delete(tokenOf(old));
         t.written.set(tokenOf(key), { key, prior });
       } else {
@@ -78,7 +84,7 @@ function writesOf(
         const key = assigned
           ? (assigned.map((v) => (v === undefined ? null : v)) as SqlValue[])
           : step.key.map((k) => step.values[step.columns.indexOf(k)]![i] ?? null);
-        t.written.set(tokenOf(key), { key, prior: key });
+        t.written.set(tokenOf(key), { key, prior: null });
       }
     }
   }
@@ -111,15 +117,19 @@ export async function commitEffects(
     const images = writes.length ? await ask(run, dialect.readRows(schema, names, keyColumns)) : [];
     const values: SqlValue[][] = names.map(() => []);
     const priorKeys: SqlValue[][] = key.map(() => []);
+    const keyAt = key.map((k) => names.indexOf(k));
     images.forEach((image, i) => {
       const w = writes[i]!;
       // Not there any more (a trigger or a cascade removed it): the device drops it too.
       if (!image) {
-        t.deleted.set(tokenOf(w.prior), w.prior);
+        if (w.prior) t.deleted.set(tokenOf(w.prior), w.prior);
         return;
       }
       image.forEach((v, c) => values[c]!.push(v));
-      w.prior.forEach((v, k) => priorKeys[k]!.push(v));
+      // A new row's prior key is its key as stored (an assigned key comes back from the driver
+      // in its own form, and the image has it in stored form).
+      const prior = w.prior ?? keyAt.map((c) => image[c] ?? null);
+      prior.forEach((v, k) => priorKeys[k]!.push(v));
     });
     // Readers apply `deleted` before `upserts`: a key deleted and then taken again by a row of
     // the same push is in both, as the row that had it is gone.

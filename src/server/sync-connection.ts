@@ -125,11 +125,15 @@ export class SyncConnection {
       case 'push':
         return this.#queuePush(message);
       case 'pull':
-        void this.#readableTables().then((readable) => {
-          this.#readable = readable;
-          this.#cursor = message.since;
-          this.#pump();
-        });
+        void this.#readableTables().then(
+          (readable) => {
+            this.#readable = readable;
+            this.#cursor = message.since;
+            this.#pump();
+          },
+          (e: unknown) =>
+            this.#fail(CLOSE.serverError, 'internal', `authorize failed: ${String(e)}`),
+        );
         return;
       case 'load':
         void this.#load(message);
