@@ -658,7 +658,10 @@ function runDelete(
       }
       if (returning) {
         const rowid = stepReturning(stmt);
-        if (rowid !== null) touch.planKey(rowid, rowAt(step.keys, i));
+        if (rowid === null) return;
+        touch.planKey(rowid, rowAt(step.keys, i));
+        // Unlogged, RETURNING is what tells the row went: the key it had is the plan's.
+        if (!logged) touch.removed(rowid);
       } else {
         stmt.step();
         if (info.withoutRowid) {
@@ -702,8 +705,9 @@ function runUpdate(
   const moves = keyMoves !== 'none';
   let keys = step.keys;
   if (keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch, logged);
-  // The change log sees rowids move; where the rowid is not the key, RETURNING tells whose key moved.
-  const returning = moves && !info.withoutRowid && !touch.rowidKeyed;
+  // Where the rowid is not the key, RETURNING tells which row the key addressed: the change log
+  // sees rowids, and an unlogged push reports the row itself.
+  const returning = (moves || !logged) && !info.withoutRowid && !touch.rowidKeyed;
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
   const where = keyPredicateSql(info, step.key) + guardSql(info, guard);
   const sql = `UPDATE ${q(step.table)} SET ${set} WHERE ${where}${returning ? ` RETURNING ${rowidName(info)}` : ''}`;
@@ -727,7 +731,10 @@ function runUpdate(
       stmt.bind(params);
       if (returning) {
         const rowid = stepReturning(stmt);
-        if (rowid !== null) touch.planKey(rowid, rowAt(keys, i));
+        if (rowid === null) return;
+        if (moves) touch.planKey(rowid, rowAt(keys, i));
+        // The row keeps its rowid whatever its key becomes; it is read back.
+        if (!logged) touch.updated(rowid, rowid);
       } else {
         stmt.step();
         if (info.withoutRowid) {
@@ -853,12 +860,14 @@ function runInsert(
   const info = touch.info;
   const t = q(step.table);
   const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
-  // Unlogged, a row's rowid is its key; where the step leaves the key to SQLite, RETURNING says it.
+  // Unlogged, a rowid-keyed row's rowid is its key; where the step leaves the key to SQLite, or the
+  // key is not the rowid, RETURNING says it.
   const rowids = !logged && !info.withoutRowid;
   const given = rowids && keyIndex[0]! >= 0 ? step.values[keyIndex[0]!]! : null;
   let returning = false;
   if (rowids) {
-    returning = given === null;
+    // A key is the row's rowid only in a rowid-keyed table; elsewhere SQLite assigns the rowid.
+    returning = given === null || !touch.rowidKeyed;
     for (let i = 0; !returning && i < step.count; i++) returning = !isRowid(given![i]);
   }
   const sql =

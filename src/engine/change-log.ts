@@ -3,7 +3,7 @@ import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { rowidName } from './build-effects';
 import { exactValue, rowOf, selectValue, withStatement, type SqlDatabase } from './sqlite';
-import { isRowidKeyed, type Rowid } from './table-touch';
+import type { Rowid } from './table-touch';
 
 /** One row change: `op` 0 insert, 1 update, 2 delete; rowids before and after. */
 export interface RowEvent {
@@ -29,12 +29,11 @@ const WRITING_ACTIONS = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT']);
 
 /**
  * Whether a push writing `written` tables needs the change log: only when SQLite may change rows
- * beyond those its statements name, or when the rowids a statement changed cannot be known without
- * it. So: a written table with a trigger, with a REPLACE conflict clause (which deletes rows
- * silently), or whose rowid is not its key (a moved key hides its old rowid); or a foreign key
- * with a writing action on a written table, while SQLite enforces foreign keys. Otherwise the data
- * steps report their rows themselves, and the log's triggers, which slow every written row down
- * about threefold, are not made.
+ * beyond those its statements name. So: a written table with a trigger or with a REPLACE conflict
+ * clause (which deletes rows silently), or a foreign key with a writing action on a written table,
+ * while SQLite enforces foreign keys. Otherwise the data steps report their rows themselves (where
+ * the rowid is not the key, by RETURNING it), and the log's triggers, which slow every written row
+ * down about threefold, are not made.
  */
 export function needsChangeLog(
   db: SqlDatabase,
@@ -45,7 +44,6 @@ export function needsChangeLog(
   for (const info of tables) {
     if (!lower.has(info.name.toLowerCase())) continue;
     if (info.triggers.length || /\bREPLACE\b/i.test(info.sql)) return true;
-    if (!info.withoutRowid && !isRowidKeyed(info)) return true;
   }
   if (written.size && selectValue(db, 'PRAGMA foreign_keys') === 1) {
     for (const info of tables) {
