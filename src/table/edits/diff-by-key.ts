@@ -9,7 +9,7 @@ import type { ColumnState } from '../column-state';
 import { formatKey } from '../format-key';
 import { ColumnValuesMutation } from '../mutations';
 import type { ColumnArray } from '../row-store';
-import { rowAt, scanPositions, type Snapshot } from '../snapshot';
+import { scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { DENSE_SHARE, writeColumn } from '../write-column';
 import { insertValues, rowValues } from './insert-rows';
@@ -33,22 +33,15 @@ export function diffByKey(
 ): void {
   const cols = tNames.map((n) => state.column(n));
   const positions = positionsOf(T);
-  const rowOf = matchRows(state, T, positions);
+  const { rowOf, taken, takenInserted } = matchRows(state, T, positions);
   // Table rows no result row holds the key of.
-  const stored = state.store.length;
-  const claimed = new Uint8Array(stored);
-  const claimedInserted = new Set<number>();
-  for (let i = 0; i < rowOf.length; i++) {
-    const row = rowOf[i]!;
-    if (row >= 0) claimed[row] = 1;
-    else if (row !== NEW_ROW) claimedInserted.add(row);
-  }
   const gone: number[] = [];
-  const n = snapshot.table.totalRows();
-  for (let p = 0; p < n; p++) {
-    const row = rowAt(snapshot, p);
-    if (row >= 0 ? claimed[row] === 0 : !claimedInserted.has(row)) gone.push(row);
+  const { slots, stored } = snapshot;
+  for (let p = 0; p < stored; p++) {
+    const row = slots === null ? p : slots[p]!;
+    if (taken[row] === 0) gone.push(row);
   }
+  for (const row of snapshot.inserted) if (!takenInserted.has(row)) gone.push(row);
   for (const row of gone) state.remove(row);
   for (let c = 0; c < cols.length; c++) {
     const col = cols[c]!;
@@ -59,18 +52,19 @@ export function diffByKey(
   for (let i = 0; i < rowOf.length; i++) {
     if (rowOf[i] !== NEW_ROW) continue;
     const row: Record<string, unknown> = {};
-    tNames.forEach((name) => (row[name] = columnReader(T.column(name)).at(positions[i]!)));
+    const p = positions === null ? i : positions[i]!;
+    tNames.forEach((name) => (row[name] = columnReader(T.column(name)).at(p)));
     insertValues(state, rowValues(state, row));
   }
 }
 
-/** The raw positions `T` keeps, in order: for an unfiltered table 0..n-1, made without a scan. */
-function positionsOf(T: ColumnTable): Int32Array {
+/**
+ * The raw positions `T` keeps, in order; null for an unfiltered table, whose positions are
+ * 0..n-1 (no 4 MB array for a million rows: a fresh one costs a page fault per page).
+ */
+function positionsOf(T: ColumnTable): Int32Array | null {
+  if (!T.isFiltered()) return null;
   const out = new Int32Array(T.numRows());
-  if (!T.isFiltered()) {
-    for (let i = 0; i < out.length; i++) out[i] = i;
-    return out;
-  }
   let i = 0;
   scanPositions(T, (p) => (out[i++] = p));
   return out;
@@ -80,10 +74,15 @@ function positionsOf(T: ColumnTable): Int32Array {
  * The table row of each result row (by its position in `positions`), or NEW_ROW. A key held by two
  * result rows is refused.
  */
-function matchRows(state: TableState, T: ColumnTable, positions: Int32Array): Int32Array {
+function matchRows(
+  state: TableState,
+  T: ColumnTable,
+  positions: Int32Array | null,
+): { rowOf: Int32Array; taken: Uint8Array; takenInserted: Set<number> } {
   const keyCols = state.keyColumns;
   const readers = keyCols.map((k) => columnReader(T.column(k.name)).at);
-  const rowOf = new Int32Array(positions.length);
+  const m = positions === null ? T.numRows() : positions.length;
+  const rowOf = new Int32Array(m);
   const taken = new Uint8Array(state.store.length);
   const takenInserted = new Set<number>();
   const newKeys = new Set<KeyToken>();
@@ -95,8 +94,8 @@ function matchRows(state: TableState, T: ColumnTable, positions: Int32Array): In
     );
   const single = keyCols.length === 1 ? keyCols[0]! : null;
   const key = new Array<CellValue>(keyCols.length);
-  for (let i = 0; i < positions.length; i++) {
-    const p = positions[i]!;
+  for (let i = 0; i < m; i++) {
+    const p = positions === null ? i : positions[i]!;
     let row: number | undefined;
     let hasNull = false;
     if (single !== null) {
@@ -127,7 +126,7 @@ function matchRows(state: TableState, T: ColumnTable, positions: Int32Array): In
     else takenInserted.add(row);
     rowOf[i] = row;
   }
-  return rowOf;
+  return { rowOf, taken, takenInserted };
 }
 
 /** Compares one column of the result with the current values of the rows matched, and writes it. */
@@ -135,12 +134,16 @@ function diffColumn(
   state: TableState,
   col: ColumnState,
   tColumn: unknown,
-  positions: Int32Array,
+  positions: Int32Array | null,
   rowOf: Int32Array,
 ): void {
   const { array, at } = columnReader(tColumn);
-  const read = array !== null ? (p: number) => array[p] : at;
   const current = state.slotReader(col);
+  // The current values of stored rows as one array, when they are (the common case): indexed
+  // directly below, rather than through a reader per cell.
+  const own = col.dense ?? col.base;
+  const plain =
+    col.cells.size === 0 ? (own ?? (col.origin >= 0 ? state.store.raw(col.origin) : null)) : null;
   const m = rowOf.length;
   // A first pass only counts, so that a column changed in most rows is built once, by slot.
   let changedStored = 0;
@@ -148,8 +151,10 @@ function diffColumn(
   for (let i = 0; i < m; i++) {
     const row = rowOf[i]!;
     if (row === NEW_ROW) continue;
-    const a = read(positions[i]!) as CellValue;
-    const b = row >= 0 ? current(row) : state.value(row, col);
+    const p = positions === null ? i : positions[i]!;
+    const a = (array !== null ? array[p] : at(p)) as CellValue;
+    const b =
+      row >= 0 ? (plain !== null ? (plain[row] ?? null) : current(row)) : state.value(row, col);
     if (a === b || valuesEqual(a, b)) continue;
     if (row >= 0) changedStored++;
     else changedInserted = true;
@@ -162,8 +167,10 @@ function diffColumn(
     for (let i = 0; i < m; i++) {
       const row = rowOf[i]!;
       if (row === NEW_ROW) continue;
-      const a = read(positions[i]!) as CellValue;
-      const b = row >= 0 ? current(row) : state.value(row, col);
+      const p = positions === null ? i : positions[i]!;
+      const a = (array !== null ? array[p] : at(p)) as CellValue;
+      const b =
+        row >= 0 ? (plain !== null ? (plain[row] ?? null) : current(row)) : state.value(row, col);
       if (a === b || valuesEqual(a, b)) continue;
       rows.push(row);
       values.push(checkValue(state, col, a, row < 0));
@@ -179,8 +186,10 @@ function diffColumn(
   for (let i = 0; i < m; i++) {
     const row = rowOf[i]!;
     if (row === NEW_ROW) continue;
-    const a = read(positions[i]!) as CellValue;
-    const b = row >= 0 ? current(row) : state.value(row, col);
+    const p = positions === null ? i : positions[i]!;
+    const a = (array !== null ? array[p] : at(p)) as CellValue;
+    const b =
+      row >= 0 ? (plain !== null ? (plain[row] ?? null) : current(row)) : state.value(row, col);
     if (a === b || valuesEqual(a, b)) continue;
     const v = checkValue(state, col, a, row < 0);
     if (row < 0) inserted.push({ row, value: v });
