@@ -13,6 +13,8 @@ import {
   type RetypeChanges,
 } from './execution-plan';
 import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from './sql-text';
+import { postgresPreview } from '../dialect/postgres/postgres-preview';
+import { postgresLiteral } from '../dialect/postgres/postgres-text';
 
 /**
  * One SQL statement and, for data steps, the parameters of each row it runs for. The statement is
@@ -179,6 +181,11 @@ export function compileDataStep(step: DataStep): CompiledStatement {
 export interface PlanToSqlOptions {
   /** Rows shown per step before the rest is summarised (default 20). */
   readonly maxRowsPerStep?: number;
+  /**
+   * The database whose statements to show (default `'sqlite'`). `'postgres'`: the statements
+   * `applyPlan` from `pandalchemy/postgres` runs, built by the same PostgreSQL dialect.
+   */
+  readonly dialect?: 'sqlite' | 'postgres';
 }
 
 /**
@@ -193,6 +200,13 @@ export interface PlanToSqlOptions {
  */
 export function planToSql(plan: ExecutionPlan, options: PlanToSqlOptions = {}): string {
   const max = options.maxRowsPerStep ?? 20;
+  if (options.dialect === 'postgres') return postgresPlanText(plan, max);
+  if (options.dialect !== undefined && options.dialect !== 'sqlite') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `${JSON.stringify(options.dialect)} is not a dialect planToSql knows: use 'sqlite' or 'postgres'.`,
+    );
+  }
   const lines: string[] = [];
   for (const step of plan.steps) {
     for (const st of compileStep(step)) {
@@ -220,6 +234,36 @@ function changeLines(changes: RetypeChanges, max: number): string[] {
   }
   if (n > shown) lines.push(`-- ... and ${n - shown} more cell(s) this type change alters`);
   return lines;
+}
+
+/** The PostgreSQL statements of a plan, values inlined (see `postgresPreview`). */
+function postgresPlanText(plan: ExecutionPlan, max: number): string {
+  const lines: string[] = [];
+  for (const line of postgresPreview(plan)) {
+    if ('comment' in line) {
+      lines.push(`-- ${line.comment}`);
+      continue;
+    }
+    const shown = Math.min(line.rows, max);
+    for (let i = 0; i < shown; i++) {
+      const params = line.parameters(i);
+      // Placeholders ($1) are outside identifiers, which are quoted: split on quotes.
+      const text = line.sql
+        .split('"')
+        .map((part, n) =>
+          n % 2
+            ? part
+            : part.replace(/\$(\d+)/g, (_, k: string) =>
+                postgresLiteral(params[Number(k) - 1] ?? null),
+              ),
+        )
+        .join('"');
+      lines.push(`${text};`);
+    }
+    if (line.rows > shown)
+      lines.push(`-- ... and ${line.rows - shown} more row(s) of this statement`);
+  }
+  return lines.join('\n');
 }
 
 function inline(sql: string, params: SqlValue[]): string {

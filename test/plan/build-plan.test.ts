@@ -173,4 +173,15 @@ describe('execution plan', () => {
       ].join('\n'),
     );
   });
+
+  test('previews the statements another dialect runs, and refuses a dialect it does not know', () => {
+    const t = users().set(1, 'name', "O'Brien");
+    expect(planToSql(t.plan(), { dialect: 'postgres' })).toBe(
+      `UPDATE "users" SET "name" = 'O''Brien' WHERE "id" = '1';`,
+    );
+    expect(planToSql(t.plan(), { dialect: 'sqlite' })).toBe(planToSql(t.plan()));
+    expect(() => planToSql(t.plan(), { dialect: 'mysql' as 'sqlite' })).toThrow(
+      /'sqlite' or 'postgres'/,
+    );
+  });
 });

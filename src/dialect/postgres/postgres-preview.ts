@@ -1,0 +1,127 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { ExecutionPlan, PlanStep } from '../../plan/execution-plan';
+import { isSchemaStep } from '../../plan/execution-plan';
+import { kindOf } from '../../values/column-kind';
+import type { CompiledStatement, SchemaColumn, TableSchema } from '../dialect';
+import { postgresDialect } from './postgres-dialect';
+import type { PostgresValue } from './postgres-types';
+
+/** A statement the preview shows, or a comment line where what runs depends on the database. */
+export type PreviewLine = CompiledStatement<PostgresValue> | { readonly comment: string };
+
+/**
+ * The statements `applyPlan` runs in PostgreSQL for a plan's steps, built by the same dialect from
+ * what the plan itself says of each table: a created table's definition, and the declared types
+ * its data steps carry. Where what runs depends on the table's contents or on a type the plan
+ * does not give, a comment says so: the temporary keys a key swap moves through (chosen from the
+ * stored keys), and a type change of a column whose current type the plan does not hold.
+ */
+export function postgresPreview(plan: ExecutionPlan): PreviewLine[] {
+  const schemas = new Map<string, TableSchema | null>();
+  const out: PreviewLine[] = [];
+  const comment = (text: string): void => void out.push({ comment: text });
+  for (const step of plan.steps) {
+    const known = schemas.get(step.table) ?? null;
+    if (isSchemaStep(step)) {
+      try {
+        out.push(...postgresDialect.schemaStep(step, known));
+      } catch (e) {
+        if (!(e instanceof PandalchemyError) || step.kind !== 'retypeColumn') throw e;
+        comment(
+          `ALTER TABLE ${postgresDialect.quoteIdentifier(step.table)} ALTER COLUMN ${postgresDialect.quoteIdentifier(step.column)} TYPE ... USING ...: the conversion depends on the column's current type`,
+        );
+      }
+      schemas.set(step.table, afterSchemaStep(known, step));
+      continue;
+    }
+    const schema = withStepColumns(known, step);
+    schemas.set(step.table, schema);
+    if (step.kind === 'update') {
+      const moves = postgresDialect.temporaryKeys(step, schema);
+      if (moves) {
+        comment(
+          `${moves.sql}: the moved rows first take free temporary keys chosen from its answer, then their new keys`,
+        );
+        continue;
+      }
+    }
+    const report =
+      step.kind === 'insert' && !schema.key.columns.every((k) => step.columns.includes(k));
+    out.push(...postgresDialect.dataStep(step, schema, { guard: null, report }));
+  }
+  return out;
+}
+
+function column(name: string, declaredType: string, primaryKey: number): SchemaColumn {
+  return { name, declaredType, kind: kindOf(declaredType), notNull: false, primaryKey };
+}
+
+/** A table's schema as the plan knows it after a schema step (null: not known). */
+function afterSchemaStep(schema: TableSchema | null, step: PlanStep): TableSchema | null {
+  switch (step.kind) {
+    case 'createTable':
+      return {
+        name: step.table,
+        columns: step.columns.map((c) =>
+          column(c.name, c.declaredType, step.primaryKey.indexOf(c.name) + 1),
+        ),
+        key: { kind: 'primary', columns: step.primaryKey, autoAssigned: false },
+      };
+    case 'dropTable':
+      return null;
+    case 'addColumn':
+      return (
+        schema && {
+          ...schema,
+          columns: [...schema.columns, column(step.column.name, step.column.declaredType, 0)],
+        }
+      );
+    case 'dropColumn':
+      return schema && { ...schema, columns: schema.columns.filter((c) => c.name !== step.column) };
+    case 'renameColumn':
+      return (
+        schema && {
+          ...schema,
+          columns: schema.columns.map((c) => (c.name === step.from ? { ...c, name: step.to } : c)),
+          key: {
+            ...schema.key,
+            columns: schema.key.columns.map((k) => (k === step.from ? step.to : k)),
+          },
+        }
+      );
+    case 'retypeColumn':
+      return (
+        schema && {
+          ...schema,
+          columns: schema.columns.map((c) =>
+            c.name === step.column
+              ? { ...c, declaredType: step.declaredType, kind: kindOf(step.declaredType) }
+              : c,
+          ),
+        }
+      );
+    default:
+      return schema;
+  }
+}
+
+/** The schema with the columns a data step names, typed as the step says. */
+function withStepColumns(
+  schema: TableSchema | null,
+  step: PlanStep & { kind: 'delete' | 'update' | 'insert' },
+): TableSchema {
+  const columns = [...(schema?.columns ?? [])];
+  const add = (names: readonly string[], types: readonly string[], key: boolean): void =>
+    names.forEach((n, i) => {
+      if (!columns.some((c) => c.name === n))
+        columns.push(column(n, types[i] ?? '', key ? i + 1 : 0));
+    });
+  add(step.key, step.keyTypes, true);
+  if (step.kind === 'update') add(step.set, step.types, false);
+  if (step.kind === 'insert') add(step.columns, step.types, false);
+  return {
+    name: step.table,
+    columns,
+    key: schema?.key ?? { kind: 'primary', columns: step.key, autoAssigned: false },
+  };
+}
