@@ -11,20 +11,23 @@ export function rowMarkerWidth(rows: number): number {
   return Math.max(48, 20 + 8 * String(rows).length);
 }
 
-/** Width of a column of a kind, before the user resizes it. */
+/**
+ * Width of a column of a kind, before the user resizes it: narrow enough that seven or so columns
+ * fit beside the side panels at 1280 px (longer text ends in an ellipsis, see table-grid.tsx).
+ */
 export function defaultColumnWidth(kind: ColumnKind): number {
   switch (kind) {
     case 'boolean':
-      return 80;
+      return 64;
     case 'integer':
     case 'real':
     case 'numeric':
-      return 110;
+      return 90;
     case 'date':
-      return 116;
+      return 100;
     case 'datetime':
-      return 170;
-    default:
       return 150;
+    default:
+      return 120;
   }
 }

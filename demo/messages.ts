@@ -83,7 +83,12 @@ export function errorMessage(
         rows,
       };
     }
-    return { kind: 'error', title: `${title} (${error.code})`, detail: error.message, rows };
+    return {
+      kind: 'error',
+      title: `${title} (${error.code})`,
+      detail: inUserTerms(error.message),
+      rows,
+    };
   }
   return {
     kind: 'error',
@@ -142,4 +147,24 @@ function foreignKeyMessage(error: ForeignKeyError, title: string, deleted: IsDel
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The library's messages speak to programmers ("Pass { invalid: 'null' }"); where they name an
+ * API option, the playground names the control that does the same.
+ */
+const USER_TERMS: readonly (readonly [RegExp, string])[] = [
+  [
+    /Pass \{ invalid: 'null' \} to set them to NULL or \{ invalid: 'keep' \} to convert them as SQLite would\./,
+    'Under “Values the new type cannot hold”, choose “set them to NULL” or “keep them as SQLite would”.',
+  ],
+  [
+    /use a new key, or update\(\) or upsert\(\) the row\./,
+    'give the new row another key, or edit that row instead.',
+  ],
+];
+
+/** A library message with API wording replaced by what a playground user does. */
+export function inUserTerms(message: string): string {
+  return USER_TERMS.reduce((m, [api, user]) => m.replace(api, user), message);
 }

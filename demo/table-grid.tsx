@@ -1,8 +1,10 @@
 import {
   CompactSelection,
   DataEditor,
+  drawTextCell,
   GridCellKind,
   GridColumnIcon,
+  type BaseDrawArgs,
   type DataEditorRef,
   type DrawCellCallback,
   type EditableGridCell,
@@ -114,7 +116,7 @@ export function TableGrid({
 
   const drawCell = useCallback<DrawCellCallback>(
     (args, drawContent) => {
-      drawContent();
+      drawTextWithEllipsis(args, drawContent);
       const ref = refs[args.row];
       if (ref === undefined || ref < 0 || table.rowState(ref) !== 'deleted') return;
       const { ctx, rect } = args;
@@ -282,4 +284,30 @@ export function TableGrid({
       />
     </div>
   );
+}
+
+/**
+ * Draws a cell; text wider than the cell ends in an ellipsis (Glide clips it at the edge, which
+ * hides that there is more).
+ */
+function drawTextWithEllipsis(
+  args: Parameters<DrawCellCallback>[0],
+  drawContent: () => void,
+): void {
+  const { cell, ctx, rect, theme } = args;
+  if (cell.kind !== GridCellKind.Text) return drawContent();
+  const text = cell.displayData;
+  const room = rect.width - 2 * theme.cellHorizontalPadding;
+  // The grid set the cell's font on the context before calling us.
+  if (ctx.measureText(text).width <= room) return drawContent();
+  // The longest start of the text that fits with the ellipsis (binary search on its length).
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  // The grid passes every field drawTextCell reads; the callback's type names fewer of them.
+  drawTextCell(args as unknown as BaseDrawArgs, `${text.slice(0, lo)}…`, cell.contentAlign);
 }

@@ -65,3 +65,33 @@ test('"Discard all" asks first; cancelled, every edit stays', async ({ page }) =
   await expect(pg.plan()).toHaveText('-- nothing to push');
   await expect(pg.cell(2, 0)).not.toHaveText('7');
 });
+
+test('messages appear without moving the grid; columns fit; refusals speak of the controls', async ({
+  page,
+}) => {
+  const pg = await PlaygroundPage.open(page);
+  await pg.button('Dismiss message').click();
+  await expect(pg.message()).toHaveCount(0);
+  const before = await pg.canvas().boundingBox();
+
+  // More than five columns fit beside the panels at 1280 px: the seventh (vip) is on screen.
+  const headers = page.locator('th[role="columnheader"]');
+  await expect(headers.filter({ hasText: /^vip$/ })).toHaveCount(1);
+
+  // A refused type change says what to choose in the dialog, not which API option to pass.
+  await page.getByLabel('Column', { exact: true }).selectOption('zip');
+  await page.getByRole('button', { name: 'Retype…' }).click();
+  const retype = page.getByRole('dialog', { name: 'Change the type of zip' });
+  await retype.getByLabel('Type', { exact: true }).selectOption('INTEGER');
+  await retype.getByRole('button', { name: 'Change type' }).click();
+  await expect(retype.getByRole('alert')).toContainText(
+    'Under “Values the new type cannot hold”, choose “set them to NULL”',
+  );
+  await expect(retype.getByRole('alert')).not.toContainText('invalid:');
+  await retype.getByRole('button', { name: 'Cancel' }).click();
+
+  // The message of the refusal floats over the page: the grid has not moved.
+  await expect(pg.message()).toContainText('Type change refused');
+  expect(await pg.canvas().boundingBox()).toEqual(before);
+  await pg.screenshot('message-over-grid');
+});
