@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { ChangesPanel } from './changes-panel';
 import { ColumnDialog } from './column-dialog';
 import { ConfirmDialog } from './confirm-dialog';
+import { CsvImportDialog } from './csv-import-dialog';
 import { DatabaseBar } from './database-bar';
 import { InsertRowDialog } from './insert-row-dialog';
 import { MessageBar } from './message-bar';
@@ -86,6 +87,9 @@ export function App({ pg }: { readonly pg: Playground }) {
         ) : null
       ) : dialog ? (
         <ColumnDialog key={`${dialog.kind}`} pg={pg} request={dialog} onRequest={setDialog} />
+      ) : null}
+      {pg.csvDraft ? (
+        <CsvImportDialog key={pg.csvDraft.fileName} pg={pg} draft={pg.csvDraft} />
       ) : null}
       <ConfirmDialog pg={pg} />
     </div>

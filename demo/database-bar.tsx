@@ -51,7 +51,7 @@ export function DatabaseBar({ pg }: { readonly pg: Playground }) {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) void pg.importFile(file);
+              if (file) void pg.previewCsv(file);
             }}
           />
         </label>

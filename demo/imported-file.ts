@@ -11,11 +11,6 @@ export function isSqliteFile(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Whether a file's name says it is an SQLite database (`.sqlite`, `.sqlite3`, `.db`). */
-export function hasSqliteName(fileName: string): boolean {
-  return /\.(sqlite3?|db)$/i.test(fileName);
-}
-
 /**
  * A table name for a file, free among `taken`: `Sales 2024.csv` -> `sales_2024`, then
  * `sales_2024_2`.
@@ -31,14 +26,4 @@ export function tableNameFor(fileName: string, taken: readonly string[]): string
   let name = base;
   for (let i = 2; taken.includes(name); i++) name = `${base}_${i}`;
   return name;
-}
-
-/**
- * The key of a CSV table: its first column when that is named `id` (the common convention);
- * otherwise none, and rows are keyed by SQLite's rowid.
- */
-export function csvPrimaryKey(csv: string): string | undefined {
-  const end = csv.search(/\r?\n/);
-  const first = (end < 0 ? csv : csv.slice(0, end)).split(',')[0]?.trim().replace(/"/g, '');
-  return first?.toLowerCase() === 'id' ? first : undefined;
 }

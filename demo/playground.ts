@@ -13,7 +13,8 @@ import {
   type TrackedTable,
 } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
-import { csvPrimaryKey, hasSqliteName, isSqliteFile, tableNameFor } from './imported-file';
+import { detectDelimiter, type CsvDelimiter } from './csv-text';
+import { isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
@@ -52,6 +53,23 @@ export interface GridTarget {
   readonly column: string | null;
   /** Changes on every request, so that asking twice for the same row scrolls twice. */
   readonly nonce: number;
+}
+
+/** A CSV file read for import, before the user confirms the options. */
+export interface CsvDraft {
+  readonly fileName: string;
+  readonly text: string;
+  /** The delimiter guessed from the first lines. */
+  readonly delimiter: CsvDelimiter;
+  /** A free table name derived from the file name. */
+  readonly name: string;
+}
+
+/** The options of a CSV import, as chosen in the import dialog. */
+export interface CsvImport {
+  readonly name: string;
+  readonly delimiter: CsvDelimiter;
+  readonly primaryKey: string | null;
 }
 
 /** A question asked before an action that throws work away: the dialog shows it. */
@@ -107,6 +125,8 @@ export class Playground {
    * history starts again, but the user still sees what they did (until a push or a discard).
    */
   earlier: ReadonlyMap<string, readonly string[]> = new Map();
+  /** A CSV file waiting in the import dialog. */
+  csvDraft: CsvDraft | null = null;
   /** The question the confirmation dialog asks, if any. */
   confirmation: Confirmation | null = null;
 
@@ -221,11 +241,32 @@ export class Playground {
   }
 
   setView(view: ViewSpec): void {
+    const rows = this.table?.numRows ?? 0;
+    // Sorting or filtering a large table takes a second or more on the main thread: say so
+    // first, and let the page paint that before the work starts.
+    if (rows >= LARGE_VIEW && (view.sort || view.filter) && !this.busy) {
+      void this.#setViewAfterPaint(view, rows);
+      return;
+    }
+    this.#applyView(view);
+  }
+
+  #applyView(view: ViewSpec): void {
     this.view = view;
     this.viewRevision++;
     this.layout++;
     this.#recomputeRefs();
     this.#changed();
+  }
+
+  async #setViewAfterPaint(view: ViewSpec, rows: number): Promise<void> {
+    const what = view.sort && view.sort !== this.view.sort ? 'Sorting' : 'Filtering';
+    this.busy = `${what} rows`;
+    this.#setProgress(`${what} ${rows.toLocaleString('en')} rows`, 0, null);
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    this.busy = null;
+    this.progress = null;
+    this.#applyView(view);
   }
 
   // ---- edits ---------------------------------------------------------------------------------
@@ -510,7 +551,7 @@ export class Playground {
     });
   }
 
-  /** Imports a CSV file as a new table, or an SQLite file as the whole database. */
+  /** Replaces the database with an SQLite file (`askOpenSqlite` asks first). */
   async importFile(file: File): Promise<void> {
     const db = this.db;
     if (!db || this.busy) return;
@@ -530,30 +571,94 @@ export class Playground {
           kind: 'success',
           title: `Imported ${file.name}: the database now holds ${this.tableNames.join(', ') || 'no tables'}`,
         };
-      } else if (hasSqliteName(file.name)) {
-        // Named as a database but not one: read as CSV, it would become a table of garbage.
+      } else {
         throw new Error(
           `${file.name} is not an SQLite database: it does not start with the SQLite header. Nothing was changed.`,
         );
-      } else {
-        const name = tableNameFor(file.name, this.tableNames);
-        const csv = new TextDecoder().decode(bytes);
-        const key = csvPrimaryKey(csv);
-        this.#setProgress(`Creating ${name}`, 0, null);
-        const t = await db.createTable(name, { csv }, key ? { primaryKey: key } : {});
-        this.#loaded.set(name, t);
-        await this.#syncTables();
-        await this.select(name);
-        this.message = {
-          kind: 'success',
-          title: `Imported ${file.name} as table ${name} (${t.numRows.toLocaleString('en')} rows)`,
-          detail: `Column types were inferred: ${t.columns.map((c) => `${c.name} ${c.declaredType}`).join(', ')}.`,
-        };
       }
     } catch (e) {
       this.message = errorMessage(e, `Importing ${file.name} failed`);
     }
     this.#setBusy(null);
+  }
+
+  /** Reads a CSV file and opens the import dialog: its delimiter guessed, a preview, options. */
+  async previewCsv(file: File): Promise<void> {
+    try {
+      const text = await file.text();
+      this.csvDraft = {
+        fileName: file.name,
+        text,
+        delimiter: detectDelimiter(text),
+        name: tableNameFor(file.name, this.tableNames),
+      };
+    } catch (e) {
+      this.message = errorMessage(e, `Reading ${file.name} failed`);
+    }
+    this.#changed();
+  }
+
+  cancelCsv(): void {
+    this.csvDraft = null;
+    this.#changed();
+  }
+
+  /** Imports the CSV file of the import dialog as a new table, with the options chosen there. */
+  async importCsv(options: CsvImport): Promise<void> {
+    const db = this.db;
+    const draft = this.csvDraft;
+    if (!db || !draft || this.busy) return;
+    this.csvDraft = null;
+    this.#setBusy(`Importing ${draft.fileName}`);
+    const { name, delimiter, primaryKey } = options;
+    try {
+      this.#setProgress(`Creating ${name}`, 0, null);
+      const t = await db.createTable(
+        name,
+        { csv: draft.text, delimiter },
+        primaryKey ? { primaryKey } : {},
+      );
+      this.#loaded.set(name, t);
+      await this.#syncTables();
+      await this.select(name);
+      this.message = {
+        kind: 'success',
+        title: `Imported ${draft.fileName} as table ${name} (${t.numRows.toLocaleString('en')} rows)`,
+        detail: `Column types were inferred: ${t.columns.map((c) => `${c.name} ${c.declaredType}`).join(', ')}.`,
+      };
+    } catch (e) {
+      this.message = errorMessage(e, `Importing ${draft.fileName} failed`);
+    }
+    this.#setBusy(null);
+  }
+
+  /** Downloads the shown table, pending edits included, as CSV or JSON (an array of rows). */
+  exportTable(format: 'csv' | 'json'): void {
+    const t = this.table;
+    if (!t) return;
+    try {
+      const data = t.table();
+      const text =
+        format === 'csv'
+          ? data.toCSV()
+          : JSON.stringify(data.objects(), (_k, v: unknown) =>
+              typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? [...v] : v,
+            );
+      const type = format === 'csv' ? 'text/csv' : 'application/json';
+      const url = URL.createObjectURL(new Blob([text], { type }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${t.name}.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.message = {
+        kind: 'success',
+        title: `Exported ${t.name} as ${a.download} (${t.numRows.toLocaleString('en')} rows, pending edits included)`,
+      };
+    } catch (e) {
+      this.message = errorMessage(e, `Exporting ${t.name} failed`);
+    }
+    this.#changed();
   }
 
   /** Downloads the database as an SQLite file. */
@@ -869,6 +974,9 @@ function yoursVersusTheirs(c: RebaseConflict): string {
   const theirs = c.remote === null ? 'the row is gone there' : 'the row was changed there';
   return `${where}: your ${c.type} (${theirs}; ${outcome})`;
 }
+
+/** Rows from which a sort or filter shows progress before it runs. */
+const LARGE_VIEW = 200_000;
 
 const SAMPLE_ORDER = ['customers', 'orders', 'stock'];
 

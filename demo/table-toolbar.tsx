@@ -78,6 +78,13 @@ export function TableToolbar({
         <button type="button" onClick={() => pg.dropColumn(chosen)} disabled={busy}>
           Drop column
         </button>
+        <span className="sep" aria-hidden="true" />
+        <button type="button" onClick={() => pg.exportTable('csv')} disabled={busy}>
+          Export CSV
+        </button>
+        <button type="button" onClick={() => pg.exportTable('json')} disabled={busy}>
+          Export JSON
+        </button>
       </div>
       <form
         className="toolbar-row"

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { PlaygroundPage } from './playground-page';
 
@@ -50,4 +51,51 @@ test('imports a CSV file as a new table with inferred types; an edit to it is pu
   await expect(pg.cell(1, 0)).toHaveText('04567');
   await expect(pg.cell(1, 2)).toHaveText('01067');
   await expect(pg.plan()).toHaveText('-- nothing to push');
+});
+
+test('guesses the delimiter, previews the rows, warns of one column; exports a table as CSV and JSON', async ({
+  page,
+}) => {
+  const pg = await PlaygroundPage.open(page);
+  const semicolons = 'name;city;amount\nAda;Dresden;"1,5"\nGrace;Berlin;2\n';
+  const dialog = await pg.openCsv('people.csv', semicolons);
+  await expect(dialog.getByLabel('Delimiter')).toHaveValue(';');
+  const preview = dialog.getByRole('table', { name: 'Preview' });
+  await expect(preview.locator('th')).toHaveText(['name', 'city', 'amount']);
+  await expect(preview.locator('tbody tr').first().locator('td')).toHaveText([
+    'Ada',
+    'Dresden',
+    '1,5',
+  ]);
+  await pg.screenshot('import-csv-preview');
+  // The wrong delimiter leaves one column: the dialog says so.
+  await dialog.getByLabel('Delimiter').selectOption('comma');
+  await expect(dialog.getByRole('alert')).toContainText('Every line is one column');
+  await dialog.getByLabel('Delimiter').selectOption('semicolon');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await dialog.getByLabel('Table name').fill('people');
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  await expect(pg.message()).toContainText('Imported people.csv as table people (2 rows)');
+  // Without an id column, rows are keyed by SQLite's rowid, shown first.
+  await expect(pg.cell(1, 0)).toHaveText('Ada');
+  await expect(pg.cell(2, 0)).toHaveText('Dresden');
+  await expect(pg.cell(3, 0)).toHaveText('1,5');
+
+  // Tabs are recognised too; cancelling imports nothing.
+  const tabs = await pg.openCsv('tabs.tsv', 'a\tb\n1\t2\n');
+  await expect(tabs.getByLabel('Delimiter')).toHaveValue('\t');
+  await tabs.getByRole('button', { name: 'Cancel' }).click();
+  await expect(pg.tableNames()).toHaveText(['customers', 'orders', 'stock', 'people']);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), pg.button('Export CSV').click()]);
+  expect(csv.suggestedFilename()).toBe('people.csv');
+  expect(await readFile(await csv.path(), 'utf8')).toContain('name,city,amount');
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    pg.button('Export JSON').click(),
+  ]);
+  expect(json.suggestedFilename()).toBe('people.json');
+  const rows = JSON.parse(await readFile(await json.path(), 'utf8')) as unknown[];
+  expect(rows).toHaveLength(2);
+  expect(rows[0]).toMatchObject({ name: 'Ada', city: 'Dresden', amount: '1,5' });
 });

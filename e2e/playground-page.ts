@@ -223,17 +223,31 @@ export class PlaygroundPage {
     );
   }
 
-  /** Imports a CSV file as a user picks it in "Import CSV…" (an additive import: a new table). */
-  async importCsv(
+  /** Picks a CSV file in "Import CSV…": the import dialog opens, with a preview and options. */
+  async openCsv(
     name: string,
     content: string | Uint8Array,
     mimeType = 'text/csv',
-  ): Promise<void> {
+  ): Promise<Locator> {
     await this.page.getByLabel('Import CSV…').setInputFiles({
       name,
       mimeType,
       buffer: Buffer.from(content),
     });
+    const dialog = this.page.getByRole('dialog', { name: `Import ${name}` });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** Imports a CSV file as a new table with the options the import dialog proposes. */
+  async importCsv(
+    name: string,
+    content: string | Uint8Array,
+    mimeType = 'text/csv',
+  ): Promise<void> {
+    const dialog = await this.openCsv(name, content, mimeType);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await expect(dialog).toHaveCount(0);
   }
 
   /**
