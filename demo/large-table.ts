@@ -59,7 +59,8 @@ export async function generateLargeTable(
     report(`Dropping the old ${name}`, 0, null);
     await db.dropTable(name);
   }
-  report(`Writing ${rows.toLocaleString('en')} rows to the database`, 0, null);
+  const writing = `Writing ${rows.toLocaleString('en')} rows to the database`;
+  report(writing, 0, null);
   await nextFrame();
   const table = aq.table({
     id,
@@ -81,6 +82,11 @@ export async function generateLargeTable(
       created_at: 'DATETIME',
       flagged: 'BOOLEAN',
     },
+    // The worker reports the rows written (a percentage), then saving the file to IndexedDB.
+    onProgress: (p) =>
+      p.phase === 'push'
+        ? report(writing, p.done, p.total)
+        : report(`Saving ${name} in this browser`, p.done, p.total),
   });
   return name;
 }
