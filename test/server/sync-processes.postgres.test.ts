@@ -5,7 +5,11 @@ import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { encodePlan } from '../../src/plan/plan-json';
 import { freshPostgresUrl } from '../support/postgres-database';
 import { SyncDevice, type CommitMessage, type ServerMessage } from '../support/sync-device';
-import { startServerProcess, type ServerProcess } from '../support/sync-server-process';
+import {
+  removeServerBundle,
+  startServerProcess,
+  type ServerProcess,
+} from '../support/sync-server-process';
 
 /*
  * Several sync server processes (real child processes, as in production) over one PostgreSQL
@@ -113,6 +117,7 @@ describe('sync server processes over one database', () => {
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
     await db.end();
+    removeServerBundle();
   });
 
   test('devices on two processes pushing at once all receive every commit, in one order, and the log replays to the table', async () => {

@@ -16,7 +16,6 @@ let bundled: Promise<string> | null = null;
 export function bundleServerProcess(): Promise<string> {
   bundled ??= (async () => {
     mkdirSync(OUT_DIR, { recursive: true });
-    process.once('exit', () => rmSync(OUT, { force: true }));
     await build({
       input: ENTRY,
       platform: 'node',
@@ -27,6 +26,12 @@ export function bundleServerProcess(): Promise<string> {
     return OUT;
   })();
   return bundled;
+}
+
+/** Removes the bundle (vitest's workers end without an `exit` event to do it on). */
+export function removeServerBundle(): void {
+  rmSync(OUT, { force: true });
+  bundled = null;
 }
 
 /** A sync server running in a child process. */
