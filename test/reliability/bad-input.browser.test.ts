@@ -10,6 +10,7 @@ import {
   type ExecutionPlan,
   type PlanPass,
 } from '../../src/index';
+import { PLAN_VERSION } from '../../src/plan/execution-plan';
 
 // Bad input across the whole public API. Every refused input must give a typed error with a stable
 // code and a message that says what to do, and change nothing: not the tracked table (pending
@@ -609,14 +610,19 @@ const refused: Refused[] = [
   },
   // ---- plans ----------------------------------------------------------------------------------------
   {
-    name: 'a plan of version 2 (db.push)',
+    name: 'a plan of a later version (db.push)',
     code: 'invalid_plan',
-    act: ({ db }) => db.push({ passes: [setVersion(2)] }),
+    act: ({ db }) => db.push({ passes: [setVersion(PLAN_VERSION + 1)] }),
   },
   {
-    name: 'a plan of version 2 (table.push)',
+    name: 'a plan of a later version (table.push)',
     code: 'invalid_plan',
-    act: ({ t }) => t.push({ passes: [setVersion(2)] }),
+    act: ({ t }) => t.push({ passes: [setVersion(PLAN_VERSION + 1)] }),
+  },
+  {
+    name: 'a plan of version 1, whose data steps carry no column types',
+    code: 'invalid_plan',
+    act: ({ t }) => t.push({ passes: [setVersion(1)] }),
   },
   {
     name: 'a plan without steps',
