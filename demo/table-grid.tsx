@@ -21,6 +21,9 @@ import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from './grid-metrics
 import { parseCellInput } from './parse-cell-input';
 import type { Playground } from './playground';
 
+/** Width of a column marked as added, renamed or retyped, unless the user resized it. */
+const MARKED_WIDTH = 180;
+
 export const EMPTY_SELECTION: GridSelection = {
   columns: CompactSelection.empty(),
   rows: CompactSelection.empty(),
@@ -92,7 +95,10 @@ export function TableGrid({
         ...(marks.columns.has(c.name)
           ? { themeOverride: { bgHeader: CHANGE_COLORS.retyped } }
           : {}),
-        width: widths.get(c.name) ?? defaultColumnWidth(c.kind),
+        // A marked column is wide enough for its note and for 'before → after' cells.
+        width:
+          widths.get(c.name) ??
+          Math.max(defaultColumnWidth(c.kind), marks.columns.has(c.name) ? MARKED_WIDTH : 0),
         icon: iconOf(c),
         hasMenu: true,
       })),
