@@ -14,6 +14,7 @@ import { isSchemaStep } from '../plan/execution-plan';
 import { decodeValue } from '../values/codec';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
+import { checkIndexStep } from './check-index-step';
 import { inTransaction, type PostgresClient, type RunStatement } from './postgres-client';
 
 /** What a push to PostgreSQL did. */
@@ -108,6 +109,8 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
     if (!isSchemaStep(step)) continue;
     const schema = step.kind === 'createTable' ? null : await schemaOf(step.table);
     if (step.kind !== 'createTable' && !schema) throw unknownTable(step.table);
+    if ((step.kind === 'createIndex' || step.kind === 'dropIndex') && schema)
+      await checkIndexStep(run, step, schema);
     for (const st of dialect.schemaStep(step, schema)) await runAll(run, st, step.kind, step.table);
     schemas.delete(step.table);
   }

@@ -140,6 +140,33 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     ]);
   });
 
+  test('swaps keys past 2^53 through temporary keys that no stored key takes', async () => {
+    // Regression: temporaries were counted up from the largest key read as a double, which rounded
+    // 2^60 + 1 down and made the first temporary that very key.
+    await applyPlan(plan(createItems, insertItems), target.client);
+    const big = 2n ** 60n + 1n;
+    await target.query(`UPDATE items SET id = $1 WHERE id = 3`, [String(big)]);
+    await applyPlan(
+      plan({
+        kind: 'update',
+        table: 'items',
+        key: ['id'],
+        keys: [[1, big]],
+        set: ['id'],
+        values: [[big, 1]],
+        count: 2,
+        guard: null,
+        keyMoves: 'viaTemporary',
+      }),
+      target.client,
+    );
+    expect((await rows(target)).map((r) => [String(r['id']), r['s']])).toEqual([
+      ['1', "O'Brien"],
+      ['2', 'émoji 🎉'],
+      [String(big), '04567'],
+    ]);
+  });
+
   test('refuses a push whose guarded rows changed, naming every conflict, and writes nothing', async () => {
     await applyPlan(plan(createItems, insertItems), target.client);
     await target.query(`UPDATE items SET n = 99 WHERE id = 2`);

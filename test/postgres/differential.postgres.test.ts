@@ -48,7 +48,8 @@ type Edit =
   | { t: 'addColumn'; type: string; name: string; dflt: Seed; notNull: boolean }
   | { t: 'dropColumn'; col: number }
   | { t: 'rename'; col: number; name: string }
-  | { t: 'retype'; col: number; type: string };
+  | { t: 'retype'; col: number; type: string }
+  | { t: 'index'; col: number; drop: boolean };
 
 const idx = fc.nat(20);
 const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -73,7 +74,16 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       t: fc.constant('addColumn' as const),
-      type: fc.constantFrom('INTEGER', 'TEXT', 'REAL', 'BOOLEAN', 'DATE', 'BLOB'),
+      type: fc.constantFrom(
+        'INTEGER',
+        'TEXT',
+        'REAL',
+        'BOOLEAN',
+        'DATE',
+        'BLOB',
+        'DATETIME',
+        'NUMERIC',
+      ),
       name: fc.constantFrom('x', 'y', 'Upper Case'),
       dflt: seed,
       notNull: fc.boolean(),
@@ -87,6 +97,10 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
       col: idx,
       name: fc.constantFrom('renamed', 'z', 'x'),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('index' as const), col: idx, drop: fc.boolean() }),
   },
   {
     weight: 1,
@@ -199,6 +213,18 @@ function applyEdit(t: TrackedTable, e: Edit): void {
       case 'rename': {
         const col = pick(cols, e.col);
         if (col) t.renameColumn(col.name, e.name);
+        return;
+      }
+      case 'index': {
+        // Plain indexes only: a UNIQUE one the rows break names them differently in each database.
+        // On key columns, which no push drops: PostgreSQL drops a column with the indexes on it,
+        // SQLite refuses (README: "The same plans in PostgreSQL").
+        const col = pick(
+          cols.filter((c) => c.key),
+          e.col,
+        );
+        if (e.drop) t.dropIndex('ix');
+        else if (col) t.createIndex('ix', [col.name]);
         return;
       }
       case 'retype': {

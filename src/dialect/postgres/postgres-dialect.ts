@@ -113,6 +113,20 @@ export function movesOntoMovedKeys(step: UpdateStep): boolean {
 
 const DAY_MS = 86_400_000;
 
+/** The smallest whole number at least the value PostgreSQL printed (an integer or a numeric). */
+function wholeAtLeast(text: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!m) return BigInt(Math.ceil(Number(text)));
+  const whole = BigInt(`${m[1]}${m[2]}`);
+  const fraction = /[1-9]/.test(m[3] ?? '');
+  return fraction && m[1] !== '-' ? whole + 1n : whole;
+}
+
+/** `-text` as PostgreSQL would print it. */
+function negate(text: string): string {
+  return text.startsWith('-') ? text.slice(1) : `-${text}`;
+}
+
 /** Free temporary values for the first key column, from its largest and smallest stored value. */
 function temporaries(
   kind: ColumnKind,
@@ -123,15 +137,27 @@ function temporaries(
   const out = new Array<SqlValue>(n);
   switch (kind) {
     case 'integer':
-    case 'numeric':
-    case 'real': {
-      const top = BigInt(Math.ceil(Number(max ?? 0)));
+    case 'numeric': {
+      // Exact: a key past 2^53 read as a double would round onto a stored key.
+      const top = wholeAtLeast(max ?? '0');
       const room = INT64_MAX - top > BigInt(n);
-      const bottom = BigInt(Math.floor(Number(min ?? 0)));
-      for (let i = 0; i < n; i++) {
-        const t = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
-        out[i] = kind === 'real' ? Number(t) : t;
+      const bottom = -wholeAtLeast(negate(min ?? '0'));
+      for (let i = 0; i < n; i++) out[i] = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
+      return out;
+    }
+    case 'real': {
+      // Doubles one apart above the largest key (or below the smallest), where they still differ.
+      const top = Number(max ?? 0);
+      const bottom = Number(min ?? 0);
+      const up = Number.isFinite(top) && top + n + 1 !== top + n && Math.abs(top) < 2 ** 52;
+      const down = Number.isFinite(bottom) && Math.abs(bottom) < 2 ** 52;
+      if (!up && !down) {
+        throw new PandalchemyError(
+          'invalid_plan',
+          'This push swaps REAL keys between rows, and the table holds keys so large (or infinite) that no free temporary key is left to move a row through. Nothing was written: change those keys in two pushes.',
+        );
       }
+      for (let i = 0; i < n; i++) out[i] = up ? Math.floor(top) + 1 + i : Math.ceil(bottom) - 1 - i;
       return out;
     }
     case 'date':
