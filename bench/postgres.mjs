@@ -19,6 +19,7 @@ const runs = arg('runs', 5);
 const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn' });
 const load = (path) => server.ssrLoadModule(path);
 const { applyPlan } = await load('/src/postgres.ts');
+const { PLAN_VERSION } = await load('/src/plan/execution-plan.ts');
 const { startPostgresCluster } = await load('/test/support/postgres-cluster.ts');
 const pg = (await import('pg')).default;
 const { PGlite } = await import('@electric-sql/pglite');
@@ -29,25 +30,36 @@ function buildPlan() {
   const updated = range(rows + 1);
   const inserted = range(3 * rows + 1);
   return {
-    version: 1,
+    version: PLAN_VERSION,
     steps: [
-      { kind: 'delete', table: 'bench', key: ['id'], keys: [range(1)], count: rows, guard: null },
+      {
+        kind: 'delete',
+        table: 'bench',
+        key: ['id'],
+        keyTypes: ['INTEGER'],
+        keys: [range(1)],
+        count: rows,
+        guard: null,
+      },
       {
         kind: 'update',
         table: 'bench',
         key: ['id'],
+        keyTypes: ['INTEGER'],
         keys: [updated],
         set: ['a', 's'],
+        types: ['INTEGER', 'TEXT'],
         values: [Float64Array.from(updated, (v) => v * 2), Array.from(updated, (v) => `u${v}`)],
         count: rows,
         guard: null,
-        keyMoves: 'none',
       },
       {
         kind: 'insert',
         table: 'bench',
         key: ['id'],
+        keyTypes: ['INTEGER'],
         columns: ['id', 'a', 'b', 's'],
+        types: ['INTEGER', 'INTEGER', 'REAL', 'TEXT'],
         values: [
           inserted,
           Float64Array.from(inserted, (v) => v + 1),
