@@ -60,6 +60,22 @@ function writesOf(
       t.reload = true;
       continue;
     }
+    if (step.kind === 'update') {
+      // The rows of one step move at once (keys swapped or rotated among them): each row's earlier
+      // write is looked up under its old key before any row of the step takes its new key.
+      const moves = Array.from({ length: step.count }, (_, i) => {
+        const old = rowOf(step.keys, i);
+        const key = step.key.map((k, j) => {
+          const at = step.set.indexOf(k);
+          return at < 0 ? old[j]! : (step.values[at]![i] ?? null);
+        });
+        const earlier = t.written.get(tokenOf(old));
+        return { old, key, prior: earlier ? earlier.prior : old };
+      });
+      for (const m of moves) t.written.delete(tokenOf(m.old));
+      for (const m of moves) t.written.set(tokenOf(m.key), { key: m.key, prior: m.prior });
+      continue;
+    }
     for (let i = 0; i < step.count; i++) {
       if (step.kind === 'delete') {
         const key = rowOf(step.keys, i);
@@ -69,16 +85,6 @@ function writesOf(
         if (gone?.prior === null) continue;
         const prior = gone?.prior ?? key;
         t.deleted.set(tokenOf(prior), prior);
-      } else if (step.kind === 'update') {
-        const old = rowOf(step.keys, i);
-        const key = step.key.map((k, j) => {
-          const at = step.set.indexOf(k);
-          return at < 0 ? old[j]! : (step.values[at]![i] ?? null);
-        });
-        const earlier = t.written.get(tokenOf(old));
-        const prior = earlier ? earlier.prior : old;
-        t.written.delete(tokenOf(old));
-        t.written.set(tokenOf(key), { key, prior });
       } else {
         const assigned = assignedKeys.get(index)?.[i];
         const key = assigned

@@ -192,7 +192,20 @@ describe('commit effects', () => {
           device.close();
         }
       }),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        // Two rows swapping keys in one step: the second row's earlier write was looked up under
+        // a key the first had just taken, and its image was lost from the commit.
+        examples: [
+          [
+            [
+              { kind: 'insert', n: 1, v: '' },
+              { kind: 'insert', n: 1, v: ' ' },
+              { kind: 'swap', picks: [0, 1] },
+            ],
+          ],
+        ],
+      },
     );
   });
 });
