@@ -713,7 +713,10 @@ async function adoptRowids(db: Database, models: TableModel[], only?: TableSpec)
     expect(t.hasChanges).toBe(false);
     const rows = t.table().objects() as Row[];
     expect(tableText(m.current.columns, rows)).toEqual(stateText(m.current));
-    m.current = { ...m.current, rows };
+    // Rowids are not a change: a stored state that was the current one stays so.
+    const adopted = { ...m.current, rows };
+    if (m.stored === m.current) m.stored = adopted;
+    m.current = adopted;
   }
 }
 
@@ -731,7 +734,24 @@ describe('the public API against a simple model (real sql.js, reopen from storag
         fc.array(fc.nat(6), { minLength: 3, maxLength: 3 }),
         (ops, initial) => run(ops, initial),
       ),
-      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
+      {
+        numRuns: RUNS,
+        ...(SEED !== undefined ? { seed: SEED } : {}),
+        // An undone edit of the rowid table before its first push: the model took the table's
+        // rowids into its current state only, saw a change the table did not have, and cleared
+        // its redo history on a push that wrote nothing.
+        examples: [
+          [
+            [
+              { t: 'addColumn', table: 2, name: 0, type: 0, v: 0 },
+              { t: 'undo', table: 2 },
+              { t: 'push', table: 2 },
+              { t: 'redo', table: 2 },
+            ] as never,
+            [0, 0, 1],
+          ],
+        ],
+      },
     );
     for (const kind of [
       'set',
