@@ -376,7 +376,9 @@ export class Playground {
 
   /** Asks before dropping every pending edit of every table. */
   askDiscard(): void {
-    const edits = this.pending.tables;
+    // Counted now, not taken from `pending`: that is refreshed 80 ms after the last edit, and a
+    // click that quick would be told of fewer changes than it throws away.
+    const edits = this.#changeCounts();
     const count = edits.reduce((n, c) => n + c.inserts + c.updates + c.deletes + c.schema, 0);
     this.confirm({
       title: 'Discard every pending change?',
@@ -773,14 +775,20 @@ export class Playground {
     }, 80);
   }
 
-  #pendingChanges(): PendingChanges {
-    const db = this.db;
-    if (!db) return NO_CHANGES;
+  /** The change counts of every loaded table that has pending changes (O(1) per table). */
+  #changeCounts(): TableChangeCounts[] {
     const tables: TableChangeCounts[] = [];
     for (const t of this.#loaded.values()) {
       const c = t.changeCounts();
       if (c.inserts + c.updates + c.deletes + c.schema > 0) tables.push({ table: t.name, ...c });
     }
+    return tables;
+  }
+
+  #pendingChanges(): PendingChanges {
+    const db = this.db;
+    if (!db) return NO_CHANGES;
+    const tables = this.#changeCounts();
     this.#plan = null;
     if (!tables.length) return NO_CHANGES;
     try {
