@@ -10,6 +10,7 @@ import { MessageBar } from './message-bar';
 import { NoticeBar } from './notice-bar';
 import type { Playground } from './playground';
 import { ProgressBar } from './progress-bar';
+import { SqlConsolePanel } from './sql-console';
 import { cursorAt, EMPTY_SELECTION, TableGrid } from './table-grid';
 import { TableList } from './table-list';
 import { TableToolbar, type DialogRequest } from './table-toolbar';
@@ -48,8 +49,15 @@ export function App({ pg }: { readonly pg: Playground }) {
       </div>
       <div className="workspace">
         <TableList pg={pg} />
-        <main className="content" aria-label={pg.table ? `Table ${pg.table.name}` : 'Table'}>
-          {pg.table ? (
+        <main
+          className="content"
+          aria-label={
+            pg.mode === 'sql' ? 'SQL console' : pg.table ? `Table ${pg.table.name}` : 'Table'
+          }
+        >
+          {pg.mode === 'sql' ? (
+            <SqlConsolePanel pg={pg} />
+          ) : pg.table ? (
             <>
               <TableToolbar
                 pg={pg}

@@ -158,6 +158,11 @@ const USER_TERMS: readonly (readonly [RegExp, string])[] = [
     /Pass \{ invalid: 'null' \} to set them to NULL or \{ invalid: 'keep' \} to convert them as SQLite would\./,
     'Under “Values the new type cannot hold”, choose “set them to NULL” or “keep them as SQLite would”.',
   ],
+  // The SQL console runs queries through db.query().
+  [/^query\(\) runs one read-only SELECT/, 'The console runs one read-only statement'],
+  [/Use table edits and push\(\) to change data/, 'To change data, edit the tables and push'],
+  [/use one query\(\) per statement/, 'run one statement at a time'],
+  [/ \(db\.tables\(\) lists them\)/, ' (the sidebar lists the tables)'],
   [
     /use a new key, or update\(\) or upsert\(\) the row\./,
     'give the new row another key, or edit that row instead.',

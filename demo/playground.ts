@@ -19,6 +19,7 @@ import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
+import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
 
 /** A long task under way, for the progress bar. */
@@ -97,6 +98,9 @@ export class Playground {
   rowCounts: ReadonlyMap<string, number> = new Map();
   /** The table the grid shows. */
   table: TrackedTable | null = null;
+  /** What the main area shows: the shown table, or the SQL console. */
+  mode: 'table' | 'sql' = 'table';
+  readonly sqlConsole = new SqlConsole();
   view: ViewSpec = PLAIN_VIEW;
   /** Changes when another table or view is shown: the grid starts again at the top. */
   viewRevision = 0;
@@ -210,6 +214,7 @@ export class Playground {
         this.#loaded.set(name, t);
       }
       this.table = this.#loaded.get(name)!;
+      this.mode = 'table';
       this.marks = this.#plan ? schemaMarks(this.#plan, name) : NO_MARKS;
       this.view = PLAIN_VIEW;
       this.viewRevision++;
@@ -220,6 +225,22 @@ export class Playground {
       this.message = errorMessage(e, `Table ${name} could not be loaded`);
     }
     this.progress = null;
+    this.#changed();
+  }
+
+  /** Shows the SQL console in place of the table. */
+  showSql(): void {
+    this.mode = 'sql';
+    this.#changed();
+  }
+
+  /** Runs a query in the SQL console (read-only, on the committed database). */
+  async runSql(sql: string): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    const run = this.sqlConsole.run(db, sql);
+    this.#changed();
+    await run;
     this.#changed();
   }
 
@@ -494,7 +515,7 @@ export class Playground {
 
   /** Scrolls the grid to a row a message names, switching table and clearing the view if needed. */
   async goTo(link: RowLink): Promise<void> {
-    if (this.table?.name !== link.table) await this.select(link.table);
+    if (this.table?.name !== link.table || this.mode !== 'table') await this.select(link.table);
     const t = this.table;
     if (!t || t.name !== link.table) return;
     const ref = findRef(t, link.key);

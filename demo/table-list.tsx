@@ -11,7 +11,7 @@ export function TableList({ pg }: { readonly pg: Playground }) {
       <ul>
         {pg.tableNames.map((name) => {
           const count = pg.rowCounts.get(name);
-          const current = pg.table?.name === name;
+          const current = pg.mode === 'table' && pg.table?.name === name;
           return (
             <li key={name}>
               <button
@@ -45,6 +45,16 @@ export function TableList({ pg }: { readonly pg: Playground }) {
       {pg.tableNames.length === 0 && pg.status === 'ready' ? (
         <p className="hint">No tables: import a CSV or generate one.</p>
       ) : null}
+      <h2 className="sidebar-heading">Tools</h2>
+      <button
+        type="button"
+        className={pg.mode === 'sql' ? 'table-button current' : 'table-button'}
+        aria-current={pg.mode === 'sql' ? 'true' : undefined}
+        onClick={() => pg.showSql()}
+        disabled={pg.status !== 'ready'}
+      >
+        SQL console
+      </button>
     </nav>
   );
 }
