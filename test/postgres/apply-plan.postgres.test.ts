@@ -140,6 +140,89 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     ]);
   });
 
+  test('moves the second column of a composite key, and swaps whole composite keys', async () => {
+    // Regression: temporaries went through the first key column even when the step did not set
+    // it, so the rows kept their temporary first column (or collided).
+    const pairs: PlanStep[] = [
+      {
+        kind: 'createTable',
+        table: 'pairs',
+        columns: [
+          { name: 'k1', declaredType: 'TEXT', notNull: true, default: null },
+          { name: 'k2', declaredType: 'INTEGER', notNull: true, default: null },
+          { name: 'v', declaredType: 'TEXT', notNull: false, default: null },
+        ],
+        primaryKey: ['k1', 'k2'],
+        autoIncrement: false,
+      },
+      {
+        kind: 'insert',
+        table: 'pairs',
+        key: ['k1', 'k2'],
+        keyTypes: ['TEXT', 'INTEGER'],
+        columns: ['k1', 'k2', 'v'],
+        types: ['TEXT', 'INTEGER', 'TEXT'],
+        values: [
+          ['x', 'x', 'y'],
+          [1, 2, 1],
+          ['x1', 'x2', 'y1'],
+        ],
+        count: 3,
+      },
+    ];
+    await applyPlan(plan(...pairs), target.client);
+    const update = (keys: unknown[][], set: string[], values: unknown[][]): PlanStep =>
+      ({
+        kind: 'update',
+        table: 'pairs',
+        key: ['k1', 'k2'],
+        keyTypes: ['TEXT', 'INTEGER'],
+        keys,
+        set,
+        types: set.map((c) => (c === 'k2' ? 'INTEGER' : 'TEXT')),
+        values,
+        count: keys[0]!.length,
+        guard: null,
+      }) as PlanStep;
+    const stored = async (): Promise<string[]> =>
+      (await target.query(`SELECT k1 || ':' || k2 || '=' || v AS r FROM pairs ORDER BY 1`)).map(
+        (r) => String(r['r']),
+      );
+    // Only k2 moves: (x,1) <-> (x,2).
+    await applyPlan(
+      plan(
+        update(
+          [
+            ['x', 'x'],
+            [1, 2],
+          ],
+          ['k2'],
+          [[2, 1]],
+        ),
+      ),
+      target.client,
+    );
+    expect(await stored()).toEqual(['x:1=x2', 'x:2=x1', 'y:1=y1']);
+    // Whole composite keys swap: (x,1) <-> (y,1), k2 unchanged but set.
+    await applyPlan(
+      plan(
+        update(
+          [
+            ['x', 'y'],
+            [1, 1],
+          ],
+          ['k1', 'k2'],
+          [
+            ['y', 'x'],
+            [1, 1],
+          ],
+        ),
+      ),
+      target.client,
+    );
+    expect(await stored()).toEqual(['x:1=y1', 'x:2=x1', 'y:1=x2']);
+  });
+
   test('swaps keys past 2^53 through temporary keys that no stored key takes', async () => {
     // Regression: temporaries were counted up from the largest key read as a double, which rounded
     // 2^60 + 1 down and made the first temporary that very key.

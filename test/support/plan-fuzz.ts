@@ -114,9 +114,23 @@ function apply(t: DatabaseTable, o: Edit): void {
         return;
       }
       case 'rekey': {
+        // One column of the key (of a composite key: only that one moves), to a new value, or
+        // swapped with the next row's (a move through temporary keys).
         const r = live[o.row % Math.max(1, live.length)];
-        const k = cols.find((c) => c.key && c.name !== 'rowid');
-        if (r && k) t.set(keyOf(r) as never, k.name, valueFor(k.declaredType, o.v + 200));
+        const keyCols = cols.filter((c) => c.key && c.name !== 'rowid');
+        const k = keyCols[o.v % Math.max(1, keyCols.length)];
+        if (!r || !k) return;
+        const other = live[(o.row + 1) % live.length];
+        if (o.v % 3 !== 0 || !other || other === r) {
+          t.set(keyOf(r) as never, k.name, valueFor(k.declaredType, o.v + 200));
+          return;
+        }
+        const parking = valueFor(k.declaredType, 398);
+        const at = (row: Record<string, unknown>, v: unknown): unknown =>
+          t.key.length === 1 ? v : t.key.map((c) => (c === k.name ? v : row[c]));
+        t.set(keyOf(r) as never, k.name, parking);
+        t.set(keyOf(other) as never, k.name, r[k.name]);
+        t.set(at(r, parking) as never, k.name, other[k.name]);
         return;
       }
       case 'add':

@@ -11,6 +11,7 @@ import type {
   SchemaColumn,
   TableSchema,
 } from '../dialect';
+import { keyMovesOf } from '../key-moves';
 import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
@@ -83,32 +84,13 @@ function readByKey(
   };
 }
 
-/** A token per key, equal for keys PostgreSQL would find equal (stored form, same column types). */
-function keyToken(keys: readonly ColumnValues[], i: number): string {
-  return keys
-    .map((column) => {
-      const v = column[i] ?? null;
-      if (v instanceof Uint8Array) return `b${Array.from(v).join(',')}`;
-      return `${typeof v}:${String(v)}`;
-    })
-    .join('\u0001');
-}
-
 /**
- * Whether an update moves some row to the old key of another row it moves (a swap or a chain).
- * PostgreSQL checks a primary key row by row, so such rows first move to temporary keys.
+ * The key column a move through temporaries goes through: the first the step sets, so that the
+ * step's own update sets it again (from its temporary to its new value) — as the SQLite engine
+ * chooses.
  */
-export function movesOntoMovedKeys(step: UpdateStep): boolean {
-  const positions = step.key.map((k) => step.set.indexOf(k));
-  if (positions.every((p) => p < 0)) return false;
-  const newKeys = positions.map((p, j) => (p >= 0 ? step.values[p]! : step.keys[j]!));
-  const old = new Map<string, number>();
-  for (let i = 0; i < step.count; i++) old.set(keyToken(step.keys, i), i);
-  for (let i = 0; i < step.count; i++) {
-    const other = old.get(keyToken(newKeys, i));
-    if (other !== undefined && other !== i) return true;
-  }
-  return false;
+function throughColumn(step: UpdateStep): number {
+  return step.key.findIndex((k) => step.set.includes(k));
 }
 
 const DAY_MS = 86_400_000;
@@ -127,7 +109,7 @@ function negate(text: string): string {
   return text.startsWith('-') ? text.slice(1) : `-${text}`;
 }
 
-/** Free temporary values for the first key column, from its largest and smallest stored value. */
+/** Free temporary values for one key column, from its largest and smallest stored value. */
 function temporaries(
   kind: ColumnKind,
   n: number,
@@ -300,10 +282,11 @@ ORDER BY a.attnum`,
   schemaStep: postgresSchemaStep,
 
   temporaryKeys(step, schema) {
-    if (!movesOntoMovedKeys(step)) return null;
-    const first = step.key[0]!;
-    const kind = kindsOf(schema).get(first) ?? 'text';
-    const k = q(first);
+    if (keyMovesOf(step) !== 'viaTemporary') return null;
+    const through = throughColumn(step);
+    const column = step.key[through]!;
+    const kind = kindsOf(schema).get(column) ?? 'text';
+    const k = q(column);
     return {
       sql: `SELECT max(${k})::text, min(${k})::text FROM ${q(step.table)}`,
       runs: 1,
@@ -312,7 +295,9 @@ ORDER BY a.attnum`,
         const row = answers[0]?.[0];
         const max = row?.[0] == null ? null : String(row[0]);
         const min = row?.[1] == null ? null : String(row[1]);
-        return [temporaries(kind, step.count, max, min), ...step.keys.slice(1)];
+        const temps = temporaries(kind, step.count, max, min);
+        // Unique in that column, so unique as keys whatever the other columns hold.
+        return step.keys.map((old, j) => (j === through ? temps : old));
       },
     };
   },
@@ -369,15 +354,17 @@ ORDER BY a.attnum`,
         let keys = step.keys;
         const temps = options.temporaryKeys;
         if (temps) {
-          // Every moved row first takes a free temporary key, then its new key from there.
-          const first = step.key[0]!;
-          const firstKind = kinds.get(first) ?? 'text';
+          // Every moved row first takes a free temporary key, then its new key from there: the
+          // column it goes through is one the step sets, so the update below sets it again.
+          const through = throughColumn(step);
+          const column = step.key[through]!;
+          const columnKind = kinds.get(column) ?? 'text';
           out.push({
-            sql: `UPDATE ${t} SET ${q(first)} = $1 WHERE ${keyPredicate(step.key, 2)}`,
+            sql: `UPDATE ${t} SET ${q(column)} = $1 WHERE ${keyPredicate(step.key, 2)}`,
             rows: step.count,
             parameters(i) {
               const row = new Array<PostgresValue>(1 + step.key.length);
-              row[0] = toPostgresValue(firstKind, temps[0]![i] ?? null);
+              row[0] = toPostgresValue(columnKind, temps[through]![i] ?? null);
               bindRow(row, 1, step.keys, keyKinds, i);
               return row;
             },
