@@ -16,6 +16,7 @@ export type {
 } from './db/create-table-steps';
 export type { PushOptions, PushResult } from './db/push-result';
 export type { ChangeEvent, ChangeListener } from './db/change-emitter';
+export type { Drafts, DraftStatus, DraftEvent, DraftListener } from './drafts/drafts';
 export type { RebaseConflict, RebasePolicy } from './table/rebase';
 export type {
   CheckpointResult,

@@ -14,6 +14,7 @@ import { freezeTableInfo } from '../schema/freeze-table-info';
 import type { TableInfo } from '../schema/table-info';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
 import type { SqlValue } from '../values/sql-value';
+import { Drafts } from '../drafts/drafts';
 import { ChangeEmitter, type ChangeListener } from './change-emitter';
 import {
   createTableSteps,
@@ -76,11 +77,28 @@ export class Database {
   /** Serialises everything that moves tables to new commits, so commits apply in order. */
   #serial: Promise<unknown> = Promise.resolve();
   readonly #host: TableHost;
+  /**
+   * Pending edits saved in this browser as they are made and restored when the database is
+   * opened again: status, events, `flush()`. See the README's "Drafts".
+   */
+  readonly drafts: Drafts;
 
   /** @internal Use {@link openDatabase}. */
-  constructor(name: string, engine: Engine, state: EngineState) {
+  constructor(
+    name: string,
+    engine: Engine,
+    state: EngineState,
+    options: { drafts?: boolean } = {},
+  ) {
     this.name = name;
     this.#engine = engine;
+    this.drafts = new Drafts(name, options.drafts ?? false, {
+      tables: () =>
+        [...this.#loaded.values()].map((l) => ({
+          table: l.table,
+          seq: l.queued.length ? l.basis : l.seq,
+        })),
+    });
     this.#seq = state.seq;
     this.#setInfo(state.tables);
     this.#host = {
@@ -136,6 +154,7 @@ export class Database {
       const data = await this.#engine.readTable(name, options.onProgress);
       const table = new DatabaseTable(this.#host, info, data);
       const seq = data.seq ?? this.#seq;
+      await this.drafts.restore(table, seq);
       this.#loaded.set(name, { table, seq, queued: [], basis: seq });
       return table;
     });
@@ -302,6 +321,11 @@ export class Database {
     this.#closed = true;
     this.#emitter.clear();
     try {
+      await this.drafts.close();
+    } catch {
+      // Unsaved edits of the last moments are lost; closing the database must still happen.
+    }
+    try {
       await this.#engine.close();
     } finally {
       this.#engine.terminate();
@@ -414,6 +438,7 @@ export class Database {
         for (const t of pushed) {
           t.lock(null);
           t.discard();
+          this.drafts.pushed(t);
         }
         // Our commit directly follows the last one taken in: take it from the result, saving a
         // round trip to the worker and a read of the redo log. Otherwise catch up in order.

@@ -1,4 +1,5 @@
 import { deleteDB } from 'idb';
+import { deleteDrafts } from '../drafts/draft-store';
 
 /**
  * Deletes a database and everything stored for it. Close it in every tab first: the deletion
@@ -12,4 +13,5 @@ import { deleteDB } from 'idb';
  */
 export async function deleteDatabase(name: string): Promise<void> {
   await deleteDB(`pandalchemy:${name}`);
+  await deleteDrafts(name);
 }

@@ -38,6 +38,12 @@ export interface OpenDatabaseOptions {
    * rejects with `worker_load_failed` instead of waiting for ever.
    */
   readonly startTimeoutMs?: number;
+  /**
+   * Save every table's pending edits (with their undo and redo history) in this browser as they
+   * are made, and restore them when the database is opened again (default true with `persist`).
+   * False saves nothing. See `db.drafts`.
+   */
+  readonly drafts?: boolean;
   /** Progress of loading the snapshot and replaying the log. */
   readonly onProgress?: ProgressCallback;
 }
@@ -92,7 +98,8 @@ export async function openDatabase(
       },
       options.onProgress,
     );
-    const db = new Database(name, engine, state);
+    const persist = options.persist ?? true;
+    const db = new Database(name, engine, state, { drafts: persist && options.drafts !== false });
     await db.listen();
     return db;
   } catch (e) {

@@ -55,6 +55,8 @@ export type ErrorCode =
   | 'storage'
   /** The browser refused to store more data. */
   | 'quota_exceeded'
+  /** A saved draft of pending edits could not be restored (schema changed, corrupt): it was dropped. */
+  | 'draft_invalid'
   /** The worker stopped while a call was pending. */
   | 'worker_died'
   /** The worker could not start: its script or SQLite's WebAssembly did not load. */
@@ -98,6 +100,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'corrupt',
   'storage',
   'quota_exceeded',
+  'draft_invalid',
   'worker_died',
   'worker_load_failed',
   'closed',

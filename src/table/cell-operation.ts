@@ -11,7 +11,6 @@ import type { TableState } from './table-state';
  * description need; a one-column key is kept as its value rather than an array.
  */
 export class CellOperation implements LoggedOperation {
-  readonly at = Date.now();
   readonly #key: CellValue | readonly CellValue[];
   /** The column's name when the edit was made (a later rename does not rewrite history). */
   readonly #columnName: string;
@@ -22,9 +21,17 @@ export class CellOperation implements LoggedOperation {
     readonly prev: Slot,
     readonly next: Slot,
     key: CellValue | readonly CellValue[],
+    /** Given when a draft restores the edit: the column's name then, and when it was made. */
+    columnName: string = column.name,
+    readonly at: number = Date.now(),
   ) {
     this.#key = Array.isArray(key) && key.length === 1 ? (key[0] as CellValue) : key;
-    this.#columnName = column.name;
+    this.#columnName = columnName;
+  }
+
+  /** @internal The key as the edit named it and the column's name then (saved by drafts). */
+  get named(): { readonly key: CellValue | readonly CellValue[]; readonly columnName: string } {
+    return { key: this.#key, columnName: this.#columnName };
   }
 
   get kind(): 'set' {

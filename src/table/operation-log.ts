@@ -44,11 +44,12 @@ export class Operation implements LoggedOperation {
    * allocate twice what it keeps).
    */
   mutations: readonly Mutation[] = NO_MUTATIONS;
-  readonly at = Date.now();
   constructor(
     readonly kind: OperationKind,
     /** Describes the edit: a function, so that no string is built unless asked for. */
     private readonly describe: () => string,
+    /** Milliseconds since the epoch: now, or when a restored draft's edit was made. */
+    readonly at: number = Date.now(),
   ) {}
 
   get description(): string {

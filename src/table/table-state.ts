@@ -21,13 +21,26 @@ import { CellOperation } from './cell-operation';
 import { ChangedRows } from './changed-rows';
 import { KeyOverlay } from './key-overlay';
 import { ownCopies } from './own-copy';
-import { Operation, OperationLog, type OperationKind } from './operation-log';
+import { Operation, OperationLog, type LoggedOperation, type OperationKind } from './operation-log';
 import type { ColumnArray, RowStore } from './row-store';
 
 /** A row inserted since the last push. Values by column id; undefined means never given. */
 export interface InsertedRow {
   readonly seq: number;
   readonly values: (CellValue | undefined)[];
+}
+
+/** @internal What a draft keeps of a table's pending state (see `TableState.pendingParts`). */
+export interface PendingParts {
+  readonly columns: readonly ColumnState[];
+  readonly droppedColumns: readonly ColumnState[];
+  readonly deleted: readonly number[];
+  readonly inserted: readonly InsertedRow[];
+  readonly indexEdits: readonly IndexEdit[];
+  readonly nextSeq: number;
+  readonly nextColumnId: number;
+  readonly done: readonly LoggedOperation[];
+  readonly undone: readonly LoggedOperation[];
 }
 
 /**
@@ -689,6 +702,64 @@ export class TableState {
       stored &&= valuesEqual(key[i], this.store.get(row, this.store.keyColumns[i]!));
     }
     this.keys.place(row, stored ? undefined : this.tokenOf(key));
+  }
+
+  // ---- drafts: the pending state as saved and restored (src/drafts/) -------------------------
+
+  /** @internal The pending state over the store, as a draft saves it (live objects: clone them). */
+  pendingParts(): PendingParts {
+    return {
+      columns: this.columns,
+      droppedColumns: [...this.droppedColumns],
+      deleted: [...this.deleted],
+      inserted: [...this.inserted.values()],
+      indexEdits: this.indexEdits,
+      nextSeq: this.nextSeq,
+      nextColumnId: this.nextColumnId,
+      done: this.log.done,
+      undone: this.log.undone,
+    };
+  }
+
+  /**
+   * @internal Takes the pending state a draft saved over this same store (fresh from
+   * `resetColumns`), then works out again what every edit keeps up to date: the column names, the
+   * key overlay and the changed-rows count.
+   */
+  adoptPending(parts: PendingParts): void {
+    this.columns = [...parts.columns];
+    this.byName = new Map(this.columns.map((c) => [c.name, c]));
+    this.keyColumns = this.store.keyColumns.map((origin) => {
+      const col = this.columns.find((c) => c.origin === origin);
+      if (!col) throw new PandalchemyError('internal', 'A saved draft lost a key column.');
+      return col;
+    });
+    this.droppedColumns.clear();
+    for (const c of parts.droppedColumns) this.droppedColumns.add(c);
+    this.deleted.clear();
+    for (const r of parts.deleted) this.deleted.add(r);
+    this.inserted.clear();
+    for (const row of parts.inserted) this.inserted.set(this.insertedId(row), row);
+    this.indexEdits.length = 0;
+    this.indexEdits.push(...parts.indexEdits);
+    this.nextSeq = parts.nextSeq;
+    this.nextColumnId = Math.max(this.nextColumnId, parts.nextColumnId);
+    this.log.clear();
+    this.log.done.push(...parts.done);
+    this.log.undone.push(...parts.undone);
+    this.keys.clear();
+    this.changed.clear();
+    this.version++;
+    this.rowsVersion++;
+    this.slotsCache = null;
+    for (const c of this.columns) this.count(c);
+    const keyRows = new Set<number>(this.inserted.keys());
+    for (const c of this.keyColumns) {
+      if (c.dense !== null || c.base !== null)
+        for (let r = 0; r < this.store.length; r++) keyRows.add(r);
+      else for (const r of c.cells.keys()) keyRows.add(r);
+    }
+    for (const r of keyRows) this.reindex(r);
   }
 
   // ---- undo / redo ---------------------------------------------------------------------------

@@ -74,8 +74,8 @@ export interface AddColumnSpec extends NewColumn {
  * ```
  */
 export class TrackedTable {
-  /** @internal */
-  readonly state: TableState;
+  /** @internal Replaced only when a draft is restored (see `adopt`). */
+  state: TableState;
   #snapshot: { version: number; snapshot: Snapshot } | null = null;
 
   /** @internal Use `Database.table()`, or {@link trackedTable} for a table without a database. */
@@ -480,6 +480,12 @@ export class TrackedTable {
   /** @internal Moves the table onto new stored contents, replaying pending edits on top. */
   applyUpdate(update: TableUpdate, policy?: RebasePolicy): RebaseConflict[] {
     return rebase(this.state, update, policy);
+  }
+
+  /** @internal Takes a restored draft's state in place of the loaded one. */
+  adopt(state: TableState): void {
+    this.state = state;
+    this.#snapshot = null;
   }
 
   /** @internal Refuses edits while `reason` is set (a push in flight). */

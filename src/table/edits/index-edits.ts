@@ -31,8 +31,11 @@ interface CurrentIndex {
   readonly origin: 'c' | 'u' | 'pk';
 }
 
-/** One index change recorded in the operation log (undone by taking it back off the list). */
-class IndexEditMutation implements Mutation {
+/**
+ * One index change recorded in the operation log (undone by taking it back off the list).
+ * Exported for drafts, which save and restore it.
+ */
+export class IndexEditMutation implements Mutation {
   constructor(readonly edit: IndexEdit) {}
   undo(state: TableState): void {
     state.indexEdits.pop();

@@ -1,0 +1,399 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import type { ColumnarData } from '../protocol/engine-api';
+import type { TableInfo } from '../schema/table-info';
+import { rebase, type RebaseConflict } from '../table/rebase';
+import type { RowStore } from '../table/row-store';
+import type { TableState } from '../table/table-state';
+import type { TrackedTable } from '../table/tracked-table';
+import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
+import { DRAFT_FORMAT, type BaseRecord, type DraftRecord } from './draft-record';
+import { DraftStore } from './draft-store';
+import { encodeBase, encodePending } from './encode-draft';
+import { restoreDraft } from './restore-draft';
+
+/** A loaded table's draft: what is pending and what of it is saved in this browser. */
+export interface DraftStatus {
+  readonly table: string;
+  /** Pending changes now: inserted, updated and deleted rows plus schema and index changes. */
+  readonly changes: number;
+  /** Operations `undo()` can take back. */
+  readonly undoable: number;
+  /** Operations `redo()` can make again. */
+  readonly redoable: number;
+  /** When the draft was last saved (milliseconds since the epoch), or null. */
+  readonly savedAt: number | null;
+  /** Pending changes as of that save. */
+  readonly savedChanges: number;
+  /** Whether every edit is saved (false while the save waits for a pause in the editing). */
+  readonly saved: boolean;
+}
+
+/** What happened to a draft. */
+export type DraftEvent =
+  /**
+   * A table's draft was restored when it was loaded. When other writers committed since it was
+   * saved its edits were rebased onto their commits (`rebased`), the contested ones reported in
+   * `conflicts` exactly as `refresh()` reports them (and dropped, as `refresh()` does by default);
+   * the undo history then starts again, as after `refresh()`.
+   */
+  | {
+      readonly type: 'restored';
+      readonly table: string;
+      readonly changes: number;
+      readonly savedAt: number;
+      readonly rebased: boolean;
+      readonly conflicts: readonly RebaseConflict[];
+    }
+  /** A draft could not be restored (schema changed beyond it, corrupt): dropped. */
+  | { readonly type: 'dropped'; readonly table: string; readonly error: PandalchemyError }
+  /** A table's pending edits were saved. */
+  | {
+      readonly type: 'saved';
+      readonly table: string;
+      readonly changes: number;
+      readonly savedAt: number;
+    }
+  /** A table's draft was deleted: its edits were pushed or discarded. */
+  | { readonly type: 'cleared'; readonly table: string }
+  /** Saving or reading a draft failed (`quota_exceeded`, `storage`): the edits are still pending. */
+  | { readonly type: 'failed'; readonly table: string; readonly error: PandalchemyError };
+
+export type DraftListener = (event: DraftEvent) => void;
+
+/** What drafts need of their database. */
+export interface DraftHost {
+  /** The loaded tables, each with the commit its stored rows are as of. */
+  tables(): readonly { readonly table: TrackedTable; readonly seq: number }[];
+}
+
+/** A save waits for this long without edits... */
+const QUIET_MS = 150;
+/** ...but never longer than this after the first unsaved edit. */
+const MAX_WAIT_MS = 1000;
+const TICK_MS = 100;
+
+interface Entry {
+  state: TableState;
+  /** `state.version` when last looked at: an edit, undo or redo changes it. */
+  seen: number;
+  changedAt: number;
+  /** When the first edit not saved yet was seen, or null when all is saved. */
+  dirtySince: number | null;
+  savedAt: number | null;
+  savedChanges: number;
+  /** Whether a draft of the table is in IndexedDB. */
+  exists: boolean;
+  /** The base saved with it: saved again once the stored rows are others. */
+  base: { id: string; store: RowStore; revision: number; seq: number } | null;
+}
+
+/**
+ * Drafts: every loaded table's pending edits, undo and redo history included, saved in this
+ * browser as they are made and restored when the database is opened again (`db.drafts`).
+ *
+ * Nothing runs on the edit path: a timer notices that a table's version moved and saves once the
+ * editing pauses (150 ms, or 1 s at most), off the edit. A draft belongs to the tab session that
+ * made it (see draft-owner.ts): a reload restores that tab's drafts; a tab without a draft of
+ * its own takes the newest draft of the table that no open tab holds. Two open tabs never write
+ * over each other's drafts.
+ */
+export class Drafts {
+  /** Whether drafts are saved: `openDatabase` with persistence, unless `drafts: false`. */
+  readonly enabled: boolean;
+  readonly #name: string;
+  readonly #host: DraftHost;
+  readonly #store: DraftStore | null;
+  readonly #owner: Promise<DraftOwner> | null;
+  readonly #entries = new Map<string, Entry>();
+  readonly #listeners = new Set<DraftListener>();
+  #chain: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #closed = false;
+  readonly #onHide = (): void => {
+    if (typeof document === 'undefined' || document.visibilityState === 'hidden')
+      void this.flush().catch(() => undefined);
+  };
+
+  /** @internal Made by the database. */
+  constructor(name: string, enabled: boolean, host: DraftHost) {
+    this.#name = name;
+    this.#host = host;
+    this.enabled = enabled && typeof indexedDB !== 'undefined';
+    this.#store = this.enabled ? new DraftStore(name) : null;
+    this.#owner = this.enabled ? claimOwner(name) : null;
+    if (!this.enabled) return;
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    globalThis.addEventListener?.('pagehide', this.#onHide);
+    globalThis.addEventListener?.('visibilitychange', this.#onHide);
+  }
+
+  /** The loaded tables that have pending edits or a saved draft. */
+  status(): DraftStatus[] {
+    const out: DraftStatus[] = [];
+    for (const { table } of this.#host.tables()) {
+      const e = this.#entries.get(table.name);
+      const s = table.state;
+      const counts = table.changeCounts();
+      const changes = counts.inserts + counts.updates + counts.deletes + counts.schema;
+      const undoable = s.log.done.length;
+      const redoable = s.log.undone.length;
+      if (!changes && !undoable && !redoable && !e?.exists) continue;
+      out.push({
+        table: table.name,
+        changes,
+        undoable,
+        redoable,
+        savedAt: e?.exists ? e.savedAt : null,
+        savedChanges: e?.exists ? e.savedChanges : 0,
+        saved: e !== undefined && e.dirtySince === null && e.state === s && e.seen === s.version,
+      });
+    }
+    return out;
+  }
+
+  /** Calls `listener` on every draft event. Returns a function that unsubscribes. */
+  on(listener: DraftListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Saves every unsaved edit now, without waiting for a pause in the editing. */
+  async flush(): Promise<void> {
+    if (!this.enabled || this.#closed) return this.#chain;
+    this.#tick(true);
+    return this.#chain;
+  }
+
+  /** @internal Restores the draft of a table just loaded (`seq`: the commit it was read at). */
+  async restore(table: TrackedTable, seq: number): Promise<void> {
+    if (!this.enabled || this.#closed) return;
+    const entry = this.#entry(table.state);
+    this.#entries.set(table.name, entry);
+    let saved;
+    let owner: DraftOwner;
+    try {
+      owner = await this.#owner!;
+      saved = await this.#store!.get(table.name, owner.id);
+      if (!saved && (await this.#takeOrphan(table.name, owner.id)))
+        saved = await this.#store!.get(table.name, owner.id);
+    } catch (e) {
+      this.#emit({ type: 'failed', table: table.name, error: storageError(e, 'reading') });
+      return;
+    }
+    if (!saved) return;
+    entry.exists = true;
+    let restored: TableState;
+    let conflicts: RebaseConflict[] = [];
+    let rebased = false;
+    try {
+      restored = restoreDraft(saved.draft, saved.base);
+      const base = saved.base!;
+      if (base.seq !== seq || !sameTable(base.info, table.info)) {
+        // Others committed since: what refresh() does, from the draft's base to the rows now.
+        const data = storeData(table.state.store);
+        conflicts = rebase(restored, { kind: 'reload', info: table.info, data });
+        rebased = true;
+      }
+    } catch (e) {
+      entry.exists = false;
+      await this.#store!.delete(table.name, owner.id).catch(() => undefined);
+      const reason = e instanceof Error ? e.message : String(e);
+      const error =
+        e instanceof PandalchemyError && e.code === 'draft_invalid'
+          ? e
+          : new PandalchemyError(
+              'draft_invalid',
+              `The saved draft of '${table.name}' no longer fits the table and was dropped: ${reason}`,
+              { table: table.name },
+            );
+      this.#emit({ type: 'dropped', table: table.name, error });
+      return;
+    }
+    table.adopt(restored);
+    Object.assign(entry, this.#entry(restored), {
+      exists: true,
+      savedAt: saved.draft.savedAt,
+      savedChanges: saved.draft.changes,
+    });
+    if (rebased) {
+      entry.dirtySince = 0; // Saved again at the next tick, over the rows it was rebased onto.
+    } else {
+      const base = saved.base!;
+      entry.base = { id: base.id, store: restored.store, revision: restored.store.revision, seq };
+    }
+    this.#emit({
+      type: 'restored',
+      table: table.name,
+      changes: changeCount(table),
+      savedAt: saved.draft.savedAt,
+      rebased,
+      conflicts,
+    });
+  }
+
+  /** @internal A table's edits were pushed: its draft goes at once, not at the next tick. */
+  pushed(table: TrackedTable): void {
+    if (!this.enabled || this.#closed) return;
+    this.#queue(table, this.#host.tables().find((t) => t.table === table)?.seq ?? 0);
+  }
+
+  /** @internal Saves what is unsaved and stops. */
+  async close(): Promise<void> {
+    if (!this.enabled || this.#closed) return;
+    await this.flush().catch(() => undefined);
+    this.#closed = true;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    globalThis.removeEventListener?.('pagehide', this.#onHide);
+    globalThis.removeEventListener?.('visibilitychange', this.#onHide);
+    await this.#chain.catch(() => undefined);
+    await this.#store!.close().catch(() => undefined);
+    (await this.#owner!).release();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #entry(state: TableState): Entry {
+    return {
+      state,
+      seen: state.version,
+      changedAt: 0,
+      dirtySince: null,
+      savedAt: null,
+      savedChanges: 0,
+      exists: false,
+      base: null,
+    };
+  }
+
+  /** Takes the newest draft of `table` that no open session holds. */
+  async #takeOrphan(table: string, owner: string): Promise<boolean> {
+    const live = await liveOwners(this.#name);
+    if (!live) return false; // Without Web Locks another tab's draft may be in use: leave it.
+    const free = (await this.#store!.owners(table))
+      .filter((d) => d.owner !== owner && !live.has(d.owner))
+      .sort((a, b) => b.savedAt - a.savedAt);
+    for (const d of free) if (await this.#store!.take(table, d.owner, owner)) return true;
+    return false;
+  }
+
+  #tick(now = false): void {
+    const t = Date.now();
+    for (const { table, seq } of this.#host.tables()) {
+      const s = table.state;
+      let e = this.#entries.get(table.name);
+      if (!e) this.#entries.set(table.name, (e = this.#entry(s)));
+      if (e.state !== s || e.seen !== s.version) {
+        e.state = s;
+        e.seen = s.version;
+        e.changedAt = t;
+        e.dirtySince ??= t;
+      }
+      if (e.dirtySince === null) continue;
+      if (now || t - e.changedAt >= QUIET_MS || t - e.dirtySince >= MAX_WAIT_MS) {
+        e.dirtySince = null;
+        this.#queue(table, seq);
+      }
+    }
+  }
+
+  /** Saves (or deletes) a table's draft after the saves queued before. */
+  #queue(table: TrackedTable, seq: number): void {
+    this.#chain = this.#chain
+      .then(() => this.#save(table, seq))
+      .catch((e: unknown) =>
+        this.#emit({ type: 'failed', table: table.name, error: storageError(e, 'saving') }),
+      );
+  }
+
+  async #save(table: TrackedTable, seq: number): Promise<void> {
+    const e = this.#entries.get(table.name);
+    if (!e || this.#closed) return;
+    const owner = await this.#owner!;
+    const db = await this.#store!.ready();
+    // From here to the put nothing awaits: the records are the table's objects as they are now.
+    const s = table.state;
+    const nothing = !table.hasChanges && s.log.done.length === 0 && s.log.undone.length === 0;
+    if (nothing) {
+      if (!e.exists) return;
+      e.exists = false;
+      e.base = null;
+      await this.#store!.delete(table.name, owner.id);
+      this.#emit({ type: 'cleared', table: table.name });
+      return;
+    }
+    let base: BaseRecord | null = null;
+    const b = e.base;
+    if (!b || b.store !== s.store || b.revision !== s.store.revision || b.seq !== seq) {
+      base = encodeBase(s, crypto.randomUUID(), seq);
+      e.base = { id: base.id, store: s.store, revision: s.store.revision, seq };
+    }
+    const changes = changeCount(table);
+    const draft: DraftRecord = {
+      format: DRAFT_FORMAT,
+      table: table.name,
+      owner: owner.id,
+      savedAt: Date.now(),
+      baseId: e.base!.id,
+      changes,
+      pending: encodePending(s),
+    };
+    try {
+      await this.#store!.save(db, draft, base);
+    } catch (err) {
+      if (base) e.base = null;
+      throw err;
+    }
+    e.exists = true;
+    e.savedAt = draft.savedAt;
+    e.savedChanges = changes;
+    this.#emit({ type: 'saved', table: table.name, changes, savedAt: draft.savedAt });
+  }
+
+  #emit(event: DraftEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        // A failing listener must not stop the others, nor the save that emitted the event.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}
+
+function changeCount(table: TrackedTable): number {
+  const c = table.changeCounts();
+  return c.inserts + c.updates + c.deletes + c.schema;
+}
+
+/** A freshly loaded store's rows as loaded data (it has no dead slots). */
+function storeData(store: RowStore): ColumnarData {
+  return {
+    names: store.names,
+    columns: store.names.map((_, c) => store.raw(c)),
+    length: store.length,
+  };
+}
+
+function sameTable(a: TableInfo, b: TableInfo): boolean {
+  const cols = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
+  return cols(a) === cols(b) && a.key.columns.join(',') === b.key.columns.join(',');
+}
+
+function storageError(e: unknown, what: string): PandalchemyError {
+  if (e instanceof PandalchemyError) return e;
+  const name = e instanceof DOMException ? e.name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'QuotaExceededError') {
+    return new PandalchemyError(
+      'quota_exceeded',
+      `The browser refused to store more data while ${what} a draft: free space, or push the pending edits. They are still pending.`,
+    );
+  }
+  return new PandalchemyError(
+    'storage',
+    `IndexedDB failed while ${what} a draft: ${message}. The edits are still pending.`,
+  );
+}

@@ -1,0 +1,136 @@
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import { CellOperation } from '../table/cell-operation';
+import type { ColumnState } from '../table/column-state';
+import { diffTable } from '../table/diff-table';
+import { UNSET, type Mutation, type Slot } from '../table/mutations';
+import { Operation, type LoggedOperation } from '../table/operation-log';
+import { RowStore } from '../table/row-store';
+import { TableState } from '../table/table-state';
+import type { CellValue } from '../values/sql-value';
+import {
+  DRAFT_FORMAT,
+  type BaseRecord,
+  type DraftRecord,
+  type MutationRecord,
+  type OperationRecord,
+} from './draft-record';
+import { MUTATION_CLASSES } from './encode-draft';
+
+function invalid(what: string): PandalchemyError {
+  return new PandalchemyError('draft_invalid', `The saved draft is not readable: ${what}.`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function decodeSlot(v: unknown): Slot {
+  if (isObject(v) && !(v instanceof Uint8Array) && !(v instanceof Date)) {
+    if (v['pandalchemyUnset'] === true) return UNSET;
+    throw invalid('a saved value is neither a value nor a default');
+  }
+  return v as CellValue;
+}
+
+function isColumn(v: unknown): v is ColumnState {
+  return isObject(v) && typeof v['name'] === 'string' && v['cells'] instanceof Map;
+}
+
+function decodeMutation(rec: MutationRecord): Mutation {
+  if (!isObject(rec) || !isObject(rec.f) || !Object.hasOwn(MUTATION_CLASSES, rec.t))
+    throw invalid('an edit of unknown kind');
+  const cls = MUTATION_CLASSES[rec.t as keyof typeof MUTATION_CLASSES];
+  const fields: Record<string, unknown> = { ...rec.f };
+  if ('column' in fields && !isColumn(fields['column'])) throw invalid('an edit lost its column');
+  if (rec.t === 'cell') {
+    fields['prev'] = decodeSlot(fields['prev']);
+    fields['next'] = decodeSlot(fields['next']);
+  }
+  if (rec.t === 'retype') {
+    for (const k of ['prev', 'next']) {
+      const snap = fields[k];
+      if (!isObject(snap) || !(snap['insertedValues'] instanceof Map))
+        throw invalid('a type change lost its values');
+      const values = new Map<number, Slot>();
+      for (const [row, v] of snap['insertedValues'] as Map<number, unknown>)
+        values.set(row, decodeSlot(v));
+      fields[k] = { ...snap, insertedValues: values };
+    }
+  }
+  // The fields are the instance's own (constructor parameters): the class's methods need no more.
+  return Object.assign(Object.create(cls.prototype) as Mutation, fields);
+}
+
+function decodeOperation(rec: OperationRecord): LoggedOperation {
+  if (!isObject(rec) || typeof rec.at !== 'number') throw invalid('an edit is malformed');
+  if (rec.t === 'cell') {
+    if (!isColumn(rec.column) || typeof rec.row !== 'number')
+      throw invalid('a cell edit lost its cell');
+    return new CellOperation(
+      rec.row,
+      rec.column,
+      decodeSlot(rec.prev),
+      decodeSlot(rec.next),
+      rec.key,
+      String(rec.columnName),
+      rec.at,
+    );
+  }
+  if (rec.t === 'op' && Array.isArray(rec.mutations)) {
+    const description = String(rec.description);
+    const op = new Operation(rec.kind, () => description, rec.at);
+    op.mutations = rec.mutations.map(decodeMutation);
+    return op;
+  }
+  throw invalid('an edit is malformed');
+}
+
+/** The stored rows of a draft's base, slot for slot as they were. */
+function decodeStore(base: BaseRecord): RowStore {
+  const n = base.names.length;
+  if (base.kinds.length !== n || base.columns.length !== n || !(base.length >= 0))
+    throw invalid('its stored rows are malformed');
+  const store = new RowStore(
+    base.names.map((name, c) => ({ name, kind: base.kinds[c]!, values: base.columns[c]! })),
+    base.keyColumns,
+    base.length,
+  );
+  for (const r of base.dead) store.kill(r);
+  return store;
+}
+
+/**
+ * A table's state as a draft saved it: the base's stored rows with the pending edits and the undo
+ * and redo history over them. Throws `draft_invalid` when the draft is not of this version or
+ * does not hold together (a corrupt or foreign value).
+ */
+export function restoreDraft(draft: DraftRecord, base: BaseRecord | null): TableState {
+  if (!isObject(draft)) throw invalid('it is not a draft');
+  if (!isObject(base)) throw invalid('its stored rows are missing');
+  if (draft.format !== DRAFT_FORMAT || base.format !== DRAFT_FORMAT)
+    throw invalid(`it is of format ${String(draft.format)}, this version reads ${DRAFT_FORMAT}`);
+  if (draft.baseId !== base.id) throw invalid('its stored rows are of another save');
+  const p = draft.pending;
+  if (
+    !isObject(p) ||
+    !Array.isArray(p.columns) ||
+    !p.columns.every(isColumn) ||
+    !Array.isArray(p.droppedColumns) ||
+    !p.droppedColumns.every(isColumn) ||
+    !Array.isArray(p.deleted) ||
+    !Array.isArray(p.inserted) ||
+    !Array.isArray(p.indexEdits) ||
+    !Array.isArray(p.done) ||
+    !Array.isArray(p.undone)
+  )
+    throw invalid('its pending edits are malformed');
+  const state = new TableState(base.info, decodeStore(base), base.rowid);
+  state.adoptPending({
+    ...p,
+    done: p.done.map(decodeOperation),
+    undone: p.undone.map(decodeOperation),
+  });
+  // What a push would do must be computable: a draft that cannot say it is of no use.
+  diffTable(state);
+  return state;
+}

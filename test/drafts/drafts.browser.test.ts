@@ -1,0 +1,214 @@
+import * as aq from 'arquero';
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  deleteDatabase,
+  openDatabase,
+  type Database,
+  type DraftEvent,
+  type OpenDatabaseOptions,
+  type TrackedTable,
+} from '../../src/index';
+import { draftsStorageName } from '../../src/drafts/draft-store';
+
+const open: Database[] = [];
+const names: string[] = [];
+
+async function openDb(name: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const db = await openDatabase(name, options);
+  open.push(db);
+  return db;
+}
+
+async function newDb(): Promise<{ name: string; db: Database }> {
+  const name = `drafts-${crypto.randomUUID()}`;
+  names.push(name);
+  const db = await openDb(name);
+  await db.createTable(
+    'items',
+    aq.table({
+      id: [1, 2, 3, 4],
+      name: ['a', 'b', 'c', 'd'],
+      big: [1n, 2n, 3n, 4n],
+      blob: [new Uint8Array([1]), null, null, null],
+      r: [0.5, 1.5, 2.5, 3.5],
+    }),
+    { primaryKey: 'id', types: { big: 'INTEGER', blob: 'BLOB', r: 'REAL' } },
+  );
+  return { name, db };
+}
+
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close();
+  for (const name of names.splice(0)) await deleteDatabase(name);
+});
+
+/** What a user sees of a table's pending state (exact values, history and all). */
+function seen(t: TrackedTable): unknown {
+  const tag = (_: string, v: unknown): unknown =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v;
+  return {
+    rows: JSON.stringify(t.table().objects(), tag),
+    changes: JSON.stringify(t.changes(), tag),
+    sql: t.toSql(),
+    operations: t.operations(),
+    canUndo: t.canUndo,
+    canRedo: t.canRedo,
+  };
+}
+
+async function rawDrafts(name: string): Promise<number> {
+  const idb = await openDB(draftsStorageName(name), 1, {
+    upgrade(db) {
+      db.createObjectStore('drafts');
+      db.createObjectStore('bases');
+    },
+  });
+  const n = await idb.count('drafts');
+  idb.close();
+  return n;
+}
+
+describe('drafts: pending edits saved in this browser', () => {
+  it('survive a reopen with their undo and redo history, and are cleared by a push', async () => {
+    const { name, db } = await newDb();
+    const t = await db.table('items');
+    t.set(1, 'name', 'Ada')
+      .set(2, 'big', 2n ** 62n + 1n)
+      .set(3, 'blob', new Uint8Array([0, 255]));
+    t.set(4, 'r', null)
+      .insert({ id: 9, name: 'new', big: -(2n ** 63n) })
+      .delete(2);
+    t.addColumn('note', { type: 'TEXT', values: (d: Record<string, unknown>) => `#${d['id']}` });
+    t.set(1, 'name', 'Grace');
+    expect(t.undo()).toBe(true);
+    const before = seen(t);
+    await db.drafts.flush();
+    expect(db.drafts.status()).toEqual([
+      expect.objectContaining({ table: 'items', undoable: 7, redoable: 1, saved: true }),
+    ]);
+    await db.close();
+
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const r = await again.table('items');
+    expect(seen(r)).toEqual(before);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'restored', table: 'items', rebased: false, conflicts: [] }),
+    ]);
+    expect(r.redo()).toBe(true);
+    expect(r.get(1, 'name')).toBe('Grace');
+    for (let i = 0; i < 8; i++) expect(r.undo()).toBe(true);
+    expect(r.hasChanges).toBe(false);
+    for (let i = 0; i < 8; i++) expect(r.redo()).toBe(true);
+    await r.push();
+    expect((await again.query('SELECT name, note FROM items WHERE id = 1')).objects()).toEqual([
+      { name: 'Grace', note: '#1' },
+    ]);
+    expect(await rawDrafts(name)).toBe(0);
+    await again.close();
+
+    const third = await openDb(name);
+    const t3 = await third.table('items');
+    expect(t3.hasChanges).toBe(false);
+    expect(t3.get(2, 'name')).toBeUndefined();
+  });
+
+  it("rebase onto another writer's commits, reporting conflicts exactly as refresh() does", async () => {
+    const { name, db } = await newDb();
+    const t = await db.table('items');
+    t.set(1, 'name', 'mine').set(3, 'name', 'also mine').delete(4);
+    await db.drafts.flush();
+    await db.close();
+
+    // The same edits in a session kept open, to compare with what its refresh() reports.
+    const live = await openDb(name, { drafts: false });
+    const l = await live.table('items');
+    l.set(1, 'name', 'mine').set(3, 'name', 'also mine').delete(4);
+
+    // Another writer (drafts off: it must not take the draft) commits meanwhile.
+    const other = await openDb(name, { drafts: false });
+    const o = await other.table('items');
+    o.set(1, 'name', 'theirs').set(4, 'name', 'changed');
+    await o.push();
+    await other.close();
+    const expected = await l.refresh();
+
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const r = await again.table('items');
+    expect(expected.length).toBe(2);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
+    ]);
+    expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
+    expect(r.get(1, 'name')).toBe('theirs');
+    expect(r.get(3, 'name')).toBe('also mine');
+  });
+
+  it('with drafts: false save nothing', async () => {
+    const { name, db } = await newDb();
+    await db.close();
+    const off = await openDb(name, { drafts: false });
+    expect(off.drafts.enabled).toBe(false);
+    const t = await off.table('items');
+    t.set(1, 'name', 'lost');
+    await new Promise((r) => setTimeout(r, 1300));
+    await off.drafts.flush();
+    await off.close();
+    expect(await rawDrafts(name)).toBe(0);
+    const again = await openDb(name);
+    expect((await again.table('items')).hasChanges).toBe(false);
+  });
+
+  it('drop a corrupt draft with a typed warning, never a crash', async () => {
+    const { name, db } = await newDb();
+    (await db.table('items')).set(1, 'name', 'x');
+    await db.drafts.flush();
+    await db.close();
+    const idb = await openDB(draftsStorageName(name), 1);
+    const keys = await idb.getAllKeys('drafts');
+    expect(keys.length).toBe(1);
+    const draft = (await idb.get('drafts', keys[0]!)) as Record<string, unknown>;
+    await idb.put('drafts', { ...draft, pending: { columns: 'spoilt' } }, keys[0]!);
+    idb.close();
+
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const t = await again.table('items');
+    expect(t.hasChanges).toBe(false);
+    expect(events.length).toBe(1);
+    const e = events[0]!;
+    expect(e.type).toBe('dropped');
+    expect(e.type === 'dropped' && e.error.code).toBe('draft_invalid');
+    expect(await rawDrafts(name)).toBe(0);
+    t.set(2, 'name', 'still editable');
+    await t.push();
+  });
+
+  it('of two open sessions never overwrite each other; a new session takes one nobody holds', async () => {
+    const { name, db } = await newDb();
+    const second = await openDb(name);
+    (await db.table('items')).set(1, 'name', 'first');
+    (await second.table('items')).set(2, 'name', 'second');
+    await db.drafts.flush();
+    await second.drafts.flush();
+    expect(await rawDrafts(name)).toBe(2);
+    await second.close();
+    await db.close();
+
+    // This tab reopens: its own draft. Another session at the same time: the one left over.
+    const reopened = await openDb(name);
+    const other = await openDb(name);
+    const a = await reopened.table('items');
+    const b = await other.table('items');
+    expect(a.get(1, 'name')).toBe('first');
+    expect(a.get(2, 'name')).toBe('b');
+    expect(b.get(2, 'name')).toBe('second');
+    expect(b.get(1, 'name')).toBe('a');
+    expect(await rawDrafts(name)).toBe(2);
+  });
+});
