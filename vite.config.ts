@@ -48,7 +48,11 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts', 'test/**/*.postgres.test.ts'],
+          exclude: [
+            'test/**/*.browser.test.ts',
+            'test/**/*.postgres.test.ts',
+            'test/**/*.sync.test.ts',
+          ],
           environment: 'node',
           // The property tests take 10-30 s on a quiet machine; with the browser and consumer
           // projects beside them on two busy cores one took 81 s.
@@ -79,6 +83,25 @@ export default defineConfig(({ mode }) => ({
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Devices in Chromium (real worker, real IndexedDB) against a real sync server over a
+          // throwaway PostgreSQL cluster, both started by the global setup.
+          name: 'sync',
+          include: ['test/**/*.sync.test.ts'],
+          globalSetup: ['test/support/sync-global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: [{ browser: 'chromium' }],
+            provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+          },
         },
       },
       {

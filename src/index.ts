@@ -17,6 +17,7 @@ export type {
 export type { PushOptions, PushResult } from './db/push-result';
 export type { ChangeEvent, ChangeListener } from './db/change-emitter';
 export type { Drafts, DraftStatus, DraftEvent, DraftListener } from './drafts/drafts';
+export type { SyncOptions, SyncStatus, RefusedPush } from './sync/sync-options';
 export type { RebaseConflict, RebasePolicy } from './table/rebase';
 export type {
   CheckpointResult,

@@ -25,6 +25,9 @@ const METHODS: readonly (keyof EngineApi)[] = [
   'checkpoint',
   'commitsSince',
   'onRemoteCommit',
+  'takeEffects',
+  'replaceRows',
+  'outbox',
   'close',
 ];
 

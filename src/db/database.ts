@@ -2,7 +2,13 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { buildPlan } from '../plan/build-plan';
-import { PLAN_VERSION, type ExecutionPlan, type TableBasis } from '../plan/execution-plan';
+import {
+  PLAN_VERSION,
+  type CreateTableStep,
+  type ExecutionPlan,
+  type TableBasis,
+} from '../plan/execution-plan';
+import { encodePlan } from '../plan/plan-json';
 import type {
   CheckpointResult,
   EngineApi,
@@ -13,6 +19,9 @@ import type {
 import { freezeTableInfo } from '../schema/freeze-table-info';
 import type { TableInfo } from '../schema/table-info';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
+import { SyncClient } from '../sync/sync-client';
+import type { SyncHost } from '../sync/sync-host';
+import type { RefusedPush, SyncOptions, SyncStatus } from '../sync/sync-options';
 import type { SqlValue } from '../values/sql-value';
 import { Drafts } from '../drafts/drafts';
 import { ChangeEmitter, type ChangeListener } from './change-emitter';
@@ -82,6 +91,8 @@ export class Database {
    * opened again: status, events, `flush()`. See the README's "Drafts".
    */
   readonly drafts: Drafts;
+  #syncClient: SyncClient | null = null;
+  #syncTables: ReadonlySet<string> | null = null;
 
   /** @internal Use {@link openDatabase}. */
   constructor(
@@ -113,6 +124,38 @@ export class Database {
     await this.#engine.onRemoteCommit(() => {
       void this.#serially(() => this.#sync('remote')).catch(() => undefined);
     });
+  }
+
+  /** @internal Starts syncing with a server (see `openDatabase`'s `sync` option). */
+  startSync(options: SyncOptions): void {
+    this.#syncTables = options.tables ? new Set(options.tables) : null;
+    this.#syncClient = new SyncClient(this.#syncHost(), options);
+    this.#syncClient.start();
+  }
+
+  /** Where sync stands; null for a database opened without `sync`. */
+  get syncStatus(): SyncStatus | null {
+    return this.#syncClient?.status ?? null;
+  }
+
+  /**
+   * Forces a sync round: connects if needed, sends the outbox, takes in what the server sent.
+   * Resolves with the status once the outbox is empty; rejects with `offline` when the server
+   * cannot be reached (or sync is paused).
+   */
+  sync(): Promise<SyncStatus> {
+    this.#open();
+    return this.#requireSync().sync();
+  }
+
+  /** Stops syncing (work offline on purpose): pushes still commit and wait in the outbox. */
+  pauseSync(): void {
+    this.#requireSync().pause();
+  }
+
+  /** Syncs again after {@link Database.pauseSync}. */
+  resumeSync(): void {
+    this.#requireSync().resume();
   }
 
   /** Sequence number of the last commit this database has taken in. */
@@ -306,13 +349,25 @@ export class Database {
    * Calls `listener` after every commit: this database's pushes and other tabs' alike.
    * Returns a function that unsubscribes.
    */
-  on(event: 'change', listener: ChangeListener): () => void {
-    if (event !== 'change')
-      throw new PandalchemyError(
-        'invalid_argument',
-        `Unknown event '${String(event)}': use 'change'.`,
-      );
-    return this.#emitter.on(listener);
+  on(event: 'change', listener: ChangeListener): () => void;
+  /** With `sync`: calls `listener` with the sync status each time it changes. */
+  on(event: 'sync', listener: (status: SyncStatus) => void): () => void;
+  /**
+   * With `sync`: calls `listener` when the server refused a push: its edits are pending again,
+   * the contested ones listed as `refresh()` lists them.
+   */
+  on(event: 'refused', listener: (refused: RefusedPush) => void): () => void;
+  on(event: 'change' | 'sync' | 'refused', listener: (e: never) => void): () => void {
+    // Each overload pairs its event with its listener's type.
+    if (event === 'change') return this.#emitter.on(listener as ChangeListener);
+    if (event === 'sync')
+      return this.#requireSync().statusListeners.on(listener as (s: SyncStatus) => void);
+    if (event === 'refused')
+      return this.#requireSync().refusedListeners.on(listener as (r: RefusedPush) => void);
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Unknown event '${String(event)}': use 'change', 'sync' or 'refused'.`,
+    );
   }
 
   /** Stops the worker. Pushes already resolved are durable; the database can no longer be used. */
@@ -320,6 +375,7 @@ export class Database {
     if (this.#closed) return;
     this.#closed = true;
     this.#emitter.clear();
+    this.#syncClient?.close();
     try {
       await this.drafts.close();
     } catch {
@@ -341,6 +397,46 @@ export class Database {
         `Database '${this.name}' is closed: open it again with openDatabase().`,
       );
     }
+  }
+
+  #requireSync(): SyncClient {
+    if (this.#syncClient) return this.#syncClient;
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Database '${this.name}' does not sync: open it with openDatabase(name, { sync: { url, token } }).`,
+    );
+  }
+
+  /** What the sync client may do with this database. */
+  #syncHost(): SyncHost {
+    return {
+      name: this.name,
+      engine: this.#engine,
+      commit: (run) =>
+        this.#serially(async () => {
+          const result = await run();
+          if (result.seq === this.#seq + 1) {
+            const commit = { seq: result.seq, effects: result.effects, tables: result.tables };
+            await this.#takeCommit(commit, 'remote');
+          } else {
+            await this.#sync('remote');
+          }
+        }),
+      createLocalTable: async (step: CreateTableStep) => {
+        await this.#apply({ version: PLAN_VERSION, steps: [step] }, [], {}, null);
+      },
+      hasTable: (name) => this.#info.has(name),
+      table: (name) => this.table(name),
+      onChange: (listener) => this.#emitter.on(listener),
+    };
+  }
+
+  /** What a push adds to the sync outbox: null for a database that does not sync, or tables it does not. */
+  #outboxOf(plan: ExecutionPlan): { plan: string; tables: string[] } | null {
+    if (!this.#syncClient) return null;
+    const tables = [...new Set(plan.steps.map((s) => s.table))];
+    if (this.#syncTables && !tables.some((t) => this.#syncTables!.has(t))) return null;
+    return { plan: encodePlan(plan), tables };
   }
 
   #requireInfo(name: string): TableInfo {
@@ -398,7 +494,7 @@ export class Database {
       },
     );
     const plan: ExecutionPlan = { ...built, basis: this.#basis(changed) };
-    const result = await this.#apply(plan, changed, options);
+    const result = await this.#apply(plan, changed, options, this.#outboxOf(plan));
     return { ...result, totalMs: performance.now() - start };
   }
 
@@ -425,6 +521,7 @@ export class Database {
     plan: ExecutionPlan,
     pushed: readonly DatabaseTable[],
     options: PushOptions = {},
+    outbox: { plan: string; tables: string[] } | null = null,
   ): Promise<Omit<PushResult, 'totalMs'>> {
     for (const t of pushed)
       t.lock('a push of this table is in flight; edit it when push() settles');
@@ -432,9 +529,14 @@ export class Database {
       return await this.#serially(async () => {
         const result = await this.#engine.apply(
           plan,
-          { pushId: newPushId(), conflict: options.conflict ?? 'fail' },
+          {
+            pushId: newPushId(),
+            conflict: options.conflict ?? 'fail',
+            ...(outbox ? { outbox } : {}),
+          },
           options.onProgress,
         );
+        if (outbox) this.#syncClient?.queued();
         for (const t of pushed) {
           t.lock(null);
           t.discard();

@@ -1,6 +1,7 @@
 import { engineClient } from '../client/engine-client';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { Durability, ProgressCallback } from '../protocol/engine-api';
+import type { SyncOptions } from '../sync/sync-options';
 import { Database } from './database';
 
 /** Options of {@link openDatabase}. */
@@ -46,6 +47,12 @@ export interface OpenDatabaseOptions {
   readonly drafts?: boolean;
   /** Progress of loading the snapshot and replaying the log. */
   readonly onProgress?: ProgressCallback;
+  /**
+   * Share the database with other devices through a sync server (`pandalchemy/server`): pushes
+   * commit here at once and wait in an outbox until the server takes them; other devices'
+   * commits come in as other tabs' do. See the README's "Sync" section.
+   */
+  readonly sync?: SyncOptions;
 }
 
 /**
@@ -84,6 +91,8 @@ export async function openDatabase(
       `openDatabase()'s durability is ${JSON.stringify(durability) ?? String(durability)}: pass 'strict' (the default) or 'relaxed'.`,
     );
   }
+  const sync = options.sync;
+  if (sync !== undefined) checkSyncOptions(sync, options.persist ?? true);
   const engine = engineClient(options.worker, timeout);
   try {
     const state = await engine.open(
@@ -101,9 +110,27 @@ export async function openDatabase(
     const persist = options.persist ?? true;
     const db = new Database(name, engine, state, { drafts: persist && options.drafts !== false });
     await db.listen();
+    if (sync) db.startSync(sync);
     return db;
   } catch (e) {
     engine.terminate();
     throw e;
   }
+}
+
+function checkSyncOptions(sync: SyncOptions, persist: boolean): void {
+  const bad = (what: string): never => {
+    throw new PandalchemyError('invalid_argument', `openDatabase()'s sync option: ${what}.`);
+  };
+  if (typeof sync !== 'object' || sync === null) bad('pass { url, token }');
+  if (typeof sync.url !== 'string' || !/^wss?:\/\//.test(sync.url))
+    bad('url must be the server\'s WebSocket URL, such as "wss://example.org/sync"');
+  if (typeof sync.token !== 'string' || sync.token === '') bad('token must be a non-empty string');
+  if (
+    sync.tables !== undefined &&
+    !(Array.isArray(sync.tables) && sync.tables.every((t) => typeof t === 'string'))
+  )
+    bad('tables must be a list of table names');
+  if (!persist)
+    bad('a database that syncs keeps its outbox in IndexedDB: do not pass persist: false');
 }

@@ -10,9 +10,13 @@ import type {
   EngineApi,
   EngineOpenOptions,
   EngineState,
+  OutboxState,
+  OutboxWrite,
   ProgressCallback,
   RedoRecord,
   RemoteCommit,
+  ReplacementRows,
+  TableEffect,
 } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
@@ -24,6 +28,7 @@ import { introspect } from './introspect';
 import { readRows, readTable } from './read-table';
 import { runQuery } from './run-query';
 import { recordSize } from './record-size';
+import { replacementEffect } from './replacement-effect';
 import { replayRecord } from './replay-record';
 import { ReplaySchema } from './replay-schema';
 import { configureConnection, selectValue, type SqlDatabase, type SqlJs } from './sqlite';
@@ -182,7 +187,11 @@ export class EngineCore implements EngineApi {
           bytes = recordSize(record);
           onProgress?.({ phase: 'persist', done: 0, total: bytes });
           try {
-            await this.#storage.append(record);
+            const add = options?.outbox;
+            await this.#storage.append(
+              record,
+              add ? { add: { ...add, id: record.pushId, seq: record.seq } } : undefined,
+            );
           } catch (e) {
             // SQLite committed but storage did not: go back to what storage holds.
             await this.#restore();
@@ -211,6 +220,34 @@ export class EngineCore implements EngineApi {
         };
       }),
     );
+  }
+
+  takeEffects(
+    pushId: string,
+    effects: readonly TableEffect[],
+    outbox: OutboxWrite,
+  ): Promise<ApplyResult> {
+    return this.#commitEffects(pushId, () => effects, outbox);
+  }
+
+  replaceRows(
+    pushId: string,
+    tables: readonly ReplacementRows[],
+    outbox: OutboxWrite,
+  ): Promise<ApplyResult> {
+    return this.#commitEffects(
+      pushId,
+      (db) => tables.map((t) => replacementEffect(db, this.#requireTable(t.table), t)),
+      outbox,
+    );
+  }
+
+  outbox(): Promise<OutboxState> {
+    return this.#serially(async () => {
+      const read = this.#storage?.readOutbox;
+      if (!read) throw noOutbox();
+      return read.call(this.#storage);
+    });
   }
 
   hasCommitted(pushId: string): Promise<boolean> {
@@ -287,6 +324,58 @@ export class EngineCore implements EngineApi {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * Sync: a commit whose effects were decided elsewhere (a sync server), replayed as its own redo
+   * record and persisted with `outbox`'s changes in one storage transaction.
+   */
+  #commitEffects(
+    pushId: string,
+    effectsOf: (db: SqlDatabase) => readonly TableEffect[],
+    outbox: OutboxWrite,
+  ): Promise<ApplyResult> {
+    return this.#serially(() =>
+      this.#coordinator.withWriteLock(async () => {
+        await this.#catchUp(true);
+        const storage = this.#storage;
+        if (!storage?.readOutbox) throw noOutbox();
+        const db = this.#requireDb();
+        const t0 = now();
+        const record: RedoRecord = {
+          seq: this.#seq + 1,
+          pushId: String(pushId),
+          ddl: [],
+          effects: effectsOf(db),
+          sequences: null,
+          committedAt: Date.now(),
+        };
+        replayRecord(db, record, this.#foreignKeys);
+        const applyMs = now() - t0;
+        const t1 = now();
+        const bytes = recordSize(record);
+        try {
+          await storage.append(record, outbox);
+        } catch (e) {
+          await this.#restore();
+          throw e instanceof PandalchemyError
+            ? e
+            : new PandalchemyError('storage', `Saving a server commit failed: ${messageOf(e)}.`);
+        }
+        this.#logSizes.push([record.seq, bytes]);
+        this.#committed(record);
+        this.#coordinator.announce(record.seq);
+        return {
+          seq: record.seq,
+          effects: record.effects,
+          rowsWritten: record.effects.reduce((n, e) => n + (e.upserts.values[0]?.length ?? 0), 0),
+          bytesPersisted: bytes,
+          applyMs,
+          persistMs: now() - t1,
+          tables: this.#tables,
+        };
+      }),
+    );
+  }
 
   get #foreignKeys(): boolean {
     return this.#options?.foreignKeys ?? true;
@@ -501,6 +590,13 @@ export class EngineCore implements EngineApi {
       this.#checkpointing = false;
     }
   }
+}
+
+function noOutbox(): PandalchemyError {
+  return new PandalchemyError(
+    'invalid_argument',
+    'Sync needs a persisted database: open it without `persist: false`.',
+  );
 }
 
 /** Opens bytes as a database, refusing anything that is not a sound SQLite file. */

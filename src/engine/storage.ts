@@ -1,4 +1,9 @@
-import type { ProgressCallback, RedoRecord } from '../protocol/engine-api';
+import type {
+  OutboxState,
+  OutboxWrite,
+  ProgressCallback,
+  RedoRecord,
+} from '../protocol/engine-api';
 
 /** What is persisted of a database: the latest snapshot and the redo log after it. */
 export interface StoredState {
@@ -20,8 +25,13 @@ export interface Storage {
   load(onProgress?: ProgressCallback): Promise<StoredState>;
   /** Redo records after `seq`, and the snapshot's sequence number (records up to it are gone). */
   readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }>;
-  /** Appends a record; rejects with a typed error when the record's seq is taken or storage fails. */
-  append(record: RedoRecord): Promise<void>;
+  /**
+   * Appends a record, and makes `outbox`'s changes in the same transaction; rejects with a typed
+   * error when the record's seq is taken or storage fails.
+   */
+  append(record: RedoRecord, outbox?: OutboxWrite): Promise<void>;
+  /** The sync outbox (storages that keep none have no such method: sync needs one that does). */
+  readOutbox?(): Promise<OutboxState>;
   /**
    * Stores a snapshot's bytes where no reader looks yet, without holding up appends meanwhile (a
    * checkpoint writes a big file while later pushes go on). Nothing changes for readers until

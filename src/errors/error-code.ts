@@ -71,6 +71,8 @@ export type ErrorCode =
   | 'too_large'
   /** A message that is not of the sync protocol (docs/sync-protocol.md). */
   | 'invalid_message'
+  /** A sync round could not reach the sync server (the device is offline, or sync is paused). */
+  | 'offline'
   /** An internal invariant broke: a bug in this library. */
   | 'internal';
 
@@ -108,5 +110,6 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'forbidden',
   'too_large',
   'invalid_message',
+  'offline',
   'internal',
 ];

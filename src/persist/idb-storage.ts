@@ -1,7 +1,14 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { StagedSnapshot, Storage, StoredState } from '../engine/storage';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { Durability, ProgressCallback, RedoRecord } from '../protocol/engine-api';
+import type {
+  Durability,
+  OutboxEntry,
+  OutboxState,
+  OutboxWrite,
+  ProgressCallback,
+  RedoRecord,
+} from '../protocol/engine-api';
 
 /** The snapshot's head: which chunks hold it and what it covers. */
 interface Head {
@@ -14,14 +21,19 @@ interface Head {
 }
 
 interface Schema extends DBSchema {
-  meta: { key: 'head'; value: Head };
+  /** `head`: the snapshot's; `serverSeq`: the last sync server commit taken in. */
+  meta: { key: 'head' | 'serverSeq'; value: Head | number };
   /**
    * The snapshot: one Blob (written since the snapshot became a Blob), or the 4 MiB byte chunks of
    * earlier versions, which still load.
    */
   chunks: { key: [number, number]; value: Blob | Uint8Array };
   log: { key: number; value: RedoRecord };
+  /** The sync outbox (version 2): local pushes waiting for a server's final answer. */
+  outbox: { key: string; value: OutboxEntry };
 }
+
+type Store = 'meta' | 'chunks' | 'log' | 'outbox';
 
 /** The IndexedDB database that holds a Pandalchemy database called `name`. */
 export function storageName(name: string): string {
@@ -53,11 +65,14 @@ export class IdbStorage implements Storage {
 
   constructor(name: string, durability: Durability = 'strict') {
     this.#write = { durability };
-    this.#db = openDB<Schema>(storageName(name), 1, {
-      upgrade(db) {
-        db.createObjectStore('meta');
-        db.createObjectStore('chunks');
-        db.createObjectStore('log', { keyPath: 'seq' });
+    this.#db = openDB<Schema>(storageName(name), 2, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('meta');
+          db.createObjectStore('chunks');
+          db.createObjectStore('log', { keyPath: 'seq' });
+        }
+        if (oldVersion < 2) db.createObjectStore('outbox', { keyPath: 'id' });
       },
     });
   }
@@ -66,7 +81,7 @@ export class IdbStorage implements Storage {
     try {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'chunks', 'log'], 'readonly');
-      const head = await tx.objectStore('meta').get('head');
+      const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
       const parts = head
         ? await tx
             .objectStore('chunks')
@@ -94,7 +109,7 @@ export class IdbStorage implements Storage {
     try {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'log'], 'readonly');
-      const head = await tx.objectStore('meta').get('head');
+      const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
       const records = await tx.objectStore('log').getAll(IDBKeyRange.lowerBound(afterSeq, true));
       await tx.done;
       return { snapshotSeq: head?.seq ?? 0, records };
@@ -103,11 +118,12 @@ export class IdbStorage implements Storage {
     }
   }
 
-  async append(record: RedoRecord): Promise<void> {
+  async append(record: RedoRecord, outbox?: OutboxWrite): Promise<void> {
     try {
       const db = await this.#db;
-      const tx = db.transaction(['meta', 'log'], 'readwrite', this.#write);
-      const head = await tx.objectStore('meta').get('head');
+      const stores: Store[] = outbox ? ['meta', 'log', 'outbox'] : ['meta', 'log'];
+      const tx = db.transaction(stores, 'readwrite', this.#write);
+      const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
       if (head && record.seq <= head.seq) {
         tx.abort();
         throw new PandalchemyError(
@@ -117,9 +133,30 @@ export class IdbStorage implements Storage {
       }
       // `add` refuses a sequence number another writer took: two writers never both land.
       await tx.objectStore('log').add(record);
+      if (outbox) {
+        // The same transaction: a crash keeps the commit and its outbox change, or neither.
+        const entries = tx.objectStore('outbox');
+        if (outbox.add) await entries.put(outbox.add);
+        for (const id of outbox.settle ?? []) await entries.delete(id);
+        if (outbox.serverSeq !== undefined)
+          await tx.objectStore('meta').put(outbox.serverSeq, 'serverSeq');
+      }
       await tx.done;
     } catch (e) {
       throw storageError(e, 'saving the push');
+    }
+  }
+
+  async readOutbox(): Promise<OutboxState> {
+    try {
+      const db = await this.#db;
+      const tx = db.transaction(['meta', 'outbox'], 'readonly');
+      const serverSeq = (await tx.objectStore('meta').get('serverSeq')) as number | undefined;
+      const entries = await tx.objectStore('outbox').getAll();
+      await tx.done;
+      return { entries: entries.sort((a, b) => a.seq - b.seq), serverSeq: serverSeq ?? null };
+    } catch (e) {
+      throw storageError(e, 'reading the sync outbox');
     }
   }
 
@@ -147,7 +184,7 @@ export class IdbStorage implements Storage {
     try {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'chunks', 'log'], 'readwrite', this.#write);
-      const head = await tx.objectStore('meta').get('head');
+      const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
       const chunks = tx.objectStore('chunks');
       const parts = await chunks.count(generation(staged.id));
       if ((head && head.seq >= seq) || parts !== 1) {

@@ -68,6 +68,47 @@ export interface ApplyOptions {
   readonly pushId: string;
   /** `fail` (default) refuses the push when guards do not hold; `overwrite` skips guards. */
   readonly conflict?: 'fail' | 'overwrite';
+  /**
+   * Sync: the push also joins the outbox (its plan as `encodePlan` text), in the same storage
+   * transaction as its redo record. Needs a persisted database.
+   */
+  readonly outbox?: { readonly plan: string; readonly tables: readonly string[] };
+}
+
+/** A local push waiting for a sync server's final answer (docs/sync-protocol.md). */
+export interface OutboxEntry {
+  /** The push id, sent to the server as the push's id. */
+  readonly id: string;
+  /** Its local commit. */
+  readonly seq: number;
+  /** The plan as `encodePlan` text: a retry sends exactly these bytes. */
+  readonly plan: string;
+  /** The tables it writes. */
+  readonly tables: readonly string[];
+}
+
+/** What a commit does to the sync state, in the same storage transaction as its redo record. */
+export interface OutboxWrite {
+  /** A local push that joins the outbox. */
+  readonly add?: OutboxEntry;
+  /** Ids of entries answered for good (accepted and taken in, or refused and undone). */
+  readonly settle?: readonly string[];
+  /** The last server commit taken in, once this commit is. */
+  readonly serverSeq?: number;
+}
+
+/** The sync state as stored: the outbox, oldest first, and the last server commit taken in. */
+export interface OutboxState {
+  readonly entries: readonly OutboxEntry[];
+  readonly serverSeq: number | null;
+}
+
+/** Rows of a table as a sync server holds them (stored form), to replace the local rows with. */
+export interface ReplacementRows {
+  readonly table: string;
+  readonly columns: readonly string[];
+  /** Values per column. */
+  readonly values: readonly ColumnValues[];
 }
 
 /**
@@ -214,6 +255,26 @@ export interface EngineApi {
   checkpoint(onProgress?: ProgressCallback): Promise<CheckpointResult>;
   /** Commits with a sequence number above `seq` (see {@link CommitsSince}). */
   commitsSince(seq: number): Promise<CommitsSince>;
+  /**
+   * Sync: commits effects a sync server decided, as a local commit whose redo record they are
+   * (replayed, nothing decided again), with `outbox`'s changes in the same storage transaction.
+   */
+  takeEffects(
+    pushId: string,
+    effects: readonly TableEffect[],
+    outbox: OutboxWrite,
+  ): Promise<ApplyResult>;
+  /**
+   * Sync: replaces every row of some tables with the rows given, as one local commit (effects with
+   * `reload: true`), with `outbox`'s changes in the same storage transaction.
+   */
+  replaceRows(
+    pushId: string,
+    tables: readonly ReplacementRows[],
+    outbox: OutboxWrite,
+  ): Promise<ApplyResult>;
+  /** Sync: the outbox and the last server commit taken in, as stored. */
+  outbox(): Promise<OutboxState>;
   /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */
   onRemoteCommit(callback: (commit: RemoteCommit) => void): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,523 @@
+import { PandalchemyError, fromSerializedError } from '../errors/pandalchemy-error';
+import type { SerializedError } from '../errors/pandalchemy-error';
+import type { CreateTableStep } from '../plan/execution-plan';
+import { decodePlan, decodeTagged } from '../plan/plan-json';
+import type { OutboxEntry, OutboxState, TableEffect } from '../protocol/engine-api';
+import { declaredTypeOf, type ColumnKind } from '../values/column-kind';
+import type { SqlValue } from '../values/sql-value';
+import { Listeners } from './listeners';
+import { returnEdits } from './return-edits';
+import type { SyncHost } from './sync-host';
+import type { RefusedPush, SyncOptions, SyncStatus } from './sync-options';
+
+/** The sync protocol version this client speaks (docs/sync-protocol.md). */
+const PROTOCOL = 1;
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 30_000;
+
+type Message = { readonly type: string } & Record<string, unknown>;
+
+interface CommitMessage {
+  readonly seq: number;
+  readonly pushId: string;
+  readonly effects: readonly TableEffect[];
+}
+
+type Answer =
+  { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly error: SerializedError };
+
+interface ServerColumn {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly notNull: boolean;
+  readonly primaryKey: number;
+}
+
+/** A table being loaded: what `table`, `rows` and `loaded` brought so far. */
+interface Load {
+  readonly table: string;
+  asOf: number;
+  columns: readonly ServerColumn[];
+  values: SqlValue[][];
+  resolve(load: Load): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * The device side of sync (docs/sync-protocol.md, "Device side"): one per database that syncs,
+ * active in the one tab holding the database's sync lock. It sends the outbox one push at a time,
+ * and once every push in it is answered takes in the server's commits, undoes refused pushes by
+ * taking in the server's rows of their tables, and returns their edits as pending edits.
+ */
+export class SyncClient {
+  readonly statusListeners = new Listeners<SyncStatus>();
+  readonly refusedListeners = new Listeners<RefusedPush>();
+  readonly #host: SyncHost;
+  readonly #options: SyncOptions;
+  #status: SyncStatus = {
+    state: 'offline',
+    outbox: 0,
+    serverSeq: null,
+    loading: null,
+    error: null,
+  };
+  #socket: WebSocket | null = null;
+  #welcomed = false;
+  #head = 0;
+  /** The server's log does not hold this device's history: reload every table. */
+  #reloadAll = false;
+  #readable: readonly string[] = [];
+  #paused = false;
+  #closed = false;
+  #lockHeld = false;
+  #releaseLock: (() => void) | null = null;
+  #retryMs = FIRST_RETRY_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #answers = new Map<string, Answer>();
+  #inFlight: string | null = null;
+  readonly #buffer = new Map<number, CommitMessage>();
+  #pulledFrom = -1;
+  readonly #loadedAsOf = new Map<string, number>();
+  readonly #reloadTables = new Set<string>();
+  readonly #loads = new Map<string, Load>();
+  #loadCounter = 0;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #waiters: { resolve(s: SyncStatus): void; reject(e: unknown): void }[] = [];
+  readonly #unsubscribe: () => void;
+
+  constructor(host: SyncHost, options: SyncOptions) {
+    this.#host = host;
+    this.#options = options;
+    // Local pushes (this tab's and other tabs') join the outbox: send them.
+    this.#unsubscribe = host.onChange(() => this.#kick());
+  }
+
+  get status(): SyncStatus {
+    return this.#status;
+  }
+
+  /** Waits for the database's sync lock, then connects; returns at once. */
+  start(): void {
+    const name = `pandalchemy-sync:${this.#host.name}`;
+    void navigator.locks
+      .request(name, () => {
+        if (this.#closed) return undefined;
+        this.#lockHeld = true;
+        this.#connect();
+        return new Promise<void>((release) => (this.#releaseLock = release));
+      })
+      .catch(() => undefined);
+  }
+
+  /** A round now: resolves with the status once the outbox is empty and all received is taken in. */
+  sync(): Promise<SyncStatus> {
+    if (this.#paused) {
+      return Promise.reject(
+        new PandalchemyError('offline', 'Sync is paused: call resumeSync() first.'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.#retryMs = FIRST_RETRY_MS;
+      if (!this.#socket) this.#connect();
+      this.#kick();
+    });
+  }
+
+  /** A local push just joined the outbox (its round reads the outbox again). */
+  queued(): void {
+    this.#setStatus({ outbox: this.#status.outbox + 1 });
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    const socket = this.#socket;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    // Offline at once: the socket's own close event comes later and is ignored.
+    this.#closedWith(new PandalchemyError('offline', 'Sync is paused: call resumeSync().'));
+    socket?.close(1000, 'paused');
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#retryMs = FIRST_RETRY_MS;
+    this.#connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#socket?.close(1000, 'closed');
+    this.#socket = null;
+    this.#releaseLock?.();
+    this.#fail(new PandalchemyError('closed', 'The database was closed.'));
+    this.statusListeners.clear();
+    this.refusedListeners.clear();
+  }
+
+  // ---- connection -----------------------------------------------------------------------------
+
+  #connect(): void {
+    if (this.#closed || this.#paused || this.#socket || !this.#lockHeld) return;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.#options.url);
+    } catch (e) {
+      this.#closedWith(
+        new PandalchemyError('offline', `Cannot connect to ${this.#options.url}: ${String(e)}.`),
+      );
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => {
+      void this.#host.engine.outbox().then(
+        (state) => {
+          if (this.#socket !== socket) return;
+          socket.send(
+            JSON.stringify({
+              type: 'hello',
+              protocol: PROTOCOL,
+              token: this.#options.token,
+              since: state.serverSeq,
+            }),
+          );
+        },
+        () => socket.close(),
+      );
+    };
+    let refusal: PandalchemyError | null = null;
+    socket.onmessage = (event: MessageEvent) => {
+      if (this.#socket !== socket) return;
+      let m: Message;
+      try {
+        m = decodeTagged(String(event.data)) as Message;
+      } catch {
+        socket.close(4400, 'not tagged JSON');
+        return;
+      }
+      if (m.type === 'error') refusal = fromSerializedError(m['error'] as SerializedError);
+      else this.#onMessage(m);
+    };
+    socket.onclose = (event: CloseEvent) => {
+      if (this.#socket !== socket) return;
+      this.#closedWith(
+        refusal ??
+          new PandalchemyError(
+            'offline',
+            `The sync server connection closed (${event.code}${event.reason ? `: ${event.reason}` : ''}); it is retried.`,
+          ),
+      );
+    };
+  }
+
+  #closedWith(error: PandalchemyError): void {
+    this.#socket = null;
+    this.#welcomed = false;
+    this.#inFlight = null;
+    for (const load of this.#loads.values()) load.reject(error);
+    this.#loads.clear();
+    this.#setStatus({ state: 'offline', error, loading: null });
+    this.#fail(error);
+    if (this.#closed || this.#paused) return;
+    const wait = this.#retryMs;
+    this.#retryMs = Math.min(this.#retryMs * 2, LAST_RETRY_MS);
+    this.#retryTimer = setTimeout(() => this.#connect(), wait);
+  }
+
+  #send(message: unknown): void {
+    this.#socket?.send(JSON.stringify(message));
+  }
+
+  #onMessage(m: Message): void {
+    switch (m.type) {
+      case 'welcome': {
+        this.#welcomed = true;
+        this.#retryMs = FIRST_RETRY_MS;
+        this.#head = Number(m['head']);
+        const tables = m['tables'] as readonly { table: string; read: boolean }[];
+        this.#readable = tables.filter((t) => t.read).map((t) => t.table);
+        void this.#host.engine.outbox().then((s) => {
+          if (s.serverSeq !== null && s.serverSeq > this.#head) this.#reloadAll = true;
+          this.#setStatus({ state: 'syncing', error: null });
+          this.#kick();
+        });
+        return;
+      }
+      case 'accepted':
+      case 'refused':
+      case 'failed': {
+        const id = String(m['id']);
+        if (this.#inFlight === id) this.#inFlight = null;
+        if (m.type === 'accepted') this.#answers.set(id, { kind: 'accepted' });
+        else if (m.type === 'refused')
+          this.#answers.set(id, { kind: 'refused', error: m['error'] as SerializedError });
+        else {
+          // Not recorded: sent again after a pause.
+          setTimeout(() => this.#kick(), this.#retryMs);
+          return;
+        }
+        this.#kick();
+        return;
+      }
+      case 'commit': {
+        const seq = Number(m['seq']);
+        this.#buffer.set(seq, {
+          seq,
+          pushId: String(m['pushId']),
+          effects: m['effects'] as TableEffect[],
+        });
+        this.#kick();
+        return;
+      }
+      case 'table': {
+        const load = this.#loads.get(String(m['id']));
+        if (!load) return;
+        load.asOf = Number(m['asOf']);
+        load.columns = m['columns'] as ServerColumn[];
+        load.values = load.columns.map(() => []);
+        this.#setStatus({ loading: { table: load.table, done: 0, total: Number(m['total']) } });
+        return;
+      }
+      case 'rows': {
+        const load = this.#loads.get(String(m['id']));
+        if (!load) return;
+        const values = m['values'] as readonly ArrayLike<SqlValue>[];
+        values.forEach((column, c) => {
+          const into = load.values[c]!;
+          for (let i = 0; i < column.length; i++) into.push(column[i]!);
+        });
+        this.#setStatus({
+          loading: { table: load.table, done: Number(m['done']), total: Number(m['total']) },
+        });
+        return;
+      }
+      case 'loaded':
+      case 'loadFailed': {
+        const id = String(m['id']);
+        const load = this.#loads.get(id);
+        if (!load) return;
+        this.#loads.delete(id);
+        if (m.type === 'loaded') load.resolve(load);
+        else load.reject(fromSerializedError(m['error'] as SerializedError));
+        return;
+      }
+    }
+  }
+
+  // ---- rounds ---------------------------------------------------------------------------------
+
+  /** Runs a round, or another one after the one running. */
+  #kick(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        try {
+          await this.#round();
+        } catch (e) {
+          if (this.#closed) break;
+          // A failed round (connection lost mid-way, storage) is retried on the next event.
+          const error =
+            e instanceof PandalchemyError
+              ? e
+              : new PandalchemyError('internal', `Sync failed: ${String(e)}.`);
+          this.#setStatus({ error });
+          if (this.#socket && this.#welcomed) this.#fail(error);
+        }
+      } while (this.#again && !this.#closed);
+      this.#running = null;
+    })();
+  }
+
+  async #round(): Promise<void> {
+    let state = await this.#host.engine.outbox();
+    this.#setStatus({ outbox: state.entries.length, serverSeq: state.serverSeq });
+    if (!this.#welcomed) return;
+    const unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
+    if (unanswered.length) {
+      this.#setStatus({ state: 'syncing' });
+      if (this.#inFlight === null) {
+        const next = unanswered[0]!;
+        this.#inFlight = next.id;
+        this.#send({ type: 'push', id: next.id, basis: state.serverSeq, plan: next.plan });
+      }
+      return;
+    }
+    // Every push in the outbox is answered: the server's commits may come in.
+    await this.#takeCommits(state);
+    state = await this.#host.engine.outbox();
+    await this.#reload(state);
+    state = await this.#host.engine.outbox();
+    for (const id of [...this.#answers.keys()])
+      if (!state.entries.some((e) => e.id === id)) this.#answers.delete(id);
+    const idle = !state.entries.length && !this.#buffer.size && !this.#loads.size;
+    this.#setStatus({
+      state: idle ? 'online' : 'syncing',
+      outbox: state.entries.length,
+      serverSeq: state.serverSeq,
+      loading: null,
+    });
+    if (idle) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const w of waiters) w.resolve(this.#status);
+    }
+  }
+
+  /** Takes in the waiting server commits that follow the last one taken in, in order. */
+  async #takeCommits(state: OutboxState): Promise<void> {
+    let seq = state.serverSeq;
+    if (seq === null || this.#reloadAll) return;
+    const ids = new Set(state.entries.map((e) => e.id));
+    for (let next = this.#buffer.get(seq + 1); next; next = this.#buffer.get(seq + 1)) {
+      const commit = next;
+      const effects: TableEffect[] = [];
+      for (const e of commit.effects) {
+        if ((this.#loadedAsOf.get(e.table) ?? -1) >= commit.seq) continue;
+        if (e.reload || !this.#host.hasTable(e.table)) {
+          if (this.#synced(e.table) && !e.dropped) this.#reloadTables.add(e.table);
+          continue;
+        }
+        effects.push(e);
+      }
+      const settle = ids.has(commit.pushId) ? [commit.pushId] : [];
+      await this.#host.commit(() =>
+        this.#host.engine.takeEffects(`sync:${commit.seq}`, effects, {
+          settle,
+          serverSeq: commit.seq,
+        }),
+      );
+      this.#buffer.delete(commit.seq);
+      seq = commit.seq;
+    }
+    for (const s of this.#buffer.keys()) if (s <= seq) this.#buffer.delete(s);
+    if (this.#buffer.size && this.#pulledFrom !== seq) {
+      // A gap: ask for everything after the last commit taken in.
+      this.#pulledFrom = seq;
+      this.#send({ type: 'pull', since: seq });
+    }
+  }
+
+  /**
+   * Loads from the server the tables a new device lacks, those a commit could not update row by
+   * row, and those of refused pushes (undoing them), as one local commit; then returns the
+   * refused edits as pending edits.
+   */
+  async #reload(state: OutboxState): Promise<void> {
+    const refused = state.entries.filter((e) => this.#answers.get(e.id)?.kind === 'refused');
+    const fresh = state.serverSeq === null || this.#reloadAll;
+    const tables = new Set(this.#reloadTables);
+    if (fresh) for (const t of this.#syncedTables()) tables.add(t);
+    for (const e of refused) for (const t of e.tables) if (this.#synced(t)) tables.add(t);
+    if (!tables.size && !refused.length) return;
+    const loads: Load[] = [];
+    for (const t of tables) loads.push(await this.#load(t));
+    for (const load of loads) {
+      if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStep(load));
+    }
+    const serverSeq = fresh ? Math.max(this.#head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
+    await this.#host.commit(() =>
+      this.#host.engine.replaceRows(
+        `sync-load:${Date.now()}`,
+        loads.map((l) => ({
+          table: l.table,
+          columns: l.columns.map((c) => c.name),
+          values: l.values,
+        })),
+        { settle: refused.map((e) => e.id), serverSeq },
+      ),
+    );
+    for (const load of loads) {
+      this.#loadedAsOf.set(load.table, load.asOf);
+      this.#reloadTables.delete(load.table);
+    }
+    if (fresh) {
+      this.#reloadAll = false;
+      for (const s of this.#buffer.keys()) if (s <= serverSeq) this.#buffer.delete(s);
+    }
+    for (const entry of refused) await this.#returnRefused(entry);
+  }
+
+  async #returnRefused(entry: OutboxEntry): Promise<void> {
+    const answer = this.#answers.get(entry.id);
+    this.#answers.delete(entry.id);
+    if (answer?.kind !== 'refused') return;
+    const error = fromSerializedError(answer.error);
+    const plan = decodePlan(entry.plan);
+    const conflicts = [];
+    const tables: string[] = [];
+    for (const name of entry.tables) {
+      if (!this.#host.hasTable(name)) continue;
+      const table = await this.#host.table(name);
+      // Its own pending edits first take in the server's rows (they stay, as this device's).
+      if (table.stale) conflicts.push(...(await table.refresh({ policy: 'keepLocal' })));
+      conflicts.push(...returnEdits(table, plan, error));
+      tables.push(name);
+    }
+    this.refusedListeners.emit({ pushId: entry.id, error, conflicts, tables });
+  }
+
+  #load(table: string): Promise<Load> {
+    const id = `l-${++this.#loadCounter}`;
+    return new Promise<Load>((resolve, reject) => {
+      this.#loads.set(id, { table, asOf: 0, columns: [], values: [], resolve, reject });
+      this.#send({ type: 'load', id, table });
+    });
+  }
+
+  #syncedTables(): readonly string[] {
+    return this.#options.tables ?? this.#readable;
+  }
+
+  #synced(table: string): boolean {
+    return this.#syncedTables().includes(table);
+  }
+
+  #fail(error: unknown): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(error);
+  }
+
+  #setStatus(change: Partial<SyncStatus>): void {
+    const next = { ...this.#status, ...change };
+    if (next.state !== 'offline') next.error = change.error ?? null;
+    const same = (Object.keys(next) as (keyof SyncStatus)[]).every(
+      (k) => next[k] === this.#status[k],
+    );
+    if (same) return;
+    this.#status = next;
+    this.statusListeners.emit(next);
+  }
+}
+
+/** The local table for a server's table, from the columns its load describes. */
+function createStep(load: Load): CreateTableStep {
+  const key = load.columns
+    .filter((c) => c.primaryKey > 0)
+    .sort((a, b) => a.primaryKey - b.primaryKey)
+    .map((c) => c.name);
+  return {
+    kind: 'createTable',
+    table: load.table,
+    columns: load.columns.map((c) => ({
+      name: c.name,
+      declaredType: declaredTypeOf(c.kind),
+      notNull: c.notNull,
+      default: null,
+    })),
+    primaryKey: key,
+    autoIncrement: false,
+  };
+}

@@ -1,0 +1,17 @@
+import type { ChangeListener } from '../db/change-emitter';
+import type { DatabaseTable } from '../db/database-table';
+import type { CreateTableStep } from '../plan/execution-plan';
+import type { ApplyResult, EngineApi } from '../protocol/engine-api';
+
+/** What the sync client needs of its database (the database gives it; apps never see it). */
+export interface SyncHost {
+  readonly name: string;
+  readonly engine: Pick<EngineApi, 'takeEffects' | 'replaceRows' | 'outbox'>;
+  /** Runs a commit in the worker and takes it in as another writer's (in commit order). */
+  commit(run: () => Promise<ApplyResult>): Promise<void>;
+  /** Creates a table locally only (a table the server has and this device does not yet). */
+  createLocalTable(step: CreateTableStep): Promise<void>;
+  hasTable(name: string): boolean;
+  table(name: string): Promise<DatabaseTable>;
+  onChange(listener: ChangeListener): () => void;
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createSyncServer } from '../../src/server';
+import { startPostgresCluster } from './postgres-cluster';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The WebSocket URL of the run's sync server (over its throwaway PostgreSQL cluster). */
+    syncUrl: string;
+  }
+}
+
+/** The tables the device tests sync: one per test, so that tests do not see each other's rows. */
+const TABLES: Record<string, string> = {
+  merge_notes: 'id bigint PRIMARY KEY, title text, body text, n bigint',
+  conflict_notes: 'id bigint PRIMARY KEY, title text, body text, n bigint',
+  offline_notes: 'id bigint PRIMARY KEY, title text, body text, n bigint',
+  refused_notes: 'id bigint PRIMARY KEY, code text UNIQUE, title text',
+};
+
+/** Device tokens: `token-a` … `token-c`, each its own device. */
+export const SYNC_TOKENS = {
+  'token-a': { user: 'ada', device: 'a' },
+  'token-b': { user: 'bob', device: 'b' },
+  'token-c': { user: 'cy', device: 'c' },
+};
+
+/**
+ * The `sync` test project's global setup: a throwaway PostgreSQL cluster with the tests' tables
+ * and a real sync server over it on a port chosen at run time, its URL given to the tests
+ * (`inject('syncUrl')`), everything stopped and removed when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cluster = await startPostgresCluster();
+  const pool = new pg.Pool({ connectionString: cluster.url, max: 8 });
+  try {
+    for (const [name, columns] of Object.entries(TABLES))
+      await pool.query(`CREATE TABLE ${name} (${columns})`);
+    const server = createSyncServer({
+      pool,
+      authenticate: SYNC_TOKENS,
+      tables: Object.keys(TABLES),
+    });
+    const listening = await server.listen({ port: 0 });
+    project.provide('syncUrl', listening.url);
+    return async () => {
+      await listening.close();
+      await pool.end();
+      cluster.stop();
+    };
+  } catch (e) {
+    await pool.end();
+    cluster.stop();
+    throw e;
+  }
+}
