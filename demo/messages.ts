@@ -54,7 +54,7 @@ export function errorMessage(
   if (error instanceof ConflictError) {
     return {
       kind: 'error',
-      title: `${title}: another tab changed ${error.conflicts.length} row(s) you edited`,
+      title: `${title} (${error.code}): another tab changed ${error.conflicts.length} row(s) you edited`,
       detail:
         'Nothing was written and your edits are kept. Refresh to take the other changes in (your ' +
         'contested edits are dropped, the others kept), or overwrite them with yours.',
@@ -77,7 +77,7 @@ export function errorMessage(
     if (error.code === 'constraint') {
       return {
         kind: 'error',
-        title: `${title}: the database refused it (${error.sqliteMessage ?? 'constraint failed'})`,
+        title: `${title} (${error.code}): the database refused it (${error.sqliteMessage ?? 'constraint failed'})`,
         // The library's message already says that nothing was written and what to fix.
         detail: `${error.message} Your edits are kept.`,
         rows,
@@ -136,8 +136,8 @@ function foreignKeyMessage(error: ForeignKeyError, title: string, deleted: IsDel
     kind: 'error',
     title:
       groups.size === 1
-        ? `${title}: ${sentences[0]}`
-        : `${title}: rows of ${first.table} still reference rows of ${first.parent} that would be missing`,
+        ? `${title} (${error.code}): ${sentences[0]}`
+        : `${title} (${error.code}): rows of ${first.table} still reference rows of ${first.parent} that would be missing`,
     detail:
       `${sentences.join('. ')}. Nothing was written and your edits are kept: delete or change the ` +
       'referencing rows first, or undo the delete.',

@@ -18,6 +18,8 @@ test('refuses a push that breaks a CHECK, keeps the edits and shows the row', as
 
   await pg.pushExpecting('Push refused');
   await pg.screenshot('constraint-refused');
+  // The error's code is in the title.
+  await expect(pg.message()).toContainText('Push refused (constraint): the database refused it');
   await expect(pg.message()).toContainText('CHECK constraint failed');
   await expect(pg.message()).toContainText('Nothing was written');
   await expect(pg.message()).toContainText('Your edits are kept.');
@@ -51,7 +53,9 @@ test('refuses deleting a customer that orders reference, and names and shows tho
   await pg.pushExpecting('Push refused');
   await pg.screenshot('foreign-key-refused');
   // The table, the row and the rows that reference it, in the user's terms.
-  await expect(pg.message()).toContainText(/customers id = 1 is deleted, but \d+ rows? still/);
+  await expect(pg.message()).toContainText(
+    /Push refused \(constraint\): customers id = 1 is deleted, but \d+ rows? still/,
+  );
   await expect(pg.message()).toContainText(/orders \(\d+\)/);
   await expect(pg.message()).toContainText('Nothing was written and your edits are kept');
   await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 0 inserted, 1 deleted');

@@ -54,7 +54,9 @@ test('the second push of one cell is refused as a conflict; Refresh takes theirs
     'You have pending edits on customers: refresh to rebase them onto the new data.',
   );
   await b.pushExpecting('Push refused');
-  await expect(b.message()).toContainText('Push refused: another tab changed 1 row(s) you edited');
+  await expect(b.message()).toContainText(
+    'Push refused (conflict): another tab changed 1 row(s) you edited',
+  );
   await expect(b.message()).toContainText('Nothing was written and your edits are kept.');
   await expect(b.message().getByRole('button', { name: 'Show customers (2): city' })).toBeVisible();
   await expect(b.counts('customers')).toHaveText('customers: 2 updated, 0 inserted, 0 deleted');
