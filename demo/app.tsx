@@ -1,7 +1,8 @@
 import type { GridSelection } from '@glideapps/glide-data-grid';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ChangesPanel } from './changes-panel';
 import { ColumnDialog } from './column-dialog';
+import { ColumnsDialog } from './columns-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { CsvImportDialog } from './csv-import-dialog';
 import { DatabaseBar } from './database-bar';
@@ -10,11 +11,13 @@ import { MessageBar } from './message-bar';
 import { NoticeBar } from './notice-bar';
 import type { Playground } from './playground';
 import { ProgressBar } from './progress-bar';
+import { RowFormDialog } from './row-form-dialog';
 import { SqlConsolePanel } from './sql-console';
 import { cursorAt, EMPTY_SELECTION, TableGrid } from './table-grid';
 import { TableList } from './table-list';
 import { TableToolbar, type DialogRequest } from './table-toolbar';
 import { usePlayground } from './use-playground';
+import { ViewDialog } from './view-dialog';
 
 /** The playground page. */
 export function App({ pg }: { readonly pg: Playground }) {
@@ -38,11 +41,23 @@ export function App({ pg }: { readonly pg: Playground }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [pg]);
 
+  // The floating bars cover the bottom of the grid: the grid gets as much room to scroll past its
+  // last row, so that no row stays hidden under them (nothing moves when they come and go).
+  const bars = useRef<HTMLDivElement>(null);
+  const [barsHeight, setBarsHeight] = useState(0);
+  useEffect(() => {
+    const el = bars.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setBarsHeight(el.offsetHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   const selectedRows = rowsOf(selection, pg.refs.length);
   return (
     <div className="app">
       <DatabaseBar pg={pg} />
-      <div className="bars">
+      <div className="bars" ref={bars}>
         {pg.progress ? <ProgressBar progress={pg.progress} /> : null}
         <NoticeBar pg={pg} />
         <MessageBar pg={pg} />
@@ -63,6 +78,7 @@ export function App({ pg }: { readonly pg: Playground }) {
                 pg={pg}
                 table={pg.table}
                 selectedRows={selectedRows.length}
+                formRef={formRef(selection, pg.refs)}
                 onDeleteSelected={() => {
                   pg.deleteRows(pg.refsAt(selectedRows));
                   const first = selectedRows[0];
@@ -78,6 +94,7 @@ export function App({ pg }: { readonly pg: Playground }) {
                   selection={selection}
                   onSelectionChange={setSelection}
                   onColumnMenu={(column) => setDialog({ kind: 'menu', column })}
+                  bottomPadding={barsHeight === 0 ? 0 : barsHeight + 16}
                 />
               </div>
             </>
@@ -89,11 +106,22 @@ export function App({ pg }: { readonly pg: Playground }) {
         </main>
         <ChangesPanel pg={pg} />
       </div>
-      {dialog?.kind === 'insert' ? (
-        pg.table ? (
+      {dialog && pg.table && dialog.kind !== 'add' && !('column' in dialog) ? (
+        dialog.kind === 'insert' ? (
           <InsertRowDialog pg={pg} table={pg.table} onClose={() => setDialog(null)} />
-        ) : null
-      ) : dialog ? (
+        ) : dialog.kind === 'view' ? (
+          <ViewDialog pg={pg} table={pg.table} onClose={() => setDialog(null)} />
+        ) : dialog.kind === 'columns' ? (
+          <ColumnsDialog pg={pg} table={pg.table} onClose={() => setDialog(null)} />
+        ) : (
+          <RowFormDialog
+            pg={pg}
+            table={pg.table}
+            rowRef={dialog.ref}
+            onClose={() => setDialog(null)}
+          />
+        )
+      ) : dialog && (dialog.kind === 'add' || 'column' in dialog) ? (
         <ColumnDialog key={`${dialog.kind}`} pg={pg} request={dialog} onRequest={setDialog} />
       ) : null}
       {pg.csvDraft ? (
@@ -113,4 +141,11 @@ function rowsOf(selection: GridSelection, length: number): number[] {
   const out: number[] = [];
   for (let r = range.y; r < Math.min(length, range.y + range.height); r++) out.push(r);
   return out;
+}
+
+/** The row the row form opens on: the first checked row, else the cursor's. */
+function formRef(selection: GridSelection, refs: Int32Array): number | null {
+  const row = selection.rows.first() ?? selection.current?.cell[1];
+  const ref = row === undefined ? undefined : refs[row];
+  return ref ?? null;
 }

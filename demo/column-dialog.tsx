@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ColumnKind } from '../src/index';
+import { shownColumns } from './column-layout';
 import { Field } from './field';
 import { ModalDialog } from './modal-dialog';
 import { parseCellInput } from './parse-cell-input';
@@ -19,7 +20,7 @@ const TYPES: readonly (readonly [string, ColumnKind])[] = [
 
 interface ColumnDialogProps {
   readonly pg: Playground;
-  readonly request: Exclude<DialogRequest, { kind: 'insert' }>;
+  readonly request: Extract<DialogRequest, { kind: 'add' | 'rename' | 'retype' | 'menu' }>;
   readonly onRequest: (request: DialogRequest | null) => void;
 }
 
@@ -60,7 +61,7 @@ export function ColumnDialog({ pg, request, onRequest }: ColumnDialogProps) {
           <button
             type="button"
             onClick={() => {
-              pg.setView({ ...pg.view, sort: { column, descending: false } });
+              pg.setView({ ...pg.view, sorts: [{ column, descending: false }] });
               close();
             }}
           >
@@ -69,11 +70,32 @@ export function ColumnDialog({ pg, request, onRequest }: ColumnDialogProps) {
           <button
             type="button"
             onClick={() => {
-              pg.setView({ ...pg.view, sort: { column, descending: true } });
+              pg.setView({ ...pg.view, sorts: [{ column, descending: true }] });
               close();
             }}
           >
             Sort descending
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              const layout = pg.columnLayout();
+              pg.setColumnLayout({ ...layout, hidden: new Set(layout.hidden).add(column) });
+              close();
+            }}
+          >
+            Hide column
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              const shown = pg.table ? shownColumns(pg.table.columns, pg.columnLayout()) : [];
+              const at = shown.findIndex((c) => c.name === column);
+              pg.setColumnLayout({ ...pg.columnLayout(), frozen: at + 1 });
+              close();
+            }}
+          >
+            Freeze up to this column
           </button>
           <button type="button" onClick={() => onRequest({ kind: 'rename', column })}>
             Rename…

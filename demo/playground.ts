@@ -13,12 +13,14 @@ import {
   type TrackedTable,
 } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
+import { formatCell } from './format-cell';
 import { detectDelimiter, type CsvDelimiter } from './csv-text';
 import { isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
-import { PLAIN_VIEW, viewRefs, type ViewSpec } from './row-view';
+import { isPlainView, PLAIN_VIEW, viewRefs, viewRefsAsync, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
+import { DEFAULT_LAYOUT, moveShown, renameInLayout, type ColumnLayout } from './column-layout';
 import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
 
@@ -71,6 +73,14 @@ export interface CsvImport {
   readonly name: string;
   readonly delimiter: CsvDelimiter;
   readonly primaryKey: string | null;
+}
+
+/** A row of a referenced table, offered by a foreign-key picker. */
+export interface ReferenceChoice {
+  /** The referenced value as typed into the field. */
+  readonly value: string;
+  /** What the row is called: its first text column besides the key. */
+  readonly label: string;
 }
 
 /** A question asked before an action that throws work away: the dialog shows it. */
@@ -135,6 +145,8 @@ export class Playground {
   confirmation: Confirmation | null = null;
 
   readonly #loaded = new Map<string, TrackedTable>();
+  /** Column order, hidden and frozen columns, by table: display choices kept per table. */
+  readonly #layouts = new Map<string, ColumnLayout>();
   readonly #listeners = new Set<() => void>();
   #version = 0;
   #planTimer: ReturnType<typeof setTimeout> | undefined;
@@ -228,6 +240,62 @@ export class Playground {
     this.#changed();
   }
 
+  /** The shown table's column layout (order, hidden, frozen). */
+  columnLayout(): ColumnLayout {
+    return (this.table && this.#layouts.get(this.table.name)) ?? DEFAULT_LAYOUT;
+  }
+
+  setColumnLayout(layout: ColumnLayout): void {
+    if (!this.table) return;
+    this.#layouts.set(this.table.name, layout);
+    this.dataRevision++;
+    this.#changed();
+  }
+
+  /** Moves a shown column (the grid's drag and drop, or the column menu). */
+  moveColumn(from: number, to: number): void {
+    if (this.table)
+      this.setColumnLayout(moveShown(this.table.columns, this.columnLayout(), from, to));
+  }
+
+  /**
+   * Rows of `table` a foreign key to its `column` can point at (the first 1,000), with a label:
+   * from the loaded table (pending inserts included), else from the committed database.
+   */
+  async referenceChoices(table: string, column: string): Promise<ReferenceChoice[]> {
+    const db = this.db;
+    const info = db?.tables().find((t) => t.name === table);
+    if (!db || !info) return [];
+    const labelColumn = info.columns.find(
+      (c) => c.kind === 'text' && c.name !== column && c.primaryKey === 0,
+    )?.name;
+    const text = (v: unknown) =>
+      v === null || v === undefined ? '' : formatCell(v as never, 'any');
+    try {
+      const loaded = this.#loaded.get(table);
+      if (loaded) {
+        const out: ReferenceChoice[] = [];
+        for (const ref of loaded.rowRefs().subarray(0, CHOICES)) {
+          const value = text(loaded.valueAt(ref, column));
+          if (value !== '')
+            out.push({ value, label: labelColumn ? text(loaded.valueAt(ref, labelColumn)) : '' });
+        }
+        return out;
+      }
+      const label = labelColumn ? quoteIdentifier(labelColumn) : "''";
+      const rows = await db.query(
+        `SELECT ${quoteIdentifier(column)} AS v, ${label} AS l FROM ${quoteIdentifier(table)} ORDER BY 1 LIMIT ${CHOICES}`,
+      );
+      return (rows.objects() as Record<string, unknown>[]).map((r) => ({
+        value: text(r['v']),
+        label: text(r['l']),
+      }));
+    } catch {
+      // Choices are a convenience: the field still takes a typed value.
+      return [];
+    }
+  }
+
   /** Shows the SQL console in place of the table. */
   showSql(): void {
     this.mode = 'sql';
@@ -244,50 +312,76 @@ export class Playground {
     this.#changed();
   }
 
-  /** Sorts the grid by a column (ascending, then descending, then table order). */
+  /** Sorts the grid by one column (ascending, then descending, then table order). */
   toggleSort(column: string): void {
-    const s = this.view.sort;
-    const sort =
+    const s = this.view.sorts.length === 1 ? this.view.sorts[0] : undefined;
+    const sorts =
       s?.column !== column
-        ? { column, descending: false }
+        ? [{ column, descending: false }]
         : !s.descending
-          ? { column, descending: true }
-          : null;
-    this.setView({ ...this.view, sort });
+          ? [{ column, descending: true }]
+          : [];
+    this.setView({ ...this.view, sorts });
   }
 
   /** Shows only rows whose `column` contains `text`; empty text shows every row. */
   setFilter(column: string, text: string): void {
-    this.setView({ ...this.view, filter: text === '' ? null : { column, text } });
+    this.setView({
+      ...this.view,
+      filters: text === '' ? [] : [{ column, op: 'contains', value: text }],
+    });
   }
 
+  /**
+   * Shows the table through a view (filters, search, sorts). Over a large table the work runs a
+   * slice at a time between frames, with a percentage: the page never freezes.
+   */
   setView(view: ViewSpec): void {
-    const rows = this.table?.numRows ?? 0;
-    // Sorting or filtering a large table takes a second or more on the main thread: say so
-    // first, and let the page paint that before the work starts.
-    if (rows >= LARGE_VIEW && (view.sort || view.filter) && !this.busy) {
-      void this.#setViewAfterPaint(view, rows);
+    const t = this.table;
+    if (t && t.numRows >= LARGE_VIEW && !isPlainView(view) && !this.busy) {
+      void this.#setViewInSlices(t, view);
       return;
     }
-    this.#applyView(view);
-  }
-
-  #applyView(view: ViewSpec): void {
     this.view = view;
-    this.viewRevision++;
-    this.layout++;
+    this.#viewShown();
     this.#recomputeRefs();
     this.#changed();
   }
 
-  async #setViewAfterPaint(view: ViewSpec, rows: number): Promise<void> {
-    const what = view.sort && view.sort !== this.view.sort ? 'Sorting' : 'Filtering';
-    this.busy = `${what} rows`;
-    this.#setProgress(`${what} ${rows.toLocaleString('en')} rows`, 0, null);
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    this.busy = null;
-    this.progress = null;
-    this.#applyView(view);
+  #viewShown(): void {
+    this.viewRevision++;
+    this.layout++;
+  }
+
+  async #setViewInSlices(t: TrackedTable, view: ViewSpec): Promise<void> {
+    const rows = t.numRows.toLocaleString('en');
+    const sorting = view.sorts.length > 0 && view.sorts !== this.view.sorts;
+    this.busy = sorting ? 'Sorting rows' : 'Filtering rows';
+    const revision = this.dataRevision;
+    const label = (phase: string) => `${phase} ${rows} rows`;
+    this.#setProgress(
+      label(sorting && !view.filters.length && !view.search ? 'Sorting' : 'Filtering'),
+      0,
+      1,
+    );
+    try {
+      const refs = await viewRefsAsync(
+        t,
+        view,
+        (p) => this.#setProgress(label(p.phase), p.done, p.total),
+        // An edit or another table meanwhile: the result would be of other rows.
+        () => this.table !== t || this.dataRevision !== revision,
+      );
+      if (refs) {
+        this.view = view;
+        this.refs = refs;
+        this.dataRevision++;
+        this.#viewShown();
+      }
+    } catch (e) {
+      this.message = errorMessage(e, 'The view could not be applied');
+    }
+    this.#setBusy(null);
   }
 
   // ---- edits ---------------------------------------------------------------------------------
@@ -312,8 +406,8 @@ export class Playground {
   setCells(
     cells: readonly { ref: number; column: string; value: unknown }[],
     title = 'Paste refused',
-  ): void {
-    this.#edit(
+  ): boolean {
+    return this.#edit(
       title,
       (t) => {
         const keys = cells.map((c) => t.keyAt(c.ref));
@@ -332,7 +426,7 @@ export class Playground {
     const ok = this.#edit('Insert refused', (t) => t.insert(values), true);
     // Inserted rows come last in table order: show the new one.
     const last = this.refs[this.refs.length - 1];
-    if (ok && !this.view.sort && !this.view.filter && last !== undefined) this.#target(last);
+    if (ok && isPlainView(this.view) && last !== undefined) this.#target(last);
     return ok;
   }
 
@@ -359,6 +453,7 @@ export class Playground {
       (t) => {
         t.renameColumn(from, to);
         this.#renameInView(from, to);
+        this.#layouts.set(t.name, renameInLayout(this.columnLayout(), from, to));
       },
       true,
     );
@@ -777,9 +872,13 @@ export class Playground {
   }
 
   #renameInView(from: string, to: string): void {
-    const rename = <T extends { column: string }>(s: T | null): T | null =>
-      s && s.column === from ? { ...s, column: to } : s;
-    this.view = { sort: rename(this.view.sort), filter: rename(this.view.filter) };
+    const rename = <T extends { column: string }>(s: T): T =>
+      s.column === from ? { ...s, column: to } : s;
+    this.view = {
+      ...this.view,
+      sorts: this.view.sorts.map(rename),
+      filters: this.view.filters.map(rename),
+    };
   }
 
   #schedulePlan(): void {
@@ -1004,8 +1103,11 @@ function yoursVersusTheirs(c: RebaseConflict): string {
   return `${where}: your ${c.type} (${theirs}; ${outcome})`;
 }
 
-/** Rows from which a sort or filter shows progress before it runs. */
-const LARGE_VIEW = 200_000;
+/** Rows from which a view is computed a slice at a time between frames, with a percentage. */
+const LARGE_VIEW = 50_000;
+
+/** Rows a foreign-key picker offers. */
+const CHOICES = 1000;
 
 const SAMPLE_ORDER = ['customers', 'orders', 'stock'];
 

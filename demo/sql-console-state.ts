@@ -29,6 +29,8 @@ export class SqlConsole {
   async run(db: Database, sql: string): Promise<void> {
     this.sql = sql;
     this.running = true;
+    // The last outcome goes at once: rows shown while the query runs would look like its own.
+    this.outcome = null;
     const start = performance.now();
     try {
       const table = await db.query(sql);

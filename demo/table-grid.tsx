@@ -17,9 +17,11 @@ import '@glideapps/glide-data-grid/dist/index.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnDescription, TrackedTable } from '../src/index';
 import { CHANGE_COLORS, cellContent, rowTheme } from './cell-content';
+import { shownColumns } from './column-layout';
 import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from './grid-metrics';
 import { parseCellInput } from './parse-cell-input';
 import type { Playground } from './playground';
+import type { ViewSpec } from './row-view';
 
 /** Width of a column marked as added, renamed or retyped, unless the user resized it. */
 const MARKED_WIDTH = 180;
@@ -61,6 +63,8 @@ interface TableGridProps {
   readonly selection: GridSelection;
   readonly onSelectionChange: (selection: GridSelection) => void;
   readonly onColumnMenu: (column: string) => void;
+  /** Room below the last row, so that it can be scrolled out from under the floating bars. */
+  readonly bottomPadding: number;
 }
 
 /**
@@ -75,13 +79,16 @@ export function TableGrid({
   selection,
   onSelectionChange,
   onColumnMenu,
+  bottomPadding,
 }: TableGridProps) {
   const refs = pg.refs;
   const revision = pg.dataRevision;
   // `table.columns` builds a new array on every call; a new `columns` prop would make the grid
   // redraw everything and can take the focus from an open cell editor.
-  const columns = useMemo(() => table.columns, [table, revision]);
-  const sort = pg.view.sort;
+  // Hidden columns left out, in the user's order: grid positions index this list.
+  const layout = pg.columnLayout();
+  const columns = useMemo(() => shownColumns(table.columns, layout), [table, revision, layout]);
+  const sorts = pg.view.sorts;
   const marks = pg.marks;
   const grid = useRef<DataEditorRef>(null);
   const frame = useRef<HTMLDivElement>(null);
@@ -91,7 +98,7 @@ export function TableGrid({
     () =>
       columns.map((c) => ({
         id: c.name,
-        title: `${c.name}${marks.columns.has(c.name) ? ` (${marks.columns.get(c.name)})` : ''}${sort?.column === c.name ? (sort.descending ? ' ↓' : ' ↑') : ''}`,
+        title: `${c.name}${marks.columns.has(c.name) ? ` (${marks.columns.get(c.name)})` : ''}${sortMark(sorts, c.name)}`,
         ...(marks.columns.has(c.name)
           ? { themeOverride: { bgHeader: CHANGE_COLORS.retyped } }
           : {}),
@@ -102,7 +109,7 @@ export function TableGrid({
         icon: iconOf(c),
         hasMenu: true,
       })),
-    [columns, sort, widths, marks],
+    [columns, sorts, widths, marks],
   );
 
   // A new callback makes the grid redraw every visible cell: that is how it learns of edits.
@@ -200,8 +207,8 @@ export function TableGrid({
 
   // Selected positions mean other rows once the layout changes. (Before the effect below, so
   // that a row asked for in the same render stays selected.)
-  const layout = pg.layout;
-  useEffect(() => onSelectionChange(EMPTY_SELECTION), [table, layout, onSelectionChange]);
+  const positions = pg.layout;
+  useEffect(() => onSelectionChange(EMPTY_SELECTION), [table, positions, onSelectionChange]);
 
   // Another table, sort or filter starts a new grid, at its top-left corner: a shorter view must
   // not keep the scroll offset of a longer one (past its last row, a blank grid that scrolling
@@ -248,6 +255,8 @@ export function TableGrid({
       ?.focus({ preventScroll: true });
   }, [selection]);
 
+  const experimental = useMemo(() => ({ paddingBottom: bottomPadding }), [bottomPadding]);
+
   return (
     // `display: contents`: the wrapper takes no box; the grid fills the frame as before.
     <div ref={frame} style={{ display: 'contents' }}>
@@ -273,6 +282,7 @@ export function TableGrid({
         rowHeight={GRID_METRICS.rowHeight}
         smoothScrollX
         smoothScrollY
+        experimental={experimental}
         getCellsForSelection
         onPaste={onPaste}
         onHeaderClicked={(col) => {
@@ -283,6 +293,8 @@ export function TableGrid({
           const c = columns[col];
           if (c) onColumnMenu(c.name);
         }}
+        freezeColumns={Math.min(layout.frozen, columns.length)}
+        onColumnMoved={(from, to) => pg.moveColumn(from, to)}
         onColumnResize={(column, size) => {
           const id = column.id;
           if (id) setWidths((w) => new Map(w).set(id, size));
@@ -316,4 +328,11 @@ function drawTextWithEllipsis(
   }
   // The grid passes every field drawTextCell reads; the callback's type names fewer of them.
   drawTextCell(args as unknown as BaseDrawArgs, `${text.slice(0, lo)}…`, cell.contentAlign);
+}
+
+/** ` ↑` on the one sort column, ` ↑1`, ` ↓2` when several sort the rows. */
+function sortMark(sorts: ViewSpec['sorts'], column: string): string {
+  const i = sorts.findIndex((s) => s.column === column);
+  if (i < 0) return '';
+  return ` ${sorts[i]!.descending ? '↓' : '↑'}${sorts.length > 1 ? i + 1 : ''}`;
 }

@@ -87,12 +87,15 @@ test('guesses the delimiter, previews the rows, warns of one column; exports a t
   await tabs.getByRole('button', { name: 'Cancel' }).click();
   await expect(pg.tableNames()).toHaveText(['customers', 'orders', 'stock', 'people']);
 
-  const [csv] = await Promise.all([page.waitForEvent('download'), pg.button('Export CSV').click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByLabel('Export').selectOption('csv'),
+  ]);
   expect(csv.suggestedFilename()).toBe('people.csv');
   expect(await readFile(await csv.path(), 'utf8')).toContain('name,city,amount');
   const [json] = await Promise.all([
     page.waitForEvent('download'),
-    pg.button('Export JSON').click(),
+    page.getByLabel('Export').selectOption('json'),
   ]);
   expect(json.suggestedFilename()).toBe('people.json');
   const rows = JSON.parse(await readFile(await json.path(), 'utf8')) as unknown[];

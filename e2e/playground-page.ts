@@ -178,11 +178,38 @@ export class PlaygroundPage {
     return this.page.getByTestId('view-status');
   }
 
-  /** Shows only rows whose `column` contains `text`. */
+  /** Shows only rows whose `column` contains `text` (one condition, in "Filter & sort…"). */
   async filter(column: string, text: string): Promise<void> {
-    await this.page.getByLabel('Filter column').selectOption(column);
-    await this.page.getByLabel('Filter text').fill(text);
-    await this.page.getByRole('button', { name: 'Apply' }).click();
+    await this.filterBy([{ column, op: 'contains', value: text }]);
+  }
+
+  /** Sets the view's conditions (AND) and sorts in "Filter & sort…" and applies them. */
+  async filterBy(
+    conditions: readonly { column: string; op: string; value?: string }[],
+    sorts: readonly { column: string; descending?: boolean }[] = [],
+  ): Promise<void> {
+    await this.button('Filter & sort…').click();
+    const dialog = this.page.getByRole('dialog', { name: /^Filter and sort / });
+    // Start from no conditions and no sorts.
+    while ((await dialog.getByRole('button', { name: 'Remove condition 1' }).count()) > 0)
+      await dialog.getByRole('button', { name: 'Remove condition 1' }).click();
+    while ((await dialog.getByRole('button', { name: 'Remove sort 1' }).count()) > 0)
+      await dialog.getByRole('button', { name: 'Remove sort 1' }).click();
+    for (const [i, c] of conditions.entries()) {
+      await dialog.getByRole('button', { name: 'Add condition' }).click();
+      await dialog.getByLabel(`Condition ${i + 1} column`).selectOption(c.column);
+      await dialog.getByLabel(`Condition ${i + 1} operator`).selectOption(c.op);
+      if (c.value !== undefined) await dialog.getByLabel(`Condition ${i + 1} value`).fill(c.value);
+    }
+    for (const [i, s] of sorts.entries()) {
+      await dialog.getByRole('button', { name: 'Add sort' }).click();
+      await dialog.getByLabel(`Sort ${i + 1} column`).selectOption(s.column);
+      await dialog
+        .getByLabel(`Sort ${i + 1} direction`)
+        .selectOption(s.descending ? 'descending' : 'ascending');
+    }
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(dialog).toHaveCount(0);
   }
 
   /** Pushes and waits for the outcome, which must be a success. */

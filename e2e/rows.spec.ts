@@ -27,9 +27,7 @@ test('deletes a row and inserts another, both highlighted until pushed', async (
   await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 1 inserted, 1 deleted');
 
   // A filter is a view: it finds the inserted row, whose key the database assigns at push.
-  await page.getByLabel('Filter column').selectOption('name');
-  await page.getByLabel('Filter text').fill('katherine');
-  await page.getByLabel('Filter text').press('Enter');
+  await pg.filter('name', 'katherine');
   await expect(page.getByTestId('view-status')).toHaveText(
     '1 of 120 rows · name contains “katherine”',
   );
@@ -38,21 +36,4 @@ test('deletes a row and inserts another, both highlighted until pushed', async (
   await expect(pg.cell(3, 0)).toHaveText('04567');
   await expect.poll(() => pg.cellColor(kinds, 1, 0)).toEqual(COLORS.inserted);
   await pg.screenshot('rows-inserted-filtered');
-});
-
-test('sorts and filters as a view, never as an edit', async ({ page }) => {
-  const pg = await PlaygroundPage.open(page);
-  await pg.selectTable('orders');
-  await page.getByRole('button', { name: 'Clear view' }).isDisabled();
-
-  await page.getByLabel('Filter column').selectOption('status');
-  await page.getByLabel('Filter text').fill('cancelled');
-  await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.getByTestId('view-status')).toContainText('status contains “cancelled”');
-  await expect(pg.cell(3, 0)).toHaveText('cancelled');
-  await expect(pg.plan()).toHaveText('-- nothing to push');
-
-  await page.getByRole('button', { name: 'Clear view' }).click();
-  await expect(page.getByTestId('view-status')).toHaveText('600 rows');
-  await expect(pg.cell(0, 0)).toHaveText('1');
 });
