@@ -70,6 +70,8 @@ export class SyncClient {
   #paused = false;
   #closed = false;
   #lockHeld = false;
+  /** Another tab holds the sync lock: it sends the outbox this tab shares. */
+  #follower = false;
   #releaseLock: (() => void) | null = null;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -97,15 +99,26 @@ export class SyncClient {
     return this.#status;
   }
 
-  /** Waits for the database's sync lock, then connects; returns at once. */
+  /**
+   * Takes the database's sync lock and connects; in a tab where another one holds it, waits for
+   * it (that tab sends this tab's pushes: they share the outbox). Returns at once.
+   */
   start(): void {
     const name = `pandalchemy-sync:${this.#host.name}`;
+    const hold = (): Promise<void> => {
+      if (this.#closed) return Promise.resolve();
+      this.#follower = false;
+      this.#lockHeld = true;
+      this.#connect();
+      return new Promise<void>((release) => (this.#releaseLock = release));
+    };
     void navigator.locks
-      .request(name, () => {
-        if (this.#closed) return undefined;
-        this.#lockHeld = true;
-        this.#connect();
-        return new Promise<void>((release) => (this.#releaseLock = release));
+      .request(name, { ifAvailable: true }, (lock) => {
+        if (lock) return hold();
+        this.#follower = true;
+        this.#kick();
+        void navigator.locks.request(name, hold).catch(() => undefined);
+        return undefined;
       })
       .catch(() => undefined);
   }
@@ -343,7 +356,11 @@ export class SyncClient {
   async #round(): Promise<void> {
     let state = await this.#host.engine.outbox();
     this.#setStatus({ outbox: state.entries.length, serverSeq: state.serverSeq });
-    if (!this.#welcomed) return;
+    if (!this.#welcomed) {
+      // In a tab that does not sync, a round is done once the syncing tab emptied the outbox.
+      if (this.#follower && !state.entries.length) this.#resolveWaiters();
+      return;
+    }
     const unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
     if (unanswered.length) {
       this.#setStatus({ state: 'syncing' });
@@ -368,11 +385,13 @@ export class SyncClient {
       serverSeq: state.serverSeq,
       loading: null,
     });
-    if (idle) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const w of waiters) w.resolve(this.#status);
-    }
+    if (idle) this.#resolveWaiters();
+  }
+
+  #resolveWaiters(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(this.#status);
   }
 
   /** Takes in the waiting server commits that follow the last one taken in, in order. */

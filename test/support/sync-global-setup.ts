@@ -16,6 +16,8 @@ const TABLES: Record<string, string> = {
   conflict_notes: 'id bigint PRIMARY KEY, title text, body text, n bigint',
   offline_notes: 'id bigint PRIMARY KEY, title text, body text, n bigint',
   refused_notes: 'id bigint PRIMARY KEY, code text UNIQUE, title text',
+  reopen_notes: 'id bigint PRIMARY KEY, title text',
+  tabs_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */

@@ -60,6 +60,9 @@ test('two devices editing different columns of one row: both edits survive on bo
   const merged = [{ id: 1, title: 'from a', body: 'from b', n: 0 }];
   expect(await rows(a, 'merge_notes')).toEqual(merged);
   expect(await rows(b, 'merge_notes')).toEqual(merged);
+  // A third device, new: it loads the merged row from the server.
+  const c = await device('token-c', 'merge_notes');
+  expect(await rows(c, 'merge_notes')).toEqual(merged);
   expect(a.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
   expect(b.syncStatus?.serverSeq).toBe(a.syncStatus?.serverSeq);
 });
