@@ -27,6 +27,17 @@ export function toKey(state: TableState, input: KeyInput): CellValue[] {
     const fast = fastCanonical(cols[0]!.kind, input);
     if (fast !== undefined) return [fast];
   }
+  if (Array.isArray(input) && input.length === cols.length) {
+    // A composite key given as an array of canonical values, the usual form: no closures, no
+    // error contexts built.
+    const key: CellValue[] = [];
+    for (let i = 0; i < cols.length; i++) {
+      const fast = fastCanonical(cols[i]!.kind, input[i]);
+      if (fast === undefined) break;
+      key.push(fast);
+    }
+    if (key.length === cols.length) return key;
+  }
   let raw: unknown[];
   if (Array.isArray(input)) raw = input;
   else if (isPlainObject(input)) raw = cols.map((c) => input[c.name]);

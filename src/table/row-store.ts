@@ -1,9 +1,7 @@
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
-import { valuesEqual } from '../values/values-equal';
-import { hashValue, hashValues } from '../values/key-hash';
 import { ColumnEpoch } from './column-epoch';
-import { KeyIndex } from './key-index';
+import { buildKeyIndex, type KeyIndex } from './key-index';
 
 /** A column's values: a Float64Array while they are all non-null numbers, else an array. */
 export type ColumnArray = CellValue[] | Float64Array;
@@ -35,7 +33,7 @@ export class RowStore {
   revision = 0;
   private dead: Uint8Array | null = null;
   private deadCount = 0;
-  private index: KeyIndex<readonly CellValue[]> | null = null;
+  private index: KeyIndex | null = null;
   /**
    * When the key is one integer column holding `row + offset` in every slot (ids loaded in rowid
    * order, the usual case), rows are found by arithmetic and no hash index is built at all.
@@ -64,27 +62,24 @@ export class RowStore {
     return offset;
   }
 
-  private buildIndex(): KeyIndex<readonly CellValue[]> {
-    const key = this.keyColumns;
-    const single = key.length === 1 ? key[0]! : -1;
-    const index =
-      single >= 0
-        ? new KeyIndex<readonly CellValue[]>(
-            (r) => hashValue(this.cols[single]![r]),
-            (p) => hashValue(p[0]),
-            (r, p) => valuesEqual(this.cols[single]![r], p[0]),
-            this.len,
-          )
-        : new KeyIndex<readonly CellValue[]>(
-            (r) => hashValues(this.keyOf(r)),
-            (p) => hashValues(p),
-            (r, p) => key.every((c, i) => valuesEqual(this.cols[c]![r], p[i])),
-            this.len,
-          );
-    for (let r = 0; r < this.len; r++) if (!this.isDead(r)) index.add(r);
-    this.index = index;
+  /**
+   * Indexes every live row by key: by value for close integers, else by hash (`hashed`: after
+   * the first kind refused a row).
+   */
+  private buildIndex(hashed = false): void {
+    this.index = buildKeyIndex(
+      this.cols,
+      this.keyColumns,
+      this.len,
+      (r) => !this.isDead(r),
+      hashed,
+    );
     this.sequential = null;
-    return index;
+  }
+
+  /** Indexes `row` under its current key, in a hash index when the current one cannot hold it. */
+  private indexRow(row: number): void {
+    if (!this.index!.add(row)) this.buildIndex(true);
   }
 
   /** Number of row slots, dead ones included. */
@@ -124,15 +119,15 @@ export class RowStore {
   /** `find` for a one-column key given as its value: no array where keys are sequential. */
   findOne(value: CellValue): number {
     if (this.sequential !== null) return this.findSequential(value);
-    return this.index!.find([value]);
+    return this.index!.findOne(value);
   }
 
   private findSequential(v: CellValue | undefined): number {
     if (typeof v !== 'number') return -1;
     const r = v - this.sequential!;
-    return r >= 0 && r < this.len && this.cols[this.keyColumns[0]!]![r] === v && !this.isDead(r)
-      ? r
-      : -1;
+    // Slot r holds key r + offset (what `sequential` promises): only whether r is a live slot is
+    // read, not the key column (a cache miss per lookup in a big table).
+    return (r | 0) === r && r >= 0 && r < this.len && !this.isDead(r) ? r : -1;
   }
 
   /** Writes a value in place, keeping the old one for views made before (see `capture`). */
@@ -144,7 +139,7 @@ export class RowStore {
     const epoch = this.epochs[column]!;
     if (epoch !== null && !epoch.before.has(row)) this.keep(epoch, column, row);
     col[row] = value as never;
-    if (isKey) this.index!.add(row);
+    if (isKey) this.indexRow(row);
   }
 
   /**
@@ -203,7 +198,7 @@ export class RowStore {
       grown.set(this.dead);
       this.dead = grown;
     }
-    this.index?.add(row);
+    if (this.index !== null) this.indexRow(row);
     return row;
   }
 

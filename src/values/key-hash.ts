@@ -37,10 +37,18 @@ export function hashValue(v: CellValue | undefined): number {
   return mix(h);
 }
 
+/** Where the hash of a composite key starts (see `hashValues`). */
+export const KEY_HASH_SEED = 0x9e3779b9;
+
+/** The hash of a composite key so far, `h`, with one more value's hash. */
+export function mixKeyHash(h: number, valueHash: number): number {
+  return mix(h ^ valueHash) + KEY_HASH_SEED;
+}
+
 /** Hash of a composite key. */
 export function hashValues(values: readonly (CellValue | undefined)[]): number {
-  let h = 0x9e3779b9;
-  for (const v of values) h = mix(h ^ hashValue(v)) + 0x9e3779b9;
+  let h = KEY_HASH_SEED;
+  for (let i = 0; i < values.length; i++) h = mixKeyHash(h, hashValue(values[i]));
   return h >>> 0;
 }
 

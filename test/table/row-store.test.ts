@@ -98,38 +98,105 @@ describe('row store', () => {
     expect([s.find([2]), s.find([4]), s.find([1])]).toEqual([0, 1, -1]);
   });
 
+  // Keys of every kind the store indexes differently: close integers (found by value), integers
+  // spread wider than the by-value index takes, fractions, BigInts and text (found by hash), and
+  // the moves between them when a key that does not fit arrives.
+  const keyOfKind = fc.oneof(
+    fc.integer({ min: -60, max: 60 }),
+    fc.integer({ min: -60, max: 60 }).map((n) => n * 1_000_003),
+    fc.integer({ min: -60, max: 60 }).map((n) => n + 0.5),
+    fc.integer({ min: -60, max: 60 }).map((n) => 2n ** 60n + BigInt(n)),
+    fc.integer({ min: -60, max: 60 }).map((n) => `k${n}`),
+  );
+  const token = (k: CellValue): string => `${typeof k}:${String(k)}`;
+
   test('agrees with a Map under random key changes, appends and deletes', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { maxLength: 20 }),
-        fc.array(fc.tuple(fc.nat(3), fc.nat(40), fc.integer({ min: -60, max: 60 })), {
-          maxLength: 40,
-        }),
-        (ids, ops) => {
+        fc.oneof(
+          // Ids 1..n in slot order: found by arithmetic until a write breaks the sequence.
+          fc.nat(20).map((n) => Array.from({ length: n }, (_, i) => i + 1)),
+          fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { maxLength: 20 }),
+          fc.uniqueArray(keyOfKind, { maxLength: 20, selector: token }),
+        ),
+        fc.array(
+          fc.tuple(fc.nat(3), fc.nat(40), fc.oneof(fc.integer({ min: -60, max: 60 }), keyOfKind)),
+          { maxLength: 40 },
+        ),
+        (ids: CellValue[], ops) => {
           const s = store([...ids], ids.map(String));
-          const model = new Map<number, number>(ids.map((k, r) => [k, r]));
+          const model = new Map<string, number>(ids.map((k, r) => [token(k), r]));
+          const probes = new Map<string, CellValue>(ids.map((k) => [token(k), k]));
           for (const [kind, at, key] of ops) {
+            probes.set(token(key), key);
             const live = [...model.values()];
             const row = live[at % Math.max(1, live.length)];
-            if (kind === 0 && !model.has(key)) {
-              model.set(key, s.append([key, 'x']));
-            } else if (kind === 1 && row !== undefined && !model.has(key)) {
-              const old = s.get(row, 0) as number;
+            if (kind === 0 && !model.has(token(key))) {
+              model.set(token(key), s.append([key, 'x']));
+            } else if (kind === 1 && row !== undefined && !model.has(token(key))) {
+              const old = s.get(row, 0);
               s.set(row, 0, key);
-              model.delete(old);
-              model.set(key, row);
+              model.delete(token(old));
+              model.set(token(key), row);
             } else if (kind === 2 && row !== undefined) {
-              model.delete(s.get(row, 0) as number);
+              model.delete(token(s.get(row, 0)));
               s.kill(row);
             } else if (kind === 3) {
               const map = s.compact(0.1);
               if (map) for (const [k, r] of model) model.set(k, map[r]!);
             }
           }
-          for (let k = -60; k <= 60; k++) expect(s.find([k])).toBe(model.get(k) ?? -1);
+          for (let k = -60; k <= 60; k++) probes.set(token(k), k);
+          for (const [t, k] of probes) {
+            expect(s.find([k])).toBe(model.get(t) ?? -1);
+            expect(s.findOne(k)).toBe(model.get(t) ?? -1);
+          }
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  test('finds rows of a two-column key under random key changes, appends and deletes', () => {
+    const part = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.constantFrom('a', 'b', 'é'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(part, { maxLength: 15, selector: (k) => k.join('|') }),
+        fc.array(fc.tuple(fc.nat(3), fc.nat(40), part), { maxLength: 40 }),
+        (ids, ops) => {
+          const s = new RowStore(
+            [
+              { name: 'a', kind: 'integer', values: ids.map((k) => k[0]) },
+              { name: 'b', kind: 'text', values: ids.map((k) => k[1]) },
+            ],
+            [0, 1],
+            ids.length,
+          );
+          const model = new Map<string, number>(ids.map((k, r) => [k.join('|'), r]));
+          for (const [kind, at, key] of ops) {
+            const live = [...model.values()];
+            const row = live[at % Math.max(1, live.length)];
+            if (kind === 0 && !model.has(key.join('|'))) {
+              model.set(key.join('|'), s.append(key));
+            } else if (kind === 1 && row !== undefined && !model.has(key.join('|'))) {
+              model.delete(s.keyOf(row).join('|'));
+              s.set(row, 0, key[0]);
+              s.set(row, 1, key[1]);
+              model.set(key.join('|'), row);
+            } else if (kind === 2 && row !== undefined) {
+              model.delete(s.keyOf(row).join('|'));
+              s.kill(row);
+            } else if (kind === 3) {
+              const map = s.compact(0.1);
+              if (map) for (const [k, r] of model) model.set(k, map[r]!);
+            }
+          }
+          for (let a = 0; a <= 6; a++)
+            for (const b of ['a', 'b', 'é', 'c'])
+              expect(s.find([a, b])).toBe(model.get(`${a}|${b}`) ?? -1);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
