@@ -3,7 +3,9 @@
 // transaction: a plan of `rows` deletes, `rows` updates and `rows` inserts (10k+10k+10k by
 // default) on a table of 3 x `rows` rows, through node-postgres on a throwaway cluster and through
 // PGlite. Runs alternate (loop, applyPlan, loop, ...) so that load drifts hit both alike; each
-// run starts from the same table. Prints median, range and n of each, and their ratio.
+// run starts from the same table. Prints median, range and n of each, and their ratio; then the
+// same plan with guards on its updates and deletes (what table.plan() makes: every row checked
+// against the values its edits were based on before anything is written).
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createServer } from 'vite';
@@ -72,6 +74,19 @@ function buildPlan() {
   };
 }
 
+/** The plan with a guard on each update and delete: the rows still hold what the table was loaded with. */
+function guarded(plan) {
+  const [del, upd, ins] = plan.steps;
+  const guard = (step) => ({
+    key: ['id'],
+    keys: step.keys,
+    columns: ['a', 's'],
+    kinds: ['integer', 'text'],
+    expected: [Float64Array.from(step.keys[0]), Array.from(step.keys[0], (v) => `s${v}`)],
+  });
+  return { ...plan, steps: [{ ...del, guard: guard(del) }, { ...upd, guard: guard(upd) }, ins] };
+}
+
 /** The same statements by hand: what an app would write with the driver alone. */
 async function handLoop(query, plan) {
   const [del, upd, ins] = plan.steps;
@@ -114,8 +129,10 @@ function stats(times) {
 
 async function measure(name, query, client) {
   const plan = buildPlan();
+  const withGuards = guarded(plan);
   const hand = [];
   const ours = [];
+  const ourGuarded = [];
   for (let r = 0; r < runs; r++) {
     await reset(query);
     let t = performance.now();
@@ -125,6 +142,10 @@ async function measure(name, query, client) {
     t = performance.now();
     await applyPlan(plan, client);
     ours.push(performance.now() - t);
+    await reset(query);
+    t = performance.now();
+    await applyPlan(withGuards, client);
+    ourGuarded.push(performance.now() - t);
   }
   const h = stats(hand);
   const o = stats(ours);
@@ -132,6 +153,10 @@ async function measure(name, query, client) {
     `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}-${s.max.toFixed(0)}, n=${s.n})`;
   console.log(
     `${name}: hand-written loop ${fmt(h)}; applyPlan ${fmt(o)}; ratio ${(o.median / h.median).toFixed(2)}x`,
+  );
+  const g = stats(ourGuarded);
+  console.log(
+    `${name}: applyPlan with guards on its ${2 * rows} updated and deleted rows ${fmt(g)}; ratio to the loop ${(g.median / h.median).toFixed(2)}x`,
   );
 }
 

@@ -58,7 +58,9 @@ export async function inTransaction<T>(
   const run: RunStatement = async (text, values) =>
     (await pg.query({ text, values, rowMode: 'array' })).rows;
   try {
-    for (const sql of begin) await run(sql, []);
+    // One round trip: without parameters node-postgres sends the simple protocol, which takes
+    // several statements.
+    await pg.query({ text: begin.join(';\n'), values: [], rowMode: 'array' });
     const out = await body(run);
     await run('COMMIT', []);
     return out;

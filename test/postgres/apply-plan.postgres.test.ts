@@ -288,6 +288,55 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     expect((await rows(target)).map((r) => r['s'])).toEqual(['04567', 'émoji 🎉']);
   });
 
+  test('checks the guards of many rows in batches, finding the conflicts wherever they are', async () => {
+    // 450 guarded rows: three reads of READ_CHUNK keys, the last one padded.
+    const n = 450;
+    const ids = Array.from({ length: n }, (_, i) => i + 1);
+    await applyPlan(
+      plan(createItems, {
+        kind: 'insert',
+        table: 'items',
+        key: ['id'],
+        keyTypes: ['INTEGER'],
+        columns: ['id', 'n', 's'],
+        types: ['INTEGER', 'INTEGER', 'TEXT'],
+        values: [ids, ids.map((i) => i * 2), ids.map((i) => `s${i}`)],
+        count: n,
+      }),
+      target.client,
+    );
+    await target.query(`UPDATE items SET s = 'changed' WHERE id IN (1, 200, 201, 450)`);
+    await target.query(`DELETE FROM items WHERE id = 401`);
+    const push = applyPlan(
+      plan({
+        kind: 'delete',
+        table: 'items',
+        key: ['id'],
+        keyTypes: ['INTEGER'],
+        keys: [ids],
+        count: n,
+        guard: {
+          key: ['id'],
+          keys: [ids],
+          columns: ['n', 's'],
+          kinds: ['integer', 'text'],
+          expected: [ids.map((i) => i * 2), ids.map((i) => `s${i}`)],
+        },
+      }),
+      target.client,
+    );
+    const error = (await push.catch((e: unknown) => e)) as ConflictError;
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.conflicts).toEqual([
+      { table: 'items', key: [1], columns: ['s'], missing: false },
+      { table: 'items', key: [200], columns: ['s'], missing: false },
+      { table: 'items', key: [201], columns: ['s'], missing: false },
+      { table: 'items', key: [401], columns: ['n', 's'], missing: true },
+      { table: 'items', key: [450], columns: ['s'], missing: false },
+    ]);
+    expect((await target.query('SELECT count(*)::int AS c FROM items'))[0]!['c']).toBe(n - 1);
+  });
+
   test('reports a duplicate key as a constraint error naming table, row and constraint, and rolls back', async () => {
     await applyPlan(plan(createItems, insertItems), target.client);
     const push = applyPlan(

@@ -52,7 +52,16 @@ function bindRow(
     out[at + c] = toPostgresValue(kinds[c] ?? 'text', columns[c]![i] ?? null);
 }
 
-/** A query run once per row of `keys`, reading `columns` of the row each key names. */
+/** Rows a key read looks up per query (see {@link readByKey}). */
+export const READ_CHUNK = 200;
+
+/**
+ * A query reading `columns` of the rows `keys` name, {@link READ_CHUNK} keys a run: one lookup
+ * per key joined by UNION ALL, each tagged with its position. Each lookup compares a key column
+ * with a parameter, so PostgreSQL types the parameter as the column (as a lookup of one row
+ * would), whatever the column's declared type; an array of keys could only be typed in the SQL
+ * text. The last run repeats its last key to keep one statement text for every run.
+ */
 function readByKey(
   schema: TableSchema,
   key: readonly string[],
@@ -62,24 +71,33 @@ function readByKey(
   const kinds = kindsOf(schema);
   const columnKinds = columns.map((c) => kinds.get(c) ?? 'text');
   const keyKinds = key.map((k) => kinds.get(k) ?? 'text');
-  const select = columns.length
-    ? columns.map((c, j) => readExpression(c, columnKinds[j]!)).join(', ')
-    : '1';
-  const runs = keys[0]?.length ?? 0;
+  const read = columns.map((c, j) => `, ${readExpression(c, columnKinds[j]!)}`).join('');
+  const n = keys[0]?.length ?? 0;
+  const size = Math.min(n, READ_CHUNK);
+  const lookups: string[] = [];
+  for (let b = 0; b < size; b++) {
+    lookups.push(
+      `SELECT ${b}${read} FROM ${q(schema.name)} WHERE ${keyPredicate(key, 1 + b * key.length)}`,
+    );
+  }
   return {
-    sql: `SELECT ${select} FROM ${q(schema.name)} WHERE ${keyPredicate(key, 1)}`,
-    runs,
-    parameters(i) {
-      const out = new Array<PostgresValue>(key.length);
-      bindRow(out, 0, keys, keyKinds, i);
+    sql: lookups.join(' UNION ALL '),
+    runs: size ? Math.ceil(n / size) : 0,
+    parameters(run) {
+      const out = new Array<PostgresValue>(size * key.length);
+      for (let b = 0; b < size; b++)
+        bindRow(out, b * key.length, keys, keyKinds, Math.min(run * size + b, n - 1));
       return out;
     },
     read(answers) {
-      return answers.map((rows) => {
-        const row = rows[0];
-        if (!row) return undefined;
-        return columns.map((_, j) => fromPostgresText(columnKinds[j]!, row[j]));
+      const out = new Array<readonly SqlValue[] | undefined>(n).fill(undefined);
+      answers.forEach((rows, run) => {
+        for (const row of rows) {
+          const i = run * size + Number(row[0]);
+          if (i < n) out[i] = columns.map((_, j) => fromPostgresText(columnKinds[j]!, row[j + 1]));
+        }
       });
+      return out;
     },
   };
 }
