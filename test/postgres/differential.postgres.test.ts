@@ -486,15 +486,17 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
           fc.array(fc.array(seed, { minLength: 8, maxLength: 8 }), { maxLength: 6 }),
           fc.array(round, { minLength: 1, maxLength: 4 }),
           async (config, initial, rounds) => {
-            await server.reset();
-            await pglite.reset();
+            await Promise.all([server.reset(), pglite.reset()]);
             const db = new SQL.Database();
             configureConnection(db, true);
             try {
               const push = async (plan: ExecutionPlan, label: string): Promise<void> => {
                 const lite = await settle(() => applySqlite(db, plan, { conflict: 'fail' }));
-                const onServer = await settle(() => applyPostgres(plan, server.client));
-                const onPglite = await settle(() => applyPostgres(plan, pglite.client));
+                // The server works in its own process and PGlite in this one: side by side.
+                const [onServer, onPglite] = await Promise.all([
+                  settle(() => applyPostgres(plan, server.client)),
+                  settle(() => applyPostgres(plan, pglite.client)),
+                ]);
                 const what = `${label}: ${JSON.stringify(plan, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v))}`;
                 expect(onServer, `server vs SQLite, ${what}`).toEqual(lite);
                 expect(onPglite, `PGlite vs SQLite, ${what}`).toEqual(lite);
@@ -505,14 +507,12 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
                 const kinds = new Map(
                   info?.columns.map((c) => [c.name, kindOf(c.declaredType)]) ?? [],
                 );
-                expect(
-                  await postgresContents(server, config.name, kinds),
-                  `server rows after ${what}`,
-                ).toEqual(expected);
-                expect(
-                  await postgresContents(pglite, config.name, kinds),
-                  `PGlite rows after ${what}`,
-                ).toEqual(expected);
+                const [serverRows, pgliteRows] = await Promise.all([
+                  postgresContents(server, config.name, kinds),
+                  postgresContents(pglite, config.name, kinds),
+                ]);
+                expect(serverRows, `server rows after ${what}`).toEqual(expected);
+                expect(pgliteRows, `PGlite rows after ${what}`).toEqual(expected);
               };
               await push(createPlan(config, initial), 'create');
               for (const r of rounds) {
@@ -521,7 +521,10 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
                 const first = new TrackedTable(info, data);
                 const second = new TrackedTable(info, readTable(db, info, 0));
                 for (const e of r.first) applyEdit(first, e);
-                for (const e of r.second) applyEdit(second, e);
+                // No retype from the second writer: it checks the pair of types it sees (SAME_RETYPES),
+                // but the first push may have retyped the column already, to a pair that converts
+                // differently in each database (README: "The same plans in PostgreSQL").
+                for (const e of r.second) if (e.t !== 'retype') applyEdit(second, e);
                 if (r.clash) {
                   applyEdit(first, { t: 'insert', vs: r.clash });
                   applyEdit(second, { t: 'insert', vs: r.clash });
