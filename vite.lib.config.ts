@@ -97,6 +97,9 @@ const ENTRIES = {
   server: 'src/server.ts',
 };
 
+/** What bin/pandalchemy-server.js runs: built beside the entries, no export (and no types). */
+const BIN_ENTRIES = { 'server-cli': 'src/server-cli.ts' };
+
 // Node's own modules stay imports: only the server entry uses them, and only in Node.
 const external = (id: string): boolean =>
   id.startsWith('node:') || dependencies.some((d) => id === d || id.startsWith(`${d}/`));
@@ -172,7 +175,7 @@ const library: UserConfig = {
   build: {
     ...common.build,
     emptyOutDir: false,
-    lib: { entry: ENTRIES, formats: ['es'] },
+    lib: { entry: { ...ENTRIES, ...BIN_ENTRIES }, formats: ['es'] },
     rolldownOptions: { external },
   },
 };
