@@ -18,6 +18,7 @@ const TABLES: Record<string, string> = {
   refused_notes: 'id bigint PRIMARY KEY, code text UNIQUE, title text',
   reopen_notes: 'id bigint PRIMARY KEY, title text',
   tabs_notes: 'id bigint PRIMARY KEY, title text',
+  model_notes: 'id bigint PRIMARY KEY, title text, n bigint',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */

@@ -1,0 +1,137 @@
+import * as fc from 'fast-check';
+import { afterEach, expect, inject, test } from 'vitest';
+import { openDatabase, type Database, type DatabaseTable } from '../../src/index';
+
+/*
+ * Random sequences on three devices (edits of the same few cells, pushes, offline periods, rounds,
+ * refused pushes taken back or pushed again) against the one thing every sequence must reach: once
+ * all are online and synced, every device holds exactly the server's rows (a new device's load),
+ * every outbox is empty, and each refused push is reported once.
+ */
+
+const url = inject('syncUrl');
+const TABLE = 'model_notes';
+const TOKENS = ['token-a', 'token-b', 'token-c'] as const;
+/** Each run opens three devices in Chromium against the server: a few runs keep it lean. */
+const RUNS = 3;
+
+const open: Database[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close();
+});
+
+type Action =
+  | { kind: 'edit'; device: number; id: number; column: 'title' | 'n'; value: number }
+  | { kind: 'offline' | 'online' | 'round'; device: number }
+  | { kind: 'settle'; device: number; overwrite: boolean };
+
+const device = fc.integer({ min: 0, max: 2 });
+const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      device,
+      id: fc.integer({ min: 1, max: 4 }),
+      column: fc.constantFrom('title' as const, 'n' as const),
+      value: fc.integer({ min: 0, max: 9 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('offline' as const), device }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('online' as const), device }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('round' as const), device }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('settle' as const), device, overwrite: fc.boolean() }),
+  },
+);
+
+interface Device {
+  readonly db: Database;
+  readonly table: DatabaseTable;
+  paused: boolean;
+}
+
+async function openDevice(token: string): Promise<Device> {
+  const name = `model-${token}-${Math.random().toString(36).slice(2)}`;
+  const db = await openDatabase(name, { sync: { url, token, tables: [TABLE] } });
+  open.push(db);
+  await db.sync();
+  return { db, table: await db.table(TABLE), paused: false };
+}
+
+/** Pushes a device's pending edits, taking in what it had not yet (its edits win locally). */
+async function push(d: Device): Promise<void> {
+  if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
+  if (!d.table.hasChanges) return;
+  await d.db.push();
+}
+
+async function committed(db: Database): Promise<unknown[]> {
+  return (await db.query(`SELECT id, title, n FROM ${TABLE} ORDER BY id`)).objects();
+}
+
+test('three devices, random edits, offline periods and refusals: all end with the server’s rows', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 20 }), async (actions) => {
+      const devices = await Promise.all(TOKENS.map(openDevice));
+      const refusedOn: { device: number; pushId: string }[] = [];
+      devices.forEach((d, i) =>
+        d.db.on('refused', (r) => refusedOn.push({ device: i, pushId: r.pushId })),
+      );
+      for (const a of actions) {
+        const d = devices[a.device]!;
+        switch (a.kind) {
+          case 'edit': {
+            if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
+            const value = a.column === 'title' ? `v${a.value}` : a.value;
+            if (d.table.has(a.id)) d.table.set(a.id, a.column, value);
+            else d.table.insert({ id: a.id, [a.column]: value });
+            await push(d);
+            break;
+          }
+          case 'offline':
+            if (!d.paused) d.db.pauseSync();
+            d.paused = true;
+            break;
+          case 'online':
+            if (d.paused) d.db.resumeSync();
+            d.paused = false;
+            break;
+          case 'round':
+            if (!d.paused) await d.db.sync();
+            break;
+          case 'settle':
+            // Returned edits: take theirs, or push them again over the server's rows.
+            if (a.overwrite) await push(d);
+            else d.table.discard();
+            break;
+        }
+      }
+      for (const d of devices) {
+        if (d.paused) d.db.resumeSync();
+        d.paused = false;
+      }
+      // Until quiet: every outbox empty, every returned edit settled (taken back).
+      for (let pass = 0; pass < 4; pass++) {
+        for (const d of devices) {
+          await d.db.sync();
+          d.table.discard();
+        }
+      }
+      for (const d of devices) await d.db.sync();
+      const truth = await committed((await openDevice('token-a')).db);
+      for (const d of devices) {
+        expect(d.db.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
+        expect(await committed(d.db)).toEqual(truth);
+        await d.table.refresh();
+        expect(d.table.table().orderby('id').select('id', 'title', 'n').objects()).toEqual(truth);
+      }
+      const pushIds = new Set(refusedOn.map((r) => r.pushId));
+      expect(pushIds.size).toBe(refusedOn.length);
+      for (const d of [...open]) await d.close();
+      open.length = 0;
+    }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+});
