@@ -20,6 +20,12 @@ export default defineConfig(({ mode }) => ({
       // The benchmarks' peers (bench/peers), imported by the bench page and its smoke test.
       'tinybase',
       'tinybase/persisters/persister-indexed-db',
+      // The playground's. With two browser test projects, one of them found these late (it
+      // crawled the playground's page) and Vite reloaded the other's page mid-run, failing tests.
+      'react',
+      'react/jsx-dev-runtime',
+      'react-dom/client',
+      '@glideapps/glide-data-grid',
     ],
     // It finds its wasm beside its own module, which pre-bundling would move (its README says so).
     exclude: ['@sqlite.org/sqlite-wasm'],
