@@ -2,8 +2,8 @@ import type { ColumnValues } from '../plan/execution-plan';
 import { columnValuesOf, toColumnValues } from '../plan/column-values';
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableEffect } from '../protocol/engine-api';
-import { rowidNameOf } from '../schema/rowid-name';
 import type { TableInfo } from '../schema/table-info';
+import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
@@ -12,18 +12,6 @@ import type { KnownImages } from './known-images';
 import { RowSelect } from './row-select';
 import type { SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
-
-/**
- * The name under which a table's rowid can be read and written: the first of `rowid`, `_rowid_`
- * and `oid` that no column takes (for a table without a declared key, the name its rowid column is
- * exposed under). Throws `key_column` when columns take all three.
- */
-export function rowidName(info: TableInfo): string {
-  return rowidNameOf(
-    info.name,
-    info.columns.map((c) => c.name),
-  );
-}
 
 function columnsOf(rows: SqlValue[][], width: number): ColumnValues[] {
   const out: ColumnValues[] = [];

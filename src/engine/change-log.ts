@@ -1,7 +1,7 @@
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
-import { rowidName } from './build-effects';
+import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { exactValue, rowOf, selectValue, withStatement, type SqlDatabase } from './sqlite';
 import type { Rowid } from './table-touch';
 

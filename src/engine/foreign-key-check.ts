@@ -2,7 +2,7 @@ import { ForeignKeyError, type ForeignKeyViolation } from '../errors/pandalchemy
 import { quoteIdentifier as q } from '../plan/sql-text';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
-import { rowidName } from './build-effects';
+import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { findTable } from './introspect';
 import { rowOf, selectRows, withStatement, type SqlDatabase } from './sqlite';
 import { messageOf } from './sqlite-error';

@@ -1,5 +1,5 @@
 import type { ColumnValues, DataStep, Guard } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { isRowidColumn } from '../dialect/sqlite/sqlite-rowid';
 import type { TableInfo } from '../schema/table-info';
 import { isPlainTextColumn, isWellFormedText } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
@@ -67,13 +67,6 @@ export function inlineGuardSteps(
   return out;
 }
 
-/** `+"c" IS ? COLLATE BINARY` for each guarded column, joined with AND (see {@link comparesInSql}). */
-export function guardPredicateSql(info: TableInfo, guard: Guard): string {
-  return guard.columns
-    .map((c) => `+${isRowidColumn(info, c) ? c : q(c)} IS ? COLLATE BINARY`)
-    .join(' AND ');
-}
-
 /**
  * Whether SQL finds a stored value equal to each expected value exactly when the read-based
  * check does (decode by column kind, then `valuesEqual`). The unary plus strips the column's
@@ -112,10 +105,6 @@ function bindsExactly(kind: ColumnKind, v: CellValue): boolean {
   if (kind === 'date' || kind === 'datetime') return false;
   if (typeof v === 'boolean') return kind === 'boolean';
   return kind !== 'boolean' && v instanceof Uint8Array && v.length > 0;
-}
-
-function isRowidColumn(info: TableInfo, name: string): boolean {
-  return info.key.kind === 'rowid' && name === info.key.columns[0];
 }
 
 function hasColumn(info: TableInfo, name: string): boolean {

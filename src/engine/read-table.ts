@@ -5,7 +5,7 @@ import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
-import { rowidName } from './build-effects';
+import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { RowSelect } from './row-select';
 import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
 

@@ -1,5 +1,5 @@
 import type { ColumnValues } from '../plan/execution-plan';
-import { storedExactly, type Affinity } from '../values/affinity';
+import { storedExactly, type Affinity } from '../dialect/sqlite/affinity';
 import { isPlainTextColumn } from '../values/codec';
 import type { SqlValue } from '../values/sql-value';
 

@@ -1,6 +1,7 @@
 import { toColumnValues } from '../plan/column-values';
 import type { ColumnValues } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
+import { isRowidKeyed } from '../dialect/sqlite/sqlite-rowid';
 import { keyTokens, type KeyToken } from '../values/key-hash';
 import { DeletedRows } from './deleted-rows';
 import { KnownImages } from './known-images';
@@ -21,11 +22,6 @@ export interface PatchGroup {
   readonly rowids: Rowid[];
   /** {@link TableTouch.stamp} when the group began. */
   readonly stamp: number;
-}
-
-/** Whether a table's rowid is its key: a rowid table keyed by rowid or by an INTEGER PRIMARY KEY. */
-export function isRowidKeyed(info: TableInfo): boolean {
-  return !info.withoutRowid && (info.key.kind === 'rowid' || info.key.autoAssigned);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { affinityOf, applyAffinity } from './affinity';
+import { affinityOf, applyAffinity } from '../dialect/sqlite/affinity';
 import { decodeValue, encodeValue } from './codec';
 import { declaredTypeOf, kindOf, type ColumnKind } from './column-kind';
 import type { CellValue, SqlValue } from './sql-value';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { storedColumns } from '../../src/engine/stored-columns';
 import type { ColumnValues } from '../../src/plan/execution-plan';
-import { storedExactly, type Affinity } from '../../src/values/affinity';
+import { storedExactly, type Affinity } from '../../src/dialect/sqlite/affinity';
 import type { SqlValue } from '../../src/values/sql-value';
 
 const AFFINITIES: Affinity[] = ['INTEGER', 'REAL', 'NUMERIC', 'TEXT', 'BLOB'];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply-plan';
 import { needsChangeLog } from '../../src/engine/change-log';
-import { rowidName } from '../../src/engine/build-effects';
+import { rowidName } from '../../src/dialect/sqlite/sqlite-rowid';
 import { findTable, introspect } from '../../src/engine/introspect';
 import { readColumns, readTable } from '../../src/engine/read-table';
 import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';

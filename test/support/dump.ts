@@ -1,4 +1,4 @@
-import { rowidName } from '../../src/engine/build-effects';
+import { rowidName } from '../../src/dialect/sqlite/sqlite-rowid';
 import { findTable } from '../../src/engine/introspect';
 import { selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import { quoteIdentifier as q } from '../../src/plan/sql-text';

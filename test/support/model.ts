@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import { rowidNameOf } from '../../src/schema/rowid-name';
-import { applyAffinity, realToText } from '../../src/values/affinity';
+import { applyAffinity, realToText } from '../../src/dialect/sqlite/affinity';
 import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
 import type { CellValue } from '../../src/values/sql-value';

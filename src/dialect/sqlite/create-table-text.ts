@@ -1,4 +1,4 @@
-import { PandalchemyError } from '../errors/pandalchemy-error';
+import { PandalchemyError } from '../../errors/pandalchemy-error';
 
 /**
  * A small reader of CREATE TABLE text: enough to find a column's definition and rewrite its type

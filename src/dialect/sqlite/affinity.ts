@@ -1,5 +1,5 @@
-import type { SqlValue } from './sql-value';
-import { isWellFormedText } from './codec';
+import type { SqlValue } from '../../values/sql-value';
+import { isWellFormedText } from '../../values/codec';
 
 /** SQLite's column affinities (section 3 of "Datatypes In SQLite"). */
 export type Affinity = 'INTEGER' | 'REAL' | 'NUMERIC' | 'TEXT' | 'BLOB';

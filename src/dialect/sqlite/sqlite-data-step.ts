@@ -1,0 +1,144 @@
+import type { ColumnValues, DataStep, Guard } from '../../plan/execution-plan';
+import { quoteIdentifier as q } from '../../plan/sql-text';
+import type { TableInfo } from '../../schema/table-info';
+import type { SqlValue } from '../../values/sql-value';
+import type { CompiledStatement } from '../dialect';
+import { isRowidColumn, isRowidKeyed, keyColumnSql, rowidName } from './sqlite-rowid';
+
+/** How the SQLite dialect is to build a data step's statement. */
+export interface SqliteDataStepOptions {
+  /**
+   * A guard to check inside the statement (`AND +"qty" IS ? COLLATE BINARY`): each run then
+   * expects one row. Null: none (checked before by reading, or the push overwrites).
+   */
+  readonly guard: Guard | null;
+  /**
+   * The keys the rows are addressed by, when not the step's own (a key move through temporary
+   * keys: the rows hold those by then).
+   */
+  readonly keys?: readonly ColumnValues[];
+}
+
+/**
+ * A data step's statement for SQLite. `parameters(i)` fills and returns one array it reuses for
+ * every row (sql.js copies the values in as it binds them): bind it before asking for the next.
+ */
+export type SqliteStatement = CompiledStatement<SqlValue>;
+
+/** `+"c" IS ? COLLATE BINARY` for each guarded column, joined with AND (see `inlineGuardSteps`). */
+export function guardPredicateSql(info: TableInfo, guard: Guard): string {
+  return guard.columns
+    .map((c) => `+${isRowidColumn(info, c) ? c : q(c)} IS ? COLLATE BINARY`)
+    .join(' AND ');
+}
+
+function keyPredicateSql(info: TableInfo, key: readonly string[]): string {
+  return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
+}
+
+/** Whether a value is a rowid as it is (an integer), so an insert need not ask for it back. */
+export function isRowid(v: SqlValue | undefined): boolean {
+  return (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint';
+}
+
+/**
+ * Whether a data step's statement returns the rowid of each row it writes (`RETURNING rowid`),
+ * decided by the table and the step alone. A delete or update of a table whose rowid is not its
+ * key: the rowid the key named. An insert into a rowid table: unless every row gives its rowid as
+ * an integer key of a rowid-keyed table. WITHOUT ROWID tables: never.
+ */
+export function returnsRowid(step: DataStep, info: TableInfo): boolean {
+  if (info.withoutRowid) return false;
+  const rowidKeyed = isRowidKeyed(info);
+  if (step.kind !== 'insert') return !rowidKeyed;
+  if (!rowidKeyed) return true;
+  const at = step.columns.indexOf(info.key.columns[0]!);
+  const given = at >= 0 ? step.values[at]! : null;
+  if (given === null) return true;
+  if (given instanceof Float64Array) {
+    for (let i = 0; i < step.count; i++) if (!Number.isSafeInteger(given[i])) return true;
+    return false;
+  }
+  for (let i = 0; i < step.count; i++) if (!isRowid(given[i])) return true;
+  return false;
+}
+
+/** Fills `out` from `columns`' row `i`, from position `at`. */
+function fill(out: SqlValue[], at: number, columns: readonly ColumnValues[], i: number): void {
+  for (let c = 0; c < columns.length; c++) out[at + c] = (columns[c]![i] ?? null) as SqlValue;
+}
+
+/**
+ * The one statement of a data step as the SQLite engine runs it, prepared once and run for each
+ * row: the key addressed by its rowid keyword where it is the exposed rowid, the guard inline when
+ * given, and `RETURNING rowid` where the engine needs to learn the row (see {@link returnsRowid}).
+ * Parameters: an update's set values, then the keys, then the guard's expected values; a delete's
+ * keys, then the expected values; an insert's values.
+ *
+ * @example
+ * ```ts
+ * sqliteDataStep(update, info, { guard: null }).sql;
+ * // 'UPDATE "users" SET "age" = ? WHERE "id" = ?'
+ * ```
+ */
+export function sqliteDataStep(
+  step: DataStep,
+  info: TableInfo,
+  options: SqliteDataStepOptions,
+): SqliteStatement {
+  const t = q(step.table);
+  const returning = returnsRowid(step, info) ? [rowidName(info)] : [];
+  const returningSql = returning.length ? ` RETURNING ${returning[0]!}` : '';
+  if (step.kind === 'insert') {
+    const out = new Array<SqlValue>(step.values.length);
+    return {
+      sql:
+        (step.columns.length
+          ? `INSERT INTO ${t} (${step.columns.map((c) => keyColumnSql(info, c)).join(', ')}) VALUES (${step.columns.map(() => '?').join(', ')})`
+          : `INSERT INTO ${t} DEFAULT VALUES`) + returningSql,
+      rows: step.count,
+      parameters(i) {
+        fill(out, 0, step.values, i);
+        return out;
+      },
+      expect: 'any',
+      returning,
+    };
+  }
+  const guard = options.guard;
+  const inline = guard !== null && guard.columns.length > 0;
+  const where =
+    keyPredicateSql(info, step.key) + (inline ? ` AND ${guardPredicateSql(info, guard)}` : '');
+  const expected = inline ? (guard.expected as readonly ColumnValues[]) : [];
+  const keys = options.keys ?? step.keys;
+  const expect = guard ? 'one' : 'any';
+  if (step.kind === 'delete') {
+    const out = new Array<SqlValue>(keys.length + expected.length);
+    return {
+      sql: `DELETE FROM ${t} WHERE ${where}${returningSql}`,
+      rows: step.count,
+      parameters(i) {
+        fill(out, 0, keys, i);
+        fill(out, keys.length, expected, i);
+        return out;
+      },
+      expect,
+      returning,
+    };
+  }
+  const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
+  const s = step.values.length;
+  const out = new Array<SqlValue>(s + keys.length + expected.length);
+  return {
+    sql: `UPDATE ${t} SET ${set} WHERE ${where}${returningSql}`,
+    rows: step.count,
+    parameters(i) {
+      fill(out, 0, step.values, i);
+      fill(out, s, keys, i);
+      fill(out, s + keys.length, expected, i);
+      return out;
+    },
+    expect,
+    returning,
+  };
+}

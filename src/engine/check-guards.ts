@@ -1,0 +1,189 @@
+import { keyColumnSql } from '../dialect/sqlite/sqlite-rowid';
+import { ConflictError, type ConflictDetail } from '../errors/pandalchemy-error';
+import type { ColumnValues, ExecutionPlan, Guard, PlanStep } from '../plan/execution-plan';
+import { isSchemaStep } from '../plan/execution-plan';
+import { quoteIdentifier as q } from '../plan/sql-text';
+import type { TableInfo } from '../schema/table-info';
+import { decodeValue } from '../values/codec';
+import type { ColumnKind } from '../values/column-kind';
+import type { SqlValue } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
+import { narrowGuard, type ChangedKeys } from './changed-keys';
+import { rowAt } from './each-row';
+import { findTable } from './introspect';
+import { RowSelect } from './row-select';
+import { withStatement, type SqlDatabase } from './sqlite';
+import { messageOf } from './sqlite-error';
+
+/**
+ * The rows of `table` that commits after `seq` wrote or deleted; null when that is not known (the
+ * table's schema changed, or `seq` is older than the commits kept) or they are more than `limit`.
+ */
+export type ChangedSince = (table: string, seq: number, limit: number) => ChangedKeys | null;
+
+function keyPredicateSql(info: TableInfo, key: readonly string[]): string {
+  return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
+}
+
+/**
+ * The plan's steps, each guard cut down to the rows that commits since the plan's basis may have
+ * changed (none: no guard at all); every other row holds what the edits were based on. Tables
+ * whose schema the plan changes keep their guards whole: guards are checked before schema steps
+ * run, under the names the steps use.
+ */
+export function scopeGuards(
+  plan: ExecutionPlan,
+  changedSince: ChangedSince | undefined,
+): readonly PlanStep[] {
+  if (!plan.basis || !changedSince) return plan.steps;
+  const reshaped = new Set(plan.steps.filter(isSchemaStep).map((s) => s.table));
+  // Guarded rows per table: gathering the keys commits wrote costs far less per row than checking
+  // a guard (a Set entry against binding or reading values), but past several times as many rows
+  // as the guards have, checking them all is cheaper.
+  const guarded = new Map<string, number>();
+  for (const step of plan.steps) {
+    const guard = guardOf(step);
+    if (guard)
+      guarded.set(step.table, (guarded.get(step.table) ?? 0) + (guard.keys[0]?.length ?? 0));
+  }
+  const changed = new Map<string, ChangedKeys>();
+  for (const b of plan.basis) {
+    const rows = guarded.get(b.table);
+    if (rows === undefined || reshaped.has(b.table)) continue;
+    const keys = changedSince(b.table, b.seq, rows * 8 + 1024);
+    if (keys) changed.set(b.table, keys);
+  }
+  if (!changed.size) return plan.steps;
+  return plan.steps.map((step) => {
+    const whole = guardOf(step);
+    const keys = changed.get(step.table);
+    if (!whole || !keys) return step;
+    const guard = narrowGuard(whole, keys);
+    return guard === whole ? step : { ...step, guard };
+  });
+}
+
+/** The guard of an update or delete step, if it has one. */
+function guardOf(step: PlanStep): Guard | null {
+  return step.kind === 'update' || step.kind === 'delete' ? step.guard : null;
+}
+
+/**
+ * Refuses the push when a row it updates or deletes no longer holds, in the columns it touches,
+ * the values its edits were based on. Every conflict is collected, so the error names them all.
+ */
+export function checkGuards(db: SqlDatabase, steps: readonly PlanStep[]): void {
+  const conflicts: ConflictDetail[] = [];
+  for (const step of steps) {
+    const guard = guardOf(step);
+    if (guard) checkGuard(db, step.table, guard, conflicts);
+  }
+  if (conflicts.length) throw new ConflictError(conflicts);
+}
+
+function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetail[]): void {
+  const info = findTable(db, table);
+  const n = g.keys[0]?.length ?? 0;
+  if (!info) {
+    for (let i = 0; i < n; i++)
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
+    return;
+  }
+  let rows: (SqlValue[] | undefined)[];
+  try {
+    rows = readGuarded(db, info, g, n);
+  } catch (e) {
+    // A guarded column that no longer exists: another writer changed the schema.
+    for (let i = 0; i < n; i++)
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: false });
+    void messageOf(e);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!row) {
+      out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
+      continue;
+    }
+    const differing: string[] = [];
+    for (let c = 0; c < g.columns.length; c++) {
+      const now = decodeValue(g.kinds[c]!, row[c] ?? null);
+      if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
+    }
+    if (differing.length)
+      out.push({ table, key: rowAt(g.keys, i), columns: differing, missing: false });
+  }
+}
+
+/** The guarded columns of each guarded row as it is now; undefined where the row is gone. */
+function readGuarded(
+  db: SqlDatabase,
+  info: TableInfo,
+  g: Guard,
+  n: number,
+): (SqlValue[] | undefined)[] {
+  const rows = new Array<SqlValue[] | undefined>(n);
+  // With no guarded column, a row's presence is all there is to check.
+  const exprs = (table: string): string[] =>
+    g.columns.length ? g.columns.map((c) => `${table}${keyColumnSql(info, c)}`) : ['1'];
+  const kinds: ColumnKind[] = g.columns.length ? [...g.kinds] : ['integer'];
+  const t = q(info.name);
+  const json = jsonKeys(g.keys, n);
+  if (json !== null) {
+    // One statement for all rows: the keys go in as one JSON array and each row comes back with
+    // its index. A value from json_each compares like a bound parameter. Every column of the table
+    // is qualified: json_each has columns of its own (id, key, value, ...).
+    const on = g.key.map((k, j) =>
+      g.key.length === 1
+        ? `g.${keyColumnSql(info, k)} = j.value`
+        : `g.${keyColumnSql(info, k)} = j.value ->> ${j}`,
+    );
+    const select = new RowSelect(db, ['j.key', ...exprs('g.')], ['integer', ...kinds]);
+    withStatement(
+      db,
+      `SELECT ${select.sql} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
+      (stmt) => {
+        stmt.bind([json]);
+        while (stmt.step()) {
+          const row = select.read(stmt);
+          rows[Number(row[0])] = row.slice(1);
+        }
+      },
+    );
+    return rows;
+  }
+  const select = new RowSelect(db, exprs(''), kinds);
+  withStatement(
+    db,
+    `SELECT ${select.sql} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`,
+    (stmt) => {
+      for (let i = 0; i < n; i++) {
+        stmt.bind(rowAt(g.keys, i));
+        if (stmt.step()) rows[i] = select.read(stmt);
+        stmt.reset();
+      }
+    },
+  );
+  return rows;
+}
+
+/**
+ * Keys as one JSON array (of arrays for a composite key), or null when a value would not cross
+ * JSON exactly: only integers and text without NUL do (a double's text form, bytes and NUL do not).
+ */
+function jsonKeys(keys: readonly ColumnValues[], n: number): string | null {
+  const parts = new Array<string>(n);
+  const one = keys.length === 1;
+  const cell = new Array<string>(keys.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]![i];
+      if (typeof v === 'number' && Number.isSafeInteger(v)) cell[k] = String(v);
+      else if (typeof v === 'bigint') cell[k] = String(v);
+      else if (typeof v === 'string' && !v.includes('\0')) cell[k] = JSON.stringify(v);
+      else return null;
+    }
+    parts[i] = one ? cell[0]! : `[${cell.join(',')}]`;
+  }
+  return `[${parts.join(',')}]`;
+}

@@ -1,0 +1,72 @@
+import type { SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
+import type { ColumnValues, DataStep } from '../plan/execution-plan';
+import type { SqlValue } from '../values/sql-value';
+import { GuardMiss } from './inline-guards';
+import { exactValue, rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
+import { sqliteError } from './sqlite-error';
+import type { Rowid } from './table-touch';
+
+/** Rows between two progress reports. */
+export const PROGRESS_EVERY = 10_000;
+
+/** Row `i` of `columns`, as an array of its own. */
+export function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
+  const out = new Array<SqlValue>(columns.length);
+  for (let c = 0; c < columns.length; c++) out[c] = columns[c]![i] ?? null;
+  return out;
+}
+
+/** A rowid as the change log would report it, from a key value of a rowid-keyed table. */
+export function rowidOf(key: SqlValue): Rowid {
+  return exactValue(key) as Rowid;
+}
+
+/** Steps a statement with RETURNING rowid to its end; the rowid of its row, or null. */
+export function stepReturning(stmt: SqlStatement): Rowid | null {
+  let rowid: Rowid | null = null;
+  while (stmt.step()) rowid = exactValue(rowOf(stmt)[0]!) as Rowid;
+  return rowid;
+}
+
+/**
+ * Runs the dialect's statement `st` of `step` once per row: prepared once, row `i` bound to
+ * `st.parameters(i)`, then `fn` steps it and takes note of what it did. An SQLite failure becomes
+ * a typed error naming the row (its key, from `keyOf`).
+ */
+export function eachRow(
+  db: SqlDatabase,
+  st: SqliteStatement,
+  step: DataStep,
+  keyOf: (i: number) => SqlValue[] | undefined,
+  progress: (n: number) => void,
+  fn: (stmt: SqlStatement, i: number, parameters: readonly SqlValue[]) => void,
+): void {
+  let stmt: SqlStatement;
+  try {
+    stmt = db.prepare(st.sql);
+  } catch (e) {
+    throw sqliteError(e, { what: `the ${step.kind} step`, table: step.table, step: step.kind });
+  }
+  let i = 0;
+  try {
+    for (; i < st.rows; i++) {
+      const parameters = st.parameters(i);
+      if (parameters.length) stmt.bind(parameters);
+      fn(stmt, i, parameters);
+      stmt.reset();
+      if ((i + 1) % PROGRESS_EVERY === 0) progress(PROGRESS_EVERY);
+    }
+    progress(st.rows % PROGRESS_EVERY);
+  } catch (e) {
+    if (e instanceof GuardMiss) throw e;
+    const key = keyOf(i);
+    throw sqliteError(e, {
+      what: `the ${step.kind} of a row`,
+      table: step.table,
+      step: step.kind,
+      ...(key ? { key } : {}),
+    });
+  } finally {
+    stmt.free();
+  }
+}

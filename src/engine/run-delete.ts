@@ -1,0 +1,73 @@
+import { sqliteDataStep } from '../dialect/sqlite/sqlite-data-step';
+import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
+import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';
+import { GuardMiss } from './inline-guards';
+import type { SqlDatabase } from './sqlite';
+import type { Rowid, TableTouch } from './table-touch';
+
+/**
+ * Runs a delete step (see `runDataStep`): the dialect's statement once per row, each row it
+ * deleted reported to `touch` unless the change log reports it.
+ */
+export function runDelete(
+  db: SqlDatabase,
+  step: DeleteStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  logged: boolean,
+  guard: Guard | null,
+): void {
+  const info = touch.info;
+  const st = sqliteDataStep(step, info, { guard });
+  // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
+  const returning = st.returning.length > 0;
+  // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
+  const byKey = !logged && !returning && !info.withoutRowid;
+  let missed: number[] | null = null;
+  eachRow(
+    db,
+    st,
+    step,
+    (i) => rowAt(step.keys, i),
+    progress,
+    (stmt, i) => {
+      if (guard) {
+        stmt.step();
+        if (db.getRowsModified() === 0) throw new GuardMiss();
+        return;
+      }
+      if (returning) {
+        const rowid = stepReturning(stmt);
+        if (rowid === null) return;
+        touch.planKey(rowid, rowAt(step.keys, i));
+        // Unlogged, RETURNING is what tells the row went: the key it had is the plan's.
+        if (!logged) touch.removed(rowid);
+      } else {
+        stmt.step();
+        if (info.withoutRowid) {
+          if (!logged && db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
+        } else if (byKey && db.getRowsModified() === 0) (missed ??= []).push(i);
+      }
+    },
+  );
+  if (byKey) touch.removedRows(deletedRowids(step.keys[0]!, step.count, missed));
+}
+
+/**
+ * The rowids of the rows a delete step of a rowid-keyed table deleted: its keys, but for the rows
+ * it `missed` (not there). A Float64Array of keys that all matched is used as it is: a key that
+ * matched a rowid is that integer.
+ */
+function deletedRowids(
+  keys: ColumnValues,
+  count: number,
+  missed: readonly number[] | null,
+): ArrayLike<Rowid> {
+  if (!missed && keys instanceof Float64Array && keys.length === count) return keys;
+  const out: Rowid[] = [];
+  for (let i = 0, m = 0; i < count; i++) {
+    if (missed && missed[m] === i) m++;
+    else out.push(rowidOf(keys[i] ?? null));
+  }
+  return out;
+}

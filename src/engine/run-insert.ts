@@ -1,0 +1,108 @@
+import { isRowidKeyed } from '../dialect/sqlite/sqlite-rowid';
+import { sqliteDataStep } from '../dialect/sqlite/sqlite-data-step';
+import type { ColumnValues, InsertStep } from '../plan/execution-plan';
+import type { TableInfo } from '../schema/table-info';
+import type { SqlValue } from '../values/sql-value';
+import { eachRow, rowidOf, stepReturning } from './each-row';
+import { readColumns } from './read-table';
+import { columnAffinities } from './run-update';
+import type { SqlDatabase } from './sqlite';
+import { storedColumns } from './stored-columns';
+import type { Rowid, TableTouch } from './table-touch';
+
+/**
+ * Runs an insert step (see `runDataStep`): the dialect's statement once per row. Unlogged, each
+ * row is reported to `touch` by its rowid (the key of a rowid-keyed table, else what RETURNING
+ * says), with its image where it is known without reading it back.
+ */
+export function runInsert(
+  db: SqlDatabase,
+  step: InsertStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  logged: boolean,
+): void {
+  const info = touch.info;
+  const st = sqliteDataStep(step, info, { guard: null });
+  const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
+  // Unlogged, a rowid-keyed row's rowid is its key; where the step leaves the key to SQLite, or the
+  // key is not the rowid, RETURNING says it.
+  const rowids = !logged && !info.withoutRowid;
+  const given = rowids && keyIndex[0]! >= 0 ? step.values[keyIndex[0]!]! : null;
+  const returning = st.returning.length > 0;
+  const keyOf = (i: number): SqlValue[] | undefined =>
+    keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
+  const images = rowids ? knownImages(info, step) : null;
+  // Rows whose image is known (RETURNING): their rowid, and a 1 in `known`.
+  const stepRowids: Rowid[] = images && returning ? new Array<Rowid>(step.count) : [];
+  const known = images && returning ? new Uint8Array(step.count) : null;
+  eachRow(db, st, step, keyOf, progress, (stmt, i) => {
+    if (!returning) {
+      stmt.step();
+      if (info.withoutRowid && !logged) {
+        const key = keyOf(i)!;
+        touch.writeKey(key, key);
+      }
+      return;
+    }
+    const rowid = stepReturning(stmt);
+    // Logged, the change log reports the row.
+    if (rowid === null || !rowids) return;
+    if (images && (!images.exact || images.exact[i])) {
+      stepRowids[i] = rowid;
+      known![i] = 1;
+    } else {
+      touch.inserted(rowid);
+    }
+  });
+  if (!rowids) return;
+  if (!returning) {
+    // Every row went in (an insert that fails throws) under the rowid the step gave it.
+    const all = given instanceof Float64Array ? given : Array.from(given!, (v) => rowidOf(v));
+    if (images)
+      touch.known.addStep(all as ArrayLike<Rowid>, columnsWith(images, all), images.exact);
+    // Rows whose image is not known (a value not stored as given, or no images at all) are read back.
+    for (let i = 0; i < step.count; i++)
+      if (!images || (images.exact && !images.exact[i])) touch.inserted(all[i] as Rowid);
+  } else if (images) {
+    touch.known.addStep(stepRowids, columnsWith(images, stepRowids as ColumnValues), known);
+  }
+}
+
+/** Known images' columns, the rowid column filled in. */
+function columnsWith(
+  images: { columns: (ColumnValues | null)[] },
+  rowids: ColumnValues,
+): ColumnValues[] {
+  return images.columns.map((c) => c ?? rowids);
+}
+
+/**
+ * The images of an insert step's rows as a read would give them, where certain (see
+ * `storedColumns`): the step gives every column (or leaves only the rowid to SQLite), and each
+ * value is stored as given. Columns in the table's read order, null for the rowid's (known only
+ * once the row is in); null for a step that cannot tell.
+ */
+function knownImages(
+  info: TableInfo,
+  step: InsertStep,
+): { columns: (ColumnValues | null)[]; exact: Uint8Array | null } | null {
+  const { names } = readColumns(info);
+  const rowidColumn = isRowidKeyed(info) ? info.key.columns[0] : null;
+  const sources = names.map((n) => (n === rowidColumn ? -1 : step.columns.indexOf(n)));
+  if (sources.some((s, c) => s < 0 && names[c] !== rowidColumn)) return null;
+  const affinities = columnAffinities(info);
+  const given = sources.filter((s) => s >= 0);
+  if (given.some((s) => !affinities.has(step.columns[s]!))) return null;
+  const stored = storedColumns(
+    given.map((s) => step.values[s]!),
+    given.map((s) => affinities.get(step.columns[s]!)!),
+    step.count,
+  );
+  if (!stored) return null;
+  let k = 0;
+  return {
+    columns: sources.map((s) => (s < 0 ? null : stored.values[k++]!)),
+    exact: stored.exact,
+  };
+}

@@ -1,0 +1,100 @@
+import {
+  placeholderColumn,
+  sqliteSchemaStep,
+  type SqliteSchemaStatement,
+} from '../dialect/sqlite/sqlite-schema-step';
+import type { PlanStep, SchemaStep } from '../plan/execution-plan';
+import { isSchemaStep } from '../plan/execution-plan';
+import { checkIndexStep, uniqueIndexError } from './index-steps';
+import { findTable } from './introspect';
+import { RETYPE_MARK } from './redo-ddl';
+import { runSchemaStatement } from './retype-column';
+import type { SqlDatabase } from './sqlite';
+import { sqliteError } from './sqlite-error';
+
+/** What the schema steps of a push did. */
+export interface SchemaStepsRun {
+  /** The statements as a redo record replays them. */
+  readonly ddl: string[];
+  /** Tables whose schema changed. */
+  readonly changed: Set<string>;
+  /** Tables dropped (and not created again after). */
+  readonly dropped: Set<string>;
+}
+
+/**
+ * Tables whose every column the plan drops (it adds the new ones after, as drops run first):
+ * SQLite refuses to drop a table's last column, so they hold a placeholder column meanwhile.
+ */
+export function placeholderTables(
+  steps: readonly PlanStep[],
+  columnsOf: (table: string) => number | null,
+): string[] {
+  const drops = new Map<string, number>();
+  for (const s of steps)
+    if (s.kind === 'dropColumn') drops.set(s.table, (drops.get(s.table) ?? 0) + 1);
+  const out: string[] = [];
+  for (const [table, n] of drops) {
+    const columns = columnsOf(table);
+    if (columns !== null && columns <= n) out.push(table);
+  }
+  return out;
+}
+
+/**
+ * Runs the plan's schema steps in order, each as the SQLite dialect builds it from the table as it
+ * is then, with the placeholder columns SQLite needs around them.
+ */
+export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): SchemaStepsRun {
+  const run: SchemaStepsRun = { ddl: [], changed: new Set(), dropped: new Set() };
+  const placeholders = placeholderTables(
+    steps,
+    (table) => findTable(db, table)?.columns.length ?? null,
+  );
+  const record = (st: SqliteSchemaStatement): void => {
+    runSchemaStatement(db, st);
+    run.ddl.push(st.sql);
+  };
+  for (const table of placeholders) record(placeholderColumn(table, 'add'));
+  for (const step of steps) {
+    if (!isSchemaStep(step)) continue;
+    runSchemaStep(db, step, run.ddl);
+    run.changed.add(step.table);
+    if (step.kind === 'dropTable') run.dropped.add(step.table);
+    else run.dropped.delete(step.table);
+  }
+  for (const table of placeholders) record(placeholderColumn(table, 'drop'));
+  return run;
+}
+
+function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
+  try {
+    if (step.kind === 'createIndex' || step.kind === 'dropIndex') checkIndexStep(db, step);
+    // Only a type change is built from the table as it is (its CREATE TABLE text, its triggers).
+    const info = step.kind === 'retypeColumn' ? findTable(db, step.table) : null;
+    const statements = sqliteSchemaStep(step, info);
+    for (const st of statements) runSchemaStatement(db, st);
+    // A type change is not one statement a redo record could hold: it names the change, and
+    // replay runs the same procedure, which on the same prior state does exactly the same.
+    if (step.kind === 'retypeColumn')
+      ddl.push(RETYPE_MARK + JSON.stringify([step.table, step.column, step.declaredType]));
+    else for (const st of statements) ddl.push(st.sql);
+  } catch (e) {
+    if (step.kind === 'createIndex') {
+      const unique = uniqueIndexError(db, step, e);
+      if (unique) throw unique;
+    }
+    const column =
+      step.kind === 'renameColumn'
+        ? step.from
+        : 'column' in step && typeof step.column === 'string'
+          ? step.column
+          : undefined;
+    throw sqliteError(e, {
+      what: `the ${step.kind} step`,
+      table: step.table,
+      step: step.kind,
+      ...(column !== undefined ? { column } : {}),
+    });
+  }
+}
