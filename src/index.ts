@@ -47,8 +47,8 @@ export type { OperationInfo, OperationKind } from './table/operation-log';
 export type { RowChange, SchemaChange, TableChanges } from './table/row-changes';
 
 // Plans
-export { planToSql } from './plan/compile-sqlite';
-export type { PlanToSqlOptions } from './plan/compile-sqlite';
+export { planToSql } from './plan/plan-to-sql';
+export type { PlanToSqlOptions } from './plan/plan-to-sql';
 export { encodePlan, decodePlan } from './plan/plan-json';
 export type {
   ExecutionPlan,

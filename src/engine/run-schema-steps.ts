@@ -1,5 +1,6 @@
 import {
   placeholderColumn,
+  placeholderTables,
   sqliteSchemaStep,
   type SqliteSchemaStatement,
 } from '../dialect/sqlite/sqlite-schema-step';
@@ -20,25 +21,6 @@ export interface SchemaStepsRun {
   readonly changed: Set<string>;
   /** Tables dropped (and not created again after). */
   readonly dropped: Set<string>;
-}
-
-/**
- * Tables whose every column the plan drops (it adds the new ones after, as drops run first):
- * SQLite refuses to drop a table's last column, so they hold a placeholder column meanwhile.
- */
-export function placeholderTables(
-  steps: readonly PlanStep[],
-  columnsOf: (table: string) => number | null,
-): string[] {
-  const drops = new Map<string, number>();
-  for (const s of steps)
-    if (s.kind === 'dropColumn') drops.set(s.table, (drops.get(s.table) ?? 0) + 1);
-  const out: string[] = [];
-  for (const [table, n] of drops) {
-    const columns = columnsOf(table);
-    if (columns !== null && columns <= n) out.push(table);
-  }
-  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { affinityOf, type Affinity } from '../dialect/sqlite/affinity';
 import { keyMovesOf } from '../dialect/key-moves';
-import { isRowid, sqliteDataStep } from '../dialect/sqlite/sqlite-data-step';
+import { isRowid, sqliteDataStep, throughTemporaryKeys } from '../dialect/sqlite/sqlite-data-step';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import type { ColumnValues, Guard, UpdateStep } from '../plan/execution-plan';
 import { quoteIdentifier as q } from '../plan/sql-text';
@@ -131,9 +131,6 @@ function moveToTemporaryKeys(
   logged: boolean,
 ): ColumnValues[] {
   const rid = rowidName(touch.info);
-  // The key column the rows move through: one the step sets, so that it sets it again after.
-  const through = step.key.findIndex((k) => step.set.includes(k));
-  const first = step.key[through]!;
   const n = step.count;
   const temps: SqlValue[] = new Array<SqlValue>(n);
   if (touch.rowidKeyed) {
@@ -155,12 +152,7 @@ function moveToTemporaryKeys(
       temps[i] = b;
     }
   }
-  const temporary: UpdateStep = {
-    ...step,
-    set: [first],
-    types: [step.keyTypes[through]!],
-    values: [temps],
-  };
-  runUpdate(db, temporary, touch, () => undefined, logged);
-  return step.keys.map((k, i) => (i === through ? temps : k));
+  const moved = throughTemporaryKeys(step, temps);
+  runUpdate(db, moved.step, touch, () => undefined, logged);
+  return moved.keys;
 }

@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { buildPlan, type BuildPlanOptions } from '../plan/build-plan';
-import { planToSql } from '../plan/compile-sqlite';
+import { sqlitePlanText } from '../plan/plan-to-sql';
 import type { ExecutionPlan } from '../plan/execution-plan';
 import type { TableDiff } from '../plan/table-diff';
 import type { ColumnarData } from '../protocol/engine-api';
@@ -462,9 +462,9 @@ export class TrackedTable {
     return buildPlan([this.diff()], options);
   }
 
-  /** The plan as readable SQL (values inlined; never run as such). */
+  /** The plan as readable SQL: the statements a push runs, values inlined (see `planToSql`). */
   toSql(): string {
-    return planToSql(this.plan());
+    return sqlitePlanText(this.plan(), 20, (name) => (name === this.name ? this.info : undefined));
   }
 
   /** Drops every pending edit and the operation log. */

@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
-import { planToSql } from '../../src/plan/compile-sqlite';
+import { planToSql } from '../../src/plan/plan-to-sql';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 /** What a promise rejects with: its error's code and message, or 'none'. */

@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
-import { planToSql } from '../../src/plan/compile-sqlite';
+import { planToSql } from '../../src/plan/plan-to-sql';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 function codeOf(fn: () => unknown): string {

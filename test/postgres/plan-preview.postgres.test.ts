@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { postgresPreview } from '../../src/dialect/postgres/postgres-preview';
 import { PLAN_VERSION, type ExecutionPlan, type PlanStep } from '../../src/plan/execution-plan';
-import { planToSql } from '../../src/plan/compile-sqlite';
+import { planToSql } from '../../src/plan/plan-to-sql';
 import { applyPlan } from '../../src/postgres';
 import { freshPostgresDatabase } from '../support/postgres-database';
 

@@ -275,12 +275,23 @@ export interface FuzzReport {
   mutations: Set<string>;
 }
 
+/** Called around the push of each valid plan (to record what runs, say). */
+export interface FuzzObserver {
+  before(plan: ExecutionPlan): void;
+  after(plan: ExecutionPlan): void;
+}
+
 /**
  * Runs `runs` cases against `db` (holding the fuzz tables): each mutated or junk plan must be
  * refused with `invalid_plan` and change nothing; each valid plan (the tables' own, with a
  * created table in front or not) must apply in full.
  */
-export async function planFuzz(db: Database, runs: number, seed?: number): Promise<FuzzReport> {
+export async function planFuzz(
+  db: Database,
+  runs: number,
+  seed?: number,
+  observer?: FuzzObserver,
+): Promise<FuzzReport> {
   const tables = await Promise.all(TABLES.map((n) => db.table(n)));
   const report: FuzzReport = { refused: 0, applied: 0, mutations: new Set() };
   let made = 0;
@@ -317,7 +328,9 @@ export async function planFuzz(db: Database, runs: number, seed?: number): Promi
           // The plan crosses the wire format (JSON text) on its way: exactly, so it applies in full.
           const wire = decodePlan(encodePlan(built));
           expect(exactlyEqual(wire, built)).toBeNull();
+          observer?.before(wire);
           await db.push({ passes: [() => wire] });
+          observer?.after(wire);
           report.applied++;
           await expectStored(db, tables);
           for (const t of tables) expect(t.hasChanges, `${t.name} pushed`).toBe(false);

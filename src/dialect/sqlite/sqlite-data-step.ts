@@ -1,4 +1,4 @@
-import type { ColumnValues, DataStep, Guard } from '../../plan/execution-plan';
+import type { ColumnValues, DataStep, Guard, UpdateStep } from '../../plan/execution-plan';
 import { quoteIdentifier as q } from '../../plan/sql-text';
 import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
@@ -140,5 +140,32 @@ export function sqliteDataStep(
     },
     expect,
     returning,
+  };
+}
+
+/**
+ * The update that first moves a step's rows to temporary keys (`temporaries`, one per row), when
+ * new keys are other moved rows' old keys (see `keyMovesOf`): it sets one key column the step
+ * sets, which the step itself then sets again. Returns that step and the keys the rows hold after
+ * it.
+ *
+ * @example
+ * ```ts
+ * const { step: first, keys } = throughTemporaryKeys(swap, temporaries);
+ * ```
+ */
+export function throughTemporaryKeys(
+  step: UpdateStep,
+  temporaries: ColumnValues,
+): { readonly step: UpdateStep; readonly keys: ColumnValues[] } {
+  const through = step.key.findIndex((k) => step.set.includes(k));
+  return {
+    step: {
+      ...step,
+      set: [step.key[through]!],
+      types: [step.keyTypes[through]!],
+      values: [temporaries],
+    },
+    keys: step.keys.map((k, i) => (i === through ? temporaries : k)),
   };
 }

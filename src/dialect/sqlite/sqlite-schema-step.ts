@@ -5,6 +5,7 @@ import {
   type ColumnDefinition,
   type CreateTableStep,
   type ForeignKeyDefinition,
+  type PlanStep,
   type SchemaStep,
 } from '../../plan/execution-plan';
 import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from '../../plan/sql-text';
@@ -191,4 +192,23 @@ const PLACEHOLDER = q('__pandalchemy_placeholder');
  */
 export function placeholderColumn(table: string, when: 'add' | 'drop'): SqliteSchemaStatement {
   return once(`ALTER TABLE ${q(table)} ${when === 'add' ? 'ADD' : 'DROP'} COLUMN ${PLACEHOLDER}`);
+}
+
+/**
+ * Tables whose every column the plan drops (it adds the new ones after, as drops run first):
+ * SQLite refuses to drop a table's last column, so they hold a placeholder column meanwhile.
+ */
+export function placeholderTables(
+  steps: readonly PlanStep[],
+  columnsOf: (table: string) => number | null,
+): string[] {
+  const drops = new Map<string, number>();
+  for (const s of steps)
+    if (s.kind === 'dropColumn') drops.set(s.table, (drops.get(s.table) ?? 0) + 1);
+  const out: string[] = [];
+  for (const [table, n] of drops) {
+    const columns = columnsOf(table);
+    if (columns !== null && columns <= n) out.push(table);
+  }
+  return out;
 }

@@ -1,0 +1,225 @@
+import type {
+  ColumnValues,
+  DataStep,
+  ExecutionPlan,
+  PlanStep,
+  RetypeChanges,
+  SchemaStep,
+} from '../../plan/execution-plan';
+import { isSchemaStep } from '../../plan/execution-plan';
+import { quoteIdentifier as q } from '../../plan/sql-text';
+import { freeRowidName, isRowidName } from '../../schema/rowid-name';
+import type { ColumnInfo, TableInfo } from '../../schema/table-info';
+import { kindOf } from '../../values/column-kind';
+import type { SqlValue } from '../../values/sql-value';
+import { keyMovesOf } from '../key-moves';
+import { sqliteDataStep, throughTemporaryKeys } from './sqlite-data-step';
+import {
+  placeholderColumn,
+  placeholderTables,
+  sqliteSchemaStep,
+  type SqliteSchemaStatement,
+} from './sqlite-schema-step';
+
+/**
+ * One statement the SQLite engine runs for a plan, prepared once and run `rows` times.
+ * `parameters` is null where the database supplies them when the push runs (the free temporary
+ * keys a key swap moves through).
+ */
+export interface SqlitePreviewStatement {
+  readonly sql: string;
+  readonly rows: number;
+  readonly parameters: ((row: number) => readonly SqlValue[]) | null;
+  /** Said before the statement in a preview: why it runs, or what it depends on. */
+  readonly note?: string;
+}
+
+/**
+ * A statement; a comment where what runs is decided from the database's contents; or the cells a
+ * type change alters (`changes`), which a preview lists after the change.
+ */
+export type SqlitePreviewLine =
+  SqlitePreviewStatement | { readonly comment: string } | { readonly changes: RetypeChanges };
+
+/**
+ * The statements the SQLite engine runs to apply a plan, in the order it runs them, built by the
+ * same dialect functions the engine calls (`sqliteSchemaStep`, `sqliteDataStep`). `schemaOf`
+ * gives a table's schema as the database holds it before the push (a tracked table knows its
+ * own); a table it does not give is described from the plan: a created table's definition, else
+ * its data steps' keys (a key named `rowid` is the rowid, a single INTEGER key an alias of it).
+ *
+ * Not shown: reads (guards, the rows read back, `sqlite_sequence`) and the change log's temporary
+ * triggers where the push needs them. Guards are shown as the engine runs them when the plan's
+ * basis is current: read first (not at all when no other writer changed the rows), so no guard
+ * predicate appears in a statement.
+ *
+ * @example
+ * ```ts
+ * sqlitePreview(t.plan(), (name) => (name === t.name ? t.info : undefined));
+ * ```
+ */
+export function sqlitePreview(
+  plan: ExecutionPlan,
+  schemaOf: (table: string) => TableInfo | null | undefined = () => undefined,
+): SqlitePreviewLine[] {
+  const schemas = new Map<string, TableInfo | null | undefined>();
+  const schema = (table: string): TableInfo | null | undefined => {
+    if (!schemas.has(table)) schemas.set(table, schemaOf(table));
+    return schemas.get(table);
+  };
+  const out: SqlitePreviewLine[] = [];
+  const placeholders = placeholderTables(
+    plan.steps,
+    (table) => schema(table)?.columns.length ?? null,
+  );
+  for (const table of placeholders) out.push(statement(placeholderColumn(table, 'add')));
+  const reshaped = new Set<string>();
+  for (const step of plan.steps) {
+    if (!isSchemaStep(step)) continue;
+    const info = schema(step.table);
+    if (step.kind === 'retypeColumn' && (!info || reshaped.has(step.table))) {
+      // Built from the table's CREATE TABLE text as it is when the step runs.
+      out.push({
+        comment: `rewrite the declared type of ${q(step.column)} in ${q(step.table)}'s CREATE TABLE to ${step.declaredType || '(none)'}, then write every value of the column again`,
+      });
+    } else {
+      out.push(...sqliteSchemaStep(step, info ?? null).map(statement));
+    }
+    if (step.kind === 'retypeColumn' && step.changes) out.push({ changes: step.changes });
+    reshaped.add(step.table);
+    schemas.set(step.table, afterSchemaStep(info, step));
+  }
+  for (const table of placeholders) out.push(statement(placeholderColumn(table, 'drop')));
+  for (const step of plan.steps) {
+    if (isSchemaStep(step)) continue;
+    const info = schema(step.table) ?? fromDataStep(step);
+    if (step.kind === 'update' && keyMovesOf(step) === 'viaTemporary') {
+      const unknown = new Array<SqlValue>(step.count).fill(null);
+      const moved = throughTemporaryKeys(step, unknown);
+      const note = 'the rows first move to free temporary keys, chosen when the push runs';
+      out.push({ ...data(moved.step, info, null), note });
+      out.push({ ...data(step, info, null, moved.keys), note: 'then to their new keys' });
+      continue;
+    }
+    out.push(data(step, info, 'known'));
+  }
+  return out;
+}
+
+function statement(st: SqliteSchemaStatement): SqlitePreviewStatement {
+  return {
+    sql: st.sql,
+    rows: st.rows,
+    parameters: (i) => st.parameters(i),
+    ...(st.writesSchema
+      ? { note: 'with writable_schema on, and the schema version increased after' }
+      : {}),
+  };
+}
+
+function data(
+  step: DataStep,
+  info: TableInfo,
+  parameters: 'known' | null,
+  keys?: readonly ColumnValues[],
+): SqlitePreviewStatement {
+  const st = sqliteDataStep(step, info, { guard: null, ...(keys ? { keys } : {}) });
+  return {
+    sql: st.sql,
+    rows: st.rows,
+    // A copy per row: the statement's own array is reused.
+    parameters: parameters && ((i) => [...st.parameters(i)]),
+  };
+}
+
+function column(name: string, declaredType: string, primaryKey: number): ColumnInfo {
+  return {
+    name,
+    declaredType,
+    kind: kindOf(declaredType),
+    notNull: false,
+    defaultSql: null,
+    primaryKey,
+  };
+}
+
+function table(
+  name: string,
+  columns: ColumnInfo[],
+  primaryKey: readonly string[],
+  autoIncrement = false,
+): TableInfo {
+  const pk = columns.filter((c) => primaryKey.includes(c.name));
+  const alias = pk.length === 1 && pk[0]!.declaredType.trim().toUpperCase() === 'INTEGER';
+  return {
+    name,
+    columns,
+    key: primaryKey.length
+      ? { kind: 'primary', columns: primaryKey, autoAssigned: alias }
+      : {
+          kind: 'rowid',
+          columns: [freeRowidName(columns.map((c) => c.name)) ?? 'rowid'],
+          autoAssigned: true,
+        },
+    withoutRowid: false,
+    autoIncrement,
+    indexes: [],
+    foreignKeys: [],
+    triggers: [],
+    sql: '',
+  };
+}
+
+/** A table as its data step describes it: its key, and the columns it names. */
+function fromDataStep(step: DataStep): TableInfo {
+  const names = step.kind === 'update' ? step.set : step.kind === 'insert' ? step.columns : [];
+  const types = step.kind === 'delete' ? [] : step.types;
+  const rowid = step.key.length === 1 && isRowidName(step.key[0]!);
+  const columns = rowid ? [] : step.key.map((k, i) => column(k, step.keyTypes[i] ?? '', i + 1));
+  names.forEach((n, i) => {
+    if (!step.key.includes(n)) columns.push(column(n, types[i] ?? '', 0));
+  });
+  return table(step.table, columns, rowid ? [] : step.key);
+}
+
+/** A table's schema after a schema step, as far as the statements of later steps depend on it. */
+function afterSchemaStep(
+  info: TableInfo | null | undefined,
+  step: SchemaStep | PlanStep,
+): TableInfo | null | undefined {
+  switch (step.kind) {
+    case 'createTable':
+      return table(
+        step.table,
+        step.columns.map((c) =>
+          column(c.name, c.declaredType, step.primaryKey.indexOf(c.name) + 1),
+        ),
+        step.primaryKey,
+        step.autoIncrement,
+      );
+    case 'dropTable':
+      return null;
+    case 'addColumn':
+      return (
+        info && {
+          ...info,
+          columns: [...info.columns, column(step.column.name, step.column.declaredType, 0)],
+        }
+      );
+    case 'dropColumn':
+      return info && { ...info, columns: info.columns.filter((c) => c.name !== step.column) };
+    case 'renameColumn':
+      return (
+        info && {
+          ...info,
+          columns: info.columns.map((c) => (c.name === step.from ? { ...c, name: step.to } : c)),
+          key: {
+            ...info.key,
+            columns: info.key.columns.map((k) => (k === step.from ? step.to : k)),
+          },
+        }
+      );
+    default:
+      return info;
+  }
+}
