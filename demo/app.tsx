@@ -71,7 +71,7 @@ export function App({ pg }: { readonly pg: Playground }) {
           }
         >
           {pg.mode === 'sql' ? (
-            <SqlConsolePanel pg={pg} />
+            <SqlConsolePanel key={pg.sqlConsole.loaded} pg={pg} />
           ) : pg.table ? (
             <>
               <TableToolbar
@@ -80,7 +80,7 @@ export function App({ pg }: { readonly pg: Playground }) {
                 selectedRows={selectedRows.length}
                 formRef={formRef(selection, pg.refs)}
                 onDeleteSelected={() => {
-                  pg.deleteRows(pg.refsAt(selectedRows));
+                  void pg.askDelete(pg.refsAt(selectedRows));
                   const first = selectedRows[0];
                   if (first !== undefined)
                     setSelection(cursorAt(selection.current?.cell ?? [0, first]));

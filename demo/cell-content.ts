@@ -11,6 +11,8 @@ export const CHANGE_COLORS = {
   deleted: '#fbdcdc',
   /** Cells a pending type change alters, and the headers of changed columns. */
   retyped: '#ffd2a6',
+  /** Cells a refused push named (a CHECK, NOT NULL, UNIQUE or FOREIGN KEY that failed). */
+  refused: '#f59a9a',
 } as const;
 
 const NULL_TEXT = '#8a9099';
@@ -35,6 +37,7 @@ export function cellContent(
   ref: number | undefined,
   column: ColumnDescription | undefined,
   retyped?: ReadonlyMap<string, RetypedCell>,
+  refused = false,
 ): GridCell {
   if (ref === undefined || column === undefined)
     return { kind: GridCellKind.Loading, allowOverlay: false };
@@ -56,9 +59,10 @@ export function cellContent(
     };
   }
   const theme: Partial<Theme> | undefined =
-    changed || isNull
+    changed || isNull || refused
       ? {
           ...(changed ? { bgCell: CHANGE_COLORS.changed } : {}),
+          ...(refused ? { bgCell: CHANGE_COLORS.refused } : {}),
           ...(isNull && !deleted ? { textDark: NULL_TEXT } : {}),
         }
       : undefined;

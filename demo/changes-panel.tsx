@@ -84,6 +84,10 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
           <span className="swatch" style={{ background: CHANGE_COLORS.retyped }} /> altered by a
           type change; changed column
         </li>
+        <li>
+          <span className="swatch" style={{ background: CHANGE_COLORS.refused }} /> refused by the
+          database at the last push
+        </li>
       </ul>
       <h3 id="plan-heading">Plan as SQL</h3>
       <pre className="sql" aria-labelledby="plan-heading" data-testid="plan-sql">

@@ -12,6 +12,17 @@ export function ConfirmDialog({ pg }: { readonly pg: Playground }) {
         <button type="button" onClick={() => pg.answer(false)} autoFocus>
           Cancel
         </button>
+        {c.other ? (
+          <button
+            type="button"
+            onClick={() => {
+              pg.answer(false);
+              c.other?.run();
+            }}
+          >
+            {c.other.label}
+          </button>
+        ) : null}
         <button type="button" className="danger" onClick={() => pg.answer(true)}>
           {c.confirm}
         </button>

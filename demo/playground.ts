@@ -20,6 +20,7 @@ import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { isPlainView, PLAIN_VIEW, viewRefs, viewRefsAsync, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
+import { errorMarks, NO_ERROR_MARKS, unmark, type ErrorMarks } from './error-marks';
 import { DEFAULT_LAYOUT, moveShown, renameInLayout, type ColumnLayout } from './column-layout';
 import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
@@ -90,6 +91,18 @@ export interface Confirmation {
   /** The label of the button that goes ahead. */
   readonly confirm: string;
   readonly run: () => void;
+  /** Another way out than going ahead or cancelling (e.g. showing the rows concerned). */
+  readonly other?: { readonly label: string; readonly run: () => void };
+}
+
+/** Rows of another table that reference rows about to be deleted, through one foreign key. */
+interface Referencing {
+  readonly table: string;
+  readonly column: string;
+  /** The referenced values of the rows to delete (as typed in a filter). */
+  readonly values: readonly string[];
+  readonly count: number;
+  readonly onDelete: string;
 }
 
 const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
@@ -104,6 +117,10 @@ export class Playground {
   db: Database | null = null;
   status: 'opening' | 'ready' | 'failed' = 'opening';
   tableNames: readonly string[] = [];
+  /** Indexes (made by CREATE INDEX or UNIQUE) and views of the database, for the sidebar. */
+  indexes: readonly { name: string; table: string; columns: readonly string[]; unique: boolean }[] =
+    [];
+  views: readonly string[] = [];
   /** Rows per table, when known. */
   rowCounts: ReadonlyMap<string, number> = new Map();
   /** The table the grid shows. */
@@ -139,6 +156,8 @@ export class Playground {
    * history starts again, but the user still sees what they did (until a push or a discard).
    */
   earlier: ReadonlyMap<string, readonly string[]> = new Map();
+  /** Cells the last refused push named, marked in the grid until edited. */
+  errorMarks: ErrorMarks = NO_ERROR_MARKS;
   /** A CSV file waiting in the import dialog. */
   csvDraft: CsvDraft | null = null;
   /** The question the confirmation dialog asks, if any. */
@@ -388,7 +407,18 @@ export class Playground {
 
   /** Sets one cell of the shown table by row reference. */
   setCell(ref: number, column: string, value: unknown): void {
-    this.#edit('Edit refused', (t) => t.setAt(ref, column, value), false);
+    const marks = this.errorMarks;
+    this.#unmark([{ ref, column }]);
+    if (!this.#edit('Edit refused', (t) => t.setAt(ref, column, value), false))
+      this.errorMarks = marks;
+  }
+
+  /** Edited cells are no longer the ones a refused push named. */
+  #unmark(cells: readonly { ref: number; column: string }[]): void {
+    const t = this.table;
+    if (!t || !this.errorMarks.has(t.name)) return;
+    for (const c of cells)
+      this.errorMarks = unmark(this.errorMarks, t.name, t.keyAt(c.ref), c.column);
   }
 
   /** Sets cells to NULL (the Delete key over a selection), as one operation where possible. */
@@ -407,7 +437,9 @@ export class Playground {
     cells: readonly { ref: number; column: string; value: unknown }[],
     title = 'Paste refused',
   ): boolean {
-    return this.#edit(
+    const marks = this.errorMarks;
+    this.#unmark(cells);
+    const ok = this.#edit(
       title,
       (t) => {
         const keys = cells.map((c) => t.keyAt(c.ref));
@@ -419,6 +451,8 @@ export class Playground {
       },
       false,
     );
+    if (!ok) this.errorMarks = marks;
+    return ok;
   }
 
   /** Inserts one row; values by column (left-out columns take their default). */
@@ -428,6 +462,101 @@ export class Playground {
     const last = this.refs[this.refs.length - 1];
     if (ok && isPlainView(this.view) && last !== undefined) this.#target(last);
     return ok;
+  }
+
+  /**
+   * Deletes rows, but first tells of rows of other tables that reference them (by their foreign
+   * keys), which would make the push fail: how many, with a way to show them.
+   */
+  async askDelete(refs: readonly number[]): Promise<void> {
+    const t = this.table;
+    if (!t || refs.length === 0) return;
+    let found: Referencing[] = [];
+    try {
+      found = await this.#referencing(t, refs);
+    } catch {
+      // The check is a courtesy: the push still refuses what the database refuses.
+    }
+    const blocking = found.filter((f) => !/CASCADE|SET NULL|SET DEFAULT/i.test(f.onDelete));
+    const first = blocking[0];
+    if (!first || this.table !== t) return this.deleteRows(refs);
+    const rows = refs.length === 1 ? 'this row' : `these ${refs.length.toLocaleString('en')} rows`;
+    this.confirm({
+      title: `${blocking.map((f) => `${f.count.toLocaleString('en')} row(s) of ${f.table}`).join(' and ')} reference ${rows} of ${t.name}`,
+      detail:
+        `A push refuses to delete rows that others still reference (${blocking.map((f) => `${f.table}.${f.column}`).join(', ')}): ` +
+        'delete or change those rows first. You can delete now and fix them before pushing.',
+      confirm: 'Delete anyway',
+      run: () => this.deleteRows(refs),
+      other: {
+        label: `Show the ${first.table} rows`,
+        run: () => void this.#showReferencing(first),
+      },
+    });
+  }
+
+  async #referencing(t: TrackedTable, refs: readonly number[]): Promise<Referencing[]> {
+    const db = this.db;
+    if (!db) return [];
+    const out: Referencing[] = [];
+    for (const child of db.tables()) {
+      for (const fk of child.foreignKeys) {
+        if (fk.table !== t.name || fk.columns.length !== 1) continue;
+        const column = fk.columns[0]!;
+        const parentColumn = fk.to[0] ?? t.key[0];
+        if (parentColumn === undefined) continue;
+        const values = new Map<string, unknown>();
+        for (const ref of refs) {
+          const v = t.valueAt(ref, parentColumn);
+          if (v !== null) values.set(formatKey([v]), v);
+        }
+        if (!values.size) continue;
+        const count = await this.#countReferencing(child.name, column, [...values.values()]);
+        if (count > 0)
+          out.push({
+            table: child.name,
+            column,
+            values: [...values.values()].map((v) => formatCell(v as never, 'any')),
+            count,
+            onDelete: fk.onDelete,
+          });
+      }
+    }
+    return out;
+  }
+
+  /** Rows of `table` whose `column` holds one of `values`: pending edits included if loaded. */
+  async #countReferencing(table: string, column: string, values: unknown[]): Promise<number> {
+    const loaded = this.#loaded.get(table);
+    if (loaded) {
+      const wanted = new Set(values.map((v) => formatKey([v])));
+      let n = 0;
+      for (const ref of loaded.rowRefs())
+        if (wanted.has(formatKey([loaded.valueAt(ref, column)]))) n++;
+      return n;
+    }
+    let n = 0;
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      const r = await this.db!.query(
+        `SELECT count(*) AS n FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} IN (${chunk.map(() => '?').join(', ')})`,
+        chunk as never,
+      );
+      n += Number(r.get('n', 0));
+    }
+    return n;
+  }
+
+  async #showReferencing(f: Referencing): Promise<void> {
+    await this.select(f.table);
+    this.setView({
+      ...PLAIN_VIEW,
+      filters: [
+        f.values.length === 1
+          ? { column: f.column, op: '=', value: f.values[0]! }
+          : { column: f.column, op: 'is one of', value: f.values.join(', ') },
+      ],
+    });
   }
 
   deleteRows(refs: readonly number[]): void {
@@ -524,6 +653,7 @@ export class Playground {
   discard(): void {
     for (const t of this.#loaded.values()) t.discard();
     this.earlier = new Map();
+    this.errorMarks = NO_ERROR_MARKS;
     this.layout++;
     this.message = { kind: 'info', title: 'Discarded every pending change' };
     this.#afterEdit(true);
@@ -557,7 +687,16 @@ export class Playground {
           }
         : { kind: 'info', title: 'Nothing to push' };
       if (result.conflicts.length) this.#reportRebase(result.conflicts);
+      this.errorMarks = NO_ERROR_MARKS;
     } catch (e) {
+      this.errorMarks = errorMarks(
+        e,
+        (table) =>
+          db
+            .tables()
+            .find((t) => t.name === table)
+            ?.columns.map((c) => c.name) ?? [],
+      );
       const message = errorMessage(e, 'Push refused', (table, columns, values) =>
         this.#isDeleted(table, columns, values),
       );
@@ -980,6 +1119,29 @@ export class Playground {
       }
     }
     this.rowCounts = counts;
+    this.indexes = db
+      .tables()
+      .flatMap((t) =>
+        t.indexes
+          .filter((i) => i.origin !== 'pk')
+          .map((i) => ({ name: i.name, table: t.name, columns: i.columns, unique: i.unique })),
+      );
+    try {
+      const views = await db.query(
+        "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name",
+      );
+      this.views = Array.from(views.array('name') as ArrayLike<unknown>, String);
+    } catch {
+      this.views = [];
+    }
+  }
+
+  /** Shows a view of the database in the SQL console: its rows, read-only. */
+  async showView(name: string): Promise<void> {
+    this.sqlConsole.sql = `SELECT * FROM ${quoteIdentifier(name)} LIMIT 1000`;
+    this.sqlConsole.loaded++;
+    this.mode = 'sql';
+    await this.runSql(this.sqlConsole.sql);
   }
 
   /** Whether a loaded table's row, found by its key, is deleted by the pending edits. */

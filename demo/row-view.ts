@@ -4,7 +4,7 @@ import { parseCellInput } from './parse-cell-input';
 
 /** How a filter condition compares a cell with its value. */
 export type FilterOp =
-  '=' | '!=' | '<' | '>' | '<=' | '>=' | 'contains' | 'is null' | 'is not null';
+  '=' | '!=' | '<' | '>' | '<=' | '>=' | 'contains' | 'is one of' | 'is null' | 'is not null';
 
 export const FILTER_OPS: readonly FilterOp[] = [
   '=',
@@ -14,6 +14,7 @@ export const FILTER_OPS: readonly FilterOp[] = [
   '<=',
   '>=',
   'contains',
+  'is one of',
   'is null',
   'is not null',
 ];
@@ -228,6 +229,13 @@ function conditionTest(c: Condition, kind: ColumnKind): CellTest {
       case 'contains': {
         const needle = c.value.toLowerCase();
         return (v) => matches(v, kind, needle);
+      }
+      case 'is one of': {
+        // Comma-separated values, each read as the column's kind: `1, 5, 7`.
+        const tests = c.value
+          .split(',')
+          .map((part) => conditionTest({ column: c.column, op: '=', value: part.trim() }, kind));
+        return (v) => tests.some((t) => t(v));
       }
     }
     const parsed = parseCellInput(kind, c.value) as CellValue;

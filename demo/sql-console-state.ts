@@ -24,6 +24,8 @@ export class SqlConsole {
   running = false;
   /** Changes on every outcome: the result grid starts again at its top. */
   revision = 0;
+  /** Changes when the SQL is set from elsewhere (a view in the sidebar): the editor shows it. */
+  loaded = 0;
 
   /** Runs `sql`; the outcome is a table of rows or an error message with its code. */
   async run(db: Database, sql: string): Promise<void> {

@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnDescription, TrackedTable } from '../src/index';
 import { CHANGE_COLORS, cellContent, rowTheme } from './cell-content';
 import { shownColumns } from './column-layout';
+import { isMarked } from './error-marks';
 import { defaultColumnWidth, GRID_METRICS, rowMarkerWidth } from './grid-metrics';
 import { parseCellInput } from './parse-cell-input';
 import type { Playground } from './playground';
@@ -89,6 +90,9 @@ export function TableGrid({
   const layout = pg.columnLayout();
   const columns = useMemo(() => shownColumns(table.columns, layout), [table, revision, layout]);
   const sorts = pg.view.sorts;
+  const refused = pg.errorMarks;
+  const isRefused = (t: TrackedTable, ref: number | undefined, column: string | undefined) =>
+    ref !== undefined && column !== undefined && isMarked(refused, t.name, t.keyAt(ref), column);
   const marks = pg.marks;
   const grid = useRef<DataEditorRef>(null);
   const frame = useRef<HTMLDivElement>(null);
@@ -115,8 +119,14 @@ export function TableGrid({
   // A new callback makes the grid redraw every visible cell: that is how it learns of edits.
   const getCellContent = useCallback(
     ([col, row]: Item): GridCell =>
-      cellContent(table, refs[row], columns[col], marks.retyped.get(columns[col]?.name ?? '')),
-    [table, refs, columns, revision, marks],
+      cellContent(
+        table,
+        refs[row],
+        columns[col],
+        marks.retyped.get(columns[col]?.name ?? ''),
+        refused.has(table.name) && isRefused(table, refs[row], columns[col]?.name),
+      ),
+    [table, refs, columns, revision, marks, refused],
   );
 
   const getRowThemeOverride = useCallback(
@@ -162,7 +172,7 @@ export function TableGrid({
       const rows = sel.rows.toArray();
       const first = rows[0];
       if (first !== undefined) {
-        pg.deleteRows(pg.refsAt(rows));
+        void pg.askDelete(pg.refsAt(rows));
         // The rows stay in place, struck through: keep a cursor there, drop the checked rows.
         onSelectionChange(cursorAt(sel.current?.cell ?? [0, first]));
         return false;

@@ -45,6 +45,44 @@ export function TableList({ pg }: { readonly pg: Playground }) {
       {pg.tableNames.length === 0 && pg.status === 'ready' ? (
         <p className="hint">No tables: import a CSV or generate one.</p>
       ) : null}
+      {pg.views.length ? (
+        <>
+          <h2 className="sidebar-heading">Views</h2>
+          <ul aria-label="Views">
+            {pg.views.map((name) => (
+              <li key={name}>
+                <button
+                  type="button"
+                  className="table-button"
+                  title="Show its rows in the SQL console"
+                  onClick={() => void pg.showView(name)}
+                >
+                  <span className="table-name">{name}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {pg.indexes.length ? (
+        <>
+          <h2 className="sidebar-heading">Indexes</h2>
+          <ul className="index-list" aria-label="Indexes">
+            {pg.indexes.map((i) => (
+              <li
+                key={i.name}
+                title={`${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${i.table} (${i.columns.join(', ')})`}
+              >
+                <span className="table-name">{i.name}</span>
+                <span className="index-on">
+                  {i.unique ? 'unique, ' : ''}
+                  {i.table} ({i.columns.join(', ')})
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2 className="sidebar-heading">Tools</h2>
       <button
         type="button"

@@ -149,8 +149,9 @@ function ViewStatus({ pg, table: t }: { readonly pg: Playground; readonly table:
   const shown = pg.refs.length;
   const view = pg.view;
   const plain = isPlainView(view);
+  const filtered = view.filters.length > 0 || view.search !== '';
   const text =
-    (plain
+    (!filtered
       ? `${total.toLocaleString('en')} rows`
       : `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} rows`) +
     // Deleted rows stay in the plain view, struck through; a view of the snapshot has none.

@@ -40,6 +40,7 @@ test('a 2x2 paste is one undo step; row checkboxes select several rows', async (
   await marker(2);
   await expect(pg.button('Delete 2 rows')).toBeEnabled();
   await pg.button('Delete 2 rows').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete anyway' }).click();
   await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 0 inserted, 2 deleted');
   await expect(pg.plan()).toContainText('DELETE FROM "customers"');
 });
