@@ -80,6 +80,11 @@ export interface AppliedPlan extends PostgresPushResult {
    * key each row got, as the driver returned it (one value per key column).
    */
   readonly assignedKeys: ReadonlyMap<number, readonly (readonly unknown[])[]>;
+  /**
+   * The schema of each table the data steps wrote, as read inside the push after its schema
+   * steps: what reading the rows back needs, without asking again.
+   */
+  readonly schemas: ReadonlyMap<string, TableSchema | null>;
 }
 
 /**
@@ -137,7 +142,7 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
     if (returned) assignedKeys.set(index, returned);
     rowsWritten += step.count;
   }
-  return { rowsWritten, assignedKeys };
+  return { rowsWritten, assignedKeys, schemas };
 }
 
 /** Runs a statement once per row; a failure becomes a typed error naming the row. */

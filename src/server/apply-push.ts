@@ -121,18 +121,26 @@ export async function applyPush(
 ): Promise<PushAnswer> {
   try {
     return await withClient(pool, async (run) => {
-      for (const sql of postgresDialect.transaction.begin) await run(sql, []);
-      await run('SELECT pg_advisory_xact_lock($1::bigint)', [LOG_LOCK]);
+      // One round trip (statements without parameters go as one simple query): the transaction,
+      // its settings, the log's lock (a constant of this file, not data), the savepoint a refusal
+      // rolls back to.
+      await run(
+        [
+          ...postgresDialect.transaction.begin,
+          `SELECT pg_advisory_xact_lock(${LOG_LOCK}::bigint)`,
+          'SAVEPOINT push',
+        ].join(';\n'),
+        [],
+      );
       const answered = await recorded(run, push);
       if (answered) {
         await run('ROLLBACK', []);
         return answered;
       }
-      await run('SAVEPOINT push', []);
       let effects;
       try {
         const applied = await applyPlanIn(run, plan);
-        effects = await commitEffects(run, plan, applied.assignedKeys);
+        effects = await commitEffects(run, plan, applied.assignedKeys, applied.schemas);
       } catch (e) {
         if (isTransient(e) || !(e instanceof PandalchemyError)) throw e;
         await run('ROLLBACK TO SAVEPOINT push', []);
@@ -141,11 +149,18 @@ export async function applyPush(
         return { type: 'refused', id: push.id, error: e.toJSON() };
       }
       const tables = [...new Set(plan.steps.map((s) => s.table))];
+      // The commit numbered and recorded, the push id answered and the feed told: one statement.
       const rows = await run(
-        `INSERT INTO pandalchemy_commits (seq, push_id, device, user_id, basis, tables, effects)
-SELECT coalesce(max(seq), 0) + 1, $1::uuid, $2, $3, $4::bigint,
-  ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6::jsonb
-FROM pandalchemy_commits RETURNING seq::text`,
+        `WITH c AS (
+  INSERT INTO pandalchemy_commits (seq, push_id, device, user_id, basis, tables, effects)
+  SELECT coalesce(max(seq), 0) + 1, $1::uuid, $2, $3, $4::bigint,
+    ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6::jsonb
+  FROM pandalchemy_commits RETURNING seq
+), p AS (
+  INSERT INTO pandalchemy_pushes (push_id, device, plan_hash, seq)
+  SELECT $1::uuid, $2, $7, seq FROM c
+)
+SELECT seq::text, pg_notify($8, seq::text) FROM c`,
         [
           push.id,
           push.identity.device,
@@ -153,14 +168,11 @@ FROM pandalchemy_commits RETURNING seq::text`,
           push.basis === null ? null : String(push.basis),
           JSON.stringify(tables),
           encodeTagged(effects),
+          push.planHash,
+          COMMITS_CHANNEL,
         ],
       );
       const seq = String(rows[0]![0]);
-      await run(
-        `INSERT INTO pandalchemy_pushes (push_id, device, plan_hash, seq) VALUES ($1::uuid, $2, $3, $4::bigint)`,
-        [push.id, push.identity.device, push.planHash, seq],
-      );
-      await run('SELECT pg_notify($1, $2)', [COMMITS_CHANNEL, seq]);
       await run('COMMIT', []);
       return { type: 'accepted', id: push.id, seq: Number(seq) };
     });

@@ -108,10 +108,14 @@ export async function commitEffects(
   run: RunStatement,
   plan: ExecutionPlan,
   assignedKeys: ReadonlyMap<number, readonly (readonly unknown[])[]>,
+  /** Schemas the push already read after its schema steps (`AppliedPlan.schemas`). */
+  known: ReadonlyMap<string, TableSchema | null> = new Map(),
 ): Promise<TableEffect[]> {
   const effects: TableEffect[] = [];
   for (const [table, t] of writesOf(plan, assignedKeys)) {
-    const schema: TableSchema | null = await ask(run, dialect.introspect(table));
+    const schema: TableSchema | null = known.has(table)
+      ? known.get(table)!
+      : await ask(run, dialect.introspect(table));
     if (!schema) {
       effects.push(emptyEffect(table, [], true));
       continue;

@@ -8,6 +8,11 @@ export interface PGliteDatabase {
     params: PostgresValue[],
     options: { rowMode: 'array'; parsers?: Record<number, (text: string) => unknown> },
   ): Promise<{ rows: unknown[][] }>;
+  /** Several statements, without parameters (the simple protocol). */
+  exec(
+    sql: string,
+    options: { rowMode: 'array'; parsers?: Record<number, (text: string) => unknown> },
+  ): Promise<{ rows: unknown[][] }[]>;
   listen(channel: string, callback: (payload: string) => void): Promise<unknown>;
 }
 
@@ -59,7 +64,11 @@ export function pglitePool(db: PGliteDatabase): SyncPool {
       const run = async (text: string, values: PostgresValue[]): Promise<unknown[][]> => {
         held ??= await acquire();
         try {
-          const { rows } = await db.query(text, values, { rowMode: 'array', parsers: PARSERS });
+          // Without parameters a text may hold several statements, as node-postgres allows.
+          const options = { rowMode: 'array' as const, parsers: PARSERS };
+          const { rows } = values.length
+            ? await db.query(text, values, options)
+            : ((await db.exec(text, options)).at(-1) ?? { rows: [] });
           if (/^\s*BEGIN\b/i.test(text)) inTransaction = true;
           else if (TRANSACTION_END.test(text)) inTransaction = false;
           return rows;

@@ -5,6 +5,7 @@ import { PLAN_VERSION, type ExecutionPlan, type PlanStep } from '../../src/plan/
 import { planToSql } from '../../src/plan/plan-to-sql';
 import { applyPlan } from '../../src/postgres';
 import { freshPostgresDatabase } from '../support/postgres-database';
+import { recordingClient } from '../support/recording-client';
 
 const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: PLAN_VERSION, steps });
 
@@ -40,26 +41,8 @@ const insert: PlanStep = {
   count: 3,
 };
 
-/** A client that records each statement it runs and its parameters, and runs it. */
-function recording(client: pg.Client): {
-  client: {
-    query(c: { text: string; values: unknown[]; rowMode: 'array' }): Promise<pg.QueryArrayResult>;
-  };
-  writes: [string, unknown[]][];
-} {
-  const writes: [string, unknown[]][] = [];
-  return {
-    writes,
-    client: {
-      query(c) {
-        // Statements that change the database: what a preview shows (not BEGIN, SET, reads).
-        if (/^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b/.test(c.text))
-          writes.push([c.text, [...c.values]]);
-        return client.query(c as pg.QueryArrayConfig);
-      },
-    },
-  };
-}
+/** Statements that change the database: what a preview shows (not BEGIN, SET, reads). */
+const isWrite = (text: string): boolean => /^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b/.test(text);
 
 /** Every statement and parameters a preview shows, row by row. */
 function previewed(p: ExecutionPlan): [string, unknown[]][] {
@@ -131,7 +114,7 @@ describe('planToSql for PostgreSQL', () => {
       plan({ kind: 'dropTable', table: 'items' }),
     ];
     for (const p of plans) {
-      const { client, writes } = recording(db);
+      const { client, statements: writes } = recordingClient(db, isWrite);
       await applyPlan(p, client);
       expect(writes).toEqual(previewed(p));
       // The text shows each of them, values inlined.
