@@ -33,7 +33,7 @@ export function diffByKey(
 ): void {
   const cols = tNames.map((n) => state.column(n));
   const positions = positionsOf(T);
-  const { rowOf, taken, takenInserted } = matchRows(state, T, positions);
+  const { rowOf, taken, takenInserted } = matchRows(state, snapshot, T, positions);
   // Table rows no result row holds the key of.
   const gone: number[] = [];
   const { slots, stored } = snapshot;
@@ -73,14 +73,33 @@ function positionsOf(T: ColumnTable): Int32Array | null {
 /**
  * The table row of each result row (by its position in `positions`), or NEW_ROW. A key held by two
  * result rows is refused.
+ *
+ * A result row is first compared with the table's row at the same position (of `snapshot`): a
+ * table rebuilt from this one in its order (data sent back by a server, a join, a rebuilt column)
+ * holds the same key there, and its rows are matched by reading both keys in order, without a
+ * lookup in the key index (a cache miss per row over a big table, and a hash per text key).
  */
 function matchRows(
   state: TableState,
+  snapshot: Snapshot,
   T: ColumnTable,
   positions: Int32Array | null,
 ): { rowOf: Int32Array; taken: Uint8Array; takenInserted: Set<number> } {
   const keyCols = state.keyColumns;
   const readers = keyCols.map((k) => columnReader(T.column(k.name)).at);
+  const currentKeys = keyCols.map((k) => state.slotReader(k));
+  const { slots, stored, inserted } = snapshot;
+  const shown = stored + inserted.length;
+  /** The table row at position `i` of the snapshot when it holds `key`, else undefined. */
+  const atPosition = (i: number, key: readonly CellValue[]): number | undefined => {
+    if (i >= shown) return undefined;
+    const row = i < stored ? (slots === null ? i : slots[i]!) : inserted[i - stored]!;
+    for (let k = 0; k < key.length; k++) {
+      const v = row >= 0 ? currentKeys[k]!(row) : state.value(row, keyCols[k]!);
+      if (v !== key[k] && !valuesEqual(v, key[k])) return undefined;
+    }
+    return row;
+  };
   const m = positions === null ? T.numRows() : positions.length;
   const rowOf = new Int32Array(m);
   const taken = new Uint8Array(state.store.length);
@@ -102,14 +121,14 @@ function matchRows(
       const v = checkValue(state, single, readers[0]!(p), true);
       key[0] = v;
       hasNull = v === null;
-      if (!hasNull) row = state.findOne(v);
+      if (!hasNull) row = atPosition(i, key) ?? state.findOne(v);
     } else {
       for (let k = 0; k < keyCols.length; k++) {
         const v = checkValue(state, keyCols[k]!, readers[k]!(p), true);
         key[k] = v;
         hasNull ||= v === null;
       }
-      if (!hasNull) row = state.find(key);
+      if (!hasNull) row = atPosition(i, key) ?? state.find(key);
     }
     if (row === undefined) {
       // A new row: its key (when it has one: the database may assign it) must be new in the result.
