@@ -21,17 +21,18 @@ import type {
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { applyPlan } from './apply-plan';
-import { ChangedKeys } from './changed-keys';
+import { CommitHistory } from './commit-history';
 import { checkpointDue } from './checkpoint-policy';
 import { describeValue } from '../values/codec';
 import { introspect } from './introspect';
+import { openChecked } from './open-checked';
 import { readRows, readTable } from './read-table';
 import { runQuery } from './run-query';
 import { recordSize } from './record-size';
 import { replacementEffect } from './replacement-effect';
 import { replayRecord } from './replay-record';
 import { ReplaySchema } from './replay-schema';
-import { configureConnection, selectValue, type SqlDatabase, type SqlJs } from './sqlite';
+import { configureConnection, type SqlDatabase, type SqlJs } from './sqlite';
 import { messageOf } from './sqlite-error';
 import { soleCoordinator, type Coordinator, type Storage } from './storage';
 
@@ -43,12 +44,7 @@ export interface EngineParts {
   coordinator(name: string): Coordinator;
 }
 
-/** Commits kept in memory for `commitsSince`; older readers reload. */
-const COMMITS_KEPT = 1_000;
-/** Push ids remembered for `hasCommitted`. */
-const PUSH_IDS_KEPT = 1_000;
 const DEFAULT_CHECKPOINT_BYTES = 8 * 1024 * 1024;
-const SQLITE_HEADER = 'SQLite format 3\0';
 
 const now = (): number => performance.now();
 
@@ -66,10 +62,8 @@ export class EngineCore implements EngineApi {
   #coordinator: Coordinator = soleCoordinator;
   #seq = 0;
   #tables: TableInfo[] = [];
-  /** Commits after `#base`, oldest first. */
-  #commits: RemoteCommit[] = [];
-  #base = 0;
-  #pushIds: string[] = [];
+  /** The last commits and push ids, in memory. */
+  readonly #history = new CommitHistory();
   /** [seq, bytes] of each record in the log after the snapshot: see `checkpointDue`. */
   #logSizes: (readonly [number, number])[] = [];
   #snapshotBytes = 0;
@@ -170,7 +164,8 @@ export class EngineCore implements EngineApi {
         const applied = applyPlan(db, plan, {
           conflict: options?.conflict ?? 'fail',
           onProgress,
-          changedSince: (table, seq, limit) => this.#changedSince(table, seq, limit),
+          changedSince: (table, seq, limit) =>
+            this.#history.changedSince(table, seq, limit, this.#seq),
         });
         const applyMs = now() - t0;
         const record: RedoRecord = {
@@ -253,7 +248,7 @@ export class EngineCore implements EngineApi {
   hasCommitted(pushId: string): Promise<boolean> {
     return this.#serially(async () => {
       await this.#catchUp(false);
-      return this.#pushIds.includes(pushId);
+      return this.#history.pushIds.includes(pushId);
     });
   }
 
@@ -267,7 +262,12 @@ export class EngineCore implements EngineApi {
           configureConnection(candidate, this.#foreignKeys);
           const seq = this.#seq + 1;
           if (this.#storage) {
-            await this.#storage.writeSnapshot(bytes.slice(), seq, this.#pushIds, onProgress);
+            await this.#storage.writeSnapshot(
+              bytes.slice(),
+              seq,
+              [...this.#history.pushIds],
+              onProgress,
+            );
             this.#logSizes = [];
             this.#snapshotBytes = bytes.byteLength;
           }
@@ -276,8 +276,7 @@ export class EngineCore implements EngineApi {
           this.#seq = seq;
           this.#tables = introspect(candidate);
           // Readers of earlier commits must reload: there is no row-level account of an import.
-          this.#commits = [];
-          this.#base = seq;
+          this.#history.restart(seq);
           this.#coordinator.announce(seq);
           onProgress?.({ phase: 'import', done: bytes.byteLength, total: bytes.byteLength });
           return this.#state();
@@ -303,8 +302,7 @@ export class EngineCore implements EngineApi {
   commitsSince(seq: number): Promise<CommitsSince> {
     return this.#serially(async () => {
       await this.#catchUp(false);
-      if (seq < this.#base) return { seq: this.#seq, commits: [], complete: false };
-      return { seq: this.#seq, commits: this.#commits.filter((c) => c.seq > seq), complete: true };
+      return this.#history.since(seq, this.#seq);
     });
   }
 
@@ -428,36 +426,13 @@ export class EngineCore implements EngineApi {
     );
   }
 
-  /**
-   * The rows of `table` that commits after `seq` wrote or deleted, as far as this engine can tell
-   * (null where it cannot): the commits it keeps go back to `#base` (an open, an import or a
-   * snapshot catch-up starts them afresh), and every commit lists each table whose rows or schema
-   * it changed, row by row, triggers and cascades included. Null too past `limit` rows.
-   */
-  #changedSince(table: string, seq: number, limit: number): ChangedKeys | null {
-    if (seq < this.#base || seq > this.#seq) return null;
-    const changed = new ChangedKeys(limit);
-    for (const c of this.#commits) {
-      if (c.seq <= seq) continue;
-      for (const e of c.effects) if (e.table === table && !changed.add(e)) return null;
-    }
-    return changed;
-  }
-
   /** Takes a committed record in: memory bookkeeping shared by local pushes and catch-up. */
   #committed(record: RedoRecord): void {
     this.#seq = record.seq;
     if (record.ddl.length || record.effects.some((e) => e.reload)) {
       this.#tables = introspect(this.#requireDb());
     }
-    this.#commits.push({ seq: record.seq, effects: record.effects, tables: this.#tables });
-    if (this.#commits.length > COMMITS_KEPT) {
-      const dropped = this.#commits.splice(0, this.#commits.length - COMMITS_KEPT);
-      this.#base = dropped[dropped.length - 1]!.seq;
-    }
-    this.#pushIds.push(record.pushId);
-    if (this.#pushIds.length > PUSH_IDS_KEPT)
-      this.#pushIds.splice(0, this.#pushIds.length - PUSH_IDS_KEPT);
+    this.#history.add(record, this.#tables);
   }
 
   /** Replays what other engines committed since this one last looked. */
@@ -468,8 +443,7 @@ export class EngineCore implements EngineApi {
     if (snapshotSeq > this.#seq && records[0]?.seq !== this.#seq + 1) {
       // The records this engine lacks were folded into a snapshot (or replaced by an import).
       await this.#loadFromStorage();
-      this.#commits = [];
-      this.#base = this.#seq;
+      this.#history.restart(this.#seq);
     } else {
       const schema = new ReplaySchema(this.#db);
       for (const record of records) {
@@ -480,7 +454,7 @@ export class EngineCore implements EngineApi {
       }
     }
     if (notify && this.#seq > before && this.#remote) {
-      const last = this.#commits[this.#commits.length - 1] ?? {
+      const last = this.#history.last ?? {
         seq: this.#seq,
         effects: [],
         tables: this.#tables,
@@ -515,11 +489,7 @@ export class EngineCore implements EngineApi {
     this.#seq = stored.records.length
       ? stored.records[stored.records.length - 1]!.seq
       : stored.snapshotSeq;
-    this.#base = this.#seq;
-    this.#commits = [];
-    this.#pushIds = [...stored.pushIds, ...stored.records.map((r) => r.pushId)].slice(
-      -PUSH_IDS_KEPT,
-    );
+    this.#history.restart(this.#seq, [...stored.pushIds, ...stored.records.map((r) => r.pushId)]);
     this.#logSizes = stored.records.map((r) => [r.seq, recordSize(r)] as const);
     this.#snapshotBytes = stored.snapshot?.byteLength ?? 0;
     this.#tables = introspect(db);
@@ -527,12 +497,10 @@ export class EngineCore implements EngineApi {
 
   /** After storage refused a commit: memory goes back to exactly what storage holds. */
   async #restore(): Promise<void> {
-    const commits = this.#commits;
-    const base = this.#base;
+    const kept = this.#history.save();
     try {
       await this.#loadFromStorage();
-      this.#commits = commits;
-      this.#base = base;
+      this.#history.restore(kept);
     } catch (e) {
       this.#broken = new PandalchemyError(
         'storage',
@@ -565,7 +533,7 @@ export class EngineCore implements EngineApi {
           await this.#catchUp(true);
           if (!this.#storage) return null;
           onProgress?.({ phase: 'checkpoint', done: 0, total: null });
-          return { bytes: this.#export(), seq: this.#seq, pushIds: [...this.#pushIds] };
+          return { bytes: this.#export(), seq: this.#seq, pushIds: [...this.#history.pushIds] };
         }),
       );
       const storage = this.#storage;
@@ -597,48 +565,4 @@ function noOutbox(): PandalchemyError {
     'invalid_argument',
     'Sync needs a persisted database: open it without `persist: false`.',
   );
-}
-
-/** Opens bytes as a database, refusing anything that is not a sound SQLite file. */
-function openChecked(sql: SqlJs, bytes: Uint8Array): SqlDatabase {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `import() takes the file as a Uint8Array or ArrayBuffer; got ${describeValue(bytes)}. Pass the file's bytes.`,
-    );
-  }
-  const header = new TextDecoder().decode(bytes.subarray(0, 16));
-  if (bytes.byteLength < 100 || header !== SQLITE_HEADER) {
-    throw new PandalchemyError(
-      'not_sqlite',
-      `That file is not an SQLite database (it does not start with "SQLite format 3"). Nothing changed.`,
-    );
-  }
-  let db: SqlDatabase;
-  try {
-    db = new sql.Database(bytes);
-  } catch (e) {
-    throw new PandalchemyError(
-      'corrupt',
-      `That SQLite file cannot be opened: ${messageOf(e)}. Nothing changed.`,
-      {
-        sqliteMessage: messageOf(e),
-      },
-    );
-  }
-  let verdict: string;
-  try {
-    verdict = String(selectValue(db, 'PRAGMA quick_check'));
-  } catch (e) {
-    verdict = messageOf(e);
-  }
-  if (verdict !== 'ok') {
-    db.close();
-    throw new PandalchemyError(
-      'corrupt',
-      `That SQLite file is damaged (${verdict}). Nothing changed.`,
-      { sqliteMessage: verdict },
-    );
-  }
-  return db;
 }
