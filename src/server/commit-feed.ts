@@ -3,6 +3,8 @@ import type { SyncPool, SyncPoolClient } from './sync-pool';
 
 /** How many recent commits a server process keeps in memory for its connections. */
 const RECENT = 2048;
+/** And at most about this many bytes of them: a few large commits push the older out. */
+const RECENT_BYTES = 32 * 1024 * 1024;
 /** How many commits one read of the log takes. */
 const BATCH = 500;
 
@@ -18,6 +20,7 @@ export class CommitFeed {
   head = 0;
   readonly #pool: SyncPool;
   readonly #recent: LoggedCommit[] = [];
+  #recentBytes = 0;
   readonly #listeners = new Set<() => void>();
   #listener: SyncPoolClient | null = null;
   #reading: Promise<void> | null = null;
@@ -99,9 +102,16 @@ export class CommitFeed {
       if (!commits.length) return;
       for (const c of commits) {
         this.#recent.push(c);
+        this.#recentBytes += c.bytes;
         this.head = c.seq;
       }
-      if (this.#recent.length > RECENT) this.#recent.splice(0, this.#recent.length - RECENT);
+      let drop = 0;
+      while (
+        this.#recent.length - drop > 1 &&
+        (this.#recent.length - drop > RECENT || this.#recentBytes > RECENT_BYTES)
+      )
+        this.#recentBytes -= this.#recent[drop++]!.bytes;
+      if (drop) this.#recent.splice(0, drop);
       for (const l of this.#listeners) l();
       if (commits.length < BATCH) return;
     }

@@ -56,6 +56,8 @@ export interface LoggedCommit {
   readonly tables: readonly string[];
   /** The effects, one per table, as tagged JSON (parsed, but with its tags as they are). */
   readonly effects: readonly { readonly table: string }[];
+  /** The size of the effects' text: what keeping the commit in memory costs, about. */
+  readonly bytes: number;
 }
 
 /** The commits after `after`, in order, at most `limit`. */
@@ -78,6 +80,7 @@ FROM pandalchemy_commits WHERE seq > $1::bigint ORDER BY seq LIMIT $2::integer`,
     at: String(r[2]),
     tables: r[3] as string[],
     effects: JSON.parse(String(r[4])) as { table: string }[],
+    bytes: String(r[4]).length,
   }));
 }
 

@@ -220,14 +220,24 @@ export class SyncConnection {
       if (this.#cursor !== from) continue;
       if (!commits.length) return;
       for (const c of commits) {
-        this.#send({
+        const message = {
           type: 'commit',
           seq: c.seq,
           pushId: c.pushId,
           at: c.at,
           effects: c.effects.filter((e) => this.#readable.has(e.table)),
-        });
+        };
+        // Back-pressure: a device that reads slower than commits come holds at most about one
+        // message's limit of them in this process (the rest wait in the log), however far behind.
+        const wait = this.#ws.bufferedAmount >= this.#context.limits.maxMessageBytes;
         this.#cursor = c.seq;
+        if (!wait) {
+          this.#send(message);
+          continue;
+        }
+        await new Promise<void>((resolve) => this.#send(message, () => resolve()));
+        // A pull moved the cursor meanwhile: start again from there.
+        if (this.#cursor !== c.seq) break;
       }
     }
   }
