@@ -1,10 +1,9 @@
 import type { TableInfo } from '../schema/table-info';
-import type { ColumnKind } from '../values/column-kind';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from '../table/column-state';
 import type { IndexEdit } from '../table/edits/index-edits';
 import type { OperationKind } from '../table/operation-log';
-import type { ColumnArray } from '../table/row-store';
+import type { TableChanges } from '../table/row-changes';
 import type { InsertedRow } from '../table/table-state';
 
 /** Version of the saved form: a draft of another version is dropped with a warning, never read. */
@@ -59,22 +58,17 @@ export interface PendingRecord {
 }
 
 /**
- * The stored rows the pending edits were made over, as of commit `seq`: saved once per base
- * (when the first edit after a load, push or refresh is saved), not on every save.
+ * What the pending edits were made over: the commit the stored rows are as of and a fingerprint
+ * of their slots (keys in slot order, dead slots marked). Edits refer to rows by slot, so the
+ * saved pending state is taken as it is only over rows loaded again in the very same slots;
+ * otherwise the net changes are rebased (`DraftRecord.net`). A fingerprint, not the rows: saving
+ * a million rows would stall the page.
  */
-export interface BaseRecord {
-  readonly format: number;
-  readonly id: string;
+export interface DraftBase {
   readonly seq: number;
   readonly info: TableInfo;
-  readonly rowid: boolean;
-  readonly names: readonly string[];
-  readonly kinds: readonly ColumnKind[];
-  readonly keyColumns: readonly number[];
-  readonly columns: readonly ColumnArray[];
   readonly length: number;
-  /** Dead slots (rows a commit deleted): edits refer to rows by slot, so slots are kept. */
-  readonly dead: readonly number[];
+  readonly fingerprint: number;
 }
 
 /** A table's draft: whose it is, when it was saved, what it holds. */
@@ -84,9 +78,10 @@ export interface DraftRecord {
   /** The tab session that saved it (see draft-owner.ts). */
   readonly owner: string;
   readonly savedAt: number;
-  /** The base it was made over (`BaseRecord.id`). */
-  readonly baseId: string;
+  readonly base: DraftBase;
   /** Pending changes when saved (inserts + updates + deletes + schema), for status displays. */
   readonly changes: number;
   readonly pending: PendingRecord;
+  /** The net changes as `rowChanges` reports them: what is rebased when the rows moved on. */
+  readonly net: TableChanges;
 }

@@ -1,11 +1,10 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BaseRecord, DraftRecord } from './draft-record';
+import type { DraftRecord } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
 
 interface Schema extends DBSchema {
   drafts: { key: DraftKey; value: DraftRecord };
-  bases: { key: DraftKey; value: BaseRecord };
 }
 
 /**
@@ -21,14 +20,7 @@ export async function deleteDrafts(name: string): Promise<void> {
   await deleteDB(draftsStorageName(name));
 }
 
-/** A draft and the base it was made over. */
-export interface SavedDraft {
-  readonly draft: DraftRecord;
-  /** Null when it is missing: the draft cannot be restored. */
-  readonly base: BaseRecord | null;
-}
-
-/** Drafts of one database, a draft per table and tab session, each with its base. */
+/** Drafts of one database, a draft per table and tab session. */
 export class DraftStore {
   readonly #db: Promise<IDBPDatabase<Schema>>;
 
@@ -36,7 +28,6 @@ export class DraftStore {
     this.#db = openDB<Schema>(draftsStorageName(name), 1, {
       upgrade(db) {
         db.createObjectStore('drafts');
-        db.createObjectStore('bases');
       },
     });
   }
@@ -47,26 +38,17 @@ export class DraftStore {
   }
 
   /**
-   * Saves a draft, and its base when given, in one transaction. Both records are made by the
-   * caller just before: the structured clone of `put` copies them before this returns.
+   * Saves a draft. The record is made by the caller just before: the structured clone of `put`
+   * copies it before this returns.
    */
-  save(db: IDBPDatabase<Schema>, draft: DraftRecord, base: BaseRecord | null): Promise<void> {
-    const tx = db.transaction(['drafts', 'bases'], 'readwrite', { durability: 'relaxed' });
-    const key: DraftKey = [draft.table, draft.owner];
-    void tx.objectStore('drafts').put(draft, key);
-    if (base) void tx.objectStore('bases').put(base, key);
+  save(db: IDBPDatabase<Schema>, draft: DraftRecord): Promise<void> {
+    const tx = db.transaction('drafts', 'readwrite', { durability: 'relaxed' });
+    void tx.store.put(draft, [draft.table, draft.owner]);
     return tx.done;
   }
 
-  async get(table: string, owner: string): Promise<SavedDraft | null> {
-    const db = await this.#db;
-    const tx = db.transaction(['drafts', 'bases'], 'readonly');
-    const [draft, base] = await Promise.all([
-      tx.objectStore('drafts').get([table, owner]),
-      tx.objectStore('bases').get([table, owner]),
-    ]);
-    await tx.done;
-    return draft ? { draft, base: base ?? null } : null;
+  async get(table: string, owner: string): Promise<DraftRecord | null> {
+    return (await (await this.#db).get('drafts', [table, owner])) ?? null;
   }
 
   /** Owners and save times of a table's drafts (without their contents). */
@@ -83,28 +65,22 @@ export class DraftStore {
    */
   async take(table: string, from: string, owner: string): Promise<boolean> {
     const db = await this.#db;
-    const tx = db.transaction(['drafts', 'bases'], 'readwrite');
-    const drafts = tx.objectStore('drafts');
-    const bases = tx.objectStore('bases');
-    const draft = await drafts.get([table, from]);
-    const base = await bases.get([table, from]);
-    if (!draft || !base) {
+    const tx = db.transaction('drafts', 'readwrite');
+    const draft = await tx.store.get([table, from]);
+    if (!draft) {
       await tx.done;
       return false;
     }
-    await drafts.put({ ...draft, owner }, [table, owner]);
-    await bases.put(base, [table, owner]);
-    await drafts.delete([table, from]);
-    await bases.delete([table, from]);
+    await tx.store.put({ ...draft, owner }, [table, owner]);
+    await tx.store.delete([table, from]);
     await tx.done;
     return true;
   }
 
   async delete(table: string, owner: string): Promise<void> {
     const db = await this.#db;
-    const tx = db.transaction(['drafts', 'bases'], 'readwrite', { durability: 'relaxed' });
-    void tx.objectStore('drafts').delete([table, owner]);
-    void tx.objectStore('bases').delete([table, owner]);
+    const tx = db.transaction('drafts', 'readwrite', { durability: 'relaxed' });
+    void tx.store.delete([table, owner]);
     await tx.done;
   }
 

@@ -1,15 +1,15 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { ColumnarData } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
-import { rebase, type RebaseConflict } from '../table/rebase';
+import { replayChanges, type RebaseConflict } from '../table/rebase';
+import { rowChanges } from '../table/row-changes';
 import type { RowStore } from '../table/row-store';
 import type { TableState } from '../table/table-state';
 import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
-import { DRAFT_FORMAT, type BaseRecord, type DraftRecord } from './draft-record';
+import { DRAFT_FORMAT, type DraftBase, type DraftRecord } from './draft-record';
 import { DraftStore } from './draft-store';
-import { encodeBase, encodePending } from './encode-draft';
-import { restoreDraft } from './restore-draft';
+import { draftBase, encodePending, storeFingerprint } from './encode-draft';
+import { checkDraft, restorePending } from './restore-draft';
 
 /** A loaded table's draft: what is pending and what of it is saved in this browser. */
 export interface DraftStatus {
@@ -71,6 +71,8 @@ const QUIET_MS = 150;
 /** ...but never longer than this after the first unsaved edit. */
 const MAX_WAIT_MS = 1000;
 const TICK_MS = 100;
+/** Saves wait at least this many times as long as the last one took. */
+const SPACING = 10;
 
 interface Entry {
   state: TableState;
@@ -83,8 +85,11 @@ interface Entry {
   savedChanges: number;
   /** Whether a draft of the table is in IndexedDB. */
   exists: boolean;
-  /** The base saved with it: saved again once the stored rows are others. */
-  base: { id: string; store: RowStore; revision: number; seq: number } | null;
+  /** How long the last save kept the page busy (ms), and when it ended. */
+  cost: number;
+  lastSave: number;
+  /** What the pending edits are made over: worked out again once the stored rows are others. */
+  base: { store: RowStore; revision: number; base: DraftBase } | null;
 }
 
 /**
@@ -182,19 +187,30 @@ export class Drafts {
     }
     if (!saved) return;
     entry.exists = true;
-    let restored: TableState;
     let conflicts: RebaseConflict[] = [];
     let rebased = false;
+    const fresh = table.state;
     try {
-      restored = restoreDraft(saved.draft, saved.base);
-      const base = saved.base!;
-      if (base.seq !== seq || !sameTable(base.info, table.info)) {
-        // Others committed since: what refresh() does, from the draft's base to the rows now.
-        const data = storeData(table.state.store);
-        conflicts = rebase(restored, { kind: 'reload', info: table.info, data });
+      checkDraft(saved);
+      const base = saved.base;
+      const same =
+        base.seq === seq &&
+        sameTable(base.info, table.info) &&
+        base.length === fresh.store.length &&
+        base.fingerprint === storeFingerprint(fresh.store);
+      if (same) {
+        // The rows are as they were, slot for slot: the pending state as saved, history and all.
+        table.adopt(restorePending(saved, table.info, fresh.store, fresh.rowidColumn));
+        entry.base = this.#base(table.state, seq, base.fingerprint);
+      } else {
+        // Others committed since (or the rows were read in other slots): what refresh() does,
+        // replaying the net changes over the rows as they are now. The history starts again.
+        conflicts = replayChanges(fresh, saved.net);
         rebased = true;
       }
     } catch (e) {
+      table.adopt(fresh);
+      fresh.resetColumns();
       entry.exists = false;
       await this.#store!.delete(table.name, owner.id).catch(() => undefined);
       const reason = e instanceof Error ? e.message : String(e);
@@ -209,23 +225,20 @@ export class Drafts {
       this.#emit({ type: 'dropped', table: table.name, error });
       return;
     }
-    table.adopt(restored);
-    Object.assign(entry, this.#entry(restored), {
+    const base = entry.base;
+    Object.assign(entry, this.#entry(table.state), {
       exists: true,
-      savedAt: saved.draft.savedAt,
-      savedChanges: saved.draft.changes,
+      savedAt: saved.savedAt,
+      savedChanges: saved.changes,
+      base,
+      // Rebased: saved again at the next tick, over the rows it was rebased onto.
+      dirtySince: rebased ? 0 : null,
     });
-    if (rebased) {
-      entry.dirtySince = 0; // Saved again at the next tick, over the rows it was rebased onto.
-    } else {
-      const base = saved.base!;
-      entry.base = { id: base.id, store: restored.store, revision: restored.store.revision, seq };
-    }
     this.#emit({
       type: 'restored',
       table: table.name,
       changes: changeCount(table),
-      savedAt: saved.draft.savedAt,
+      savedAt: saved.savedAt,
       rebased,
       conflicts,
     });
@@ -261,7 +274,17 @@ export class Drafts {
       savedAt: null,
       savedChanges: 0,
       exists: false,
+      cost: 0,
+      lastSave: 0,
       base: null,
+    };
+  }
+
+  #base(state: TableState, seq: number, fingerprint: number): NonNullable<Entry['base']> {
+    return {
+      store: state.store,
+      revision: state.store.revision,
+      base: draftBase(state, seq, fingerprint),
     };
   }
 
@@ -289,7 +312,10 @@ export class Drafts {
         e.dirtySince ??= t;
       }
       if (e.dirtySince === null) continue;
-      if (now || t - e.changedAt >= QUIET_MS || t - e.dirtySince >= MAX_WAIT_MS) {
+      // A save copies every pending edit: past tens of thousands it takes a while, so saves are
+      // then spaced to keep the page busy saving a tenth of the time at most.
+      const spaced = t - e.lastSave >= SPACING * e.cost;
+      if (now || (spaced && (t - e.changedAt >= QUIET_MS || t - e.dirtySince >= MAX_WAIT_MS))) {
         e.dirtySince = null;
         this.#queue(table, seq);
       }
@@ -321,28 +347,25 @@ export class Drafts {
       this.#emit({ type: 'cleared', table: table.name });
       return;
     }
-    let base: BaseRecord | null = null;
-    const b = e.base;
-    if (!b || b.store !== s.store || b.revision !== s.store.revision || b.seq !== seq) {
-      base = encodeBase(s, crypto.randomUUID(), seq);
-      e.base = { id: base.id, store: s.store, revision: s.store.revision, seq };
-    }
+    const start = performance.now();
+    let b = e.base;
+    if (!b || b.store !== s.store || b.revision !== s.store.revision || b.base.seq !== seq)
+      e.base = b = this.#base(s, seq, storeFingerprint(s.store));
     const changes = changeCount(table);
     const draft: DraftRecord = {
       format: DRAFT_FORMAT,
       table: table.name,
       owner: owner.id,
       savedAt: Date.now(),
-      baseId: e.base!.id,
+      base: b.base,
       changes,
       pending: encodePending(s),
+      net: rowChanges(s),
     };
-    try {
-      await this.#store!.save(db, draft, base);
-    } catch (err) {
-      if (base) e.base = null;
-      throw err;
-    }
+    const saved = this.#store!.save(db, draft);
+    e.lastSave = Date.now();
+    e.cost = performance.now() - start;
+    await saved;
     e.exists = true;
     e.savedAt = draft.savedAt;
     e.savedChanges = changes;
@@ -366,15 +389,6 @@ export class Drafts {
 function changeCount(table: TrackedTable): number {
   const c = table.changeCounts();
   return c.inserts + c.updates + c.deletes + c.schema;
-}
-
-/** A freshly loaded store's rows as loaded data (it has no dead slots). */
-function storeData(store: RowStore): ColumnarData {
-  return {
-    names: store.names,
-    columns: store.names.map((_, c) => store.raw(c)),
-    length: store.length,
-  };
 }
 
 function sameTable(a: TableInfo, b: TableInfo): boolean {

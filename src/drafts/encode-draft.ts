@@ -18,14 +18,15 @@ import {
 import { Operation, type LoggedOperation } from '../table/operation-log';
 import type { TableState } from '../table/table-state';
 import type { CellValue } from '../values/sql-value';
+import { hashValue, hashValues } from '../values/key-hash';
+import type { RowStore } from '../table/row-store';
 import type {
-  BaseRecord,
+  DraftBase,
   MutationRecord,
   OperationRecord,
   PendingRecord,
   UnsetMark,
 } from './draft-record';
-import { DRAFT_FORMAT } from './draft-record';
 
 /** The mutation classes a draft saves, by the name it saves them under. */
 export const MUTATION_CLASSES = {
@@ -109,22 +110,26 @@ export function encodePending(state: TableState): PendingRecord {
   };
 }
 
-/** The stored rows under the pending edits, as a draft's base. */
-export function encodeBase(state: TableState, id: string, seq: number): BaseRecord {
-  const store = state.store;
-  const dead: number[] = [];
-  if (store.hasDead) for (let r = 0; r < store.length; r++) if (store.isDead(r)) dead.push(r);
-  return {
-    format: DRAFT_FORMAT,
-    id,
-    seq,
-    info: state.info,
-    rowid: state.rowidColumn,
-    names: store.names,
-    kinds: store.kinds,
-    keyColumns: store.keyColumns,
-    columns: store.names.map((_, c) => store.raw(c)),
-    length: store.length,
-    dead,
-  };
+/**
+ * A fingerprint of a store's slots: the hash of every slot's key in slot order (dead slots
+ * marked). Equal for a table read again in the same slots (FNV-1a over the key hashes).
+ */
+export function storeFingerprint(store: RowStore): number {
+  let h = 0x811c9dc5 ^ store.length;
+  const keys = store.keyColumns;
+  const one = keys.length === 1 ? store.raw(keys[0]!) : null;
+  for (let r = 0; r < store.length; r++) {
+    const k = store.isDead(r)
+      ? 0x2545f491
+      : one !== null
+        ? hashValue(one[r] ?? null)
+        : hashValues(store.keyOf(r));
+    h = Math.imul(h ^ k, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** What a draft's pending edits were made over. */
+export function draftBase(state: TableState, seq: number, fingerprint: number): DraftBase {
+  return { seq, info: state.info, length: state.store.length, fingerprint };
 }

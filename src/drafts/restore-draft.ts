@@ -4,12 +4,12 @@ import type { ColumnState } from '../table/column-state';
 import { diffTable } from '../table/diff-table';
 import { UNSET, type Mutation, type Slot } from '../table/mutations';
 import { Operation, type LoggedOperation } from '../table/operation-log';
-import { RowStore } from '../table/row-store';
 import { TableState } from '../table/table-state';
 import type { CellValue } from '../values/sql-value';
+import type { TableInfo } from '../schema/table-info';
+import type { RowStore } from '../table/row-store';
 import {
   DRAFT_FORMAT,
-  type BaseRecord,
   type DraftRecord,
   type MutationRecord,
   type OperationRecord,
@@ -85,31 +85,39 @@ function decodeOperation(rec: OperationRecord): LoggedOperation {
   throw invalid('an edit is malformed');
 }
 
-/** The stored rows of a draft's base, slot for slot as they were. */
-function decodeStore(base: BaseRecord): RowStore {
-  const n = base.names.length;
-  if (base.kinds.length !== n || base.columns.length !== n || !(base.length >= 0))
-    throw invalid('its stored rows are malformed');
-  const store = new RowStore(
-    base.names.map((name, c) => ({ name, kind: base.kinds[c]!, values: base.columns[c]! })),
-    base.keyColumns,
-    base.length,
-  );
-  for (const r of base.dead) store.kill(r);
-  return store;
+/**
+ * Checks what a draft says of itself before anything is taken from it: its version, and that its
+ * parts are of the right shape. Throws `draft_invalid`.
+ */
+export function checkDraft(draft: DraftRecord): void {
+  if (!isObject(draft)) throw invalid('it is not a draft');
+  if (draft.format !== DRAFT_FORMAT)
+    throw invalid(`it is of format ${String(draft.format)}, this version reads ${DRAFT_FORMAT}`);
+  const b = draft.base;
+  if (!isObject(b) || typeof b.seq !== 'number' || typeof b.fingerprint !== 'number')
+    throw invalid('it does not say what it was made over');
+  const n = draft.net;
+  if (
+    !isObject(n) ||
+    !Array.isArray(n.schema) ||
+    !Array.isArray(n.inserts) ||
+    !Array.isArray(n.updates) ||
+    !Array.isArray(n.deletes)
+  )
+    throw invalid('its changes are malformed');
 }
 
 /**
- * A table's state as a draft saved it: the base's stored rows with the pending edits and the undo
- * and redo history over them. Throws `draft_invalid` when the draft is not of this version or
- * does not hold together (a corrupt or foreign value).
+ * A table's state as a draft saved it, over `store` (the rows read again, in the slots the draft
+ * was made over): the pending edits with the undo and redo history. Throws `draft_invalid` when
+ * the saved state does not hold together (a corrupt or foreign value).
  */
-export function restoreDraft(draft: DraftRecord, base: BaseRecord | null): TableState {
-  if (!isObject(draft)) throw invalid('it is not a draft');
-  if (!isObject(base)) throw invalid('its stored rows are missing');
-  if (draft.format !== DRAFT_FORMAT || base.format !== DRAFT_FORMAT)
-    throw invalid(`it is of format ${String(draft.format)}, this version reads ${DRAFT_FORMAT}`);
-  if (draft.baseId !== base.id) throw invalid('its stored rows are of another save');
+export function restorePending(
+  draft: DraftRecord,
+  info: TableInfo,
+  store: RowStore,
+  rowid: boolean,
+): TableState {
   const p = draft.pending;
   if (
     !isObject(p) ||
@@ -124,7 +132,7 @@ export function restoreDraft(draft: DraftRecord, base: BaseRecord | null): Table
     !Array.isArray(p.undone)
   )
     throw invalid('its pending edits are malformed');
-  const state = new TableState(base.info, decodeStore(base), base.rowid);
+  const state = new TableState(info, store, rowid);
   state.adoptPending({
     ...p,
     done: p.done.map(decodeOperation),

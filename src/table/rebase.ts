@@ -9,7 +9,7 @@ import { createIndex, dropIndex } from './edits/index-edits';
 import { addColumnState, dropColumn, renameColumn, retypeColumn } from './edits/schema-edits';
 import { loadState } from './load-state';
 import { ownCopy } from './own-copy';
-import { rowChanges, type RowChange, type SchemaChange } from './row-changes';
+import { rowChanges, type RowChange, type SchemaChange, type TableChanges } from './row-changes';
 import type { RowStore } from './row-store';
 import type { TableState } from './table-state';
 
@@ -87,6 +87,19 @@ export function rebase(
     state.store.compact();
     return [];
   }
+  return replayChanges(state, pending, policy);
+}
+
+/**
+ * Makes pending changes (as `rowChanges` reports them, made over other stored rows) again over
+ * a table without pending edits, as one operation: what `rebase` does once the table holds the
+ * new rows. Also how a saved draft is rebased (src/drafts/). The undo history starts again.
+ */
+export function replayChanges(
+  state: TableState,
+  pending: TableChanges,
+  policy: RebasePolicy = 'keepRemote',
+): RebaseConflict[] {
   const conflicts: RebaseConflict[] = [];
   state.edit(
     'rebase',

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { trackedTable, type TrackedTable } from '../../src/index';
 import { DRAFT_FORMAT, type DraftRecord } from '../../src/drafts/draft-record';
-import { encodeBase, encodePending } from '../../src/drafts/encode-draft';
-import { restoreDraft } from '../../src/drafts/restore-draft';
+import { draftBase, encodePending, storeFingerprint } from '../../src/drafts/encode-draft';
+import { checkDraft, restorePending } from '../../src/drafts/restore-draft';
+import { replayChanges } from '../../src/table/rebase';
+import { rowChanges } from '../../src/table/row-changes';
 
 /**
  * A draft saved and read back (structuredClone is what IndexedDB does to a value) must give the
@@ -27,20 +29,37 @@ function fresh(): TrackedTable {
   );
 }
 
-function reopen(t: TrackedTable): TrackedTable {
-  const base = encodeBase(t.state, 'base-1', 7);
+function save(t: TrackedTable): DraftRecord {
   const draft: DraftRecord = {
     format: DRAFT_FORMAT,
     table: t.name,
     owner: 'tab',
     savedAt: 1,
-    baseId: 'base-1',
+    base: draftBase(t.state, 7, storeFingerprint(t.state.store)),
     changes: 0,
     pending: encodePending(t.state),
+    net: rowChanges(t.state),
   };
-  // Two IndexedDB records, cloned apart.
+  // What IndexedDB does to a value it stores.
+  const saved = structuredClone(draft);
+  checkDraft(saved);
+  return saved;
+}
+
+/** The table read again in the same slots, with the draft's pending state and history. */
+function reopen(t: TrackedTable): TrackedTable {
+  const saved = save(t);
   const copy = fresh();
-  copy.adopt(restoreDraft(structuredClone(draft), structuredClone(base)));
+  expect(saved.base.fingerprint).toBe(storeFingerprint(copy.state.store));
+  copy.adopt(restorePending(saved, copy.info, copy.state.store, false));
+  return copy;
+}
+
+/** The table read again after its rows moved on: the net changes rebased, as refresh() does. */
+function rebased(t: TrackedTable): TrackedTable {
+  const saved = save(t);
+  const copy = fresh();
+  expect(replayChanges(copy.state, saved.net)).toEqual([]);
   return copy;
 }
 
@@ -74,6 +93,12 @@ function seen(t: TrackedTable, times = true): unknown {
     canRedo: t.canRedo,
     refs: [...t.rowRefs({ includeDeleted: true })].map((r) => t.rowState(r)),
   };
+}
+
+/** The net pending changes alone (a rebase keeps them, not the history). */
+function pendingOf(t: TrackedTable): unknown {
+  const all = seen(t, false) as Record<string, unknown>;
+  return { rows: all['rows'], counts: all['counts'], sql: all['sql'] };
 }
 
 type Edit = (t: TrackedTable) => unknown;
@@ -175,6 +200,8 @@ describe('a draft read back', () => {
           for (const [, e] of before) run(model, e);
           const restored = reopen(model);
           expect(seen(restored)).toEqual(seen(model));
+          const again = rebased(model);
+          expect(pendingOf(again)).toEqual(pendingOf(model));
           // Undo and redo reach back past the save; new edits behave alike.
           for (const [, e] of after) expect(run(restored, e)).toBe(run(model, e));
           expect(seen(restored, false)).toEqual(seen(model, false));

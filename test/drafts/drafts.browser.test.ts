@@ -61,7 +61,6 @@ async function rawDrafts(name: string): Promise<number> {
   const idb = await openDB(draftsStorageName(name), 1, {
     upgrade(db) {
       db.createObjectStore('drafts');
-      db.createObjectStore('bases');
     },
   });
   const n = await idb.count('drafts');
