@@ -1,5 +1,6 @@
 import type { BenchCase } from '../bench-case';
 import * as core from './core-cases';
+import { draftEdits } from './draft-cases';
 import {
   applyCases,
   catchUp,
@@ -29,6 +30,7 @@ function casesIn(module: Record<string, unknown>): BenchCase[] {
 /** Every benchmark case, in the order of the report. */
 export const CASES: readonly BenchCase[] = [
   ...casesIn(core),
+  draftEdits,
   ...applyCases,
   transformRebuiltPush,
   transformJoinPush,
