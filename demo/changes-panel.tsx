@@ -1,4 +1,5 @@
 import { CHANGE_COLORS } from './cell-content';
+import { DraftNote } from './draft-note';
 import { formatBytes, formatMs } from './format-units';
 import type { Playground } from './playground';
 
@@ -64,6 +65,7 @@ export function ChangesPanel({ pg }: { readonly pg: Playground }) {
       ) : (
         <p className="hint">Nothing pending: edit a cell to start.</p>
       )}
+      <DraftNote db={pg.db} />
       {[...pg.marks.retyped].map(([column, cells]) => (
         <p key={column} className="hint retype-note" data-testid={`retype-${column}`}>
           Changing the type of {column} alters {cells.size.toLocaleString('en')} cell(s),

@@ -243,6 +243,8 @@ export class Playground {
         const report = this.#reporter((p) => [`Loading ${name}`, p.done, p.total]);
         const t = await db.table(name, { onProgress: report.onProgress }).finally(report.end);
         this.#loaded.set(name, t);
+        // Edits restored from a draft (saved in this browser) are pending: count and plan them.
+        if (t.hasChanges || t.canRedo) this.#schedulePlan();
       }
       this.table = this.#loaded.get(name)!;
       this.mode = 'table';

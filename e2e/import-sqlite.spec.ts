@@ -73,10 +73,14 @@ for (const [what, slug, bytes] of [
     await expect(pg.cell(4, 0)).toHaveText('Leipzig');
     await expect(pg.counts('customers')).toHaveText('customers: 1 updated, 0 inserted, 0 deleted');
 
+    // After a reload the database is as it was; the edit, unpushed, comes back from its draft.
     await pg.goto();
     await expect(pg.tableNames()).toHaveText(SAMPLE);
     await expect(pg.cell(1, 0)).toHaveText('Ada Lovelace');
-    await expect(pg.cell(4, 0)).toHaveText('Dresden');
+    await expect(pg.cell(4, 0)).toHaveText('Leipzig');
+    await expect(pg.plan()).toContainText(
+      `UPDATE "customers" SET "city" = 'Leipzig' WHERE "id" = 1;`,
+    );
     await expect(pg.viewStatus()).toHaveText('120 rows');
   });
 }
