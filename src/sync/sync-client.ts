@@ -14,6 +14,8 @@ import type { RefusedPush, SyncOptions, SyncStatus } from './sync-options';
 const PROTOCOL = 1;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
+/** A server that has not welcomed the device this long after connecting is given up on. */
+const WELCOME_TIMEOUT_MS = 15_000;
 
 type Message = { readonly type: string } & Record<string, unknown>;
 
@@ -189,6 +191,12 @@ export class SyncClient {
       return;
     }
     this.#socket = socket;
+    // A peer that takes the connection and never answers (a proxy, the wrong path) must not hold
+    // sync() for ever.
+    const giveUp = setTimeout(() => {
+      if (this.#socket === socket && !this.#welcomed) socket.close(4408, 'no welcome');
+    }, WELCOME_TIMEOUT_MS);
+    socket.addEventListener('close', () => clearTimeout(giveUp));
     socket.onopen = () => {
       void this.#host.engine.outbox().then(
         (state) => {

@@ -73,3 +73,15 @@ test('two tabs on one database: the one holding the sync lock sends the other on
   await second.refresh();
   expect(t2.get(1, 'title')).toBe('from b');
 });
+
+test('a wrong token: sync() rejects with the server’s unauthorized, pushes still commit here and wait', async () => {
+  const db = await openSynced(unique('bad-token'), 'not-a-token', 'tabs_notes');
+  await expect(db.sync()).rejects.toMatchObject({ code: 'unauthorized' });
+  expect(db.syncStatus).toMatchObject({ state: 'offline', error: { code: 'unauthorized' } });
+  await db.createTable('tabs_notes', { json: [{ id: 1, title: 'local' }] }, { primaryKey: 'id' });
+  const t = await db.table('tabs_notes');
+  t.set(1, 'title', 'still local');
+  await db.push();
+  expect(db.syncStatus?.outbox).toBe(1);
+  expect(t.get(1, 'title')).toBe('still local');
+});
