@@ -87,7 +87,7 @@ export async function viewRefsAsync(
   spec: ViewSpec,
   onProgress: (p: ViewProgress) => void,
   cancelled: () => boolean = () => false,
-  sliceMs = 40,
+  sliceMs = 25,
 ): Promise<Int32Array | null> {
   const steps = viewSteps(table, spec);
   let sliceStart = performance.now();
@@ -104,7 +104,7 @@ export async function viewRefsAsync(
 }
 
 /** Rows or comparisons between two checks of the clock. */
-const STEP = 4096;
+const STEP = 512;
 
 function* viewSteps(
   table: TrackedTable,
@@ -132,13 +132,16 @@ function* viewSteps(
     refs = kept.slice(0, n);
   }
   if (sorts.length && refs.length > 1) {
-    const keys = sorts.map((s) => {
+    const keys: { values: Comparable[]; sign: number }[] = [];
+    for (const s of sorts) {
       const kind = kinds.get(s.column)!;
       const out = new Array<Comparable>(refs.length);
-      for (let i = 0; i < refs.length; i++)
+      for (let i = 0; i < refs.length; i++) {
+        if (i % STEP === 0) yield { phase: 'Sorting', done: 0, total: refs.length };
         out[i] = comparable(table.valueAt(refs[i]!, s.column), kind);
-      return { values: out, sign: s.descending ? -1 : 1 };
-    });
+      }
+      keys.push({ values: out, sign: s.descending ? -1 : 1 });
+    }
     const order = yield* mergeSort(refs.length, (a, b) => {
       for (const k of keys) {
         const c = compare(k.values[a]!, k.values[b]!);
