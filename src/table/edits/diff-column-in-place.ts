@@ -16,6 +16,15 @@ interface ColumnScan {
   changed: number;
   /** Every value of the result is already canonical, and equal values are identical. */
   adoptable: boolean;
+  /** Every stored row's value of the result is a number (checked for numeric columns only). */
+  numbers: boolean;
+}
+
+/** The first `n` values of `values`, numbers all, as a Float64Array. */
+function numbersOf(values: ArrayLike<unknown>, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = values[i] as number;
+  return out;
 }
 
 /**
@@ -63,7 +72,10 @@ export function diffColumnInPlace(
     scan.adoptable && !numeric && Array.isArray(tCol) && tCol.length === storeLength
       ? // Frozen: the readonly type is the truth, dense values are never written in place.
         (Object.freeze(tCol as CellValue[]) as CellValue[])
-      : canonicalCopy(col.kind, tCol, current, storeLength, check);
+      : scan.adoptable && scan.numbers
+        ? // Every value a canonical number: one block copy, no value compared again.
+          numbersOf(tCol, storeLength)
+        : canonicalCopy(col.kind, tCol, current, storeLength, check);
   state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
   // Rows inserted before the transform take their new values cell by cell.
   for (let i = storeLength; i < n; i++) {
@@ -88,6 +100,7 @@ function scanColumn(
 ): ColumnScan {
   let changed = 0;
   let adoptable = true;
+  let numbers = true;
   // Values the fast test does not settle: equal in another form, or in need of the full check.
   const slow = (a: unknown, b: CellValue): void => {
     if (valuesEqual(a as CellValue, b)) {
@@ -100,6 +113,7 @@ function scanColumn(
   };
   const n = tCol.length;
   if (kind === 'text') {
+    numbers = false;
     for (let i = 0; i < n; i++) {
       const a = tCol[i];
       const b = sCol ? (sCol[i] as CellValue) : fill;
@@ -115,6 +129,7 @@ function scanColumn(
     for (let i = 0; i < n; i++) {
       const a = tCol[i];
       const b = sCol ? (sCol[i] as CellValue) : fill;
+      if (typeof a !== 'number' && i < storeLength) numbers = false;
       if (a === b) continue;
       // A non-zero, non-NaN number (a safe integer where integers are stored) is canonical, and
       // differs from anything but a BigInt of the same value.
@@ -130,6 +145,7 @@ function scanColumn(
       else adoptable &&= check(a) === a;
     }
   } else {
+    numbers = false;
     for (let i = 0; i < n; i++) {
       const a = tCol[i];
       const b = sCol ? (sCol[i] as CellValue) : fill;
@@ -138,7 +154,7 @@ function scanColumn(
       else adoptable &&= check(a) === a;
     }
   }
-  return { changed, adoptable };
+  return { changed, adoptable, numbers };
 }
 
 /**
