@@ -88,7 +88,9 @@ test('opens, edits through every dialog, pushes and keeps it all through a reloa
   await expect(retype).toBeHidden();
 
   await expect(pg.counts('customers')).toContainText('1 updated, 1 inserted, 0 deleted');
-  await expect(pg.plan()).toContainText('-- rebuild "customers" so that "signed_up" has type TEXT');
+  await expect(pg.plan()).toContainText(
+    `-- rewrite the declared type of "signed_up" in "customers"'s CREATE TABLE to TEXT`,
+  );
   await pg.push();
   await expect(pg.message()).toContainText('Pushed customers');
 

@@ -35,7 +35,9 @@ test('adds, renames, retypes and drops columns as pending schema changes', async
   await expect(plan).toContainText(
     'ALTER TABLE "customers" ADD COLUMN "loyalty_points" INTEGER DEFAULT (0);',
   );
-  await expect(plan).toContainText('-- rebuild "customers" so that "signed_up" has type TEXT');
+  await expect(plan).toContainText(
+    `-- rewrite the declared type of "signed_up" in "customers"'s CREATE TABLE to TEXT`,
+  );
   await expect(pg.counts('customers')).toContainText('4 schema changes');
   await expect(page.getByLabel('Column', { exact: true }).locator('option')).toHaveText([
     'id',
