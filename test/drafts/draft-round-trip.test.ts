@@ -63,18 +63,6 @@ function rebased(t: TrackedTable): TrackedTable {
   return copy;
 }
 
-/**
- * The plan as SQL, or why there is none: since 504769d a retype of a table made by trackedTable()
- * (no CREATE TABLE text) fails to preview with 'internal', open table and draft alike.
- */
-function sqlOf(t: TrackedTable): string {
-  try {
-    return t.toSql();
-  } catch (e) {
-    return `refused ${(e as { code?: string }).code ?? String(e)}`;
-  }
-}
-
 /** Everything a user can see of a table, exact (BigInt, bytes, -0, dates, NULL kept apart). */
 function seen(t: TrackedTable, times = true): unknown {
   const tag = (v: unknown): unknown =>
@@ -97,7 +85,7 @@ function seen(t: TrackedTable, times = true): unknown {
     rows,
     counts: t.changeCounts(),
     changes: JSON.stringify(changes, (_, v: unknown) => tag(v)),
-    sql: sqlOf(t),
+    sql: t.toSql(),
     // Later (after more edits) only kinds: the open table describes an edit when asked, by the
     // column's name then, where the draft keeps the description it had when saved.
     operations: t.operations().map((o) => (times ? [o.kind, o.description, o.at] : o.kind)),

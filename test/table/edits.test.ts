@@ -121,6 +121,8 @@ describe('tracked table edits', () => {
     ]);
     // The conversion is what the rebuild does: no row updates are needed for it.
     expect(t.changes().updates).toEqual([]);
+    // A table made in memory has no CREATE TABLE text yet: the preview says what will happen.
+    expect(t.toSql()).toContain('rewrite the declared type of "zip" in "users"');
   });
 
   test('changes a key value, and swaps keys', () => {

@@ -77,7 +77,8 @@ export function sqlitePreview(
   for (const step of plan.steps) {
     if (!isSchemaStep(step)) continue;
     const info = schema(step.table);
-    if (step.kind === 'retypeColumn' && (!info || reshaped.has(step.table))) {
+    // A table made in memory (trackedTable()) has no CREATE TABLE text to rewrite yet.
+    if (step.kind === 'retypeColumn' && (!info?.sql || reshaped.has(step.table))) {
       // Built from the table's CREATE TABLE text as it is when the step runs.
       out.push({
         comment: `rewrite the declared type of ${q(step.column)} in ${q(step.table)}'s CREATE TABLE to ${step.declaredType || '(none)'}, then write every value of the column again`,
