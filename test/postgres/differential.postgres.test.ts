@@ -31,7 +31,7 @@ import { openTarget, type PostgresTarget } from '../support/postgres-targets';
  */
 
 const SQL = await loadSql();
-const RUNS = Number(process.env['POSTGRES_DIFF_RUNS'] ?? 30);
+const RUNS = Number(process.env['POSTGRES_DIFF_RUNS'] ?? 300);
 
 const seed: fc.Arbitrary<Seed> = fc.record({
   n: fc.integer({ min: -4, max: 12 }),
