@@ -415,12 +415,14 @@ export class Database {
       commit: (run) =>
         this.#serially(async () => {
           const result = await run();
+          if (!result) return false;
           if (result.seq === this.#seq + 1) {
             const commit = { seq: result.seq, effects: result.effects, tables: result.tables };
             await this.#takeCommit(commit, 'remote');
           } else {
             await this.#sync('remote');
           }
+          return true;
         }),
       createLocalTable: async (step: CreateTableStep) => {
         await this.#apply({ version: PLAN_VERSION, steps: [step] }, [], {}, null);

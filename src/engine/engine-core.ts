@@ -221,7 +221,7 @@ export class EngineCore implements EngineApi {
     pushId: string,
     effects: readonly TableEffect[],
     outbox: OutboxWrite,
-  ): Promise<ApplyResult> {
+  ): Promise<ApplyResult | null> {
     return this.#commitEffects(pushId, () => effects, outbox);
   }
 
@@ -229,7 +229,7 @@ export class EngineCore implements EngineApi {
     pushId: string,
     tables: readonly ReplacementRows[],
     outbox: OutboxWrite,
-  ): Promise<ApplyResult> {
+  ): Promise<ApplyResult | null> {
     return this.#commitEffects(
       pushId,
       (db) => tables.map((t) => replacementEffect(db, this.#requireTable(t.table), t)),
@@ -331,12 +331,17 @@ export class EngineCore implements EngineApi {
     pushId: string,
     effectsOf: (db: SqlDatabase) => readonly TableEffect[],
     outbox: OutboxWrite,
-  ): Promise<ApplyResult> {
+  ): Promise<ApplyResult | null> {
     return this.#serially(() =>
       this.#coordinator.withWriteLock(async () => {
         await this.#catchUp(true);
         const storage = this.#storage;
         if (!storage?.readOutbox) throw noOutbox();
+        if (outbox.expect) {
+          const held = (await storage.readOutbox()).entries.map((e) => e.id);
+          const expected = new Set(outbox.expect);
+          if (held.length !== expected.size || !held.every((id) => expected.has(id))) return null;
+        }
         const db = this.#requireDb();
         const t0 = now();
         const record: RedoRecord = {

@@ -95,6 +95,11 @@ export interface OutboxWrite {
   readonly settle?: readonly string[];
   /** The last server commit taken in, once this commit is. */
   readonly serverSeq?: number;
+  /**
+   * The ids the outbox must hold for the commit to happen (checked under the write lock): a local
+   * push made since the caller looked must not be overwritten by an older server state.
+   */
+  readonly expect?: readonly string[];
 }
 
 /** The sync state as stored: the outbox, oldest first, and the last server commit taken in. */
@@ -258,12 +263,13 @@ export interface EngineApi {
   /**
    * Sync: commits effects a sync server decided, as a local commit whose redo record they are
    * (replayed, nothing decided again), with `outbox`'s changes in the same storage transaction.
+   * Null, doing nothing, when the outbox does not hold exactly `outbox.expect`.
    */
   takeEffects(
     pushId: string,
     effects: readonly TableEffect[],
     outbox: OutboxWrite,
-  ): Promise<ApplyResult>;
+  ): Promise<ApplyResult | null>;
   /**
    * Sync: replaces every row of some tables with the rows given, as one local commit (effects with
    * `reload: true`), with `outbox`'s changes in the same storage transaction.
@@ -272,7 +278,7 @@ export interface EngineApi {
     pushId: string,
     tables: readonly ReplacementRows[],
     outbox: OutboxWrite,
-  ): Promise<ApplyResult>;
+  ): Promise<ApplyResult | null>;
   /** Sync: the outbox and the last server commit taken in, as stored. */
   outbox(): Promise<OutboxState>;
   /** Registers a callback for commits made elsewhere; the engine catches up before calling it. */

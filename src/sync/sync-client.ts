@@ -379,10 +379,11 @@ export class SyncClient {
       }
       return;
     }
-    // Every push in the outbox is answered: the server's commits may come in.
-    await this.#takeCommits(state);
+    // Every push in the outbox is answered: the server's commits may come in, unless a local
+    // push joined the outbox meanwhile (its round comes next).
+    if (!(await this.#takeCommits(state))) return;
     state = await this.#host.engine.outbox();
-    await this.#reload(state);
+    if (!(await this.#reload(state))) return;
     state = await this.#host.engine.outbox();
     for (const id of [...this.#answers.keys()])
       if (!state.entries.some((e) => e.id === id)) this.#answers.delete(id);
@@ -403,10 +404,11 @@ export class SyncClient {
   }
 
   /** Takes in the waiting server commits that follow the last one taken in, in order. */
-  async #takeCommits(state: OutboxState): Promise<void> {
+  async #takeCommits(state: OutboxState): Promise<boolean> {
     let seq = state.serverSeq;
-    if (seq === null || this.#reloadAll) return;
+    if (seq === null || this.#reloadAll) return true;
     const ids = new Set(state.entries.map((e) => e.id));
+    const expect = [...ids];
     for (let next = this.#buffer.get(seq + 1); next; next = this.#buffer.get(seq + 1)) {
       const commit = next;
       const effects: TableEffect[] = [];
@@ -419,12 +421,18 @@ export class SyncClient {
         effects.push(e);
       }
       const settle = ids.has(commit.pushId) ? [commit.pushId] : [];
-      await this.#host.commit(() =>
+      const took = await this.#host.commit(() =>
         this.#host.engine.takeEffects(`sync:${commit.seq}`, effects, {
           settle,
           serverSeq: commit.seq,
+          expect,
         }),
       );
+      if (!took) return false;
+      if (settle.length) {
+        ids.delete(commit.pushId);
+        expect.splice(expect.indexOf(commit.pushId), 1);
+      }
       this.#buffer.delete(commit.seq);
       seq = commit.seq;
     }
@@ -434,6 +442,7 @@ export class SyncClient {
       this.#pulledFrom = seq;
       this.#send({ type: 'pull', since: seq });
     }
+    return true;
   }
 
   /**
@@ -441,20 +450,20 @@ export class SyncClient {
    * row, and those of refused pushes (undoing them), as one local commit; then returns the
    * refused edits as pending edits.
    */
-  async #reload(state: OutboxState): Promise<void> {
+  async #reload(state: OutboxState): Promise<boolean> {
     const refused = state.entries.filter((e) => this.#answers.get(e.id)?.kind === 'refused');
     const fresh = state.serverSeq === null || this.#reloadAll;
     const tables = new Set(this.#reloadTables);
     if (fresh) for (const t of this.#syncedTables()) tables.add(t);
     for (const e of refused) for (const t of e.tables) if (this.#synced(t)) tables.add(t);
-    if (!tables.size && !refused.length) return;
+    if (!tables.size && !refused.length) return true;
     const loads: Load[] = [];
     for (const t of tables) loads.push(await this.#load(t));
     for (const load of loads) {
       if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStep(load));
     }
     const serverSeq = fresh ? Math.max(this.#head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
-    await this.#host.commit(() =>
+    const took = await this.#host.commit(() =>
       this.#host.engine.replaceRows(
         `sync-load:${Date.now()}`,
         loads.map((l) => ({
@@ -462,9 +471,10 @@ export class SyncClient {
           columns: l.columns.map((c) => c.name),
           values: l.values,
         })),
-        { settle: refused.map((e) => e.id), serverSeq },
+        { settle: refused.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
       ),
     );
+    if (!took) return false;
     for (const load of loads) {
       this.#loadedAsOf.set(load.table, load.asOf);
       this.#reloadTables.delete(load.table);
@@ -474,6 +484,7 @@ export class SyncClient {
       for (const s of this.#buffer.keys()) if (s <= serverSeq) this.#buffer.delete(s);
     }
     for (const entry of refused) await this.#returnRefused(entry);
+    return true;
   }
 
   async #returnRefused(entry: OutboxEntry): Promise<void> {

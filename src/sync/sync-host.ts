@@ -7,8 +7,11 @@ import type { ApplyResult, EngineApi } from '../protocol/engine-api';
 export interface SyncHost {
   readonly name: string;
   readonly engine: Pick<EngineApi, 'takeEffects' | 'replaceRows' | 'outbox'>;
-  /** Runs a commit in the worker and takes it in as another writer's (in commit order). */
-  commit(run: () => Promise<ApplyResult>): Promise<void>;
+  /**
+   * Runs a commit in the worker and takes it in as another writer's (in commit order); false
+   * when the worker did not commit (the outbox changed meanwhile).
+   */
+  commit(run: () => Promise<ApplyResult | null>): Promise<boolean>;
   /** Creates a table locally only (a table the server has and this device does not yet). */
   createLocalTable(step: CreateTableStep): Promise<void>;
   hasTable(name: string): boolean;

@@ -19,6 +19,7 @@ const TABLES: Record<string, string> = {
   reopen_notes: 'id bigint PRIMARY KEY, title text',
   tabs_notes: 'id bigint PRIMARY KEY, title text',
   model_notes: 'id bigint PRIMARY KEY, title text, n bigint',
+  echo_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */

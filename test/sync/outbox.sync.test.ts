@@ -85,3 +85,36 @@ test('a wrong token: sync() rejects with the server’s unauthorized, pushes sti
   expect(db.syncStatus?.outbox).toBe(1);
   expect(t.get(1, 'title')).toBe('still local');
 });
+
+test('pushing one cell again and again while the server’s commits of the earlier pushes come back: no push conflicts with this device’s own', async () => {
+  // A race: before the outbox check, a server commit taken in just after a local push put the
+  // row back to the older value, and the next push was refused locally as a conflict. Waiting for
+  // the other device to see each value spaces the pushes so that the commits come back around
+  // the next one (on the old code, 2 of 5 runs of 40 pushes failed).
+  const a = await openSynced(unique('echo-a'), 'token-a', 'echo_notes');
+  const b = await openSynced(unique('echo-b'), 'token-b', 'echo_notes');
+  await a.sync();
+  await b.sync();
+  const ta = await a.table('echo_notes');
+  ta.insert({ id: 1, title: 't0' });
+  await a.push();
+  await a.sync();
+  await b.sync();
+  const tb = await b.table('echo_notes');
+  for (let i = 1; i <= 40; i++) {
+    const seen = new Promise<void>((resolve) => {
+      const off = b.on('change', () => {
+        if (tb.get(1, 'title') !== `t${i}`) return;
+        off();
+        resolve();
+      });
+    });
+    ta.set(1, 'title', `t${i}`);
+    await a.push();
+    expect(ta.get(1, 'title')).toBe(`t${i}`);
+    await seen;
+  }
+  await a.sync();
+  expect(await rows(a, 'echo_notes')).toEqual([{ id: 1, title: 't40' }]);
+  expect(await rows(b, 'echo_notes')).toEqual([{ id: 1, title: 't40' }]);
+});
