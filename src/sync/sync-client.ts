@@ -16,6 +16,8 @@ const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 /** A server that has not welcomed the device this long after connecting is given up on. */
 const WELCOME_TIMEOUT_MS = 15_000;
+/** How long a round that is not done waits before it looks again (see `#watch`). */
+const WATCH_MS = 1_000;
 
 type Message = { readonly type: string } & Record<string, unknown>;
 
@@ -77,6 +79,7 @@ export class SyncClient {
   #releaseLock: (() => void) | null = null;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #watchTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #answers = new Map<string, Answer>();
   #inFlight: string | null = null;
   readonly #buffer = new Map<number, CommitMessage>();
@@ -167,6 +170,7 @@ export class SyncClient {
     this.#closed = true;
     this.#unsubscribe();
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    if (this.#watchTimer) clearTimeout(this.#watchTimer);
     this.#socket?.close(1000, 'closed');
     this.#socket = null;
     this.#releaseLock?.();
@@ -395,6 +399,31 @@ export class SyncClient {
       loading: null,
     });
     if (idle) this.#resolveWaiters();
+    else this.#watch();
+  }
+
+  /**
+   * A round that ends short of done waits for a message (an answer, a commit). Should that wake-up
+   * be lost, sync() must not wait for ever: a second later the device looks again, and if it still
+   * waits for the commit of a push the server accepted, it asks for the commits after its last.
+   */
+  #watch(): void {
+    if (this.#watchTimer || this.#closed) return;
+    this.#watchTimer = setTimeout(() => {
+      this.#watchTimer = null;
+      if (this.#closed || !this.#socket || !this.#welcomed) return;
+      void this.#host.engine.outbox().then(
+        (s) => {
+          const accepted = s.entries.some((e) => this.#answers.get(e.id)?.kind === 'accepted');
+          if (accepted && s.serverSeq !== null && !this.#buffer.has(s.serverSeq + 1)) {
+            this.#pulledFrom = s.serverSeq;
+            this.#send({ type: 'pull', since: s.serverSeq });
+          }
+          this.#kick();
+        },
+        () => this.#kick(),
+      );
+    }, WATCH_MS);
   }
 
   #resolveWaiters(): void {

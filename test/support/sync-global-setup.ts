@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The WebSocket URL of the run's sync server (over its throwaway PostgreSQL cluster). */
     syncUrl: string;
+    /** Sequences of the devices' model test (`SYNC_MODEL_RUNS`; more under `npm run stress`). */
+    syncModelRuns: number;
   }
 }
 
@@ -47,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     const listening = await server.listen({ port: 0 });
     project.provide('syncUrl', listening.url);
+    project.provide('syncModelRuns', Number(process.env['SYNC_MODEL_RUNS'] ?? 3));
     return async () => {
       await listening.close();
       await pool.end();

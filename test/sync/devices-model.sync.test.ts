@@ -13,7 +13,7 @@ const url = inject('syncUrl');
 const TABLE = 'model_notes';
 const TOKENS = ['token-a', 'token-b', 'token-c'] as const;
 /** Each run opens three devices in Chromium against the server: a few runs keep it lean. */
-const RUNS = 3;
+const RUNS = inject('syncModelRuns');
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -56,8 +56,27 @@ async function openDevice(token: string): Promise<Device> {
   const name = `model-${token}-${Math.random().toString(36).slice(2)}`;
   const db = await openDatabase(name, { sync: { url, token, tables: [TABLE] } });
   open.push(db);
-  await db.sync();
+  await synced(db);
   return { db, table: await db.table(TABLE), paused: false };
+}
+
+/**
+ * `db.sync()`, failing with the device's status if it has not resolved in 60 s (a hang would
+ * otherwise end as the test's timeout, saying nothing of where the device stood).
+ */
+async function synced(db: Database): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`sync() did not end in 60 s: ${JSON.stringify(db.syncStatus)}`)),
+      60_000,
+    );
+  });
+  try {
+    await Promise.race([db.sync(), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Pushes a device's pending edits, taking in what it had not yet (its edits win locally). */
@@ -71,67 +90,71 @@ async function committed(db: Database): Promise<unknown[]> {
   return (await db.query(`SELECT id, title, n FROM ${TABLE} ORDER BY id`)).objects();
 }
 
-test('three devices, random edits, offline periods and refusals: all end with the server’s rows', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 20 }), async (actions) => {
-      const devices = await Promise.all(TOKENS.map(openDevice));
-      const refusedOn: { device: number; pushId: string }[] = [];
-      devices.forEach((d, i) =>
-        d.db.on('refused', (r) => refusedOn.push({ device: i, pushId: r.pushId })),
-      );
-      for (const a of actions) {
-        const d = devices[a.device]!;
-        switch (a.kind) {
-          case 'edit': {
-            if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
-            const value = a.column === 'title' ? `v${a.value}` : a.value;
-            if (d.table.has(a.id)) d.table.set(a.id, a.column, value);
-            else d.table.insert({ id: a.id, [a.column]: value });
-            await push(d);
-            break;
+test(
+  'three devices, random edits, offline periods and refusals: all end with the server’s rows',
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 20 }), async (actions) => {
+        const devices = await Promise.all(TOKENS.map(openDevice));
+        const refusedOn: { device: number; pushId: string }[] = [];
+        devices.forEach((d, i) =>
+          d.db.on('refused', (r) => refusedOn.push({ device: i, pushId: r.pushId })),
+        );
+        for (const a of actions) {
+          const d = devices[a.device]!;
+          switch (a.kind) {
+            case 'edit': {
+              if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
+              const value = a.column === 'title' ? `v${a.value}` : a.value;
+              if (d.table.has(a.id)) d.table.set(a.id, a.column, value);
+              else d.table.insert({ id: a.id, [a.column]: value });
+              await push(d);
+              break;
+            }
+            case 'offline':
+              if (!d.paused) d.db.pauseSync();
+              d.paused = true;
+              break;
+            case 'online':
+              if (d.paused) d.db.resumeSync();
+              d.paused = false;
+              break;
+            case 'round':
+              if (!d.paused) await synced(d.db);
+              break;
+            case 'settle':
+              // Returned edits: take theirs, or push them again over the server's rows.
+              if (a.overwrite) await push(d);
+              else d.table.discard();
+              break;
           }
-          case 'offline':
-            if (!d.paused) d.db.pauseSync();
-            d.paused = true;
-            break;
-          case 'online':
-            if (d.paused) d.db.resumeSync();
-            d.paused = false;
-            break;
-          case 'round':
-            if (!d.paused) await d.db.sync();
-            break;
-          case 'settle':
-            // Returned edits: take theirs, or push them again over the server's rows.
-            if (a.overwrite) await push(d);
-            else d.table.discard();
-            break;
         }
-      }
-      for (const d of devices) {
-        if (d.paused) d.db.resumeSync();
-        d.paused = false;
-      }
-      // Until quiet: every outbox empty, every returned edit settled (taken back).
-      for (let pass = 0; pass < 4; pass++) {
         for (const d of devices) {
-          await d.db.sync();
-          d.table.discard();
+          if (d.paused) d.db.resumeSync();
+          d.paused = false;
         }
-      }
-      for (const d of devices) await d.db.sync();
-      const truth = await committed((await openDevice('token-a')).db);
-      for (const d of devices) {
-        expect(d.db.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
-        expect(await committed(d.db)).toEqual(truth);
-        await d.table.refresh();
-        expect(d.table.table().orderby('id').select('id', 'title', 'n').objects()).toEqual(truth);
-      }
-      const pushIds = new Set(refusedOn.map((r) => r.pushId));
-      expect(pushIds.size).toBe(refusedOn.length);
-      for (const d of [...open]) await d.close();
-      open.length = 0;
-    }),
-    { numRuns: RUNS, endOnFailure: true },
-  );
-});
+        // Until quiet: every outbox empty, every returned edit settled (taken back).
+        for (let pass = 0; pass < 4; pass++) {
+          for (const d of devices) {
+            await synced(d.db);
+            d.table.discard();
+          }
+        }
+        for (const d of devices) await synced(d.db);
+        const truth = await committed((await openDevice('token-a')).db);
+        for (const d of devices) {
+          expect(d.db.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
+          expect(await committed(d.db)).toEqual(truth);
+          await d.table.refresh();
+          expect(d.table.table().orderby('id').select('id', 'title', 'n').objects()).toEqual(truth);
+        }
+        const pushIds = new Set(refusedOn.map((r) => r.pushId));
+        expect(pushIds.size).toBe(refusedOn.length);
+        for (const d of [...open]) await d.close();
+        open.length = 0;
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  },
+  Math.max(300_000, RUNS * 30_000),
+);
