@@ -126,7 +126,11 @@ async function run(calls: readonly Call[], at: number, death: Death): Promise<vo
   // Reopened: the last resolved push, or one pending at the death that landed whole.
   const again = await openDatabase(name);
   try {
-    const stored = (await again.table('t')).table().objects() as { id: number; v: string }[];
+    // What is committed (the table itself may show edits restored from its draft as pending).
+    const stored = (await again.query('SELECT id, v FROM t ORDER BY id')).objects() as {
+      id: number;
+      v: string;
+    }[];
     expect(stored).toHaveLength(2);
     expect(stored[1]).toEqual({ id: 2, v: 'other' });
     const v = stored[0]!.v;
