@@ -327,7 +327,9 @@ describe('guards checked inside the write statements', () => {
       { numRuns: 600 },
     );
     // The property is only worth something if both ways out of the in-statement check happened.
-    expect(seen.inStatementOk).toBeGreaterThan(15);
+    // Of 600 runs about 20 end in-statement without a conflict (12-27 seen) and about 45 with one:
+    // the bounds sit well below, so that they fail only when the generator stops making them.
+    expect(seen.inStatementOk).toBeGreaterThan(5);
     expect(seen.inStatementConflict).toBeGreaterThan(15);
   });
 

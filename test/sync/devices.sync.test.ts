@@ -23,6 +23,12 @@ async function device(token: string, table: string): Promise<Database> {
   return db;
 }
 
+/**
+ * How long a device may take to show another device's commit: `db.sync()` resolves once what the
+ * device has received is taken in, and a commit can still be on its way from the server.
+ */
+const SETTLED = { timeout: 15_000 } as const;
+
 /** The rows of a device's table, in key order, as plain objects. */
 async function rows(db: Database, table: string): Promise<unknown[]> {
   return (await db.table(table)).table().orderby('id').objects();
@@ -58,11 +64,11 @@ test('two devices editing different columns of one row: both edits survive on bo
   await a.sync();
 
   const merged = [{ id: 1, title: 'from a', body: 'from b', n: 0 }];
-  expect(await rows(a, 'merge_notes')).toEqual(merged);
-  expect(await rows(b, 'merge_notes')).toEqual(merged);
+  await expect.poll(() => rows(a, 'merge_notes'), SETTLED).toEqual(merged);
+  await expect.poll(() => rows(b, 'merge_notes'), SETTLED).toEqual(merged);
   // A third device, new: it loads the merged row from the server.
   const c = await device('token-c', 'merge_notes');
-  expect(await rows(c, 'merge_notes')).toEqual(merged);
+  await expect.poll(() => rows(c, 'merge_notes'), SETTLED).toEqual(merged);
   expect(a.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
   expect(b.syncStatus?.serverSeq).toBe(a.syncStatus?.serverSeq);
 });
@@ -152,7 +158,7 @@ test('a device offline for 20 pushes while another pushes: all of it everywhere 
   expect(all).toContainEqual({ id: 1, title: 'a1', body: null, n: 200 });
   expect(all).toContainEqual({ id: 20, title: 'a20', body: null, n: 20 });
   expect(all).toContainEqual({ id: 103, title: 'b103', body: 'b', n: 0 });
-  expect(await rows(b, 'offline_notes')).toEqual(all);
+  await expect.poll(() => rows(b, 'offline_notes'), SETTLED).toEqual(all);
   expect(a.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
 });
 
@@ -186,6 +192,6 @@ test('a refused push (a constraint on the server) comes back as a pending insert
     { id: 2, code: 'x', title: 'first' },
     { id: 3, code: 'y', title: 'second' },
   ];
-  expect(await rows(a, 'refused_notes')).toEqual(both);
-  expect(await rows(b, 'refused_notes')).toEqual(both);
+  await expect.poll(() => rows(a, 'refused_notes'), SETTLED).toEqual(both);
+  await expect.poll(() => rows(b, 'refused_notes'), SETTLED).toEqual(both);
 });

@@ -21,6 +21,12 @@ async function openSynced(name: string, token: string, table: string): Promise<D
 
 const unique = (what: string): string => `${what}-${Math.random().toString(36).slice(2)}`;
 
+/**
+ * How long a device may take to show another device's commit: `db.sync()` resolves once what the
+ * device has received is taken in, and a commit can still be on its way from the server.
+ */
+const SETTLED = { timeout: 15_000 } as const;
+
 async function rows(db: Database, table: string): Promise<unknown[]> {
   return (await db.table(table)).table().orderby('id').objects();
 }
@@ -45,8 +51,8 @@ test('pushes made offline survive closing the database and are sent when it open
   const b = await openSynced(unique('reopen-b'), 'token-b', 'reopen_notes');
   await b.sync();
   const expected = [1, 2, 3].map((id) => ({ id, title: `offline ${id}` }));
-  expect(await rows(b, 'reopen_notes')).toEqual(expected);
-  expect(await rows(again, 'reopen_notes')).toEqual(expected);
+  await expect.poll(() => rows(b, 'reopen_notes'), SETTLED).toEqual(expected);
+  await expect.poll(() => rows(again, 'reopen_notes'), SETTLED).toEqual(expected);
 });
 
 test('two tabs on one database: the one holding the sync lock sends the other one’s pushes and brings it the server’s commits', async () => {
@@ -63,7 +69,9 @@ test('two tabs on one database: the one holding the sync lock sends the other on
 
   const b = await openSynced(unique('tabs-b'), 'token-b', 'tabs_notes');
   await b.sync();
-  expect(await rows(b, 'tabs_notes')).toEqual([{ id: 1, title: 'from the second tab' }]);
+  await expect
+    .poll(() => rows(b, 'tabs_notes'), SETTLED)
+    .toEqual([{ id: 1, title: 'from the second tab' }]);
 
   const tb = await b.table('tabs_notes');
   tb.set(1, 'title', 'from b');
@@ -115,6 +123,6 @@ test('pushing one cell again and again while the server’s commits of the earli
     await seen;
   }
   await a.sync();
-  expect(await rows(a, 'echo_notes')).toEqual([{ id: 1, title: 't40' }]);
-  expect(await rows(b, 'echo_notes')).toEqual([{ id: 1, title: 't40' }]);
+  await expect.poll(() => rows(a, 'echo_notes'), SETTLED).toEqual([{ id: 1, title: 't40' }]);
+  await expect.poll(() => rows(b, 'echo_notes'), SETTLED).toEqual([{ id: 1, title: 't40' }]);
 });
