@@ -8,7 +8,7 @@ export function TableList({ pg }: { readonly pg: Playground }) {
   return (
     <nav className="sidebar" aria-label="Tables">
       <h2>Tables</h2>
-      <ul>
+      <ul aria-label="Database tables">
         {pg.tableNames.map((name) => {
           const count = pg.rowCounts.get(name);
           const current = pg.mode === 'table' && pg.table?.name === name;

@@ -64,7 +64,11 @@ export class PlaygroundPage {
 
   /** Names of the tables in the list, in order. */
   tableNames(): Locator {
-    return this.page.getByRole('navigation', { name: 'Tables' }).locator('.table-name');
+    // The tables' list only: the views and indexes below it name theirs the same way.
+    return this.page
+      .getByRole('navigation', { name: 'Tables' })
+      .getByRole('list', { name: 'Database tables' })
+      .locator('.table-name');
   }
 
   async selectTable(name: string): Promise<void> {

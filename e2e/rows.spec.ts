@@ -23,7 +23,7 @@ test('deletes a row and inserts another, both highlighted until pushed', async (
   await dialog.getByRole('button', { name: 'Insert' }).click();
   await expect(dialog).toBeHidden();
   await expect(pg.plan()).toContainText(
-    `INSERT INTO "customers" ("name", "zip", "city") VALUES ('Katherine Johnson', '04567', 'Leipzig');`,
+    `INSERT INTO "customers" ("name", "zip", "city") VALUES ('Katherine Johnson', '04567', 'Leipzig') RETURNING rowid;`,
   );
 
   await expect(pg.counts('customers')).toHaveText('customers: 0 updated, 1 inserted, 1 deleted');
