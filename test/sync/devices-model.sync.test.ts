@@ -79,11 +79,23 @@ async function synced(db: Database): Promise<void> {
   }
 }
 
-/** Pushes a device's pending edits, taking in what it had not yet (its edits win locally). */
+/**
+ * Pushes a device's pending edits, taking in what it had not yet (its edits win locally). A server
+ * commit taken in between the check and the push is another writer, as another tab's commit is:
+ * the push is refused as a conflict, and taken again after a refresh.
+ */
 async function push(d: Device): Promise<void> {
-  if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
-  if (!d.table.hasChanges) return;
-  await d.db.push();
+  for (let attempt = 0; ; attempt++) {
+    if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
+    if (!d.table.hasChanges) return;
+    try {
+      await d.db.push();
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'conflict' || attempt >= 5) throw e;
+      await d.table.refresh({ policy: 'keepLocal' });
+    }
+  }
 }
 
 async function committed(db: Database): Promise<unknown[]> {
