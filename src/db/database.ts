@@ -420,7 +420,9 @@ export class Database {
             const commit = { seq: result.seq, effects: result.effects, tables: result.tables };
             await this.#takeCommit(commit, 'remote');
           } else {
-            await this.#sync('remote');
+            // A run of server commits: listeners see only its end, never a state in which this
+            // device's later pushes are undone (a run ends with the commits of all of them).
+            await this.#sync('remote', -1, true);
           }
           return true;
         }),
@@ -572,7 +574,11 @@ export class Database {
    * Takes in every commit after the last one taken in, in order. Tables without pending edits
    * take them at once; the others queue them for `refresh()`. Returns conflicts of rebases made.
    */
-  async #sync(source: 'local' | 'remote', localSeq = -1): Promise<RebaseConflict[]> {
+  async #sync(
+    source: 'local' | 'remote',
+    localSeq = -1,
+    oneEvent = false,
+  ): Promise<RebaseConflict[]> {
     const since = await this.#engine.commitsSince(this.#seq);
     const conflicts: RebaseConflict[] = [];
     if (!since.complete) {
@@ -599,6 +605,16 @@ export class Database {
       this.#emitter.emit({ source, seq: state.seq, tables: [...this.#loaded.keys()], stale });
       return conflicts;
     }
+    if (oneEvent && since.commits.length) {
+      const touched = new Set<string>();
+      for (const commit of since.commits) {
+        this.#setInfo(commit.tables);
+        for (const t of await this.#take(commit)) touched.add(t);
+        this.#seq = commit.seq;
+      }
+      this.#emitChange(source, [...touched]);
+      return conflicts;
+    }
     for (const commit of since.commits)
       await this.#takeCommit(commit, commit.seq === localSeq ? 'local' : 'remote');
     return conflicts;
@@ -609,10 +625,15 @@ export class Database {
     this.#setInfo(commit.tables);
     const touched = await this.#take(commit);
     this.#seq = commit.seq;
+    this.#emitChange(source, touched);
+  }
+
+  /** Tells the listeners that commits up to `#seq` were taken in. */
+  #emitChange(source: 'local' | 'remote', tables: string[]): void {
     const stale = [...this.#loaded.values()]
       .filter((l) => l.queued.length)
       .map((l) => l.table.name);
-    this.#emitter.emit({ source, seq: commit.seq, tables: touched, stale });
+    this.#emitter.emit({ source, seq: this.#seq, tables, stale });
   }
 
   /** Applies (or queues) one commit to the loaded tables; returns the tables it touched. */

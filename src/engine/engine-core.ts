@@ -17,6 +17,7 @@ import type {
   RemoteCommit,
   ReplacementRows,
   TableEffect,
+  TakenCommit,
 } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
@@ -184,7 +185,7 @@ export class EngineCore implements EngineApi {
           try {
             const add = options?.outbox;
             await this.#storage.append(
-              record,
+              [record],
               add ? { add: { ...add, id: record.pushId, seq: record.seq } } : undefined,
             );
           } catch (e) {
@@ -217,12 +218,11 @@ export class EngineCore implements EngineApi {
     );
   }
 
-  takeEffects(
-    pushId: string,
-    effects: readonly TableEffect[],
-    outbox: OutboxWrite,
-  ): Promise<ApplyResult | null> {
-    return this.#commitEffects(pushId, () => effects, outbox);
+  takeEffects(commits: readonly TakenCommit[], outbox: OutboxWrite): Promise<ApplyResult | null> {
+    return this.#commitEffects(
+      commits.map((c) => ({ pushId: c.pushId, effectsOf: () => c.effects })),
+      outbox,
+    );
   }
 
   replaceRows(
@@ -230,11 +230,9 @@ export class EngineCore implements EngineApi {
     tables: readonly ReplacementRows[],
     outbox: OutboxWrite,
   ): Promise<ApplyResult | null> {
-    return this.#commitEffects(
-      pushId,
-      (db) => tables.map((t) => replacementEffect(db, this.#requireTable(t.table), t)),
-      outbox,
-    );
+    const effectsOf = (db: SqlDatabase): readonly TableEffect[] =>
+      tables.map((t) => replacementEffect(db, this.#requireTable(t.table), t));
+    return this.#commitEffects([{ pushId, effectsOf }], outbox);
   }
 
   outbox(): Promise<OutboxState> {
@@ -324,12 +322,13 @@ export class EngineCore implements EngineApi {
   // ---- internals ------------------------------------------------------------------------------
 
   /**
-   * Sync: a commit whose effects were decided elsewhere (a sync server), replayed as its own redo
-   * record and persisted with `outbox`'s changes in one storage transaction.
+   * Sync: commits whose effects were decided elsewhere (a sync server), each replayed as its own
+   * redo record, all persisted with `outbox`'s changes in one storage transaction. A run of server
+   * commits is taken in whole: a local push made between two of them could otherwise see (and be
+   * based on) a state in which this device's later pushes are undone.
    */
   #commitEffects(
-    pushId: string,
-    effectsOf: (db: SqlDatabase) => readonly TableEffect[],
+    commits: readonly { pushId: string; effectsOf: (db: SqlDatabase) => readonly TableEffect[] }[],
     outbox: OutboxWrite,
   ): Promise<ApplyResult | null> {
     return this.#serially(() =>
@@ -337,6 +336,7 @@ export class EngineCore implements EngineApi {
         await this.#catchUp(true);
         const storage = this.#storage;
         if (!storage?.readOutbox) throw noOutbox();
+        if (!commits.length) return null;
         if (outbox.expect) {
           const held = (await storage.readOutbox()).entries.map((e) => e.id);
           const expected = new Set(outbox.expect);
@@ -344,34 +344,48 @@ export class EngineCore implements EngineApi {
         }
         const db = this.#requireDb();
         const t0 = now();
-        const record: RedoRecord = {
-          seq: this.#seq + 1,
-          pushId: String(pushId),
-          ddl: [],
-          effects: effectsOf(db),
-          sequences: null,
-          committedAt: Date.now(),
-        };
-        replayRecord(db, record, this.#foreignKeys);
+        const records: RedoRecord[] = [];
+        try {
+          for (const commit of commits) {
+            const record: RedoRecord = {
+              seq: this.#seq + records.length + 1,
+              pushId: String(commit.pushId),
+              ddl: [],
+              effects: commit.effectsOf(db),
+              sequences: null,
+              committedAt: Date.now(),
+            };
+            replayRecord(db, record, this.#foreignKeys);
+            records.push(record);
+          }
+        } catch (e) {
+          // Records replayed before the one that failed are in SQLite only: go back to storage.
+          if (records.length) await this.#restore();
+          throw e;
+        }
         const applyMs = now() - t0;
         const t1 = now();
-        const bytes = recordSize(record);
+        const sizes = records.map(recordSize);
         try {
-          await storage.append(record, outbox);
+          await storage.append(records, outbox);
         } catch (e) {
           await this.#restore();
           throw e instanceof PandalchemyError
             ? e
             : new PandalchemyError('storage', `Saving a server commit failed: ${messageOf(e)}.`);
         }
-        this.#logSizes.push([record.seq, bytes]);
-        this.#committed(record);
-        this.#coordinator.announce(record.seq);
+        records.forEach((record, i) => {
+          this.#logSizes.push([record.seq, sizes[i]!]);
+          this.#committed(record);
+        });
+        const last = records[records.length - 1]!;
+        this.#coordinator.announce(last.seq);
+        const effects = records.flatMap((r) => r.effects);
         return {
-          seq: record.seq,
-          effects: record.effects,
-          rowsWritten: record.effects.reduce((n, e) => n + (e.upserts.values[0]?.length ?? 0), 0),
-          bytesPersisted: bytes,
+          seq: last.seq,
+          effects,
+          rowsWritten: effects.reduce((n, e) => n + (e.upserts.values[0]?.length ?? 0), 0),
+          bytesPersisted: sizes.reduce((n, b) => n + b, 0),
           applyMs,
           persistMs: now() - t1,
           tables: this.#tables,

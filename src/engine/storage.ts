@@ -26,10 +26,11 @@ export interface Storage {
   /** Redo records after `seq`, and the snapshot's sequence number (records up to it are gone). */
   readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }>;
   /**
-   * Appends a record, and makes `outbox`'s changes in the same transaction; rejects with a typed
-   * error when the record's seq is taken or storage fails.
+   * Appends records (consecutive, oldest first), and makes `outbox`'s changes in the same
+   * transaction; rejects with a typed error, appending none, when a record's seq is taken or
+   * storage fails.
    */
-  append(record: RedoRecord, outbox?: OutboxWrite): Promise<void>;
+  append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void>;
   /** The sync outbox (storages that keep none have no such method: sync needs one that does). */
   readOutbox?(): Promise<OutboxState>;
   /**

@@ -118,21 +118,22 @@ export class IdbStorage implements Storage {
     }
   }
 
-  async append(record: RedoRecord, outbox?: OutboxWrite): Promise<void> {
+  async append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void> {
     try {
       const db = await this.#db;
       const stores: Store[] = outbox ? ['meta', 'log', 'outbox'] : ['meta', 'log'];
       const tx = db.transaction(stores, 'readwrite', this.#write);
       const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
-      if (head && record.seq <= head.seq) {
+      const first = records[0]?.seq ?? Infinity;
+      if (head && first <= head.seq) {
         tx.abort();
         throw new PandalchemyError(
           'storage',
-          `Commit ${record.seq} is already covered by a snapshot: another writer got there first. Nothing was saved: push again.`,
+          `Commit ${first} is already covered by a snapshot: another writer got there first. Nothing was saved: push again.`,
         );
       }
       // `add` refuses a sequence number another writer took: two writers never both land.
-      await tx.objectStore('log').add(record);
+      for (const record of records) await tx.objectStore('log').add(record);
       if (outbox) {
         // The same transaction: a crash keeps the commit and its outbox change, or neither.
         const entries = tx.objectStore('outbox');

@@ -102,6 +102,13 @@ export interface OutboxWrite {
   readonly expect?: readonly string[];
 }
 
+/** A server commit taken in by {@link EngineApi.takeEffects}. */
+export interface TakenCommit {
+  /** The local commit's push id (`sync:<server seq>`). */
+  readonly pushId: string;
+  readonly effects: readonly TableEffect[];
+}
+
 /** The sync state as stored: the outbox, oldest first, and the last server commit taken in. */
 export interface OutboxState {
   readonly entries: readonly OutboxEntry[];
@@ -261,15 +268,11 @@ export interface EngineApi {
   /** Commits with a sequence number above `seq` (see {@link CommitsSince}). */
   commitsSince(seq: number): Promise<CommitsSince>;
   /**
-   * Sync: commits effects a sync server decided, as a local commit whose redo record they are
-   * (replayed, nothing decided again), with `outbox`'s changes in the same storage transaction.
-   * Null, doing nothing, when the outbox does not hold exactly `outbox.expect`.
+   * Sync: commits the effects a sync server decided, each commit as a local commit whose redo
+   * record they are (replayed, nothing decided again), all with `outbox`'s changes in one storage
+   * transaction. Null, doing nothing, when the outbox does not hold exactly `outbox.expect`.
    */
-  takeEffects(
-    pushId: string,
-    effects: readonly TableEffect[],
-    outbox: OutboxWrite,
-  ): Promise<ApplyResult | null>;
+  takeEffects(commits: readonly TakenCommit[], outbox: OutboxWrite): Promise<ApplyResult | null>;
   /**
    * Sync: replaces every row of some tables with the rows given, as one local commit (effects with
    * `reload: true`), with `outbox`'s changes in the same storage transaction.

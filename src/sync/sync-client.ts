@@ -414,8 +414,11 @@ export class SyncClient {
       if (this.#closed || !this.#socket || !this.#welcomed) return;
       void this.#host.engine.outbox().then(
         (s) => {
-          const accepted = s.entries.some((e) => this.#answers.get(e.id)?.kind === 'accepted');
-          if (accepted && s.serverSeq !== null && !this.#buffer.has(s.serverSeq + 1)) {
+          const buffered = new Set([...this.#buffer.values()].map((c) => c.pushId));
+          const missing = s.entries.some(
+            (e) => this.#answers.get(e.id)?.kind === 'accepted' && !buffered.has(e.id),
+          );
+          if (missing && s.serverSeq !== null) {
             this.#pulledFrom = s.serverSeq;
             this.#send({ type: 'pull', since: s.serverSeq });
           }
@@ -432,45 +435,53 @@ export class SyncClient {
     for (const w of waiters) w.resolve(this.#status);
   }
 
-  /** Takes in the waiting server commits that follow the last one taken in, in order. */
+  /**
+   * Takes in the waiting server commits that follow the last one taken in, in order, as one run
+   * (one worker call: no local push lands between two of them). False when the round must wait:
+   * a push the server accepted has no commit in the run yet — taking in the commits before it
+   * would put that push's rows back to older server values, and a local push made then would be
+   * based on them — or a local push joined the outbox meanwhile (its round comes next).
+   */
   async #takeCommits(state: OutboxState): Promise<boolean> {
-    let seq = state.serverSeq;
-    if (seq === null || this.#reloadAll) return true;
+    const from = state.serverSeq;
+    if (from === null || this.#reloadAll) return true;
+    const run: CommitMessage[] = [];
+    for (let c = this.#buffer.get(from + 1); c; c = this.#buffer.get(c.seq + 1)) run.push(c);
+    for (const s of this.#buffer.keys()) if (s <= from) this.#buffer.delete(s);
+    const last = run.length ? run[run.length - 1]!.seq : from;
+    if (this.#buffer.size > run.length && this.#pulledFrom !== last) {
+      // A gap: ask for everything after the last commit in the run.
+      this.#pulledFrom = last;
+      this.#send({ type: 'pull', since: last });
+    }
+    const inRun = new Set(run.map((c) => c.pushId));
+    const waiting = state.entries.some(
+      (e) => this.#answers.get(e.id)?.kind === 'accepted' && !inRun.has(e.id),
+    );
+    if (waiting) {
+      this.#watch();
+      return false;
+    }
+    if (!run.length) return true;
     const ids = new Set(state.entries.map((e) => e.id));
-    const expect = [...ids];
-    for (let next = this.#buffer.get(seq + 1); next; next = this.#buffer.get(seq + 1)) {
-      const commit = next;
-      const effects: TableEffect[] = [];
-      for (const e of commit.effects) {
-        if ((this.#loadedAsOf.get(e.table) ?? -1) >= commit.seq) continue;
-        if (e.reload || !this.#host.hasTable(e.table)) {
-          if (this.#synced(e.table) && !e.dropped) this.#reloadTables.add(e.table);
-          continue;
-        }
-        effects.push(e);
-      }
-      const settle = ids.has(commit.pushId) ? [commit.pushId] : [];
-      const took = await this.#host.commit(() =>
-        this.#host.engine.takeEffects(`sync:${commit.seq}`, effects, {
-          settle,
-          serverSeq: commit.seq,
-          expect,
-        }),
-      );
-      if (!took) return false;
-      if (settle.length) {
-        ids.delete(commit.pushId);
-        expect.splice(expect.indexOf(commit.pushId), 1);
-      }
-      this.#buffer.delete(commit.seq);
-      seq = commit.seq;
-    }
-    for (const s of this.#buffer.keys()) if (s <= seq) this.#buffer.delete(s);
-    if (this.#buffer.size && this.#pulledFrom !== seq) {
-      // A gap: ask for everything after the last commit taken in.
-      this.#pulledFrom = seq;
-      this.#send({ type: 'pull', since: seq });
-    }
+    const commits = run.map((commit) => ({
+      pushId: `sync:${commit.seq}`,
+      effects: commit.effects.filter((e) => {
+        if ((this.#loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
+        if (!e.reload && this.#host.hasTable(e.table)) return true;
+        if (this.#synced(e.table) && !e.dropped) this.#reloadTables.add(e.table);
+        return false;
+      }),
+    }));
+    const took = await this.#host.commit(() =>
+      this.#host.engine.takeEffects(commits, {
+        settle: run.filter((c) => ids.has(c.pushId)).map((c) => c.pushId),
+        serverSeq: last,
+        expect: [...ids],
+      }),
+    );
+    if (!took) return false;
+    for (const c of run) this.#buffer.delete(c.seq);
     return true;
   }
 
@@ -492,6 +503,9 @@ export class SyncClient {
       if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStep(load));
     }
     const serverSeq = fresh ? Math.max(this.#head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
+    // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load
+    // settles it, as no commit after `serverSeq` will.
+    const settled = fresh ? state.entries.filter((e) => this.#answers.has(e.id)) : refused;
     const took = await this.#host.commit(() =>
       this.#host.engine.replaceRows(
         `sync-load:${Date.now()}`,
@@ -500,7 +514,7 @@ export class SyncClient {
           columns: l.columns.map((c) => c.name),
           values: l.values,
         })),
-        { settle: refused.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
+        { settle: settled.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
       ),
     );
     if (!took) return false;

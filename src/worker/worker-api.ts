@@ -78,7 +78,7 @@ export function workerApi(core: EngineCore): WorkerApi {
     checkpoint: (onProgress) => run(core.checkpoint(onProgress)),
     commitsSince: (seq) => run(core.commitsSince(seq)),
     onRemoteCommit: (callback) => run(core.onRemoteCommit(callback)),
-    takeEffects: (pushId, effects, outbox) => run(core.takeEffects(pushId, effects, outbox)),
+    takeEffects: (commits, outbox) => run(core.takeEffects(commits, outbox)),
     replaceRows: (pushId, tables, outbox) => run(core.replaceRows(pushId, tables, outbox)),
     outbox: () => run(core.outbox()),
     close: () => run(core.close()),

@@ -50,14 +50,9 @@ describe('IndexedDB snapshot', () => {
       .put({ gen: 7, seq: 4, chunks: 3, bytes: bytes.byteLength, pushIds: ['old'] }, 'head');
     await tx.done;
     idb.close();
-    await storage.append({
-      seq: 5,
-      pushId: 'p5',
-      ddl: [],
-      effects: [],
-      sequences: null,
-      committedAt: 0,
-    });
+    await storage.append([
+      { seq: 5, pushId: 'p5', ddl: [], effects: [], sequences: null, committedAt: 0 },
+    ]);
     const state = await storage.load();
     expect(same(state.snapshot, bytes)).toBe(true);
     expect(state.snapshotSeq).toBe(4);

@@ -39,12 +39,14 @@ export class MemoryStorage implements Storage {
     });
   }
 
-  async append(record: RedoRecord): Promise<void> {
+  async append(records: readonly RedoRecord[]): Promise<void> {
     this.#maybeFail();
-    if (this.records.some((r) => r.seq === record.seq) || record.seq <= this.snapshotSeq) {
-      throw new PandalchemyError('storage', `seq ${record.seq} is taken`);
+    for (const record of records) {
+      if (this.records.some((r) => r.seq === record.seq) || record.seq <= this.snapshotSeq) {
+        throw new PandalchemyError('storage', `seq ${record.seq} is taken`);
+      }
     }
-    this.records.push(structuredClone(record));
+    this.records.push(...structuredClone(records));
   }
 
   /** Staged snapshots by id, as IndexedDB holds them before they are committed. */

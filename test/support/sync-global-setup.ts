@@ -22,6 +22,7 @@ const TABLES: Record<string, string> = {
   tabs_notes: 'id bigint PRIMARY KEY, title text',
   model_notes: 'id bigint PRIMARY KEY, title text, n bigint',
   echo_notes: 'id bigint PRIMARY KEY, title text',
+  run_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */

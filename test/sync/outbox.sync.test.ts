@@ -126,3 +126,34 @@ test('pushing one cell again and again while the server’s commits of the earli
   await expect.poll(() => rows(a, 'echo_notes'), SETTLED).toEqual([{ id: 1, title: 't40' }]);
   await expect.poll(() => rows(b, 'echo_notes'), SETTLED).toEqual([{ id: 1, title: 't40' }]);
 });
+
+test('pushes sent after a time offline come back as a run of commits: the device never shows its own later edits undone', async () => {
+  // Before runs were taken in whole, the device took the server's commit of its first push while
+  // the later ones waited in the outbox: the row went back to the first value (and a push made
+  // then was based on it and refused by the server). Deterministic: five pushes wait offline.
+  const a = await openSynced(unique('run-a'), 'token-a', 'run_notes');
+  await a.sync();
+  const t = await a.table('run_notes');
+  t.insert({ id: 1, title: 'v0' });
+  await a.push();
+  await a.sync();
+  a.pauseSync();
+  for (let i = 1; i <= 5; i++) {
+    t.set(1, 'title', `v${i}`);
+    await a.push();
+  }
+  const seen: unknown[] = [];
+  a.on('change', (e) => {
+    if (e.source === 'remote') seen.push(t.get(1, 'title'));
+  });
+  a.resumeSync();
+  await a.sync();
+  expect(a.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.every((v) => v === 'v5')).toBe(true);
+  expect(t.get(1, 'title')).toBe('v5');
+  expect(t.hasChanges).toBe(false);
+  const b = await openSynced(unique('run-b'), 'token-b', 'run_notes');
+  await b.sync();
+  await expect.poll(() => rows(b, 'run_notes'), SETTLED).toEqual([{ id: 1, title: 'v5' }]);
+});

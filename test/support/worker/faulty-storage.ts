@@ -26,9 +26,9 @@ export class FaultyStorage implements Storage {
     return this.#inner.readLog(afterSeq);
   }
 
-  async append(record: RedoRecord): Promise<void> {
+  async append(records: readonly RedoRecord[]): Promise<void> {
     await this.#at('append');
-    await this.#inner.append(record);
+    await this.#inner.append(records);
     await this.#at('afterAppend');
   }
 
