@@ -293,6 +293,7 @@ export class SyncClient {
       }
       case 'commit': {
         const seq = Number(m['seq']);
+        this.#head = Math.max(this.#head, seq);
         this.#buffer.set(seq, {
           seq,
           pushId: String(m['pushId']),
@@ -391,7 +392,12 @@ export class SyncClient {
     state = await this.#host.engine.outbox();
     for (const id of [...this.#answers.keys()])
       if (!state.entries.some((e) => e.id === id)) this.#answers.delete(id);
-    const idle = !state.entries.length && !this.#buffer.size && !this.#loads.size;
+    // Caught up: this device has taken in every commit the server had when it last said where its
+    // head was (the welcome, or a later commit received), so sync() never resolves half-way
+    // through a catch-up whose commits are still on their way.
+    const caughtUp =
+      state.serverSeq === null ? !this.#syncedTables().length : state.serverSeq >= this.#head;
+    const idle = !state.entries.length && !this.#buffer.size && !this.#loads.size && caughtUp;
     this.#setStatus({
       state: idle ? 'online' : 'syncing',
       outbox: state.entries.length,
@@ -418,7 +424,9 @@ export class SyncClient {
           const missing = s.entries.some(
             (e) => this.#answers.get(e.id)?.kind === 'accepted' && !buffered.has(e.id),
           );
-          if (missing && s.serverSeq !== null) {
+          const behind =
+            s.serverSeq !== null && s.serverSeq < this.#head && !this.#buffer.has(s.serverSeq + 1);
+          if ((missing || behind) && s.serverSeq !== null) {
             this.#pulledFrom = s.serverSeq;
             this.#send({ type: 'pull', since: s.serverSeq });
           }

@@ -23,6 +23,7 @@ const TABLES: Record<string, string> = {
   model_notes: 'id bigint PRIMARY KEY, title text, n bigint',
   echo_notes: 'id bigint PRIMARY KEY, title text',
   run_notes: 'id bigint PRIMARY KEY, title text',
+  behind_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */

@@ -157,3 +157,28 @@ test('pushes sent after a time offline come back as a run of commits: the device
   await b.sync();
   await expect.poll(() => rows(b, 'run_notes'), SETTLED).toEqual([{ id: 1, title: 'v5' }]);
 });
+
+test('a device that was closed while another pushed: sync() after reopening resolves with every commit the server had taken in', async () => {
+  // sync() used to resolve once the commits received so far were taken in, while a catch-up's
+  // commits were still on their way; it now waits for the server's head as the device last heard it.
+  const name = unique('behind-a');
+  let a = await openSynced(name, 'token-a', 'behind_notes');
+  await a.sync();
+  await a.close();
+  open.splice(open.indexOf(a), 1);
+  const b = await openSynced(unique('behind-b'), 'token-b', 'behind_notes');
+  await b.sync();
+  const tb = await b.table('behind_notes');
+  for (let i = 1; i <= 30; i++) {
+    tb.insert({ id: i, title: `b${i}` });
+    await b.push();
+  }
+  await b.sync();
+  const expected = (await rows(b, 'behind_notes')).length;
+  expect(expected).toBe(30);
+  a = await openSynced(name, 'token-a', 'behind_notes');
+  await a.sync();
+  expect(await rows(a, 'behind_notes')).toHaveLength(30);
+  expect(a.syncStatus).toMatchObject({ state: 'online', outbox: 0 });
+  expect(a.syncStatus?.serverSeq).toBe(b.syncStatus?.serverSeq);
+});
