@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import initSqlJs from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import { engineClient } from '../src/client/engine-client';
-import type { Engine } from '../src/db/database';
+import type { Engine } from '../src/db/database-state';
 import { introspect } from '../src/engine/introspect';
 import type { SqlJs } from '../src/engine/sqlite';
 import type { EngineOpenOptions } from '../src/protocol/engine-api';

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { Engine } from '../db/database';
+import type { Engine } from '../db/database-state';
 import {
   PandalchemyError,
   fromSerializedError,

@@ -1,6 +1,7 @@
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { Database, type Engine } from '../../src/db/database';
+import { Database } from '../../src/db/database';
+import type { Engine } from '../../src/db/database-state';
 import { EngineCore } from '../../src/engine/engine-core';
 import { soleCoordinator } from '../../src/engine/storage';
 import { ConflictError } from '../../src/errors/pandalchemy-error';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Database, type Engine } from '../../src/db/database';
+import { Database } from '../../src/db/database';
+import type { Engine } from '../../src/db/database-state';
 import { sqlitePreview, type SqlitePreviewLine } from '../../src/dialect/sqlite/sqlite-preview';
 import { EngineCore } from '../../src/engine/engine-core';
 import type { SqlDatabase, SqlJs, SqlStatement } from '../../src/engine/sqlite';

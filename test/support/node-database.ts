@@ -1,4 +1,5 @@
-import { Database, type Engine } from '../../src/db/database';
+import { Database } from '../../src/db/database';
+import type { Engine } from '../../src/db/database-state';
 import { EngineCore } from '../../src/engine/engine-core';
 import { soleCoordinator } from '../../src/engine/storage';
 import { MemoryStorage, loadSql } from './memory-storage';

@@ -1,0 +1,64 @@
+import { PLAN_VERSION, type CreateTableStep, type ExecutionPlan } from '../plan/execution-plan';
+import { encodePlan } from '../plan/plan-json';
+import type { SyncHost } from '../sync/sync-host';
+import { commitPlan, type Outbox } from './commit-plan';
+import type { DatabaseState } from './database-state';
+import type { DatabaseTable } from './database-table';
+import { takeCommit, takeCommitsSince } from './take-commits';
+
+/**
+ * What the sync client may do with a database: commit what the server sent and take it in as
+ * another writer's commit, create a table the server has, load tables, watch commits.
+ * `loadTable` is the database's `table(name)`.
+ *
+ * @example
+ * ```ts
+ * const client = new SyncClient(syncHostOf(state, (name) => db.table(name)), options);
+ * ```
+ */
+export function syncHostOf(
+  state: DatabaseState,
+  loadTable: (name: string) => Promise<DatabaseTable>,
+): SyncHost {
+  return {
+    name: state.name,
+    engine: state.engine,
+    commit: (run) =>
+      state.serially(async () => {
+        const result = await run();
+        if (!result) return false;
+        if (result.seq === state.seq + 1) {
+          const commit = { seq: result.seq, effects: result.effects, tables: result.tables };
+          await takeCommit(state, commit, 'remote');
+        } else {
+          // A run of server commits: listeners see only its end, never a state in which this
+          // device's later pushes are undone (a run ends with the commits of all of them).
+          await takeCommitsSince(state, 'remote', -1, true);
+        }
+        return true;
+      }),
+    createLocalTable: async (step: CreateTableStep) => {
+      await commitPlan(state, { version: PLAN_VERSION, steps: [step] }, [], {}, null);
+    },
+    hasTable: (name) => state.info.has(name),
+    table: loadTable,
+    onChange: (listener) => state.emitter.on(listener),
+  };
+}
+
+/**
+ * What a push adds to the sync outbox: null for a database that does not sync, or for a plan
+ * that touches none of the tables it syncs.
+ *
+ * @example
+ * ```ts
+ * await commitPlan(state, plan, tables, options, outboxOf(state, plan));
+ * ```
+ */
+export function outboxOf(state: DatabaseState, plan: ExecutionPlan): Outbox | null {
+  if (!state.sync) return null;
+  const tables = [...new Set(plan.steps.map((s) => s.table))];
+  const synced = state.sync.tables;
+  if (synced && !tables.some((t) => synced.has(t))) return null;
+  return { plan: encodePlan(plan), tables };
+}
