@@ -3,11 +3,11 @@ import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from '../table/column-state';
 import type { IndexEdit } from '../table/edits/index-edits';
 import type { OperationKind } from '../table/operation-log';
-import type { TableChanges } from '../table/row-changes';
+import type { RowChange, TableChanges } from '../table/row-changes';
 import type { InsertedRow } from '../table/table-state';
 
 /** Version of the saved form: a draft of another version is dropped with a warning, never read. */
-export const DRAFT_FORMAT = 1;
+export const DRAFT_FORMAT = 2;
 
 /** Marks a cell left to its default in a saved edit (the table's own marker is a symbol). */
 export interface UnsetMark {
@@ -71,7 +71,10 @@ export interface DraftBase {
   readonly fingerprint: number;
 }
 
-/** A table's draft: whose it is, when it was saved, what it holds. */
+/**
+ * A table's draft as its base record holds it: the whole pending state when it was written.
+ * The saves after it append {@link DeltaRecord}s (see draft-chunks.ts for why and how).
+ */
 export interface DraftRecord {
   readonly format: number;
   readonly table: string;
@@ -84,4 +87,78 @@ export interface DraftRecord {
   readonly pending: PendingRecord;
   /** The net changes as `rowChanges` reports them: what is rebased when the rows moved on. */
   readonly net: TableChanges;
+  /**
+   * The rows of `net`'s deletes, updates and inserts, in their order (store slots, inserted rows'
+   * negative ids): the appended records' net changes replace those of the rows they name.
+   */
+  readonly netRows?: {
+    readonly deletes: readonly number[];
+    readonly updates: readonly number[];
+    readonly inserts: readonly number[];
+  };
 }
+
+/**
+ * A draft's head, the record a save always rewrites (small): what the draft is made over and how
+ * many records it has. Record 0 is the base ({@link DraftRecord}), the others are
+ * {@link DeltaRecord}s, appended one per save in the same transaction as the head.
+ */
+export interface DraftHead {
+  readonly format: number;
+  readonly table: string;
+  readonly owner: string;
+  readonly savedAt: number;
+  readonly base: DraftBase;
+  readonly changes: number;
+  /** Records of the draft: its base and the deltas after it. */
+  readonly records: number;
+  /** Events in the deltas (what a reopen replays): past a limit the draft is written again whole. */
+  readonly events: number;
+}
+
+/** A saved operation's column: its id (the table's column states are saved once, in the base). */
+export type ColumnRef = number;
+
+/** A primitive change of an appended operation (only row-level changes are appended). */
+export type DeltaMutation =
+  | readonly ['cell', row: number, column: ColumnRef, prev: unknown, next: unknown]
+  | readonly ['delete', row: number]
+  | readonly ['restore', row: number]
+  | readonly ['insert', seq: number, values: readonly unknown[]];
+
+/** An appended operation: a single-cell edit, or an operation of row-level changes. */
+export type DeltaOperation =
+  | readonly [
+      't',
+      row: number,
+      column: ColumnRef,
+      prev: unknown,
+      next: unknown,
+      key: unknown,
+      columnName: string,
+      at: number,
+    ]
+  | readonly [
+      'o',
+      kind: OperationKind,
+      description: string,
+      at: number,
+      mutations: readonly DeltaMutation[],
+    ];
+
+/** What happened to the history since the last save, in order: undo, redo or a new operation. */
+export type DeltaEvent = 'u' | 'r' | DeltaOperation;
+
+/** One save's worth of a draft: the history's events since the save before and their net changes. */
+export interface DeltaRecord {
+  readonly delta: true;
+  readonly events: readonly DeltaEvent[];
+  readonly nextSeq: number;
+  readonly nextColumnId: number;
+  /** The rows the events touched, and each one's net change now (null: none). */
+  readonly rows: readonly number[];
+  readonly net: readonly (RowChange | null)[];
+}
+
+/** A record of a draft after its head: the base (record 0) or a delta. */
+export type DraftChunk = DraftRecord | DeltaRecord;

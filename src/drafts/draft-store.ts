@@ -1,11 +1,18 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DraftRecord } from './draft-record';
+import type { DraftChunk, DraftHead, DraftRecord, DeltaRecord } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
+type ChunkKey = [table: string, owner: string, n: number];
 
 interface Schema extends DBSchema {
-  drafts: { key: DraftKey; value: DraftRecord };
+  /** Heads, one per table and tab session (a store of version 1, which held whole drafts). */
+  drafts: { key: DraftKey; value: DraftHead };
+  /** The records of each draft: its base (0), then one delta per save. */
+  chunks: { key: ChunkKey; value: DraftChunk };
 }
+
+const chunksOf = (table: string, owner: string): IDBKeyRange =>
+  IDBKeyRange.bound([table, owner, 0], [table, owner, Infinity]);
 
 /**
  * The IndexedDB database beside a Pandalchemy database's own that holds its drafts. A sibling, not
@@ -20,14 +27,22 @@ export async function deleteDrafts(name: string): Promise<void> {
   await deleteDB(draftsStorageName(name));
 }
 
-/** Drafts of one database, a draft per table and tab session. */
+/**
+ * Drafts of one database, a draft per table and tab session: a head and its records. Every write
+ * is one transaction (a crash keeps the draft as of the save before, never half of one).
+ */
 export class DraftStore {
   readonly #db: Promise<IDBPDatabase<Schema>>;
+  /** @internal Sees every value handed to IndexedDB (tests count what a save writes). */
+  observe: ((value: unknown) => void) | null = null;
 
   constructor(name: string) {
-    this.#db = openDB<Schema>(draftsStorageName(name), 1, {
-      upgrade(db) {
-        db.createObjectStore('drafts');
+    this.#db = openDB<Schema>(draftsStorageName(name), 2, {
+      upgrade(db, oldVersion) {
+        // Version 1's whole drafts stay where they are: read as heads of an older format, they
+        // are dropped with the usual warning.
+        if (oldVersion < 1) db.createObjectStore('drafts');
+        if (oldVersion < 2) db.createObjectStore('chunks');
       },
     });
   }
@@ -38,17 +53,43 @@ export class DraftStore {
   }
 
   /**
-   * Saves a draft. The record is made by the caller just before: the structured clone of `put`
-   * copies it before this returns.
+   * Writes a draft whole: its head and base, its earlier records deleted. The values are made by
+   * the caller just before: the structured clone of `put` copies them before this returns.
    */
-  save(db: IDBPDatabase<Schema>, draft: DraftRecord): Promise<void> {
-    const tx = db.transaction('drafts', 'readwrite', { durability: 'relaxed' });
-    void tx.store.put(draft, [draft.table, draft.owner]);
+  saveWhole(db: IDBPDatabase<Schema>, head: DraftHead, base: DraftRecord): Promise<void> {
+    const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
+    const chunks = tx.objectStore('chunks');
+    void chunks.delete(chunksOf(head.table, head.owner));
+    this.observe?.(base);
+    this.observe?.(head);
+    void chunks.put(base, [head.table, head.owner, 0]);
+    void tx.objectStore('drafts').put(head, [head.table, head.owner]);
     return tx.done;
   }
 
-  async get(table: string, owner: string): Promise<DraftRecord | null> {
-    return (await (await this.#db).get('drafts', [table, owner])) ?? null;
+  /** Appends a delta as the draft's record `head.records - 1`, with the head that counts it. */
+  append(db: IDBPDatabase<Schema>, head: DraftHead, delta: DeltaRecord): Promise<void> {
+    const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
+    this.observe?.(delta);
+    this.observe?.(head);
+    void tx.objectStore('chunks').put(delta, [head.table, head.owner, head.records - 1]);
+    void tx.objectStore('drafts').put(head, [head.table, head.owner]);
+    return tx.done;
+  }
+
+  /** A draft's head and records (in order), read in one transaction; null when there is none. */
+  async get(
+    table: string,
+    owner: string,
+  ): Promise<{ head: DraftHead; chunks: DraftChunk[] } | null> {
+    const db = await this.#db;
+    const tx = db.transaction(['drafts', 'chunks'], 'readonly');
+    const [head, chunks] = await Promise.all([
+      tx.objectStore('drafts').get([table, owner]),
+      tx.objectStore('chunks').getAll(chunksOf(table, owner)),
+    ]);
+    await tx.done;
+    return head ? { head, chunks } : null;
   }
 
   /** Owners and save times of a table's drafts (without their contents). */
@@ -65,22 +106,28 @@ export class DraftStore {
    */
   async take(table: string, from: string, owner: string): Promise<boolean> {
     const db = await this.#db;
-    const tx = db.transaction('drafts', 'readwrite');
-    const draft = await tx.store.get([table, from]);
-    if (!draft) {
+    const tx = db.transaction(['drafts', 'chunks'], 'readwrite');
+    const heads = tx.objectStore('drafts');
+    const chunks = tx.objectStore('chunks');
+    const head = await heads.get([table, from]);
+    if (!head) {
       await tx.done;
       return false;
     }
-    await tx.store.put({ ...draft, owner }, [table, owner]);
-    await tx.store.delete([table, from]);
+    const records = await chunks.getAll(chunksOf(table, from));
+    records.forEach((c, n) => void chunks.put(c, [table, owner, n]));
+    void chunks.delete(chunksOf(table, from));
+    void heads.put({ ...head, owner }, [table, owner]);
+    void heads.delete([table, from]);
     await tx.done;
     return true;
   }
 
   async delete(table: string, owner: string): Promise<void> {
     const db = await this.#db;
-    const tx = db.transaction('drafts', 'readwrite', { durability: 'relaxed' });
-    void tx.store.delete([table, owner]);
+    const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
+    void tx.objectStore('chunks').delete(chunksOf(table, owner));
+    void tx.objectStore('drafts').delete([table, owner]);
     await tx.done;
   }
 

@@ -1,15 +1,23 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { TableInfo } from '../schema/table-info';
 import { replayChanges, type RebaseConflict } from '../table/rebase';
-import { rowChanges } from '../table/row-changes';
 import type { RowStore } from '../table/row-store';
 import type { TableState } from '../table/table-state';
 import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
-import { DRAFT_FORMAT, type DraftBase, type DraftRecord } from './draft-record';
+import {
+  DRAFT_FORMAT,
+  type DeltaRecord,
+  type DraftBase,
+  type DraftHead,
+  type DraftRecord,
+} from './draft-record';
 import { DraftStore } from './draft-store';
-import { draftBase, encodePending, storeFingerprint } from './encode-draft';
-import { checkDraft, restorePending } from './restore-draft';
+import { draftBase, storeFingerprint } from './encode-draft';
+import { savedPoint, type SavedPoint } from './encode-delta';
+import { planSave } from './plan-save';
+import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
+import { checkDraft, invalid } from './restore-draft';
 
 /** A loaded table's draft: what is pending and what of it is saved in this browser. */
 export interface DraftStatus {
@@ -90,6 +98,11 @@ interface Entry {
   lastSave: number;
   /** What the pending edits are made over: worked out again once the stored rows are others. */
   base: { store: RowStore; revision: number; base: DraftBase } | null;
+  /** The history as the draft's records hold it (null: the next save writes the draft whole). */
+  point: SavedPoint | null;
+  /** The draft's records (base and deltas) and the events in its deltas. */
+  records: number;
+  events: number;
 }
 
 /**
@@ -97,10 +110,17 @@ interface Entry {
  * browser as they are made and restored when the database is opened again (`db.drafts`).
  *
  * Nothing runs on the edit path: a timer notices that a table's version moved and saves once the
- * editing pauses (150 ms, or 1 s at most), off the edit. A draft belongs to the tab session that
- * made it (see draft-owner.ts): a reload restores that tab's drafts; a tab without a draft of
- * its own takes the newest draft of the table that no open tab holds. Two open tabs never write
- * over each other's drafts.
+ * editing pauses (150 ms, or 1 s at most), off the edit. A save appends what happened to the
+ * history since the save before (a delta: undo and redo steps, new operations, the net change of
+ * the rows they touched; see encode-delta.ts), so its cost follows what changed, not what is
+ * pending. The draft is written whole (its base: the pending state and history in one value) at
+ * its first save, when the history was cleared or an operation moved is a schema or whole-column
+ * change, and when the deltas hold much more than the history (plan-save.ts). Each save is one
+ * IndexedDB transaction: a crash loses at most the edits after the last save, never the draft.
+ *
+ * A draft belongs to the tab session that made it (see draft-owner.ts): a reload restores that
+ * tab's drafts; a tab without a draft of its own takes the newest draft of the table that no
+ * open tab holds. Two open tabs never write over each other's drafts.
  */
 export class Drafts {
   /** Whether drafts are saved: `openDatabase` with persistence, unless `drafts: false`. */
@@ -169,6 +189,11 @@ export class Drafts {
     return this.#chain;
   }
 
+  /** @internal Calls `fn` with every value handed to IndexedDB (tests count what a save writes). */
+  observeWrites(fn: ((value: unknown) => void) | null): void {
+    if (this.#store) this.#store.observe = fn;
+  }
+
   /** @internal Restores the draft of a table just loaded (`seq`: the commit it was read at). */
   async restore(table: TrackedTable, seq: number): Promise<void> {
     if (!this.enabled || this.#closed) return;
@@ -190,28 +215,38 @@ export class Drafts {
     let conflicts: RebaseConflict[] = [];
     let rebased = false;
     const fresh = table.state;
+    const head = saved.head;
     try {
-      checkDraft(saved);
-      const base = saved.base;
+      checkHead(head, saved.chunks.length);
+      const base = saved.chunks[0] as DraftRecord;
+      const deltas = saved.chunks.slice(1) as DeltaRecord[];
+      checkDraft(base);
+      deltas.forEach(checkDelta);
+      const b = head.base;
       const same =
-        base.seq === seq &&
-        sameTable(base.info, table.info) &&
-        base.length === fresh.store.length &&
-        base.fingerprint === storeFingerprint(fresh.store);
+        b.seq === seq &&
+        sameTable(b.info, table.info) &&
+        b.length === fresh.store.length &&
+        b.fingerprint === storeFingerprint(fresh.store);
       if (same) {
         // The rows are as they were, slot for slot: the pending state as saved, history and all.
-        table.adopt(restorePending(saved, table.info, fresh.store, fresh.rowidColumn));
-        entry.base = this.#base(table.state, seq, base.fingerprint);
+        const state = restoreRecords(base, deltas, table.info, fresh.store, fresh.rowidColumn);
+        table.adopt(state);
+        entry.base = this.#base(table.state, seq, b.fingerprint);
+        entry.point = savedPoint(state);
+        entry.records = head.records;
+        entry.events = head.events;
       } else {
         // Others committed since (or the rows were read in other slots): what refresh() does,
         // replaying the net changes over the rows as they are now. The history starts again.
-        conflicts = replayChanges(fresh, saved.net);
+        conflicts = replayChanges(fresh, mergedNet(base, deltas));
         rebased = true;
       }
     } catch (e) {
       table.adopt(fresh);
       fresh.resetColumns();
       entry.exists = false;
+      entry.point = null;
       await this.#store!.delete(table.name, owner.id).catch(() => undefined);
       const reason = e instanceof Error ? e.message : String(e);
       const error =
@@ -225,12 +260,15 @@ export class Drafts {
       this.#emit({ type: 'dropped', table: table.name, error });
       return;
     }
-    const base = entry.base;
+    const { base, point, records, events } = entry;
     Object.assign(entry, this.#entry(table.state), {
       exists: true,
-      savedAt: saved.savedAt,
-      savedChanges: saved.changes,
+      savedAt: head.savedAt,
+      savedChanges: head.changes,
       base,
+      point,
+      records,
+      events,
       // Rebased: saved again at the next tick, over the rows it was rebased onto.
       dirtySince: rebased ? 0 : null,
     });
@@ -238,7 +276,7 @@ export class Drafts {
       type: 'restored',
       table: table.name,
       changes: changeCount(table),
-      savedAt: saved.savedAt,
+      savedAt: head.savedAt,
       rebased,
       conflicts,
     });
@@ -277,6 +315,9 @@ export class Drafts {
       cost: 0,
       lastSave: 0,
       base: null,
+      point: null,
+      records: 0,
+      events: 0,
     };
   }
 
@@ -340,6 +381,7 @@ export class Drafts {
     const s = table.state;
     const nothing = !table.hasChanges && s.log.done.length === 0 && s.log.undone.length === 0;
     if (nothing) {
+      e.point = null;
       if (!e.exists) return;
       e.exists = false;
       e.base = null;
@@ -349,27 +391,40 @@ export class Drafts {
     }
     const start = performance.now();
     let b = e.base;
-    if (!b || b.store !== s.store || b.revision !== s.store.revision || b.base.seq !== seq)
+    if (!b || b.store !== s.store || b.revision !== s.store.revision || b.base.seq !== seq) {
       e.base = b = this.#base(s, seq, storeFingerprint(s.store));
+      e.point = null;
+    }
     const changes = changeCount(table);
-    const draft: DraftRecord = {
-      format: DRAFT_FORMAT,
+    const savedAt = Date.now();
+    const progress =
+      e.exists && e.point ? { point: e.point, records: e.records, events: e.events } : null;
+    const plan = planSave(progress, s, {
       table: table.name,
       owner: owner.id,
-      savedAt: Date.now(),
+      savedAt,
       base: b.base,
       changes,
-      pending: encodePending(s),
-      net: rowChanges(s),
-    };
-    const saved = this.#store!.save(db, draft);
+    });
+    const saved = plan.whole
+      ? this.#store!.saveWhole(db, plan.head, plan.whole)
+      : plan.delta
+        ? this.#store!.append(db, plan.head, plan.delta)
+        : null;
+    ({ point: e.point, records: e.records, events: e.events } = plan.progress);
     e.lastSave = Date.now();
     e.cost = performance.now() - start;
-    await saved;
+    try {
+      await saved;
+    } catch (err) {
+      // What is stored is the draft as of the save before: the next save writes it whole.
+      e.point = null;
+      throw err;
+    }
     e.exists = true;
-    e.savedAt = draft.savedAt;
+    e.savedAt = savedAt;
     e.savedChanges = changes;
-    this.#emit({ type: 'saved', table: table.name, changes, savedAt: draft.savedAt });
+    this.#emit({ type: 'saved', table: table.name, changes, savedAt });
   }
 
   #emit(event: DraftEvent): void {
@@ -384,6 +439,17 @@ export class Drafts {
       }
     }
   }
+}
+
+/** Checks what a draft's head says of itself and of its records. Throws `draft_invalid`. */
+function checkHead(head: DraftHead, records: number): void {
+  if (typeof head !== 'object' || head === null) throw invalid('it is not a draft');
+  if (head.format !== DRAFT_FORMAT)
+    throw invalid(`it is of format ${String(head.format)}, this version reads ${DRAFT_FORMAT}`);
+  const b = head.base as DraftBase | undefined;
+  if (typeof b !== 'object' || b === null || typeof b.seq !== 'number')
+    throw invalid('it does not say what it was made over');
+  if (head.records !== records || records < 1) throw invalid('records of it are missing');
 }
 
 function changeCount(table: TrackedTable): number {

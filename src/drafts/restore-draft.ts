@@ -16,7 +16,7 @@ import {
 } from './draft-record';
 import { MUTATION_CLASSES } from './encode-draft';
 
-function invalid(what: string): PandalchemyError {
+export function invalid(what: string): PandalchemyError {
   return new PandalchemyError('draft_invalid', `The saved draft is not readable: ${what}.`);
 }
 
@@ -24,7 +24,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-function decodeSlot(v: unknown): Slot {
+export function decodeSlot(v: unknown): Slot {
   if (isObject(v) && !(v instanceof Uint8Array) && !(v instanceof Date)) {
     if (v['pandalchemyUnset'] === true) return UNSET;
     throw invalid('a saved value is neither a value nor a default');

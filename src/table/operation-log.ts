@@ -86,6 +86,11 @@ export interface OperationInfo {
 export class OperationLog {
   readonly done: LoggedOperation[] = [];
   readonly undone: LoggedOperation[] = [];
+  /**
+   * Counts the clears: the history before a clear is gone (a discard, a push, a rebase), so a
+   * draft that saves only what happened since its last save must save everything again.
+   */
+  generation = 0;
 
   record(op: LoggedOperation): void {
     this.done.push(op);
@@ -93,6 +98,7 @@ export class OperationLog {
   }
 
   clear(): void {
+    this.generation++;
     this.done.length = 0;
     this.undone.length = 0;
   }

@@ -721,6 +721,17 @@ export class TableState {
     };
   }
 
+  /** @internal The counters a draft's appended edits carry (inserted rows' and columns' ids). */
+  draftCounters(): { readonly nextSeq: number; readonly nextColumnId: number } {
+    return { nextSeq: this.nextSeq, nextColumnId: this.nextColumnId };
+  }
+
+  /** @internal Takes the counters of a draft's appended edits, once they are replayed. */
+  takeDraftCounters(c: { readonly nextSeq: number; readonly nextColumnId: number }): void {
+    this.nextSeq = Math.max(this.nextSeq, c.nextSeq);
+    this.nextColumnId = Math.max(this.nextColumnId, c.nextColumnId);
+  }
+
   /**
    * @internal Takes the pending state a draft saved over this same store (fresh from
    * `resetColumns`), then works out again what every edit keeps up to date: the column names, the

@@ -57,15 +57,22 @@ function seen(t: TrackedTable): unknown {
   };
 }
 
+/** How many drafts (heads) are stored, and how many records they have in all. */
 async function rawDrafts(name: string): Promise<number> {
-  const idb = await openDB(draftsStorageName(name), 1, {
+  return (await rawCounts(name)).drafts;
+}
+
+async function rawCounts(name: string): Promise<{ drafts: number; records: number }> {
+  const idb = await openDB(draftsStorageName(name), 2, {
     upgrade(db) {
       db.createObjectStore('drafts');
+      db.createObjectStore('chunks');
     },
   });
-  const n = await idb.count('drafts');
+  const drafts = await idb.count('drafts');
+  const records = await idb.count('chunks');
   idb.close();
-  return n;
+  return { drafts, records };
 }
 
 describe('drafts: pending edits saved in this browser', () => {
@@ -167,11 +174,11 @@ describe('drafts: pending edits saved in this browser', () => {
     (await db.table('items')).set(1, 'name', 'x');
     await db.drafts.flush();
     await db.close();
-    const idb = await openDB(draftsStorageName(name), 1);
-    const keys = await idb.getAllKeys('drafts');
+    const idb = await openDB(draftsStorageName(name), 2);
+    const keys = await idb.getAllKeys('chunks');
     expect(keys.length).toBe(1);
-    const draft = (await idb.get('drafts', keys[0]!)) as Record<string, unknown>;
-    await idb.put('drafts', { ...draft, pending: { columns: 'spoilt' } }, keys[0]!);
+    const draft = (await idb.get('chunks', keys[0]!)) as Record<string, unknown>;
+    await idb.put('chunks', { ...draft, pending: { columns: 'spoilt' } }, keys[0]!);
     idb.close();
 
     const again = await openDb(name);
@@ -183,7 +190,7 @@ describe('drafts: pending edits saved in this browser', () => {
     const e = events[0]!;
     expect(e.type).toBe('dropped');
     expect(e.type === 'dropped' && e.error.code).toBe('draft_invalid');
-    expect(await rawDrafts(name)).toBe(0);
+    expect(await rawCounts(name)).toEqual({ drafts: 0, records: 0 });
     t.set(2, 'name', 'still editable');
     await t.push();
   });
@@ -210,4 +217,71 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(b.get(1, 'name')).toBe('a');
     expect(await rawDrafts(name)).toBe(2);
   });
+
+  it('append what changed since the last save: a save after N more edits writes O(N), not the whole draft', async () => {
+    const name = `drafts-${crypto.randomUUID()}`;
+    names.push(name);
+    const db = await openDb(name);
+    const n = 3000;
+    await db.createTable(
+      'items',
+      aq.table({
+        id: Array.from({ length: n }, (_, i) => i + 1),
+        name: Array.from({ length: n }, (_, i) => `row ${i}`),
+        qty: Array.from({ length: n }, (_, i) => i),
+      }),
+      { primaryKey: 'id' },
+    );
+    const t = await db.table('items');
+    let handed = 0;
+    db.drafts.observeWrites((v) => (handed += sizeOf(v)));
+    let k = 0;
+    const edits = (count: number): void => {
+      for (let i = 0; i < count; i++, k++) t.set(((k * 7919) % n) + 1, 'qty', -k - 1);
+    };
+    const save = async (): Promise<number> => {
+      handed = 0;
+      await db.drafts.flush();
+      return handed;
+    };
+    edits(2000);
+    const whole = await save();
+    edits(20);
+    const twenty = await save();
+    edits(400);
+    const fourHundred = await save();
+    for (let i = 0; i < 20; i++) t.undo();
+    const undone = await save();
+    expect(twenty).toBeLessThan(whole / 20);
+    expect(fourHundred).toBeLessThan(whole / 2);
+    expect(fourHundred).toBeGreaterThan(5 * twenty);
+    expect(undone).toBeLessThanOrEqual(twenty);
+    const before = seen(t);
+    await db.close();
+    const again = await openDb(name);
+    const r = await again.table('items');
+    expect(seen(r)).toEqual(before);
+    expect(await rawCounts(name)).toEqual({ drafts: 1, records: 4 });
+  });
 });
+
+/** Roughly what a value takes stored: its primitives' sizes, strings as UTF-16. */
+function sizeOf(v: unknown): number {
+  if (v === null || v === undefined || typeof v === 'boolean') return 1;
+  if (typeof v === 'number' || typeof v === 'bigint') return 8;
+  if (typeof v === 'string') return 2 * v.length;
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (v instanceof Date) return 8;
+  if (v instanceof Map) {
+    let s = 0;
+    for (const [a, b] of v) s += sizeOf(a) + sizeOf(b);
+    return s;
+  }
+  if (Array.isArray(v)) return v.reduce((s: number, x) => s + sizeOf(x), 0);
+  if (typeof v === 'object') {
+    let s = 0;
+    for (const [a, b] of Object.entries(v)) s += 2 * a.length + sizeOf(b);
+    return s;
+  }
+  return 8;
+}

@@ -1,0 +1,81 @@
+import { rowChanges } from '../table/row-changes';
+import type { TableState } from '../table/table-state';
+import {
+  DRAFT_FORMAT,
+  type DeltaRecord,
+  type DraftBase,
+  type DraftHead,
+  type DraftRecord,
+} from './draft-record';
+import { encodeDelta, savedPoint, type SavedPoint } from './encode-delta';
+import { encodePending, netRows } from './encode-draft';
+
+/**
+ * A draft is written whole again once its deltas hold more events than this beyond twice the
+ * history they make (undo and redo back and forth, operations undone and cut off by new ones),
+ * so that a reopen never replays much more than the history; and past this many records.
+ */
+const CHURN_EVENTS = 1000;
+const MAX_RECORDS = 10_000;
+
+/** What a table's stored draft holds: the history as its records make it, how many records. */
+export interface DraftProgress {
+  /** Null: nothing stored that a delta could follow (the next save writes the draft whole). */
+  readonly point: SavedPoint | null;
+  readonly records: number;
+  /** Events in the deltas after the base. */
+  readonly events: number;
+}
+
+/** What a save is about: whose draft, over what, when. */
+export interface SaveMeta {
+  readonly table: string;
+  readonly owner: string;
+  readonly savedAt: number;
+  readonly base: DraftBase;
+  readonly changes: number;
+}
+
+/** A save to make: the head and either the whole draft or a delta (neither: nothing happened). */
+export interface PlannedSave {
+  readonly head: DraftHead;
+  readonly whole: DraftRecord | null;
+  readonly delta: DeltaRecord | null;
+  /** What the draft holds once the save is stored. */
+  readonly progress: DraftProgress;
+}
+
+/**
+ * The next save of a table's draft: a delta of what happened since `progress` when one can say
+ * it (see `encodeDelta`) and the deltas do not hold too much more than the history (compaction);
+ * else the draft whole. The records are the table's objects as they are now: hand them to
+ * IndexedDB at once (its structured clone copies them), nothing awaited in between.
+ */
+export function planSave(
+  progress: DraftProgress | null,
+  state: TableState,
+  meta: SaveMeta,
+): PlannedSave {
+  const point = progress?.point ?? null;
+  let delta = point ? encodeDelta(point, state) : null;
+  if (
+    delta &&
+    (progress!.events + delta.events.length > 2 * point!.line.length + CHURN_EVENTS ||
+      progress!.records >= MAX_RECORDS)
+  )
+    delta = null;
+  const records = delta ? progress!.records + (delta.events.length ? 1 : 0) : 1;
+  const events = delta ? progress!.events + delta.events.length : 0;
+  const head: DraftHead = { format: DRAFT_FORMAT, ...meta, records, events };
+  const next: DraftProgress = { point: savedPoint(state), records, events };
+  if (delta)
+    return { head, whole: null, delta: delta.events.length ? delta : null, progress: next };
+  const whole: DraftRecord = {
+    format: DRAFT_FORMAT,
+    ...meta,
+    pending: encodePending(state),
+    net: rowChanges(state),
+    netRows: netRows(state),
+  };
+  return { head, whole, delta: null, progress: next };
+}

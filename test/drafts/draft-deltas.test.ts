@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { TrackedTable } from '../../src/index';
+import type { DeltaRecord, DraftRecord } from '../../src/drafts/draft-record';
+import { savedPoint } from '../../src/drafts/encode-delta';
+import { draftBase, storeFingerprint } from '../../src/drafts/encode-draft';
+import { planSave, type DraftProgress } from '../../src/drafts/plan-save';
+import { checkDelta, mergedNet, restoreRecords } from '../../src/drafts/replay-delta';
+import { checkDraft } from '../../src/drafts/restore-draft';
+import { replayChanges } from '../../src/table/rebase';
+import { edit, fresh, pendingOf, run, seen, type Edit } from './draft-fixtures';
+
+/**
+ * A draft saved as a base and the deltas of the saves after it (what happened to the history
+ * since the save before), read back: the table it was saved from, history and all, whatever the
+ * edits, undo and redo between the saves (undo after a save is the class this guards), however
+ * often it is reopened and saved again from the reopened table. The model is a table kept open
+ * that takes the same edits.
+ */
+
+interface Stored {
+  base: DraftRecord;
+  deltas: DeltaRecord[];
+}
+
+/** One save of `t`'s draft, as the drafts do it, its records as IndexedDB gives them back. */
+function save(t: TrackedTable, progress: DraftProgress | null, stored: Stored | null) {
+  const plan = planSave(progress, t.state, {
+    table: t.name,
+    owner: 'tab',
+    savedAt: 1,
+    base: draftBase(t.state, 7, storeFingerprint(t.state.store)),
+    changes: 0,
+  });
+  let next = stored;
+  if (plan.whole) next = { base: structuredClone(plan.whole), deltas: [] };
+  else if (plan.delta) next!.deltas.push(structuredClone(plan.delta));
+  expect(next!.deltas.length + 1).toBe(plan.head.records);
+  return { progress: plan.progress, stored: next!, whole: plan.whole !== null };
+}
+
+/** The table read again in the same slots, from the draft's records. */
+function reopen(stored: Stored): TrackedTable {
+  checkDraft(stored.base);
+  stored.deltas.forEach(checkDelta);
+  const copy = fresh();
+  copy.adopt(
+    restoreRecords(stored.base, stored.deltas, copy.info, copy.state.store, copy.state.rowidColumn),
+  );
+  return copy;
+}
+
+/** What a user sees, with when each operation was made (the draft keeps it). */
+function view(t: TrackedTable): unknown {
+  return { seen: seen(t, false), at: t.operations().map((o) => o.at) };
+}
+
+const rowEdit = edit.filter(([label]) =>
+  /^(set|insert|delete|rekey|swap|undo|redo|updateWhere|deleteWhere)/.test(label),
+);
+
+type Step = ['edit', string, Edit] | ['save'] | ['reopen'];
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { arbitrary: rowEdit.map(([l, e]): Step => ['edit', l, e]), weight: 6 },
+  { arbitrary: edit.map(([l, e]): Step => ['edit', l, e]), weight: 1 },
+  { arbitrary: fc.constant<Step>(['save']), weight: 3 },
+  { arbitrary: fc.constant<Step>(['reopen']), weight: 1 },
+);
+
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 60);
+
+describe('a draft saved as deltas', () => {
+  test('reads back as the table it was saved from, across undo, redo, saves and reopens', () => {
+    let deltas = 0;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 50 }), (steps) => {
+        const model = fresh();
+        let t = fresh();
+        let progress: DraftProgress | null = null;
+        let stored: Stored | null = null;
+        const saveNow = (): void => {
+          const s = save(t, progress, stored);
+          ({ progress, stored } = s);
+          if (!s.whole) deltas++;
+        };
+        const check = (): void => {
+          saveNow();
+          const again = reopen(stored!);
+          expect(view(again)).toEqual(view(t));
+          expect(seen(again, false)).toEqual(seen(model, false));
+          // The net changes as the records give them: what is rebased when the rows moved on.
+          const rebased = fresh();
+          expect(replayChanges(rebased.state, mergedNet(stored!.base, stored!.deltas))).toEqual([]);
+          expect(pendingOf(rebased)).toEqual(pendingOf(model));
+          // Saving goes on from the reopened table, as after a reload.
+          t = again;
+          progress = { ...progress!, point: savedPoint(t.state) };
+        };
+        for (const s of steps) {
+          if (s[0] === 'edit') expect(run(t, s[2])).toBe(run(model, s[2]));
+          else if (s[0] === 'save') saveNow();
+          else check();
+        }
+        check();
+        // Undo reaches back past every save and reopen.
+        while (model.undo()) expect(t.undo()).toBe(true);
+        expect(t.canUndo).toBe(false);
+        expect(seen(t, false)).toEqual(seen(model, false));
+      }),
+      { numRuns: RUNS },
+    );
+    // The property is about deltas: most saves must have been ones.
+    expect(deltas).toBeGreaterThan(RUNS);
+  });
+
+  test('that do not hold together are refused as draft_invalid, never half taken', () => {
+    const t = fresh();
+    t.set(1, 'n', 5);
+    let { progress, stored } = save(t, null, null);
+    t.set(2, 'n', 6);
+    t.undo();
+    t.undo();
+    ({ progress, stored } = save(t, progress, stored));
+    void progress;
+    const delta = stored.deltas[0]!;
+    // The new edit (kept for redo) and two steps back: one of them past the save.
+    expect(delta.events.slice(1)).toEqual(['u', 'u']);
+    const spoilt: unknown[] = [
+      { ...delta, events: 'spoilt' },
+      { ...delta, rows: [...delta.rows, 5] },
+      { ...delta, events: ['u', 'u'] },
+      { ...delta, events: ['r'] },
+      { ...delta, events: [['t', 0, 999, 1, 2, 1, 'n', 0]] },
+      { ...delta, events: [['t', 'x', 1, 1, 2, 1, 'n', 0]] },
+      { ...delta, events: [['o', 'set', 'd', 0, [['nothing', 1]]]] },
+      { ...delta, events: [['t', 0, 1, { no: 1 }, 2, 1, 'n', 0]] },
+    ];
+    for (const [i, d] of spoilt.entries()) {
+      const copy = fresh();
+      expect(() => {
+        checkDelta(d as DeltaRecord);
+        restoreRecords(stored.base, [d as DeltaRecord], copy.info, copy.state.store, false);
+      }, String(i)).toThrow(expect.objectContaining({ code: 'draft_invalid' }));
+    }
+  });
+});
