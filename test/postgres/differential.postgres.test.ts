@@ -1,21 +1,25 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { postgresDialect } from '../../src/dialect/postgres/postgres-dialect';
-import { fromPostgresText } from '../../src/dialect/postgres/postgres-types';
 import { applyPlan as applySqlite } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
-import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
-import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
+import { configureConnection } from '../../src/engine/sqlite';
+import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { PLAN_VERSION, type ExecutionPlan, type PlanStep } from '../../src/plan/execution-plan';
-import { quoteIdentifier } from '../../src/plan/sql-text';
 import { applyPlan as applyPostgres } from '../../src/postgres';
 import { TrackedTable } from '../../src/table/tracked-table';
-import { decodeValue, encodeValue } from '../../src/values/codec';
+import { encodeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';
 import { loadSql } from '../support/memory-storage';
 import { CONFIGS, TEXTS, columnsOf, valueFor, type Seed, type TableConfig } from '../support/model';
+import {
+  cellToken,
+  postgresContents,
+  settle,
+  sqliteContents,
+  tokenOf,
+} from '../support/postgres-compare';
 import { openTarget, type PostgresTarget } from '../support/postgres-targets';
 
 /**
@@ -32,6 +36,9 @@ import { openTarget, type PostgresTarget } from '../support/postgres-targets';
 
 const SQL = await loadSql();
 const RUNS = Number(process.env['POSTGRES_DIFF_RUNS'] ?? 300);
+/** A failure's seed and path, as fast-check reports them, to replay it. */
+const SEED = process.env['POSTGRES_DIFF_SEED'];
+const PATH = process.env['POSTGRES_DIFF_PATH'];
 
 const seed: fc.Arbitrary<Seed> = fc.record({
   n: fc.integer({ min: -4, max: 12 }),
@@ -355,112 +362,6 @@ function createPlan(config: TableConfig, initial: Seed[][]): ExecutionPlan {
   return { version: PLAN_VERSION, steps };
 }
 
-/** One value as text that is equal for equal values (types as a tracked table holds them). */
-function cellToken(v: CellValue): string {
-  if (v === null) return 'null';
-  if (v instanceof Uint8Array)
-    return `x${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-  if (v instanceof Date) return `d${v.toISOString()}`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  return `${typeof v}:${String(v)}`;
-}
-
-function tokenOf(values: readonly SqlValue[]): string {
-  return values.map((v) => cellToken(v)).join(',');
-}
-
-interface Contents {
-  readonly columns: string[];
-  readonly rows: string[];
-}
-
-/** The SQLite table: column names, and rows decoded by kind, sorted. */
-function sqliteContents(db: SqlDatabase, table: string): Contents | null {
-  const info = findTable(db, table);
-  if (!info) return null;
-  const columns = info.columns.map((c) => c.name);
-  const kinds = info.columns.map((c) => kindOf(c.declaredType));
-  const rows = selectRows(
-    db,
-    `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)}`,
-  )
-    .map((r) => r.map((v, j) => cellToken(decodeValue(kinds[j]!, v))).join('|'))
-    .sort();
-  return { columns, rows };
-}
-
-/** The PostgreSQL table, read as text and decoded by the kinds of the SQLite table's columns. */
-async function postgresContents(
-  target: PostgresTarget,
-  table: string,
-  kinds: Map<string, ColumnKind>,
-): Promise<Contents | null> {
-  const query = postgresDialect.introspect(table);
-  const found = await target.query(query.sql, query.parameters(0) as unknown[]);
-  const schema = query.read([found.map((r) => Object.values(r) as SqlValue[])]);
-  if (!schema) return null;
-  const columns = schema.columns.map((c) => c.name);
-  const select = schema.columns.map((c) =>
-    c.kind === 'blob'
-      ? `"${c.name.replaceAll('"', '""')}"`
-      : `"${c.name.replaceAll('"', '""')}"::text`,
-  );
-  const rows = (await target.query(`SELECT ${select.join(', ')} FROM "${table}"`))
-    .map((r) =>
-      Object.values(r)
-        .map((v, j) => {
-          const c = schema.columns[j]!;
-          return cellToken(decodeValue(kinds.get(c.name) ?? c.kind, fromPostgresText(c.kind, v)));
-        })
-        .join('|'),
-    )
-    .sort();
-  return { columns, rows };
-}
-
-/** How a push ended, comparable across databases. */
-type Outcome =
-  | { ok: true }
-  | { ok: false; code: string; table?: string | undefined; key?: string; conflicts?: string[] };
-
-function outcomeOf(e: unknown): Outcome {
-  if (!(e instanceof PandalchemyError)) throw e;
-  if (e instanceof ConflictError) {
-    return {
-      ok: false,
-      code: e.code,
-      conflicts: e.conflicts
-        .map(
-          (c) =>
-            `${c.table} ${tokenOf(c.key as SqlValue[])} ${c.missing ? 'missing' : [...c.columns].sort().join(',')}`,
-        )
-        .sort(),
-    };
-  }
-  if (e.code === 'constraint') {
-    return {
-      ok: false,
-      code: e.code,
-      table: e.table,
-      ...(e.key ? { key: tokenOf(e.key as SqlValue[]) } : {}),
-    };
-  }
-  // Any other failure of the database (a column another writer renamed...): each says it in its
-  // own words, under its own code.
-  const code = e.code === 'sqlite' || e.code === 'postgres' ? 'database' : e.code;
-  return { ok: false, code, table: e.table };
-}
-
-async function settle(push: () => unknown): Promise<Outcome> {
-  try {
-    await push();
-    return { ok: true };
-  } catch (e) {
-    return outcomeOf(e);
-  }
-}
-
 const stats: Record<string, number> = {};
 
 describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
@@ -539,7 +440,11 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
             }
           },
         ),
-        { numRuns: RUNS },
+        {
+          numRuns: RUNS,
+          ...(SEED ? { seed: Number(SEED) } : {}),
+          ...(PATH ? { path: PATH } : {}),
+        },
       );
       if (process.env['DIFF_STATS']) console.log(stats);
       // The generators must keep producing each outcome, or the test checks less than it says.

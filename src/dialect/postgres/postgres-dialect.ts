@@ -8,10 +8,10 @@ import type {
   Dialect,
   DialectFailure,
   Query,
-  SchemaColumn,
   TableSchema,
 } from '../dialect';
 import { keyMovesOf } from '../key-moves';
+import type { PostgresColumn } from './postgres-column';
 import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
@@ -261,7 +261,8 @@ export const postgresDialect: Dialect<TableSchema, PostgresValue> = {
       sql: `SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,
   coalesce((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
     WHERE k.attnum = a.attnum), 0)::text,
-  (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%')::text
+  (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%')::text,
+  CASE WHEN a.attidentity = '' THEN pg_get_expr(d.adbin, d.adrelid) END
 FROM pg_attribute a
 LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -273,7 +274,7 @@ ORDER BY a.attnum`,
         const rows = answers[0] ?? [];
         if (!rows.length) return null;
         let autoAssigned = false;
-        const columns: SchemaColumn[] = rows.map((r) => {
+        const columns: PostgresColumn[] = rows.map((r) => {
           const primaryKey = Number(r[3]);
           if (primaryKey > 0 && String(r[4]) === 'true') autoAssigned = true;
           return {
@@ -282,6 +283,7 @@ ORDER BY a.attnum`,
             kind: kindOfPostgresType(String(r[1])),
             notNull: String(r[2]) === 'true',
             primaryKey,
+            defaultSql: r[5] == null ? null : String(r[5]),
           };
         });
         const key = columns

@@ -1,9 +1,11 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ExecutionPlan, PlanStep } from '../../plan/execution-plan';
+import type { ColumnDefinition, ExecutionPlan, PlanStep } from '../../plan/execution-plan';
 import { isSchemaStep } from '../../plan/execution-plan';
 import { kindOf } from '../../values/column-kind';
 import type { CompiledStatement, SchemaColumn, TableSchema } from '../dialect';
+import type { PostgresColumn } from './postgres-column';
 import { postgresDialect } from './postgres-dialect';
+import { defaultSql } from './postgres-schema-steps';
 import type { PostgresValue } from './postgres-types';
 
 /** A statement the preview shows, or a comment line where what runs depends on the database. */
@@ -28,7 +30,7 @@ export function postgresPreview(plan: ExecutionPlan): PreviewLine[] {
       } catch (e) {
         if (!(e instanceof PandalchemyError) || step.kind !== 'retypeColumn') throw e;
         comment(
-          `ALTER TABLE ${postgresDialect.quoteIdentifier(step.table)} ALTER COLUMN ${postgresDialect.quoteIdentifier(step.column)} TYPE ... USING ...: the conversion depends on the column's current type`,
+          `ALTER TABLE ${postgresDialect.quoteIdentifier(step.table)} ALTER COLUMN ${postgresDialect.quoteIdentifier(step.column)} TYPE ... USING ...: the conversion depends on the column's current type and default`,
         );
       }
       schemas.set(step.table, afterSchemaStep(known, step));
@@ -56,15 +58,22 @@ function column(name: string, declaredType: string, primaryKey: number): SchemaC
   return { name, declaredType, kind: kindOf(declaredType), notNull: false, primaryKey };
 }
 
+/** A column the plan defines, its default known (see `defaultOf`). */
+function defined(c: ColumnDefinition, primaryKey: number): PostgresColumn {
+  const kind = kindOf(c.declaredType);
+  return {
+    ...column(c.name, c.declaredType, primaryKey),
+    defaultSql: c.default ? defaultSql(kind, c.default) : null,
+  };
+}
+
 /** A table's schema as the plan knows it after a schema step (null: not known). */
 function afterSchemaStep(schema: TableSchema | null, step: PlanStep): TableSchema | null {
   switch (step.kind) {
     case 'createTable':
       return {
         name: step.table,
-        columns: step.columns.map((c) =>
-          column(c.name, c.declaredType, step.primaryKey.indexOf(c.name) + 1),
-        ),
+        columns: step.columns.map((c) => defined(c, step.primaryKey.indexOf(c.name) + 1)),
         key: { kind: 'primary', columns: step.primaryKey, autoAssigned: false },
       };
     case 'dropTable':
@@ -73,7 +82,7 @@ function afterSchemaStep(schema: TableSchema | null, step: PlanStep): TableSchem
       return (
         schema && {
           ...schema,
-          columns: [...schema.columns, column(step.column.name, step.column.declaredType, 0)],
+          columns: [...schema.columns, defined(step.column, 0)],
         }
       );
     case 'dropColumn':
@@ -94,9 +103,8 @@ function afterSchemaStep(schema: TableSchema | null, step: PlanStep): TableSchem
         schema && {
           ...schema,
           columns: schema.columns.map((c) =>
-            c.name === step.column
-              ? { ...c, declaredType: step.declaredType, kind: kindOf(step.declaredType) }
-              : c,
+            // The converted default is not followed: a second type change shows as a comment.
+            c.name === step.column ? column(c.name, step.declaredType, c.primaryKey) : c,
           ),
         }
       );

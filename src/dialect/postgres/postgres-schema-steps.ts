@@ -10,6 +10,8 @@ import type { SqlValue } from '../../values/sql-value';
 import { columnDefinitionSql } from '../column-definition';
 import type { CompiledStatement, TableSchema } from '../dialect';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
+import { defaultOf } from './postgres-column';
+import { retypeExpression } from './postgres-retype';
 import { postgresType, toPostgresValue, type PostgresValue } from './postgres-types';
 
 /** A statement that runs once, with no parameters. */
@@ -20,7 +22,7 @@ function once(sql: string): CompiledStatement<PostgresValue> {
 /**
  * The statements of a schema step for PostgreSQL. A table needs a primary key (rows are
  * addressed by it; PostgreSQL has no rowid); a type change converts the stored values with
- * `ALTER COLUMN ... TYPE ... USING` (see {@link usingSql}).
+ * `ALTER COLUMN ... TYPE ... USING` (see {@link retypeExpression}), its default too.
  */
 export function postgresSchemaStep(
   step: SchemaStep,
@@ -76,8 +78,8 @@ export function postgresSchemaStep(
     case 'addColumn':
       return [once(`ALTER TABLE ${t} ADD COLUMN ${columnSql(step.column, false)}`)];
     case 'retypeColumn': {
-      const from = schema?.columns.find((c) => c.name === step.column)?.kind;
-      if (!from) {
+      const column = schema?.columns.find((c) => c.name === step.column);
+      if (!column) {
         throw new PandalchemyError(
           'unknown_column',
           `Table ${JSON.stringify(step.table)} has no column ${JSON.stringify(step.column)} to change the type of: check the column's name.`,
@@ -85,11 +87,21 @@ export function postgresSchemaStep(
         );
       }
       const type = postgresType(step.declaredType, step.column);
-      const to = kindOf(step.declaredType);
+      const c = q(step.column);
+      const convert = (x: string): string =>
+        retypeExpression(x, column.kind, kindOf(step.declaredType), type, step.declaredType);
+      const retype = `ALTER COLUMN ${c} TYPE ${type} USING ${convert(c)}`;
+      const old = defaultOf(column);
+      if (old === null) return [once(`ALTER TABLE ${t} ${retype}`)];
+      // The default converts as the values do (PostgreSQL refuses to keep one of the old type),
+      // and is evaluated once here, so that a default that does not convert fails this push
+      // rather than a later insert. Its text is PostgreSQL's own rendering of the expression.
+      const converted = convert(`(${old})`);
       return [
         once(
-          `ALTER TABLE ${t} ALTER COLUMN ${q(step.column)} TYPE ${type} USING ${usingSql(q(step.column), from, to, type)}`,
+          `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT, ${retype}, ALTER COLUMN ${c} SET DEFAULT ${converted}`,
         ),
+        once(`SELECT ${converted}`),
       ];
     }
   }
@@ -117,10 +129,11 @@ function columnSql(c: ColumnDefinition, identity: boolean): string {
  * A default as SQL. SQLite's current-time keywords give UTC text; here they give the column's
  * type, in UTC too.
  */
-function defaultSql(kind: ColumnKind, d: NonNullable<ColumnDefinition['default']>): string {
+export function defaultSql(kind: ColumnKind, d: NonNullable<ColumnDefinition['default']>): string {
   const utc = "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
   if ('keyword' in d) {
-    if (kind === 'datetime') return utc;
+    // Whole seconds, as SQLite's CURRENT_TIMESTAMP.
+    if (kind === 'datetime') return `date_trunc('second', ${utc})`;
     if (kind === 'date') return `${utc}::date`;
     const format = {
       CURRENT_TIMESTAMP: 'YYYY-MM-DD HH24:MI:SS',
@@ -130,21 +143,4 @@ function defaultSql(kind: ColumnKind, d: NonNullable<ColumnDefinition['default']
     return `to_char(${utc}, '${format[d.keyword]}')`;
   }
   return postgresLiteral(toPostgresValue(kind, d.value as SqlValue));
-}
-
-/**
- * How stored values convert when a column changes type. PostgreSQL's casts, but for the pairs
- * it has none for (boolean and numbers) and for text of dates and timestamps, which follow the
- * form this library stores. A value that does not convert (text 'abc' made bigint) fails the
- * push: PostgreSQL keeps no value of another type in a column, as SQLite does.
- */
-export function usingSql(column: string, from: ColumnKind, to: ColumnKind, type: string): string {
-  if (from === 'boolean' && (to === 'integer' || to === 'numeric' || to === 'real'))
-    return `${column}::int::${type}`;
-  if (to === 'boolean' && (from === 'integer' || from === 'numeric' || from === 'real'))
-    return `${column} <> 0`;
-  if (to === 'text' && from === 'datetime')
-    return `regexp_replace(to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.MS'), '\\.000$', '')`;
-  if (to === 'text' && from === 'boolean') return `${column}::int::text`;
-  return `${column}::${type}`;
 }

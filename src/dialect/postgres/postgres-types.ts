@@ -1,6 +1,6 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { kindOf, type ColumnKind } from '../../values/column-kind';
-import type { SqlValue } from '../../values/sql-value';
+import { INT64_MAX, INT64_MIN, type SqlValue } from '../../values/sql-value';
 
 /**
  * A value as the PostgreSQL dialect binds it: text in PostgreSQL's input syntax for every type
@@ -93,8 +93,13 @@ export function fromPostgresText(kind: ColumnKind, value: unknown): SqlValue {
       return integerOf(text) ?? text;
     case 'real':
       return Number(text);
-    case 'numeric':
-      return integerOf(text) ?? Number(text);
+    case 'numeric': {
+      // Whole numbers past 64 bits are doubles in SQLite (a REAL made NUMERIC: 1e300).
+      const n = integerOf(text);
+      return n === null || (typeof n === 'bigint' && (n > INT64_MAX || n < INT64_MIN))
+        ? Number(text)
+        : n;
+    }
     case 'boolean':
       return text === 'true' || text === 't' ? 1 : text === 'false' || text === 'f' ? 0 : text;
     case 'datetime':
