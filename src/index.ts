@@ -8,12 +8,8 @@ export type { OpenDatabaseOptions } from './db/open-database';
 export { deleteDatabase } from './db/delete-database';
 export type { Database } from './db/database';
 export type { DatabaseTable, RefreshOptions } from './db/database-table';
-export type {
-  TableSource,
-  CreateTableOptions,
-  ForeignKeyOption,
-  IndexOption,
-} from './db/create-table-steps';
+export type { TableSource } from './db/table-source';
+export type { CreateTableOptions, ForeignKeyOption, IndexOption } from './db/create-table-options';
 export type { PushOptions, PushResult } from './db/push-result';
 export type { ChangeEvent, ChangeListener } from './db/change-emitter';
 export type { Drafts, DraftStatus, DraftEvent, DraftListener } from './drafts/drafts';

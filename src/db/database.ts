@@ -11,16 +11,13 @@ import type { SqlValue } from '../values/sql-value';
 import type { Drafts } from '../drafts/drafts';
 import type { ChangeListener } from './change-emitter';
 import { commitPlan } from './commit-plan';
-import {
-  createTableSteps,
-  sourceTable,
-  type CreateTableOptions,
-  type TableSource,
-} from './create-table-steps';
+import type { CreateTableOptions } from './create-table-options';
+import { createTableSteps } from './create-table-steps';
 import { DatabaseState, type Engine } from './database-state';
 import { DatabaseTable, type RefreshOptions, type TableHost } from './database-table';
 import { downloadFile } from './download-file';
 import { importDatabase } from './import-database';
+import { sourceTable, type TableSource } from './table-source';
 import type { PushOptions, PushResult } from './push-result';
 import { planOf, pushTables } from './push-tables';
 import { syncHostOf } from './sync-host-of';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createTableSteps, sourceTable } from '../../src/db/create-table-steps';
+import { createTableSteps } from '../../src/db/create-table-steps';
+import { sourceTable } from '../../src/db/table-source';
 import { checkCsvShape, inferTextColumn } from '../../src/db/infer-columns';
 import { PandalchemyError } from '../../src/index';
 
