@@ -72,7 +72,7 @@ export type {
   TableBasis,
   PlanPass,
 } from './plan/execution-plan';
-export { quoteIdentifier } from './plan/sql-text';
+export { quoteIdentifier } from './dialect/quote-identifier';
 
 // Schema and values
 export type {

@@ -1,6 +1,6 @@
 import type { SqlDatabase } from '../../src/engine/sqlite';
 import type { ColumnValues, DataStep, ExecutionPlan } from '../../src/plan/execution-plan';
-import { quoteIdentifier as q } from '../../src/plan/sql-text';
+import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
 import type { SqlValue } from '../../src/values/sql-value';
 
 /**

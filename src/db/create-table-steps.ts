@@ -7,8 +7,8 @@ import {
   checkDefaultValue,
   checkIdentifier,
   identifierKey,
-  nameForMessage,
-} from '../plan/sql-text';
+} from '../dialect/sqlite/sqlite-text';
+import { nameForMessage } from '../errors/name-for-message';
 import { formatKey } from '../table/format-key';
 import { describeValue, encodeValue, normalizeValue } from '../values/codec';
 import { keyToken, keyTokens } from '../values/key-hash';

@@ -8,7 +8,8 @@ import {
   type ForeignKeyAction,
   type ForeignKeyDefinition,
 } from '../plan/execution-plan';
-import { checkIdentifier, identifierKey, nameForMessage } from '../plan/sql-text';
+import { checkIdentifier, identifierKey } from '../dialect/sqlite/sqlite-text';
+import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
 import type { CreateTableOptions } from './create-table-options';
 

@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { nameForMessage } from '../plan/sql-text';
+import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
 import { checkCsvShape, inferTextColumn } from './infer-columns';
 

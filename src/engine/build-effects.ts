@@ -1,6 +1,6 @@
 import type { ColumnValues } from '../plan/execution-plan';
 import { columnValuesOf, toColumnValues } from '../plan/column-values';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';

@@ -1,4 +1,4 @@
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';

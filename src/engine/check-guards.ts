@@ -2,7 +2,7 @@ import { keyColumnSql } from '../dialect/sqlite/sqlite-rowid';
 import { ConflictError, type ConflictDetail } from '../errors/pandalchemy-error';
 import type { ColumnValues, ExecutionPlan, Guard, PlanStep } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';

@@ -1,5 +1,5 @@
 import { ForeignKeyError, type ForeignKeyViolation } from '../errors/pandalchemy-error';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';

@@ -1,5 +1,6 @@
 import type { CreateIndexStep, DropIndexStep } from '../plan/execution-plan';
-import { quoteIdentifier as q, identifierKey } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
+import { identifierKey } from '../dialect/sqlite/sqlite-text';
 import { bigintReplacer, PandalchemyError } from '../errors/pandalchemy-error';
 import { findTable } from './introspect';
 import { selectRows, type SqlDatabase } from './sqlite';

@@ -1,6 +1,6 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { ColumnValues } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { ReplacementRows, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';

@@ -1,5 +1,5 @@
 import type { ColumnValues } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { RedoRecord, RowPatch, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';

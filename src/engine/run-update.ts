@@ -3,7 +3,7 @@ import { keyMovesOf } from '../dialect/key-moves';
 import { isRowid, sqliteDataStep, throughTemporaryKeys } from '../dialect/sqlite/sqlite-data-step';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import type { ColumnValues, Guard, UpdateStep } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../plan/sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';

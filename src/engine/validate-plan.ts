@@ -7,7 +7,11 @@ import {
   type ExecutionPlan,
   type PlanStep,
 } from '../plan/execution-plan';
-import { checkDeclaredType, identifierKey, MAX_IDENTIFIER_LENGTH } from '../plan/sql-text';
+import {
+  checkDeclaredType,
+  identifierKey,
+  MAX_IDENTIFIER_LENGTH,
+} from '../dialect/sqlite/sqlite-text';
 import { isWellFormedText } from '../values/codec';
 import { article } from './plan-keys';
 import type { ColumnKind } from '../values/column-kind';

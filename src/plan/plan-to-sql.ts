@@ -5,7 +5,8 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import type { ExecutionPlan, RetypeChanges } from './execution-plan';
-import { quoteIdentifier as q, sqlLiteral } from './sql-text';
+import { quoteIdentifier as q } from '../dialect/quote-identifier';
+import { sqliteLiteral } from '../dialect/sqlite/sqlite-text';
 
 /** Options of {@link planToSql}. */
 export interface PlanToSqlOptions {
@@ -83,10 +84,10 @@ function changeLines(changes: RetypeChanges, max: number): string[] {
   const lines: string[] = [];
   for (let i = 0; i < shown; i++) {
     const key = changes.key
-      .map((k, c) => `${q(k)} = ${sqlLiteral(changes.keys[c]?.[i] ?? null)}`)
+      .map((k, c) => `${q(k)} = ${sqliteLiteral(changes.keys[c]?.[i] ?? null)}`)
       .join(', ');
-    const before = sqlLiteral(changes.before[i] ?? null);
-    lines.push(`-- row ${key}: ${before} -> ${sqlLiteral(changes.after[i] ?? null)}`);
+    const before = sqliteLiteral(changes.before[i] ?? null);
+    lines.push(`-- row ${key}: ${before} -> ${sqliteLiteral(changes.after[i] ?? null)}`);
   }
   if (n > shown) lines.push(`-- ... and ${n - shown} more cell(s) this type change alters`);
   return lines;
@@ -130,6 +131,8 @@ function inline(sql: string, params: readonly SqlValue[]): string {
   // quoted, and the one statement that holds both binds no string literal (see sqlite_schema).
   return sql
     .split('"')
-    .map((part, n) => (n % 2 ? part : part.replace(/\?/g, () => sqlLiteral(params[i++] ?? null))))
+    .map((part, n) =>
+      n % 2 ? part : part.replace(/\?/g, () => sqliteLiteral(params[i++] ?? null)),
+    )
     .join('"');
 }

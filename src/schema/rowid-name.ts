@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { identifierKey } from '../plan/sql-text';
+import { identifierKey } from '../dialect/sqlite/sqlite-text';
 import { ROWID_NAMES } from './table-info';
 
 /**

@@ -1,6 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { checkDeclaredType, checkIdentifier } from '../plan/sql-text';
+import { checkDeclaredType, checkIdentifier } from '../dialect/sqlite/sqlite-text';
 import { freezeTableInfo } from '../schema/freeze-table-info';
 import { rowidNameOf } from '../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../schema/table-info';

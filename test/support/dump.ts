@@ -1,7 +1,7 @@
 import { rowidName } from '../../src/dialect/sqlite/sqlite-rowid';
 import { findTable } from '../../src/engine/introspect';
 import { selectRows, type SqlDatabase } from '../../src/engine/sqlite';
-import { quoteIdentifier as q } from '../../src/plan/sql-text';
+import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
 import type { ColumnarData } from '../../src/protocol/engine-api';
 
 /** A stable text form of a cell for comparisons (BigInt, bytes and dates included). */

@@ -9,7 +9,7 @@ import {
   type Guard,
   type PlanStep,
 } from '../../src/plan/execution-plan';
-import { identifierKey } from '../../src/plan/sql-text';
+import { identifierKey } from '../../src/dialect/sqlite/sqlite-text';
 import type { ColumnKind } from '../../src/values/column-kind';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';
 import { INT64_MAX, INT64_MIN } from '../../src/values/sql-value';

@@ -7,7 +7,7 @@ import { createTableSteps } from '../../src/db/create-table-steps';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { STEP_ORDER, type ExecutionPlan } from '../../src/plan/execution-plan';
 import { decodePlan, encodePlan } from '../../src/plan/plan-json';
-import { quoteIdentifier as q } from '../../src/plan/sql-text';
+import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
 import { bytesEqual } from '../../src/values/values-equal';
 import { cellText } from './dump';
 import { exactlyEqual } from './exactly-equal';

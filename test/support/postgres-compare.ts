@@ -10,7 +10,7 @@ import {
 } from '../../src/engine/sqlite';
 import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { isSchemaStep, type ExecutionPlan } from '../../src/plan/execution-plan';
-import { quoteIdentifier } from '../../src/plan/sql-text';
+import { quoteIdentifier } from '../../src/dialect/quote-identifier';
 import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';

@@ -4,7 +4,7 @@ import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { replayRecord } from '../../src/engine/replay-record';
 import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
-import { quoteIdentifier as q } from '../../src/plan/sql-text';
+import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
 import type { ColumnarData } from '../../src/protocol/engine-api';
 import type { TableInfo } from '../../src/schema/table-info';
 import { TrackedTable } from '../../src/table/tracked-table';

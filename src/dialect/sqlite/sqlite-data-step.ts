@@ -1,5 +1,5 @@
 import type { ColumnValues, DataStep, Guard, UpdateStep } from '../../plan/execution-plan';
-import { quoteIdentifier as q } from '../../plan/sql-text';
+import { quoteIdentifier as q } from '../quote-identifier';
 import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';

@@ -7,7 +7,7 @@ import type {
   SchemaStep,
 } from '../../plan/execution-plan';
 import { isSchemaStep } from '../../plan/execution-plan';
-import { quoteIdentifier as q } from '../../plan/sql-text';
+import { quoteIdentifier as q } from '../quote-identifier';
 import { freeRowidName, isRowidName } from '../../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../../schema/table-info';
 import { kindOf } from '../../values/column-kind';

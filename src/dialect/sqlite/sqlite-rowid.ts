@@ -1,4 +1,4 @@
-import { quoteIdentifier as q } from '../../plan/sql-text';
+import { quoteIdentifier as q } from '../quote-identifier';
 import { rowidNameOf } from '../../schema/rowid-name';
 import type { TableInfo } from '../../schema/table-info';
 

@@ -8,7 +8,8 @@ import {
   type PlanStep,
   type SchemaStep,
 } from '../../plan/execution-plan';
-import { checkDeclaredType, quoteIdentifier as q, sqlLiteral } from '../../plan/sql-text';
+import { checkDeclaredType, sqliteLiteral } from './sqlite-text';
+import { quoteIdentifier as q } from '../quote-identifier';
 import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
 import { columnDefinitionSql } from '../column-definition';
@@ -43,7 +44,7 @@ export function sqliteColumnSql(column: ColumnDefinition, constraint = ''): stri
 
 function defaultLiteral(value: SqlValue): string {
   // Parenthesised so that negative numbers and blobs are valid DEFAULT expressions.
-  return value === null ? 'NULL' : `(${sqlLiteral(value)})`;
+  return value === null ? 'NULL' : `(${sqliteLiteral(value)})`;
 }
 
 /** `CHECK (...)`, the expression checked again: plans may come from anywhere. */

@@ -1,6 +1,7 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { CreateIndexStep } from '../../plan/execution-plan';
-import { checkIdentifier, identifierKey, nameForMessage } from '../../plan/sql-text';
+import { checkIdentifier, identifierKey } from '../../dialect/sqlite/sqlite-text';
+import { nameForMessage } from '../../errors/name-for-message';
 import { describeValue } from '../../values/codec';
 import type { ColumnState } from '../column-state';
 import type { Mutation } from '../mutations';

@@ -6,7 +6,7 @@ import {
   checkDefaultValue,
   checkIdentifier,
   identifierKey,
-} from '../../plan/sql-text';
+} from '../../dialect/sqlite/sqlite-text';
 import { isRowidName } from '../../schema/rowid-name';
 import { describeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';

@@ -1,19 +1,9 @@
-import { PandalchemyError, type ErrorContext } from '../errors/pandalchemy-error';
-import { isWellFormedText } from '../values/codec';
-import type { SqlValue } from '../values/sql-value';
+import { PandalchemyError, type ErrorContext } from '../../errors/pandalchemy-error';
+import { nameForMessage } from '../../errors/name-for-message';
+import { isWellFormedText } from '../../values/codec';
+import type { SqlValue } from '../../values/sql-value';
 
-/**
- * Quotes an identifier for SQLite: always double-quoted, inner quotes doubled, so that any name,
- * however hostile, is one identifier and never SQL.
- *
- * @example
- * ```ts
- * quoteIdentifier('my "col"') // '"my ""col"""'
- * ```
- */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+// SQLite's rules for the names, types and literals the library writes into SQL text.
 
 /** Longest identifier accepted; SQLite has no limit but names beyond this are surely mistakes. */
 export const MAX_IDENTIFIER_LENGTH = 1024;
@@ -29,13 +19,6 @@ export const MAX_IDENTIFIER_LENGTH = 1024;
  */
 export function identifierKey(name: string): string {
   return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-/** A name for messages: quoted, and cut short when long. */
-export function nameForMessage(name: unknown): string {
-  const text = typeof name === 'string' ? name : String(name);
-  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return typeof name === 'string' ? JSON.stringify(shown) : shown;
 }
 
 /**
@@ -100,10 +83,17 @@ export function checkDeclaredType(type: unknown): string {
 }
 
 /**
- * Renders a value as an SQL literal. Used only where SQLite takes no parameters (DEFAULT clauses
- * in DDL) and for the human-readable plan preview; every statement that runs binds its values.
+ * Renders a value as an SQLite literal. Used only where SQLite takes no parameters (DEFAULT
+ * clauses in DDL) and for the human-readable plan preview; every statement that runs binds its
+ * values.
+ *
+ * @example
+ * ```ts
+ * sqliteLiteral("it's") // "'it''s'"
+ * sqliteLiteral(new Uint8Array([1, 255])) // "X'01ff'"
+ * ```
  */
-export function sqlLiteral(value: SqlValue): string {
+export function sqliteLiteral(value: SqlValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') {
