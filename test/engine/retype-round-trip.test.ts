@@ -6,7 +6,7 @@ import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { trackedTable } from '../../src/table/tracked-table-from';
 import { decodeValue, encodeValue, normalizeValue } from '../../src/values/codec';
 import { kindOf, type ColumnKind } from '../../src/values/column-kind';
-import { retypeValue } from '../../src/values/retype-value';
+import { retypeValue } from '../../src/dialect/sqlite/retype-value';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';
 import { valuesEqual } from '../../src/values/values-equal';
 import { cellText } from '../support/dump';

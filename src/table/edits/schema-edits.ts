@@ -10,7 +10,7 @@ import {
 import { isRowidName } from '../../schema/rowid-name';
 import { describeValue, encodeValue, normalizeValue } from '../../values/codec';
 import { kindOf } from '../../values/column-kind';
-import { retypeValue } from '../../values/retype-value';
+import { retypeValue } from '../../dialect/sqlite/retype-value';
 import { valuesEqual } from '../../values/values-equal';
 import type { CellValue } from '../../values/sql-value';
 import type { ColumnState } from '../column-state';

@@ -1,8 +1,8 @@
-import { affinityOf, applyAffinity } from '../dialect/sqlite/affinity';
-import { decodeValue, encodeValue } from './codec';
-import { declaredTypeOf, kindOf, type ColumnKind } from './column-kind';
-import type { CellValue, SqlValue } from './sql-value';
-import { valuesEqual } from './values-equal';
+import { decodeValue, encodeValue } from '../../values/codec';
+import { declaredTypeOf, kindOf, type ColumnKind } from '../../values/column-kind';
+import type { CellValue, SqlValue } from '../../values/sql-value';
+import { valuesEqual } from '../../values/values-equal';
+import { affinityOf, applyAffinity } from './affinity';
 
 /** A value converted to a column's new type, and whether the conversion loses nothing. */
 export interface RetypedValue {
