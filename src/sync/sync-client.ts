@@ -79,6 +79,8 @@ export class SyncClient {
   #releaseLock: (() => void) | null = null;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The browser said it went offline: no retries until it says `online` (or `sync()`). */
+  #browserOffline = false;
   #watchTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #answers = new Map<string, Answer>();
   #inFlight: string | null = null;
@@ -97,8 +99,36 @@ export class SyncClient {
     this.#host = host;
     this.#options = options;
     // Local pushes (this tab's and other tabs') join the outbox: send them.
-    this.#unsubscribe = host.onChange(() => this.#kick());
+    const unsubscribe = host.onChange(() => this.#kick());
+    // A browser that loses its network can keep a WebSocket half-open for minutes, pushes sent
+    // into it and the status saying online: go offline when the browser says so, and connect
+    // again as soon as it is back (not after the backoff).
+    globalThis.addEventListener?.('offline', this.#onOffline);
+    globalThis.addEventListener?.('online', this.#onOnline);
+    this.#unsubscribe = () => {
+      unsubscribe();
+      globalThis.removeEventListener?.('offline', this.#onOffline);
+      globalThis.removeEventListener?.('online', this.#onOnline);
+    };
   }
+
+  readonly #onOffline = (): void => {
+    this.#browserOffline = true;
+    const socket = this.#socket;
+    if (!socket) return;
+    // Offline at once: the socket's own close event comes later and is ignored.
+    this.#closedWith(
+      new PandalchemyError('offline', 'The browser is offline: pushes wait until it is back.'),
+    );
+    socket.close(1000, 'offline');
+  };
+
+  readonly #onOnline = (): void => {
+    this.#browserOffline = false;
+    if (this.#socket) return;
+    this.#retryMs = FIRST_RETRY_MS;
+    this.#connect();
+  };
 
   get status(): SyncStatus {
     return this.#status;
@@ -250,7 +280,7 @@ export class SyncClient {
     this.#loads.clear();
     this.#setStatus({ state: 'offline', error, loading: null });
     this.#fail(error);
-    if (this.#closed || this.#paused) return;
+    if (this.#closed || this.#paused || this.#browserOffline) return;
     const wait = this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, LAST_RETRY_MS);
     this.#retryTimer = setTimeout(() => this.#connect(), wait);

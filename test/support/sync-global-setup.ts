@@ -24,6 +24,7 @@ const TABLES: Record<string, string> = {
   echo_notes: 'id bigint PRIMARY KEY, title text',
   run_notes: 'id bigint PRIMARY KEY, title text',
   behind_notes: 'id bigint PRIMARY KEY, title text',
+  network_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */
