@@ -1,12 +1,17 @@
 import { useEffect, useState } from 'react';
 import { LARGE_TABLE_SIZES } from './large-table';
 import type { Playground } from './playground';
+import { SyncControls } from './sync-controls';
+import { SyncSettingsButton } from './sync-dialog';
 
 /** The database-wide actions: generate a large table, import, download, reset. */
 export function DatabaseBar({ pg }: { readonly pg: Playground }) {
   const [rows, setRows] = useState<number>(LARGE_TABLE_SIZES[0]);
   const [confirmReset, setConfirmReset] = useState(false);
   const disabled = pg.status !== 'ready' || pg.busy !== null;
+  // A synced database's tables are the server's: replacing them here would only confuse sync.
+  const replaceable = disabled || pg.sync !== null;
+  const notSynced = pg.sync ? 'Not while syncing: the tables are the sync server’s' : undefined;
 
   // Reset asks for a second click; the question goes away by itself.
   useEffect(() => {
@@ -56,14 +61,14 @@ export function DatabaseBar({ pg }: { readonly pg: Playground }) {
           />
         </label>
         <label
-          className={`button file-button${disabled ? ' disabled' : ''}`}
-          title="Replaces the whole database with an SQLite file (asks first)"
+          className={`button file-button${replaceable ? ' disabled' : ''}`}
+          title={notSynced ?? 'Replaces the whole database with an SQLite file (asks first)'}
         >
           Open .sqlite…
           <input
             type="file"
             accept=".sqlite,.sqlite3,.db,application/vnd.sqlite3"
-            disabled={disabled}
+            disabled={replaceable}
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
@@ -74,10 +79,12 @@ export function DatabaseBar({ pg }: { readonly pg: Playground }) {
         <button type="button" onClick={() => void pg.download()} disabled={disabled}>
           Download .sqlite
         </button>
+        {pg.sync ? null : <SyncSettingsButton current={null} />}
         <button
           type="button"
           className={confirmReset ? 'danger' : ''}
-          disabled={disabled}
+          disabled={replaceable}
+          title={notSynced}
           onClick={() => {
             if (!confirmReset) return setConfirmReset(true);
             setConfirmReset(false);
@@ -87,6 +94,7 @@ export function DatabaseBar({ pg }: { readonly pg: Playground }) {
           {confirmReset ? 'Click again to reset' : 'Reset'}
         </button>
       </div>
+      {pg.sync ? <SyncControls sync={pg.sync} /> : null}
     </header>
   );
 }

@@ -3,6 +3,7 @@ import {
   ForeignKeyError,
   isPandalchemyError,
   type ForeignKeyViolation,
+  type RebaseConflict,
 } from '../src/index';
 
 /** A row a message points at: the grid can scroll to it. */
@@ -172,4 +173,20 @@ const USER_TERMS: readonly (readonly [RegExp, string])[] = [
 /** A library message with API wording replaced by what a playground user does. */
 export function inUserTerms(message: string): string {
   return USER_TERMS.reduce((m, [api, user]) => m.replace(api, user), message);
+}
+
+/** One contested edit as people read it: `customers (2) city: yours 'Munich', theirs 'Hamburg'`. */
+export function yoursVersusTheirs(c: RebaseConflict): string {
+  const where = `${c.table} (${formatKey(c.key)})`;
+  const value = (row: Readonly<Record<string, unknown>> | null, column: string) =>
+    row === null ? 'row deleted' : formatKey([row[column] ?? null]);
+  const outcome = c.kept ? 'yours kept' : 'theirs taken';
+  if (c.type === 'update' && c.columns.length) {
+    const diffs = c.columns.map(
+      (col) => `${col}: yours ${value(c.local, col)}, theirs ${value(c.remote, col)}`,
+    );
+    return `${where} ${diffs.join('; ')} (${outcome})`;
+  }
+  const theirs = c.remote === null ? 'the row is gone there' : 'the row was changed there';
+  return `${where}: your ${c.type} (${theirs}; ${outcome})`;
 }

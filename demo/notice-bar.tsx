@@ -7,7 +7,9 @@ export function NoticeBar({ pg }: { readonly pg: Playground }) {
   return (
     <div className="bar notice" role="status" aria-label="Changes from another tab">
       <div className="bar-text">
-        <strong>Another tab pushed changes to {notice.tables.join(', ')}.</strong>{' '}
+        <strong>
+          Another {pg.sync ? 'tab or device' : 'tab'} pushed changes to {notice.tables.join(', ')}.
+        </strong>{' '}
         {notice.stale.length
           ? `You have pending edits on ${notice.stale.join(', ')}: refresh to rebase them onto the new data.`
           : 'The grid already shows them.'}

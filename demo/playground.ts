@@ -10,6 +10,7 @@ import {
   type Progress,
   type PushResult,
   type RebaseConflict,
+  type SyncOptions,
   type TrackedTable,
 } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
@@ -17,11 +18,12 @@ import { formatCell } from './format-cell';
 import { detectDelimiter, type CsvDelimiter } from './csv-text';
 import { isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
-import { errorMessage, formatKey, type Message, type RowLink } from './messages';
+import { errorMessage, formatKey, yoursVersusTheirs, type Message, type RowLink } from './messages';
 import { isPlainView, PLAIN_VIEW, viewRefs, viewRefsAsync, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
 import { errorMarks, NO_ERROR_MARKS, unmark, type ErrorMarks } from './error-marks';
 import { DEFAULT_LAYOUT, moveShown, renameInLayout, type ColumnLayout } from './column-layout';
+import { PlaygroundSync } from './playground-sync';
 import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
 
@@ -174,8 +176,12 @@ export class Playground {
   /** The plan the pending-changes panel shows, kept for the grid's schema marks. */
   #plan: ExecutionPlan | null = null;
 
-  constructor(databaseName: string) {
+  /** With a sync server (`?sync=…`, or the Sync dialog): its status, pause, resume, refusals. */
+  readonly sync: PlaygroundSync | null;
+
+  constructor(databaseName: string, options: { sync?: SyncOptions | null } = {}) {
     this.databaseName = databaseName;
+    this.sync = options.sync ? new PlaygroundSync(this, options.sync) : null;
   }
 
   // ---- observation (useSyncExternalStore) ------------------------------------------------------
@@ -198,9 +204,14 @@ export class Playground {
   async open(): Promise<void> {
     try {
       this.#setProgress('Opening the database', 0, null);
-      const db = await openDatabase(this.databaseName);
+      const db = await openDatabase(
+        this.databaseName,
+        this.sync ? { sync: this.sync.options } : {},
+      );
       this.db = db;
-      if (db.tableNames().length === 0) {
+      this.sync?.attach(db);
+      // A synced database gets its tables from the server: the first table shows once loaded.
+      if (db.tableNames().length === 0 && !this.sync) {
         this.#setProgress('Creating the sample database', 0, null);
         await createSampleDatabase(db);
         this.message = {
@@ -739,6 +750,17 @@ export class Playground {
     await this.#reloadView();
   }
 
+  /** Shows a message (sync's, from outside this class). */
+  show(message: Message): void {
+    this.message = message;
+    this.#changed();
+  }
+
+  /** Takes in edits made to the loaded tables from outside (a refused push's, returned). */
+  async tablesChanged(): Promise<void> {
+    await this.#reloadView();
+  }
+
   dismissMessage(): void {
     this.message = null;
     this.#changed();
@@ -1091,7 +1113,8 @@ export class Playground {
       this.layout++;
       this.#recomputeRefs();
       this.#countRows(current, this.table.numRows);
-    } else if (current !== undefined) {
+    } else if (current !== undefined || this.mode === 'table') {
+      // The shown table is gone, or none was (a synced database's tables just arrived).
       this.table = null;
       const first = this.tableNames[0];
       if (first !== undefined) await this.select(first);
@@ -1249,22 +1272,6 @@ function findRef(t: TrackedTable, key: readonly unknown[]): number | undefined {
     if (t.rowState(ref) === 'deleted' && formatKey(t.keyAt(ref)) === wanted) return ref;
   }
   return undefined;
-}
-
-/** One contested edit as people read it: `customers (2) city: yours 'Munich', theirs 'Hamburg'`. */
-function yoursVersusTheirs(c: RebaseConflict): string {
-  const where = `${c.table} (${formatKey(c.key)})`;
-  const value = (row: Readonly<Record<string, unknown>> | null, column: string) =>
-    row === null ? 'row deleted' : formatKey([row[column] ?? null]);
-  const outcome = c.kept ? 'yours kept' : 'theirs taken';
-  if (c.type === 'update' && c.columns.length) {
-    const diffs = c.columns.map(
-      (col) => `${col}: yours ${value(c.local, col)}, theirs ${value(c.remote, col)}`,
-    );
-    return `${where} ${diffs.join('; ')} (${outcome})`;
-  }
-  const theirs = c.remote === null ? 'the row is gone there' : 'the row was changed there';
-  return `${where}: your ${c.type} (${theirs}; ${outcome})`;
 }
 
 /** Rows from which a view is computed a slice at a time between frames, with a percentage. */
