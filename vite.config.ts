@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './test/chromium.ts';
+import { syncTestServers } from './test/support/sync-test-servers.ts';
 
 // One config serves the playground (dev server and production build) and the two test projects:
 // pure logic in Node, and everything that needs a Worker, IndexedDB or the DOM in real Chromium.
@@ -107,6 +108,10 @@ export default defineConfig(({ mode }) => ({
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
             provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+            commands: {
+              startSyncServer: () => syncTestServers().start(),
+              restartSyncServer: (_context, url: string) => syncTestServers().restart(url),
+            },
           },
         },
       },

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createSyncServer } from '../../src/server';
+import { createSyncServer, type ListeningSyncServer } from '../../src/server';
+import { SYNC_TEST_SERVERS, type SyncTestServers } from './sync-test-servers';
 import { startPostgresCluster } from './postgres-cluster';
 
 declare module 'vitest' {
@@ -25,6 +26,7 @@ const TABLES: Record<string, string> = {
   run_notes: 'id bigint PRIMARY KEY, title text',
   behind_notes: 'id bigint PRIMARY KEY, title text',
   network_notes: 'id bigint PRIMARY KEY, title text',
+  restart_notes: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */
@@ -45,15 +47,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     for (const [name, columns] of Object.entries(TABLES))
       await pool.query(`CREATE TABLE ${name} (${columns})`);
-    const server = createSyncServer({
-      pool,
-      authenticate: SYNC_TOKENS,
-      tables: Object.keys(TABLES),
-    });
-    const listening = await server.listen({ port: 0 });
+    const serve = (port: number): Promise<ListeningSyncServer> =>
+      createSyncServer({ pool, authenticate: SYNC_TOKENS, tables: Object.keys(TABLES) }).listen({
+        port,
+      });
+    const listening = await serve(0);
     project.provide('syncUrl', listening.url);
     project.provide('syncModelRuns', Number(process.env['SYNC_MODEL_RUNS'] ?? 3));
+    // Servers of their own for tests that stop and start them (the shared one stays up for the
+    // other files): the browser commands of vite.config.ts reach them through this.
+    const own = new Map<string, ListeningSyncServer>();
+    const servers: SyncTestServers = {
+      async start() {
+        const s = await serve(0);
+        own.set(s.url, s);
+        return s.url;
+      },
+      async restart(url) {
+        const s = own.get(url);
+        if (!s) throw new Error(`no test server at ${url}`);
+        await s.close();
+        own.set(url, await serve(s.port));
+      },
+    };
+    (globalThis as { [SYNC_TEST_SERVERS]?: SyncTestServers })[SYNC_TEST_SERVERS] = servers;
     return async () => {
+      for (const s of own.values()) await s.close();
       await listening.close();
       await pool.end();
       cluster.stop();
