@@ -3,7 +3,7 @@ import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from '../table/column-state';
 import type { IndexEdit } from '../table/edits/index-edits';
 import type { OperationKind } from '../table/operation-log';
-import type { RowChange, TableChanges } from '../table/row-changes';
+import type { TableChanges } from '../table/row-changes';
 import type { InsertedRow } from '../table/table-state';
 
 /** Version of the saved form: a draft of another version is dropped with a warning, never read. */
@@ -73,7 +73,7 @@ export interface DraftBase {
 
 /**
  * A table's draft as its base record holds it: the whole pending state when it was written.
- * The saves after it append {@link DeltaRecord}s (see draft-chunks.ts for why and how).
+ * The saves after it append {@link DeltaRecord}s (see encode-delta.ts for why and how).
  */
 export interface DraftRecord {
   readonly format: number;
@@ -126,38 +126,56 @@ export type DeltaMutation =
   | readonly ['restore', row: number]
   | readonly ['insert', seq: number, values: readonly unknown[]];
 
-/** An appended operation: a single-cell edit, or an operation of row-level changes. */
-export type DeltaOperation =
-  | readonly [
-      't',
-      row: number,
-      column: ColumnRef,
-      prev: unknown,
-      next: unknown,
-      key: unknown,
-      columnName: string,
-      at: number,
-    ]
-  | readonly [
-      'o',
-      kind: OperationKind,
-      description: string,
-      at: number,
-      mutations: readonly DeltaMutation[],
-    ];
+/** An appended operation of row-level changes (single-cell edits go in {@link DeltaCells}). */
+export type DeltaOperation = readonly [
+  'o',
+  kind: OperationKind,
+  description: string,
+  at: number,
+  mutations: readonly DeltaMutation[],
+];
 
-/** What happened to the history since the last save, in order: undo, redo or a new operation. */
-export type DeltaEvent = 'u' | 'r' | DeltaOperation;
+/**
+ * A delta's single-cell edits, field by field: typed arrays and lists of values, which the
+ * structured clone copies many times faster than an object per edit. The column's name is its
+ * name now (a rename makes the draft be written whole).
+ */
+export interface DeltaCells {
+  readonly rows: Int32Array;
+  readonly columns: Int32Array;
+  readonly at: Float64Array;
+  readonly prev: readonly unknown[];
+  readonly next: readonly unknown[];
+  /** The row's key as the edit named it (a one-column key as its value). */
+  readonly keys: readonly unknown[];
+}
 
-/** One save's worth of a draft: the history's events since the save before and their net changes. */
+/**
+ * The net change of each row a delta touched, flat (see delta-net.ts): per row its kind (0 none,
+ * 1 insert, 2 update, 3 update with a new key, 4 delete) and its values in `values`, in order.
+ */
+export interface DeltaNet {
+  readonly rows: Int32Array;
+  readonly kinds: Int8Array;
+  readonly values: readonly unknown[];
+  readonly keyLength: number;
+  /** The stored columns' names (a delete names them all). */
+  readonly names: readonly string[];
+}
+
+/**
+ * One save's worth of a draft: what happened to the history since the save before, one letter
+ * per event in `events` (u: undo, r: redo, t: the next of `cells`, o: the next of `ops`), and
+ * the net change of every row the events touched.
+ */
 export interface DeltaRecord {
   readonly delta: true;
-  readonly events: readonly DeltaEvent[];
+  readonly events: string;
+  readonly cells: DeltaCells;
+  readonly ops: readonly DeltaOperation[];
   readonly nextSeq: number;
   readonly nextColumnId: number;
-  /** The rows the events touched, and each one's net change now (null: none). */
-  readonly rows: readonly number[];
-  readonly net: readonly (RowChange | null)[];
+  readonly net: DeltaNet;
 }
 
 /** A record of a draft after its head: the base (record 0) or a delta. */

@@ -67,14 +67,30 @@ export class DraftStore {
     return tx.done;
   }
 
-  /** Appends a delta as the draft's record `head.records - 1`, with the head that counts it. */
-  append(db: IDBPDatabase<Schema>, head: DraftHead, delta: DeltaRecord): Promise<void> {
+  /**
+   * Appends a delta's records from the draft's record `first` on, then the head that counts them,
+   * in one transaction. Each record is made (and cloned) after the one before is stored: a big
+   * delta is many short tasks, never one long one, and still one transaction.
+   */
+  async append(
+    db: IDBPDatabase<Schema>,
+    head: DraftHead,
+    first: number,
+    parts: Iterable<DeltaRecord>,
+  ): Promise<void> {
     const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
-    this.observe?.(delta);
+    const done = tx.done;
+    // A failed put aborts the transaction: `done` rejects, and this with it.
+    done.catch(() => undefined);
+    const chunks = tx.objectStore('chunks');
+    let n = first;
+    for (const part of parts) {
+      this.observe?.(part);
+      await chunks.put(part, [head.table, head.owner, n++]);
+    }
     this.observe?.(head);
-    void tx.objectStore('chunks').put(delta, [head.table, head.owner, head.records - 1]);
     void tx.objectStore('drafts').put(head, [head.table, head.owner]);
-    return tx.done;
+    await done;
   }
 
   /** A draft's head and records (in order), read in one transaction; null when there is none. */

@@ -14,7 +14,7 @@ import {
 } from './draft-record';
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
-import { savedPoint, type SavedPoint } from './encode-delta';
+import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
 import { planSave } from './plan-save';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
@@ -409,7 +409,7 @@ export class Drafts {
     const saved = plan.whole
       ? this.#store!.saveWhole(db, plan.head, plan.whole)
       : plan.delta
-        ? this.#store!.append(db, plan.head, plan.delta)
+        ? this.#store!.append(db, plan.head, plan.first, deltaParts(plan.delta, s))
         : null;
     ({ point: e.point, records: e.records, events: e.events } = plan.progress);
     e.lastSave = Date.now();

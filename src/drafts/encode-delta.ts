@@ -8,9 +8,9 @@ import {
 } from '../table/mutations';
 import { Operation, type LoggedOperation } from '../table/operation-log';
 import type { TableState } from '../table/table-state';
-import type { DeltaEvent, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
+import type { DeltaCells, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
+import { encodeNet } from './delta-net';
 import { encodeSlot } from './encode-draft';
-import { rowChangeAt } from './row-change-at';
 
 /**
  * What a draft's records hold of a table's history: the history as one line (operations done,
@@ -67,22 +67,19 @@ function encodeMutation(m: Mutation): DeltaMutation {
   return ['insert', ins.seq, ins.values.slice()];
 }
 
-function encodeOperation(op: LoggedOperation): DeltaOperation {
-  if (op instanceof CellOperation) {
-    const { key, columnName } = op.named;
-    return [
-      't',
-      op.row,
-      op.column.id,
-      encodeSlot(op.prev),
-      encodeSlot(op.next),
-      key,
-      columnName,
-      op.at,
-    ];
-  }
-  const o = op as Operation;
-  return ['o', o.kind, o.description, o.at, o.mutations.map(encodeMutation)];
+function encodeOperation(op: Operation): DeltaOperation {
+  return ['o', op.kind, op.description, op.at, op.mutations.map(encodeMutation)];
+}
+
+function encodeCells(ops: readonly CellOperation[]): DeltaCells {
+  return {
+    rows: Int32Array.from(ops, (o) => o.row),
+    columns: Int32Array.from(ops, (o) => o.column.id),
+    at: Float64Array.from(ops, (o) => o.at),
+    prev: ops.map((o) => encodeSlot(o.prev)),
+    next: ops.map((o) => encodeSlot(o.next)),
+    keys: ops.map((o) => o.named.key),
+  };
 }
 
 /**
@@ -95,7 +92,7 @@ function encodeOperation(op: LoggedOperation): DeltaOperation {
  * Undo after a save is a step back along the line ('u'), which a reopen replays with `undo()`:
  * the operation undone stays in the record that holds it, and redo stays possible after a reopen.
  */
-export function encodeDelta(point: SavedPoint, state: TableState): DeltaRecord | null {
+export function encodeDelta(point: SavedPoint, state: TableState): DeltaPlan | null {
   if (point.state !== state || point.generation !== state.log.generation) return null;
   const now = savedPoint(state);
   const a = point.line;
@@ -103,7 +100,7 @@ export function encodeDelta(point: SavedPoint, state: TableState): DeltaRecord |
   let q = 0;
   const n = Math.min(a.length, b.length);
   while (q < n && a[q] === b[q]) q++;
-  const events: DeltaEvent[] = [];
+  const events: string[] = [];
   const moved: LoggedOperation[] = [];
   const step = (e: 'u' | 'r', op: LoggedOperation): void => {
     events.push(e);
@@ -122,14 +119,80 @@ export function encodeDelta(point: SavedPoint, state: TableState): DeltaRecord |
   if (!moved.every(appendable)) return null;
   const rows = new Set<number>();
   for (const op of moved) rowsOf(state, op, rows);
-  for (const op of added) events.push(encodeOperation(op));
+  const cells: CellOperation[] = [];
+  const ops: DeltaOperation[] = [];
+  for (const op of added) {
+    if (op instanceof CellOperation) {
+      // Replayed under the column's name now: a rename since makes the draft be written whole.
+      if (op.named.columnName !== op.column.name) return null;
+      events.push('t');
+      cells.push(op);
+    } else {
+      events.push('o');
+      ops.push(encodeOperation(op as Operation));
+    }
+  }
   for (let i = 0; i < back; i++) events.push('u');
-  const rowList = [...rows];
   return {
-    delta: true,
-    events,
-    ...state.draftCounters(),
-    rows: rowList,
-    net: rowList.map((r) => rowChangeAt(state, r)),
+    events: events.join(''),
+    cells,
+    ops,
+    rows: [...rows],
+    counters: state.draftCounters(),
+    point: now,
   };
+}
+
+/**
+ * A delta worked out but not encoded yet: its events, the single-cell edits (objects that never
+ * change, encoded part by part), the other operations (encoded at once: an inserted row's values
+ * change in place), the rows touched and where the history is.
+ */
+export interface DeltaPlan {
+  readonly events: string;
+  readonly cells: readonly CellOperation[];
+  readonly ops: readonly DeltaOperation[];
+  readonly rows: readonly number[];
+  readonly counters: { readonly nextSeq: number; readonly nextColumnId: number };
+  readonly point: SavedPoint;
+}
+
+/** Events (and rows) per record of a delta: a part is encoded and cloned in a task of its own. */
+export const PART = 2048;
+
+/** How many records a delta takes. */
+export function partCount(d: DeltaPlan, size = PART): number {
+  return Math.max(1, Math.ceil(d.events.length / size), Math.ceil(d.rows.length / size));
+}
+
+/**
+ * A delta's records, made one at a time, so that a big save is many short tasks (the drafts put
+ * each part in the same transaction after the one before is stored). The net changes of a part's
+ * rows are those when the part is made: edits made meanwhile change rows that the next save's
+ * delta names again, and the later record wins.
+ */
+export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Generator<DeltaRecord> {
+  const parts = partCount(d, size);
+  const rowsPer = Math.ceil(d.rows.length / parts);
+  let cell = 0;
+  let op = 0;
+  for (let k = 0; k < parts; k++) {
+    const events = d.events.slice(k * size, (k + 1) * size);
+    let cells = 0;
+    let ops = 0;
+    for (const e of events) {
+      if (e === 't') cells++;
+      else if (e === 'o') ops++;
+    }
+    yield {
+      delta: true,
+      events,
+      cells: encodeCells(d.cells.slice(cell, cell + cells)),
+      ops: d.ops.slice(op, op + ops),
+      ...d.counters,
+      net: encodeNet(state, d.rows.slice(k * rowsPer, (k + 1) * rowsPer)),
+    };
+    cell += cells;
+    op += ops;
+  }
 }

@@ -1,13 +1,14 @@
 import { rowChanges } from '../table/row-changes';
 import type { TableState } from '../table/table-state';
+import { DRAFT_FORMAT, type DraftBase, type DraftHead, type DraftRecord } from './draft-record';
 import {
-  DRAFT_FORMAT,
-  type DeltaRecord,
-  type DraftBase,
-  type DraftHead,
-  type DraftRecord,
-} from './draft-record';
-import { encodeDelta, savedPoint, type SavedPoint } from './encode-delta';
+  encodeDelta,
+  partCount,
+  PART,
+  savedPoint,
+  type DeltaPlan,
+  type SavedPoint,
+} from './encode-delta';
 import { encodePending, netRows } from './encode-draft';
 
 /**
@@ -40,7 +41,9 @@ export interface SaveMeta {
 export interface PlannedSave {
   readonly head: DraftHead;
   readonly whole: DraftRecord | null;
-  readonly delta: DeltaRecord | null;
+  /** The delta, made into records by `deltaParts` (its first is the draft's record `first`). */
+  readonly delta: DeltaPlan | null;
+  readonly first: number;
   /** What the draft holds once the save is stored. */
   readonly progress: DraftProgress;
 }
@@ -48,28 +51,34 @@ export interface PlannedSave {
 /**
  * The next save of a table's draft: a delta of what happened since `progress` when one can say
  * it (see `encodeDelta`) and the deltas do not hold too much more than the history (compaction);
- * else the draft whole. The records are the table's objects as they are now: hand them to
+ * else the draft whole. The whole record holds the table's objects as they are now: hand it to
  * IndexedDB at once (its structured clone copies them), nothing awaited in between.
  */
 export function planSave(
   progress: DraftProgress | null,
   state: TableState,
   meta: SaveMeta,
+  /** Events per record of a delta (tests make it small). */
+  partSize = PART,
 ): PlannedSave {
   const point = progress?.point ?? null;
   let delta = point ? encodeDelta(point, state) : null;
+  const now = delta?.point ?? savedPoint(state);
   if (
     delta &&
-    (progress!.events + delta.events.length > 2 * point!.line.length + CHURN_EVENTS ||
+    (progress!.events + delta.events.length > 2 * now.line.length + CHURN_EVENTS ||
       progress!.records >= MAX_RECORDS)
   )
     delta = null;
-  const records = delta ? progress!.records + (delta.events.length ? 1 : 0) : 1;
+  const first = delta ? progress!.records : 0;
+  const records = delta ? first + (delta.events.length ? partCount(delta, partSize) : 0) : 1;
   const events = delta ? progress!.events + delta.events.length : 0;
   const head: DraftHead = { format: DRAFT_FORMAT, ...meta, records, events };
-  const next: DraftProgress = { point: savedPoint(state), records, events };
-  if (delta)
-    return { head, whole: null, delta: delta.events.length ? delta : null, progress: next };
+  const next: DraftProgress = { point: now, records, events };
+  if (delta) {
+    // Nothing happened to the history (a version moved without an edit): nothing to append.
+    return { head, whole: null, delta: delta.events.length ? delta : null, first, progress: next };
+  }
   const whole: DraftRecord = {
     format: DRAFT_FORMAT,
     ...meta,
@@ -77,5 +86,5 @@ export function planSave(
     net: rowChanges(state),
     netRows: netRows(state),
   };
-  return { head, whole, delta: null, progress: next };
+  return { head, whole, delta: null, first, progress: next };
 }

@@ -13,6 +13,7 @@ import type { TableState } from '../table/table-state';
 import type { CellValue } from '../values/sql-value';
 import type { DeltaMutation, DeltaOperation, DeltaRecord, DraftRecord } from './draft-record';
 import { decodeSlot, invalid, restorePending } from './restore-draft';
+import { decodeNet } from './delta-net';
 import { diffTable } from '../table/diff-table';
 import type { TableInfo } from '../schema/table-info';
 import type { RowStore } from '../table/row-store';
@@ -23,15 +24,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Checks a delta's shape before anything is taken from it. Throws `draft_invalid`. */
 export function checkDelta(rec: DeltaRecord): void {
+  const c = isObject(rec) ? rec.cells : null;
   if (
     !isObject(rec) ||
     rec.delta !== true ||
-    !Array.isArray(rec.events) ||
-    !Array.isArray(rec.rows) ||
-    !Array.isArray(rec.net) ||
-    rec.rows.length !== rec.net.length ||
+    typeof rec.events !== 'string' ||
+    !isObject(c) ||
+    !(c.rows instanceof Int32Array) ||
+    !(c.columns instanceof Int32Array) ||
+    !(c.at instanceof Float64Array) ||
+    ![c.prev, c.next, c.keys].every((a) => Array.isArray(a) && a.length === c.rows.length) ||
+    c.columns.length !== c.rows.length ||
+    c.at.length !== c.rows.length ||
+    !Array.isArray(rec.ops) ||
     typeof rec.nextSeq !== 'number' ||
-    typeof rec.nextColumnId !== 'number'
+    typeof rec.nextColumnId !== 'number' ||
+    !isObject(rec.net)
   )
     throw invalid('an appended save is malformed');
 }
@@ -75,25 +83,8 @@ function mutation(state: TableState, rec: DeltaMutation): Mutation {
   }
 }
 
-function apply(state: TableState, rec: DeltaOperation): void {
-  if (!Array.isArray(rec)) throw invalid('an appended edit is malformed');
-  if (rec[0] === 't') {
-    const at = rec[7];
-    if (typeof at !== 'number') throw invalid('an appended edit is malformed');
-    const op = new CellOperation(
-      row(rec[1]),
-      column(state, rec[2]),
-      decodeSlot(rec[3]),
-      decodeSlot(rec[4]),
-      rec[5] as CellValue | readonly CellValue[],
-      String(rec[6]),
-      at,
-    );
-    op.redo(state);
-    state.log.record(op);
-    return;
-  }
-  if (rec[0] !== 'o' || typeof rec[3] !== 'number' || !Array.isArray(rec[4]))
+function applyOperation(state: TableState, rec: DeltaOperation | undefined): void {
+  if (!Array.isArray(rec) || rec[0] !== 'o' || typeof rec[3] !== 'number' || !Array.isArray(rec[4]))
     throw invalid('an appended edit is malformed');
   const description = String(rec[2]);
   const op = new Operation(rec[1] as OperationKind, () => description, rec[3]);
@@ -111,12 +102,31 @@ function apply(state: TableState, rec: DeltaOperation): void {
  * table as it is then, so that a deleted inserted row is the very row object the table holds).
  */
 export function replayDelta(state: TableState, rec: DeltaRecord): void {
+  const c = rec.cells;
+  let cell = 0;
+  let op = 0;
   for (const e of rec.events) {
     if (e === 'u') {
       if (!state.undo()) throw invalid('an appended undo has nothing to undo');
     } else if (e === 'r') {
       if (!state.redo()) throw invalid('an appended redo has nothing to redo');
-    } else apply(state, e);
+    } else if (e === 't') {
+      if (cell >= c.rows.length) throw invalid('an appended edit is missing');
+      const i = cell++;
+      const col = column(state, c.columns[i]);
+      const edit = new CellOperation(
+        c.rows[i]!,
+        col,
+        decodeSlot(c.prev[i]),
+        decodeSlot(c.next[i]),
+        c.keys[i] as CellValue | readonly CellValue[],
+        col.name,
+        c.at[i],
+      );
+      edit.redo(state);
+      state.log.record(edit);
+    } else if (e === 'o') applyOperation(state, rec.ops[op++]);
+    else throw invalid('an appended event is of unknown kind');
   }
   state.takeDraftCounters(rec);
 }
@@ -133,7 +143,7 @@ export function mergedNet(base: DraftRecord, deltas: readonly DeltaRecord[]): Ta
   rows.deletes.forEach((r, i) => byRow.set(r, base.net.deletes[i]!));
   rows.updates.forEach((r, i) => byRow.set(r, base.net.updates[i]!));
   rows.inserts.forEach((r, i) => byRow.set(r, base.net.inserts[i]!));
-  for (const d of deltas) d.rows.forEach((r, i) => byRow.set(r, d.net[i] ?? null));
+  for (const d of deltas) for (const [r, c] of decodeNet(d.net)) byRow.set(r, c);
   const deletes: [number, RowChange][] = [];
   const updates: [number, RowChange][] = [];
   const inserts: [number, RowChange][] = [];

@@ -1,0 +1,125 @@
+import type { RowChange } from '../table/row-changes';
+import type { TableState } from '../table/table-state';
+import type { RowObject } from '../values/sql-value';
+import type { DeltaNet } from './draft-record';
+import { invalid } from './restore-draft';
+import type { ColumnState } from '../table/column-state';
+import { valuesEqual } from '../values/values-equal';
+
+const NONE = 0;
+const INSERT = 1;
+const UPDATE = 2;
+const REKEY = 3;
+const DELETE = 4;
+
+/**
+ * The net change of each of `rows` now, as `rowChanges` reports it, flat: per row its kind and,
+ * in `values`, its key, an update's new key, then the columns (an insert's: name and value; an
+ * update's: name, old and new value; a delete's: the stored values, in `names` order). Flat
+ * lists of values are what the structured clone copies fastest; an object per row and per value
+ * map was most of a save. The values are the table's own: the clone copies them at once.
+ */
+export function encodeNet(state: TableState, rows: readonly number[]): DeltaNet {
+  const kinds = new Int8Array(rows.length);
+  const values: unknown[] = [];
+  const store = state.store;
+  const names = store.names;
+  const keyCols = state.keyColumns;
+  // Only columns with edits can differ from the store: looked at once, not per row.
+  const edited = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
+  const changed: ColumnState[] = [];
+  rows.forEach((row, i) => {
+    if (row < 0) {
+      if (!state.inserted.has(row)) return;
+      kinds[i] = INSERT;
+      for (const c of keyCols) values.push(state.value(row, c));
+      const given = state.columns.filter((c) => !state.isUnset(row, c));
+      values.push(given.length);
+      for (const c of given) values.push(c.name, state.value(row, c));
+      return;
+    }
+    if (row >= store.length || store.isDead(row)) return;
+    if (state.deleted.has(row)) {
+      kinds[i] = DELETE;
+      for (const k of store.keyColumns) values.push(store.get(row, k));
+      for (let c = 0; c < names.length; c++) values.push(store.get(row, c));
+      return;
+    }
+    // What rowChanges reports of an updated row: its key columns that changed, then the others.
+    changed.length = 0;
+    let rekeyed = false;
+    for (const c of edited) {
+      if (valuesEqual(state.value(row, c), state.baseline(row, c))) continue;
+      if (state.isKeyColumn(c)) rekeyed = true;
+      else changed.push(c);
+    }
+    if (!rekeyed && changed.length === 0) return;
+    const key = store.keyOf(row);
+    const newKey = rekeyed ? state.currentKey(row) : key;
+    const moved = keyCols.filter((_, k) => !valuesEqual(newKey[k], key[k]));
+    kinds[i] = moved.length ? REKEY : UPDATE;
+    values.push(...key);
+    if (moved.length) values.push(...newKey);
+    values.push(moved.length + changed.length);
+    for (const c of [...moved, ...changed]) {
+      values.push(c.name, c.origin >= 0 ? store.get(row, c.origin) : null, state.value(row, c));
+    }
+  });
+  return { rows: Int32Array.from(rows), kinds, values, keyLength: keyCols.length, names };
+}
+
+/** The row changes of a delta's net, by row (null: the row is as stored). Throws `draft_invalid`. */
+export function decodeNet(net: DeltaNet): Map<number, RowChange | null> {
+  if (
+    !(net.rows instanceof Int32Array) ||
+    !(net.kinds instanceof Int8Array) ||
+    net.rows.length !== net.kinds.length ||
+    !Array.isArray(net.values) ||
+    !Array.isArray(net.names) ||
+    typeof net.keyLength !== 'number'
+  )
+    throw invalid('the net changes of an appended save are malformed');
+  const v = net.values;
+  let at = 0;
+  const take = (n: number): unknown[] => {
+    if (at + n > v.length) throw invalid('the net changes of an appended save are cut short');
+    const out = v.slice(at, at + n);
+    at += n;
+    return out;
+  };
+  const out = new Map<number, RowChange | null>();
+  net.rows.forEach((row, i) => {
+    const kind = net.kinds[i]!;
+    if (kind === NONE) return void out.set(row, null);
+    const key = take(net.keyLength) as RowChange['key'];
+    if (kind === DELETE) {
+      const oldValues: RowObject = {};
+      const stored = take(net.names.length);
+      net.names.forEach((n, k) => (oldValues[n] = stored[k] as RowObject[string]));
+      out.set(row, { type: 'delete', key, columns: [...net.names], oldValues, newValues: null });
+      return;
+    }
+    if (kind !== INSERT && kind !== UPDATE && kind !== REKEY)
+      throw invalid('a net change is of unknown kind');
+    const newKey = kind === REKEY ? (take(net.keyLength) as RowChange['key']) : null;
+    const [count] = take(1);
+    if (typeof count !== 'number') throw invalid('a net change is malformed');
+    const columns: string[] = [];
+    const oldValues: RowObject = {};
+    const newValues: RowObject = {};
+    for (let k = 0; k < count; k++) {
+      const [name] = take(1);
+      if (typeof name !== 'string') throw invalid('a net change is malformed');
+      columns.push(name);
+      if (kind !== INSERT) oldValues[name] = take(1)[0] as RowObject[string];
+      newValues[name] = take(1)[0] as RowObject[string];
+    }
+    out.set(
+      row,
+      kind === INSERT
+        ? { type: 'insert', key, columns, oldValues: null, newValues }
+        : { type: 'update', key, ...(newKey ? { newKey } : {}), columns, oldValues, newValues },
+    );
+  });
+  return out;
+}
