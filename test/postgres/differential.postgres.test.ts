@@ -323,12 +323,21 @@ function applyEdit(t: TrackedTable, e: Edit, stored: Map<string, ColumnKind> | n
  * "The same plans in PostgreSQL"). Such a push is left out.
  */
 function writesRetyped(plan: ExecutionPlan, db: SqlDatabase): boolean {
+  // Columns by the names the plan's data steps use: renamed by its schema steps (run first).
+  const stored = new Map<string, string>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'renameColumn') continue;
+    const from = [...stored].find(([, now]) => now === step.from)?.[0] ?? step.from;
+    stored.set(from, step.to);
+  }
+  const storedName = (name: string): string =>
+    [...stored].find(([, now]) => now === name)?.[0] ?? name;
   return plan.steps.some((step) => {
     if (step.kind !== 'insert' && step.kind !== 'update') return false;
     const info = findTable(db, step.table);
     const names = step.kind === 'insert' ? step.columns : step.set;
     return names.some((name, j) => {
-      const now = info?.columns.find((c) => c.name === name)?.declaredType;
+      const now = info?.columns.find((c) => c.name === storedName(name))?.declaredType;
       return (
         now !== undefined &&
         kindOf(now) !== kindOf(step.types[j] ?? '') &&
@@ -488,7 +497,7 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
       if (process.env['DIFF_STATS']) console.log(stats);
       // The generators must keep producing each outcome, or the test checks less than it says.
       expect(stats['ok'] ?? 0).toBeGreaterThan(0);
-      if (RUNS >= 30) {
+      if (RUNS >= 30 && !PATH) {
         expect(stats['conflict'] ?? 0, 'conflicts exercised').toBeGreaterThan(0);
         expect(stats['constraint'] ?? 0, 'constraint failures exercised').toBeGreaterThan(0);
       }
