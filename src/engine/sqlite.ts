@@ -1,3 +1,4 @@
+import type { Query } from '../dialect/dialect';
 import type { SqlValue } from '../values/sql-value';
 
 /**
@@ -80,6 +81,30 @@ export function selectRows(
   } finally {
     stmt.free();
   }
+}
+
+/**
+ * Runs a dialect's query (see `Query`): its statement prepared once and run `runs` times, the
+ * answers read by the query.
+ *
+ * @example
+ * ```ts
+ * const info = ask(db, sqliteIntrospect('users'));
+ * ```
+ */
+export function ask<T>(db: SqlDatabase, query: Query<T>): T {
+  const answers: SqlValue[][][] = [];
+  withStatement(db, query.sql, (stmt) => {
+    for (let run = 0; run < query.runs; run++) {
+      const parameters = query.parameters(run);
+      if (parameters.length) stmt.bind(parameters);
+      const rows: SqlValue[][] = [];
+      while (stmt.step()) rows.push(rowOf(stmt));
+      stmt.reset();
+      answers.push(rows);
+    }
+  });
+  return query.read(answers);
 }
 
 /** The first value of the first row, or null. */
