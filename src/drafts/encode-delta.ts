@@ -158,7 +158,7 @@ export interface DeltaPlan {
 }
 
 /** Events (and rows) per record of a delta: a part is encoded and cloned in a task of its own. */
-export const PART = 2048;
+export const PART = 1024;
 
 /** How many records a delta takes. */
 export function partCount(d: DeltaPlan, size = PART): number {
