@@ -345,6 +345,8 @@ export class EngineCore implements EngineApi {
         const db = this.#requireDb();
         const t0 = now();
         const records: RedoRecord[] = [];
+        // One read of the schema for the whole run (a catch-up can be thousands of records).
+        const schema = new ReplaySchema(db);
         try {
           for (const commit of commits) {
             const record: RedoRecord = {
@@ -355,7 +357,7 @@ export class EngineCore implements EngineApi {
               sequences: null,
               committedAt: Date.now(),
             };
-            replayRecord(db, record, this.#foreignKeys);
+            replayRecord(db, record, this.#foreignKeys, schema);
             records.push(record);
           }
         } catch (e) {
@@ -380,6 +382,10 @@ export class EngineCore implements EngineApi {
         });
         const last = records[records.length - 1]!;
         this.#coordinator.announce(last.seq);
+        // A catch-up can add thousands of records at once: a later open must not replay them all.
+        if (this.#checkpointDue && !this.#checkpointing) {
+          void this.#checkpoint().catch(() => undefined);
+        }
         const effects = records.flatMap((r) => r.effects);
         return {
           seq: last.seq,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkpointDue } from '../../src/engine/checkpoint-policy';
 import type { ExecutionPlan } from '../../src/plan/execution-plan';
+import type { TableEffect } from '../../src/protocol/engine-api';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
 const MiB = 2 ** 20;
@@ -59,6 +60,47 @@ describe('checkpoint policy', () => {
     await again.close();
   });
 });
+
+describe('server commits taken in by sync', () => {
+  it('fold into the snapshot when a run makes a checkpoint due, and a reopen has every one', async () => {
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
+    db.run('INSERT INTO t VALUES (1, 0)');
+    const bytes = db.export();
+    db.close();
+    const storage = new MemoryStorage();
+    const e = await memoryEngine(storage);
+    await e.importDatabase(bytes);
+    // A catch-up: 300 one-row server commits taken in as one run.
+    const commits = Array.from({ length: 300 }, (_, i) => ({
+      pushId: `sync:${i + 1}`,
+      effects: [rowEffect(i + 1)],
+    }));
+    const result = await e.takeEffects(commits, { serverSeq: 300, expect: [] });
+    expect(result?.seq).toBe(301);
+    await e.state();
+    await e.close();
+    expect(storage.serverSeq).toBe(300);
+    expect(storage.snapshotSeq).toBe(301);
+    expect(storage.records).toEqual([]);
+    const again = await memoryEngine(storage);
+    expect((await again.query('SELECT v FROM t')).columns[0]![0]).toBe(300);
+    await again.close();
+  });
+});
+
+/** What a server commit setting row 1's v does. */
+function rowEffect(v: number): TableEffect {
+  return {
+    table: 't',
+    reload: false,
+    dropped: false,
+    key: ['id'],
+    deleted: { rowids: [], keys: [[]] },
+    upserts: { rowids: [1], columns: ['id', 'v'], values: [[1], [v]], priorKeys: [[1]] },
+  };
+}
 
 describe('a checkpoint does not hold up pushes', () => {
   it('commits and persists pushes while the snapshot file is being written', async () => {

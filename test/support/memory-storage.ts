@@ -8,7 +8,12 @@ import {
   type StoredState,
 } from '../../src/engine/storage';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
-import type { RedoRecord } from '../../src/protocol/engine-api';
+import type {
+  OutboxEntry,
+  OutboxState,
+  OutboxWrite,
+  RedoRecord,
+} from '../../src/protocol/engine-api';
 
 /**
  * Storage in a plain object, cloned in and out like IndexedDB clones: lets Node tests reopen an
@@ -39,7 +44,11 @@ export class MemoryStorage implements Storage {
     });
   }
 
-  async append(records: readonly RedoRecord[]): Promise<void> {
+  /** The sync outbox, as IdbStorage keeps it. */
+  outbox: OutboxEntry[] = [];
+  serverSeq: number | null = null;
+
+  async append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void> {
     this.#maybeFail();
     for (const record of records) {
       if (this.records.some((r) => r.seq === record.seq) || record.seq <= this.snapshotSeq) {
@@ -47,6 +56,14 @@ export class MemoryStorage implements Storage {
       }
     }
     this.records.push(...structuredClone(records));
+    if (outbox?.add) this.outbox.push(structuredClone(outbox.add));
+    const settled = new Set(outbox?.settle ?? []);
+    this.outbox = this.outbox.filter((e) => !settled.has(e.id));
+    if (outbox?.serverSeq !== undefined) this.serverSeq = outbox.serverSeq;
+  }
+
+  async readOutbox(): Promise<OutboxState> {
+    return structuredClone({ entries: this.outbox, serverSeq: this.serverSeq });
   }
 
   /** Staged snapshots by id, as IndexedDB holds them before they are committed. */
