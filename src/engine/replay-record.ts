@@ -4,10 +4,11 @@ import type { RedoRecord, RowPatch, TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { keyColumnSql, rowidName } from '../dialect/sqlite/sqlite-rowid';
+import { restoreSqliteSequences } from '../dialect/sqlite/sqlite-sequences';
 import { rollback } from './apply-plan';
 import { runDdl } from './redo-ddl';
 import { ReplaySchema } from './replay-schema';
-import { withStatement, type SqlDatabase } from './sqlite';
+import { runAll, withStatement, type SqlDatabase } from './sqlite';
 
 const valueAt = (c: ColumnValues, i: number): SqlValue => c[i] ?? null;
 
@@ -37,11 +38,8 @@ export function replayRecord(
         const info = schema.table(effect.table);
         if (info) replayEffect(db, info, effect);
       }
-      if (record.sequences) {
-        db.run('DELETE FROM sqlite_sequence');
-        for (const [name, seq] of record.sequences)
-          db.run('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)', [name, seq]);
-      }
+      if (record.sequences)
+        for (const st of restoreSqliteSequences(record.sequences)) runAll(db, st);
       for (const [, sql] of triggers) db.run(sql);
       db.run('COMMIT');
       schema.recreated(touched);

@@ -1,4 +1,4 @@
-import type { Query } from '../dialect/dialect';
+import type { CompiledStatement, Query } from '../dialect/dialect';
 import type { SqlValue } from '../values/sql-value';
 
 /**
@@ -105,6 +105,26 @@ export function ask<T>(db: SqlDatabase, query: Query<T>): T {
     }
   });
   return query.read(answers);
+}
+
+/**
+ * Runs a dialect's statement `rows` times, prepared once, binding `parameters(i)` for run `i`;
+ * for statements whose runs return nothing the engine needs (see `CompiledStatement`).
+ *
+ * @example
+ * ```ts
+ * for (const st of restoreSqliteSequences(record.sequences)) runAll(db, st);
+ * ```
+ */
+export function runAll(db: SqlDatabase, statement: CompiledStatement<SqlValue>): void {
+  withStatement(db, statement.sql, (stmt) => {
+    for (let i = 0; i < statement.rows; i++) {
+      const parameters = statement.parameters(i);
+      if (parameters.length) stmt.bind(parameters);
+      stmt.step();
+      stmt.reset();
+    }
+  });
 }
 
 /** The first value of the first row, or null. */
