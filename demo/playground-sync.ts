@@ -141,30 +141,35 @@ function refusedMessage(r: RefusedPush, takeTheirs: () => void, overwrite: () =>
     r.tables.length ? ` (${r.tables.join(', ')})` : ''
   }.`;
   const contested = r.conflicts.filter((c) => c.kept);
-  if (!contested.length) {
+  const lost = r.conflicts.length - contested.length;
+  const lostText = lost
+    ? ` ${lost} edit(s) could not be returned (their rows are gone on the server, or a key is taken).`
+    : '';
+  const rows = contested.map((c: RebaseConflict) => ({
+    table: c.table,
+    key: c.key,
+    label: `${c.table} (${formatKey(c.key)})${c.columns.length ? `: ${c.columns.join(', ')}` : ''}`,
+  }));
+  const items = r.conflicts.map(yoursVersusTheirs);
+  const take = { label: 'Take theirs', run: takeTheirs };
+  if (code !== 'conflict') {
+    // A constraint, a table this device may not write…: pushing the same edits again would be
+    // refused again. Take theirs drops the rows the server named; or edit them and push.
     const m = errorMessage(r.error, title);
-    const lost = r.conflicts.length
-      ? ` ${r.conflicts.length} edit(s) could not be returned (their rows are gone on the server).`
-      : '';
     return {
       ...m,
-      detail: `${back}${lost} ${m.detail ?? ''}`.trim(),
-      items: r.conflicts.map(yoursVersusTheirs),
+      detail: `${back}${lostText} ${m.detail ?? ''}`.trim(),
+      items,
+      rows: rows.length ? rows : (m.rows ?? []),
+      ...(contested.length ? { actions: [take] } : {}),
     };
   }
   return {
     kind: 'error',
-    title: `${title}: another device changed ${contested.length} row(s) you edited`,
-    detail: `${back} Take theirs drops your contested edits (the others stay pending), or overwrite the server’s values with yours.`,
-    items: r.conflicts.map(yoursVersusTheirs),
-    rows: contested.map((c: RebaseConflict) => ({
-      table: c.table,
-      key: c.key,
-      label: `${c.table} (${formatKey(c.key)})${c.columns.length ? `: ${c.columns.join(', ')}` : ''}`,
-    })),
-    actions: [
-      { label: 'Take theirs', run: takeTheirs },
-      { label: 'Overwrite with mine', run: overwrite },
-    ],
+    title: `${title}: another device changed ${contested.length || r.conflicts.length} row(s) you edited`,
+    detail: `${back}${lostText} Take theirs drops your contested edits (the others stay pending), or overwrite the server’s values with yours.`,
+    items,
+    rows,
+    actions: contested.length ? [take, { label: 'Overwrite with mine', run: overwrite }] : [],
   };
 }

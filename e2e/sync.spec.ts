@@ -114,3 +114,27 @@ test('two browsers sync: an edit shows in the other; a push made offline waits, 
   await expect(a.cell(CITY, 2)).toHaveText('Berlin');
   await expect(outbox(b)).toHaveCount(0);
 });
+
+test('a push the server’s CHECK refuses comes back pending, named by its code; Take theirs restores the server’s value', async ({
+  browser,
+  server,
+}) => {
+  const { pg: a } = await device(browser, server, 'token-a');
+  await a.selectTable('stock');
+  const stock = SAMPLE_KINDS['stock']!;
+  const QTY = 2;
+  const before = await a.cell(QTY, 0).textContent();
+  // The local table is made from the server's columns, without its CHECK (qty >= 0): the push
+  // commits here, and the server refuses it.
+  await a.editCell(stock, QTY, 0, '-5', 90);
+  await a.push();
+  await expect(a.message()).toContainText('The sync server refused a push (constraint)');
+  await expect(a.message()).toContainText('pending again');
+  await expect(a.cell(QTY, 0)).toHaveText('-5');
+  await expect(a.counts('stock')).toHaveText('stock: 1 updated, 0 inserted, 0 deleted');
+  await expect(a.message().getByRole('button', { name: 'Overwrite with mine' })).toHaveCount(0);
+
+  await a.message().getByRole('button', { name: 'Take theirs' }).click();
+  await expect(a.cell(QTY, 0)).toHaveText(before!);
+  await expect(a.plan()).toHaveText('-- nothing to push');
+});
