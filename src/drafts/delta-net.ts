@@ -28,6 +28,8 @@ export function encodeNet(state: TableState, rows: readonly number[]): DeltaNet 
   // Only columns with edits can differ from the store: looked at once, not per row.
   const edited = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
   const changed: ColumnState[] = [];
+  const was: unknown[] = [];
+  const now: unknown[] = [];
   rows.forEach((row, i) => {
     if (row < 0) {
       if (!state.inserted.has(row)) return;
@@ -47,11 +49,20 @@ export function encodeNet(state: TableState, rows: readonly number[]): DeltaNet 
     }
     // What rowChanges reports of an updated row: its key columns that changed, then the others.
     changed.length = 0;
+    was.length = 0;
+    now.length = 0;
     let rekeyed = false;
     for (const c of edited) {
-      if (valuesEqual(state.value(row, c), state.baseline(row, c))) continue;
+      const v = state.value(row, c);
+      const b = state.baseline(row, c);
+      if (valuesEqual(v, b)) continue;
       if (state.isKeyColumn(c)) rekeyed = true;
-      else changed.push(c);
+      else {
+        changed.push(c);
+        // The stored value is the baseline unless a type change converted it.
+        was.push(c.origin < 0 ? null : c.base === null ? b : store.get(row, c.origin));
+        now.push(v);
+      }
     }
     if (!rekeyed && changed.length === 0) return;
     const key = store.keyOf(row);
@@ -61,9 +72,8 @@ export function encodeNet(state: TableState, rows: readonly number[]): DeltaNet 
     values.push(...key);
     if (moved.length) values.push(...newKey);
     values.push(moved.length + changed.length);
-    for (const c of [...moved, ...changed]) {
-      values.push(c.name, c.origin >= 0 ? store.get(row, c.origin) : null, state.value(row, c));
-    }
+    for (const c of moved) values.push(c.name, store.get(row, c.origin), state.value(row, c));
+    changed.forEach((c, k) => values.push(c.name, was[k], now[k]));
   });
   return { rows: Int32Array.from(rows), kinds, values, keyLength: keyCols.length, names };
 }

@@ -134,6 +134,7 @@ export class Drafts {
   #chain: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setInterval> | null = null;
   #closed = false;
+  #busy = 0;
   readonly #onHide = (): void => {
     if (typeof document === 'undefined' || document.visibilityState === 'hidden')
       void this.flush().catch(() => undefined);
@@ -187,6 +188,14 @@ export class Drafts {
     if (!this.enabled || this.#closed) return this.#chain;
     this.#tick(true);
     return this.#chain;
+  }
+
+  /**
+   * @internal How long the last save kept the page busy (ms): its own work (working out the
+   * delta, making and handing over each record), not the waits for IndexedDB in between.
+   */
+  get lastSaveBusyMs(): number {
+    return this.#busy;
   }
 
   /** @internal Calls `fn` with every value handed to IndexedDB (tests count what a save writes). */
@@ -406,11 +415,14 @@ export class Drafts {
       base: b.base,
       changes,
     });
+    const sink = { ms: 0 };
+    const planned = performance.now();
     const saved = plan.whole
       ? this.#store!.saveWhole(db, plan.head, plan.whole)
       : plan.delta
-        ? this.#store!.append(db, plan.head, plan.first, deltaParts(plan.delta, s))
+        ? this.#store!.append(db, plan.head, plan.first, deltaParts(plan.delta, s), sink)
         : null;
+    if (plan.whole) sink.ms = performance.now() - planned;
     ({ point: e.point, records: e.records, events: e.events } = plan.progress);
     e.lastSave = Date.now();
     e.cost = performance.now() - start;
@@ -421,6 +433,8 @@ export class Drafts {
       e.point = null;
       throw err;
     }
+    this.#busy = planned - start + sink.ms;
+    e.cost = this.#busy;
     e.exists = true;
     e.savedAt = savedAt;
     e.savedChanges = changes;
