@@ -1,8 +1,8 @@
 import type { ColumnValues } from '../plan/execution-plan';
 import { columnValuesOf, toColumnValues } from '../plan/column-values';
-import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
+import { readByKeySql, readByRowidSql } from '../dialect/sqlite/sqlite-read-back';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
@@ -143,9 +143,8 @@ function someRow(rowids: Float64Array, test: (r: Rowid) => boolean): boolean {
 }
 
 /**
- * The current images of the written rows that still exist, in rowid order. One statement reads
- * them all: the rowids go in as one JSON array, so each row costs a step rather than a bind, a
- * step and a reset (rowids are integers, which JSON carries exactly).
+ * The current images of the written rows that still exist, in rowid order, read by one statement
+ * (see `readByRowidSql`).
  */
 function readWritten(
   db: SqlDatabase,
@@ -157,11 +156,8 @@ function readWritten(
   // Nothing to read (a push that only deleted, or whose inserted rows are all known): no statement.
   if (!written.size)
     return { rowids: new Float64Array(0), images: sql.map(() => new Float64Array(0)), length: 0 };
-  const rid = rowidName(info);
-  const select = new RowSelect(db, [rid, ...sql], ['integer', ...kinds]);
-  const stmt = db.prepare(
-    `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${rid} IN (SELECT value FROM json_each(?)) ORDER BY ${rid}`,
-  );
+  const select = new RowSelect(db, [rowidName(info), ...sql], ['integer', ...kinds]);
+  const stmt = db.prepare(readByRowidSql(info, select.sql));
   try {
     stmt.bind([`[${[...written].join(',')}]`]);
     // Stored values, not decoded: readers decode them by their own column kinds.
@@ -260,9 +256,7 @@ function keyedEffect(
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
   const select = new RowSelect(db, sql, kinds);
-  const stmt = db.prepare(
-    `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${info.key.columns.map((k) => `${q(k)} = ?`).join(' AND ')}`,
-  );
+  const stmt = db.prepare(readByKeySql(info, select.sql));
   const images: SqlValue[][] = [];
   const priorKeys: SqlValue[][] = [];
   const priors = new Set<KeyToken>();
