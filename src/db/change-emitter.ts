@@ -1,3 +1,5 @@
+import { Listeners } from '../events/listeners';
+
 /** What a change event says: which tables changed, by whom, at which commit. */
 export interface ChangeEvent {
   /** `local`: a push of this Database; `remote`: another tab or worker; `import`: a file replaced the database. */
@@ -16,29 +18,5 @@ export interface ChangeEvent {
 /** Receives change events. */
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** A minimal typed event source: listeners in registration order, errors isolated. */
-export class ChangeEmitter {
-  readonly #listeners = new Set<ChangeListener>();
-
-  on(listener: ChangeListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  emit(event: ChangeEvent): void {
-    for (const l of this.#listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        // A failing listener must not stop the others, nor the push that emitted the event.
-        queueMicrotask(() => {
-          throw e;
-        });
-      }
-    }
-  }
-
-  clear(): void {
-    this.#listeners.clear();
-  }
-}
+/** Change events' listeners: in registration order, each one's errors isolated. */
+export class ChangeEmitter extends Listeners<ChangeEvent> {}

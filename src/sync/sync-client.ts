@@ -1,12 +1,10 @@
 import { PandalchemyError, fromSerializedError } from '../errors/pandalchemy-error';
 import type { SerializedError } from '../errors/pandalchemy-error';
-import type { CreateTableStep } from '../plan/execution-plan';
 import { decodePlan, decodeTagged } from '../plan/plan-json';
 import type { OutboxEntry, OutboxState, TableEffect } from '../protocol/engine-api';
-import { declaredTypeOf, type ColumnKind } from '../values/column-kind';
-import type { SqlValue } from '../values/sql-value';
-import { Listeners } from './listeners';
+import { Listeners } from '../events/listeners';
 import { returnEdits } from './return-edits';
+import { TableLoads, createStepOf, type TableLoad } from './table-loads';
 import type { SyncHost } from './sync-host';
 import type { RefusedPush, SyncOptions, SyncStatus } from './sync-options';
 
@@ -29,23 +27,6 @@ interface CommitMessage {
 
 type Answer =
   { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly error: SerializedError };
-
-interface ServerColumn {
-  readonly name: string;
-  readonly kind: ColumnKind;
-  readonly notNull: boolean;
-  readonly primaryKey: number;
-}
-
-/** A table being loaded: what `table`, `rows` and `loaded` brought so far. */
-interface Load {
-  readonly table: string;
-  asOf: number;
-  columns: readonly ServerColumn[];
-  values: SqlValue[][];
-  resolve(load: Load): void;
-  reject(e: unknown): void;
-}
 
 /**
  * The device side of sync (docs/sync-protocol.md, "Device side"): one per database that syncs,
@@ -88,8 +69,10 @@ export class SyncClient {
   #pulledFrom = -1;
   readonly #loadedAsOf = new Map<string, number>();
   readonly #reloadTables = new Set<string>();
-  readonly #loads = new Map<string, Load>();
-  #loadCounter = 0;
+  readonly #loads = new TableLoads(
+    (message) => this.#send(message),
+    (loading) => this.#setStatus({ loading }),
+  );
   #running: Promise<void> | null = null;
   #again = false;
   #waiters: { resolve(s: SyncStatus): void; reject(e: unknown): void }[] = [];
@@ -276,8 +259,7 @@ export class SyncClient {
     this.#socket = null;
     this.#welcomed = false;
     this.#inFlight = null;
-    for (const load of this.#loads.values()) load.reject(error);
-    this.#loads.clear();
+    this.#loads.rejectAll(error);
     this.#setStatus({ state: 'offline', error, loading: null });
     this.#fail(error);
     if (this.#closed || this.#paused || this.#browserOffline) return;
@@ -291,6 +273,7 @@ export class SyncClient {
   }
 
   #onMessage(m: Message): void {
+    if (this.#loads.take(m)) return;
     switch (m.type) {
       case 'welcome': {
         this.#welcomed = true;
@@ -330,38 +313,6 @@ export class SyncClient {
           effects: m['effects'] as TableEffect[],
         });
         this.#kick();
-        return;
-      }
-      case 'table': {
-        const load = this.#loads.get(String(m['id']));
-        if (!load) return;
-        load.asOf = Number(m['asOf']);
-        load.columns = m['columns'] as ServerColumn[];
-        load.values = load.columns.map(() => []);
-        this.#setStatus({ loading: { table: load.table, done: 0, total: Number(m['total']) } });
-        return;
-      }
-      case 'rows': {
-        const load = this.#loads.get(String(m['id']));
-        if (!load) return;
-        const values = m['values'] as readonly ArrayLike<SqlValue>[];
-        values.forEach((column, c) => {
-          const into = load.values[c]!;
-          for (let i = 0; i < column.length; i++) into.push(column[i]!);
-        });
-        this.#setStatus({
-          loading: { table: load.table, done: Number(m['done']), total: Number(m['total']) },
-        });
-        return;
-      }
-      case 'loaded':
-      case 'loadFailed': {
-        const id = String(m['id']);
-        const load = this.#loads.get(id);
-        if (!load) return;
-        this.#loads.delete(id);
-        if (m.type === 'loaded') load.resolve(load);
-        else load.reject(fromSerializedError(m['error'] as SerializedError));
         return;
       }
     }
@@ -535,10 +486,10 @@ export class SyncClient {
     if (fresh) for (const t of this.#syncedTables()) tables.add(t);
     for (const e of refused) for (const t of e.tables) if (this.#synced(t)) tables.add(t);
     if (!tables.size && !refused.length) return true;
-    const loads: Load[] = [];
-    for (const t of tables) loads.push(await this.#load(t));
+    const loads: TableLoad[] = [];
+    for (const t of tables) loads.push(await this.#loads.request(t));
     for (const load of loads) {
-      if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStep(load));
+      if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStepOf(load));
     }
     const serverSeq = fresh ? Math.max(this.#head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
     // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load
@@ -587,14 +538,6 @@ export class SyncClient {
     this.refusedListeners.emit({ pushId: entry.id, error, conflicts, tables });
   }
 
-  #load(table: string): Promise<Load> {
-    const id = `l-${++this.#loadCounter}`;
-    return new Promise<Load>((resolve, reject) => {
-      this.#loads.set(id, { table, asOf: 0, columns: [], values: [], resolve, reject });
-      this.#send({ type: 'load', id, table });
-    });
-  }
-
   #syncedTables(): readonly string[] {
     return this.#options.tables ?? this.#readable;
   }
@@ -619,24 +562,4 @@ export class SyncClient {
     this.#status = next;
     this.statusListeners.emit(next);
   }
-}
-
-/** The local table for a server's table, from the columns its load describes. */
-function createStep(load: Load): CreateTableStep {
-  const key = load.columns
-    .filter((c) => c.primaryKey > 0)
-    .sort((a, b) => a.primaryKey - b.primaryKey)
-    .map((c) => c.name);
-  return {
-    kind: 'createTable',
-    table: load.table,
-    columns: load.columns.map((c) => ({
-      name: c.name,
-      declaredType: declaredTypeOf(c.kind),
-      notNull: c.notNull,
-      default: null,
-    })),
-    primaryKey: key,
-    autoIncrement: false,
-  };
 }

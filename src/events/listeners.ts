@@ -12,7 +12,7 @@ export class Listeners<T> {
       try {
         l(event);
       } catch (e) {
-        // A failing listener must not stop the others, nor sync.
+        // A failing listener must not stop the others, nor the work that emitted the event.
         queueMicrotask(() => {
           throw e;
         });
