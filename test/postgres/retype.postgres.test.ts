@@ -189,6 +189,17 @@ describe('a column type change in PostgreSQL', () => {
     await run('boolean', 'integer', [1, 0, null], 1, null);
   });
 
+  test('a column whose default takes a sequence value keeps it, and the push takes none', async () => {
+    for (const target of [server, pglite]) {
+      await target.reset();
+      await target.query('CREATE TABLE s (k bigint PRIMARY KEY, n bigserial)');
+      const retype = plan({ kind: 'retypeColumn', table: 's', column: 'n', declaredType: 'TEXT' });
+      await applyPostgres(retype, target.client);
+      await target.query('INSERT INTO s (k) VALUES (1)');
+      expect(await target.query('SELECT n FROM s')).toEqual([{ n: '1' }]);
+    }
+  });
+
   test('every pair of types, values and defaults: the same rows, or refused with invalid_value', async () => {
     const pair = fc
       .tuple(fc.constantFrom(...KINDS), fc.constantFrom(...KINDS))

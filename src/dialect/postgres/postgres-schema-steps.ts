@@ -95,14 +95,13 @@ export function postgresSchemaStep(
       if (old === null) return [once(`ALTER TABLE ${t} ${retype}`)];
       // The default converts as the values do (PostgreSQL refuses to keep one of the old type),
       // and is evaluated once here, so that a default that does not convert fails this push
-      // rather than a later insert. Its text is PostgreSQL's own rendering of the expression.
+      // rather than a later insert (not a sequence's next value, which that would take). Its
+      // text is PostgreSQL's own rendering of the expression.
       const converted = convert(`(${old})`);
-      return [
-        once(
-          `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT, ${retype}, ALTER COLUMN ${c} SET DEFAULT ${converted}`,
-        ),
-        once(`SELECT ${converted}`),
-      ];
+      const alter = once(
+        `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT, ${retype}, ALTER COLUMN ${c} SET DEFAULT ${converted}`,
+      );
+      return /\bnextval\(/i.test(old) ? [alter] : [alter, once(`SELECT ${converted}`)];
     }
   }
 }
