@@ -1,4 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
+import { Listeners } from '../events/listeners';
 import type { TableInfo } from '../schema/table-info';
 import { replayChanges, type RebaseConflict } from '../table/rebase';
 import type { RowStore } from '../table/row-store';
@@ -130,7 +131,7 @@ export class Drafts {
   readonly #store: DraftStore | null;
   readonly #owner: Promise<DraftOwner> | null;
   readonly #entries = new Map<string, Entry>();
-  readonly #listeners = new Set<DraftListener>();
+  readonly #listeners = new Listeners<DraftEvent>();
   #chain: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setInterval> | null = null;
   #closed = false;
@@ -179,8 +180,7 @@ export class Drafts {
 
   /** Calls `listener` on every draft event. Returns a function that unsubscribes. */
   on(listener: DraftListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.on(listener);
   }
 
   /** Saves every unsaved edit now, without waiting for a pause in the editing. */
@@ -442,16 +442,7 @@ export class Drafts {
   }
 
   #emit(event: DraftEvent): void {
-    for (const l of this.#listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        // A failing listener must not stop the others, nor the save that emitted the event.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    this.#listeners.emit(event);
   }
 }
 
