@@ -104,7 +104,7 @@ export const draftEdits: BenchCase = {
           met: (m) => m <= 1,
         }),
         caseResult({
-          name: `draft save: longest main-thread task, ${at}`,
+          name: `${this.name}: longest main-thread task of a save, ${at}`,
           unit: 'ms',
           runs: longest,
           target: '<= 50 ms',
