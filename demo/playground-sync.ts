@@ -47,8 +47,15 @@ export class PlaygroundSync {
   attach(db: Database): void {
     this.#db = db;
     this.status = db.syncStatus ?? OFFLINE;
+    // What arrives before the first round's end (a new device's load from the server, the
+    // catch-up after a reopen) is no news to tell of: the grid shows it as it opens.
+    let opening = true;
     db.on('sync', (s) => {
       this.status = s;
+      if (opening && s.serverSeq !== null) {
+        opening = false;
+        this.#pg.dismissNotice();
+      }
       this.#changed();
     });
     db.on('refused', (r) => void this.#refused(r));

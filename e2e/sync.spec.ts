@@ -60,11 +60,16 @@ test('two browsers sync: an edit shows in the other; a push made offline waits, 
   await expect(status(a)).toHaveText('online');
   await expect(status(b)).toHaveText('online');
   await expect(b.cell(CITY, 0)).toHaveText('Dresden');
+  // The first load from the server is no change another device made.
+  await expect(b.page.getByRole('status', { name: 'Changes from another tab' })).toHaveCount(0);
 
   // Pushed in A: committed there, sent, and shown in B.
   await a.editCell(kinds, CITY, 0, 'Leipzig');
   await a.push();
   await expect(b.cell(CITY, 0)).toHaveText('Leipzig');
+  await expect(b.page.getByRole('status', { name: 'Changes from another tab' })).toContainText(
+    'Another tab or device pushed changes to customers.',
+  );
   await expect(outbox(a)).toHaveCount(0);
   await expect(status(a)).toHaveText('online');
 
