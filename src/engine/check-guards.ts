@@ -1,8 +1,11 @@
-import { keyColumnSql } from '../dialect/sqlite/sqlite-rowid';
+import {
+  guardColumnsSql,
+  guardReadByJsonSql,
+  guardReadByKeySql,
+} from '../dialect/sqlite/sqlite-guard-read';
 import { ConflictError, type ConflictDetail } from '../errors/pandalchemy-error';
 import type { ColumnValues, ExecutionPlan, Guard, PlanStep } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
@@ -20,10 +23,6 @@ import { messageOf } from './sqlite-error';
  * table's schema changed, or `seq` is older than the commits kept) or they are more than `limit`.
  */
 export type ChangedSince = (table: string, seq: number, limit: number) => ChangedKeys | null;
-
-function keyPredicateSql(info: TableInfo, key: readonly string[]): string {
-  return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
-}
 
 /**
  * The plan's steps, each guard cut down to the rows that commits since the plan's basis may have
@@ -123,47 +122,29 @@ function readGuarded(
   n: number,
 ): (SqlValue[] | undefined)[] {
   const rows = new Array<SqlValue[] | undefined>(n);
-  // With no guarded column, a row's presence is all there is to check.
-  const exprs = (table: string): string[] =>
-    g.columns.length ? g.columns.map((c) => `${table}${keyColumnSql(info, c)}`) : ['1'];
+  const exprs = (prefix: string): string[] => guardColumnsSql(info, g.columns, prefix);
   const kinds: ColumnKind[] = g.columns.length ? [...g.kinds] : ['integer'];
-  const t = q(info.name);
   const json = jsonKeys(g.keys, n);
   if (json !== null) {
-    // One statement for all rows: the keys go in as one JSON array and each row comes back with
-    // its index. A value from json_each compares like a bound parameter. Every column of the table
-    // is qualified: json_each has columns of its own (id, key, value, ...).
-    const on = g.key.map((k, j) =>
-      g.key.length === 1
-        ? `g.${keyColumnSql(info, k)} = j.value`
-        : `g.${keyColumnSql(info, k)} = j.value ->> ${j}`,
-    );
+    // One statement for all rows, each row coming back with its index.
     const select = new RowSelect(db, ['j.key', ...exprs('g.')], ['integer', ...kinds]);
-    withStatement(
-      db,
-      `SELECT ${select.sql} FROM json_each(?) AS j CROSS JOIN ${t} AS g ON ${on.join(' AND ')}`,
-      (stmt) => {
-        stmt.bind([json]);
-        while (stmt.step()) {
-          const row = select.read(stmt);
-          rows[Number(row[0])] = row.slice(1);
-        }
-      },
-    );
+    withStatement(db, guardReadByJsonSql(info, g.key, select.sql), (stmt) => {
+      stmt.bind([json]);
+      while (stmt.step()) {
+        const row = select.read(stmt);
+        rows[Number(row[0])] = row.slice(1);
+      }
+    });
     return rows;
   }
   const select = new RowSelect(db, exprs(''), kinds);
-  withStatement(
-    db,
-    `SELECT ${select.sql} FROM ${t} WHERE ${keyPredicateSql(info, g.key)}`,
-    (stmt) => {
-      for (let i = 0; i < n; i++) {
-        stmt.bind(rowAt(g.keys, i));
-        if (stmt.step()) rows[i] = select.read(stmt);
-        stmt.reset();
-      }
-    },
-  );
+  withStatement(db, guardReadByKeySql(info, g.key, select.sql), (stmt) => {
+    for (let i = 0; i < n; i++) {
+      stmt.bind(rowAt(g.keys, i));
+      if (stmt.step()) rows[i] = select.read(stmt);
+      stmt.reset();
+    }
+  });
   return rows;
 }
 

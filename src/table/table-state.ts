@@ -2,7 +2,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { TableInfo } from '../schema/table-info';
 import type { IndexEdit } from './edits/index-edits';
 import type { CellValue } from '../values/sql-value';
-import { defaultValueOf, isConstantDefault } from '../values/default-value';
+import { defaultValueOf, isConstantDefault } from '../dialect/sqlite/sqlite-default-value';
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
 import { formatKey } from './format-key';

@@ -32,7 +32,7 @@ export function guardPredicateSql(info: TableInfo, guard: Guard): string {
     .join(' AND ');
 }
 
-function keyPredicateSql(info: TableInfo, key: readonly string[]): string {
+export function keyPredicateSql(info: TableInfo, key: readonly string[]): string {
   return key.map((k) => `${keyColumnSql(info, k)} = ?`).join(' AND ');
 }
 

@@ -1,6 +1,6 @@
-import { decodeValue, normalizeValue } from './codec';
-import type { ColumnKind } from './column-kind';
-import type { CellValue, SqlValue } from './sql-value';
+import { decodeValue, normalizeValue } from '../../values/codec';
+import type { ColumnKind } from '../../values/column-kind';
+import type { CellValue, SqlValue } from '../../values/sql-value';
 
 const NUMBER = /^\(?\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*\)?$/;
 const STRING = /^\(?\s*'((?:[^']|'')*)'\s*\)?$/;
