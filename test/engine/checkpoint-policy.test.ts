@@ -6,6 +6,21 @@ import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage'
 
 const MiB = 2 ** 20;
 
+/** An engine on `storage` whose database holds `t(id INTEGER PRIMARY KEY, v INTEGER)` = (1, 0). */
+async function engineWithTable(
+  storage: MemoryStorage,
+): Promise<Awaited<ReturnType<typeof memoryEngine>>> {
+  const SQL = await loadSql();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
+  db.run('INSERT INTO t VALUES (1, 0)');
+  const bytes = db.export();
+  db.close();
+  const e = await memoryEngine(storage);
+  await e.importDatabase(bytes);
+  return e;
+}
+
 describe('checkpoint policy', () => {
   it('is due past the byte threshold whatever the record count', () => {
     expect(checkpointDue({ bytes: 8 * MiB + 1, records: 1 }, 100 * MiB, 8 * MiB)).toBe(true);
@@ -20,15 +35,8 @@ describe('checkpoint policy', () => {
   });
 
   it('folds a log of many small pushes into the snapshot, and a reopen finds every push', async () => {
-    const SQL = await loadSql();
-    const db = new SQL.Database();
-    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
-    db.run('INSERT INTO t VALUES (1, 0)');
-    const bytes = db.export();
-    db.close();
     const storage = new MemoryStorage();
-    const e = await memoryEngine(storage);
-    await e.importDatabase(bytes);
+    const e = await engineWithTable(storage);
     const set = (v: number): ExecutionPlan => ({
       version: 2,
       steps: [
@@ -63,15 +71,8 @@ describe('checkpoint policy', () => {
 
 describe('server commits taken in by sync', () => {
   it('fold into the snapshot when a run makes a checkpoint due, and a reopen has every one', async () => {
-    const SQL = await loadSql();
-    const db = new SQL.Database();
-    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
-    db.run('INSERT INTO t VALUES (1, 0)');
-    const bytes = db.export();
-    db.close();
     const storage = new MemoryStorage();
-    const e = await memoryEngine(storage);
-    await e.importDatabase(bytes);
+    const e = await engineWithTable(storage);
     // A catch-up: 300 one-row server commits taken in as one run.
     const commits = Array.from({ length: 300 }, (_, i) => ({
       pushId: `sync:${i + 1}`,
