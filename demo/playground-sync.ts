@@ -1,3 +1,4 @@
+import { ExternalStore } from './external-store';
 import type { Database, RebaseConflict, RefusedPush, SyncOptions, SyncStatus } from '../src/index';
 import { errorMessage, formatKey, yoursVersusTheirs, type Message } from './messages';
 import type { Playground } from './playground';
@@ -15,7 +16,7 @@ const OFFLINE: SyncStatus = {
  * now", and a push the server refused shown as a conflict between tabs is: its edits pending
  * again, the contested ones listed, yours vs theirs, with Take theirs and Overwrite with mine.
  */
-export class PlaygroundSync {
+export class PlaygroundSync extends ExternalStore {
   readonly options: SyncOptions;
   status: SyncStatus = OFFLINE;
   paused = false;
@@ -23,24 +24,11 @@ export class PlaygroundSync {
   syncing = false;
   readonly #pg: Playground;
   #db: Database | null = null;
-  readonly #listeners = new Set<() => void>();
-  #version = 0;
 
   constructor(pg: Playground, options: SyncOptions) {
+    super();
     this.#pg = pg;
     this.options = options;
-  }
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
-
-  readonly version = (): number => this.#version;
-
-  #changed(): void {
-    this.#version++;
-    for (const l of this.#listeners) l();
   }
 
   /** Follows the opened database's sync status and refused pushes. */
@@ -56,10 +44,10 @@ export class PlaygroundSync {
         opening = false;
         this.#pg.dismissNotice();
       }
-      this.#changed();
+      this.changed();
     });
     db.on('refused', (r) => void this.#refused(r));
-    this.#changed();
+    this.changed();
   }
 
   /** A sync round now (`db.sync()`): resolves when the outbox is empty, or says why not. */
@@ -67,26 +55,26 @@ export class PlaygroundSync {
     const db = this.#db;
     if (!db || this.syncing) return;
     this.syncing = true;
-    this.#changed();
+    this.changed();
     try {
       await db.sync();
     } catch (e) {
       this.#pg.show(errorMessage(e, 'Sync failed'));
     }
     this.syncing = false;
-    this.#changed();
+    this.changed();
   }
 
   pause(): void {
     this.#db?.pauseSync();
     this.paused = true;
-    this.#changed();
+    this.changed();
   }
 
   resume(): void {
     this.#db?.resumeSync();
     this.paused = false;
-    this.#changed();
+    this.changed();
   }
 
   async #refused(r: RefusedPush): Promise<void> {

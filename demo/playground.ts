@@ -1,3 +1,4 @@
+import { ExternalStore } from './external-store';
 import {
   openDatabase,
   planToSql,
@@ -114,7 +115,7 @@ const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
  * fields and call its methods, and re-render when `subscribe` reports a change. Every action
  * catches its errors and turns them into a message; none throws.
  */
-export class Playground {
+export class Playground extends ExternalStore {
   readonly databaseName: string;
   db: Database | null = null;
   status: 'opening' | 'ready' | 'failed' = 'opening';
@@ -168,8 +169,6 @@ export class Playground {
   readonly #loaded = new Map<string, TrackedTable>();
   /** Column order, hidden and frozen columns, by table: display choices kept per table. */
   readonly #layouts = new Map<string, ColumnLayout>();
-  readonly #listeners = new Set<() => void>();
-  #version = 0;
   #planTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | null = null;
   #progressFrame = false;
@@ -180,23 +179,12 @@ export class Playground {
   readonly sync: PlaygroundSync | null;
 
   constructor(databaseName: string, options: { sync?: SyncOptions | null } = {}) {
+    super();
     this.databaseName = databaseName;
     this.sync = options.sync ? new PlaygroundSync(this, options.sync) : null;
   }
 
   // ---- observation (useSyncExternalStore) ------------------------------------------------------
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
-
-  readonly version = (): number => this.#version;
-
-  #changed(): void {
-    this.#version++;
-    for (const l of this.#listeners) l();
-  }
 
   // ---- opening -----------------------------------------------------------------------------
 
@@ -233,7 +221,7 @@ export class Playground {
       this.progress = null;
       this.message = errorMessage(e, 'The database could not be opened');
     }
-    this.#changed();
+    this.changed();
   }
 
   /** Closes the database (the page is going away). */
@@ -269,7 +257,7 @@ export class Playground {
       this.message = errorMessage(e, `Table ${name} could not be loaded`);
     }
     this.progress = null;
-    this.#changed();
+    this.changed();
   }
 
   /** The shown table's column layout (order, hidden, frozen). */
@@ -281,7 +269,7 @@ export class Playground {
     if (!this.table) return;
     this.#layouts.set(this.table.name, layout);
     this.dataRevision++;
-    this.#changed();
+    this.changed();
   }
 
   /** Moves a shown column (the grid's drag and drop, or the column menu). */
@@ -331,7 +319,7 @@ export class Playground {
   /** Shows the SQL console in place of the table. */
   showSql(): void {
     this.mode = 'sql';
-    this.#changed();
+    this.changed();
   }
 
   /** Runs a query in the SQL console (read-only, on the committed database). */
@@ -339,9 +327,9 @@ export class Playground {
     const db = this.db;
     if (!db) return;
     const run = this.sqlConsole.run(db, sql);
-    this.#changed();
+    this.changed();
     await run;
-    this.#changed();
+    this.changed();
   }
 
   /** Sorts the grid by one column (ascending, then descending, then table order). */
@@ -377,7 +365,7 @@ export class Playground {
     this.view = view;
     this.#viewShown();
     this.#recomputeRefs();
-    this.#changed();
+    this.changed();
   }
 
   #viewShown(): void {
@@ -651,14 +639,14 @@ export class Playground {
   /** Shows a confirmation dialog; `run` runs if the user goes ahead. */
   confirm(confirmation: Confirmation): void {
     this.confirmation = confirmation;
-    this.#changed();
+    this.changed();
   }
 
   /** The user's answer to the confirmation dialog. */
   answer(go: boolean): void {
     const c = this.confirmation;
     this.confirmation = null;
-    this.#changed();
+    this.changed();
     if (go) c?.run();
   }
 
@@ -753,7 +741,7 @@ export class Playground {
   /** Shows a message (sync's, from outside this class). */
   show(message: Message): void {
     this.message = message;
-    this.#changed();
+    this.changed();
   }
 
   /** Takes in edits made to the loaded tables from outside (a refused push's, returned). */
@@ -763,12 +751,12 @@ export class Playground {
 
   dismissMessage(): void {
     this.message = null;
-    this.#changed();
+    this.changed();
   }
 
   dismissNotice(): void {
     this.notice = null;
-    this.#changed();
+    this.changed();
   }
 
   /** Scrolls the grid to a row a message names, switching table and clearing the view if needed. */
@@ -782,7 +770,7 @@ export class Playground {
         kind: 'warning',
         title: `Row ${formatKey(link.key)} is no longer in ${link.table}`,
       };
-      this.#changed();
+      this.changed();
       return;
     }
     if (!this.refs.includes(ref)) this.setView(PLAIN_VIEW);
@@ -791,7 +779,7 @@ export class Playground {
 
   #target(ref: number): void {
     this.target = { ref, column: null, nonce: (this.target?.nonce ?? 0) + 1 };
-    this.#changed();
+    this.changed();
   }
 
   // ---- database-wide actions ---------------------------------------------------------------
@@ -876,12 +864,12 @@ export class Playground {
     } catch (e) {
       this.message = errorMessage(e, `Reading ${file.name} failed`);
     }
-    this.#changed();
+    this.changed();
   }
 
   cancelCsv(): void {
     this.csvDraft = null;
-    this.#changed();
+    this.changed();
   }
 
   /** Imports the CSV file of the import dialog as a new table, with the options chosen there. */
@@ -939,7 +927,7 @@ export class Playground {
     } catch (e) {
       this.message = errorMessage(e, `Exporting ${t.name} failed`);
     }
-    this.#changed();
+    this.changed();
   }
 
   /** Downloads the database as an SQLite file. */
@@ -963,7 +951,7 @@ export class Playground {
     } catch (e) {
       this.message = errorMessage(e, 'Download failed');
     }
-    this.#changed();
+    this.changed();
   }
 
   /** Replaces the database with a fresh sample database. */
@@ -1000,7 +988,7 @@ export class Playground {
       fn(t);
     } catch (e) {
       this.message = errorMessage(e, title);
-      this.#changed();
+      this.changed();
       return false;
     }
     if (this.message?.kind === 'error') this.message = null;
@@ -1015,7 +1003,7 @@ export class Playground {
     this.dataRevision++;
     if (this.table) this.#countRows(this.table.name, this.table.numRows);
     this.#schedulePlan();
-    this.#changed();
+    this.changed();
   }
 
   #recomputeRefs(): void {
@@ -1054,7 +1042,7 @@ export class Playground {
         this.marks = marks;
         this.dataRevision++;
       }
-      this.#changed();
+      this.changed();
     }, 80);
   }
 
@@ -1120,7 +1108,7 @@ export class Playground {
       if (first !== undefined) await this.select(first);
     }
     this.#schedulePlan();
-    this.#changed();
+    this.changed();
   }
 
   async #syncTables(): Promise<void> {
@@ -1221,7 +1209,7 @@ export class Playground {
   #setBusy(label: string | null): void {
     this.busy = label;
     if (label === null) this.progress = null;
-    this.#changed();
+    this.changed();
   }
 
   /**
@@ -1251,7 +1239,7 @@ export class Playground {
     this.#progressFrame = true;
     requestAnimationFrame(() => {
       this.#progressFrame = false;
-      this.#changed();
+      this.changed();
     });
   }
 }
