@@ -153,7 +153,7 @@ export async function refreshTables(
       if (needsReload(t, l.queued)) {
         conflicts.push(...(await reloadTable(state, l, options)));
       } else {
-        for (const u of effectsOf(l.queued)) conflicts.push(...t.applyUpdate(u, options.policy));
+        conflicts.push(...t.applyUpdate(effectsOf(l.queued), options.policy));
       }
       l.queued = [];
     }

@@ -14,6 +14,7 @@ import { readSequences } from './read-sequences';
 import { runDataStep } from './run-data-step';
 import { runSchemaSteps } from './run-schema-steps';
 import type { SqlDatabase } from './sqlite';
+import { throwInsertConflicts } from './insert-conflicts';
 import { sqliteError } from './sqlite-error';
 import { TableTouch } from './table-touch';
 import { validatePlan } from './validate-plan';
@@ -72,6 +73,7 @@ export function applyPlan(
   } catch (e) {
     if (!(e instanceof GuardMiss)) {
       throwConflicts(db, scoped, options);
+      if (options.conflict !== 'overwrite') throwInsertConflicts(db, plan, e, options.changedSince);
       throw e;
     }
   }

@@ -42,12 +42,17 @@ export type TableUpdate =
  * columns nobody else changed are kept as they were; contested ones are reported, and kept or
  * dropped by `policy`. The undo history starts again (undoing across a rebase would undo other
  * writers' changes).
+ *
+ * Several commits are taken in together, and the edits replayed once onto where they leave the
+ * table: replayed after each in turn, an edit would meet rows as they no longer are (a row
+ * another writer inserted and then deleted would swallow an insert of its key).
  */
 export function rebase(
   state: TableState,
-  update: TableUpdate,
+  updates: TableUpdate | readonly TableUpdate[],
   policy: RebasePolicy = 'keepRemote',
 ): RebaseConflict[] {
+  const all: readonly TableUpdate[] = Array.isArray(updates) ? updates : [updates as TableUpdate];
   // Refused before anything moves: a rebase half done would lose the pending edits.
   if (state.lockedBy !== null) {
     throw new PandalchemyError(
@@ -63,24 +68,27 @@ export function rebase(
       pending.updates.length +
       pending.deletes.length >
     0;
-  const sameSchema = update.kind === 'effect' && sameColumns(state.store, state.info, update);
-  if (update.kind === 'reload' || !sameSchema) {
-    if (update.kind === 'effect') {
-      throw new PandalchemyError(
-        'internal',
-        `The commit changed the schema of '${state.name}': reload it.`,
-        {
-          table: state.name,
-        },
-      );
-    }
-    const fresh = loadState(update.info, update.data);
-    state.info = update.info;
+  const reload = all.length === 1 && all[0]!.kind === 'reload' ? all[0]! : null;
+  if (reload?.kind === 'reload') {
+    const fresh = loadState(reload.info, reload.data);
+    state.info = reload.info;
     state.store = fresh.store;
   } else {
-    // Patched first: it refuses a commit it cannot take in before changing anything.
-    patchStore(state.store, update.effect, update.info);
-    state.info = update.info;
+    for (const update of all) {
+      if (update.kind === 'reload' || !sameColumns(state.store, state.info, update)) {
+        throw new PandalchemyError(
+          'internal',
+          `The commit changed the schema of '${state.name}': reload it.`,
+          { table: state.name },
+        );
+      }
+    }
+    for (const update of all) {
+      if (update.kind !== 'effect') continue;
+      // Patched first: it refuses a commit it cannot take in before changing anything.
+      patchStore(state.store, update.effect, update.info);
+      state.info = update.info;
+    }
   }
   state.resetColumns();
   if (!hadPending) {
@@ -381,16 +389,18 @@ function replayInsert(
   } catch (e) {
     if (!(e instanceof PandalchemyError)) throw e;
     const holder = state.find(i.key.map((v) => v ?? null));
+    // Kept: the row another writer inserted under this key takes this insert's values.
+    const kept = policy === 'keepLocal' && holder !== undefined && holder >= 0;
     conflicts.push(
       conflict(
         state,
         'insert',
         i,
         holder === undefined ? null : storedRow(state, holder, i.columns),
-        false,
+        kept,
       ),
     );
-    if (policy === 'keepLocal' && holder !== undefined && holder >= 0) {
+    if (kept) {
       for (const name of i.columns) {
         if (state.hasColumn(name))
           state.write(holder, state.column(name), i.newValues?.[name] ?? null);

@@ -477,8 +477,14 @@ export class TrackedTable {
     this.state.resetColumns();
   }
 
-  /** @internal Moves the table onto new stored contents, replaying pending edits on top. */
-  applyUpdate(update: TableUpdate, policy?: RebasePolicy): RebaseConflict[] {
+  /**
+   * @internal Moves the table onto new stored contents (a reload, or commits in order), replaying
+   * pending edits once on top.
+   */
+  applyUpdate(
+    update: TableUpdate | readonly TableUpdate[],
+    policy?: RebasePolicy,
+  ): RebaseConflict[] {
     return rebase(this.state, update, policy);
   }
 

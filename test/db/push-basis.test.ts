@@ -113,4 +113,41 @@ describe('push basis', () => {
     await a.close();
     await b.close();
   });
+
+  it('refuses an insert of a key another writer inserted since as a conflict, which refresh() rebases', async () => {
+    const storage = new MemoryStorage();
+    const { db: a } = await recordingDatabase(storage);
+    await a.createTable('t', aq.table({ id: [1], v: ['x'], mail: ['m1'] }), {
+      primaryKey: 'id',
+      unique: ['mail'],
+    });
+    const { db: b } = await recordingDatabase(storage);
+    const ta = await a.table('t');
+    const tb = await b.table('t');
+
+    // Both insert row 2; b pushes first. a's insert is based on a commit where no row 2 was.
+    ta.insert({ id: 2, v: 'mine', mail: 'a2' });
+    await tb.insert({ id: 2, v: 'theirs', mail: 'b2' }).push();
+    const refused = await ta.push().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).conflicts).toEqual([
+      { table: 't', key: [2], columns: ['v', 'mail'], missing: false },
+    ]);
+    expect(ta.changeCounts().inserts).toBe(1);
+    const conflicts = await ta.refresh({ policy: 'keepLocal' });
+    expect(conflicts.map((c) => [c.type, c.key])).toEqual([['insert', [2]]]);
+    await ta.push();
+    expect((await b.query('SELECT id, v, mail FROM t ORDER BY id')).objects()).toEqual([
+      { id: 1, v: 'x', mail: 'm1' },
+      { id: 2, v: 'mine', mail: 'a2' },
+    ]);
+
+    // A unique column other than the key taken by another writer stays a constraint failure.
+    ta.insert({ id: 3, v: 'a', mail: 'same' });
+    await tb.refresh();
+    await tb.insert({ id: 4, v: 'b', mail: 'same' }).push();
+    await expect(ta.push()).rejects.toMatchObject({ code: 'constraint', table: 't' });
+    await a.close();
+    await b.close();
+  });
 });

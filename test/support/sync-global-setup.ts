@@ -10,6 +10,8 @@ declare module 'vitest' {
     syncUrl: string;
     /** Sequences of the devices' model test (`SYNC_MODEL_RUNS`; more under `npm run stress`). */
     syncModelRuns: number;
+    /** A failed sequence's seed (`SYNC_MODEL_SEED`), as fast-check reported it, to replay it. */
+    syncModelSeed: string;
   }
 }
 
@@ -54,6 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const listening = await serve(0);
     project.provide('syncUrl', listening.url);
     project.provide('syncModelRuns', Number(process.env['SYNC_MODEL_RUNS'] ?? 3));
+    project.provide('syncModelSeed', process.env['SYNC_MODEL_SEED'] ?? '');
     // Servers of their own for tests that stop and start them (the shared one stays up for the
     // other files): the browser commands of vite.config.ts reach them through this.
     const own = new Map<string, ListeningSyncServer>();

@@ -17,6 +17,7 @@ const TABLE = 'model_notes';
 const TOKENS = ['token-a', 'token-b', 'token-c'] as const;
 /** Each run opens three devices in Chromium against the server: a few runs keep it lean. */
 const RUNS = inject('syncModelRuns');
+const SEED = inject('syncModelSeed');
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -197,7 +198,7 @@ test(
           open.length = 0;
         },
       ),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, ...(SEED ? { seed: Number(SEED) } : {}) },
     );
   },
   Math.max(300_000, RUNS * 30_000),
