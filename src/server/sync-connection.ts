@@ -13,6 +13,7 @@ import {
 } from './apply-push';
 import { identify, type SyncIdentity, type TableAccessKind } from './authenticate';
 import type { CommitFeed } from './commit-feed';
+import { lastCommit } from './commit-log';
 import {
   parseDeviceMessage,
   SYNC_PROTOCOL,
@@ -133,6 +134,21 @@ export class SyncConnection {
           },
           (e: unknown) =>
             this.#fail(CLOSE.serverError, 'internal', `authorize failed: ${String(e)}`),
+        );
+        return;
+      case 'head':
+        // Read from PostgreSQL, not this process's feed: another process may have committed last.
+        void lastCommit(this.#context.pool).then(
+          (head) => {
+            this.#feed.poke();
+            this.#send({ type: 'head', head });
+          },
+          (e: unknown) =>
+            this.#fail(
+              CLOSE.serverError,
+              'postgres',
+              `The server could not read the log: ${String(e)}`,
+            ),
         );
         return;
       case 'load':

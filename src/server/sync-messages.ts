@@ -34,6 +34,14 @@ export interface PullMessage {
   readonly since: number;
 }
 
+/**
+ * `→ head`: say which commit is the log's last now (`← head`). `db.sync()` asks, so that a round
+ * ends only once the device has what the server had when the round began.
+ */
+export interface HeadMessage {
+  readonly type: 'head';
+}
+
 /** `→ load`: stream a table's current rows. */
 export interface LoadMessage {
   readonly type: 'load';
@@ -41,7 +49,7 @@ export interface LoadMessage {
   readonly table: string;
 }
 
-export type DeviceMessage = HelloMessage | PushMessage | PullMessage | LoadMessage;
+export type DeviceMessage = HelloMessage | PushMessage | PullMessage | HeadMessage | LoadMessage;
 
 /** What a table is to one identity, as `welcome` lists it. */
 export interface TableAccess {
@@ -61,6 +69,7 @@ const FIELDS: Record<DeviceMessage['type'], readonly string[]> = {
   hello: ['type', 'protocol', 'token', 'since'],
   push: ['type', 'id', 'basis', 'plan'],
   pull: ['type', 'since'],
+  head: ['type'],
   load: ['type', 'id', 'table'],
 };
 
@@ -92,7 +101,7 @@ export function parseDeviceMessage(text: string): DeviceMessage {
   const o = m as Record<string, unknown>;
   const type = o['type'];
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type))
-    throw invalid('type', `is ${JSON.stringify(type)}, not hello, push, pull or load`);
+    throw invalid('type', `is ${JSON.stringify(type)}, not hello, push, pull, head or load`);
   const fields = FIELDS[type as DeviceMessage['type']];
   for (const f of Object.keys(o)) if (!fields.includes(f)) throw invalid(f, 'is not a field');
   for (const f of fields) if (!(f in o)) throw invalid(f, 'is missing');

@@ -75,7 +75,16 @@ export class SyncClient {
   );
   #running: Promise<void> | null = null;
   #again = false;
-  #waiters: { resolve(s: SyncStatus): void; reject(e: unknown): void }[] = [];
+  #waiters: { resolve(s: SyncStatus): void; reject(e: unknown): void; ticket: number }[] = [];
+  /**
+   * `head` questions: each `sync()` asks the server where its log ends (`→ head`), and resolves
+   * only once the answer to its question came and the device has taken in up to there, so that a
+   * round ends with what the server had when it began (not only what this device had heard of).
+   */
+  #headAsked = 0;
+  #headAnswered = 0;
+  /** The questions sent on this connection, in order (answers come in the same order). */
+  #headSent: number[] = [];
   readonly #unsubscribe: () => void;
 
   constructor(host: SyncHost, options: SyncOptions) {
@@ -149,11 +158,19 @@ export class SyncClient {
       );
     }
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
+      const ticket = ++this.#headAsked;
+      this.#waiters.push({ resolve, reject, ticket });
       this.#retryMs = FIRST_RETRY_MS;
       if (!this.#socket) this.#connect();
+      else if (this.#welcomed) this.#askHead();
       this.#kick();
     });
+  }
+
+  /** Asks the server where its log ends now (see `#headAsked`). */
+  #askHead(): void {
+    this.#headSent.push(this.#headAsked);
+    this.#send({ type: 'head' });
   }
 
   /** A local push just joined the outbox (its round reads the outbox again). */
@@ -214,6 +231,10 @@ export class SyncClient {
       if (this.#socket === socket && !this.#welcomed) socket.close(4408, 'no welcome');
     }, WELCOME_TIMEOUT_MS);
     socket.addEventListener('close', () => clearTimeout(giveUp));
+    // A failed connection is followed by its close event, handled there. Listened to all the same:
+    // WebSocket implementations outside browsers (the `ws` package) throw an error nobody
+    // listens to, such as a close() before the connection was made.
+    socket.onerror = () => undefined;
     socket.onopen = () => {
       void this.#host.engine.outbox().then(
         (state) => {
@@ -258,6 +279,7 @@ export class SyncClient {
   #closedWith(error: PandalchemyError): void {
     this.#socket = null;
     this.#welcomed = false;
+    this.#headSent = [];
     this.#inFlight = null;
     this.#loads.rejectAll(error);
     this.#setStatus({ state: 'offline', error, loading: null });
@@ -281,6 +303,7 @@ export class SyncClient {
         this.#head = Number(m['head']);
         const tables = m['tables'] as readonly { table: string; read: boolean }[];
         this.#readable = tables.filter((t) => t.read).map((t) => t.table);
+        if (this.#headAnswered < this.#headAsked) this.#askHead();
         void this.#host.engine.outbox().then((s) => {
           if (s.serverSeq !== null && s.serverSeq > this.#head) this.#reloadAll = true;
           this.#setStatus({ state: 'syncing', error: null });
@@ -301,6 +324,12 @@ export class SyncClient {
           setTimeout(() => this.#kick(), this.#retryMs);
           return;
         }
+        this.#kick();
+        return;
+      }
+      case 'head': {
+        this.#head = Math.max(this.#head, Number(m['head']));
+        this.#headAnswered = Math.max(this.#headAnswered, this.#headSent.shift() ?? 0);
         this.#kick();
         return;
       }
@@ -352,7 +381,7 @@ export class SyncClient {
     this.#setStatus({ outbox: state.entries.length, serverSeq: state.serverSeq });
     if (!this.#welcomed) {
       // In a tab that does not sync, a round is done once the syncing tab emptied the outbox.
-      if (this.#follower && !state.entries.length) this.#resolveWaiters();
+      if (this.#follower && !state.entries.length) this.#resolveWaiters(true);
       return;
     }
     const unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
@@ -418,10 +447,14 @@ export class SyncClient {
     }, WATCH_MS);
   }
 
-  #resolveWaiters(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.resolve(this.#status);
+  /**
+   * Resolves the `sync()` calls whose `head` question was answered (all of them in a tab that
+   * does not sync itself: the syncing tab's round is theirs); the others wait for the answer.
+   */
+  #resolveWaiters(all = false): void {
+    const done = this.#waiters.filter((w) => all || w.ticket <= this.#headAnswered);
+    this.#waiters = this.#waiters.filter((w) => !done.includes(w));
+    for (const w of done) w.resolve(this.#status);
   }
 
   /**
