@@ -11,6 +11,7 @@ import { loadSql } from '../support/memory-storage';
 import {
   postgresContents,
   refusedRetypes,
+  refusedWrites,
   settle,
   sqliteContents,
   type Contents,
@@ -19,7 +20,8 @@ import { openTarget, type PostgresTarget } from '../support/postgres-targets';
 
 /**
  * A column's type change, from and to every declared type the library makes, with values already
- * in the column, a default, and rows inserted after: PostgreSQL ends up holding what SQLite holds,
+ * in the column, a default, rows inserted after, and values of the old type written after by a
+ * writer that did not see the change: PostgreSQL ends up holding what SQLite holds,
  * or (only where SQLite keeps a value the new type has not, README "The same plans in
  * PostgreSQL") refuses the push with `invalid_value` and changes nothing.
  */
@@ -78,6 +80,22 @@ function insert(type: string, rows: readonly [number, SqlValue | undefined][]): 
   return given.length ? step(given, true) : step(defaulted, false);
 }
 
+/** An update of row `k`'s x to `value`, the plan giving x declared type `type`. */
+function update(type: string, k: number, value: SqlValue): PlanStep {
+  return {
+    kind: 'update',
+    table: 't',
+    key: ['k'],
+    keyTypes: ['INTEGER'],
+    keys: [[k]],
+    set: ['x'],
+    types: [type],
+    values: [[value]],
+    count: 1,
+    guard: null,
+  };
+}
+
 /**
  * The one pair that converts differently on purpose: reals made TEXT print as each database
  * prints them (`1` and `1.0`, `Infinity` and `Inf`). Compared as the numbers they name.
@@ -115,7 +133,7 @@ describe('a column type change in PostgreSQL', () => {
 
   /** Pushes to all three and expects the same outcome and rows; false when PostgreSQL refused. */
   async function push(db: SqlDatabase, p: ExecutionPlan, from: ColumnKind): Promise<boolean> {
-    const refused = refusedRetypes(SQL, db, p);
+    const refused = [...refusedRetypes(SQL, db, p), ...refusedWrites(SQL, db, p)];
     const before = sqliteContents(db, 't');
     const lite = refused.length
       ? { ok: false, code: 'invalid_value', table: 't' }
@@ -149,6 +167,7 @@ describe('a column type change in PostgreSQL', () => {
     values: readonly SqlValue[],
     dflt: SqlValue | null,
     after: SqlValue | null,
+    stale: SqlValue | null = null,
   ): Promise<void> {
     await Promise.all([server.reset(), pglite.reset()]);
     const db = new SQL.Database();
@@ -178,6 +197,11 @@ describe('a column type change in PostgreSQL', () => {
       // Rows after: one taking the (converted) default, one given a value of the new type.
       await push(db, plan(insert(toType, [[100, undefined]])), from);
       if (after !== null) await push(db, plan(insert(toType, [[101, after]])), from);
+      // A writer that did not see the change: a value of the old type, in a plan that says so.
+      if (stale !== null) {
+        await push(db, plan(insert(fromType, [[102, stale]])), from);
+        await push(db, plan(update(fromType, 100, stale)), from);
+      }
     } finally {
       db.close();
     }
@@ -215,9 +239,10 @@ describe('a column type change in PostgreSQL', () => {
             }),
             dflt: fc.option(fc.constantFrom(...VALUES[from]!)),
             after: fc.option(fc.constantFrom(...VALUES[to]!)),
+            stale: fc.option(fc.constantFrom(...VALUES[from]!)),
           }),
         ),
-        ({ from, to, values, dflt, after }) => run(from, to, values, dflt, after),
+        ({ from, to, values, dflt, after, stale }) => run(from, to, values, dflt, after, stale),
       ),
       { numRuns: RUNS },
     );

@@ -182,3 +182,47 @@ export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan)
     copy.close();
   }
 }
+
+/**
+ * The columns a plan's data steps write values into that SQLite, storing them by the column's
+ * affinity, keeps as values of another type than the column's: values of a type the column had
+ * when the plan was made (a writer that did not see another's type change: 'abc' written as TEXT
+ * into a column made INTEGER since). PostgreSQL refuses those on purpose (README, "The same plans
+ * in PostgreSQL"). Found by running the plan's schema steps in a copy of the SQLite database and
+ * storing each such value into a column of the type it then has: each column, as `table.column`.
+ */
+export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
+  const writes = plan.steps.filter((s) => s.kind === 'insert' || s.kind === 'update');
+  if (!writes.length) return [];
+  const copy = new SQL.Database(db.export());
+  try {
+    configureConnection(copy, true);
+    try {
+      applySqlite(copy, { ...plan, steps: plan.steps.filter(isSchemaStep) }, { conflict: 'fail' });
+    } catch {
+      return []; // The push fails in SQLite too.
+    }
+    const out = new Set<string>();
+    for (const step of writes) {
+      const info = findTable(copy, step.table);
+      const names = step.kind === 'insert' ? step.columns : step.set;
+      names.forEach((name, j) => {
+        const column = info?.columns.find((c) => c.name === name);
+        const written = kindOf(step.types[j] ?? '');
+        if (!column || written === 'any' || written === kindOf(column.declaredType)) return;
+        const kind = kindOf(column.declaredType);
+        copy.run(`CREATE TEMP TABLE probe (v ${column.declaredType})`);
+        for (let i = 0; i < step.count; i++) {
+          const v = (step.values[j]![i] ?? null) as SqlValue;
+          if (v !== null) copy.run('INSERT INTO probe VALUES (?)', [v]);
+        }
+        const stored = selectRows(copy, 'SELECT v FROM probe').map((r) => r[0]!);
+        copy.run('DROP TABLE probe');
+        if (!stored.every((v) => isValueOf(kind, v))) out.add(`${step.table}.${name}`);
+      });
+    }
+    return [...out];
+  } finally {
+    copy.close();
+  }
+}

@@ -1,6 +1,6 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { ColumnValues, DataStep, Guard, UpdateStep } from '../../plan/execution-plan';
-import type { ColumnKind } from '../../values/column-kind';
+import { declaredTypeOf, kindOf, type ColumnKind } from '../../values/column-kind';
 import { INT64_MAX, type SqlValue } from '../../values/sql-value';
 import type {
   CompiledStatement,
@@ -8,15 +8,18 @@ import type {
   Dialect,
   DialectFailure,
   Query,
+  SchemaColumn,
   TableSchema,
 } from '../dialect';
 import { keyMovesOf } from '../key-moves';
 import type { PostgresColumn } from './postgres-column';
 import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
+import { retypeExpression } from './postgres-retype';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
   fromPostgresText,
   kindOfPostgresType,
+  postgresType,
   toPostgresValue,
   type PostgresValue,
 } from './postgres-types';
@@ -38,6 +41,39 @@ function keyPredicate(key: readonly string[], first: number): string {
  */
 export function readExpression(name: string, kind: ColumnKind): string {
   return kind === 'blob' ? q(name) : `${q(name)}::text`;
+}
+
+/**
+ * The placeholder a written value takes: `$n` where the step gives the column's type, and where
+ * the step was built for another type (a writer that did not see another's type change) the
+ * value read as that type and converted as the column's values were converted
+ * ({@link retypeExpression}): what SQLite stores by the column's affinity ('1e3' written as TEXT
+ * into an INTEGER column is 1000), or a refusal naming the value where SQLite would keep one of
+ * another type ('abc' there).
+ */
+function writePlaceholder(
+  n: number,
+  written: ColumnKind,
+  column: SchemaColumn | undefined,
+): string {
+  const p = `$${n}`;
+  if (!column || written === column.kind || written === 'any' || column.kind === 'any') return p;
+  // Of the column's kind (PostgreSQL casts it to the column's own type as it writes it).
+  const type = postgresType(declaredTypeOf(column.kind), column.name);
+  const from = postgresType(declaredTypeOf(written), column.name);
+  return `(${retypeExpression(`${p}::${from}`, written, column.kind, type, column.declaredType)})`;
+}
+
+/** The kinds the step's values are in: the step's own types where given, else the columns'. */
+function writtenKinds(
+  names: readonly string[],
+  types: readonly string[],
+  kinds: Map<string, ColumnKind>,
+): ColumnKind[] {
+  return names.map((n, j) => {
+    const declared = types[j];
+    return declared ? kindOf(declared) : (kinds.get(n) ?? 'text');
+  });
 }
 
 /** Binds row `i` of `columns`, each as the column of the same position's kind. */
@@ -335,6 +371,8 @@ ORDER BY a.attnum`,
     const returning = options.report ? schema.key.columns : [];
     const returningSql = returning.length ? ` RETURNING ${returning.map(q).join(', ')}` : '';
     const keyKinds = kindList(step.key);
+    const columnOf = (name: string): SchemaColumn | undefined =>
+      schema.columns.find((c) => c.name === name);
     switch (step.kind) {
       case 'delete':
         return [
@@ -351,9 +389,12 @@ ORDER BY a.attnum`,
           },
         ];
       case 'insert': {
-        const columnKinds = kindList(step.columns);
+        const columnKinds = writtenKinds(step.columns, step.types, kinds);
+        const values = step.columns.map((c, j) =>
+          writePlaceholder(j + 1, columnKinds[j]!, columnOf(c)),
+        );
         const sql = step.columns.length
-          ? `INSERT INTO ${t} (${step.columns.map(q).join(', ')}) VALUES (${step.columns.map((_, j) => `$${j + 1}`).join(', ')})`
+          ? `INSERT INTO ${t} (${step.columns.map(q).join(', ')}) VALUES (${values.join(', ')})`
           : `INSERT INTO ${t} DEFAULT VALUES`;
         return [
           {
@@ -393,9 +434,11 @@ ORDER BY a.attnum`,
           });
           keys = temps;
         }
-        const setKinds = kindList(step.set);
+        const setKinds = writtenKinds(step.set, step.types, kinds);
         const s = step.set.length;
-        const set = step.set.map((c, j) => `${q(c)} = $${j + 1}`).join(', ');
+        const set = step.set
+          .map((c, j) => `${q(c)} = ${writePlaceholder(j + 1, setKinds[j]!, columnOf(c))}`)
+          .join(', ');
         out.push({
           sql: `UPDATE ${t} SET ${set} WHERE ${keyPredicate(step.key, s + 1)}${returningSql}`,
           rows: step.count,
