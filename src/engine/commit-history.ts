@@ -57,7 +57,7 @@ export class CommitHistory {
     if (pushIds) this.#pushIds = pushIds.slice(-PUSH_IDS_KEPT);
   }
 
-  /** What it held, to put back with {@link restore} (see `EngineCore.#restore`). */
+  /** What it held, to put back with {@link restore} (see `restoreFromStorage`). */
   save(): { readonly commits: RemoteCommit[]; readonly base: number } {
     return { commits: this.#commits, base: this.#base };
   }

@@ -1,5 +1,6 @@
 import initSqlJs from 'sql.js';
-import { EngineCore, type EngineParts } from '../../src/engine/engine-core';
+import { EngineCore } from '../../src/engine/engine-core';
+import type { EngineParts } from '../../src/engine/engine-parts';
 import type { SqlJs } from '../../src/engine/sqlite';
 import {
   soleCoordinator,
