@@ -1,3 +1,4 @@
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { ConflictError, PandalchemyError } from '../errors/pandalchemy-error';
 import type { DataStep, ExecutionPlan } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
@@ -43,8 +44,8 @@ export interface ApplyPlanOptions {
 }
 
 /**
- * Runs a plan in ONE SQLite transaction: guards, schema steps, data steps, then reads back what
- * the database decided. On any failure the transaction is rolled back and a typed error thrown:
+ * Runs a plan in ONE SQLite transaction (the SQLite dialect's): guards, schema steps, data steps,
+ * then reads back what the database decided, every statement as the SQLite dialect builds it. On any failure the transaction is rolled back and a typed error thrown:
  * the database is exactly as before.
  */
 export function applyPlan(
@@ -109,10 +110,10 @@ function applyOnce(
   // Guards are read before anything runs, unless they may be checked inside the data steps'
   // statements: then only when the data steps start, for the steps that cannot.
   const inline = guarded && inlineGuards && !plan.steps.some(isSchemaStep);
-  db.run('BEGIN');
+  const [begin, ...settings] = sqliteDialect.transaction.begin;
+  db.run(begin!);
   try {
-    // Cross-table and cross-step references only have to hold when the push is complete.
-    db.run('PRAGMA defer_foreign_keys=ON');
+    for (const sql of settings) db.run(sql);
     if (guarded && !inline) checkGuards(db, plan.steps);
     const { ddl, changed: schemaChanged, dropped } = runSchemaSteps(db, plan.steps);
     const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
@@ -198,7 +199,7 @@ function applyOnce(
     }
     const sequences = readSequences(db, touches, schemaChanged);
     try {
-      db.run('COMMIT');
+      db.run(sqliteDialect.transaction.commit);
     } catch (e) {
       // The transaction is still open after a deferred foreign key failed: name the rows.
       if (isForeignKeyFailure(e)) throw foreignKeyError(db, e);
@@ -216,7 +217,7 @@ function applyOnce(
 /** Rolls back the open transaction, if SQLite has not already done so. */
 export function rollback(db: SqlDatabase): void {
   try {
-    db.run('ROLLBACK');
+    db.run(sqliteDialect.transaction.rollback);
   } catch {
     // SQLite rolls back by itself after some errors; there is nothing left to undo then.
   }

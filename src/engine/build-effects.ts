@@ -2,7 +2,7 @@ import type { ColumnValues } from '../plan/execution-plan';
 import { columnValuesOf, toColumnValues } from '../plan/column-values';
 import type { TableEffect } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
-import { readByKeySql, readByRowidSql } from '../dialect/sqlite/sqlite-read-back';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
@@ -144,7 +144,7 @@ function someRow(rowids: Float64Array, test: (r: Rowid) => boolean): boolean {
 
 /**
  * The current images of the written rows that still exist, in rowid order, read by one statement
- * (see `readByRowidSql`).
+ * (see `sqliteDialect.readBack`).
  */
 function readWritten(
   db: SqlDatabase,
@@ -157,7 +157,7 @@ function readWritten(
   if (!written.size)
     return { rowids: new Float64Array(0), images: sql.map(() => new Float64Array(0)), length: 0 };
   const select = new RowSelect(db, [rowidName(info), ...sql], ['integer', ...kinds]);
-  const stmt = db.prepare(readByRowidSql(info, select.sql));
+  const stmt = db.prepare(sqliteDialect.readBack.byRowid(info, select.sql));
   try {
     stmt.bind([`[${[...written].join(',')}]`]);
     // Stored values, not decoded: readers decode them by their own column kinds.
@@ -256,7 +256,7 @@ function keyedEffect(
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
   const select = new RowSelect(db, sql, kinds);
-  const stmt = db.prepare(readByKeySql(info, select.sql));
+  const stmt = db.prepare(sqliteDialect.readBack.byKey(info, select.sql));
   const images: SqlValue[][] = [];
   const priorKeys: SqlValue[][] = [];
   const priors = new Set<KeyToken>();

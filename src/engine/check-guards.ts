@@ -1,21 +1,14 @@
-import {
-  guardColumnsSql,
-  guardReadByJsonSql,
-  guardReadByKeySql,
-} from '../dialect/sqlite/sqlite-guard-read';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { ConflictError, type ConflictDetail } from '../errors/pandalchemy-error';
-import type { ColumnValues, ExecutionPlan, Guard, PlanStep } from '../plan/execution-plan';
+import type { ExecutionPlan, Guard, PlanStep } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
-import type { TableInfo } from '../schema/table-info';
 import { decodeValue } from '../values/codec';
-import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { narrowGuard, type ChangedKeys } from './changed-keys';
 import { rowAt } from './each-row';
 import { findTable } from './introspect';
-import { RowSelect } from './row-select';
-import { withStatement, type SqlDatabase } from './sqlite';
+import { ask, type SqlDatabase } from './sqlite';
 import { messageOf } from './sqlite-error';
 
 /**
@@ -88,9 +81,9 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
       out.push({ table, key: rowAt(g.keys, i), columns: [...g.columns], missing: true });
     return;
   }
-  let rows: (SqlValue[] | undefined)[];
+  let rows: (readonly SqlValue[] | undefined)[];
   try {
-    rows = readGuarded(db, info, g, n);
+    rows = ask(db, sqliteDialect.readGuard(info, g));
   } catch (e) {
     // A guarded column that no longer exists: another writer changed the schema.
     for (let i = 0; i < n; i++)
@@ -112,59 +105,4 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
     if (differing.length)
       out.push({ table, key: rowAt(g.keys, i), columns: differing, missing: false });
   }
-}
-
-/** The guarded columns of each guarded row as it is now; undefined where the row is gone. */
-function readGuarded(
-  db: SqlDatabase,
-  info: TableInfo,
-  g: Guard,
-  n: number,
-): (SqlValue[] | undefined)[] {
-  const rows = new Array<SqlValue[] | undefined>(n);
-  const exprs = (prefix: string): string[] => guardColumnsSql(info, g.columns, prefix);
-  const kinds: ColumnKind[] = g.columns.length ? [...g.kinds] : ['integer'];
-  const json = jsonKeys(g.keys, n);
-  if (json !== null) {
-    // One statement for all rows, each row coming back with its index.
-    const select = new RowSelect(db, ['j.key', ...exprs('g.')], ['integer', ...kinds]);
-    withStatement(db, guardReadByJsonSql(info, g.key, select.sql), (stmt) => {
-      stmt.bind([json]);
-      while (stmt.step()) {
-        const row = select.read(stmt);
-        rows[Number(row[0])] = row.slice(1);
-      }
-    });
-    return rows;
-  }
-  const select = new RowSelect(db, exprs(''), kinds);
-  withStatement(db, guardReadByKeySql(info, g.key, select.sql), (stmt) => {
-    for (let i = 0; i < n; i++) {
-      stmt.bind(rowAt(g.keys, i));
-      if (stmt.step()) rows[i] = select.read(stmt);
-      stmt.reset();
-    }
-  });
-  return rows;
-}
-
-/**
- * Keys as one JSON array (of arrays for a composite key), or null when a value would not cross
- * JSON exactly: only integers and text without NUL do (a double's text form, bytes and NUL do not).
- */
-function jsonKeys(keys: readonly ColumnValues[], n: number): string | null {
-  const parts = new Array<string>(n);
-  const one = keys.length === 1;
-  const cell = new Array<string>(keys.length);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < keys.length; k++) {
-      const v = keys[k]![i];
-      if (typeof v === 'number' && Number.isSafeInteger(v)) cell[k] = String(v);
-      else if (typeof v === 'bigint') cell[k] = String(v);
-      else if (typeof v === 'string' && !v.includes('\0')) cell[k] = JSON.stringify(v);
-      else return null;
-    }
-    parts[i] = one ? cell[0]! : `[${cell.join(',')}]`;
-  }
-  return `[${parts.join(',')}]`;
 }

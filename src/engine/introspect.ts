@@ -1,8 +1,5 @@
-import {
-  sqliteIntrospect,
-  sqliteIntrospectTables,
-  sqliteTableNames,
-} from '../dialect/sqlite/sqlite-introspect';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
+import { sqliteIntrospectTables, sqliteTableNames } from '../dialect/sqlite/sqlite-introspect';
 import type { TableInfo } from '../schema/table-info';
 import { ask, type SqlDatabase } from './sqlite';
 
@@ -27,5 +24,5 @@ export function introspect(db: SqlDatabase): TableInfo[] {
  * ```
  */
 export function findTable(db: SqlDatabase, name: string): TableInfo | null {
-  return ask(db, sqliteIntrospect(name));
+  return ask(db, sqliteDialect.introspect(name));
 }

@@ -1,4 +1,4 @@
-import { sqliteDataStep } from '../dialect/sqlite/sqlite-data-step';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
 import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';
 import { GuardMiss } from './inline-guards';
@@ -6,8 +6,8 @@ import type { SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
 
 /**
- * Runs a delete step (see `runDataStep`): the dialect's statement once per row, each row it
- * deleted reported to `touch` unless the change log reports it.
+ * Runs a delete step (see `runDataStep`): the SQLite dialect's statement once per row, each row
+ * it deleted reported to `touch` unless the change log reports it.
  */
 export function runDelete(
   db: SqlDatabase,
@@ -18,20 +18,21 @@ export function runDelete(
   guard: Guard | null,
 ): void {
   const info = touch.info;
-  const st = sqliteDataStep(step, info, { guard });
+  const [st] = sqliteDialect.dataStep(step, info, { guard, report: true });
+  const guarded = st!.expect === 'one';
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
-  const returning = st.returning.length > 0;
+  const returning = st!.returning.length > 0;
   // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
   const byKey = !logged && !returning && !info.withoutRowid;
   let missed: number[] | null = null;
   eachRow(
     db,
-    st,
+    st!,
     step,
     (i) => rowAt(step.keys, i),
     progress,
     (stmt, i) => {
-      if (guard) {
+      if (guarded) {
         stmt.step();
         if (db.getRowsModified() === 0) throw new GuardMiss();
         return;

@@ -1,5 +1,5 @@
 import { isRowidKeyed } from '../dialect/sqlite/sqlite-rowid';
-import { sqliteDataStep } from '../dialect/sqlite/sqlite-data-step';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, InsertStep } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
@@ -23,20 +23,20 @@ export function runInsert(
   logged: boolean,
 ): void {
   const info = touch.info;
-  const st = sqliteDataStep(step, info, { guard: null });
+  const [st] = sqliteDialect.dataStep(step, info, { guard: null, report: true });
   const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
   // Unlogged, a rowid-keyed row's rowid is its key; where the step leaves the key to SQLite, or the
   // key is not the rowid, RETURNING says it.
   const rowids = !logged && !info.withoutRowid;
   const given = rowids && keyIndex[0]! >= 0 ? step.values[keyIndex[0]!]! : null;
-  const returning = st.returning.length > 0;
+  const returning = st!.returning.length > 0;
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   const images = rowids ? knownImages(info, step) : null;
   // Rows whose image is known (RETURNING): their rowid, and a 1 in `known`.
   const stepRowids: Rowid[] = images && returning ? new Array<Rowid>(step.count) : [];
   const known = images && returning ? new Uint8Array(step.count) : null;
-  eachRow(db, st, step, keyOf, progress, (stmt, i) => {
+  eachRow(db, st!, step, keyOf, progress, (stmt, i) => {
     if (!returning) {
       stmt.step();
       if (info.withoutRowid && !logged) {

@@ -1,7 +1,7 @@
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import {
   placeholderColumn,
   placeholderTables,
-  sqliteSchemaStep,
   type SqliteSchemaStatement,
 } from '../dialect/sqlite/sqlite-schema-step';
 import type { PlanStep, SchemaStep } from '../plan/execution-plan';
@@ -54,7 +54,7 @@ function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
     if (step.kind === 'createIndex' || step.kind === 'dropIndex') checkIndexStep(db, step);
     // Only a type change is built from the table as it is (its CREATE TABLE text, its triggers).
     const info = step.kind === 'retypeColumn' ? findTable(db, step.table) : null;
-    const statements = sqliteSchemaStep(step, info);
+    const statements = sqliteDialect.schemaStep(step, info);
     for (const st of statements) runSchemaStatement(db, st);
     // A type change is not one statement a redo record could hold: it names the change, and
     // replay runs the same procedure, which on the same prior state does exactly the same.

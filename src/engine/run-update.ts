@@ -1,21 +1,19 @@
 import { affinityOf, type Affinity } from '../dialect/sqlite/affinity';
-import { keyMovesOf } from '../dialect/key-moves';
-import { isRowid, sqliteDataStep, throughTemporaryKeys } from '../dialect/sqlite/sqlite-data-step';
-import { rowidName } from '../dialect/sqlite/sqlite-rowid';
-import type { ColumnValues, Guard, UpdateStep } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../dialect/quote-identifier';
+import { isRowid, type SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
+import type { Guard, UpdateStep } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
-import type { SqlValue } from '../values/sql-value';
 import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';
 import { GuardMiss } from './inline-guards';
-import { exactValue, selectValue, type SqlDatabase } from './sqlite';
+import { ask, type SqlDatabase } from './sqlite';
 import { storedColumns } from './stored-columns';
 import type { PatchGroup, Rowid, TableTouch } from './table-touch';
 
 /**
- * Runs an update step (see `runDataStep`): the dialect's statement once per row, each row it
- * wrote reported to `touch` (as a patch where exact) unless the change log reports it. Rows whose
- * new keys are other moved rows' old keys move through temporary keys first.
+ * Runs an update step (see `runDataStep`): the dialect's statements once per row, each row they
+ * wrote reported to `touch` (as a patch where exact) unless the change log reports it. Where the
+ * dialect moves the rows through temporary keys (a swap, a chain), its query for them runs first
+ * and its first statement moves the rows to them.
  */
 export function runUpdate(
   db: SqlDatabase,
@@ -25,15 +23,36 @@ export function runUpdate(
   logged: boolean,
   guard: Guard | null = null,
 ): void {
+  const query = sqliteDialect.temporaryKeys(step, touch.info);
+  const temporaryKeys = query ? ask(db, query) : undefined;
+  const statements = sqliteDialect.dataStep(step, touch.info, {
+    guard,
+    report: true,
+    ...(temporaryKeys ? { temporaryKeys } : {}),
+  });
+  const moves = step.key.some((k) => step.set.includes(k));
+  const last = statements.length - 1;
+  statements.forEach((st, n) =>
+    runStatement(db, st, touch, n === last ? progress : () => undefined, logged, moves),
+  );
+}
+
+/** Runs one of an update's statements; `moves`: the update sets a key column. */
+function runStatement(
+  db: SqlDatabase,
+  st: SqliteStatement,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  logged: boolean,
+  moves: boolean,
+): void {
   const info = touch.info;
-  const keyMoves = keyMovesOf(step);
-  const moves = keyMoves !== 'none';
-  let keys = step.keys;
-  if (keyMoves === 'viaTemporary') keys = moveToTemporaryKeys(db, step, touch, logged);
-  const st = sqliteDataStep(step, info, { guard, keys });
+  const step = st.step as UpdateStep;
+  const keys = st.keys;
   // Where the rowid is not the key, RETURNING tells which row the key addressed: the change log
   // sees rowids, and an unlogged push reports the row itself.
   const returning = st.returning.length > 0;
+  const guarded = st.expect === 'one';
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
   const patch = !logged && !moves ? patchOf(touch, step) : null;
   const s = step.values.length;
@@ -58,7 +77,7 @@ export function runUpdate(
             const after = keyIndex.map((j, k) => (j >= 0 ? params[j]! : before[k]!));
             touch.writeKey(before, after);
           }
-        } else if (guard && db.getRowsModified() === 0) {
+        } else if (guarded && db.getRowsModified() === 0) {
           throw new GuardMiss();
         } else if (!logged && db.getRowsModified() > 0) {
           const from = rowidOf(params[s]!);
@@ -117,42 +136,4 @@ function patchOf(
     group.rowids.push(rowid);
     return true;
   };
-}
-
-/**
- * Moves the rows of a step whose new keys are other moved rows' old keys (a swap, a chain) to
- * temporary keys first, so that no statement ever makes two rows share a key. Returns the keys the
- * rows have afterwards.
- */
-function moveToTemporaryKeys(
-  db: SqlDatabase,
-  step: UpdateStep,
-  touch: TableTouch,
-  logged: boolean,
-): ColumnValues[] {
-  const rid = rowidName(touch.info);
-  const n = step.count;
-  const temps: SqlValue[] = new Array<SqlValue>(n);
-  if (touch.rowidKeyed) {
-    // Integer keys past the largest rowid are free; below the smallest when the top is taken.
-    const max = selectValue(db, `SELECT max(${rid}) FROM ${q(step.table)}`);
-    const top = typeof max === 'bigint' ? max : BigInt(Math.trunc(Number(max ?? 0)));
-    const room = 9223372036854775807n - top > BigInt(n);
-    const min = selectValue(db, `SELECT min(${rid}) FROM ${q(step.table)}`);
-    const bottom = typeof min === 'bigint' ? min : BigInt(Math.trunc(Number(min ?? 0)));
-    for (let i = 0; i < n; i++)
-      temps[i] = exactValue(room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i));
-  } else {
-    // A BLOB never equals a stored key of another type, and keeps its type under any affinity.
-    const salt = crypto.getRandomValues(new Uint8Array(12));
-    for (let i = 0; i < n; i++) {
-      const b = new Uint8Array(16);
-      b.set(salt);
-      new DataView(b.buffer).setUint32(12, i);
-      temps[i] = b;
-    }
-  }
-  const moved = throughTemporaryKeys(step, temps);
-  runUpdate(db, moved.step, touch, () => undefined, logged);
-  return moved.keys;
 }

@@ -3,84 +3,14 @@ import { Database } from '../../src/db/database';
 import type { Engine } from '../../src/db/database-state';
 import { sqlitePreview, type SqlitePreviewLine } from '../../src/dialect/sqlite/sqlite-preview';
 import { EngineCore } from '../../src/engine/engine-core';
-import type { SqlDatabase, SqlJs, SqlStatement } from '../../src/engine/sqlite';
 import { soleCoordinator } from '../../src/engine/storage';
 import { isSchemaStep, type ExecutionPlan } from '../../src/plan/execution-plan';
 import type { TableInfo } from '../../src/schema/table-info';
-import type { SqlValue } from '../../src/values/sql-value';
 import { loadSql, MemoryStorage } from '../support/memory-storage';
 import { createFuzzTables, planFuzz } from '../support/plan-fuzz';
+import { isPlanStatement, recordingSqlJs, type Run } from '../support/recording-sql';
 
 const RUNS = Number(process.env['PREVIEW_RUNS'] ?? 120);
-
-/** One run of a statement as the engine made it: its SQL and the values bound. */
-interface Run {
-  readonly sql: string;
-  readonly parameters: readonly SqlValue[];
-}
-
-/**
- * sql.js with every statement run recorded while `on`: `run`, and each first `step` of a prepared
- * statement after it was prepared or reset, with what was bound (copied: the engine reuses its
- * arrays).
- */
-function recordingSqlJs(sql: SqlJs, runs: Run[], on: () => boolean): SqlJs {
-  const statement = (text: string, stmt: SqlStatement): SqlStatement => {
-    let bound: readonly SqlValue[] = [];
-    let fresh = true;
-    return new Proxy(stmt, {
-      get(target, name) {
-        if (name === 'bind')
-          return (values?: readonly SqlValue[] | null) => {
-            bound = values ? [...values] : [];
-            return target.bind(values);
-          };
-        if (name === 'reset')
-          return () => {
-            fresh = true;
-            return target.reset();
-          };
-        if (name === 'step')
-          return () => {
-            if (fresh && on()) runs.push({ sql: text, parameters: bound });
-            fresh = false;
-            return target.step();
-          };
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-      },
-    });
-  };
-  const wrap = (db: SqlDatabase): SqlDatabase =>
-    new Proxy(db, {
-      get(target, name) {
-        if (name === 'run')
-          return (text: string, params?: readonly SqlValue[] | null) => {
-            if (on()) runs.push({ sql: text, parameters: params ? [...params] : [] });
-            target.run(text, params);
-            return wrapped;
-          };
-        if (name === 'prepare')
-          return (text: string, params?: readonly SqlValue[] | null) =>
-            statement(text, target.prepare(text, params));
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-      },
-    });
-  let wrapped: SqlDatabase;
-  return {
-    Database: function (data?: ArrayLike<number> | null) {
-      wrapped = wrap(new sql.Database(data));
-      return wrapped;
-    } as unknown as SqlJs['Database'],
-  };
-}
-
-/** Statements that are the plan's own: not reads, transaction control, settings or the change log. */
-function isPlanStatement(sql: string): boolean {
-  if (!/^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i.test(sql)) return false;
-  return !/__pandalchemy_(key_)?log|^\s*CREATE TEMP|DROP TRIGGER IF EXISTS temp\./i.test(sql);
-}
 
 /**
  * Checks the runs against the preview, in order: each statement's SQL and, where the preview

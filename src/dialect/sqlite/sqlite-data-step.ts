@@ -13,6 +13,12 @@ export interface SqliteDataStepOptions {
    */
   readonly guard: Guard | null;
   /**
+   * Whether the engine must learn each row the statement writes: then it returns the row's
+   * rowid (`RETURNING rowid`) where the parameters do not tell it (see {@link returnsRowid}).
+   * Default true, as the engine runs it.
+   */
+  readonly report?: boolean;
+  /**
    * The keys the rows are addressed by, when not the step's own (a key move through temporary
    * keys: the rows hold those by then).
    */
@@ -22,8 +28,14 @@ export interface SqliteDataStepOptions {
 /**
  * A data step's statement for SQLite. `parameters(i)` fills and returns one array it reuses for
  * every row (sql.js copies the values in as it binds them): bind it before asking for the next.
+ * `step` is the step the statement runs (the plan's own, or the move of its rows to temporary
+ * keys, see {@link throughTemporaryKeys}), and `keys` the keys it addresses the rows by: an
+ * update's parameters are `step`'s set values, then `keys`, then a guard's expected values.
  */
-export type SqliteStatement = CompiledStatement<SqlValue>;
+export interface SqliteStatement extends CompiledStatement<SqlValue> {
+  readonly step: DataStep;
+  readonly keys: readonly ColumnValues[];
+}
 
 /** `+"c" IS ? COLLATE BINARY` for each guarded column, joined with AND (see `inlineGuardSteps`). */
 export function guardPredicateSql(info: TableInfo, guard: Guard): string {
@@ -87,7 +99,7 @@ export function sqliteDataStep(
   options: SqliteDataStepOptions,
 ): SqliteStatement {
   const t = q(step.table);
-  const returning = returnsRowid(step, info) ? [rowidName(info)] : [];
+  const returning = options.report !== false && returnsRowid(step, info) ? [rowidName(info)] : [];
   const returningSql = returning.length ? ` RETURNING ${returning[0]!}` : '';
   if (step.kind === 'insert') {
     const out = new Array<SqlValue>(step.values.length);
@@ -103,6 +115,8 @@ export function sqliteDataStep(
       },
       expect: 'any',
       returning,
+      step,
+      keys: [],
     };
   }
   const guard = options.guard;
@@ -124,6 +138,8 @@ export function sqliteDataStep(
       },
       expect,
       returning,
+      step,
+      keys,
     };
   }
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
@@ -140,14 +156,24 @@ export function sqliteDataStep(
     },
     expect,
     returning,
+    step,
+    keys,
   };
 }
 
 /**
- * The update that first moves a step's rows to temporary keys (`temporaries`, one per row), when
- * new keys are other moved rows' old keys (see `keyMovesOf`): it sets one key column the step
- * sets, which the step itself then sets again. Returns that step and the keys the rows hold after
- * it.
+ * The key column a move through temporary keys goes through: the first the step sets, so that
+ * the step's own update sets it again (from its temporary to its new value).
+ */
+export function temporaryKeyColumn(step: UpdateStep): number {
+  return step.key.findIndex((k) => step.set.includes(k));
+}
+
+/**
+ * The update that first moves a step's rows to temporary keys (`temporaries`, one per row, in
+ * the column {@link temporaryKeyColumn} names), when new keys are other moved rows' old keys (see
+ * `keyMovesOf`): it sets one key column the step sets, which the step itself then sets again.
+ * Returns that step and the keys the rows hold after it.
  *
  * @example
  * ```ts
@@ -158,7 +184,7 @@ export function throughTemporaryKeys(
   step: UpdateStep,
   temporaries: ColumnValues,
 ): { readonly step: UpdateStep; readonly keys: ColumnValues[] } {
-  const through = step.key.findIndex((k) => step.set.includes(k));
+  const through = temporaryKeyColumn(step);
   return {
     step: {
       ...step,

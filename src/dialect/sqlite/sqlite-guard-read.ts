@@ -1,4 +1,7 @@
+import type { ColumnValues } from '../../plan/execution-plan';
 import type { TableInfo } from '../../schema/table-info';
+import type { SqlValue } from '../../values/sql-value';
+import type { Query } from '../dialect';
 import { quoteIdentifier as q } from '../quote-identifier';
 import { keyColumnSql } from './sqlite-rowid';
 import { keyPredicateSql } from './sqlite-data-step';
@@ -38,4 +41,80 @@ export function guardReadByJsonSql(
 /** A guarded row read by its key (one run per row, the key's values as parameters). */
 export function guardReadByKeySql(info: TableInfo, key: readonly string[], select: string): string {
   return `SELECT ${select} FROM ${q(info.name)} WHERE ${keyPredicateSql(info, key)}`;
+}
+
+/**
+ * Keys as one JSON array (of arrays for a composite key), or null when a value would not cross
+ * JSON exactly: only integers and text without NUL do (a double's text form, bytes and NUL do not).
+ */
+export function jsonKeys(keys: readonly ColumnValues[], n: number): string | null {
+  const parts = new Array<string>(n);
+  const one = keys.length === 1;
+  const cell = new Array<string>(keys.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]![i];
+      if (typeof v === 'number' && Number.isSafeInteger(v)) cell[k] = String(v);
+      else if (typeof v === 'bigint') cell[k] = String(v);
+      else if (typeof v === 'string' && !v.includes('\0')) cell[k] = JSON.stringify(v);
+      else return null;
+    }
+    parts[i] = one ? cell[0]! : `[${cell.join(',')}]`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** Row `i` of `columns`, as an array of its own. */
+function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
+  const out = new Array<SqlValue>(columns.length);
+  for (let c = 0; c < columns.length; c++) out[c] = columns[c]![i] ?? null;
+  return out;
+}
+
+/**
+ * A query reading `columns` of the rows that `keys` name by the key columns `key` (one value
+ * per row in each): the values as stored, in the order of `columns`, or undefined where no row
+ * has the key. Where every key crosses JSON exactly (see {@link jsonKeys}) one run reads them all
+ * (see {@link guardReadByJsonSql}); otherwise one run per key.
+ *
+ * @example
+ * ```ts
+ * ask(db, sqliteReadByKey(info, ['id'], [[1, 2]], ['qty'])); // [[5], undefined]
+ * ```
+ */
+export function sqliteReadByKey(
+  info: TableInfo,
+  key: readonly string[],
+  keys: readonly ColumnValues[],
+  columns: readonly string[],
+): Query<(readonly SqlValue[] | undefined)[]> {
+  const n = keys[0]?.length ?? 0;
+  const width = columns.length;
+  const json = jsonKeys(keys, n);
+  if (json !== null) {
+    const select = ['j.key', ...guardColumnsSql(info, columns, 'g.')].join(', ');
+    return {
+      sql: guardReadByJsonSql(info, key, select),
+      runs: 1,
+      parameters: () => [json],
+      read(answers) {
+        const out = new Array<readonly SqlValue[] | undefined>(n).fill(undefined);
+        for (const row of answers[0] ?? []) out[Number(row[0])] = row.slice(1, 1 + width);
+        return out;
+      },
+    };
+  }
+  return {
+    sql: guardReadByKeySql(info, key, guardColumnsSql(info, columns, '').join(', ')),
+    runs: n,
+    parameters: (run) => rowAt(keys, run),
+    read(answers) {
+      const out = new Array<readonly SqlValue[] | undefined>(n).fill(undefined);
+      answers.forEach((rows, i) => {
+        const row = rows[0];
+        if (row) out[i] = row.slice(0, width);
+      });
+      return out;
+    },
+  };
 }

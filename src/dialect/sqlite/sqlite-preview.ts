@@ -12,12 +12,11 @@ import { freeRowidName, isRowidName } from '../../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../../schema/table-info';
 import { kindOf } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
-import { keyMovesOf } from '../key-moves';
-import { sqliteDataStep, throughTemporaryKeys } from './sqlite-data-step';
+import { throughTemporaryKeys } from './sqlite-data-step';
+import { sqliteDialect } from './sqlite-dialect';
 import {
   placeholderColumn,
   placeholderTables,
-  sqliteSchemaStep,
   type SqliteSchemaStatement,
 } from './sqlite-schema-step';
 
@@ -43,7 +42,8 @@ export type SqlitePreviewLine =
 
 /**
  * The statements the SQLite engine runs to apply a plan, in the order it runs them, built by the
- * same dialect functions the engine calls (`sqliteSchemaStep`, `sqliteDataStep`). `schemaOf`
+ * same dialect the engine runs ({@link sqliteDialect}'s `schemaStep`, `temporaryKeys` and
+ * `dataStep`). `schemaOf`
  * gives a table's schema as the database holds it before the push (a tracked table knows its
  * own); a table it does not give is described from the plan: a created table's definition, else
  * its data steps' keys (a key named `rowid` is the rowid, a single INTEGER key an alias of it).
@@ -84,7 +84,7 @@ export function sqlitePreview(
         comment: `rewrite the declared type of ${q(step.column)} in ${q(step.table)}'s CREATE TABLE to ${step.declaredType || '(none)'}, then write every value of the column again`,
       });
     } else {
-      out.push(...sqliteSchemaStep(step, info ?? null).map(statement));
+      out.push(...sqliteDialect.schemaStep(step, info ?? null).map(statement));
     }
     if (step.kind === 'retypeColumn' && step.changes) out.push({ changes: step.changes });
     reshaped.add(step.table);
@@ -94,15 +94,16 @@ export function sqlitePreview(
   for (const step of plan.steps) {
     if (isSchemaStep(step)) continue;
     const info = schema(step.table) ?? fromDataStep(step);
-    if (step.kind === 'update' && keyMovesOf(step) === 'viaTemporary') {
+    if (step.kind === 'update' && sqliteDialect.temporaryKeys(step, info)) {
+      // The temporary keys are read from the table when the push runs: not shown.
       const unknown = new Array<SqlValue>(step.count).fill(null);
-      const moved = throughTemporaryKeys(step, unknown);
+      const temporaryKeys = throughTemporaryKeys(step, unknown).keys;
+      const [move, then] = data(step, info, null, temporaryKeys);
       const note = 'the rows first move to free temporary keys, chosen when the push runs';
-      out.push({ ...data(moved.step, info, null), note });
-      out.push({ ...data(step, info, null, moved.keys), note: 'then to their new keys' });
+      out.push({ ...move!, note }, { ...then!, note: 'then to their new keys' });
       continue;
     }
-    out.push(data(step, info, 'known'));
+    out.push(...data(step, info, 'known'));
   }
   return out;
 }
@@ -118,19 +119,24 @@ function statement(st: SqliteSchemaStatement): SqlitePreviewStatement {
   };
 }
 
+/** A data step's statements as the engine runs them (`temporaryKeys`: as a key move's). */
 function data(
   step: DataStep,
   info: TableInfo,
   parameters: 'known' | null,
-  keys?: readonly ColumnValues[],
-): SqlitePreviewStatement {
-  const st = sqliteDataStep(step, info, { guard: null, ...(keys ? { keys } : {}) });
-  return {
+  temporaryKeys?: readonly ColumnValues[],
+): SqlitePreviewStatement[] {
+  const statements = sqliteDialect.dataStep(step, info, {
+    guard: null,
+    report: true,
+    ...(temporaryKeys ? { temporaryKeys } : {}),
+  });
+  return statements.map((st) => ({
     sql: st.sql,
     rows: st.rows,
     // A copy per row: the statement's own array is reused.
     parameters: parameters && ((i) => [...st.parameters(i)]),
-  };
+  }));
 }
 
 function column(name: string, declaredType: string, primaryKey: number): ColumnInfo {

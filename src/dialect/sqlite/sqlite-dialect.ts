@@ -1,0 +1,189 @@
+import { PandalchemyError } from '../../errors/pandalchemy-error';
+import type { ColumnValues, DataStep, SchemaStep, UpdateStep } from '../../plan/execution-plan';
+import type { TableInfo } from '../../schema/table-info';
+import { INT64_MAX, type SqlValue } from '../../values/sql-value';
+import type { DataStepOptions, Dialect, DialectFailure, Query } from '../dialect';
+import { keyMovesOf } from '../key-moves';
+import { quoteIdentifier as q } from '../quote-identifier';
+import {
+  sqliteDataStep,
+  temporaryKeyColumn,
+  throughTemporaryKeys,
+  type SqliteStatement,
+} from './sqlite-data-step';
+import { sqliteReadByKey } from './sqlite-guard-read';
+import { sqliteIntrospect } from './sqlite-introspect';
+import { readByKeySql, readByRowidSql } from './sqlite-read-back';
+import { isRowidKeyed, rowidName } from './sqlite-rowid';
+import { sqliteSchemaStep, type SqliteSchemaStatement } from './sqlite-schema-step';
+import { sqliteLiteral } from './sqlite-text';
+
+/**
+ * The SQLite dialect as the engine drives it: {@link Dialect} over SQLite's own table
+ * description (`TableInfo`: rowids, indexes, triggers, the CREATE TABLE text), with what only
+ * SQLite's engine needs besides.
+ */
+export interface SqliteDialect extends Dialect<TableInfo, SqlValue> {
+  readonly name: 'sqlite';
+  /** As {@link Dialect.schemaStep}; a statement may have to write `sqlite_schema` itself. */
+  schemaStep(step: SchemaStep, schema: TableInfo | null): SqliteSchemaStatement[];
+  /**
+   * As {@link Dialect.dataStep}; each statement says which step it runs (a key move's first
+   * statement runs the move to temporary keys) and by which keys it addresses the rows.
+   */
+  dataStep(step: DataStep, schema: TableInfo, options: DataStepOptions): SqliteStatement[];
+  /**
+   * Reading back what a push wrote the fast way sql.js allows, with a select list the engine
+   * makes (see `RowSelect`): the rows of a rowid table by rowid, all in one run (its one
+   * parameter: the rowids as a JSON array), and the rows of a WITHOUT ROWID table by key, one run
+   * per row. {@link Dialect.readRows} is the same read by key, for any table.
+   */
+  readonly readBack: {
+    byRowid(schema: TableInfo, select: string): string;
+    byKey(schema: TableInfo, select: string): string;
+  };
+}
+
+/** Free temporary rowids: past the largest rowid, or below the smallest when the top is taken. */
+function temporaryRowids(n: number, max: SqlValue, min: SqlValue): SqlValue[] {
+  const top = typeof max === 'bigint' ? max : BigInt(Math.trunc(Number(max ?? 0)));
+  const room = INT64_MAX - top > BigInt(n);
+  const bottom = typeof min === 'bigint' ? min : BigInt(Math.trunc(Number(min ?? 0)));
+  const out = new Array<SqlValue>(n);
+  for (let i = 0; i < n; i++) {
+    const v = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
+    // Integers within 2^53 as numbers, as the library holds them.
+    out[i] = v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+  }
+  return out;
+}
+
+/** Free temporary keys of any type: a BLOB never equals a stored key of another type, and keeps its type under any affinity. */
+function temporaryBlobs(n: number): SqlValue[] {
+  const salt = crypto.getRandomValues(new Uint8Array(12));
+  const out = new Array<SqlValue>(n);
+  for (let i = 0; i < n; i++) {
+    const b = new Uint8Array(16);
+    b.set(salt);
+    new DataView(b.buffer).setUint32(12, i);
+    out[i] = b;
+  }
+  return out;
+}
+
+/**
+ * SQLite checks a key's uniqueness row by row: an update whose new keys are other moved rows' old
+ * keys (a swap, a chain) moves its rows through free temporary keys first, in one key column the
+ * step sets. Integers past the largest rowid where the rowid is the key (read from the table),
+ * random BLOBs otherwise (no read: the query runs no statement).
+ */
+function temporaryKeys(step: UpdateStep, info: TableInfo): Query<readonly ColumnValues[]> | null {
+  if (keyMovesOf(step) !== 'viaTemporary') return null;
+  const n = step.count;
+  const withTemporaries = (temporaries: ColumnValues): ColumnValues[] =>
+    throughTemporaryKeys(step, temporaries).keys;
+  if (!isRowidKeyed(info))
+    return {
+      sql: 'SELECT NULL',
+      runs: 0,
+      parameters: () => [],
+      read: () => withTemporaries(temporaryBlobs(n)),
+    };
+  const rid = rowidName(info);
+  const t = q(step.table);
+  return {
+    // One aggregate per SELECT: SQLite then reads each from the end of the rowid's b-tree.
+    sql: `SELECT (SELECT max(${rid}) FROM ${t}), (SELECT min(${rid}) FROM ${t})`,
+    runs: 1,
+    parameters: () => [],
+    read(answers) {
+      const row = answers[0]?.[0];
+      return withTemporaries(temporaryRowids(n, row?.[0] ?? null, row?.[1] ?? null));
+    },
+  };
+}
+
+/**
+ * The statements of a data step: one, or for an update that moves its rows through temporary
+ * keys, the move to them first, then the step addressing the rows by them.
+ */
+function dataStep(step: DataStep, info: TableInfo, options: DataStepOptions): SqliteStatement[] {
+  const report = options.report;
+  const temporaries = options.temporaryKeys;
+  if (step.kind !== 'update' || !temporaries)
+    return [sqliteDataStep(step, info, { guard: options.guard, report })];
+  const moved = throughTemporaryKeys(step, temporaries[temporaryKeyColumn(step)]!);
+  return [
+    sqliteDataStep(moved.step, info, { guard: null, report }),
+    sqliteDataStep(step, info, { guard: options.guard, report, keys: temporaries }),
+  ];
+}
+
+const FAILURES: readonly [RegExp, DialectFailure['kind']][] = [
+  [/^UNIQUE constraint failed: (.*)$/, 'unique'],
+  [/^NOT NULL constraint failed: (.*)$/, 'notNull'],
+  [/^FOREIGN KEY constraint failed/, 'foreignKey'],
+  [/^CHECK constraint failed: (.*)$/, 'check'],
+  [/datatype mismatch/, 'type'],
+];
+
+/** What SQLite refused, from the message sql.js gives (SQLite names columns as `table.column`). */
+function failureOf(error: unknown): DialectFailure | null {
+  if (error instanceof PandalchemyError) return null;
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : null;
+  if (message === null) return null;
+  for (const [pattern, kind] of FAILURES) {
+    const m = pattern.exec(message);
+    if (!m) continue;
+    const named = m[1];
+    if (kind === 'check' && named) return { kind, constraint: named, message };
+    // One column: `t.c`; several (a composite UNIQUE) are left to the message.
+    const column = named && !named.includes(',') ? named.slice(named.indexOf('.') + 1) : undefined;
+    return { kind, message, ...(column ? { column } : {}) };
+  }
+  return { kind: 'other', message };
+}
+
+/**
+ * The SQLite dialect: statements with `?` parameters and quoted identifiers (a table without a
+ * declared key addressed by its rowid), the values bound as they are stored. The SQLite engine
+ * runs exactly what it returns, and `planToSql` shows it. Guards may be checked inside a data
+ * step's statement (`options.guard`); a key swap goes through temporary keys, which this dialect
+ * decides from the step and the table.
+ *
+ * @example
+ * ```ts
+ * const [st] = sqliteDialect.dataStep(step, info, { guard: null, report: true });
+ * st.sql; // 'UPDATE "users" SET "age" = ? WHERE "id" = ?'
+ * ```
+ */
+export const sqliteDialect: SqliteDialect = {
+  name: 'sqlite',
+
+  quoteIdentifier: q,
+
+  literal: sqliteLiteral,
+
+  transaction: {
+    // Cross-table and cross-step references only have to hold when the push is complete.
+    begin: ['BEGIN', 'PRAGMA defer_foreign_keys=ON'],
+    commit: 'COMMIT',
+    rollback: 'ROLLBACK',
+  },
+
+  introspect: sqliteIntrospect,
+
+  schemaStep: sqliteSchemaStep,
+
+  temporaryKeys,
+
+  dataStep,
+
+  readGuard: (info, guard) => sqliteReadByKey(info, guard.key, guard.keys, guard.columns),
+
+  readRows: (info, columns, keys) => sqliteReadByKey(info, info.key.columns, keys, columns),
+
+  readBack: { byRowid: readByRowidSql, byKey: readByKeySql },
+
+  failureOf,
+};
