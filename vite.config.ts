@@ -46,6 +46,14 @@ export default defineConfig(({ mode }) => ({
           ? { tabs: fileURLToPath(new URL('e2e/harness/tabs.html', import.meta.url)) }
           : {}),
       },
+      output: {
+        // Glide Data Grid loads its cell editors with import(): split into chunks of their own,
+        // they are fetched at the first edit, which fails once the browser is offline (and the
+        // page goes blank). Kept in one chunk with the grid, they load with the page.
+        codeSplitting: {
+          groups: [{ name: 'data-grid', test: /[\\/]@glideapps[\\/]glide-data-grid[\\/]/ }],
+        },
+      },
     },
   },
   test: {

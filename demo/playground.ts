@@ -1097,9 +1097,12 @@ export class Playground extends ExternalStore {
     const current = this.table?.name;
     if (current !== undefined && this.#loaded.has(current)) {
       this.table = this.#loaded.get(current)!;
-      // References are valid until the next push or refresh: recompute them.
-      this.layout++;
+      // References are valid until the next push or refresh: recompute them. Where every position
+      // holds the same row (a push of updates), the selection stays: a cell clicked just after a
+      // push is not lost.
+      const before = this.refs;
       this.#recomputeRefs();
+      if (!sameRefs(before, this.refs)) this.layout++;
       this.#countRows(current, this.table.numRows);
     } else if (current !== undefined || this.mode === 'table') {
       // The shown table is gone, or none was (a synced database's tables just arrived).
@@ -1284,4 +1287,11 @@ function phaseLabel(p: Progress): string {
     default:
       return `Pushing (${p.phase})`;
   }
+}
+
+/** Whether two lists of row references are the same, position by position. */
+function sameRefs(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

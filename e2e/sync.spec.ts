@@ -143,3 +143,59 @@ test('a push the server’s CHECK refuses comes back pending, named by its code;
   await expect(a.cell(QTY, 0)).toHaveText(before!);
   await expect(a.plan()).toHaveText('-- nothing to push');
 });
+
+test('a browser offline for 50 pushes while another pushes: back online, every accepted edit is everywhere and the refused one is reported', async ({
+  browser,
+  server,
+}) => {
+  test.setTimeout(240_000);
+  const { context: ca, pg: a } = await device(browser, server, 'token-a');
+  const { pg: b } = await device(browser, server, 'token-b');
+  const NAME = 1;
+  // Offline, nothing the page needs may be missing (an editor loaded on first use once was).
+  const errors: string[] = [];
+  a.page.on('pageerror', (e) => errors.push(e.message));
+  await ca.setOffline(true);
+  await expect(status(a)).toHaveText('offline');
+
+  // B, online, changes a cell A will change offline, and another column of a row A changes.
+  await b.editCell(kinds, CITY, 13, 'B-city');
+  await b.push();
+  await b.editCell(kinds, NAME, 3, 'B-name');
+  await b.push();
+  await b.button('Sync now').click();
+  await expect(outbox(b)).toHaveCount(0);
+
+  // A, offline: 49 pushes over ten rows B did not touch in that column, then one over B's cell.
+  // (Three rows apart: the grid moves the selection down after an edit, and a click on the
+  // selected cell would open its editor.)
+  const rowOf = (i: number) => 3 + ((i * 3) % 10);
+  const last = new Map<number, number>();
+  for (let i = 0; i < 49; i++) {
+    last.set(rowOf(i), i);
+    await a.editCell(kinds, CITY, rowOf(i), `A${i}`);
+    await a.push();
+    await expect(outbox(a)).toHaveText(`${i + 1} push${i ? 'es' : ''} waiting to sync`);
+  }
+  await a.editCell(kinds, CITY, 13, 'A-late');
+  await a.push();
+  await expect(outbox(a)).toHaveText('50 pushes waiting to sync');
+
+  await ca.setOffline(false);
+  await expect(a.message()).toContainText(
+    'The sync server refused a push (conflict): another device changed 1 row(s) you edited',
+    { timeout: 120_000 },
+  );
+  await expect(a.message()).toContainText("city: yours 'A-late', theirs 'B-city' (yours kept)");
+  await expect(outbox(a)).toHaveCount(0);
+  await expect(status(a)).toHaveText('online');
+  // The last value A pushed into each of the ten rows, on both devices; B's name merged in.
+  for (const [r, i] of last) {
+    await expect(b.cell(CITY, r)).toHaveText(`A${i}`);
+    await expect(a.cell(CITY, r)).toHaveText(`A${i}`);
+  }
+  await expect(a.cell(NAME, 3)).toHaveText('B-name');
+  await expect(b.cell(CITY, 13)).toHaveText('B-city');
+  await expect(a.counts('customers')).toHaveText('customers: 1 updated, 0 inserted, 0 deleted');
+  expect(errors).toEqual([]);
+});

@@ -27,12 +27,13 @@ const TOKENS = Object.fromEntries(MODEL_TOKENS.map((t, i) => [t, { user: `u${i}`
 let pool: pg.Pool;
 let server: ListeningSyncServer;
 
+const serve = (port: number): Promise<ListeningSyncServer> =>
+  createSyncServer({ pool, authenticate: TOKENS, tables: [TABLE] }).listen({ port });
+
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: inject('postgresUrl'), max: 4 });
   await pool.query(`CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, title text, n bigint)`);
-  server = await createSyncServer({ pool, authenticate: TOKENS, tables: [TABLE] }).listen({
-    port: 0,
-  });
+  server = await serve(0);
 });
 
 afterAll(async () => {
@@ -56,6 +57,12 @@ async function world(): Promise<ModelWorld> {
   };
   return {
     table: TABLE,
+    // The log in PostgreSQL is the server's only state: a new server on the same port goes on.
+    async restartServer() {
+      const port = server.port;
+      await server.close();
+      server = await serve(port);
+    },
     open: (i) => open(MODEL_TOKENS[i]!, storages[i]!, `s${n}-${i}`),
     // PostgreSQL's rows, as a device shows them (bigint columns as numbers).
     truth: async () =>

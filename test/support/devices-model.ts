@@ -21,7 +21,8 @@ export const MODEL_TOKENS = ['token-a', 'token-b', 'token-c'] as const;
 export type ModelAction =
   | { kind: 'edit'; device: number; id: number; column: 'title' | 'n'; value: number }
   | { kind: 'offline' | 'online' | 'round' | 'reopen'; device: number }
-  | { kind: 'settle'; device: number; overwrite: boolean };
+  | { kind: 'settle'; device: number; overwrite: boolean }
+  | { kind: 'restartServer' };
 
 /** Where the model runs: how a device opens, and the table every device syncs. */
 export interface ModelWorld {
@@ -33,6 +34,11 @@ export interface ModelWorld {
   open(index: number, again: boolean): Promise<Database>;
   /** The server's rows (`id`, `title`, `n`, by id), as a device shows them. */
   truth(): Promise<unknown[]>;
+  /**
+   * Stops the sync server and starts it again on the same address, where the world can (the
+   * devices' connections close; they connect again). Absent: the action does nothing.
+   */
+  restartServer?(): Promise<void>;
 }
 
 const device = fc.integer({ min: 0, max: 2 });
@@ -56,6 +62,7 @@ export const modelAction: fc.Arbitrary<ModelAction> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('settle' as const), device, overwrite: fc.boolean() }),
   },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restartServer' as const }) },
 );
 
 interface Device {
@@ -66,7 +73,9 @@ interface Device {
 
 /**
  * `db.sync()`, failing with the device's status if it has not resolved in 60 s (a hang would
- * otherwise end as the test's timeout, saying nothing of where the device stood).
+ * otherwise end as the test's timeout, saying nothing of where the device stood). A round cut by
+ * the connection closing (a server restarting) rejects with `offline`, as documented: asked again,
+ * as an app would.
  */
 export async function synced(db: Database): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,7 +86,15 @@ export async function synced(db: Database): Promise<void> {
     );
   });
   try {
-    await Promise.race([db.sync(), stuck]);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await Promise.race([db.sync(), stuck]);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'offline' || attempt >= 20) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   } finally {
     clearTimeout(timer);
   }
@@ -138,6 +155,10 @@ export async function runDevicesModel(
   try {
     devices.push(...(await Promise.all(MODEL_TOKENS.map((_, i) => attach(i, false)))));
     for (const a of actions) {
+      if (a.kind === 'restartServer') {
+        await world.restartServer?.();
+        continue;
+      }
       const index = solo && a.kind === 'edit' ? 0 : a.device;
       const d = devices[index]!;
       switch (a.kind) {
