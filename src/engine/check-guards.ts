@@ -8,6 +8,7 @@ import { valuesEqual } from '../values/values-equal';
 import { narrowGuard, type ChangedKeys } from './changed-keys';
 import { rowAt } from './each-row';
 import { findTable } from './introspect';
+import { RowSelect } from './row-select';
 import { ask, type SqlDatabase } from './sqlite';
 import { messageOf } from './sqlite-error';
 
@@ -83,7 +84,15 @@ function checkGuard(db: SqlDatabase, table: string, g: Guard, out: ConflictDetai
   }
   let rows: (readonly SqlValue[] | undefined)[];
   try {
-    rows = ask(db, sqliteDialect.readGuard(info, g));
+    // Text read as its UTF-8 bytes where the database holds UTF-8 (see `RowSelect`).
+    rows = ask(
+      db,
+      sqliteDialect.readGuard(
+        info,
+        g,
+        (expressions, kinds) => new RowSelect(db, expressions, kinds),
+      ),
+    );
   } catch (e) {
     // A guarded column that no longer exists: another writer changed the schema.
     for (let i = 0; i < n; i++)

@@ -62,7 +62,16 @@ export class RowSelect {
   /** The current row of a stepped statement of this select list: one value per expression. */
   read(stmt: SqlStatement): SqlValue[] {
     const row = rowOf(stmt);
-    if (!this.#anySplit) return row;
+    return this.#anySplit ? this.#join(row) : row;
+  }
+
+  /** A row of this select list as sql.js returned it (see `rowOf`): one value per expression. */
+  decode(row: readonly SqlValue[]): readonly SqlValue[] {
+    return this.#anySplit ? this.#join(row) : row;
+  }
+
+  /** Each split column's two values made one again. */
+  #join(row: readonly SqlValue[]): SqlValue[] {
     const split = this.#split;
     const out = new Array<SqlValue>(split.length);
     let p = 0;

@@ -4,6 +4,7 @@ import { sqliteDialect } from '../../src/dialect/sqlite/sqlite-dialect';
 import { ConflictError } from '../../src/errors/pandalchemy-error';
 import { applyPlan } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
+import { RowSelect } from '../../src/engine/row-select';
 import { ask, configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import type { ExecutionPlan, Guard, PlanStep, UpdateStep } from '../../src/plan/execution-plan';
 import { PLAN_VERSION } from '../../src/plan/execution-plan';
@@ -255,6 +256,29 @@ describe('sqliteDialect', () => {
     });
     expect(composite.runs).toBe(1);
     expect(ask(db, composite)).toEqual([['two'], ['one'], undefined]);
+  });
+
+  it('reads text the same through the engine’s select list (text as UTF-8 bytes)', async () => {
+    const db = await database(
+      'CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT, n)',
+      "INSERT INTO t VALUES ('é', 'ünï', 1), ('a', NULL, 'x'), ('b', X'00ff', 2.5)",
+    );
+    const info = findTable(db, 't')!;
+    const guard: Guard = {
+      key: ['k'],
+      keys: [['é', 'a', 'b', 'zz']],
+      columns: ['v', 'n'],
+      kinds: ['text', 'any'],
+      expected: [
+        ['', '', '', ''],
+        ['', '', '', ''],
+      ],
+    };
+    const plain = ask(db, sqliteDialect.readGuard(info, guard));
+    const rowSelect = sqliteDialect.readGuard(info, guard, (e, k) => new RowSelect(db, e, k));
+    expect(rowSelect.sql).toContain('CAST(');
+    expect(ask(db, rowSelect)).toEqual(plain);
+    expect(plain).toEqual([['ünï', 1], [null, 'x'], [new Uint8Array([0, 255]), 2.5], undefined]);
   });
 
   it('names what SQLite refused', async () => {

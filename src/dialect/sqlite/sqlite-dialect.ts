@@ -1,5 +1,11 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ColumnValues, DataStep, SchemaStep, UpdateStep } from '../../plan/execution-plan';
+import type {
+  ColumnValues,
+  DataStep,
+  Guard,
+  SchemaStep,
+  UpdateStep,
+} from '../../plan/execution-plan';
 import type { TableInfo } from '../../schema/table-info';
 import { INT64_MAX, type SqlValue } from '../../values/sql-value';
 import type { DataStepOptions, Dialect, DialectFailure, Query } from '../dialect';
@@ -11,7 +17,7 @@ import {
   throughTemporaryKeys,
   type SqliteStatement,
 } from './sqlite-data-step';
-import { sqliteReadByKey } from './sqlite-guard-read';
+import { sqliteReadByKey, type SelectMaker } from './sqlite-guard-read';
 import { sqliteIntrospect } from './sqlite-introspect';
 import { readByKeySql, readByRowidSql } from './sqlite-read-back';
 import { isRowidKeyed, rowidName } from './sqlite-rowid';
@@ -32,6 +38,22 @@ export interface SqliteDialect extends Dialect<TableInfo, SqlValue> {
    * statement runs the move to temporary keys) and by which keys it addresses the rows.
    */
   dataStep(step: DataStep, schema: TableInfo, options: DataStepOptions): SqliteStatement[];
+  /**
+   * As {@link Dialect.readGuard}; `select` makes the select list (the engine reads text as its
+   * UTF-8 bytes, see `SelectList`).
+   */
+  readGuard(
+    schema: TableInfo,
+    guard: Guard,
+    select?: SelectMaker,
+  ): Query<(readonly SqlValue[] | undefined)[]>;
+  /** As {@link Dialect.readRows}; `select` as for {@link SqliteDialect.readGuard}. */
+  readRows(
+    schema: TableInfo,
+    columns: readonly string[],
+    keys: readonly ColumnValues[],
+    select?: SelectMaker,
+  ): Query<(readonly SqlValue[] | undefined)[]>;
   /**
    * Reading back what a push wrote the fast way sql.js allows, with a select list the engine
    * makes (see `RowSelect`): the rows of a rowid table by rowid, all in one run (its one
@@ -179,9 +201,15 @@ export const sqliteDialect: SqliteDialect = {
 
   dataStep,
 
-  readGuard: (info, guard) => sqliteReadByKey(info, guard.key, guard.keys, guard.columns),
+  readGuard: (info, guard, select) =>
+    sqliteReadByKey(info, guard.key, guard.keys, guard.columns, guard.kinds, select),
 
-  readRows: (info, columns, keys) => sqliteReadByKey(info, info.key.columns, keys, columns),
+  readRows(info, columns, keys, select) {
+    const kinds = new Map(info.columns.map((c) => [c.name, c.kind]));
+    // The exposed rowid of a table without a declared key is no column of `info.columns`.
+    const columnKinds = columns.map((c) => kinds.get(c) ?? 'integer');
+    return sqliteReadByKey(info, info.key.columns, keys, columns, columnKinds, select);
+  },
 
   readBack: { byRowid: readByRowidSql, byKey: readByKeySql },
 

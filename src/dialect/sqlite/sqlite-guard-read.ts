@@ -1,5 +1,6 @@
 import type { ColumnValues } from '../../plan/execution-plan';
 import type { TableInfo } from '../../schema/table-info';
+import type { ColumnKind } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
 import type { Query } from '../dialect';
 import { quoteIdentifier as q } from '../quote-identifier';
@@ -72,14 +73,39 @@ function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
 }
 
 /**
- * A query reading `columns` of the rows that `keys` name by the key columns `key` (one value
- * per row in each): the values as stored, in the order of `columns`, or undefined where no row
- * has the key. Where every key crosses JSON exactly (see {@link jsonKeys}) one run reads them all
- * (see {@link guardReadByJsonSql}); otherwise one run per key.
+ * A read's select list and how its rows are read. The SQLite engine reads text faster as its
+ * UTF-8 bytes with sql.js (see its `RowSelect`), which only it can tell (from the database's
+ * encoding); {@link plainSelect} selects the expressions as they are.
+ */
+export interface SelectList {
+  /** The select list, comma-separated. */
+  readonly sql: string;
+  /** A row as the driver returned it: one value per expression. */
+  decode(row: readonly SqlValue[]): readonly SqlValue[];
+}
+
+/** Makes the select list of `expressions`, whose values are mostly of `kinds`. */
+export type SelectMaker = (
+  expressions: readonly string[],
+  kinds: readonly ColumnKind[],
+) => SelectList;
+
+/** The expressions as they are. */
+export const plainSelect: SelectMaker = (expressions) => ({
+  sql: expressions.join(', '),
+  decode: (row) => row,
+});
+
+/**
+ * A query reading `columns` (mostly of `kinds`) of the rows that `keys` name by the key columns
+ * `key` (one value per row in each): the values as stored, in the order of `columns`, or
+ * undefined where no row has the key. Where every key crosses JSON exactly (see
+ * {@link jsonKeys}) one run reads them all (see {@link guardReadByJsonSql}); otherwise one run
+ * per key.
  *
  * @example
  * ```ts
- * ask(db, sqliteReadByKey(info, ['id'], [[1, 2]], ['qty'])); // [[5], undefined]
+ * ask(db, sqliteReadByKey(info, ['id'], [[1, 2]], ['qty'], ['integer'])); // [[5], undefined]
  * ```
  */
 export function sqliteReadByKey(
@@ -87,32 +113,41 @@ export function sqliteReadByKey(
   key: readonly string[],
   keys: readonly ColumnValues[],
   columns: readonly string[],
+  kinds: readonly ColumnKind[],
+  select: SelectMaker = plainSelect,
 ): Query<(readonly SqlValue[] | undefined)[]> {
   const n = keys[0]?.length ?? 0;
   const width = columns.length;
+  // A guard of no column reads `1`: whether the row is there.
+  const read = (prefix: string): string[] => guardColumnsSql(info, columns, prefix);
+  const readKinds: ColumnKind[] = width ? [...kinds] : ['integer'];
   const json = jsonKeys(keys, n);
   if (json !== null) {
-    const select = ['j.key', ...guardColumnsSql(info, columns, 'g.')].join(', ');
+    const list = select(['j.key', ...read('g.')], ['integer', ...readKinds]);
     return {
-      sql: guardReadByJsonSql(info, key, select),
+      sql: guardReadByJsonSql(info, key, list.sql),
       runs: 1,
       parameters: () => [json],
       read(answers) {
         const out = new Array<readonly SqlValue[] | undefined>(n).fill(undefined);
-        for (const row of answers[0] ?? []) out[Number(row[0])] = row.slice(1, 1 + width);
+        for (const raw of answers[0] ?? []) {
+          const row = list.decode(raw);
+          out[Number(row[0])] = row.slice(1, 1 + width);
+        }
         return out;
       },
     };
   }
+  const list = select(read(''), readKinds);
   return {
-    sql: guardReadByKeySql(info, key, guardColumnsSql(info, columns, '').join(', ')),
+    sql: guardReadByKeySql(info, key, list.sql),
     runs: n,
     parameters: (run) => rowAt(keys, run),
     read(answers) {
       const out = new Array<readonly SqlValue[] | undefined>(n).fill(undefined);
       answers.forEach((rows, i) => {
         const row = rows[0];
-        if (row) out[i] = row.slice(0, width);
+        if (row) out[i] = list.decode(row).slice(0, width);
       });
       return out;
     },
