@@ -1098,8 +1098,8 @@ export class Playground extends ExternalStore {
     if (current !== undefined && this.#loaded.has(current)) {
       this.table = this.#loaded.get(current)!;
       // References are valid until the next push or refresh: recompute them. Where every position
-      // holds the same row (a push of updates), the selection stays: a cell clicked just after a
-      // push is not lost.
+      // holds the same row (a push of updates), the selection stays: a cell clicked while the
+      // push was being taken in is not dropped.
       const before = this.refs;
       this.#recomputeRefs();
       if (!sameRefs(before, this.refs)) this.layout++;

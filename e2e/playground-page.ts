@@ -111,6 +111,10 @@ export class PlaygroundPage {
     row: number,
     rows = SAMPLE_ROWS,
   ): Promise<void> {
+    // A click on the selected cell opens its editor (the grid moves the selection down after an
+    // edit, and keeps it through a push): select another cell first.
+    if ((await this.cell(col, row).getAttribute('aria-selected')) === 'true')
+      await this.selectCell(kinds, col === 0 ? 1 : col - 1, row, rows);
     const { x, y } = this.cellOrigin(kinds, col, row, rows);
     // Glide's scroller lies over the canvas and takes the mouse: click the point, not the element.
     const box = (await this.canvas().boundingBox())!;
