@@ -6,7 +6,7 @@ import type {
   RemoteCommit,
 } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
-import { CommitHistory } from './commit-history';
+import { CommitHistory } from './commit/commit-history';
 import type { DurableLog } from './durable/durable-log';
 import { introspect } from './introspect';
 import { SerialQueue } from './serial-queue';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointDue } from '../../src/engine/checkpoint-policy';
+import { checkpointDue } from '../../src/engine/durable/checkpoint-policy';
 import type { ExecutionPlan } from '../../src/plan/execution-plan';
 import type { TableEffect } from '../../src/protocol/engine-api';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { applyPlan, type AppliedPlan } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
-import { replayRecord } from '../../src/engine/replay-record';
+import { replayRecord } from '../../src/engine/durable/replay-record';
 import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
 import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
 import type { ColumnarData } from '../../src/protocol/engine-api';

@@ -4,8 +4,8 @@ import { persistRecords } from '../durable/persist-records';
 import { restoreFromStorage } from '../durable/restore-from-storage';
 import { syncStorage } from '../durable/sync-storage';
 import type { EngineContext } from '../engine-context';
-import { replayRecord } from '../replay-record';
-import { ReplaySchema } from '../replay-schema';
+import { replayRecord } from '../durable/replay-record';
+import { ReplaySchema } from '../durable/replay-schema';
 import type { SqlDatabase } from '../sqlite';
 import { publishCommits } from './publish-commits';
 

@@ -1,7 +1,7 @@
 import type { EngineContext } from '../engine-context';
-import { recordSize } from '../record-size';
-import { replayRecord } from '../replay-record';
-import { ReplaySchema } from '../replay-schema';
+import { recordSize } from './record-size';
+import { replayRecord } from './replay-record';
+import { ReplaySchema } from './replay-schema';
 import { loadStored } from './load-stored';
 
 /**

@@ -1,6 +1,6 @@
 import type { RedoRecord } from '../../protocol/engine-api';
-import { checkpointDue } from '../checkpoint-policy';
-import { recordSize } from '../record-size';
+import { checkpointDue } from './checkpoint-policy';
+import { recordSize } from './record-size';
 import type { Storage } from '../storage';
 
 const DEFAULT_CHECKPOINT_BYTES = 8 * 1024 * 1024;

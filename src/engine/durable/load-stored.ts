@@ -2,8 +2,8 @@ import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { ProgressCallback } from '../../protocol/engine-api';
 import type { EngineContext } from '../engine-context';
 import { introspect } from '../introspect';
-import { replayRecord } from '../replay-record';
-import { ReplaySchema } from '../replay-schema';
+import { replayRecord } from './replay-record';
+import { ReplaySchema } from './replay-schema';
 import { configureConnection } from '../sqlite';
 import { messageOf } from '../sqlite-error';
 

@@ -1,7 +1,7 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { OutboxWrite, ProgressCallback, RedoRecord } from '../../protocol/engine-api';
 import type { EngineContext } from '../engine-context';
-import { recordSize } from '../record-size';
+import { recordSize } from './record-size';
 import { messageOf } from '../sqlite-error';
 import { restoreFromStorage } from './restore-from-storage';
 

@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { EngineCore } from '../../../src/engine/engine-core';
-import { replayRecord } from '../../../src/engine/replay-record';
+import { replayRecord } from '../../../src/engine/durable/replay-record';
 import { IdbStorage } from '../../../src/persist/idb-storage';
 import { BrowserCoordinator } from '../../../src/worker/browser-coordinator';
 import { loadSql } from '../../../src/worker/load-sql';

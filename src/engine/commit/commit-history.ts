@@ -1,6 +1,6 @@
-import type { CommitsSince, RedoRecord, RemoteCommit } from '../protocol/engine-api';
-import type { TableInfo } from '../schema/table-info';
-import { ChangedKeys } from './changed-keys';
+import type { CommitsSince, RedoRecord, RemoteCommit } from '../../protocol/engine-api';
+import type { TableInfo } from '../../schema/table-info';
+import { ChangedKeys } from '../changed-keys';
 
 /** Commits kept in memory for `commitsSince`; older readers reload. */
 const COMMITS_KEPT = 1_000;

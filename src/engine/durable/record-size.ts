@@ -1,5 +1,5 @@
-import type { ColumnValues } from '../plan/execution-plan';
-import type { RedoRecord, TableEffect } from '../protocol/engine-api';
+import type { ColumnValues } from '../../plan/execution-plan';
+import type { RedoRecord, TableEffect } from '../../protocol/engine-api';
 
 function columnBytes(c: ColumnValues | null): number {
   if (!c) return 0;

@@ -1,6 +1,6 @@
-import type { TableInfo } from '../schema/table-info';
-import { findTable } from './introspect';
-import { selectRows, type SqlDatabase } from './sqlite';
+import type { TableInfo } from '../../schema/table-info';
+import { findTable } from '../introspect';
+import { selectRows, type SqlDatabase } from '../sqlite';
 
 /**
  * What replay needs of the schema, read once per replay instead of once per record: the tables'

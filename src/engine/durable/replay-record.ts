@@ -1,14 +1,14 @@
-import type { ColumnValues } from '../plan/execution-plan';
-import { quoteIdentifier as q } from '../dialect/quote-identifier';
-import type { RedoRecord, RowPatch, TableEffect } from '../protocol/engine-api';
-import type { TableInfo } from '../schema/table-info';
-import type { SqlValue } from '../values/sql-value';
-import { keyColumnSql, rowidName } from '../dialect/sqlite/sqlite-rowid';
-import { restoreSqliteSequences } from '../dialect/sqlite/sqlite-sequences';
-import { rollback } from './apply-plan';
-import { runDdl } from './redo-ddl';
+import type { ColumnValues } from '../../plan/execution-plan';
+import { quoteIdentifier as q } from '../../dialect/quote-identifier';
+import type { RedoRecord, RowPatch, TableEffect } from '../../protocol/engine-api';
+import type { TableInfo } from '../../schema/table-info';
+import type { SqlValue } from '../../values/sql-value';
+import { keyColumnSql, rowidName } from '../../dialect/sqlite/sqlite-rowid';
+import { restoreSqliteSequences } from '../../dialect/sqlite/sqlite-sequences';
+import { rollback } from '../apply-plan';
+import { runDdl } from '../redo-ddl';
 import { ReplaySchema } from './replay-schema';
-import { runAll, withStatement, type SqlDatabase } from './sqlite';
+import { runAll, withStatement, type SqlDatabase } from '../sqlite';
 
 const valueAt = (c: ColumnValues, i: number): SqlValue => c[i] ?? null;
 
