@@ -1,6 +1,7 @@
 import type { CompiledStatement, Query, TableSchema } from '../dialect/dialect';
 import { postgresDialect as dialect } from '../dialect/postgres/postgres-dialect';
-import { noPrimaryKey } from '../dialect/postgres/postgres-schema-steps';
+import { rewrittenRows } from '../dialect/postgres/postgres-rewritten-rows';
+import { aroundRetype, noPrimaryKey } from '../dialect/postgres/postgres-schema-steps';
 import type { PostgresValue } from '../dialect/postgres/postgres-types';
 import { validatePlan } from '../engine/validate-plan';
 import {
@@ -12,6 +13,7 @@ import {
 import type { ColumnValues, DataStep, ExecutionPlan, Guard } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
 import { decodeValue } from '../values/codec';
+import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { checkIndexStep } from './check-index-step';
@@ -110,13 +112,28 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
     return schemas.get(table)!;
   };
   await checkGuards(run, plan, schemaOf);
-  for (const step of plan.steps) {
+  const ends: [string, CompiledStatement<PostgresValue>[]][] = [];
+  for (const [index, step] of plan.steps.entries()) {
     if (!isSchemaStep(step)) continue;
     const schema = step.kind === 'createTable' ? null : await schemaOf(step.table);
     if (step.kind !== 'createTable' && !schema) throw unknownTable(step.table);
     if ((step.kind === 'createIndex' || step.kind === 'dropIndex') && schema)
       await checkIndexStep(run, step, schema);
-    for (const st of dialect.schemaStep(step, schema)) await runAll(run, st, step.kind, step.table);
+    const statements = dialect.schemaStep(step, schema);
+    // A type change whose column the data steps write again or delete in some rows: those rows
+    // may hold, until then, a value that does not convert (see aroundRetype).
+    const rewritten =
+      step.kind === 'retypeColumn' && schema && schema.key.columns.length
+        ? rewrittenRows(plan, index, schema.key.columns)
+        : null;
+    const around =
+      step.kind === 'retypeColumn' && schema && rewritten
+        ? aroundRetype(step, schema, rewritten, index)
+        : null;
+    const context = step.kind === 'retypeColumn' ? { column: step.column } : {};
+    for (const st of [...(around?.before ?? []), ...statements, ...(around?.after ?? [])])
+      await runAll(run, st, step.kind, step.table, undefined, undefined, context);
+    if (around?.end.length) ends.push([step.table, around.end]);
     schemas.delete(step.table);
   }
   let rowsWritten = 0;
@@ -142,6 +159,10 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
     if (returned) assignedKeys.set(index, returned);
     rowsWritten += step.count;
   }
+  for (const [table, statements] of ends) {
+    for (const st of statements) await runAll(run, st, 'retypeColumn', table);
+    schemas.delete(table);
+  }
   return { rowsWritten, assignedKeys, schemas };
 }
 
@@ -154,6 +175,8 @@ async function runAll(
   step?: DataStep,
   /** Collects the row each run returns, when the statement returns one. */
   returned?: (readonly unknown[])[],
+  /** The column a schema step changes, for its error. */
+  context: { column?: string } = {},
 ): Promise<void> {
   let i = 0;
   try {
@@ -167,6 +190,7 @@ async function runAll(
       what: step ? `the ${kind} of a row` : `the ${kind} step`,
       table,
       step: kind,
+      ...context,
       ...(key ? { key } : {}),
     });
   }
@@ -206,7 +230,8 @@ async function checkGuards(
     if (!same(guard.key, schema.key.columns)) {
       throw wrongKey(field, step, guard.key, schema);
     }
-    collectConflicts(guard, step.table, await readGuard(run, schema, guard), conflicts);
+    const kinds = guard.columns.map((c) => schema.columns.find((col) => col.name === c)?.kind);
+    collectConflicts(guard, step.table, await readGuard(run, schema, guard), kinds, conflicts);
   }
   if (conflicts.length) throw new ConflictError(conflicts);
 }
@@ -226,6 +251,8 @@ function collectConflicts(
   g: Guard,
   table: string,
   rows: (readonly SqlValue[] | undefined)[] | null,
+  /** Each guarded column's kind in the database now (another writer may have changed it). */
+  kinds: readonly (ColumnKind | undefined)[],
   out: ConflictDetail[],
 ): void {
   const n = g.keys[0]?.length ?? 0;
@@ -239,12 +266,26 @@ function collectConflicts(
     }
     const differing: string[] = [];
     for (let c = 0; c < g.columns.length; c++) {
-      const now = decodeValue(g.kinds[c]!, row[c] ?? null);
+      const now = decodeValue(g.kinds[c]!, asStoredBySqlite(row[c] ?? null, g.kinds[c]!, kinds[c]));
       if (!valuesEqual(now, g.expected[c]![i] ?? null)) differing.push(g.columns[c]!);
     }
     if (differing.length)
       out.push({ table, key: rowAt(g.keys, i), columns: differing, missing: false });
   }
+}
+
+/**
+ * A value of a column another writer changed from DATE to DATETIME as SQLite holds it: the date
+ * as it was (its type change keeps `YYYY-MM-DD` text), where PostgreSQL's conversion made it
+ * midnight. A guard based on the date then holds in both, as the value did not change.
+ */
+function asStoredBySqlite(v: SqlValue, guarded: ColumnKind, now: ColumnKind | undefined): SqlValue {
+  return guarded === 'date' &&
+    now === 'datetime' &&
+    typeof v === 'string' &&
+    v.endsWith(' 00:00:00')
+    ? v.slice(0, 10)
+    : v;
 }
 
 /** Refuses a data step whose key is not the table's primary key as the step finds it. */
@@ -282,7 +323,13 @@ function unknownTable(table: string): PandalchemyError {
  */
 function typedError(
   e: unknown,
-  context: { what: string; table?: string; step?: string; key?: readonly unknown[] },
+  context: {
+    what: string;
+    table?: string;
+    step?: string;
+    column?: string;
+    key?: readonly unknown[];
+  },
 ): PandalchemyError {
   if (e instanceof PandalchemyError) return e;
   const failure = dialect.failureOf(e);
@@ -309,6 +356,14 @@ function typedError(
     return new PandalchemyError(
       'constraint',
       `PostgreSQL refused ${what}${at}: ${message}. Nothing was written; fix the values and push again.`,
+      full,
+      e,
+    );
+  }
+  if (failure?.kind === 'type' && ctx.step === 'retypeColumn') {
+    return new PandalchemyError(
+      'invalid_value',
+      `PostgreSQL cannot change the type of column '${String(ctx.column)}'${at}: ${message}. A PostgreSQL column holds values of its type only, so a value SQLite would keep as it is (as retypeColumn() keeps it with { invalid: 'keep' }, or one another writer stored since) cannot stay. Nothing was written: change the type with { invalid: 'null' } or { invalid: 'error' } instead, or fix those values first.`,
       full,
       e,
     );

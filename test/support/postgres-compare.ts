@@ -143,9 +143,11 @@ export function isValueOf(kind: ColumnKind, raw: SqlValue): boolean {
  * The type changes of a plan that PostgreSQL refuses on purpose (README, "The same plans in
  * PostgreSQL"): where SQLite, converting the column's stored values and its default by the new
  * type's affinity, keeps one that is not a value of the new type (2.5 made INTEGER, 12 made
- * BOOLEAN, text made REAL, anything made BLOB), which no PostgreSQL column of that type holds.
- * Found by running the plan's schema steps in a copy of the SQLite database: each such column,
- * as `table.column`.
+ * BOOLEAN, text made REAL, anything made BLOB) and the plan does not write that row's value again
+ * or delete the row (as `retypeColumn(…, { invalid: 'null' })` does), which no PostgreSQL column of
+ * that type holds. Found by running the plan in a copy of the SQLite database and reading each
+ * retyped column after it; where the plan fails in SQLite, after its schema steps alone (then
+ * PostgreSQL may fail either way). Each such column, as `table.column`.
  */
 export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
   const retypes = plan.steps.filter((s) => s.kind === 'retypeColumn');
@@ -153,15 +155,23 @@ export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan)
   const copy = new SQL.Database(db.export());
   try {
     configureConnection(copy, true);
-    try {
-      applySqlite(copy, { ...plan, steps: plan.steps.filter(isSchemaStep) }, { conflict: 'fail' });
-    } catch {
-      return []; // The push fails in SQLite too.
-    }
+    const run = (steps: ExecutionPlan['steps']): boolean => {
+      try {
+        applySqlite(copy, { ...plan, steps }, { conflict: 'fail' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!run(plan.steps) && !run(plan.steps.filter(isSchemaStep))) return []; // Fails anyway.
     const out: string[] = [];
     for (const step of retypes) {
+      // By the column's name after the plan's renames.
+      let name = step.column;
+      for (const s of plan.steps.slice(plan.steps.indexOf(step) + 1))
+        if (s.kind === 'renameColumn' && s.table === step.table && s.from === name) name = s.to;
       const info = findTable(copy, step.table);
-      const column = info?.columns.find((c) => c.name === step.column);
+      const column = info?.columns.find((c) => c.name === name);
       if (!info || !column) continue;
       const kind = kindOf(column.declaredType);
       const c = quoteIdentifier(column.name);

@@ -17,10 +17,12 @@ import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
 import { retypeExpression } from './postgres-retype';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
+  checkValueForm,
   fromPostgresText,
   kindOfPostgresType,
   postgresType,
   toPostgresValue,
+  WrongTypeValue,
   type PostgresValue,
 } from './postgres-types';
 
@@ -44,35 +46,50 @@ export function readExpression(name: string, kind: ColumnKind): string {
 }
 
 /**
- * The placeholder a written value takes: `$n` where the step gives the column's type, and where
- * the step was built for another type (a writer that did not see another's type change) the
- * value read as that type and converted as the column's values were converted
- * ({@link retypeExpression}): what SQLite stores by the column's affinity ('1e3' written as TEXT
- * into an INTEGER column is 1000), or a refusal naming the value where SQLite would keep one of
- * another type ('abc' there).
+ * Kinds whose PostgreSQL input reads more than SQLite's column holds as a value of the kind:
+ * `date` takes '2020-01-01 10:00' (dropping the time) and 'today', `boolean` 'yes'. Values
+ * written to or from them go as text, converted by {@link retypeExpression}'s rules.
  */
-function writePlaceholder(
-  n: number,
-  written: ColumnKind,
-  column: SchemaColumn | undefined,
-): string {
-  const p = `$${n}`;
-  if (!column || written === column.kind || written === 'any' || column.kind === 'any') return p;
-  // Of the column's kind (PostgreSQL casts it to the column's own type as it writes it).
-  const type = postgresType(declaredTypeOf(column.kind), column.name);
-  const from = postgresType(declaredTypeOf(written), column.name);
-  return `(${retypeExpression(`${p}::${from}`, written, column.kind, type, column.declaredType)})`;
+const LENIENT_INPUT: ReadonlySet<ColumnKind> = new Set(['date', 'datetime', 'boolean']);
+
+/**
+ * The kind a written value is bound as: the kind the step gives it (a writer that did not see
+ * another's type change gives the old one), or its column's where the step gives none; text for
+ * the kinds of {@link LENIENT_INPUT}, to or from.
+ */
+function bindingKind(written: ColumnKind, column: SchemaColumn | undefined): ColumnKind {
+  if (!column || written === 'any' || column.kind === 'any') return written;
+  return LENIENT_INPUT.has(written) || LENIENT_INPUT.has(column.kind) ? 'text' : written;
 }
 
-/** The kinds the step's values are in: the step's own types where given, else the columns'. */
+/**
+ * The placeholder a written value takes: `$n` where it is bound as its column's kind; otherwise
+ * the value read as the kind it is bound as and converted as a type change converts the column's
+ * values ({@link retypeExpression}): what SQLite stores by the column's affinity ('1e3' written
+ * as TEXT into an INTEGER column is 1000), or a refusal naming the value where SQLite would keep
+ * one of another type ('abc' there, '2020-01-01 10:00' in a DATE column).
+ */
+function writePlaceholder(n: number, bound: ColumnKind, column: SchemaColumn | undefined): string {
+  const p = `$${n}`;
+  if (!column || bound === column.kind || bound === 'any' || column.kind === 'any') return p;
+  // Of the column's kind (PostgreSQL casts it to the column's own type as it writes it).
+  const type = postgresType(declaredTypeOf(column.kind), column.name);
+  const from = postgresType(declaredTypeOf(bound), column.name);
+  // Named as SQLite declares it, alike whether the column was introspected or previewed.
+  const name = declaredTypeOf(column.kind);
+  return `(${retypeExpression(`${p}::${from}`, bound, column.kind, type, name)})`;
+}
+
+/** The kinds a step's values are bound as (see {@link bindingKind}). */
 function writtenKinds(
   names: readonly string[],
   types: readonly string[],
-  kinds: Map<string, ColumnKind>,
+  columnOf: (name: string) => SchemaColumn | undefined,
 ): ColumnKind[] {
   return names.map((n, j) => {
+    const column = columnOf(n);
     const declared = types[j];
-    return declared ? kindOf(declared) : (kinds.get(n) ?? 'text');
+    return bindingKind(declared ? kindOf(declared) : (column?.kind ?? 'text'), column);
   });
 }
 
@@ -84,8 +101,12 @@ function bindRow(
   kinds: readonly ColumnKind[],
   i: number,
 ): void {
-  for (let c = 0; c < columns.length; c++)
-    out[at + c] = toPostgresValue(kinds[c] ?? 'text', columns[c]![i] ?? null);
+  for (let c = 0; c < columns.length; c++) {
+    const kind = kinds[c] ?? 'text';
+    const value = (columns[c]![i] ?? null) as SqlValue;
+    checkValueForm(kind, value);
+    out[at + c] = toPostgresValue(kind, value);
+  }
 }
 
 /** Rows a key read looks up per query (see {@link readByKey}). */
@@ -389,7 +410,7 @@ ORDER BY a.attnum`,
           },
         ];
       case 'insert': {
-        const columnKinds = writtenKinds(step.columns, step.types, kinds);
+        const columnKinds = writtenKinds(step.columns, step.types, columnOf);
         const values = step.columns.map((c, j) =>
           writePlaceholder(j + 1, columnKinds[j]!, columnOf(c)),
         );
@@ -434,7 +455,7 @@ ORDER BY a.attnum`,
           });
           keys = temps;
         }
-        const setKinds = writtenKinds(step.set, step.types, kinds);
+        const setKinds = writtenKinds(step.set, step.types, columnOf);
         const s = step.set.length;
         const set = step.set
           .map((c, j) => `${q(c)} = ${writePlaceholder(j + 1, setKinds[j]!, columnOf(c))}`)
@@ -465,6 +486,7 @@ ORDER BY a.attnum`,
   },
 
   failureOf(error) {
+    if (error instanceof WrongTypeValue) return { kind: 'type', message: error.message };
     if (!isPostgresError(error)) return null;
     const kind = FAILURE_KINDS[error.code] ?? (error.code.startsWith('22') ? 'type' : 'other');
     return {

@@ -28,8 +28,10 @@ export function retypeExpression(
   to: ColumnKind,
   type: string,
   declaredType: string,
+  /** What a value that does not convert gives: a failure naming it, or NULL. */
+  invalid: 'fail' | 'null' = 'fail',
 ): string {
-  const fail = refusal(x, to, type, declaredType);
+  const fail = invalid === 'null' ? `NULL::${type}` : refusal(x, to, type, declaredType);
   const when = (cases: [string, string][]): string =>
     `CASE ${cases.map(([c, v]) => `WHEN ${c} THEN ${v}`).join(' ')} ELSE ${fail} END`;
   if (from === to || to === 'any') return `${x}::${type}`;
@@ -76,20 +78,36 @@ export function retypeExpression(
       if (from === 'datetime') return datetimeText(x);
       return `${x}::text`;
     case 'date':
-      if (from === 'text') return when([[`${x} ~ ${DATE_TEXT}`, `${x}::date`]]);
+      if (from === 'text')
+        return when([[`${x} ~ ${DATE_TEXT}`, ifRealDate(x, `${x}::date`, fail)]]);
       return fail;
     case 'datetime':
       if (from === 'date') return `${x}::${type}`;
       if (from === 'text') {
         const ms = (t: string): string => `date_trunc('milliseconds', ${t})::${type}`;
         return when([
-          [`${x} ~ ${DATETIME_TEXT}`, ms(`${x}::timestamp`)],
+          [`${x} ~ ${DATETIME_TEXT}`, ifRealDate(x, ms(`${x}::timestamp`), fail)],
           // With a UTC offset: the moment it names, in UTC (as the library reads such text).
-          [`${x} ~ ${DATETIME_ZONE_TEXT}`, ms(`${x}::timestamptz AT TIME ZONE 'UTC'`)],
+          [
+            `${x} ~ ${DATETIME_ZONE_TEXT}`,
+            ifRealDate(x, ms(`${x}::timestamptz AT TIME ZONE 'UTC'`), fail),
+          ],
         ]);
       }
       return fail;
   }
+}
+
+/**
+ * `then` where text that starts `YYYY-MM-DD` names a day that exists (not 2020-02-30, nor year
+ * 0, which PostgreSQL does not read), else `otherwise`: tested without reading it as a date, which
+ * would fail the statement rather than give `otherwise` (NULL, where a type change leaves NULL).
+ */
+function ifRealDate(x: string, then: string, otherwise: string): string {
+  const part = (from: number, length: number): string => `substr(${x}, ${from}, ${length})::int`;
+  const lastDay = `extract(day from (substr(${x}, 1, 8) || '01')::date + interval '1 month' - interval '1 day')`;
+  // Nested: PostgreSQL does not promise to test AND's operands in order.
+  return `CASE WHEN ${part(1, 4)} >= 1 AND ${part(6, 2)} BETWEEN 1 AND 12 THEN CASE WHEN ${part(9, 2)} BETWEEN 1 AND ${lastDay} THEN ${then} ELSE ${otherwise} END ELSE ${otherwise} END`;
 }
 
 /** A timestamp as the text this library stores: `YYYY-MM-DD HH:MM:SS`, `.SSS` when not zero. */

@@ -3,6 +3,7 @@ import { checkExpression } from '../../plan/check-expression';
 import {
   FOREIGN_KEY_ACTIONS,
   type ColumnDefinition,
+  type RetypeColumnStep,
   type SchemaStep,
 } from '../../plan/execution-plan';
 import { kindOf, type ColumnKind } from '../../values/column-kind';
@@ -11,6 +12,7 @@ import { columnDefinitionSql } from '../column-definition';
 import type { CompiledStatement, TableSchema } from '../dialect';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import { defaultOf } from './postgres-column';
+import type { RewrittenRows } from './postgres-rewritten-rows';
 import { retypeExpression } from './postgres-retype';
 import { postgresType, toPostgresValue, type PostgresValue } from './postgres-types';
 
@@ -104,6 +106,68 @@ export function postgresSchemaStep(
       return /\bnextval\(/i.test(old) ? [alter] : [alter, once(`SELECT ${converted}`)];
     }
   }
+}
+
+/** What a type change runs around its own statements, and after the plan's data steps. */
+export interface AroundRetype {
+  readonly before: CompiledStatement<PostgresValue>[];
+  readonly after: CompiledStatement<PostgresValue>[];
+  /** After the plan's data steps. */
+  readonly end: CompiledStatement<PostgresValue>[];
+}
+
+/**
+ * The statements that let a type change leave NULL, until the plan's data steps write them again,
+ * in the rows `rewritten` names whose value does not convert (see `rewrittenRows`): what SQLite
+ * ends with, where PostgreSQL alone would refuse the change. Those rows' values are set to NULL
+ * first (by their keys, bound), then converted as the others. A NOT NULL column is NOT NULL again
+ * after the data steps; meanwhile a CHECK that only new values must pass stands in for it, so that
+ * a data step writing NULL there fails on its row as SQLite's NOT NULL makes it fail.
+ */
+export function aroundRetype(
+  step: RetypeColumnStep,
+  schema: TableSchema,
+  rewritten: RewrittenRows,
+  index: number,
+): AroundRetype {
+  const column = schema.columns.find((c) => c.name === step.column);
+  if (!column) return { before: [], after: [], end: [] };
+  const t = q(step.table);
+  const c = q(step.column);
+  const type = postgresType(step.declaredType, step.column);
+  const converted = retypeExpression(
+    c,
+    column.kind,
+    kindOf(step.declaredType),
+    type,
+    step.declaredType,
+    'null',
+  );
+  const key = schema.key.columns;
+  const keyKinds = key.map((k) => schema.columns.find((col) => col.name === k)?.kind ?? 'text');
+  const n = rewritten.keys[0]?.length ?? 0;
+  const before: CompiledStatement<PostgresValue>[] = [
+    {
+      sql: `UPDATE ${t} SET ${c} = NULL WHERE ${key.map((k, j) => `${q(k)} = $${j + 1}`).join(' AND ')} AND ${c} IS NOT NULL AND (${converted}) IS NULL`,
+      rows: n,
+      parameters: (i) =>
+        rewritten.keys.map((values, j) => toPostgresValue(keyKinds[j]!, values[i] ?? null)),
+      expect: 'any',
+      returning: [],
+    },
+  ];
+  if (!column.notNull) return { before, after: [], end: [] };
+  const own = `${step.column}_not_null`;
+  const check = q(new TextEncoder().encode(own).length <= 63 ? own : `not_null_${index}`);
+  return {
+    before: [once(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL`), ...before],
+    after: [once(`ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID`)],
+    end: [
+      once(
+        `ALTER TABLE ${t} DROP CONSTRAINT ${check}, ALTER COLUMN ${q(rewritten.column)} SET NOT NULL`,
+      ),
+    ],
+  };
 }
 
 /** The error for a table without a primary key. */

@@ -69,6 +69,29 @@ export function kindOfPostgresType(type: string): ColumnKind {
   return 'text';
 }
 
+/**
+ * A value a plan writes where PostgreSQL cannot take it at all: bytes into a column that is not
+ * `bytea`, or anything else into one that is (SQLite keeps such a value as it is). The PostgreSQL
+ * dialect reports it as a value of the wrong type (`failureOf`), so the push fails with
+ * `invalid_value` naming the row.
+ */
+export class WrongTypeValue extends Error {
+  constructor(kind: ColumnKind, value: SqlValue) {
+    super(
+      value instanceof Uint8Array
+        ? `bytes cannot go into a column of kind ${kind}`
+        : `${typeof value} ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)} cannot go into a bytea column, which holds bytes only`,
+    );
+    this.name = 'WrongTypeValue';
+  }
+}
+
+/** Refuses a value of a form no column of `kind` takes (see {@link WrongTypeValue}). */
+export function checkValueForm(kind: ColumnKind, value: SqlValue): void {
+  if (value !== null && value instanceof Uint8Array !== (kind === 'blob'))
+    throw new WrongTypeValue(kind, value);
+}
+
 /** A stored value (as the plan carries it) as the dialect binds it to a column of `kind`. */
 export function toPostgresValue(kind: ColumnKind, value: SqlValue | undefined): PostgresValue {
   if (value === null || value === undefined) return null;
