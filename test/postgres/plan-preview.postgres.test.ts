@@ -143,4 +143,28 @@ describe('planToSql for PostgreSQL', () => {
       /^-- SELECT max\("id"\).*temporary keys/,
     );
   });
+
+  test('says which values a type change sets to NULL first because the push writes them again', () => {
+    const retype: PlanStep = {
+      kind: 'retypeColumn',
+      table: 'items',
+      column: 's',
+      declaredType: 'INTEGER',
+    };
+    const setNull: PlanStep = {
+      kind: 'update',
+      table: 'items',
+      key: ['id'],
+      keyTypes: ['INTEGER'],
+      keys: [[1, 2]],
+      set: ['s'],
+      types: ['INTEGER'],
+      values: [[null, null]],
+      count: 2,
+      guard: null,
+    };
+    expect(planToSql(plan(retype, setNull), { dialect: 'postgres' })).toMatch(
+      /^-- UPDATE "items" SET "s" = NULL WHERE .* 2 row\(s\) the push then writes again or deletes/,
+    );
+  });
 });

@@ -1,10 +1,16 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ColumnDefinition, ExecutionPlan, PlanStep } from '../../plan/execution-plan';
+import type {
+  ColumnDefinition,
+  DataStep,
+  ExecutionPlan,
+  PlanStep,
+} from '../../plan/execution-plan';
 import { isSchemaStep } from '../../plan/execution-plan';
 import { kindOf } from '../../values/column-kind';
 import type { CompiledStatement, SchemaColumn, TableSchema } from '../dialect';
 import type { PostgresColumn } from './postgres-column';
 import { postgresDialect } from './postgres-dialect';
+import { rewrittenRows } from './postgres-rewritten-rows';
 import { defaultSql } from './postgres-schema-steps';
 import type { PostgresValue } from './postgres-types';
 
@@ -16,16 +22,30 @@ export type PreviewLine = CompiledStatement<PostgresValue> | { readonly comment:
  * what the plan itself says of each table: a created table's definition, and the declared types
  * its data steps carry. Where what runs depends on the table's contents or on a type the plan
  * does not give, a comment says so: the temporary keys a key swap moves through (chosen from the
- * stored keys), and a type change of a column whose current type the plan does not hold.
+ * stored keys), a type change of a column whose current type the plan does not hold, and the
+ * values a type change sets to NULL first because the push writes them again (see
+ * `aroundRetype`).
  */
 export function postgresPreview(plan: ExecutionPlan): PreviewLine[] {
   const schemas = new Map<string, TableSchema | null>();
   const out: PreviewLine[] = [];
   const comment = (text: string): void => void out.push({ comment: text });
-  for (const step of plan.steps) {
+  for (const [index, step] of plan.steps.entries()) {
     const known = schemas.get(step.table) ?? null;
     if (isSchemaStep(step)) {
       try {
+        // The key as the table has it, or as the plan's data steps name it.
+        const key =
+          known?.key.columns ??
+          plan.steps.find((s): s is DataStep => !isSchemaStep(s) && s.table === step.table)?.key ??
+          [];
+        const rewritten =
+          step.kind === 'retypeColumn' && key.length ? rewrittenRows(plan, index, key) : null;
+        if (rewritten && step.kind === 'retypeColumn') {
+          comment(
+            `UPDATE ${postgresDialect.quoteIdentifier(step.table)} SET ${postgresDialect.quoteIdentifier(step.column)} = NULL WHERE <key> AND <the value does not convert>: for the ${rewritten.keys[0]?.length ?? 0} row(s) the push then writes again or deletes (a NOT NULL column is held by a CHECK until the data steps are done)`,
+          );
+        }
         out.push(...postgresDialect.schemaStep(step, known));
       } catch (e) {
         if (!(e instanceof PandalchemyError) || step.kind !== 'retypeColumn') throw e;
