@@ -47,7 +47,7 @@ export function retypeExpression(
       if (from === 'text') {
         // An integer literal SQLite reads exactly; other number text as a double (as SQLite).
         // Nested CASEs: PostgreSQL does not promise to test AND's operands in order.
-        const real = wholeOrReal(`${x}::double precision`, 'real', to, type, fail);
+        const real = wholeOrReal(textToDouble(x), 'real', to, type, fail);
         return when([
           [
             `${x} ~ ${INTEGER_TEXT}`,
@@ -61,12 +61,12 @@ export function retypeExpression(
     case 'real':
       if (from === 'boolean') return `${x}::int::${type}`;
       if (number) return `${x}::${type}`;
-      if (from === 'text') return when([[`${x} ~ ${NUMBER_TEXT}`, `${x}::${type}`]]);
+      if (from === 'text') return when([[`${x} ~ ${NUMBER_TEXT}`, textToDouble(x)]]);
       return fail;
     case 'boolean': {
       // Only 1 and 0 (or text that reads as them) are booleans in SQLite's BOOLEAN column.
       if (!number && from !== 'text') return fail;
-      const v = from === 'text' ? `${x}::double precision` : x;
+      const v = from === 'text' ? textToDouble(x) : x;
       const bool = when([
         [`${v} = 1`, 'true'],
         [`${v} = 0`, 'false'],
@@ -108,6 +108,16 @@ function ifRealDate(x: string, then: string, otherwise: string): string {
   const lastDay = `extract(day from (substr(${x}, 1, 8) || '01')::date + interval '1 month' - interval '1 day')`;
   // Nested: PostgreSQL does not promise to test AND's operands in order.
   return `CASE WHEN ${part(1, 4)} >= 1 AND ${part(6, 2)} BETWEEN 1 AND 12 THEN CASE WHEN ${part(9, 2)} BETWEEN 1 AND ${lastDay} THEN ${then} ELSE ${otherwise} END ELSE ${otherwise} END`;
+}
+
+/**
+ * Number text (matching `NUMBER_TEXT`) as the double SQLite reads it: past the largest double
+ * it is infinite and below the smallest it is 0, where PostgreSQL's own reading fails the
+ * statement. Read exactly as a numeric first, then rounded.
+ */
+function textToDouble(x: string): string {
+  const n = `${x}::numeric`;
+  return `(CASE WHEN abs(${n}) > 1.7976931348623157e308 THEN sign(${n})::double precision * 'Infinity'::double precision WHEN abs(${n}) < 2.4703282292062328e-324 THEN 0::double precision ELSE ${n}::double precision END)`;
 }
 
 /** A timestamp as the text this library stores: `YYYY-MM-DD HH:MM:SS`, `.SSS` when not zero. */
