@@ -146,8 +146,8 @@ export function isValueOf(kind: ColumnKind, raw: SqlValue): boolean {
  * BOOLEAN, text made REAL, anything made BLOB) and the plan does not write that row's value again
  * or delete the row (as `retypeColumn(…, { invalid: 'null' })` does), which no PostgreSQL column of
  * that type holds. Found by running the plan in a copy of the SQLite database and reading each
- * retyped column after it; where the plan fails in SQLite, after its schema steps alone (then
- * PostgreSQL may fail either way). Each such column, as `table.column`.
+ * retyped column after it; where the plan fails in SQLite, after its schema steps alone, up to
+ * the one that fails (then PostgreSQL may fail either way). Each such column, as `table.column`.
  */
 export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
   const retypes = plan.steps.filter((s) => s.kind === 'retypeColumn');
@@ -163,9 +163,17 @@ export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan)
         return false;
       }
     };
-    if (!run(plan.steps) && !run(plan.steps.filter(isSchemaStep))) return []; // Fails anyway.
+    // Where the plan fails in SQLite: its schema steps up to the one that fails (PostgreSQL may
+    // fail on a type change before it).
+    let ran = plan.steps.length;
+    if (!run(plan.steps)) {
+      const schema = plan.steps.filter(isSchemaStep);
+      ran = 0;
+      while (ran < schema.length && run([schema[ran]!])) ran++;
+      ran = plan.steps.indexOf(schema[ran - 1]!) + 1;
+    }
     const out: string[] = [];
-    for (const step of retypes) {
+    for (const step of retypes.filter((r) => plan.steps.indexOf(r) < ran)) {
       // By the column's name after the plan's renames.
       let name = step.column;
       for (const s of plan.steps.slice(plan.steps.indexOf(step) + 1))
