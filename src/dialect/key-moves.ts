@@ -35,3 +35,19 @@ function movesCollide(
   for (let i = 0; i < n; i++) if (old.has(keyTokens(row(after, i)))) return true;
   return false;
 }
+
+/**
+ * `n` distinct BLOBs no stored row holds (16 bytes: a random salt of 12, then the index): keys a
+ * moved row can pass through, in any dialect.
+ */
+export function uniqueBlobs(n: number): Uint8Array[] {
+  const salt = crypto.getRandomValues(new Uint8Array(12));
+  const out = new Array<Uint8Array>(n);
+  for (let i = 0; i < n; i++) {
+    const b = new Uint8Array(16);
+    b.set(salt);
+    new DataView(b.buffer).setUint32(12, i);
+    out[i] = b;
+  }
+  return out;
+}

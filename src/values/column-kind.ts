@@ -15,6 +15,19 @@
 export type ColumnKind =
   'integer' | 'real' | 'numeric' | 'text' | 'blob' | 'boolean' | 'date' | 'datetime' | 'any';
 
+/** Every column kind, in the order above. */
+export const COLUMN_KINDS: readonly ColumnKind[] = [
+  'integer',
+  'real',
+  'numeric',
+  'text',
+  'blob',
+  'boolean',
+  'date',
+  'datetime',
+  'any',
+];
+
 /**
  * The kind of a declared type, following SQLite's affinity rules (section 3.1 of "Datatypes In
  * SQLite"), with BOOLEAN, DATE and DATETIME/TIMESTAMP recognised first.

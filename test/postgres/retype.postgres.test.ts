@@ -5,7 +5,12 @@ import { findTable } from '../../src/engine/introspect';
 import { configureConnection, type SqlDatabase } from '../../src/engine/sqlite';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { applyPlan as applyPostgres } from '../../src/postgres';
-import { declaredTypeOf, kindOf, type ColumnKind } from '../../src/values/column-kind';
+import {
+  COLUMN_KINDS,
+  declaredTypeOf,
+  kindOf,
+  type ColumnKind,
+} from '../../src/values/column-kind';
 import type { SqlValue } from '../../src/values/sql-value';
 import { readTable } from '../../src/engine/read-table';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
@@ -35,16 +40,8 @@ import { openTarget, type PostgresTarget } from '../support/postgres-targets';
 const SQL = await loadSql();
 const RUNS = Number(process.env['POSTGRES_RETYPE_RUNS'] ?? 60);
 
-const KINDS: readonly ColumnKind[] = [
-  'integer',
-  'real',
-  'numeric',
-  'text',
-  'blob',
-  'boolean',
-  'date',
-  'datetime',
-];
+/** Every kind but `any` (no declared type: nothing to retype to). */
+const KINDS: readonly ColumnKind[] = COLUMN_KINDS.filter((k) => k !== 'any');
 
 /** Stored values of each kind: the generators' and the edges of each conversion. */
 const VALUES: Record<string, readonly SqlValue[]> = {

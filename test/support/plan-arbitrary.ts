@@ -10,7 +10,7 @@ import {
   type PlanStep,
 } from '../../src/plan/execution-plan';
 import { identifierKey } from '../../src/dialect/sqlite/sqlite-text';
-import type { ColumnKind } from '../../src/values/column-kind';
+import { COLUMN_KINDS, type ColumnKind } from '../../src/values/column-kind';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';
 import { INT64_MAX, INT64_MIN } from '../../src/values/sql-value';
 
@@ -65,17 +65,7 @@ const columns = (
 ): fc.Arbitrary<ColumnValues[]> =>
   fc.tuple(...Array.from({ length: width }, () => column(n, value)));
 
-const columnKind: fc.Arbitrary<ColumnKind> = fc.constantFrom(
-  'integer',
-  'real',
-  'numeric',
-  'text',
-  'blob',
-  'boolean',
-  'date',
-  'datetime',
-  'any',
-);
+const columnKind: fc.Arbitrary<ColumnKind> = fc.constantFrom(...COLUMN_KINDS);
 
 const declaredType = fc.constantFrom('', 'INTEGER', 'TEXT', 'VARCHAR(20)', 'DECIMAL(10, 2)');
 

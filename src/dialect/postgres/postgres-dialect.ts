@@ -11,7 +11,7 @@ import type {
   SchemaColumn,
   TableSchema,
 } from '../dialect';
-import { keyMovesOf } from '../key-moves';
+import { keyMovesOf, uniqueBlobs } from '../key-moves';
 import type { PostgresColumn } from './postgres-column';
 import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
 import { retypeExpression } from './postgres-retype';
@@ -226,16 +226,8 @@ function temporaries(
       }
       return out;
     }
-    case 'blob': {
-      const salt = crypto.getRandomValues(new Uint8Array(12));
-      for (let i = 0; i < n; i++) {
-        const b = new Uint8Array(16);
-        b.set(salt);
-        new DataView(b.buffer).setUint32(12, i);
-        out[i] = b;
-      }
-      return out;
-    }
+    case 'blob':
+      return uniqueBlobs(n);
     case 'boolean':
       throw new PandalchemyError(
         'invalid_plan',

@@ -9,7 +9,7 @@ import type {
 import type { TableInfo } from '../../schema/table-info';
 import { INT64_MAX, type SqlValue } from '../../values/sql-value';
 import type { DataStepOptions, Dialect, DialectFailure, Query } from '../dialect';
-import { keyMovesOf } from '../key-moves';
+import { keyMovesOf, uniqueBlobs } from '../key-moves';
 import { quoteIdentifier as q } from '../quote-identifier';
 import {
   sqliteDataStep,
@@ -82,15 +82,7 @@ function temporaryRowids(n: number, max: SqlValue, min: SqlValue): SqlValue[] {
 
 /** Free temporary keys of any type: a BLOB never equals a stored key of another type, and keeps its type under any affinity. */
 function temporaryBlobs(n: number): SqlValue[] {
-  const salt = crypto.getRandomValues(new Uint8Array(12));
-  const out = new Array<SqlValue>(n);
-  for (let i = 0; i < n; i++) {
-    const b = new Uint8Array(16);
-    b.set(salt);
-    new DataView(b.buffer).setUint32(12, i);
-    out[i] = b;
-  }
-  return out;
+  return uniqueBlobs(n);
 }
 
 /**

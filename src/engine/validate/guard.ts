@@ -1,19 +1,9 @@
-import type { ColumnKind } from '../../values/column-kind';
+import { COLUMN_KINDS, type ColumnKind } from '../../values/column-kind';
 import { names, record } from './field-checks';
 import { bad, shown } from './malformed';
 import { cellColumn, columns } from './value-checks';
 
-const COLUMN_KINDS: ReadonlySet<string> = new Set<ColumnKind>([
-  'integer',
-  'real',
-  'numeric',
-  'text',
-  'blob',
-  'boolean',
-  'date',
-  'datetime',
-  'any',
-]);
+const KINDS: ReadonlySet<string> = new Set<ColumnKind>(COLUMN_KINDS);
 
 /**
  * The guard of a data step of `n` rows (null: none): its key columns and the values each row's
@@ -45,7 +35,7 @@ export function guard(v: unknown, at: string, n: number): void {
   if (g.kinds.length !== g.columns.length)
     bad(`${at}.kinds`, `lists ${g.kinds.length} kinds for ${g.columns.length} columns`);
   g.kinds.forEach((k: unknown, i) => {
-    if (typeof k !== 'string' || !COLUMN_KINDS.has(k))
+    if (typeof k !== 'string' || !KINDS.has(k))
       bad(`${at}.kinds[${i}]`, `is ${shown(k)}, not a column kind`);
   });
   columns(g.expected, `${at}.expected`, g.columns.length, n, cellColumn);
