@@ -167,8 +167,10 @@ export async function runDevicesModel(
           const value = a.column === 'title' ? `v${a.value}` : a.value;
           if (d.table.has(a.id)) d.table.set(a.id, a.column, value);
           else d.table.insert({ id: a.id, [a.column]: value });
-          await push(d, solo);
+          // Noted before the push: the table shows the value from the edit on, and a server
+          // commit can be taken in between the local commit and the push's promise resolving.
           if (solo) pushed.set(`${a.id}.${a.column}`, { id: a.id, column: a.column, value });
+          await push(d, solo);
           break;
         }
         case 'offline':
