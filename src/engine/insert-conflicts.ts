@@ -1,9 +1,9 @@
-import { quoteIdentifier } from '../dialect/quote-identifier';
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { ConflictError, PandalchemyError, type ConflictDetail } from '../errors/pandalchemy-error';
 import type { ColumnValues, ExecutionPlan, InsertStep } from '../plan/execution-plan';
-import type { SqlValue } from '../values/sql-value';
 import type { ChangedSince } from './check-guards';
-import { withStatement, type SqlDatabase } from './sqlite';
+import { findTable } from './introspect';
+import { ask, type SqlDatabase } from './sqlite';
 
 /**
  * After a push failed on the key of a row it inserts, and was rolled back: throws a conflict for
@@ -49,19 +49,14 @@ export function throwInsertConflicts(
   if (conflicts.length) throw new ConflictError(conflicts);
 }
 
-/** The rows of `step` (by index) whose key some stored row holds. */
+/** The rows of `step` (by index) whose key some stored row holds: the dialect's read by key. */
 function takenKeys(db: SqlDatabase, step: InsertStep, keys: readonly ColumnValues[]): number[] {
-  const where = step.key.map((k) => `${quoteIdentifier(k)} = ?`).join(' AND ');
-  const sql = `SELECT 1 FROM ${quoteIdentifier(step.table)} WHERE ${where} LIMIT 1`;
+  const info = findTable(db, step.table);
+  if (!info) return [];
+  const rows = ask(db, sqliteDialect.readRows(info, step.key, keys));
   const taken: number[] = [];
-  withStatement(db, sql, (stmt) => {
-    for (let i = 0; i < step.count; i++) {
-      const key: SqlValue[] = keys.map((col) => col[i] ?? null);
-      if (key.some((v) => v === null)) continue;
-      stmt.bind(key);
-      if (stmt.step()) taken.push(i);
-      stmt.reset();
-    }
+  rows.forEach((row, i) => {
+    if (row !== undefined) taken.push(i);
   });
   return taken;
 }

@@ -68,8 +68,8 @@ export function rebase(
       pending.updates.length +
       pending.deletes.length >
     0;
-  const reload = all.length === 1 && all[0]!.kind === 'reload' ? all[0]! : null;
-  if (reload?.kind === 'reload') {
+  const reload = all.length === 1 && all[0]!.kind === 'reload' ? all[0] : null;
+  if (reload) {
     const fresh = loadState(reload.info, reload.data);
     state.info = reload.info;
     state.store = fresh.store;

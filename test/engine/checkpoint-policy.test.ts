@@ -117,15 +117,8 @@ describe('a checkpoint does not hold up pushes', () => {
         return super.stageSnapshot(bytes);
       }
     }
-    const SQL = await loadSql();
-    const db = new SQL.Database();
-    db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
-    db.run('INSERT INTO t VALUES (1, 0)');
-    const bytes = db.export();
-    db.close();
     const storage = new SlowStorage();
-    const e = await memoryEngine(storage);
-    await e.importDatabase(bytes);
+    const e = await engineWithTable(storage);
     const set = (v: number): ExecutionPlan => ({
       version: 2,
       steps: [
