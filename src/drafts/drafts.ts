@@ -362,6 +362,12 @@ export class Drafts {
         e.dirtySince ??= t;
       }
       if (e.dirtySince === null) continue;
+      // A table whose push is in flight is left alone until the push settles: pushed, its draft
+      // is deleted at once; refused, its edits are still pending and saved at the next tick. A
+      // save meanwhile would copy every pending edit only to delete them (after a whole-column
+      // transform of a million rows, seconds of the page's time in the middle of the push). An
+      // explicit flush (the page hiding, `flush()`) still saves it.
+      if (!now && s.lockedBy !== null) continue;
       // A save copies every pending edit: past tens of thousands it takes a while, so saves are
       // then spaced to keep the page busy saving a tenth of the time at most.
       const spaced = t - e.lastSave >= SPACING * e.cost;

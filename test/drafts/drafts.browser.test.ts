@@ -10,6 +10,7 @@ import {
   type TrackedTable,
 } from '../../src/index';
 import { draftsStorageName } from '../../src/drafts/draft-store';
+import { startFaultWorker, until } from '../support/fault-worker-client';
 
 const open: Database[] = [];
 const names: string[] = [];
@@ -152,6 +153,37 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
     expect(r.get(1, 'name')).toBe('theirs');
     expect(r.get(3, 'name')).toBe('also mine');
+  });
+
+  it('are not saved while their push is in flight; edits a failed push leaves are saved after it', async () => {
+    // Saved during the push, a draft copies every pending edit only to be deleted when the push
+    // lands (seconds of the page's time after a whole-column transform of a million rows).
+    const name = `drafts-${crypto.randomUUID()}`;
+    names.push(name);
+    const { worker, faults } = startFaultWorker();
+    const db = await openDatabase(name, { worker });
+    await db.createTable('items', aq.table({ id: [1, 2], name: ['a', 'b'] }), { primaryKey: 'id' });
+    const t = await db.table('items');
+    const events: DraftEvent[] = [];
+    db.drafts.on((e) => events.push(e));
+    t.set(1, 'name', 'pending');
+    await faults.setFault({ point: 'append', action: 'hang' });
+    const pushed = t.push().catch((e: unknown) => e);
+    try {
+      await until(() => faults.faultHit());
+      // Well past the pause after which the timer saves (150 ms, checked every 100 ms).
+      await new Promise((r) => setTimeout(r, 600));
+      expect(events).toEqual([]);
+    } finally {
+      worker.terminate();
+    }
+    expect(await pushed).toMatchObject({ code: 'worker_died' });
+    await until(async () => events.length > 0);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'saved', table: 'items', changes: 1 }),
+    ]);
+    expect(await rawDrafts(name)).toBe(1);
+    await db.close().catch(() => undefined);
   });
 
   it('with drafts: false save nothing', async () => {
