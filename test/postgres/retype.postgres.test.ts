@@ -366,6 +366,47 @@ describe('a column type change in PostgreSQL', () => {
     }
   });
 
+  test("{ invalid: 'keep' } of a row inserted before: SQLite keeps -1e300 made NUMERIC, PostgreSQL refuses it naming table, column and row (differential seed -441635553)", async () => {
+    const db = new SQL.Database();
+    configureConnection(db, true);
+    try {
+      const create: PlanStep = {
+        kind: 'createTable',
+        table: 't',
+        columns: [
+          { name: 'k', declaredType: 'INTEGER', notNull: true, default: null },
+          { name: 'x', declaredType: 'REAL', notNull: false, default: null },
+        ],
+        primaryKey: ['k'],
+        autoIncrement: false,
+      };
+      applySqlite(db, plan(create), { conflict: 'fail' });
+      const info = findTable(db, 't')!;
+      const t = new TrackedTable(info, readTable(db, info, 0));
+      t.insert({ k: 40, x: -1e300 });
+      t.retypeColumn('x', 'NUMERIC', { invalid: 'keep' });
+      const p = t.plan();
+      // The insert writes -1e300 as NUMERIC: no NUMERIC value of this library (a whole number
+      // past 64 bits), which SQLite keeps as a REAL and PostgreSQL could only store as numeric.
+      expect(refusedWrites(SQL, db, p)).toEqual(['t.x']);
+      applySqlite(db, p, { conflict: 'fail' });
+      expect(sqliteContents(db, 't')?.rows).toEqual(['number:40|number:-1e+300']);
+      for (const target of [server, pglite]) {
+        await target.reset();
+        await applyPostgres(plan(create), target.client);
+        const error = await applyPostgres(p, target.client).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(PandalchemyError);
+        expect(error).toMatchObject({ code: 'invalid_value', table: 't', column: 'x', key: [40] });
+        expect(await target.query('SELECT k FROM t')).toEqual([]);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   test('a tracked type change with each invalid mode, among edits and deletes: the same rows, or refused alike', async () => {
     const pair = fc
       .tuple(fc.constantFrom(...KINDS), fc.constantFrom(...KINDS))

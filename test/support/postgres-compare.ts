@@ -205,9 +205,11 @@ export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan)
  * The columns a plan's data steps write values into that SQLite, storing them by the column's
  * affinity, keeps as values of another type than the column's: values of a type the column had
  * when the plan was made (a writer that did not see another's type change: 'abc' written as TEXT
- * into a column made INTEGER since). PostgreSQL refuses those on purpose (README, "The same plans
- * in PostgreSQL"). Found by running the plan's schema steps in a copy of the SQLite database and
- * storing each such value into a column of the type it then has: each column, as `table.column`.
+ * into a column made INTEGER since), and values a step gives the column's type that are none of
+ * it (kept by `retypeColumn(…, { invalid: 'keep' })`). PostgreSQL refuses those on purpose
+ * (README, "The same plans in PostgreSQL"). Found by running the plan's schema steps in a copy of
+ * the SQLite database and storing each such value into a column of the type it then has: each
+ * column, as `table.column`.
  */
 export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
   const writes = plan.steps.filter((s) => s.kind === 'insert' || s.kind === 'update');
@@ -227,8 +229,19 @@ export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan):
       names.forEach((name, j) => {
         const column = info?.columns.find((c) => c.name === name);
         const written = kindOf(step.types[j] ?? '');
-        if (!column || written === 'any' || written === kindOf(column.declaredType)) return;
+        if (!column || written === 'any') return;
         const kind = kindOf(column.declaredType);
+        if (written === kind) {
+          // Of the column's type, as the step says: stored as they are. One that is no value of
+          // it (what `retypeColumn(…, { invalid: 'keep' })` kept: 'abc' in an INTEGER column,
+          // -1e300 in a NUMERIC one) PostgreSQL refuses.
+          for (let i = 0; i < step.count; i++)
+            if (!isValueOf(kind, (step.values[j]![i] ?? null) as SqlValue)) {
+              out.add(`${step.table}.${name}`);
+              return;
+            }
+          return;
+        }
         copy.run(`CREATE TEMP TABLE probe (v ${column.declaredType})`);
         for (let i = 0; i < step.count; i++) {
           const v = (step.values[j]![i] ?? null) as SqlValue;

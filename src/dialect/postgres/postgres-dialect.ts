@@ -93,18 +93,22 @@ function writtenKinds(
   });
 }
 
-/** Binds row `i` of `columns`, each as the column of the same position's kind. */
+/**
+ * Binds row `i` of `columns`, each as the column of the same position's kind; `names`: the
+ * columns' names, for the error that refuses a value (see `checkValueForm`).
+ */
 function bindRow(
   out: PostgresValue[],
   at: number,
   columns: readonly ColumnValues[],
   kinds: readonly ColumnKind[],
   i: number,
+  names?: readonly string[],
 ): void {
   for (let c = 0; c < columns.length; c++) {
     const kind = kinds[c] ?? 'text';
     const value = (columns[c]![i] ?? null) as SqlValue;
-    checkValueForm(kind, value);
+    checkValueForm(kind, value, names?.[c]);
     out[at + c] = toPostgresValue(kind, value);
   }
 }
@@ -415,7 +419,7 @@ ORDER BY a.attnum`,
             rows: step.count,
             parameters(i) {
               const out = new Array<PostgresValue>(step.columns.length);
-              bindRow(out, 0, step.values, columnKinds, i);
+              bindRow(out, 0, step.values, columnKinds, i, step.columns);
               return out;
             },
             expect: 'any',
@@ -457,7 +461,7 @@ ORDER BY a.attnum`,
           rows: step.count,
           parameters(i) {
             const row = new Array<PostgresValue>(s + step.key.length);
-            bindRow(row, 0, step.values, setKinds, i);
+            bindRow(row, 0, step.values, setKinds, i, step.set);
             bindRow(row, s, keys, keyKinds, i);
             return row;
           },
@@ -478,7 +482,12 @@ ORDER BY a.attnum`,
   },
 
   failureOf(error) {
-    if (error instanceof WrongTypeValue) return { kind: 'type', message: error.message };
+    if (error instanceof WrongTypeValue)
+      return {
+        kind: 'type',
+        message: error.message,
+        ...(error.column !== undefined ? { column: error.column } : {}),
+      };
     if (!isPostgresError(error)) return null;
     const kind = FAILURE_KINDS[error.code] ?? (error.code.startsWith('22') ? 'type' : 'other');
     return {

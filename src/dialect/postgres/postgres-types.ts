@@ -71,25 +71,42 @@ export function kindOfPostgresType(type: string): ColumnKind {
 
 /**
  * A value a plan writes where PostgreSQL cannot take it at all: bytes into a column that is not
- * `bytea`, or anything else into one that is (SQLite keeps such a value as it is). The PostgreSQL
- * dialect reports it as a value of the wrong type (`failureOf`), so the push fails with
- * `invalid_value` naming the row.
+ * `bytea`, anything else into one that is, or a whole number past the 64-bit range into a NUMERIC
+ * column (no NUMERIC value of this library: SQLite keeps it as a REAL, as `retypeColumn(…,
+ * { invalid: 'keep' })` keeps 1e300 made NUMERIC, and a type change refuses it too, see
+ * `retypeExpression`). The PostgreSQL dialect reports it as a value of the wrong type
+ * (`failureOf`), so the push fails with `invalid_value` naming the table, the column and the row.
  */
 export class WrongTypeValue extends Error {
-  constructor(kind: ColumnKind, value: SqlValue) {
+  /** The column written, when known. */
+  readonly column: string | undefined;
+  constructor(kind: ColumnKind, value: SqlValue, column?: string) {
+    const shown = `${typeof value} ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`;
     super(
       value instanceof Uint8Array
         ? `bytes cannot go into a column of kind ${kind}`
-        : `${typeof value} ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)} cannot go into a bytea column, which holds bytes only`,
+        : kind === 'blob'
+          ? `${shown} cannot go into a bytea column, which holds bytes only`
+          : `${shown} cannot go into a ${kind} column: a whole number past the 64-bit integer range is no ${kind} value`,
     );
     this.name = 'WrongTypeValue';
+    this.column = column;
   }
 }
 
+const TWO_63 = 2 ** 63;
+
 /** Refuses a value of a form no column of `kind` takes (see {@link WrongTypeValue}). */
-export function checkValueForm(kind: ColumnKind, value: SqlValue): void {
-  if (value !== null && value instanceof Uint8Array !== (kind === 'blob'))
-    throw new WrongTypeValue(kind, value);
+export function checkValueForm(kind: ColumnKind, value: SqlValue, column?: string): void {
+  if (value === null) return;
+  if (
+    value instanceof Uint8Array !== (kind === 'blob') ||
+    (kind === 'numeric' &&
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      (value >= TWO_63 || value < -TWO_63))
+  )
+    throw new WrongTypeValue(kind, value, column);
 }
 
 /** A stored value (as the plan carries it) as the dialect binds it to a column of `kind`. */
