@@ -5,6 +5,7 @@ import {
   fromSerializedError,
   isSerializedError,
 } from '../errors/pandalchemy-error';
+import { planTransfer } from '../plan/plan-transfer';
 import type { ColumnarData, EngineApi, WorkerApi } from '../protocol/engine-api';
 import { unpackColumns } from '../protocol/packed-text';
 import { joinChunks } from '../protocol/join-chunks';
@@ -168,6 +169,11 @@ export function engineClient(
     ])) as ColumnarData;
     return joinChunks(head, chunks);
   };
+  // A push's own plan moves its column buffers to the worker instead of copying them.
+  engine.apply = (plan, options, onProgress) =>
+    call('apply', [Comlink.transfer(plan, planTransfer(plan)), options, onProgress]) as ReturnType<
+      Engine['apply']
+    >;
   engine.terminate = () => {
     die(died('the database was closed'));
     try {

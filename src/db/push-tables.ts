@@ -1,6 +1,7 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { buildPlan } from '../plan/build-plan';
 import type { ExecutionPlan, TableBasis } from '../plan/execution-plan';
+import { ownedPlan } from '../plan/plan-transfer';
 import { commitPlan } from './commit-plan';
 import type { DatabaseState } from './database-state';
 import type { DatabaseTable } from './database-table';
@@ -47,6 +48,8 @@ export async function pushTables(
     };
   }
   const plan: ExecutionPlan = { ...planOf(changed, options), basis: basisOf(state, changed) };
+  // Its arrays were made for it alone, unless passes of the app's made some: then they stay.
+  if (!options.passes?.length) ownedPlan(plan);
   const result = await commitPlan(state, plan, changed, options, outboxOf(state, plan));
   return { ...result, totalMs: performance.now() - start };
 }

@@ -86,6 +86,38 @@ describe('Database', () => {
     ]);
   });
 
+  it("a push moves its own plan's buffers to the worker, never an array the app or the table holds", async () => {
+    const db = await fresh();
+    const ids = Float64Array.of(1, 2, 3);
+    const prices = Float64Array.of(1.5, 2.5, 3.5);
+    const t = await db.createTable('p', aq.table({ id: ids, price: prices }), {
+      primaryKey: 'id',
+    });
+    const next = Float64Array.of(10.5, 20.5, 30.5);
+    t.assign('price', next);
+    await t.push();
+    // A pass of the app's may put arrays of its own in the plan: those are copied.
+    const mine = Float64Array.of(2);
+    t.set(2, 'price', 0);
+    await t.push({
+      passes: [
+        (plan) => ({
+          ...plan,
+          steps: plan.steps.map((s) => (s.kind === 'update' ? { ...s, keys: [mine] } : s)),
+        }),
+      ],
+    });
+    expect([...ids, ...prices, ...next, ...mine]).toEqual([
+      1, 2, 3, 1.5, 2.5, 3.5, 10.5, 20.5, 30.5, 2,
+    ]);
+    expect(objects(t)).toEqual([
+      { id: 1, price: 10.5 },
+      { id: 2, price: 0 },
+      { id: 3, price: 30.5 },
+    ]);
+    expect((await db.query('SELECT id, price FROM p ORDER BY id')).objects()).toEqual(objects(t));
+  });
+
   it('pushes several tables in one transaction: all or nothing', async () => {
     const db = await fresh();
     const a = await db.createTable('a', aq.table({ id: [1], v: ['x'] }), { primaryKey: 'id' });
