@@ -27,6 +27,7 @@ export class CommitFeed {
   #again = false;
   #closed = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  #readAgain: ReturnType<typeof setTimeout> | null = null;
 
   constructor(pool: SyncPool) {
     this.#pool = pool;
@@ -100,11 +101,17 @@ export class CommitFeed {
     for (;;) {
       const commits = await readCommits(this.#pool, this.head, BATCH);
       if (!commits.length) return;
+      // Kept only while they follow `head` without a gap: what `read` slices by position must be
+      // every commit once, in order. A commit that does not follow is read again, a moment later.
+      let taken = 0;
       for (const c of commits) {
+        if (c.seq !== this.head + 1) break;
         this.#recent.push(c);
         this.#recentBytes += c.bytes;
         this.head = c.seq;
+        taken++;
       }
+      if (taken < commits.length) this.#readSoon();
       let drop = 0;
       while (
         this.#recent.length - drop > 1 &&
@@ -112,9 +119,18 @@ export class CommitFeed {
       )
         this.#recentBytes -= this.#recent[drop++]!.bytes;
       if (drop) this.#recent.splice(0, drop);
-      for (const l of this.#listeners) l();
-      if (commits.length < BATCH) return;
+      if (taken) for (const l of this.#listeners) l();
+      if (taken < BATCH) return;
     }
+  }
+
+  /** Reads again shortly (a commit not yet visible to this process's read). */
+  #readSoon(): void {
+    if (this.#closed || this.#readAgain) return;
+    this.#readAgain = setTimeout(() => {
+      this.#readAgain = null;
+      this.poke();
+    }, 20);
   }
 
   /** The commits after `after` (at most `limit`, in order): from memory, else from the log. */
@@ -122,7 +138,8 @@ export class CommitFeed {
     const first = this.#recent[0];
     if (first && after >= first.seq - 1) {
       const from = after - first.seq + 1;
-      return this.#recent.slice(from, from + limit);
+      const slice = this.#recent.slice(from, from + limit);
+      if (!slice.length || slice[0]!.seq === after + 1) return slice;
     }
     return readCommits(this.#pool, after, limit);
   }
@@ -131,6 +148,7 @@ export class CommitFeed {
   close(): void {
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);
+    if (this.#readAgain) clearTimeout(this.#readAgain);
     const client = this.#listener;
     this.#listener = null;
     this.#listeners.clear();

@@ -236,6 +236,8 @@ export class SyncConnection {
       if (this.#cursor !== from) continue;
       if (!commits.length) return;
       for (const c of commits) {
+        // Every commit once, in order, without a gap: one that does not follow is read again.
+        if (c.seq !== this.#cursor + 1) break;
         const message = {
           type: 'commit',
           seq: c.seq,
