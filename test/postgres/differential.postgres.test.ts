@@ -5,7 +5,12 @@ import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { configureConnection, type SqlDatabase } from '../../src/engine/sqlite';
 import { PandalchemyError } from '../../src/errors/pandalchemy-error';
-import { PLAN_VERSION, type ExecutionPlan, type PlanStep } from '../../src/plan/execution-plan';
+import {
+  isSchemaStep,
+  PLAN_VERSION,
+  type ExecutionPlan,
+  type PlanStep,
+} from '../../src/plan/execution-plan';
 import { applyPlan as applyPostgres } from '../../src/postgres';
 import { TrackedTable } from '../../src/table/tracked-table';
 import { encodeValue } from '../../src/values/codec';
@@ -15,6 +20,7 @@ import { loadSql } from '../support/memory-storage';
 import { CONFIGS, TEXTS, columnsOf, valueFor, type Seed, type TableConfig } from '../support/model';
 import {
   cellToken,
+  keptWrites,
   postgresContents,
   type Outcome,
   refusedRetypes,
@@ -136,7 +142,44 @@ const round = fc.record({
   clash: fc.option(fc.array(seed, { minLength: 8, maxLength: 8 }), { freq: 4 }),
   /** The plans leave out the key columns their moves keep (see `partialKeyMoves`). */
   partial: fc.boolean(),
+  /**
+   * The first push also carries the second writer's data steps (see `withStaleWrites`): values
+   * written under the types their columns have before that plan's own type changes.
+   */
+  merge: fc.boolean(),
 });
+
+/**
+ * The first writer's schema steps with the second writer's data steps, in place of the first's:
+ * one plan that changes a column's type and writes values under the type it had (a plan put
+ * together elsewhere, as from two edits of one table). Unchanged unless the first retypes a
+ * column and the second writes rows.
+ */
+function withStaleWrites(first: ExecutionPlan, second: ExecutionPlan): ExecutionPlan {
+  const schema = first.steps.filter(isSchemaStep);
+  const data = second.steps.filter((s) => !isSchemaStep(s));
+  if (!schema.some((s) => s.kind === 'retypeColumn') || !data.length) return first;
+  return { ...first, steps: [...schema, ...data] };
+}
+
+/** Whether a plan writes a column it retypes under another type than the new one. */
+function writesUnderOldType(plan: ExecutionPlan): boolean {
+  return plan.steps.some(
+    (r) =>
+      r.kind === 'retypeColumn' &&
+      plan.steps.some((step) => {
+        if (step.kind !== 'insert' && step.kind !== 'update') return false;
+        const names = step.kind === 'insert' ? step.columns : step.set;
+        const j = names.indexOf(r.column);
+        return (
+          step.table === r.table &&
+          j >= 0 &&
+          kindOf(step.types[j] ?? '') !== kindOf(r.declaredType) &&
+          step.values[j]!.some((v) => v !== null)
+        );
+      }),
+  );
+}
 
 /**
  * The same plan with each update's key columns left out of `set` where no row changes them: a
@@ -431,14 +474,22 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
             configureConnection(db, true);
             try {
               const push = async (plan: ExecutionPlan, label: string): Promise<void> => {
-                // A type change SQLite makes keeping a value of another type, which PostgreSQL
-                // refuses (README: "The same plans in PostgreSQL"). Where the push fails in
-                // SQLite anyway, on a guard (read first everywhere) it fails alike; on anything
-                // else PostgreSQL may find either failure first (it checks a data step's key
-                // after the schema steps, SQLite before): both leave everything as it was.
-                const refused = [...refusedRetypes(SQL, db, plan), ...refusedWrites(SQL, db, plan)];
+                // A type change SQLite makes keeping a value of another type, or such a value
+                // written under the column's type ({ invalid: 'keep' }), which PostgreSQL refuses
+                // (README: "The same plans in PostgreSQL"). Where the push fails in SQLite
+                // anyway, on a guard (read first everywhere) it fails alike; on anything else
+                // PostgreSQL may find either failure first (it checks a data step's key after the
+                // schema steps, SQLite before): both leave everything as it was.
+                const refused = [...refusedRetypes(SQL, db, plan), ...keptWrites(SQL, db, plan)];
+                // Values written under a type their column no longer has, which it cannot hold:
+                // refused by both.
+                const stale = refusedWrites(SQL, db, plan);
                 const before = refused.length ? db.export() : null;
                 let lite = await settle(() => applySqlite(db, plan, { conflict: 'fail' }));
+                if (stale.length) {
+                  stats['stale refused'] = (stats['stale refused'] ?? 0) + 1;
+                  expect(lite.ok, `SQLite refuses writing ${stale.join(', ')}`).toBe(false);
+                }
                 const refusal: Outcome = {
                   ok: false,
                   code: 'invalid_value',
@@ -489,8 +540,12 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
                   applyEdit(first, { t: 'insert', vs: r.clash }, null);
                   applyEdit(second, { t: 'insert', vs: r.clash }, null);
                 }
-                const a = r.partial ? partialKeyMoves(first.plan()) : first.plan();
                 const b = r.partial ? partialKeyMoves(second.plan()) : second.plan();
+                let a = r.partial ? partialKeyMoves(first.plan()) : first.plan();
+                if (r.merge) a = withStaleWrites(a, b);
+                if (writesUnderOldType(a))
+                  stats['stale writes in the retyping plan'] =
+                    (stats['stale writes in the retyping plan'] ?? 0) + 1;
                 if (a.steps.length) await push(a, 'first');
                 if (b.steps.length && writesRetyped(b, db))
                   stats['stale writes'] = (stats['stale writes'] ?? 0) + 1;
@@ -514,6 +569,11 @@ describe('the same plans in SQLite, PGlite and PostgreSQL', () => {
         expect(stats['conflict'] ?? 0, 'conflicts exercised').toBeGreaterThan(0);
         expect(stats['constraint'] ?? 0, 'constraint failures exercised').toBeGreaterThan(0);
         expect(stats['stale writes'] ?? 0, 'writes into retyped columns').toBeGreaterThan(0);
+        expect(
+          stats['stale writes in the retyping plan'] ?? 0,
+          'writes into columns retyped in the same plan',
+        ).toBeGreaterThan(0);
+        expect(stats['stale refused'] ?? 0, 'stale writes refused').toBeGreaterThan(0);
       }
     },
     Math.max(300_000, RUNS * 10_000),

@@ -19,6 +19,7 @@ import { TrackedTable } from '../../src/table/tracked-table';
 import { decodeValue } from '../../src/values/codec';
 import { loadSql } from '../support/memory-storage';
 import {
+  keptWrites,
   postgresContents,
   refusedRetypes,
   refusedWrites,
@@ -46,7 +47,9 @@ const KINDS: readonly ColumnKind[] = COLUMN_KINDS.filter((k) => k !== 'any');
 /** Stored values of each kind: the generators' and the edges of each conversion. */
 const VALUES: Record<string, readonly SqlValue[]> = {
   integer: [0, 1, -4, 12, 2n ** 60n + 3n, -(2n ** 63n), 2n ** 63n - 1n],
-  numeric: [0, 1, 12, 2n ** 60n, 2.5, -1e300],
+  // Not -1e300: no NUMERIC value of this library (SQLite keeps it as a REAL where 'keep' makes it
+  // NUMERIC, and PostgreSQL refuses it), so no NUMERIC column of both holds it.
+  numeric: [0, 1, 12, 2n ** 60n, 2.5, Infinity],
   real: [0.1, -1e300, 2.5, 3, -1, 0, 1, 1e20, 2 ** 60, 1 / 3, Infinity],
   text: [
     ...['', 'a', '04567', '1e3', ' 42 ', 'NULL', '12', '-4', '2.5', '1', '0', '1.0', '+.5e1'],
@@ -140,7 +143,11 @@ describe('a column type change in PostgreSQL', () => {
    * purpose, that refusal); PostgreSQL's outcome, the same on the server and PGlite.
    */
   async function push(db: SqlDatabase, p: ExecutionPlan, from: ColumnKind): Promise<Outcome> {
-    const refused = [...refusedRetypes(SQL, db, p), ...refusedWrites(SQL, db, p)];
+    const refused = [
+      ...refusedRetypes(SQL, db, p),
+      ...refusedWrites(SQL, db, p),
+      ...keptWrites(SQL, db, p),
+    ];
     const before = sqliteContents(db, 't');
     const refusal: Outcome = { ok: false, code: 'invalid_value', table: 't' };
     let lite: Outcome;
@@ -388,7 +395,7 @@ describe('a column type change in PostgreSQL', () => {
       const p = t.plan();
       // The insert writes -1e300 as NUMERIC: no NUMERIC value of this library (a whole number
       // past 64 bits), which SQLite keeps as a REAL and PostgreSQL could only store as numeric.
-      expect(refusedWrites(SQL, db, p)).toEqual(['t.x']);
+      expect(keptWrites(SQL, db, p)).toEqual(['t.x']);
       applySqlite(db, p, { conflict: 'fail' });
       expect(sqliteContents(db, 't')?.rows).toEqual(['number:40|number:-1e+300']);
       for (const target of [server, pglite]) {

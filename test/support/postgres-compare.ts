@@ -202,16 +202,22 @@ export function refusedRetypes(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan)
 }
 
 /**
- * The columns a plan's data steps write values into that SQLite, storing them by the column's
- * affinity, keeps as values of another type than the column's: values of a type the column had
- * when the plan was made (a writer that did not see another's type change: 'abc' written as TEXT
- * into a column made INTEGER since), and values a step gives the column's type that are none of
- * it (kept by `retypeColumn(…, { invalid: 'keep' })`). PostgreSQL refuses those on purpose
- * (README, "The same plans in PostgreSQL"). Found by running the plan's schema steps in a copy of
- * the SQLite database and storing each such value into a column of the type it then has: each
- * column, as `table.column`.
+ * What a plan's data steps write into each column, by the type the column has once the plan's
+ * schema steps ran: found by running those in a copy of the SQLite database; null where the push
+ * fails in SQLite there already.
  */
-export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
+function eachWrite(
+  SQL: SqlJs,
+  db: SqlDatabase,
+  plan: ExecutionPlan,
+  fn: (
+    copy: SqlDatabase,
+    column: string,
+    declaredType: string,
+    written: ColumnKind,
+    values: SqlValue[],
+  ) => boolean,
+): string[] {
   const writes = plan.steps.filter((s) => s.kind === 'insert' || s.kind === 'update');
   if (!writes.length) return [];
   const copy = new SQL.Database(db.export());
@@ -229,31 +235,50 @@ export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan):
       names.forEach((name, j) => {
         const column = info?.columns.find((c) => c.name === name);
         const written = kindOf(step.types[j] ?? '');
-        if (!column || written === 'any') return;
-        const kind = kindOf(column.declaredType);
-        if (written === kind) {
-          // Of the column's type, as the step says: stored as they are. One that is no value of
-          // it (what `retypeColumn(…, { invalid: 'keep' })` kept: 'abc' in an INTEGER column,
-          // -1e300 in a NUMERIC one) PostgreSQL refuses.
-          for (let i = 0; i < step.count; i++)
-            if (!isValueOf(kind, (step.values[j]![i] ?? null) as SqlValue)) {
-              out.add(`${step.table}.${name}`);
-              return;
-            }
-          return;
-        }
-        copy.run(`CREATE TEMP TABLE probe (v ${column.declaredType})`);
+        if (!column || written === 'any' || kindOf(column.declaredType) === 'any') return;
+        const values: SqlValue[] = [];
         for (let i = 0; i < step.count; i++) {
           const v = (step.values[j]![i] ?? null) as SqlValue;
-          if (v !== null) copy.run('INSERT INTO probe VALUES (?)', [v]);
+          if (v !== null) values.push(v);
         }
-        const stored = selectRows(copy, 'SELECT v FROM probe').map((r) => r[0]!);
-        copy.run('DROP TABLE probe');
-        if (!stored.every((v) => isValueOf(kind, v))) out.add(`${step.table}.${name}`);
+        if (fn(copy, name, column.declaredType, written, values)) out.add(`${step.table}.${name}`);
       });
     }
     return [...out];
   } finally {
     copy.close();
   }
+}
+
+/**
+ * The columns a plan's data steps write values into under another type than the column's (a
+ * writer that did not see another's type change: 'abc' written as TEXT into a column made INTEGER
+ * since, in another push or in the same plan) where SQLite, storing them by the column's
+ * affinity, would keep a value of another type. Both databases refuse those (README, "The same
+ * plans in PostgreSQL"). Found by storing each such value into a probe column of the type the
+ * column has after the plan's schema steps: each column, as `table.column`.
+ */
+export function refusedWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
+  return eachWrite(SQL, db, plan, (copy, _name, declaredType, written, values) => {
+    const kind = kindOf(declaredType);
+    if (written === kind) return false;
+    copy.run(`CREATE TEMP TABLE probe (v ${declaredType})`);
+    for (const v of values) copy.run('INSERT INTO probe VALUES (?)', [v]);
+    const stored = selectRows(copy, 'SELECT v FROM probe').map((r) => r[0]!);
+    copy.run('DROP TABLE probe');
+    return !stored.every((v) => isValueOf(kind, v));
+  });
+}
+
+/**
+ * The columns a plan's data steps write values into under the column's own type that are no
+ * value of it (what `retypeColumn(…, { invalid: 'keep' })` kept: 'abc' in an INTEGER column,
+ * -1e300 in a NUMERIC one): SQLite stores them as they are, PostgreSQL refuses them (README, "The
+ * same plans in PostgreSQL"). Each column, as `table.column`.
+ */
+export function keptWrites(SQL: SqlJs, db: SqlDatabase, plan: ExecutionPlan): string[] {
+  return eachWrite(SQL, db, plan, (_copy, _name, declaredType, written, values) => {
+    const kind = kindOf(declaredType);
+    return written === kind && !values.every((v) => isValueOf(kind, v));
+  });
 }

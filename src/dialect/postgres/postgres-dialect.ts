@@ -80,6 +80,15 @@ function writePlaceholder(n: number, bound: ColumnKind, column: SchemaColumn | u
   return `(${retypeExpression(`${p}::${from}`, bound, column.kind, type, name)})`;
 }
 
+/** The columns a step writes, each stored as it is bound where its column has the kind it is bound as. */
+function writtenColumns(
+  names: readonly string[],
+  kinds: readonly ColumnKind[],
+  columnOf: (name: string) => SchemaColumn | undefined,
+): Written {
+  return { names, stored: names.map((n, j) => columnOf(n)?.kind === kinds[j]) };
+}
+
 /** The kinds a step's values are bound as (see {@link bindingKind}). */
 function writtenKinds(
   names: readonly string[],
@@ -93,9 +102,16 @@ function writtenKinds(
   });
 }
 
+/** The columns a step writes: their names, and whether each value goes in as it is bound. */
+interface Written {
+  readonly names: readonly string[];
+  readonly stored: readonly boolean[];
+}
+
 /**
- * Binds row `i` of `columns`, each as the column of the same position's kind; `names`: the
- * columns' names, for the error that refuses a value (see `checkValueForm`).
+ * Binds row `i` of `columns`, each as the column of the same position's kind; `written`: the
+ * columns a write goes into, for the check of the values stored as they are and the error that
+ * refuses one (see `checkValueForm`).
  */
 function bindRow(
   out: PostgresValue[],
@@ -103,12 +119,12 @@ function bindRow(
   columns: readonly ColumnValues[],
   kinds: readonly ColumnKind[],
   i: number,
-  names?: readonly string[],
+  written?: Written,
 ): void {
   for (let c = 0; c < columns.length; c++) {
     const kind = kinds[c] ?? 'text';
     const value = (columns[c]![i] ?? null) as SqlValue;
-    checkValueForm(kind, value, names?.[c]);
+    checkValueForm(kind, value, written?.names[c], written?.stored[c] ?? false);
     out[at + c] = toPostgresValue(kind, value);
   }
 }
@@ -407,6 +423,7 @@ ORDER BY a.attnum`,
         ];
       case 'insert': {
         const columnKinds = writtenKinds(step.columns, step.types, columnOf);
+        const written = writtenColumns(step.columns, columnKinds, columnOf);
         const values = step.columns.map((c, j) =>
           writePlaceholder(j + 1, columnKinds[j]!, columnOf(c)),
         );
@@ -419,7 +436,7 @@ ORDER BY a.attnum`,
             rows: step.count,
             parameters(i) {
               const out = new Array<PostgresValue>(step.columns.length);
-              bindRow(out, 0, step.values, columnKinds, i, step.columns);
+              bindRow(out, 0, step.values, columnKinds, i, written);
               return out;
             },
             expect: 'any',
@@ -452,6 +469,7 @@ ORDER BY a.attnum`,
           keys = temps;
         }
         const setKinds = writtenKinds(step.set, step.types, columnOf);
+        const written = writtenColumns(step.set, setKinds, columnOf);
         const s = step.set.length;
         const set = step.set
           .map((c, j) => `${q(c)} = ${writePlaceholder(j + 1, setKinds[j]!, columnOf(c))}`)
@@ -461,7 +479,7 @@ ORDER BY a.attnum`,
           rows: step.count,
           parameters(i) {
             const row = new Array<PostgresValue>(s + step.key.length);
-            bindRow(row, 0, step.values, setKinds, i, step.set);
+            bindRow(row, 0, step.values, setKinds, i, written);
             bindRow(row, s, keys, keyKinds, i);
             return row;
           },

@@ -96,12 +96,21 @@ export class WrongTypeValue extends Error {
 
 const TWO_63 = 2 ** 63;
 
-/** Refuses a value of a form no column of `kind` takes (see {@link WrongTypeValue}). */
-export function checkValueForm(kind: ColumnKind, value: SqlValue, column?: string): void {
+/**
+ * Refuses a value of a form no column of `kind` takes (see {@link WrongTypeValue}). `stored`:
+ * whether it goes into a column of `kind` as it is (not converted to the column's type first).
+ */
+export function checkValueForm(
+  kind: ColumnKind,
+  value: SqlValue,
+  column?: string,
+  stored = false,
+): void {
   if (value === null) return;
   if (
     value instanceof Uint8Array !== (kind === 'blob') ||
-    (kind === 'numeric' &&
+    (stored &&
+      kind === 'numeric' &&
       typeof value === 'number' &&
       Number.isInteger(value) &&
       (value >= TWO_63 || value < -TWO_63))

@@ -4,6 +4,7 @@ import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';
 import { isRowidColumn, isRowidKeyed, keyColumnSql, rowidName } from './sqlite-rowid';
+import { staleValuesCheck } from './sqlite-written-values';
 
 /** How the SQLite dialect is to build a data step's statement. */
 export interface SqliteDataStepOptions {
@@ -85,7 +86,8 @@ function fill(out: SqlValue[], at: number, columns: readonly ColumnValues[], i: 
  * row: the key addressed by its rowid keyword where it is the exposed rowid, the guard inline when
  * given, and `RETURNING rowid` where the engine needs to learn the row (see {@link returnsRowid}).
  * Parameters: an update's set values, then the keys, then the guard's expected values; a delete's
- * keys, then the expected values; an insert's values.
+ * keys, then the expected values; an insert's values. A value written under another type than its
+ * column's that the column cannot hold is refused as its row is bound (`staleValuesCheck`).
  *
  * @example
  * ```ts
@@ -103,6 +105,7 @@ export function sqliteDataStep(
   const returningSql = returning.length ? ` RETURNING ${returning[0]!}` : '';
   if (step.kind === 'insert') {
     const out = new Array<SqlValue>(step.values.length);
+    const check = staleValuesCheck(step, info);
     return {
       sql:
         (step.columns.length
@@ -110,6 +113,7 @@ export function sqliteDataStep(
           : `INSERT INTO ${t} DEFAULT VALUES`) + returningSql,
       rows: step.count,
       parameters(i) {
+        check?.(i);
         fill(out, 0, step.values, i);
         return out;
       },
@@ -145,10 +149,12 @@ export function sqliteDataStep(
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
   const s = step.values.length;
   const out = new Array<SqlValue>(s + keys.length + expected.length);
+  const check = staleValuesCheck(step, info);
   return {
     sql: `UPDATE ${t} SET ${set} WHERE ${where}${returningSql}`,
     rows: step.count,
     parameters(i) {
+      check?.(i);
       fill(out, 0, step.values, i);
       fill(out, s, keys, i);
       fill(out, s + keys.length, expected, i);
