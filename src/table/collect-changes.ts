@@ -165,6 +165,8 @@ export function collectChanges(state: TableState): CollectedChanges {
  * often come in order already (edits made down the table): then there is nothing to sort.
  */
 function ascending(rows: Iterable<number>, size: number): number[] {
+  // An array in order already (a whole column's changed rows, found down the slots) is kept.
+  if (Array.isArray(rows) && isAscending(rows as number[])) return rows as number[];
   const sorted = new Float64Array(size);
   let i = 0;
   let inOrder = true;
@@ -176,6 +178,11 @@ function ascending(rows: Iterable<number>, size: number): number[] {
   const out = new Array<number>(sorted.length);
   for (let k = 0; k < sorted.length; k++) out[k] = sorted[k]!;
   return out;
+}
+
+function isAscending(rows: readonly number[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]! < rows[i - 1]!) return false;
+  return true;
 }
 
 /**
@@ -228,7 +235,34 @@ function groupRows(
 /** Live stored rows whose value in `col` differs from the store's. */
 function changedRows(state: TableState, col: ColumnState): number[] {
   const out: number[] = [];
-  if (col.dense) {
+  if (col.dense && col.cells.size === 0) {
+    // A whole column assigned: straight down its array and the one it is compared with (a
+    // million rows: a call or two per row less is most of the time), liveness only where they
+    // differ.
+    const n = state.store.length;
+    const dense = col.dense;
+    const base = col.base ?? (col.origin >= 0 ? state.store.raw(col.origin) : null);
+    const fill = col.fill;
+    if (dense instanceof Float64Array && base instanceof Float64Array) {
+      // Numbers differ unless equal or both NaN (see valuesEqual). Counted first: an array
+      // grown by a million pushes costs more than the comparisons.
+      const differs = (r: number): boolean => {
+        const a = dense[r]!;
+        const b = base[r]!;
+        return a !== b && (a === a || b === b) && state.isLive(r);
+      };
+      let m = 0;
+      for (let r = 0; r < n; r++) if (differs(r)) m++;
+      const rows = new Array<number>(m);
+      for (let r = 0, i = 0; i < m; r++) if (differs(r)) rows[i++] = r;
+      return rows;
+    }
+    for (let r = 0; r < n; r++) {
+      const a = dense[r] ?? null;
+      const b = base !== null ? (base[r] ?? null) : fill;
+      if (a !== b && !valuesEqual(a, b) && state.isLive(r)) out.push(r);
+    }
+  } else if (col.dense) {
     const n = state.store.length;
     for (let r = 0; r < n; r++) {
       if (state.isLive(r) && !valuesEqual(state.value(r, col), state.baseline(r, col))) out.push(r);

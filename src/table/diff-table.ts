@@ -34,6 +34,28 @@ function storedValues(column: ColumnArray, rows: readonly number[]): CellValue[]
 }
 
 /**
+ * `rows`' values gathered from a numeric array (every value stored as itself: a number's stored
+ * form is the number), or null when a row is not a stored one.
+ */
+function gather(source: Float64Array, rows: readonly number[]): Float64Array | null {
+  const n = rows.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    if (r < 0) return null;
+    out[i] = source[r]!;
+  }
+  return out;
+}
+
+/** The Float64Array every stored row of `col` takes its current value from, or null. */
+function numericSource(state: TableState, col: ColumnState): Float64Array | null {
+  if (col.cells.size > 0) return null;
+  const src = col.dense ?? col.base ?? (col.origin >= 0 ? state.store.raw(col.origin) : null);
+  return src instanceof Float64Array ? src : null;
+}
+
+/**
  * The net changes of a tracked table in plan terms: stored values, names as SQL will see them,
  * guards holding the stored values each update and delete is based on.
  */
@@ -45,23 +67,31 @@ export function diffTable(
   const keyBefore = store.keyColumns.map((i) => store.names[i]!);
   const keyAfter = state.keyColumns.map((c) => c.name);
   const storedKeys = (rows: readonly number[]) =>
-    store.keyColumns.map((k) =>
-      columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k))),
-    );
+    store.keyColumns.map((k) => {
+      const raw = store.raw(k);
+      return (
+        (raw instanceof Float64Array ? gather(raw, rows) : null) ??
+        columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k)))
+      );
+    });
   const current = (rows: readonly number[], cols: readonly ColumnState[]) => {
     // Inserted rows (an insert group holds only those) are looked up once, not once per column.
     const inserted = rows.every((r) => r < 0) ? rows.map((r) => state.inserted.get(r)) : null;
-    return cols.map((c) =>
-      columnValuesOf(
-        rows.length,
-        inserted
-          ? (i) => {
-              const v = inserted[i]?.values[c.id];
-              return planValue(c.kind, v !== undefined ? v : c.fill);
-            }
-          : (i) => planValue(c.kind, state.value(rows[i]!, c)),
-      ),
-    );
+    return cols.map((c) => {
+      const numeric = inserted ? null : numericSource(state, c);
+      return (
+        (numeric !== null ? gather(numeric, rows) : null) ??
+        columnValuesOf(
+          rows.length,
+          inserted
+            ? (i) => {
+                const v = inserted[i]?.values[c.id];
+                return planValue(c.kind, v !== undefined ? v : c.fill);
+              }
+            : (i) => planValue(c.kind, state.value(rows[i]!, c)),
+        )
+      );
+    });
   };
   const guardOf = (rows: readonly number[], origins: readonly number[]): Guard => ({
     key: keyBefore,
