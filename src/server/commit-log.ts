@@ -68,9 +68,11 @@ export async function readCommits(
 ): Promise<LoggedCommit[]> {
   const rows = await withClient(pool, (run) =>
     run(
+      // Ordered by the qualified column: a bare `seq` names the output column, the number as
+      // text, and sorts commit 10 before commit 9.
       `SELECT seq::text, push_id::text,
   to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), tables, effects::text
-FROM pandalchemy_commits WHERE seq > $1::bigint ORDER BY seq LIMIT $2::integer`,
+FROM pandalchemy_commits WHERE seq > $1::bigint ORDER BY pandalchemy_commits.seq LIMIT $2::integer`,
       [String(after), String(limit)],
     ),
   );

@@ -144,3 +144,23 @@ test('a device gets every commit once and in order when reads of the log miss a 
     { numRuns: RUNS, endOnFailure: true },
   );
 });
+
+test('a server started over a log of more than nine commits sends a device catching up every commit in order', async () => {
+  const { device: writer } = await SyncDevice.connect(clean.url, 'tok-p');
+  while ((await head()) < 25) {
+    const answer = await writer.push({ version: 2, steps: [insertRow(nextId++)] });
+    expect(answer.type).toBe('accepted');
+  }
+  writer.close();
+  const to = await head();
+  // A new server reads the log from PostgreSQL: commits 1 to 25 in one read, in order.
+  const fresh = await createSyncServer({ pool, authenticate: TOKENS, tables: ['items'] }).listen();
+  try {
+    const { device } = await SyncDevice.connect(fresh.url, 'tok-w', 0);
+    await device.commitAtLeast(to);
+    expect(device.commits().map((c) => c.seq)).toEqual(Array.from({ length: to }, (_, i) => i + 1));
+    device.close();
+  } finally {
+    await fresh.close();
+  }
+});
