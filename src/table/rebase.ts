@@ -189,8 +189,14 @@ export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo
     patch.columns.forEach((name, j) => {
       const c = store.names.indexOf(name);
       const col = patch.values[j] as ArrayLike<SqlValue>;
+      const kind = kinds[c]!;
+      // A whole column written back (a push of a transform): one new array, not a write per row.
+      if (rows.length >= store.length >> 3) {
+        store.setMany(c, rows, (i) => decodeValue(kind, col[i] ?? null));
+        return;
+      }
       for (let i = 0; i < rows.length; i++) {
-        const v = decodeValue(kinds[c]!, col[i] ?? null);
+        const v = decodeValue(kind, col[i] ?? null);
         if (!valuesEqual(store.get(rows[i]!, c), v)) store.set(rows[i]!, c, v);
       }
     });
@@ -208,8 +214,12 @@ function patchTargets(
 ): { patch: RowPatch; rows: Int32Array } {
   const rows = new Int32Array(patch.rowids.length);
   const keys = [patch.rowids as ArrayLike<SqlValue>];
+  // A rowid is an integer key: looked up as itself, without an array per row.
+  const kind = store.kinds[store.keyColumns[0]!];
+  const one = store.keyColumns.length === 1 && (kind === 'integer' || kind === 'numeric');
   for (let i = 0; i < rows.length; i++) {
-    const r = store.find(decodeKey(keys, i));
+    const id = keys[0]![i];
+    const r = one && typeof id === 'number' ? store.findOne(id) : store.find(decodeKey(keys, i));
     if (r < 0) {
       throw new PandalchemyError(
         'internal',

@@ -143,6 +143,35 @@ export class RowStore {
   }
 
   /**
+   * Writes `rows` of a non-key column, row `rows[i]` taking `value(i)`, as {@link set} would one
+   * by one. Many rows at once (an eighth of them or more) go into a new array: views made before
+   * keep reading the old one, which nothing writes to any more, rather than the store keeping
+   * each written row's old value (or copying the column once past an eighth, see `keep`).
+   */
+  setMany(column: number, rows: ArrayLike<number>, value: (i: number) => CellValue): void {
+    const n = rows.length;
+    const epoch = this.epochs[column]!;
+    if (this.keyColumns.includes(column) || n < this.len >> 3 || (epoch?.before.size ?? 0) > 0) {
+      for (let i = 0; i < n; i++) this.set(rows[i]!, column, value(i));
+      return;
+    }
+    const old = this.cols[column]!;
+    let next: ColumnArray = old instanceof Float64Array ? old.slice() : old.slice(0, this.len);
+    for (let i = 0; i < n; i++) {
+      const v = value(i);
+      if (next instanceof Float64Array && typeof v !== 'number') next = Array.from(next);
+      next[rows[i]!] = v as never;
+    }
+    // The old array is the column as the current epoch began (nothing was written since): its
+    // views read it, and recording stops there, as after `keep` copied it.
+    if (epoch !== null) {
+      epoch.frozen = old;
+      this.epochs[column] = null;
+    }
+    this.cols[column] = next;
+  }
+
+  /**
    * The epoch a view of `column` made now reads through (with the array `raw(column)` returns):
    * the current one while nothing was written since it began, else a new one after it.
    */

@@ -57,10 +57,14 @@ describe('row store', () => {
       fc.property(
         // Bursts of writes between views: past 64 + 1/8 of the rows written in one epoch, the
         // store freezes a copy of the column for the epoch's views instead.
-        fc.array(fc.array(fc.tuple(fc.nat(99), fc.nat(20)), { maxLength: 150, size: 'max' }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        // A burst is written row by row, or at once (`setMany`: a whole column taken back).
+        fc.array(
+          fc.tuple(
+            fc.array(fc.tuple(fc.nat(99), fc.nat(20)), { maxLength: 150, size: 'max' }),
+            fc.boolean(),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
         (bursts) => {
           const n = 100;
           const s = store(
@@ -72,11 +76,23 @@ describe('row store', () => {
             epoch: ReturnType<RowStore['capture']>;
             seen: CellValue[];
           }[] = [];
-          for (const writes of bursts) {
+          const model = Array.from({ length: n }, (_, r) => s.get(r, 1));
+          for (const [writes, many] of bursts) {
             const seen = Array.from({ length: n }, (_, r) => s.get(r, 1));
             views.push({ column: s.raw(1), epoch: s.capture(1), seen });
             // Numbers and text alike: the first text written turns a Float64Array into an array.
-            for (const [row, v] of writes) s.set(row, 1, v % 3 === 0 ? v : `w${v}`);
+            const value = (v: number): CellValue => (v % 3 === 0 ? v : `w${v}`);
+            if (many) {
+              s.setMany(
+                1,
+                writes.map(([row]) => row),
+                (i) => value(writes[i]![1]),
+              );
+            } else {
+              for (const [row, v] of writes) s.set(row, 1, value(v));
+            }
+            for (const [row, v] of writes) model[row] = value(v);
+            expect(Array.from({ length: n }, (_, r) => s.get(r, 1))).toEqual(model);
             for (const v of views) {
               const now = Array.from({ length: n }, (_, r) => epochValue(v.epoch, r, v.column));
               expect(now).toEqual(v.seen);
