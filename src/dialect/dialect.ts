@@ -131,7 +131,11 @@ export interface DataStepOptions {
 
 /** What the database refused, read from a driver's error (see {@link Dialect.failureOf}). */
 export interface DialectFailure {
-  readonly kind: 'unique' | 'notNull' | 'foreignKey' | 'check' | 'type' | 'other';
+  /**
+   * What was refused: a constraint of a known kind, another constraint (`constraint`: the
+   * database names no more than that), a value of the wrong type, or anything else.
+   */
+  readonly kind: 'unique' | 'notNull' | 'foreignKey' | 'check' | 'constraint' | 'type' | 'other';
   /** The constraint's name, when the database gives it. */
   readonly constraint?: string;
   /** The column concerned, when the database gives it. */

@@ -1,6 +1,7 @@
+import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { retypeStatements, type SqliteSchemaStatement } from '../dialect/sqlite/sqlite-schema-step';
 import { findTable } from './introspect';
-import { selectValue, type SqlDatabase } from './sqlite';
+import { ask, type SqlDatabase } from './sqlite';
 
 /**
  * Changes a column's declared type inside the current transaction, running the statements the
@@ -17,22 +18,22 @@ export function retypeColumn(
 }
 
 /**
- * Runs one schema statement of the SQLite dialect; one that writes `sqlite_schema` with
- * `writable_schema` on, and a new schema version after it, which makes SQLite read the schema
- * again.
+ * Runs one schema statement of the SQLite dialect; one that writes `sqlite_schema` as the
+ * dialect's `writableSchema` procedure says.
  */
 export function runSchemaStatement(db: SqlDatabase, st: SqliteSchemaStatement): void {
   if (!st.writesSchema) {
     runOnce(db, st);
     return;
   }
-  const version = Number(selectValue(db, 'PRAGMA schema_version'));
-  db.run('PRAGMA writable_schema=ON');
+  const writable = sqliteDialect.writableSchema;
+  const version = ask(db, writable.version);
+  db.run(writable.on);
   try {
     runOnce(db, st);
-    db.run(`PRAGMA schema_version=${Math.trunc(version) + 1}`);
+    db.run(writable.bump(version));
   } finally {
-    db.run('PRAGMA writable_schema=OFF');
+    db.run(writable.off);
   }
 }
 

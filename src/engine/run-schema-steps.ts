@@ -1,9 +1,5 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
-import {
-  placeholderColumn,
-  placeholderTables,
-  type SqliteSchemaStatement,
-} from '../dialect/sqlite/sqlite-schema-step';
+import type { SqliteSchemaStatement } from '../dialect/sqlite/sqlite-schema-step';
 import type { PlanStep, SchemaStep } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
 import { checkIndexStep, uniqueIndexError } from './index-steps';
@@ -25,11 +21,11 @@ export interface SchemaStepsRun {
 
 /**
  * Runs the plan's schema steps in order, each as the SQLite dialect builds it from the table as it
- * is then, with the placeholder columns SQLite needs around them.
+ * is then, with the statements the dialect puts around them (placeholder columns).
  */
 export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): SchemaStepsRun {
   const run: SchemaStepsRun = { ddl: [], changed: new Set(), dropped: new Set() };
-  const placeholders = placeholderTables(
+  const around = sqliteDialect.schemaStepsAround(
     steps,
     (table) => findTable(db, table)?.columns.length ?? null,
   );
@@ -37,7 +33,7 @@ export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): Sch
     runSchemaStatement(db, st);
     run.ddl.push(st.sql);
   };
-  for (const table of placeholders) record(placeholderColumn(table, 'add'));
+  for (const st of around.before) record(st);
   for (const step of steps) {
     if (!isSchemaStep(step)) continue;
     runSchemaStep(db, step, run.ddl);
@@ -45,7 +41,7 @@ export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): Sch
     if (step.kind === 'dropTable') run.dropped.add(step.table);
     else run.dropped.delete(step.table);
   }
-  for (const table of placeholders) record(placeholderColumn(table, 'drop'));
+  for (const st of around.after) record(st);
   return run;
 }
 

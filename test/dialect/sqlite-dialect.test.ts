@@ -190,6 +190,52 @@ describe('the SQLite engine runs what sqliteDialect returns', () => {
     expect(selectRows(db, 'SELECT * FROM t')).toEqual([[1, 'a', 1.5]]);
   });
 
+  it('runs the placeholder column and the writable_schema procedure as the dialect says', async () => {
+    const db = await database(
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)',
+      'CREATE TABLE u (a TEXT)',
+      "INSERT INTO t VALUES (1, '7')",
+    );
+    const version = Number(selectRows(db, 'PRAGMA schema_version')[0]![0]);
+    const { ran, error } = applyRecorded(
+      db,
+      plan(
+        { kind: 'dropColumn', table: 'u', column: 'a' },
+        {
+          kind: 'addColumn',
+          table: 'u',
+          column: { name: 'b', declaredType: 'TEXT', notNull: false, default: null },
+        },
+        { kind: 'retypeColumn', table: 't', column: 'v', declaredType: 'INTEGER' },
+      ),
+    );
+    expect(error).toBeNull();
+    const sql = ran.map((r) => r.sql);
+    const around = sqliteDialect.schemaStepsAround(
+      [{ kind: 'dropColumn', table: 'u', column: 'a' }],
+      () => 1,
+    );
+    const at = (s: string): number => sql.indexOf(s);
+    // The placeholder column: added before the drop, dropped after the add.
+    expect(at(around.before[0]!.sql)).toBeLessThan(at('ALTER TABLE "u" DROP COLUMN "a"'));
+    expect(at(around.after[0]!.sql)).toBeGreaterThan(at('ALTER TABLE "u" ADD COLUMN "b" TEXT'));
+    // The type change: the schema written with writable_schema on, the version bumped, then off.
+    const w = sqliteDialect.writableSchema;
+    const write = sql.findIndex((s) => s.startsWith('UPDATE sqlite_schema'));
+    // One past the version read just before (the steps before it changed the schema too).
+    const bumped = Number(/\d+$/.exec(sql[write + 1] ?? '')?.[0]);
+    expect(bumped).toBeGreaterThan(version + 1);
+    expect(sql.slice(write - 2, write + 3)).toEqual([
+      w.version.sql,
+      w.on,
+      sql[write],
+      w.bump(bumped - 1),
+      w.off,
+    ]);
+    expect(selectRows(db, 'SELECT v, typeof(v) FROM t')).toEqual([[7, 'integer']]);
+    expect(selectRows(db, "SELECT name FROM pragma_table_info('u')")).toEqual([['b']]);
+  });
+
   it('reads guards with the dialect query, and rolls back with its statement on a conflict', async () => {
     const db = await database(
       'CREATE TABLE s (k TEXT PRIMARY KEY, v TEXT)',

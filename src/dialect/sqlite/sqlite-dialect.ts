@@ -3,6 +3,7 @@ import type {
   ColumnValues,
   DataStep,
   Guard,
+  PlanStep,
   SchemaStep,
   UpdateStep,
 } from '../../plan/execution-plan';
@@ -21,7 +22,12 @@ import { sqliteReadByKey, type SelectMaker } from './sqlite-guard-read';
 import { sqliteIntrospect } from './sqlite-introspect';
 import { readByKeySql, readByRowidSql } from './sqlite-read-back';
 import { isRowidKeyed, rowidName } from './sqlite-rowid';
-import { sqliteSchemaStep, type SqliteSchemaStatement } from './sqlite-schema-step';
+import {
+  placeholderColumn,
+  placeholderTables,
+  sqliteSchemaStep,
+  type SqliteSchemaStatement,
+} from './sqlite-schema-step';
 import { sqliteLiteral } from './sqlite-text';
 
 /**
@@ -31,8 +37,44 @@ import { sqliteLiteral } from './sqlite-text';
  */
 export interface SqliteDialect extends Dialect<TableInfo, SqlValue> {
   readonly name: 'sqlite';
-  /** As {@link Dialect.schemaStep}; a statement may have to write `sqlite_schema` itself. */
+  /**
+   * As {@link Dialect.schemaStep}; a statement may have to write `sqlite_schema` itself
+   * (`writesSchema`): run it as {@link SqliteDialect.writableSchema} says.
+   */
   schemaStep(step: SchemaStep, schema: TableInfo | null): SqliteSchemaStatement[];
+  /**
+   * The statements around a plan's schema steps: SQLite keeps at least one column in a table, so
+   * a table whose every column the plan drops (it adds the new ones after) holds a placeholder
+   * column meanwhile, added `before` the schema steps and dropped `after` them. `columnsOf`: how
+   * many columns a table has before the push (null: no such table).
+   */
+  schemaStepsAround(
+    steps: readonly PlanStep[],
+    columnsOf: (table: string) => number | null,
+  ): { readonly before: SqliteSchemaStatement[]; readonly after: SqliteSchemaStatement[] };
+  /**
+   * How a statement that writes `sqlite_schema` runs (the documented `writable_schema`
+   * procedure): read the schema version, turn `on` writing the schema, run the statement, set
+   * the version `bump` makes of the one read (one past it, which makes SQLite read the schema
+   * again), and turn it `off` whatever happened.
+   */
+  readonly writableSchema: {
+    readonly version: Query<number>;
+    readonly on: string;
+    bump(version: number): string;
+    readonly off: string;
+  };
+  /**
+   * How a redo record is replayed: its rows hold what the database decided, so nothing may
+   * decide again. Foreign-key actions are turned off `before` its transaction (SQLite ignores
+   * the setting inside one) and on again `after` it where the connection checks them.
+   */
+  readonly replay: {
+    readonly before: string;
+    readonly begin: string;
+    readonly commit: string;
+    readonly after: string;
+  };
   /**
    * As {@link Dialect.dataStep}; each statement says which step it runs (a key move's first
    * statement runs the move to temporary keys) and by which keys it addresses the rows.
@@ -138,6 +180,8 @@ const FAILURES: readonly [RegExp, DialectFailure['kind']][] = [
   [/^NOT NULL constraint failed: (.*)$/, 'notNull'],
   [/^FOREIGN KEY constraint failed/, 'foreignKey'],
   [/^CHECK constraint failed: (.*)$/, 'check'],
+  // Any other refusal SQLite words as a constraint's (a trigger's RAISE aside).
+  [/constraint failed/i, 'constraint'],
   [/datatype mismatch/, 'type'],
 ];
 
@@ -188,6 +232,33 @@ export const sqliteDialect: SqliteDialect = {
   introspect: sqliteIntrospect,
 
   schemaStep: sqliteSchemaStep,
+
+  schemaStepsAround(steps, columnsOf) {
+    const tables = placeholderTables(steps, columnsOf);
+    return {
+      before: tables.map((t) => placeholderColumn(t, 'add')),
+      after: tables.map((t) => placeholderColumn(t, 'drop')),
+    };
+  },
+
+  writableSchema: {
+    version: {
+      sql: 'PRAGMA schema_version',
+      runs: 1,
+      parameters: () => [],
+      read: (answers) => Number(answers[0]?.[0]?.[0] ?? 0),
+    },
+    on: 'PRAGMA writable_schema=ON',
+    bump: (version) => `PRAGMA schema_version=${Math.trunc(version) + 1}`,
+    off: 'PRAGMA writable_schema=OFF',
+  },
+
+  replay: {
+    before: 'PRAGMA foreign_keys=OFF',
+    begin: 'BEGIN',
+    commit: 'COMMIT',
+    after: 'PRAGMA foreign_keys=ON',
+  },
 
   temporaryKeys,
 

@@ -14,11 +14,7 @@ import { kindOf } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
 import { throughTemporaryKeys } from './sqlite-data-step';
 import { sqliteDialect } from './sqlite-dialect';
-import {
-  placeholderColumn,
-  placeholderTables,
-  type SqliteSchemaStatement,
-} from './sqlite-schema-step';
+import type { SqliteSchemaStatement } from './sqlite-schema-step';
 
 /**
  * One statement the SQLite engine runs for a plan, prepared once and run `rows` times.
@@ -68,11 +64,11 @@ export function sqlitePreview(
     return schemas.get(table);
   };
   const out: SqlitePreviewLine[] = [];
-  const placeholders = placeholderTables(
+  const around = sqliteDialect.schemaStepsAround(
     plan.steps,
     (table) => schema(table)?.columns.length ?? null,
   );
-  for (const table of placeholders) out.push(statement(placeholderColumn(table, 'add')));
+  out.push(...around.before.map(statement));
   const reshaped = new Set<string>();
   for (const step of plan.steps) {
     if (!isSchemaStep(step)) continue;
@@ -90,7 +86,7 @@ export function sqlitePreview(
     reshaped.add(step.table);
     schemas.set(step.table, afterSchemaStep(info, step));
   }
-  for (const table of placeholders) out.push(statement(placeholderColumn(table, 'drop')));
+  out.push(...around.after.map(statement));
   for (const step of plan.steps) {
     if (isSchemaStep(step)) continue;
     const info = schema(step.table) ?? fromDataStep(step);

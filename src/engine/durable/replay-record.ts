@@ -3,6 +3,7 @@ import { quoteIdentifier as q } from '../../dialect/quote-identifier';
 import type { RedoRecord, RowPatch, TableEffect } from '../../protocol/engine-api';
 import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
+import { sqliteDialect } from '../../dialect/sqlite/sqlite-dialect';
 import { keyColumnSql, rowidName } from '../../dialect/sqlite/sqlite-rowid';
 import { restoreSqliteSequences } from '../../dialect/sqlite/sqlite-sequences';
 import { rollback } from '../apply-plan';
@@ -24,9 +25,10 @@ export function replayRecord(
   foreignKeys: boolean,
   schema: ReplaySchema = new ReplaySchema(db),
 ): void {
-  db.run('PRAGMA foreign_keys=OFF');
+  const replay = sqliteDialect.replay;
+  db.run(replay.before);
   try {
-    db.run('BEGIN');
+    db.run(replay.begin);
     try {
       if (record.ddl.length) schema.changed();
       for (const statement of record.ddl) runDdl(db, statement);
@@ -41,7 +43,7 @@ export function replayRecord(
       if (record.sequences)
         for (const st of restoreSqliteSequences(record.sequences)) runAll(db, st);
       for (const [, sql] of triggers) db.run(sql);
-      db.run('COMMIT');
+      db.run(replay.commit);
       schema.recreated(touched);
     } catch (e) {
       rollback(db);
@@ -50,7 +52,7 @@ export function replayRecord(
       throw e;
     }
   } finally {
-    if (foreignKeys) db.run('PRAGMA foreign_keys=ON');
+    if (foreignKeys) db.run(replay.after);
   }
 }
 
