@@ -126,14 +126,15 @@ function patchOf(
         columns: step.set,
         values: stored.values,
         count: step.count,
-        rows: [],
-        rowids: [],
+        rows: new Int32Array(step.count),
+        rowids: new Array<Rowid>(step.count),
+        size: 0,
         stamp: touch.stamp,
       };
       touch.patches.push(group);
     }
-    group.rows.push(i);
-    group.rowids.push(rowid);
+    group.rows[group.size] = i;
+    group.rowids[group.size++] = rowid;
     return true;
   };
 }

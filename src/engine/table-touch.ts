@@ -17,9 +17,14 @@ export interface PatchGroup {
   readonly values: ColumnValues[];
   /** Rows in the step. */
   readonly count: number;
-  /** Index in the step of each row patched, ascending, and its rowid. */
-  readonly rows: number[];
+  /**
+   * Index in the step of each row patched, ascending, and its rowid: the first `size` entries
+   * (made for `count` rows at once: a million pushes onto growing arrays cost more than the rows'
+   * UPDATEs' own bookkeeping).
+   */
+  readonly rows: Int32Array;
   readonly rowids: Rowid[];
+  size: number;
   /** {@link TableTouch.stamp} when the group began. */
   readonly stamp: number;
 }
@@ -123,8 +128,12 @@ export class TableTouch {
     for (const p of this.patches) {
       // No row left `patchable` since the group began: every row of it is still a patch.
       const all = p.stamp === this.#stamp;
+      if (all && p.size === p.count) {
+        out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
+        continue;
+      }
       const keep: number[] = [];
-      for (let j = 0; j < p.rows.length; j++) if (all || this.patchable(p.rowids[j]!)) keep.push(j);
+      for (let j = 0; j < p.size; j++) if (all || this.patchable(p.rowids[j]!)) keep.push(j);
       if (!keep.length) continue;
       if (keep.length === p.count) {
         out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
