@@ -4,7 +4,7 @@ import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';
 import { isRowidColumn, isRowidKeyed, keyColumnSql, rowidName } from './sqlite-rowid';
-import { staleValuesCheck } from './sqlite-written-values';
+import { staleValuesCheck } from './stale-values-check';
 
 /** How the SQLite dialect is to build a data step's statement. */
 export interface SqliteDataStepOptions {
