@@ -21,7 +21,8 @@ const DEV = `http://127.0.0.1:${process.env['E2E_DEV_PORT']}`;
 
 // End-to-end tests run against the production build of the playground, as users get it, and the
 // core flow also against the dev server (`npm run dev`: React's StrictMode runs effects twice
-// there, which the production build never does).
+// there, which the production build never does). `npm run test:e2e:dev` runs every spec against
+// the dev server (E2E_DEV_ALL): about as long again as the whole suite, so not in `npm test`.
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
@@ -39,7 +40,7 @@ export default defineConfig({
     { name: 'build', use: { browserName: 'chromium', baseURL: BUILD } },
     {
       name: 'dev',
-      testMatch: 'core-flow.spec.ts',
+      ...(process.env['E2E_DEV_ALL'] ? {} : { testMatch: 'core-flow.spec.ts' }),
       use: { browserName: 'chromium', baseURL: DEV },
     },
   ],

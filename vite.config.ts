@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { glideStrictModeFix } from './demo/vite/glide-strict-mode-fix.ts';
 import { chromiumLaunchOptions } from './test/chromium.ts';
 import { syncTestServers } from './test/support/sync-test-servers.ts';
 
@@ -30,6 +31,8 @@ export default defineConfig(({ mode }) => ({
     ],
     // It finds its wasm beside its own module, which pre-bundling would move (its README says so).
     exclude: ['@sqlite.org/sqlite-wasm'],
+    // The grid's accessibility tree under StrictMode (see the plugin).
+    rolldownOptions: { plugins: [glideStrictModeFix()] },
   },
   worker: { format: 'es' },
   build: {
