@@ -1,29 +1,21 @@
 import { PandalchemyError, fromSerializedError } from '../errors/pandalchemy-error';
 import type { SerializedError } from '../errors/pandalchemy-error';
-import { decodePlan, decodeTagged } from '../plan/plan-json';
-import type { OutboxEntry, OutboxState, TableEffect } from '../protocol/engine-api';
+import type { OutboxState, TableEffect } from '../protocol/engine-api';
 import { Listeners } from '../events/listeners';
-import { returnEdits } from './return-edits';
+import { CommitBuffer } from './commit-buffer';
+import { HeadTickets } from './head-tickets';
+import { returnRefused } from './return-refused';
 import { TableLoads, createStepOf, type TableLoad } from './table-loads';
 import type { SyncHost } from './sync-host';
 import type { RefusedPush, SyncOptions, SyncStatus } from './sync-options';
+import { SyncSocket, type SyncMessage } from './sync-socket';
 
 /** The sync protocol version this client speaks (docs/sync-protocol.md). */
 const PROTOCOL = 1;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
-/** A server that has not welcomed the device this long after connecting is given up on. */
-const WELCOME_TIMEOUT_MS = 15_000;
 /** How long a round that is not done waits before it looks again (see `#watch`). */
 const WATCH_MS = 1_000;
-
-type Message = { readonly type: string } & Record<string, unknown>;
-
-interface CommitMessage {
-  readonly seq: number;
-  readonly pushId: string;
-  readonly effects: readonly TableEffect[];
-}
 
 type Answer =
   { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly error: SerializedError };
@@ -46,7 +38,7 @@ export class SyncClient {
     loading: null,
     error: null,
   };
-  #socket: WebSocket | null = null;
+  #socket: SyncSocket | null = null;
   #welcomed = false;
   #head = 0;
   /** The server's log does not hold this device's history: reload every table. */
@@ -65,8 +57,7 @@ export class SyncClient {
   #watchTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #answers = new Map<string, Answer>();
   #inFlight: string | null = null;
-  readonly #buffer = new Map<number, CommitMessage>();
-  #pulledFrom = -1;
+  readonly #buffer = new CommitBuffer();
   readonly #loadedAsOf = new Map<string, number>();
   readonly #reloadTables = new Set<string>();
   readonly #loads = new TableLoads(
@@ -75,16 +66,7 @@ export class SyncClient {
   );
   #running: Promise<void> | null = null;
   #again = false;
-  #waiters: { resolve(s: SyncStatus): void; reject(e: unknown): void; ticket: number }[] = [];
-  /**
-   * `head` questions: each `sync()` asks the server where its log ends (`→ head`), and resolves
-   * only once the answer to its question came and the device has taken in up to there, so that a
-   * round ends with what the server had when it began (not only what this device had heard of).
-   */
-  #headAsked = 0;
-  #headAnswered = 0;
-  /** The questions sent on this connection, in order (answers come in the same order). */
-  #headSent: number[] = [];
+  readonly #tickets = new HeadTickets();
   readonly #unsubscribe: () => void;
 
   constructor(host: SyncHost, options: SyncOptions) {
@@ -158,8 +140,7 @@ export class SyncClient {
       );
     }
     return new Promise((resolve, reject) => {
-      const ticket = ++this.#headAsked;
-      this.#waiters.push({ resolve, reject, ticket });
+      this.#tickets.wait(resolve, reject);
       this.#retryMs = FIRST_RETRY_MS;
       if (!this.#socket) this.#connect();
       else if (this.#welcomed) this.#askHead();
@@ -167,9 +148,9 @@ export class SyncClient {
     });
   }
 
-  /** Asks the server where its log ends now (see `#headAsked`). */
+  /** Asks the server where its log ends now (see `HeadTickets`). */
   #askHead(): void {
-    this.#headSent.push(this.#headAsked);
+    this.#tickets.sent();
     this.#send({ type: 'head' });
   }
 
@@ -215,71 +196,28 @@ export class SyncClient {
     if (this.#closed || this.#paused || this.#socket || !this.#lockHeld) return;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
-    let socket: WebSocket;
     try {
-      socket = new WebSocket(this.#options.url);
+      this.#socket = new SyncSocket(this.#options.url, {
+        hello: async () => ({
+          type: 'hello',
+          protocol: PROTOCOL,
+          token: this.#options.token,
+          since: (await this.#host.engine.outbox()).serverSeq,
+        }),
+        message: (m) => this.#onMessage(m),
+        closed: (error) => this.#closedWith(error),
+      });
     } catch (e) {
       this.#closedWith(
         new PandalchemyError('offline', `Cannot connect to ${this.#options.url}: ${String(e)}.`),
       );
-      return;
     }
-    this.#socket = socket;
-    // A peer that takes the connection and never answers (a proxy, the wrong path) must not hold
-    // sync() for ever.
-    const giveUp = setTimeout(() => {
-      if (this.#socket === socket && !this.#welcomed) socket.close(4408, 'no welcome');
-    }, WELCOME_TIMEOUT_MS);
-    socket.addEventListener('close', () => clearTimeout(giveUp));
-    // A failed connection is followed by its close event, handled there. Listened to all the same:
-    // WebSocket implementations outside browsers (the `ws` package) throw an error nobody
-    // listens to, such as a close() before the connection was made.
-    socket.onerror = () => undefined;
-    socket.onopen = () => {
-      void this.#host.engine.outbox().then(
-        (state) => {
-          if (this.#socket !== socket) return;
-          socket.send(
-            JSON.stringify({
-              type: 'hello',
-              protocol: PROTOCOL,
-              token: this.#options.token,
-              since: state.serverSeq,
-            }),
-          );
-        },
-        () => socket.close(),
-      );
-    };
-    let refusal: PandalchemyError | null = null;
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.#socket !== socket) return;
-      let m: Message;
-      try {
-        m = decodeTagged(String(event.data)) as Message;
-      } catch {
-        socket.close(4400, 'not tagged JSON');
-        return;
-      }
-      if (m.type === 'error') refusal = fromSerializedError(m['error'] as SerializedError);
-      else this.#onMessage(m);
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (this.#socket !== socket) return;
-      this.#closedWith(
-        refusal ??
-          new PandalchemyError(
-            'offline',
-            `The sync server connection closed (${event.code}${event.reason ? `: ${event.reason}` : ''}); it is retried.`,
-          ),
-      );
-    };
   }
 
   #closedWith(error: PandalchemyError): void {
     this.#socket = null;
     this.#welcomed = false;
-    this.#headSent = [];
+    this.#tickets.lost();
     this.#inFlight = null;
     this.#loads.rejectAll(error);
     this.#setStatus({ state: 'offline', error, loading: null });
@@ -291,19 +229,20 @@ export class SyncClient {
   }
 
   #send(message: unknown): void {
-    this.#socket?.send(JSON.stringify(message));
+    this.#socket?.send(message);
   }
 
-  #onMessage(m: Message): void {
+  #onMessage(m: SyncMessage): void {
     if (this.#loads.take(m)) return;
     switch (m.type) {
       case 'welcome': {
         this.#welcomed = true;
+        this.#socket?.welcomed();
         this.#retryMs = FIRST_RETRY_MS;
         this.#head = Number(m['head']);
         const tables = m['tables'] as readonly { table: string; read: boolean }[];
         this.#readable = tables.filter((t) => t.read).map((t) => t.table);
-        if (this.#headAnswered < this.#headAsked) this.#askHead();
+        if (this.#tickets.unanswered) this.#askHead();
         void this.#host.engine.outbox().then((s) => {
           if (s.serverSeq !== null && s.serverSeq > this.#head) this.#reloadAll = true;
           this.#setStatus({ state: 'syncing', error: null });
@@ -329,14 +268,14 @@ export class SyncClient {
       }
       case 'head': {
         this.#head = Math.max(this.#head, Number(m['head']));
-        this.#headAnswered = Math.max(this.#headAnswered, this.#headSent.shift() ?? 0);
+        this.#tickets.answered();
         this.#kick();
         return;
       }
       case 'commit': {
         const seq = Number(m['seq']);
         this.#head = Math.max(this.#head, seq);
-        this.#buffer.set(seq, {
+        this.#buffer.add({
           seq,
           pushId: String(m['pushId']),
           effects: m['effects'] as TableEffect[],
@@ -430,14 +369,14 @@ export class SyncClient {
       if (this.#closed || !this.#socket || !this.#welcomed) return;
       void this.#host.engine.outbox().then(
         (s) => {
-          const buffered = new Set([...this.#buffer.values()].map((c) => c.pushId));
+          const buffered = this.#buffer.pushIds();
           const missing = s.entries.some(
             (e) => this.#answers.get(e.id)?.kind === 'accepted' && !buffered.has(e.id),
           );
           const behind =
             s.serverSeq !== null && s.serverSeq < this.#head && !this.#buffer.has(s.serverSeq + 1);
           if ((missing || behind) && s.serverSeq !== null) {
-            this.#pulledFrom = s.serverSeq;
+            this.#buffer.pulled(s.serverSeq);
             this.#send({ type: 'pull', since: s.serverSeq });
           }
           this.#kick();
@@ -452,9 +391,7 @@ export class SyncClient {
    * does not sync itself: the syncing tab's round is theirs); the others wait for the answer.
    */
   #resolveWaiters(all = false): void {
-    const done = this.#waiters.filter((w) => all || w.ticket <= this.#headAnswered);
-    this.#waiters = this.#waiters.filter((w) => !done.includes(w));
-    for (const w of done) w.resolve(this.#status);
+    this.#tickets.resolve(this.#status, all);
   }
 
   /**
@@ -467,15 +404,11 @@ export class SyncClient {
   async #takeCommits(state: OutboxState): Promise<boolean> {
     const from = state.serverSeq;
     if (from === null || this.#reloadAll) return true;
-    const run: CommitMessage[] = [];
-    for (let c = this.#buffer.get(from + 1); c; c = this.#buffer.get(c.seq + 1)) run.push(c);
-    for (const s of this.#buffer.keys()) if (s <= from) this.#buffer.delete(s);
+    const run = this.#buffer.runAfter(from);
     const last = run.length ? run[run.length - 1]!.seq : from;
-    if (this.#buffer.size > run.length && this.#pulledFrom !== last) {
-      // A gap: ask for everything after the last commit in the run.
-      this.#pulledFrom = last;
-      this.#send({ type: 'pull', since: last });
-    }
+    // A gap: ask for everything after the last commit in the run.
+    const gap = this.#buffer.gapAfter(last, run.length);
+    if (gap !== null) this.#send({ type: 'pull', since: gap });
     const inRun = new Set(run.map((c) => c.pushId));
     const waiting = state.entries.some(
       (e) => this.#answers.get(e.id)?.kind === 'accepted' && !inRun.has(e.id),
@@ -503,7 +436,7 @@ export class SyncClient {
       }),
     );
     if (!took) return false;
-    for (const c of run) this.#buffer.delete(c.seq);
+    this.#buffer.dropThrough(last);
     return true;
   }
 
@@ -546,29 +479,16 @@ export class SyncClient {
     }
     if (fresh) {
       this.#reloadAll = false;
-      for (const s of this.#buffer.keys()) if (s <= serverSeq) this.#buffer.delete(s);
+      this.#buffer.dropThrough(serverSeq);
     }
-    for (const entry of refused) await this.#returnRefused(entry);
+    for (const entry of refused) {
+      const answer = this.#answers.get(entry.id);
+      this.#answers.delete(entry.id);
+      if (answer?.kind !== 'refused') continue;
+      const error = fromSerializedError(answer.error);
+      this.refusedListeners.emit(await returnRefused(this.#host, entry, error));
+    }
     return true;
-  }
-
-  async #returnRefused(entry: OutboxEntry): Promise<void> {
-    const answer = this.#answers.get(entry.id);
-    this.#answers.delete(entry.id);
-    if (answer?.kind !== 'refused') return;
-    const error = fromSerializedError(answer.error);
-    const plan = decodePlan(entry.plan);
-    const conflicts = [];
-    const tables: string[] = [];
-    for (const name of entry.tables) {
-      if (!this.#host.hasTable(name)) continue;
-      const table = await this.#host.table(name);
-      // Its own pending edits first take in the server's rows (they stay, as this device's).
-      if (table.stale) conflicts.push(...(await table.refresh({ policy: 'keepLocal' })));
-      conflicts.push(...returnEdits(table, plan, error));
-      tables.push(name);
-    }
-    this.refusedListeners.emit({ pushId: entry.id, error, conflicts, tables });
   }
 
   #syncedTables(): readonly string[] {
@@ -580,9 +500,7 @@ export class SyncClient {
   }
 
   #fail(error: unknown): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.reject(error);
+    this.#tickets.fail(error);
   }
 
   #setStatus(change: Partial<SyncStatus>): void {
