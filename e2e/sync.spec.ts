@@ -160,7 +160,7 @@ test('a browser offline for 50 pushes while another pushes: back online, every a
   if (test.info().project.name === 'dev') {
     // The dev server serves each module when it is first imported: open the cell editor (loaded
     // on first use) once while online. The production build holds it in the grid's chunk.
-    await a.selectCell(kinds, CITY, 20);
+    await a.selectCell(kinds, CITY, 1);
     await a.page.keyboard.press('Enter');
     await expect(a.cellEditor()).toBeFocused();
     await a.page.keyboard.press('Escape');
