@@ -18,8 +18,10 @@ function recordingStatement(
   return new Proxy(stmt, {
     get(target, name) {
       if (name === 'bind')
+        // sql.js's bind() resets the statement first: the next step is a new run.
         return (values?: readonly SqlValue[] | null) => {
           bound = values ? [...values] : [];
+          fresh = true;
           return target.bind(values);
         };
       if (name === 'reset')
@@ -41,7 +43,7 @@ function recordingStatement(
 
 /**
  * A sql.js database with every statement run recorded while `on`: `run`, and each first `step`
- * of a prepared statement after it was prepared or reset, with what was bound (copied: the
+ * of a prepared statement after it was prepared, bound or reset, with what was bound (copied: the
  * engine reuses its arrays).
  */
 export function recordingDatabase(db: SqlDatabase, runs: Run[], on: () => boolean): SqlDatabase {
