@@ -185,7 +185,7 @@ export class SyncClient {
     this.#socket?.close(1000, 'closed');
     this.#socket = null;
     this.#releaseLock?.();
-    this.#fail(new PandalchemyError('closed', 'The database was closed.'));
+    this.#tickets.fail(new PandalchemyError('closed', 'The database was closed.'));
     this.statusListeners.clear();
     this.refusedListeners.clear();
   }
@@ -221,7 +221,7 @@ export class SyncClient {
     this.#inFlight = null;
     this.#loads.rejectAll(error);
     this.#setStatus({ state: 'offline', error, loading: null });
-    this.#fail(error);
+    this.#tickets.fail(error);
     if (this.#closed || this.#paused || this.#browserOffline) return;
     const wait = this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, LAST_RETRY_MS);
@@ -308,7 +308,7 @@ export class SyncClient {
               ? e
               : new PandalchemyError('internal', `Sync failed: ${String(e)}.`);
           this.#setStatus({ error });
-          if (this.#socket && this.#welcomed) this.#fail(error);
+          if (this.#socket && this.#welcomed) this.#tickets.fail(error);
         }
       } while (this.#again && !this.#closed);
       this.#running = null;
@@ -320,7 +320,8 @@ export class SyncClient {
     this.#setStatus({ outbox: state.entries.length, serverSeq: state.serverSeq });
     if (!this.#welcomed) {
       // In a tab that does not sync, a round is done once the syncing tab emptied the outbox.
-      if (this.#follower && !state.entries.length) this.#resolveWaiters(true);
+      // The syncing tab's round is this tab's too: every sync() call here is done.
+      if (this.#follower && !state.entries.length) this.#tickets.resolve(this.#status, true);
       return;
     }
     const unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
@@ -353,7 +354,8 @@ export class SyncClient {
       serverSeq: state.serverSeq,
       loading: null,
     });
-    if (idle) this.#resolveWaiters();
+    // The sync() calls whose head question was answered; the others wait for their answer.
+    if (idle) this.#tickets.resolve(this.#status);
     else this.#watch();
   }
 
@@ -384,14 +386,6 @@ export class SyncClient {
         () => this.#kick(),
       );
     }, WATCH_MS);
-  }
-
-  /**
-   * Resolves the `sync()` calls whose `head` question was answered (all of them in a tab that
-   * does not sync itself: the syncing tab's round is theirs); the others wait for the answer.
-   */
-  #resolveWaiters(all = false): void {
-    this.#tickets.resolve(this.#status, all);
   }
 
   /**
@@ -497,10 +491,6 @@ export class SyncClient {
 
   #synced(table: string): boolean {
     return this.#syncedTables().includes(table);
-  }
-
-  #fail(error: unknown): void {
-    this.#tickets.fail(error);
   }
 
   #setStatus(change: Partial<SyncStatus>): void {
