@@ -1,4 +1,6 @@
+import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
+import { trackedTable } from '../../src/index';
 import { Database } from '../../src/db/database';
 import type { Engine } from '../../src/db/database-state';
 import { sqlitePreview, type SqlitePreviewLine } from '../../src/dialect/sqlite/sqlite-preview';
@@ -89,4 +91,13 @@ describe('planToSql shows what the SQLite engine runs', () => {
     expect(compared).toBeGreaterThan(0);
     await db.close();
   }, 300_000);
+});
+
+describe('planToSql after a type change in the same plan', () => {
+  it('shows a value written under the new type, not as a stale write (draft round-trip seed -1610294406)', () => {
+    const t = trackedTable(aq.table({ id: [1, 2], n: [10, 20] }), { name: 'items', key: 'id' });
+    t.retypeColumn('n', 'TEXT');
+    t.set(1, 'n', 'x');
+    expect(t.toSql()).toContain(`UPDATE "items" SET "n" = 'x' WHERE "id" = 1;`);
+  });
 });

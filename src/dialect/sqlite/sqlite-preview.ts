@@ -211,6 +211,18 @@ function afterSchemaStep(
       );
     case 'dropColumn':
       return info && { ...info, columns: info.columns.filter((c) => c.name !== step.column) };
+    case 'retypeColumn':
+      // Later steps write the column under its new type (and are checked against it).
+      return (
+        info && {
+          ...info,
+          columns: info.columns.map((c) =>
+            c.name === step.column
+              ? { ...c, declaredType: step.declaredType, kind: kindOf(step.declaredType) }
+              : c,
+          ),
+        }
+      );
     case 'renameColumn':
       return (
         info && {
