@@ -28,7 +28,10 @@ export interface CreateTableOptions {
   readonly foreignKeys?: readonly ForeignKeyOption[];
   /** Indexes to create with the table. */
   readonly indexes?: readonly IndexOption[];
-  /** Progress of writing the rows. */
+  /**
+   * Progress of checking and encoding the rows (`prepare`), writing them (`push`), saving the
+   * database (`persist`) and loading the new table (`read`).
+   */
   readonly onProgress?: ProgressCallback;
 }
 

@@ -16,6 +16,7 @@ import type { SqlValue } from '../values/sql-value';
 import { kindOf } from '../values/column-kind';
 import type { CreateTableOptions } from './create-table-options';
 import { inferTypes } from './infer-columns';
+import { runAtOnce, type SlicedWork } from './run-in-slices';
 import { tableConstraints } from './table-constraints';
 
 function isKeywordDefault(
@@ -46,6 +47,22 @@ export function createTableSteps(
   options: CreateTableOptions,
   inferred: Readonly<Record<string, string>> = {},
 ): PlanStep[] {
+  return runAtOnce(createTableWork(name, table, options, inferred));
+}
+
+/** Rows checked and encoded between two chances to pause. */
+const ROWS_PER_STEP = 2048;
+
+/**
+ * {@link createTableSteps} as work that pauses every few thousand rows (see `runInSlices`): checking
+ * and encoding a million rows takes seconds, which in one task would freeze the page.
+ */
+export function* createTableWork(
+  name: string,
+  table: ColumnTable,
+  options: CreateTableOptions,
+  inferred: Readonly<Record<string, string>> = {},
+): SlicedWork<PlanStep[]> {
   checkIdentifier(name, 'table');
   if (typeof options !== 'object' || options === null) {
     throw new PandalchemyError(
@@ -123,27 +140,39 @@ export function createTableSteps(
   const given = columns.filter(
     (c) => c.default === null || table.array(c.name).some((v) => v !== null && v !== undefined),
   );
-  const encoded = given.map((c) => {
+  // Progress counts cells: every given column's, then the key's once more for the uniqueness check.
+  const total = rows * (given.length + (pk.length ? 1 : 0));
+  const encoded: SqlValue[][] = [];
+  for (const c of given) {
     const kind = kindOf(c.declaredType);
     const isKey = pk.includes(c.name);
-    return Array.from(table.array(c.name) as ArrayLike<unknown>, (v) => {
-      const cell = normalizeValue(kind, v, { table: name, column: c.name });
-      if (cell === null && isKey && !autoKey) {
-        throw new PandalchemyError(
-          'null_key',
-          `Key column '${c.name}' has a NULL value: give every row a key.`,
-          {
-            table: name,
-            column: c.name,
-          },
-        );
+    const source = table.array(c.name) as ArrayLike<unknown>;
+    const context = { table: name, column: c.name };
+    // Filled by push: `new Array(n)` of a large n is a dictionary-mode array, several times slower
+    // to clone to the worker than a packed one.
+    const out: SqlValue[] = [];
+    for (let from = 0; from < rows; from += ROWS_PER_STEP) {
+      const to = Math.min(rows, from + ROWS_PER_STEP);
+      for (let i = from; i < to; i++) {
+        const cell = normalizeValue(kind, source[i], context);
+        if (cell === null && isKey && !autoKey) {
+          throw new PandalchemyError(
+            'null_key',
+            `Key column '${c.name}' has a NULL value: give every row a key.`,
+            context,
+          );
+        }
+        out.push(encodeValue(kind, cell));
       }
-      return encodeValue(kind, cell);
-    });
-  });
+      yield { done: encoded.length * rows + to, total };
+    }
+    encoded.push(out);
+  }
   const keyValues = pk.map((k) => encoded[given.findIndex((c) => c.name === k)]);
   // A key column left out (all NULL, with a default) has no values to compare.
-  if (keyValues.every((v) => v !== undefined)) checkUniqueKeys(name, keyValues);
+  if (keyValues.every((v) => v !== undefined)) {
+    yield* checkUniqueKeys(name, keyValues as SqlValue[][], encoded.length * rows, total);
+  }
   const values = encoded.map(toColumnValues);
   const constraints = tableConstraints(name, names, options);
   const steps: PlanStep[] = [
@@ -201,11 +230,17 @@ function keyColumnsOf(table: string, primaryKey: unknown): string[] {
 }
 
 /** Refuses source rows that share a key (rows without a key get one from the database). */
-function checkUniqueKeys(table: string, keyColumns: readonly SqlValue[][]): void {
+function* checkUniqueKeys(
+  table: string,
+  keyColumns: readonly SqlValue[][],
+  before: number,
+  total: number,
+): SlicedWork<void> {
   if (!keyColumns.length) return;
   const seen = new Set<unknown>();
   const rows = keyColumns[0]!.length;
   for (let r = 0; r < rows; r++) {
+    if (r % ROWS_PER_STEP === 0 && r > 0) yield { done: before + r, total };
     const key = keyColumns.map((c) => c[r]!);
     if (key.some((v) => v === null)) continue;
     const token = key.length === 1 ? keyToken(key[0]) : keyTokens(key);

@@ -12,7 +12,8 @@ import type { Drafts } from '../drafts/drafts';
 import type { ChangeListener } from './change-emitter';
 import { commitPlan } from './commit-plan';
 import type { CreateTableOptions } from './create-table-options';
-import { createTableSteps } from './create-table-steps';
+import { createTableWork } from './create-table-steps';
+import { runInSlices } from './run-in-slices';
 import { DatabaseState, type Engine } from './database-state';
 import { DatabaseTable, type RefreshOptions, type TableHost } from './database-table';
 import { downloadFile } from './download-file';
@@ -177,14 +178,18 @@ export class Database {
       );
     }
     const { table, types } = sourceTable(source);
-    const steps = createTableSteps(name, table, options, types);
+    const onProgress = options.onProgress;
+    // Checked and encoded in slices between which the page paints: see runInSlices.
+    const steps = await runInSlices(createTableWork(name, table, options, types), (p) =>
+      onProgress?.({ phase: 'prepare', done: p.done, total: p.total }),
+    );
     await commitPlan(
       this.#state,
       { version: PLAN_VERSION, steps },
       [],
-      options.onProgress ? { onProgress: options.onProgress } : {},
+      onProgress ? { onProgress } : {},
     );
-    return this.table(name);
+    return this.table(name, onProgress ? { onProgress } : {});
   }
 
   /** Drops a table. */

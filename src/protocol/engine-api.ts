@@ -9,9 +9,13 @@ import type { CellValue, SqlValue } from '../values/sql-value';
  * specially.
  */
 
-/** Progress of long work. `total` is null when unknown. */
+/**
+ * Progress of long work. `total` is null when unknown. `prepare` is checking and encoding a new
+ * table's rows on the main thread, before they go to the worker.
+ */
 export interface Progress {
-  readonly phase: 'load' | 'read' | 'import' | 'push' | 'persist' | 'checkpoint' | 'replay';
+  readonly phase:
+    'load' | 'read' | 'import' | 'prepare' | 'push' | 'persist' | 'checkpoint' | 'replay';
   readonly done: number;
   readonly total: number | null;
 }

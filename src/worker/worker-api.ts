@@ -2,7 +2,14 @@
 import * as Comlink from 'comlink';
 import type { EngineCore } from '../engine/engine-core';
 import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-error';
-import type { ColumnarData, ProgressCallback, WorkerApi } from '../protocol/engine-api';
+import type { ExecutionPlan } from '../plan/execution-plan';
+import type {
+  ApplyResult,
+  ColumnarData,
+  ProgressCallback,
+  TableEffect,
+  WorkerApi,
+} from '../protocol/engine-api';
 import { packColumns } from '../protocol/packed-text';
 
 function serialize(e: unknown): SerializedError {
@@ -24,6 +31,32 @@ async function run<T>(work: Promise<T>): Promise<T> {
 function transferred(data: ColumnarData): ColumnarData {
   const packed = packColumns(data);
   return Comlink.transfer(packed.data, packed.transfer);
+}
+
+/**
+ * The answer to a push without the rows of the tables it created: those tables cannot be loaded in
+ * the tab that created them (their effects say `reload`), and a million created rows cloned back to
+ * it would freeze its page for seconds. The redo log and other tabs still get every row.
+ */
+function withoutCreatedRows(plan: ExecutionPlan, result: ApplyResult): ApplyResult {
+  const created = new Set(plan.steps.flatMap((s) => (s.kind === 'createTable' ? [s.table] : [])));
+  if (!created.size) return result;
+  const effects = result.effects.map((e): TableEffect =>
+    created.has(e.table) && e.reload
+      ? {
+          ...e,
+          deleted: { rowids: null, keys: e.key.map(() => []) },
+          upserts: {
+            rowids: null,
+            columns: e.upserts.columns,
+            values: e.upserts.columns.map(() => []),
+            priorKeys: e.key.map(() => []),
+          },
+          patches: [],
+        }
+      : e,
+  );
+  return { ...result, effects };
 }
 
 /**
@@ -66,7 +99,8 @@ export function workerApi(core: EngineCore): WorkerApi {
       ),
     readRows: (table, keys) => run(core.readRows(table, keys).then(transferred)),
     query: (sql, params) => run(core.query(sql, params).then(transferred)),
-    apply: (plan, options, onProgress) => run(core.apply(plan, options, onProgress)),
+    apply: (plan, options, onProgress) =>
+      run(core.apply(plan, options, onProgress).then((r) => withoutCreatedRows(plan, r))),
     hasCommitted: (pushId) => run(core.hasCommitted(pushId)),
     importDatabase: (bytes, onProgress) => run(core.importDatabase(bytes, onProgress)),
     exportDatabase: () =>
