@@ -179,10 +179,11 @@ async function runAll(
   context: { column?: string } = {},
 ): Promise<void> {
   let i = 0;
+  const keep = returned !== undefined && st.returning.length > 0;
   try {
     for (; i < st.rows; i++) {
-      const rows = await run(st.sql, st.parameters(i));
-      if (returned && st.returning.length) returned.push(rows[0] ?? []);
+      const rows = await run(st.sql, st.parameters(i), !keep);
+      if (keep) returned.push(rows[0] ?? []);
     }
   } catch (e) {
     const key = step ? keyOf(step, i) : undefined;

@@ -77,7 +77,12 @@ export function pglitePool(db: PGliteDatabase): SyncPool {
         }
       };
       const client: SyncPoolClient = {
-        async query({ text, values }) {
+        async query(
+          config: string | { text: string; values: PostgresValue[] },
+          params?: PostgresValue[],
+        ) {
+          const { text, values } =
+            typeof config === 'string' ? { text: config, values: params ?? [] } : config;
           const listen = LISTEN.exec(text);
           if (listen) {
             const channel = listen[1]!.toLowerCase();

@@ -1,5 +1,8 @@
-import type { NodePostgresClient } from '../postgres/postgres-client';
-import type { RunStatement } from '../postgres/postgres-client';
+import {
+  nodePostgresRunner,
+  type NodePostgresClient,
+  type RunStatement,
+} from '../postgres/postgres-client';
 
 /** A notification of `LISTEN`, as node-postgres gives it. */
 export interface SyncNotification {
@@ -23,11 +26,6 @@ export interface SyncPool {
   connect(): Promise<SyncPoolClient>;
 }
 
-/** Runs statements on one connection, rows as arrays. */
-export function runner(client: NodePostgresClient): RunStatement {
-  return async (text, values) => (await client.query({ text, values, rowMode: 'array' })).rows;
-}
-
 /**
  * Runs `body` on a connection of the pool and gives it back; a connection whose statement failed
  * is destroyed rather than reused (it may be in an aborted transaction, or broken).
@@ -39,7 +37,7 @@ export async function withClient<T>(
   const client = await pool.connect();
   let ok = false;
   try {
-    const out = await body(runner(client), client);
+    const out = await body(nodePostgresRunner(client), client);
     ok = true;
     return out;
   } finally {

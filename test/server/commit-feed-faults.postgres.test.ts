@@ -6,6 +6,7 @@ import type { SyncPool, SyncPoolClient } from '../../src/server';
 import type { PlanStep } from '../../src/plan/execution-plan';
 import { freshPostgresUrl } from '../support/postgres-database';
 import { SyncDevice } from '../support/sync-device';
+import { queryCall, type QueryConfig } from '../support/query-call';
 
 /*
  * A device receives every commit once, in order, without a gap, whatever a read of the log
@@ -42,19 +43,25 @@ function faulty(rows: unknown[][], fault: Fault): unknown[][] {
 
 const isLogRead = (text: string): boolean => /FROM pandalchemy_commits WHERE seq >/.test(text);
 
+/** `query()` in either of node-postgres' forms. */
+type Query = (
+  config: string | QueryConfig,
+  values?: QueryConfig['values'],
+) => Promise<{ rows: unknown[][] }>;
+
 /** A pool whose reads of the commit log take their faults, in turn, from `faults()`. */
 function faultyPool(pool: pg.Pool, faults: () => Fault): SyncPool {
   // A connection comes back from the pool with its faulty query: wrap the original only once.
-  const originals = new WeakMap<object, SyncPoolClient['query']>();
+  const originals = new WeakMap<object, Query>();
   return {
     async connect() {
       const client = await pool.connect();
-      const query = originals.get(client) ?? (client.query.bind(client) as SyncPoolClient['query']);
+      const query = originals.get(client) ?? (client.query.bind(client) as Query);
       originals.set(client, query);
-      const read: SyncPoolClient['query'] = async (config) => {
-        const out = await query(config);
-        if (!isLogRead(config.text)) return out;
-        return { ...out, rows: faulty(out.rows as unknown[][], faults()) } as typeof out;
+      const read: Query = async (config, values) => {
+        const out = await query(config, values);
+        if (!isLogRead(queryCall(config, values).text)) return out;
+        return { ...out, rows: faulty(out.rows, faults()) };
       };
       return Object.assign(client, { query: read }) as unknown as SyncPoolClient;
     },

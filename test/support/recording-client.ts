@@ -1,15 +1,10 @@
 import type pg from 'pg';
+import type { NodePostgresClient } from '../../src/postgres/postgres-client';
 import type { SyncPool, SyncPoolClient } from '../../src/server';
+import { queryCall, type QueryConfig } from './query-call';
 
 /** A statement as a client sent it: its text and parameters. */
 export type RecordedStatement = readonly [text: string, values: readonly unknown[]];
-
-/** What `applyPlan` calls on a node-postgres client. */
-type ArrayQuery = (c: {
-  text: string;
-  values: unknown[];
-  rowMode: 'array';
-}) => Promise<pg.QueryArrayResult>;
 
 /**
  * A node-postgres client that records each statement it sends (those `keep` accepts; default:
@@ -25,17 +20,18 @@ type ArrayQuery = (c: {
 export function recordingClient(
   client: pg.Client | pg.PoolClient,
   keep: (text: string) => boolean = () => true,
-): { client: { query: ArrayQuery }; statements: RecordedStatement[] } {
+): { client: NodePostgresClient; statements: RecordedStatement[] } {
   const statements: RecordedStatement[] = [];
-  return {
-    statements,
-    client: {
-      query(c) {
-        if (keep(c.text)) statements.push([c.text, [...c.values]]);
-        return client.query(c as pg.QueryArrayConfig);
-      },
-    },
+  const query = (config: string | QueryConfig, values?: unknown[]): Promise<never> => {
+    const { text, values: sent } = queryCall(config, values as QueryConfig['values']);
+    if (keep(text)) statements.push([text, [...sent]]);
+    return (
+      typeof config === 'string'
+        ? client.query(config, values)
+        : client.query(config as pg.QueryArrayConfig)
+    ) as Promise<never>;
   };
+  return { statements, client: { query } };
 }
 
 /**
@@ -53,10 +49,14 @@ export function recordingPool(pool: SyncPool): { pool: SyncPool; statements: Rec
         const client = await pool.connect();
         if (wrapped.has(client)) return client;
         wrapped.add(client);
-        const query = client.query.bind(client) as SyncPoolClient['query'];
-        const recorded: SyncPoolClient['query'] = (config) => {
-          statements.push([config.text, [...config.values]]);
-          return query(config);
+        const query = client.query.bind(client) as (
+          config: string | QueryConfig,
+          values?: QueryConfig['values'],
+        ) => Promise<never>;
+        const recorded = (config: string | QueryConfig, values?: QueryConfig['values']) => {
+          const call = queryCall(config, values);
+          statements.push([call.text, [...call.values]]);
+          return query(config, values);
         };
         return Object.assign(client, { query: recorded });
       },

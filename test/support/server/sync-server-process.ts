@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { createSyncServer } from '../../../src/server';
 import type { SyncPool, SyncPoolClient } from '../../../src/server';
+import { queryCall, type QueryConfig } from '../query-call';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -26,11 +27,14 @@ const syncPool: SyncPool = delay
   ? {
       async connect() {
         const client = await pool.connect();
-        const query = client.query.bind(client) as SyncPoolClient['query'];
-        const slowed: SyncPoolClient['query'] = async (config) => {
-          if (config.text !== 'COMMIT') return query(config);
+        const query = client.query.bind(client) as (
+          config: string | QueryConfig,
+          values?: QueryConfig['values'],
+        ) => Promise<unknown>;
+        const slowed = async (config: string | QueryConfig, values?: QueryConfig['values']) => {
+          if (queryCall(config, values).text !== 'COMMIT') return query(config, values);
           await sleep(delay);
-          const out = await query(config);
+          const out = await query(config, values);
           await sleep(delay);
           return out;
         };
