@@ -1,28 +1,26 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
-import type { ColumnValues, DataStep, Guard, UpdateStep } from '../../plan/execution-plan';
+import type { ColumnValues, DataStep, Guard } from '../../plan/execution-plan';
 import { declaredTypeOf, kindOf, type ColumnKind } from '../../values/column-kind';
-import { INT64_MAX, type SqlValue } from '../../values/sql-value';
+import type { SqlValue } from '../../values/sql-value';
 import type {
   CompiledStatement,
   DataStepOptions,
   Dialect,
-  DialectFailure,
   Query,
   SchemaColumn,
   TableSchema,
 } from '../dialect';
-import { keyMovesOf, uniqueBlobs } from '../key-moves';
-import type { PostgresColumn } from './postgres-column';
+import { postgresFailureOf } from './postgres-failure';
+import { postgresIntrospect } from './postgres-introspect';
 import { noPrimaryKey, postgresSchemaStep } from './postgres-schema-steps';
 import { retypeExpression } from './postgres-retype';
+import { postgresTemporaryKeys, throughColumn } from './postgres-temporary-keys';
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
   checkValueForm,
   fromPostgresText,
-  kindOfPostgresType,
   postgresType,
   toPostgresValue,
-  WrongTypeValue,
   type PostgresValue,
 } from './postgres-types';
 
@@ -180,117 +178,6 @@ function readByKey(
 }
 
 /**
- * The key column a move through temporaries goes through: the first the step sets, so that the
- * step's own update sets it again (from its temporary to its new value) — as the SQLite engine
- * chooses.
- */
-function throughColumn(step: UpdateStep): number {
-  return step.key.findIndex((k) => step.set.includes(k));
-}
-
-const DAY_MS = 86_400_000;
-
-/** The smallest whole number at least the value PostgreSQL printed (an integer or a numeric). */
-function wholeAtLeast(text: string): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
-  if (!m) return BigInt(Math.ceil(Number(text)));
-  const whole = BigInt(`${m[1]}${m[2]}`);
-  const fraction = /[1-9]/.test(m[3] ?? '');
-  return fraction && m[1] !== '-' ? whole + 1n : whole;
-}
-
-/** `-text` as PostgreSQL would print it. */
-function negate(text: string): string {
-  return text.startsWith('-') ? text.slice(1) : `-${text}`;
-}
-
-/** Free temporary values for one key column, from its largest and smallest stored value. */
-function temporaries(
-  kind: ColumnKind,
-  n: number,
-  max: string | null,
-  min: string | null,
-): SqlValue[] {
-  const out = new Array<SqlValue>(n);
-  switch (kind) {
-    case 'integer':
-    case 'numeric': {
-      // Exact: a key past 2^53 read as a double would round onto a stored key.
-      const top = wholeAtLeast(max ?? '0');
-      const room = INT64_MAX - top > BigInt(n);
-      const bottom = -wholeAtLeast(negate(min ?? '0'));
-      for (let i = 0; i < n; i++) out[i] = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
-      return out;
-    }
-    case 'real': {
-      // Doubles one apart above the largest key (or below the smallest), where they still differ.
-      const top = Number(max ?? 0);
-      const bottom = Number(min ?? 0);
-      const up = Number.isFinite(top) && top + n + 1 !== top + n && Math.abs(top) < 2 ** 52;
-      const down = Number.isFinite(bottom) && Math.abs(bottom) < 2 ** 52;
-      if (!up && !down) {
-        throw new PandalchemyError(
-          'invalid_plan',
-          'This push swaps REAL keys between rows, and the table holds keys so large (or infinite) that no free temporary key is left to move a row through. Nothing was written: change those keys in two pushes.',
-        );
-      }
-      for (let i = 0; i < n; i++) out[i] = up ? Math.floor(top) + 1 + i : Math.ceil(bottom) - 1 - i;
-      return out;
-    }
-    case 'date':
-    case 'datetime': {
-      const top = Date.parse(`${(max ?? '2000-01-01').slice(0, 10)}T00:00:00Z`);
-      for (let i = 0; i < n; i++) {
-        const iso = new Date(top + (i + 1) * DAY_MS).toISOString();
-        out[i] = kind === 'date' ? iso.slice(0, 10) : `${iso.slice(0, 10)} 00:00:00`;
-      }
-      return out;
-    }
-    case 'blob':
-      return uniqueBlobs(n);
-    case 'boolean':
-      throw new PandalchemyError(
-        'invalid_plan',
-        'This push swaps the values of a BOOLEAN key column between rows, which PostgreSQL cannot do row by row (there is no third value to move a row through). Nothing was written: change those keys in two pushes.',
-      );
-    default: {
-      const salt = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) =>
-        b.toString(36),
-      ).join('');
-      for (let i = 0; i < n; i++) out[i] = `\u0001pandalchemy:${salt}:${i}`;
-      return out;
-    }
-  }
-}
-
-/** PostgreSQL error fields, as node-postgres and PGlite both give them. */
-interface PostgresErrorFields {
-  readonly code: string;
-  readonly message: string;
-  readonly constraint?: string;
-  readonly column?: string;
-  readonly table?: string;
-  readonly detail?: string;
-}
-
-function isPostgresError(e: unknown): e is PostgresErrorFields {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as { code?: unknown }).code === 'string' &&
-    /^[0-9A-Z]{5}$/.test((e as { code: string }).code) &&
-    typeof (e as { message?: unknown }).message === 'string'
-  );
-}
-
-const FAILURE_KINDS: Record<string, DialectFailure['kind']> = {
-  '23505': 'unique',
-  '23502': 'notNull',
-  '23503': 'foreignKey',
-  '23514': 'check',
-};
-
-/**
  * The PostgreSQL dialect: statements with `$n` parameters and quoted identifiers, values bound as
  * text in PostgreSQL's input syntax (bytes as bytes), read back as text. Guards are read before
  * the data steps (see `applyPlan` in `pandalchemy/postgres`); a key swap goes through temporary
@@ -325,71 +212,11 @@ export const postgresDialect: Dialect<TableSchema, PostgresValue> = {
     rollback: 'ROLLBACK',
   },
 
-  introspect(table) {
-    return {
-      sql: `SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,
-  coalesce((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-    WHERE k.attnum = a.attnum), 0)::text,
-  (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%')::text,
-  CASE WHEN a.attidentity = '' THEN pg_get_expr(d.adbin, d.adrelid) END
-FROM pg_attribute a
-LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
-LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attnum`,
-      runs: 1,
-      parameters: () => [table],
-      read(answers) {
-        const rows = answers[0] ?? [];
-        if (!rows.length) return null;
-        let autoAssigned = false;
-        const columns: PostgresColumn[] = rows.map((r) => {
-          const primaryKey = Number(r[3]);
-          if (primaryKey > 0 && String(r[4]) === 'true') autoAssigned = true;
-          return {
-            name: String(r[0]),
-            declaredType: String(r[1]),
-            kind: kindOfPostgresType(String(r[1])),
-            notNull: String(r[2]) === 'true',
-            primaryKey,
-            defaultSql: r[5] == null ? null : String(r[5]),
-          };
-        });
-        const key = columns
-          .filter((c) => c.primaryKey > 0)
-          .sort((a, b) => a.primaryKey - b.primaryKey)
-          .map((c) => c.name);
-        return {
-          name: table,
-          columns,
-          key: { kind: 'primary', columns: key, autoAssigned: autoAssigned && key.length === 1 },
-        };
-      },
-    };
-  },
+  introspect: postgresIntrospect,
 
   schemaStep: postgresSchemaStep,
 
-  temporaryKeys(step, schema) {
-    if (keyMovesOf(step) !== 'viaTemporary') return null;
-    const through = throughColumn(step);
-    const column = step.key[through]!;
-    const kind = kindsOf(schema).get(column) ?? 'text';
-    const k = q(column);
-    return {
-      sql: `SELECT max(${k})::text, min(${k})::text FROM ${q(step.table)}`,
-      runs: 1,
-      parameters: () => [],
-      read(answers) {
-        const row = answers[0]?.[0];
-        const max = row?.[0] == null ? null : String(row[0]);
-        const min = row?.[1] == null ? null : String(row[1]);
-        const temps = temporaries(kind, step.count, max, min);
-        // Unique in that column, so unique as keys whatever the other columns hold.
-        return step.keys.map((old, j) => (j === through ? temps : old));
-      },
-    };
-  },
+  temporaryKeys: postgresTemporaryKeys,
 
   dataStep(step: DataStep, schema, options: DataStepOptions) {
     if (!schema.key.columns.length) throw noPrimaryKey(schema.name);
@@ -499,20 +326,5 @@ ORDER BY a.attnum`,
     return readByKey(schema, schema.key.columns, keys, columns);
   },
 
-  failureOf(error) {
-    if (error instanceof WrongTypeValue)
-      return {
-        kind: 'type',
-        message: error.message,
-        ...(error.column !== undefined ? { column: error.column } : {}),
-      };
-    if (!isPostgresError(error)) return null;
-    const kind = FAILURE_KINDS[error.code] ?? (error.code.startsWith('22') ? 'type' : 'other');
-    return {
-      kind,
-      message: error.detail ? `${error.message} (${error.detail})` : error.message,
-      ...(error.constraint ? { constraint: error.constraint } : {}),
-      ...(error.column ? { column: error.column } : {}),
-    };
-  },
+  failureOf: postgresFailureOf,
 };
