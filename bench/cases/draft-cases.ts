@@ -24,7 +24,9 @@ const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
  * alone. Besides the wall time, the page's own work: the edits and what the save did on the main
  * thread (`lastSaveBusyMs`: working out the delta, making and handing over each record, not the
  * waits for IndexedDB between them). And the longest main-thread task of the save (it runs in a
- * task of its own, as the timer's does), from the Long Tasks API.
+ * task of its own, as the timer's does), from the Long Tasks API. And the edits alone against
+ * the same edits on the same table opened with drafts off, each run of one right after a run of
+ * the other (nothing of the drafts runs on the edit path: this keeps that checked).
  */
 export const draftEdits: BenchCase = {
   name: 'single-cell edit with drafts on (amortized, saves included)',
@@ -33,15 +35,20 @@ export const draftEdits: BenchCase = {
     const db = await openDatabase(name);
     await db.import(await benchFile(p.rows));
     const t = await db.table('bench');
+    const offName = benchName('drafts-off');
+    const off = await openDatabase(offName, { drafts: false });
+    await off.import(await benchFile(p.rows));
+    const tOff = await off.table('bench');
     const perRun = p.edits;
     let k = 0;
-    const edit = (n: number): void => {
+    const editOn = (table: typeof t, n: number): void => {
       for (let i = 0; i < n; i++, k++) {
         const id = ((k * 7919) % p.rows) + 1;
-        if (k & 1) t.set(id, 'qty', -k);
-        else t.set(id, 'name', `edited ${k}`);
+        if (k & 1) table.set(id, 'qty', -k);
+        else table.set(id, 'name', `edited ${k}`);
       }
     };
+    const edit = (n: number): void => editOn(t, n);
     const out: CaseResult[] = [];
     for (const tenths of LEVELS) {
       const level = Math.round((p.edits / 10) * tenths);
@@ -52,7 +59,18 @@ export const draftEdits: BenchCase = {
       const busy: number[] = [];
       const wholeMs: number[] = [];
       const wholeLongest: number[] = [];
+      const offEdits: number[] = [];
       for (let r = -1; r < p.runs; r++) {
+        // The same edits from the same pending state, drafts off (k as the drafts run will have it).
+        const k0 = k;
+        tOff.discard();
+        editOn(tOff, level);
+        settleHeap();
+        const o0 = performance.now();
+        editOn(tOff, perRun);
+        const o1 = performance.now();
+        tOff.discard();
+        k = k0;
         t.discard();
         await db.drafts.flush();
         edit(level);
@@ -69,6 +87,7 @@ export const draftEdits: BenchCase = {
         const save = await withLongestTask(() => db.drafts.flush());
         const t3 = performance.now();
         if (r < 0) continue;
+        offEdits.push(((o1 - o0) * 1000) / perRun);
         wholeMs.push(w1 - w0);
         wholeLongest.push(whole.longest ?? Number.NaN);
         edits.push(((t1 - t0) * 1000) / perRun);
@@ -104,6 +123,14 @@ export const draftEdits: BenchCase = {
           met: (m) => m <= 1,
         }),
         caseResult({
+          name: `${this.name}: the edits alone, against drafts off, ${at}`,
+          unit: 'us',
+          runs: edits,
+          baseline: { name: 'the same edits with drafts off', runs: offEdits },
+          target: '<= 1.2x drafts off',
+          met: (m, b) => b !== null && m <= 1.2 * b,
+        }),
+        caseResult({
           name: `${this.name}: longest main-thread task of a save, ${at}`,
           unit: 'ms',
           runs: longest,
@@ -115,6 +142,8 @@ export const draftEdits: BenchCase = {
     t.discard();
     await db.close();
     await deleteDatabase(name);
+    await off.close();
+    await deleteDatabase(offName);
     return out;
   },
 };
