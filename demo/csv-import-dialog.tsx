@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { CSV_DELIMITERS, csvRows, type CsvDelimiter } from './csv-text';
 import { Field } from './field';
 import { ModalDialog } from './modal-dialog';
-import type { CsvDraft, Playground } from './playground';
+import type { Playground } from './playground';
+import type { CsvDraft } from './playground-types';
 
 const PREVIEW_ROWS = 6;
 

@@ -3,7 +3,6 @@ import {
   openDatabase,
   planToSql,
   quoteIdentifier,
-  type ChangeCounts,
   type ChangeEvent,
   type Database,
   type ExecutionPlan,
@@ -16,7 +15,7 @@ import {
 } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
 import { formatCell } from './format-cell';
-import { detectDelimiter, type CsvDelimiter } from './csv-text';
+import { detectDelimiter } from './csv-text';
 import { isSqliteFile, tableNameFor } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, formatKey, yoursVersusTheirs, type Message, type RowLink } from './messages';
@@ -25,88 +24,21 @@ import { createSampleDatabase } from './sample-database';
 import { errorMarks, NO_ERROR_MARKS, unmark, type ErrorMarks } from './error-marks';
 import { DEFAULT_LAYOUT, moveShown, renameInLayout, type ColumnLayout } from './column-layout';
 import { PlaygroundSync } from './playground-sync';
+import type {
+  Confirmation,
+  CsvDraft,
+  CsvImport,
+  GridTarget,
+  PendingChanges,
+  ReferenceChoice,
+  RemoteNotice,
+  TableChangeCounts,
+  TaskProgress,
+} from './playground-types';
+import { referencingRows, type Referencing } from './referencing-rows';
+import { saveFile } from './save-file';
 import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
-
-/** A long task under way, for the progress bar. */
-export interface TaskProgress {
-  readonly label: string;
-  readonly done: number;
-  /** Null when the amount of work is unknown (the bar is indeterminate). */
-  readonly total: number | null;
-}
-
-/** Pending changes of one table. */
-export interface TableChangeCounts extends ChangeCounts {
-  readonly table: string;
-}
-
-/** What the pending-changes panel shows. */
-export interface PendingChanges {
-  readonly tables: readonly TableChangeCounts[];
-  /** The plan of a push of every table, as SQL (long batches summarised). */
-  readonly sql: string;
-}
-
-/** Another tab committed: which tables, and which of ours wait for a refresh. */
-export interface RemoteNotice {
-  readonly tables: readonly string[];
-  readonly stale: readonly string[];
-}
-
-/** A row the grid should scroll to and select. */
-export interface GridTarget {
-  readonly ref: number;
-  readonly column: string | null;
-  /** Changes on every request, so that asking twice for the same row scrolls twice. */
-  readonly nonce: number;
-}
-
-/** A CSV file read for import, before the user confirms the options. */
-export interface CsvDraft {
-  readonly fileName: string;
-  readonly text: string;
-  /** The delimiter guessed from the first lines. */
-  readonly delimiter: CsvDelimiter;
-  /** A free table name derived from the file name. */
-  readonly name: string;
-}
-
-/** The options of a CSV import, as chosen in the import dialog. */
-export interface CsvImport {
-  readonly name: string;
-  readonly delimiter: CsvDelimiter;
-  readonly primaryKey: string | null;
-}
-
-/** A row of a referenced table, offered by a foreign-key picker. */
-export interface ReferenceChoice {
-  /** The referenced value as typed into the field. */
-  readonly value: string;
-  /** What the row is called: its first text column besides the key. */
-  readonly label: string;
-}
-
-/** A question asked before an action that throws work away: the dialog shows it. */
-export interface Confirmation {
-  readonly title: string;
-  readonly detail: string;
-  /** The label of the button that goes ahead. */
-  readonly confirm: string;
-  readonly run: () => void;
-  /** Another way out than going ahead or cancelling (e.g. showing the rows concerned). */
-  readonly other?: { readonly label: string; readonly run: () => void };
-}
-
-/** Rows of another table that reference rows about to be deleted, through one foreign key. */
-interface Referencing {
-  readonly table: string;
-  readonly column: string;
-  /** The referenced values of the rows to delete (as typed in a filter). */
-  readonly values: readonly string[];
-  readonly count: number;
-  readonly onDelete: string;
-}
 
 const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
 
@@ -474,7 +406,7 @@ export class Playground extends ExternalStore {
     if (!t || refs.length === 0) return;
     let found: Referencing[] = [];
     try {
-      found = await this.#referencing(t, refs);
+      found = this.db ? await referencingRows(this.db, this.#loaded, t, refs) : [];
     } catch {
       // The check is a courtesy: the push still refuses what the database refuses.
     }
@@ -494,58 +426,6 @@ export class Playground extends ExternalStore {
         run: () => void this.#showReferencing(first),
       },
     });
-  }
-
-  async #referencing(t: TrackedTable, refs: readonly number[]): Promise<Referencing[]> {
-    const db = this.db;
-    if (!db) return [];
-    const out: Referencing[] = [];
-    for (const child of db.tables()) {
-      for (const fk of child.foreignKeys) {
-        if (fk.table !== t.name || fk.columns.length !== 1) continue;
-        const column = fk.columns[0]!;
-        const parentColumn = fk.to[0] ?? t.key[0];
-        if (parentColumn === undefined) continue;
-        const values = new Map<string, unknown>();
-        for (const ref of refs) {
-          const v = t.valueAt(ref, parentColumn);
-          if (v !== null) values.set(formatKey([v]), v);
-        }
-        if (!values.size) continue;
-        const count = await this.#countReferencing(child.name, column, [...values.values()]);
-        if (count > 0)
-          out.push({
-            table: child.name,
-            column,
-            values: [...values.values()].map((v) => formatCell(v as never, 'any')),
-            count,
-            onDelete: fk.onDelete,
-          });
-      }
-    }
-    return out;
-  }
-
-  /** Rows of `table` whose `column` holds one of `values`: pending edits included if loaded. */
-  async #countReferencing(table: string, column: string, values: unknown[]): Promise<number> {
-    const loaded = this.#loaded.get(table);
-    if (loaded) {
-      const wanted = new Set(values.map((v) => formatKey([v])));
-      let n = 0;
-      for (const ref of loaded.rowRefs())
-        if (wanted.has(formatKey([loaded.valueAt(ref, column)]))) n++;
-      return n;
-    }
-    let n = 0;
-    for (let i = 0; i < values.length; i += 500) {
-      const chunk = values.slice(i, i + 500);
-      const r = await this.db!.query(
-        `SELECT count(*) AS n FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} IN (${chunk.map(() => '?').join(', ')})`,
-        chunk as never,
-      );
-      n += Number(r.get('n', 0));
-    }
-    return n;
   }
 
   async #showReferencing(f: Referencing): Promise<void> {
@@ -914,15 +794,11 @@ export class Playground extends ExternalStore {
               typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? [...v] : v,
             );
       const type = format === 'csv' ? 'text/csv' : 'application/json';
-      const url = URL.createObjectURL(new Blob([text], { type }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${t.name}.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const fileName = `${t.name}.${format}`;
+      saveFile(fileName, new Blob([text], { type }));
       this.message = {
         kind: 'success',
-        title: `Exported ${t.name} as ${a.download} (${t.numRows.toLocaleString('en')} rows, pending edits included)`,
+        title: `Exported ${t.name} as ${fileName} (${t.numRows.toLocaleString('en')} rows, pending edits included)`,
       };
     } catch (e) {
       this.message = errorMessage(e, `Exporting ${t.name} failed`);
@@ -936,17 +812,14 @@ export class Playground extends ExternalStore {
     if (!db || this.busy) return;
     try {
       const bytes = await db.export();
-      const url = URL.createObjectURL(
+      const fileName = `${this.databaseName}.sqlite`;
+      saveFile(
+        fileName,
         new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
       );
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${this.databaseName}.sqlite`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
       this.message = {
         kind: 'success',
-        title: `Downloaded ${a.download} (${formatBytes(bytes.length)}): pushed changes only`,
+        title: `Downloaded ${fileName} (${formatBytes(bytes.length)}): pushed changes only`,
       };
     } catch (e) {
       this.message = errorMessage(e, 'Download failed');

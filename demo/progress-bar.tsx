@@ -1,4 +1,4 @@
-import type { TaskProgress } from './playground';
+import type { TaskProgress } from './playground-types';
 
 /** The progress of a long task: a determinate bar when its size is known. */
 export function ProgressBar({ progress }: { readonly progress: TaskProgress }) {

@@ -5,7 +5,8 @@ import { formatCell } from './format-cell';
 import { formatKey } from './messages';
 import { ModalDialog } from './modal-dialog';
 import { parseCellInput } from './parse-cell-input';
-import type { Playground, ReferenceChoice } from './playground';
+import type { Playground } from './playground';
+import type { ReferenceChoice } from './playground-types';
 
 interface RowFormDialogProps {
   readonly pg: Playground;
