@@ -2,6 +2,8 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { buildPlan } from '../plan/build-plan';
 import type { ExecutionPlan, TableBasis } from '../plan/execution-plan';
 import { ownedPlan } from '../plan/plan-transfer';
+import type { TableDiff } from '../plan/table-diff';
+import { diffTableSliced } from '../table/diff-table';
 import { commitPlan } from './commit-plan';
 import type { DatabaseState } from './database-state';
 import type { DatabaseTable } from './database-table';
@@ -47,11 +49,37 @@ export async function pushTables(
       conflicts: [],
     };
   }
-  const plan: ExecutionPlan = { ...planOf(changed, options), basis: basisOf(state, changed) };
-  // Its arrays were made for it alone, unless passes of the app's made some: then they stay.
-  if (!options.passes?.length) ownedPlan(plan);
-  const result = await commitPlan(state, plan, changed, options, outboxOf(state, plan));
+  const basis = basisOf(state, changed);
+  // The plan of a million changed rows is built in slices, the page running in between: the
+  // tables are locked meanwhile, so that what the plan holds is what they hold.
+  for (const t of changed) t.lock('a push of this table is in flight; edit it when push() settles');
+  let plan: ExecutionPlan;
+  let outbox: ReturnType<typeof outboxOf>;
+  try {
+    plan = { ...(await slicedPlanOf(changed, options)), basis };
+    // Its arrays were made for it alone, unless passes of the app's made some: then they stay.
+    if (!options.passes?.length) ownedPlan(plan);
+    outbox = outboxOf(state, plan);
+  } catch (e) {
+    for (const t of changed) t.lock(null);
+    throw e;
+  }
+  // From here on commitPlan keeps the tables locked until the push settles.
+  const result = await commitPlan(state, plan, changed, options, outbox);
   return { ...result, totalMs: performance.now() - start };
+}
+
+/** {@link planOf}, each table's changes gathered in slices (see `runSliced`). */
+async function slicedPlanOf(
+  tables: readonly DatabaseTable[],
+  options: Pick<PushOptions, 'conflict' | 'passes'>,
+): Promise<ExecutionPlan> {
+  const diffs: TableDiff[] = [];
+  for (const t of tables) diffs.push(await diffTableSliced(t.state));
+  return buildPlan(diffs, {
+    ...(options.passes ? { passes: options.passes } : {}),
+    withoutGuards: options.conflict === 'overwrite',
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
 import type { TableState } from './table-state';
+import { runAll, type Sliced } from './slices';
 
 /** Net schema changes since the last push, derived from the column states. */
 export interface SchemaChanges {
@@ -104,6 +105,11 @@ const collected = new WeakMap<
  * assigned column walks every row.
  */
 export function pendingChanges(state: TableState): CollectedChanges {
+  return runAll(pendingChangesSteps(state));
+}
+
+/** {@link pendingChanges} as sliced work (see `runSliced`): a stretch of rows at a time. */
+export function* pendingChangesSteps(state: TableState): Sliced<CollectedChanges> {
   const last = collected.get(state);
   if (
     last !== undefined &&
@@ -112,13 +118,11 @@ export function pendingChanges(state: TableState): CollectedChanges {
     last.revision === state.store.revision
   )
     return last.changes;
-  const changes = collectChanges(state);
-  collected.set(state, {
-    version: state.version,
-    store: state.store,
-    revision: state.store.revision,
-    changes,
-  });
+  const version = state.version;
+  const store = state.store;
+  const revision = store.revision;
+  const changes = yield* collectSteps(state);
+  collected.set(state, { version, store, revision, changes });
   return changes;
 }
 
@@ -127,6 +131,10 @@ export function pendingChanges(state: TableState): CollectedChanges {
  * the table per column assigned as a whole.
  */
 export function collectChanges(state: TableState): CollectedChanges {
+  return runAll(collectSteps(state));
+}
+
+function* collectSteps(state: TableState): Sliced<CollectedChanges> {
   const schema = collectSchema(state);
   const deletes = ascending(state.deleted, state.deleted.size);
   const keyCols = new Set(state.keyColumns);
@@ -136,11 +144,11 @@ export function collectChanges(state: TableState): CollectedChanges {
   const only = changed.length === 1 && !keyCols.has(changed[0]!) ? changed[0]! : null;
   if (only) {
     // One changed column (the common case): its changed rows, in order, are the one group.
-    const found = changedRows(state, only);
+    const found = yield* changedRows(state, only);
     const rows = ascending(found, found.length);
     updates = rows.length ? [{ columns: [only], rows }] : [];
   } else {
-    updates = groupRows(state, changed, keyCols, rekeyed);
+    updates = yield* groupRows(state, changed, keyCols, rekeyed);
   }
   const inserts = new Map<string, { columns: ColumnState[]; rows: number[] }>();
   const columns = state.columns;
@@ -189,12 +197,12 @@ function isAscending(rows: readonly number[]): boolean {
  * Groups the changed rows of several columns by the set of columns that changed in each (rows of
  * a group ascending); rows whose key changed go to `rekeyed` instead.
  */
-function groupRows(
+function* groupRows(
   state: TableState,
   changed: readonly ColumnState[],
   keyCols: ReadonlySet<ColumnState>,
   rekeyed: Set<number>,
-): { columns: ColumnState[]; rows: number[] }[] {
+): Sliced<{ columns: ColumnState[]; rows: number[] }[]> {
   // Most edited rows have one changed column: it is kept as is, an array only from the second.
   const perRow = new Map<number, ColumnState | ColumnState[]>();
   const mark = (row: number, col: ColumnState): void => {
@@ -207,7 +215,7 @@ function groupRows(
     else if (Array.isArray(cols)) cols.push(col);
     else perRow.set(row, [cols, col]);
   };
-  for (const col of changed) for (const r of changedRows(state, col)) mark(r, col);
+  for (const col of changed) for (const r of yield* changedRows(state, col)) mark(r, col);
   const order = new Map(state.columns.map((c, i) => [c, i]));
   const single = new Map<ColumnState, { columns: ColumnState[]; rows: number[] }>();
   const groups = new Map<string, { columns: ColumnState[]; rows: number[] }>();
@@ -232,8 +240,11 @@ function groupRows(
   return [...groups.values()];
 }
 
+/** Rows compared between two pauses of sliced work. */
+const STRETCH = 1 << 17;
+
 /** Live stored rows whose value in `col` differs from the store's. */
-function changedRows(state: TableState, col: ColumnState): number[] {
+function* changedRows(state: TableState, col: ColumnState): Sliced<number[]> {
   const out: number[] = [];
   if (col.dense && col.cells.size === 0) {
     // A whole column assigned: straight down its array and the one it is compared with (a
@@ -244,28 +255,41 @@ function changedRows(state: TableState, col: ColumnState): number[] {
     const base = col.base ?? (col.origin >= 0 ? state.store.raw(col.origin) : null);
     const fill = col.fill;
     if (dense instanceof Float64Array && base instanceof Float64Array) {
-      // Numbers differ unless equal or both NaN (see valuesEqual). Counted first: an array
-      // grown by a million pushes costs more than the comparisons.
-      const differs = (r: number): boolean => {
-        const a = dense[r]!;
-        const b = base[r]!;
-        return a !== b && (a === a || b === b) && state.isLive(r);
-      };
+      // Numbers differ unless equal or both NaN (see valuesEqual). Marked first, a stretch at a
+      // time: an array grown by a million pushes costs more than the comparisons.
+      const mark = new Uint8Array(n);
+      const plain = state.deleted.size === 0 && !state.store.hasDead;
       let m = 0;
-      for (let r = 0; r < n; r++) if (differs(r)) m++;
+      for (let from = 0; from < n; from += STRETCH) {
+        const to = Math.min(n, from + STRETCH);
+        for (let r = from; r < to; r++) {
+          const a = dense[r]!;
+          const b = base[r]!;
+          if (a !== b && (a === a || b === b) && (plain || state.isLive(r))) {
+            mark[r] = 1;
+            m++;
+          }
+        }
+        yield;
+      }
       const rows = new Array<number>(m);
-      for (let r = 0, i = 0; i < m; r++) if (differs(r)) rows[i++] = r;
+      for (let r = 0, i = 0; i < m; r++) if (mark[r] === 1) rows[i++] = r;
       return rows;
     }
-    for (let r = 0; r < n; r++) {
-      const a = dense[r] ?? null;
-      const b = base !== null ? (base[r] ?? null) : fill;
-      if (a !== b && !valuesEqual(a, b) && state.isLive(r)) out.push(r);
+    for (let from = 0; from < n; from += STRETCH) {
+      const to = Math.min(n, from + STRETCH);
+      for (let r = from; r < to; r++) {
+        const a = dense[r] ?? null;
+        const b = base !== null ? (base[r] ?? null) : fill;
+        if (a !== b && !valuesEqual(a, b) && state.isLive(r)) out.push(r);
+      }
+      yield;
     }
   } else if (col.dense) {
     const n = state.store.length;
     for (let r = 0; r < n; r++) {
       if (state.isLive(r) && !valuesEqual(state.value(r, col), state.baseline(r, col))) out.push(r);
+      if ((r & (STRETCH - 1)) === STRETCH - 1) yield;
     }
   } else {
     for (const [r, v] of col.cells) {

@@ -1,16 +1,17 @@
-import type { Guard } from '../plan/execution-plan';
+import type { ColumnValues, Guard } from '../plan/execution-plan';
 import { columnValuesOf } from '../plan/column-values';
 import type { TableDiff } from '../plan/table-diff';
 import { encodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
 import { ownCopy } from './own-copy';
-import { pendingChanges, type CollectedChanges } from './collect-changes';
+import { pendingChangesSteps, type CollectedChanges } from './collect-changes';
 import { indexChanges } from './edits/index-edits';
 import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
 import type { TableState } from './table-state';
+import { runAll, runSliced, type Sliced } from './slices';
 
 /** The stored form of a value for a plan: bytes copied, as the plan is handed out. */
 function planValue(kind: ColumnKind, value: CellValue | undefined): SqlValue {
@@ -59,51 +60,116 @@ function numericSource(state: TableState, col: ColumnState): Float64Array | null
  * The net changes of a tracked table in plan terms: stored values, names as SQL will see them,
  * guards holding the stored values each update and delete is based on.
  */
-export function diffTable(
+export function diffTable(state: TableState, changes?: CollectedChanges): TableDiff {
+  return runAll(diffSteps(state, changes));
+}
+
+/**
+ * {@link diffTable} in slices (see `runSliced`): a column of a million rows gathered, or a stretch
+ * of rows compared, at a time. `push()` builds its plan this way.
+ */
+export function diffTableSliced(
   state: TableState,
-  changes: CollectedChanges = pendingChanges(state),
-): TableDiff {
+  budgetMs?: number,
+  pause?: () => Promise<void>,
+): Promise<TableDiff> {
+  return runSliced(diffSteps(state), budgetMs, pause);
+}
+
+/** The work of {@link diffTable}, pausing after each column gathered. */
+function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDiff> {
+  const changes = given ?? (yield* pendingChangesSteps(state));
   const store = state.store;
   const keyBefore = store.keyColumns.map((i) => store.names[i]!);
   const keyAfter = state.keyColumns.map((c) => c.name);
-  const storedKeys = (rows: readonly number[]) =>
-    store.keyColumns.map((k) => {
+  function* storedKeys(rows: readonly number[]): Sliced<ColumnValues[]> {
+    const out: ColumnValues[] = [];
+    for (const k of store.keyColumns) {
       const raw = store.raw(k);
-      return (
+      out.push(
         (raw instanceof Float64Array ? gather(raw, rows) : null) ??
-        columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k)))
+          columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k))),
       );
-    });
-  const current = (rows: readonly number[], cols: readonly ColumnState[]) => {
+      yield;
+    }
+    return out;
+  }
+  function* current(rows: readonly number[], cols: readonly ColumnState[]): Sliced<ColumnValues[]> {
     // Inserted rows (an insert group holds only those) are looked up once, not once per column.
     const inserted = rows.every((r) => r < 0) ? rows.map((r) => state.inserted.get(r)) : null;
-    return cols.map((c) => {
+    const out: ColumnValues[] = [];
+    for (const c of cols) {
       const numeric = inserted ? null : numericSource(state, c);
-      return (
+      out.push(
         (numeric !== null ? gather(numeric, rows) : null) ??
-        columnValuesOf(
-          rows.length,
-          inserted
-            ? (i) => {
-                const v = inserted[i]?.values[c.id];
-                return planValue(c.kind, v !== undefined ? v : c.fill);
-              }
-            : (i) => planValue(c.kind, state.value(rows[i]!, c)),
-        )
+          columnValuesOf(
+            rows.length,
+            inserted
+              ? (i) => {
+                  const v = inserted[i]?.values[c.id];
+                  return planValue(c.kind, v !== undefined ? v : c.fill);
+                }
+              : (i) => planValue(c.kind, state.value(rows[i]!, c)),
+          ),
       );
-    });
-  };
-  const guardOf = (rows: readonly number[], origins: readonly number[]): Guard => ({
-    key: keyBefore,
-    keys: storedKeys(rows),
-    columns: origins.map((o) => store.names[o]!),
-    kinds: origins.map((o) => store.kinds[o]!),
-    expected: origins.map((o) => storedValues(store.raw(o), rows)),
-  });
+      yield;
+    }
+    return out;
+  }
+  function* guardOf(rows: readonly number[], origins: readonly number[]): Sliced<Guard> {
+    const keys = yield* storedKeys(rows);
+    const expected: (CellValue[] | Float64Array)[] = [];
+    for (const o of origins) {
+      expected.push(storedValues(store.raw(o), rows));
+      yield;
+    }
+    return {
+      key: keyBefore,
+      keys,
+      columns: origins.map((o) => store.names[o]!),
+      kinds: origins.map((o) => store.kinds[o]!),
+      expected,
+    };
+  }
 
   const nonKeyOrigins = store.names.map((_, i) => i).filter((i) => !store.keyColumns.includes(i));
   const s = changes.schema;
   const indexes = indexChanges(state);
+  const deletes = changes.deletes.length
+    ? {
+        keys: yield* storedKeys(changes.deletes),
+        guard: yield* guardOf(changes.deletes, nonKeyOrigins),
+      }
+    : null;
+  const rekeys = changes.rekeys.length
+    ? {
+        keys: yield* storedKeys(changes.rekeys),
+        newKeys: yield* current(changes.rekeys, state.keyColumns),
+        guard: yield* guardOf(changes.rekeys, []),
+      }
+    : null;
+  const updates: TableDiff['updates'][number][] = [];
+  for (const g of changes.updates) {
+    updates.push({
+      set: g.columns.map((c) => c.name),
+      types: g.columns.map((c) => c.declaredType),
+      keys: yield* current(g.rows, state.keyColumns),
+      values: yield* current(g.rows, g.columns),
+      guard: yield* guardOf(
+        g.rows,
+        g.columns.filter((c) => c.origin >= 0).map((c) => c.origin),
+      ),
+    });
+  }
+  const inserts: TableDiff['inserts'][number][] = [];
+  for (const g of changes.inserts) {
+    inserts.push({
+      columns: g.columns.map((c) => c.name),
+      types: g.columns.map((c) => c.declaredType),
+      values: yield* current(g.rows, g.columns),
+      count: g.rows.length,
+    });
+  }
   return {
     table: state.name,
     keyBefore,
@@ -123,31 +189,9 @@ export function diffTable(
     }),
     ...(indexes.drops.length ? { indexDrops: indexes.drops } : {}),
     ...(indexes.creates.length ? { indexCreates: indexes.creates } : {}),
-    deletes: changes.deletes.length
-      ? { keys: storedKeys(changes.deletes), guard: guardOf(changes.deletes, nonKeyOrigins) }
-      : null,
-    rekeys: changes.rekeys.length
-      ? {
-          keys: storedKeys(changes.rekeys),
-          newKeys: current(changes.rekeys, state.keyColumns),
-          guard: guardOf(changes.rekeys, []),
-        }
-      : null,
-    updates: changes.updates.map((g) => ({
-      set: g.columns.map((c) => c.name),
-      types: g.columns.map((c) => c.declaredType),
-      keys: current(g.rows, state.keyColumns),
-      values: current(g.rows, g.columns),
-      guard: guardOf(
-        g.rows,
-        g.columns.filter((c) => c.origin >= 0).map((c) => c.origin),
-      ),
-    })),
-    inserts: changes.inserts.map((g) => ({
-      columns: g.columns.map((c) => c.name),
-      types: g.columns.map((c) => c.declaredType),
-      values: current(g.rows, g.columns),
-      count: g.rows.length,
-    })),
+    deletes,
+    rekeys,
+    updates,
+    inserts,
   };
 }

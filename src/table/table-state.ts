@@ -670,6 +670,15 @@ export class TableState {
       // A whole column assigned (a transform's, an assign's): two arrays side by side.
       const dense = col.dense;
       const n = this.store.length;
+      if (dense instanceof Float64Array && stored instanceof Float64Array) {
+        // Numbers differ unless equal or both NaN (see valuesEqual).
+        for (let r = 0; r < n; r++) {
+          const a = dense[r]!;
+          const b = stored[r]!;
+          if (a !== b && (a === a || b === b)) fn(r);
+        }
+        return;
+      }
       for (let r = 0; r < n; r++) {
         const a = dense[r];
         const b = stored[r];

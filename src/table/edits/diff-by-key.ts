@@ -70,6 +70,46 @@ function positionsOf(T: ColumnTable): Int32Array | null {
   return out;
 }
 
+/** A result row not matched yet (never a row: stored rows are >= 0, inserted ones small negatives). */
+const UNDECIDED = -0x7fffffff;
+
+/**
+ * The first pass of {@link matchRows} for a one-column key read from plain arrays on both sides:
+ * each result row whose key is the very value the table's stored row at the same position holds
+ * is matched with that row, in one loop over two arrays (a value identical to a stored key is
+ * a valid key as it is: nothing to check). Every other result row is left UNDECIDED for the full
+ * match. Returns false, matching nothing, when either side is not a plain array.
+ */
+function matchInPlace(
+  state: TableState,
+  snapshot: Snapshot,
+  T: ColumnTable,
+  positions: Int32Array | null,
+  rowOf: Int32Array,
+  taken: Uint8Array,
+): boolean {
+  const k = state.keyColumns[0]!;
+  const given = columnReader(T.column(k.name)).array;
+  const current =
+    k.cells.size === 0
+      ? (k.dense ?? k.base ?? (k.origin >= 0 ? state.store.raw(k.origin) : null))
+      : null;
+  if (given === null || current === null) return false;
+  const { slots, stored } = snapshot;
+  const m = rowOf.length;
+  rowOf.fill(UNDECIDED);
+  const n = Math.min(m, stored);
+  for (let i = 0; i < n; i++) {
+    const row = slots === null ? i : slots[i]!;
+    const b = current[row];
+    if (b === null || b === undefined || given[positions === null ? i : positions[i]!] !== b)
+      continue;
+    rowOf[i] = row;
+    taken[row] = 1;
+  }
+  return true;
+}
+
 /**
  * The table row of each result row (by its position in `positions`), or NEW_ROW. A key held by two
  * result rows is refused.
@@ -112,8 +152,10 @@ function matchRows(
       { table: state.name, key: [...key] },
     );
   const single = keyCols.length === 1 ? keyCols[0]! : null;
+  const matched = single !== null && matchInPlace(state, snapshot, T, positions, rowOf, taken);
   const key = new Array<CellValue>(keyCols.length);
   for (let i = 0; i < m; i++) {
+    if (matched && rowOf[i] !== UNDECIDED) continue;
     const p = positions === null ? i : positions[i]!;
     let row: number | undefined;
     let hasNull = false;
@@ -164,6 +206,14 @@ function diffColumn(
   const plain =
     col.cells.size === 0 ? (own ?? (col.origin >= 0 ? state.store.raw(col.origin) : null)) : null;
   const m = rowOf.length;
+  if (plain instanceof Float64Array && array instanceof Float64Array) {
+    const dense = numericColumn(state, col, array, plain, positions, rowOf);
+    if (dense === NO_CHANGE) return;
+    if (dense !== null) {
+      state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
+      return;
+    }
+  }
   // A first pass only counts, so that a column changed in most rows is built once, by slot.
   let changedStored = 0;
   let changedInserted = false;
@@ -219,6 +269,52 @@ function diffColumn(
   }
   state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
   for (const { row, value } of inserted) state.write(row, col, value);
+}
+
+const NO_CHANGE = 'no change';
+
+/**
+ * {@link diffColumn} for numbers on both sides (a Float64Array of the result against the one the
+ * stored rows read): the column's new values by slot in one typed pass, with no value boxed or
+ * looked at twice. NO_CHANGE when no stored row's value changes; null, having changed nothing,
+ * when the general path must decide: few rows change (single edits), a result row is an inserted
+ * one, or a value needs the full check (NaN, a non-integer for an integer column).
+ */
+function numericColumn(
+  state: TableState,
+  col: ColumnState,
+  given: Float64Array,
+  plain: Float64Array,
+  positions: Int32Array | null,
+  rowOf: Int32Array,
+): Float64Array | typeof NO_CHANGE | null {
+  const real = col.kind === 'real';
+  if (!real && col.kind !== 'integer' && col.kind !== 'numeric') return null;
+  const n = state.store.length;
+  const m = rowOf.length;
+  let changed = 0;
+  for (let i = 0; i < m; i++) {
+    const row = rowOf[i]!;
+    if (row === NEW_ROW) continue;
+    if (row < 0) return null;
+    const a = given[positions === null ? i : positions[i]!]!;
+    const b = plain[row]!;
+    if (a === b || (a !== a && b !== b)) continue;
+    // The canonical forms the full check would give: a real that is a number, a safe integer.
+    if (real ? a !== a : !Number.isSafeInteger(a)) return null;
+    changed++;
+  }
+  if (changed === 0) return NO_CHANGE;
+  if (changed < n * DENSE_SHARE) return null;
+  const dense = plain.slice(0, n);
+  for (let i = 0; i < m; i++) {
+    const row = rowOf[i]!;
+    if (row === NEW_ROW) continue;
+    const a = given[positions === null ? i : positions[i]!]!;
+    // -0 is stored as 0 (see fastCanonical).
+    dense[row] = a === 0 ? 0 : a;
+  }
+  return dense;
 }
 
 /** The current values of a numeric column's stored rows as a Float64Array, or null (a non-number). */
