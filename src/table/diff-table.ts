@@ -18,19 +18,33 @@ function planValue(kind: ColumnKind, value: CellValue | undefined): SqlValue {
   return ownCopy(encodeValue(kind, value));
 }
 
+/** Rows gathered between two pauses of sliced work. */
+const STRETCH = 1 << 17;
+
 /**
  * The stored values of `rows` in one column. A numeric column stays numeric: a Float64Array, so
  * that ten thousand deleted rows guarded on five REAL columns do not box fifty thousand doubles.
  */
-function storedValues(column: ColumnArray, rows: readonly number[]): CellValue[] | Float64Array {
+function* storedValues(
+  column: ColumnArray,
+  rows: readonly number[],
+): Sliced<CellValue[] | Float64Array> {
   const n = rows.length;
   if (column instanceof Float64Array) {
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = column[rows[i]!]!;
+    for (let from = 0; from < n; from += STRETCH) {
+      const to = Math.min(n, from + STRETCH);
+      for (let i = from; i < to; i++) out[i] = column[rows[i]!]!;
+      yield;
+    }
     return out;
   }
   const out = new Array<CellValue>(n);
-  for (let i = 0; i < n; i++) out[i] = ownCopy(column[rows[i]!] ?? null);
+  for (let from = 0; from < n; from += STRETCH) {
+    const to = Math.min(n, from + STRETCH);
+    for (let i = from; i < to; i++) out[i] = ownCopy(column[rows[i]!] ?? null);
+    yield;
+  }
   return out;
 }
 
@@ -38,13 +52,17 @@ function storedValues(column: ColumnArray, rows: readonly number[]): CellValue[]
  * `rows`' values gathered from a numeric array (every value stored as itself: a number's stored
  * form is the number), or null when a row is not a stored one.
  */
-function gather(source: Float64Array, rows: readonly number[]): Float64Array | null {
+function* gather(source: Float64Array, rows: readonly number[]): Sliced<Float64Array | null> {
   const n = rows.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    if (r < 0) return null;
-    out[i] = source[r]!;
+  for (let from = 0; from < n; from += STRETCH) {
+    const to = Math.min(n, from + STRETCH);
+    for (let i = from; i < to; i++) {
+      const r = rows[i]!;
+      if (r < 0) return null;
+      out[i] = source[r]!;
+    }
+    yield;
   }
   return out;
 }
@@ -87,7 +105,7 @@ function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDi
     for (const k of store.keyColumns) {
       const raw = store.raw(k);
       out.push(
-        (raw instanceof Float64Array ? gather(raw, rows) : null) ??
+        (raw instanceof Float64Array ? yield* gather(raw, rows) : null) ??
           columnValuesOf(rows.length, (i) => planValue(store.kinds[k]!, store.get(rows[i]!, k))),
       );
       yield;
@@ -101,7 +119,7 @@ function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDi
     for (const c of cols) {
       const numeric = inserted ? null : numericSource(state, c);
       out.push(
-        (numeric !== null ? gather(numeric, rows) : null) ??
+        (numeric !== null ? yield* gather(numeric, rows) : null) ??
           columnValuesOf(
             rows.length,
             inserted
@@ -120,7 +138,7 @@ function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDi
     const keys = yield* storedKeys(rows);
     const expected: (CellValue[] | Float64Array)[] = [];
     for (const o of origins) {
-      expected.push(storedValues(store.raw(o), rows));
+      expected.push(yield* storedValues(store.raw(o), rows));
       yield;
     }
     return {

@@ -192,7 +192,15 @@ export function patchStore(store: RowStore, effect: TableEffect, info: TableInfo
       const kind = kinds[c]!;
       // A whole column written back (a push of a transform): one new array, not a write per row.
       if (rows.length >= store.length >> 3) {
-        store.setMany(c, rows, (i) => decodeValue(kind, col[i] ?? null));
+        // A number of a column that is not boolean, date or datetime is its own cell value.
+        const numbers =
+          col instanceof Float64Array &&
+          kind !== 'boolean' &&
+          kind !== 'date' &&
+          kind !== 'datetime'
+            ? col
+            : null;
+        store.setMany(c, rows, (i) => decodeValue(kind, col[i] ?? null), numbers);
         return;
       }
       for (let i = 0; i < rows.length; i++) {

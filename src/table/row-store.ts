@@ -147,8 +147,14 @@ export class RowStore {
    * by one. Many rows at once (an eighth of them or more) go into a new array: views made before
    * keep reading the old one, which nothing writes to any more, rather than the store keeping
    * each written row's old value (or copying the column once past an eighth, see `keep`).
+   * `numbers`, when given, holds every `value(i)` already: numbers that are their own cell values.
    */
-  setMany(column: number, rows: ArrayLike<number>, value: (i: number) => CellValue): void {
+  setMany(
+    column: number,
+    rows: ArrayLike<number>,
+    value: (i: number) => CellValue,
+    numbers: Float64Array | null = null,
+  ): void {
     const n = rows.length;
     const epoch = this.epochs[column]!;
     if (this.keyColumns.includes(column) || n < this.len >> 3 || (epoch?.before.size ?? 0) > 0) {
@@ -157,10 +163,15 @@ export class RowStore {
     }
     const old = this.cols[column]!;
     let next: ColumnArray = old instanceof Float64Array ? old.slice() : old.slice(0, this.len);
-    for (let i = 0; i < n; i++) {
-      const v = value(i);
-      if (next instanceof Float64Array && typeof v !== 'number') next = Array.from(next);
-      next[rows[i]!] = v as never;
+    if (numbers !== null && next instanceof Float64Array) {
+      // Numbers into numbers (a whole numeric column written back): one typed loop.
+      for (let i = 0; i < n; i++) next[rows[i]!] = numbers[i]!;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = value(i);
+        if (next instanceof Float64Array && typeof v !== 'number') next = Array.from(next);
+        next[rows[i]!] = v as never;
+      }
     }
     // The old array is the column as the current epoch began (nothing was written since): its
     // views read it, and recording stops there, as after `keep` copied it.
