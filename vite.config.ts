@@ -4,12 +4,15 @@ import { playwright } from '@vitest/browser-playwright';
 import { glideStrictModeFix } from './demo/vite/glide-strict-mode-fix.ts';
 import { chromiumLaunchOptions } from './test/chromium.ts';
 import { syncTestServers } from './test/support/sync-test-servers.ts';
+import { bundledEngineWorker } from './test/support/vite/bundled-engine-worker.ts';
 
 // One config serves the playground (dev server and production build) and the two test projects:
 // pure logic in Node, and everything that needs a Worker, IndexedDB or the DOM in real Chromium.
 // `--mode e2e` builds what the end-to-end tests run against: the playground plus a bare page they
 // drive the library from (e2e/harness), into its own folder, so that dist-demo ships no test page.
 export default defineConfig(({ mode }) => ({
+  // Vitest's browser servers only: each database's worker is one bundled module (see the plugin).
+  plugins: process.env['VITEST'] ? [bundledEngineWorker()] : [],
   // sql.js is only imported from the worker: without pre-bundling, a cold cache discovers it late
   // and Vite reloads the page in the middle of a browser test.
   optimizeDeps: {
