@@ -7,7 +7,9 @@ import {
 } from '../errors/pandalchemy-error';
 import { planTransfer } from '../plan/plan-transfer';
 import type { ColumnarData, EngineApi, WorkerApi } from '../protocol/engine-api';
+import { packPlanWork } from '../protocol/packed-plan';
 import { unpackColumns } from '../protocol/packed-text';
+import { runInSlices } from '../schedule/run-in-slices';
 import { joinChunks } from '../protocol/join-chunks';
 
 /** Methods whose table data arrives packed (see `packColumns`; `readTable` streams its chunks). */
@@ -169,11 +171,17 @@ export function engineClient(
     ])) as ColumnarData;
     return joinChunks(head, chunks);
   };
-  // A push's own plan moves its column buffers to the worker instead of copying them.
-  engine.apply = (plan, options, onProgress) =>
-    call('apply', [Comlink.transfer(plan, planTransfer(plan)), options, onProgress]) as ReturnType<
-      Engine['apply']
-    >;
+  // A push's own plan moves its column buffers to the worker instead of copying them, and the
+  // columns of its inserts go packed, packed in slices between which the page paints.
+  engine.apply = async (plan, options, onProgress) => {
+    const wire = await runInSlices(packPlanWork(plan));
+    const transfer = [...planTransfer(plan), ...wire.transfer];
+    return call('apply', [
+      Comlink.transfer(wire.plan, transfer),
+      options,
+      onProgress,
+    ]) as ReturnType<Engine['apply']>;
+  };
   engine.terminate = () => {
     die(died('the database was closed'));
     try {

@@ -16,7 +16,7 @@ import type { SqlValue } from '../values/sql-value';
 import { kindOf } from '../values/column-kind';
 import type { CreateTableOptions } from './create-table-options';
 import { inferTypes } from './infer-columns';
-import { runAtOnce, type SlicedWork } from './run-in-slices';
+import { runAtOnce, type SlicedWork } from '../schedule/run-in-slices';
 import { tableConstraints } from './table-constraints';
 
 function isKeywordDefault(

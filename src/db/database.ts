@@ -13,7 +13,7 @@ import type { ChangeListener } from './change-emitter';
 import { commitPlan } from './commit-plan';
 import type { CreateTableOptions } from './create-table-options';
 import { createTableWork } from './create-table-steps';
-import { runInSlices } from './run-in-slices';
+import { runInSlices } from '../schedule/run-in-slices';
 import { DatabaseState, type Engine } from './database-state';
 import { DatabaseTable, type RefreshOptions, type TableHost } from './database-table';
 import { downloadFile } from './download-file';

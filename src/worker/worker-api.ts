@@ -10,6 +10,7 @@ import type {
   TableEffect,
   WorkerApi,
 } from '../protocol/engine-api';
+import { unpackPlan } from '../protocol/packed-plan';
 import { packColumns } from '../protocol/packed-text';
 
 function serialize(e: unknown): SerializedError {
@@ -100,7 +101,9 @@ export function workerApi(core: EngineCore): WorkerApi {
     readRows: (table, keys) => run(core.readRows(table, keys).then(transferred)),
     query: (sql, params) => run(core.query(sql, params).then(transferred)),
     apply: (plan, options, onProgress) =>
-      run(core.apply(plan, options, onProgress).then((r) => withoutCreatedRows(plan, r))),
+      run(
+        core.apply(unpackPlan(plan), options, onProgress).then((r) => withoutCreatedRows(plan, r)),
+      ),
     hasCommitted: (pushId) => run(core.hasCommitted(pushId)),
     importDatabase: (bytes, onProgress) => run(core.importDatabase(bytes, onProgress)),
     exportDatabase: () =>

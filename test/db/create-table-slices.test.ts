@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import { expect, test } from 'vitest';
 import { createTableSteps, createTableWork } from '../../src/db/create-table-steps';
-import { runInSlices } from '../../src/db/run-in-slices';
+import { runInSlices } from '../../src/schedule/run-in-slices';
 import { PandalchemyError } from '../../src/index';
 
 const ROWS = 10_000;
