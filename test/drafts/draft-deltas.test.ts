@@ -8,7 +8,16 @@ import { planSave, type DraftProgress } from '../../src/drafts/plan-save';
 import { checkDelta, mergedNet, restoreRecords } from '../../src/drafts/replay-delta';
 import { checkDraft } from '../../src/drafts/restore-draft';
 import { replayChanges } from '../../src/table/rebase';
-import { edit, fresh, pendingOf, run, seen, type Edit } from './draft-fixtures';
+import {
+  compositeEdit,
+  edit,
+  fresh,
+  freshComposite,
+  pendingOf,
+  run,
+  seen,
+  type Edit,
+} from './draft-fixtures';
 
 /**
  * A draft saved as a base and the deltas of the saves after it (what happened to the history
@@ -54,10 +63,10 @@ function save(
 }
 
 /** The table read again in the same slots, from the draft's records. */
-function reopen(stored: Stored): TrackedTable {
+function reopen(stored: Stored, open: () => TrackedTable): TrackedTable {
   checkDraft(stored.base);
   stored.deltas.forEach(checkDelta);
-  const copy = fresh();
+  const copy = open();
   copy.adopt(
     restoreRecords(stored.base, stored.deltas, copy.info, copy.state.store, copy.state.rowidColumn),
   );
@@ -69,64 +78,78 @@ function view(t: TrackedTable): unknown {
   return { seen: seen(t, false), at: t.operations().map((o) => o.at) };
 }
 
-const rowEdit = edit.filter(([label]) =>
-  /^(set|insert|delete|rekey|swap|undo|redo|updateWhere|deleteWhere)/.test(label),
-);
-
 type Step = ['edit', string, Edit] | ['save'] | ['reopen'];
 
-const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: rowEdit.map(([l, e]): Step => ['edit', l, e]), weight: 6 },
-  { arbitrary: edit.map(([l, e]): Step => ['edit', l, e]), weight: 1 },
-  { arbitrary: fc.constant<Step>(['save']), weight: 3 },
-  { arbitrary: fc.constant<Step>(['reopen']), weight: 1 },
-);
+/** Steps of edits (mostly of rows), saves and reopens. */
+function stepsOf(edits: fc.Arbitrary<[string, Edit]>): fc.Arbitrary<Step> {
+  const rowEdit = edits.filter(([label]) =>
+    /^(set|insert|delete|rekey|swap|undo|redo|updateWhere|deleteWhere)/.test(label),
+  );
+  return fc.oneof(
+    { arbitrary: rowEdit.map(([l, e]): Step => ['edit', l, e]), weight: 6 },
+    { arbitrary: edits.map(([l, e]): Step => ['edit', l, e]), weight: 1 },
+    { arbitrary: fc.constant<Step>(['save']), weight: 3 },
+    { arbitrary: fc.constant<Step>(['reopen']), weight: 1 },
+  );
+}
+
+/** The table shapes: a one-column key, and a two-column key (kept as arrays). */
+const SHAPES = [
+  { shape: 'one-column key', open: fresh, edits: edit, share: 1 },
+  { shape: 'two-column key', open: freshComposite, edits: compositeEdit, share: 0.5 },
+];
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 60);
 
 describe('a draft saved as deltas', () => {
-  test('reads back as the table it was saved from, across undo, redo, saves and reopens', () => {
-    let deltas = 0;
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 50 }), (steps) => {
-        const model = fresh();
-        let t = fresh();
-        let progress: DraftProgress | null = null;
-        let stored: Stored | null = null;
-        const saveNow = (): void => {
-          const s = save(t, progress, stored);
-          ({ progress, stored } = s);
-          if (!s.whole) deltas++;
-        };
-        const check = (): void => {
-          saveNow();
-          const again = reopen(stored!);
-          expect(view(again)).toEqual(view(t));
-          expect(seen(again, false)).toEqual(seen(model, false));
-          // The net changes as the records give them: what is rebased when the rows moved on.
-          const rebased = fresh();
-          expect(replayChanges(rebased.state, mergedNet(stored!.base, stored!.deltas))).toEqual([]);
-          expect(pendingOf(rebased)).toEqual(pendingOf(model));
-          // Saving goes on from the reopened table, as after a reload.
-          t = again;
-          progress = { ...progress!, point: savedPoint(t.state) };
-        };
-        for (const s of steps) {
-          if (s[0] === 'edit') expect(run(t, s[2])).toBe(run(model, s[2]));
-          else if (s[0] === 'save') saveNow();
-          else check();
-        }
-        check();
-        // Undo reaches back past every save and reopen.
-        while (model.undo()) expect(t.undo()).toBe(true);
-        expect(t.canUndo).toBe(false);
-        expect(seen(t, false)).toEqual(seen(model, false));
-      }),
-      { numRuns: RUNS },
-    );
-    // The property is about deltas: most saves must have been ones.
-    expect(deltas).toBeGreaterThan(RUNS);
-  });
+  test.each(SHAPES)(
+    'reads back as the table it was saved from, across undo, redo, saves and reopens ($shape)',
+    ({ open, edits, share }) => {
+      const runs = Math.max(1, Math.round(RUNS * share));
+      let deltas = 0;
+      fc.assert(
+        fc.property(fc.array(stepsOf(edits), { maxLength: 50 }), (steps) => {
+          const model = open();
+          let t = open();
+          let progress: DraftProgress | null = null;
+          let stored: Stored | null = null;
+          const saveNow = (): void => {
+            const s = save(t, progress, stored);
+            ({ progress, stored } = s);
+            if (!s.whole) deltas++;
+          };
+          const check = (): void => {
+            saveNow();
+            const again = reopen(stored!, open);
+            expect(view(again)).toEqual(view(t));
+            expect(seen(again, false)).toEqual(seen(model, false));
+            // The net changes as the records give them: what is rebased when the rows moved on.
+            const rebased = open();
+            expect(replayChanges(rebased.state, mergedNet(stored!.base, stored!.deltas))).toEqual(
+              [],
+            );
+            expect(pendingOf(rebased)).toEqual(pendingOf(model));
+            // Saving goes on from the reopened table, as after a reload.
+            t = again;
+            progress = { ...progress!, point: savedPoint(t.state) };
+          };
+          for (const s of steps) {
+            if (s[0] === 'edit') expect(run(t, s[2])).toBe(run(model, s[2]));
+            else if (s[0] === 'save') saveNow();
+            else check();
+          }
+          check();
+          // Undo reaches back past every save and reopen.
+          while (model.undo()) expect(t.undo()).toBe(true);
+          expect(t.canUndo).toBe(false);
+          expect(seen(t, false)).toEqual(seen(model, false));
+        }),
+        { numRuns: runs },
+      );
+      // The property is about deltas: most saves must have been ones.
+      expect(deltas).toBeGreaterThan(runs);
+    },
+  );
 
   test('that do not hold together are refused as draft_invalid, never half taken', () => {
     const t = fresh();
