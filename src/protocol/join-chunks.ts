@@ -27,11 +27,13 @@ export function joinChunks(head: ColumnarData, chunks: readonly ColumnarData[]):
       }
       return out;
     }
-    // Filled by push: `new Array(n)` of a large n is a dictionary-mode array, several times
-    // slower to fill and to read.
-    const out: CellValue[] = [];
-    for (const p of parts) for (let i = 0; i < p.length; i++) out.push(p[i]!);
-    return out;
+    // One concat of the chunks' arrays: V8 copies packed arrays in bulk, where a loop pushing a
+    // million values kept the page busy for about 300 ms (and `new Array(n)` of a large n is a
+    // slow dictionary-mode array).
+    const arrays = parts.map((p): CellValue[] =>
+      p instanceof Float64Array ? Array.from(p) : (p as CellValue[]),
+    );
+    return ([] as CellValue[]).concat(...arrays);
   });
   return { ...head, columns };
 }
