@@ -52,6 +52,7 @@ export class DatabaseState {
   #info = new Map<string, TableInfo>();
   /** Serialises everything that moves tables to new commits, so commits apply in order. */
   #serial: Promise<unknown> = Promise.resolve();
+  #pushes: Promise<unknown> = Promise.resolve();
 
   constructor(name: string, engine: Engine, state: EngineState, drafts: boolean) {
     this.name = name;
@@ -104,6 +105,18 @@ export class DatabaseState {
   serially<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#serial.then(fn, fn);
     this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs a push after the pushes called before it settled (whatever their outcome), so that each
+   * is planned from what is pending once the one before is done. A push called while another is
+   * in flight (a double click) would otherwise plan the same changes again: a conflict with its
+   * own first push, or, overwriting, a second commit whose end discards edits made in between.
+   */
+  afterPushes<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#pushes.then(fn, fn);
+    this.#pushes = run.catch(() => undefined);
     return run;
   }
 }

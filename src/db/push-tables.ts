@@ -26,7 +26,6 @@ export async function pushTables(
   options: PushOptions = {},
 ): Promise<PushResult> {
   state.assertOpen();
-  const start = performance.now();
   for (const t of tables) {
     if (state.loaded.get(t.name)?.table !== t) {
       throw new PandalchemyError(
@@ -36,6 +35,17 @@ export async function pushTables(
       );
     }
   }
+  return state.afterPushes(() => pushNow(state, tables, options));
+}
+
+/** {@link pushTables} once the pushes before it settled: what is pending now. */
+async function pushNow(
+  state: DatabaseState,
+  tables: readonly DatabaseTable[],
+  options: PushOptions,
+): Promise<PushResult> {
+  state.assertOpen();
+  const start = performance.now();
   const changed = tables.filter((t) => t.hasChanges);
   if (!changed.length) {
     return {

@@ -96,7 +96,8 @@ type Op =
   | { t: 'tamper'; table: number; row: number }
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
   | { t: 'pushAll' | 'reopen' | 'refresh' }
-  | { t: 'malformedPush'; pick: number };
+  | { t: 'malformedPush'; pick: number }
+  | { t: 'pushTwice'; table: number; second: 'table' | 'all'; conflict: 'fail' | 'overwrite' };
 
 const table = fc.nat(TABLES.length - 1);
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -194,6 +195,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('malformedPush' as const), pick: fc.nat() }),
+  },
+  {
+    // A second push while the first is in flight (a double click): it waits for the first, then
+    // pushes what is pending then (nothing), and neither fails.
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('pushTwice' as const),
+      table,
+      second: fc.constantFrom('table' as const, 'all' as const),
+      conflict: fc.constantFrom('fail' as const, 'overwrite' as const),
+    }),
   },
   {
     weight: 1,
@@ -424,6 +436,24 @@ async function step(
     );
     if (built === null) return; // nothing to push: no plan was built
     expect(error).toMatchObject({ code: 'invalid_plan' });
+    return;
+  }
+  if (o.t === 'pushTwice') {
+    const m = models[o.table]!;
+    const t = await db.table(TABLES[o.table]!.name);
+    const changed = hasChanges(m);
+    const [first, second] = await Promise.all([
+      t.push({ conflict: o.conflict }),
+      o.second === 'table' ? t.push({ conflict: o.conflict }) : db.push({ conflict: o.conflict }),
+    ]);
+    expect(first.tables).toEqual(changed ? [t.name] : []);
+    // The other tables' changes, when the second push is of every table, are pushed by it.
+    expect(second.tables).not.toContain(t.name);
+    const others = o.second === 'all' ? models.map((x, i) => i !== o.table && hasChanges(x)) : [];
+    if (o.second === 'all') await adoptRowids(db, models);
+    else await adoptRowids(db, [m], TABLES[o.table]);
+    if (changed) settle(m);
+    models.forEach((x, i) => others[i] && settle(x));
     return;
   }
   if (o.t === 'reopen') {
@@ -771,6 +801,7 @@ describe('the public API against a simple model (real sql.js, reopen from storag
       'reopen',
       'refresh',
       'malformedPush',
+      'pushTwice',
     ]) {
       expect(stats[kind] ?? 0, `${kind} was exercised`).toBeGreaterThan(0);
     }
