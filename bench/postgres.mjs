@@ -90,25 +90,32 @@ function guarded(plan) {
   return { ...plan, steps: [{ ...del, guard: guard(del) }, { ...upd, guard: guard(upd) }, ins] };
 }
 
-/** The same statements by hand: what an app would write with the driver alone. */
+/**
+ * The same statements by hand: what an app would write with the driver alone. `query`'s third
+ * argument names a statement to prepare once (node-postgres' `name`), when the loop does so.
+ */
 async function handLoop(query, plan) {
   const [del, upd, ins] = plan.steps;
   await query('BEGIN');
   for (let i = 0; i < rows; i++)
-    await query('DELETE FROM bench WHERE id = $1', [String(del.keys[0][i])]);
+    await query('DELETE FROM bench WHERE id = $1', [String(del.keys[0][i])], 'bench_delete');
   for (let i = 0; i < rows; i++)
-    await query('UPDATE bench SET a = $1, s = $2 WHERE id = $3', [
-      String(upd.values[0][i]),
-      upd.values[1][i],
-      String(upd.keys[0][i]),
-    ]);
+    await query(
+      'UPDATE bench SET a = $1, s = $2 WHERE id = $3',
+      [String(upd.values[0][i]), upd.values[1][i], String(upd.keys[0][i])],
+      'bench_update',
+    );
   for (let i = 0; i < rows; i++)
-    await query('INSERT INTO bench (id, a, b, s) VALUES ($1, $2, $3, $4)', [
-      String(ins.values[0][i]),
-      String(ins.values[1][i]),
-      String(ins.values[2][i]),
-      ins.values[3][i],
-    ]);
+    await query(
+      'INSERT INTO bench (id, a, b, s) VALUES ($1, $2, $3, $4)',
+      [
+        String(ins.values[0][i]),
+        String(ins.values[1][i]),
+        String(ins.values[2][i]),
+        ins.values[3][i],
+      ],
+      'bench_insert',
+    );
   await query('COMMIT');
 }
 
@@ -130,12 +137,13 @@ function stats(times) {
   };
 }
 
-async function measure(name, query, client) {
+async function measure(name, query, client, preparedQuery = null) {
   const plan = buildPlan();
   const withGuards = guarded(plan);
   const hand = [];
   const ours = [];
   const ourGuarded = [];
+  const prepared = [];
   // The client's own CPU time (this process: the driver, and the library's work on top of it),
   // which the machine's load moves far less than the wall time of 30,000 round trips.
   const cpu = { hand: [], ours: [] };
@@ -163,6 +171,7 @@ async function measure(name, query, client) {
     ours.push(o);
     pairRatios.push(o / h);
     ourGuarded.push(await timed(() => applyPlan(withGuards, client)));
+    if (preparedQuery) prepared.push(await timed(() => handLoop(preparedQuery, plan)));
   }
   const h = stats(hand);
   const o = stats(ours);
@@ -176,6 +185,12 @@ async function measure(name, query, client) {
   console.log(
     `${name}: CPU time of the client process: loop ${fmt(ch)}; applyPlan ${fmt(co)}; ratio ${(co.median / ch.median).toFixed(2)}x`,
   );
+  if (prepared.length) {
+    const p = stats(prepared);
+    console.log(
+      `${name}: the loop with each statement prepared once (named), as applyPlan prepares them ${fmt(p)}; applyPlan's ratio to it ${(o.median / p.median).toFixed(2)}x`,
+    );
+  }
   const g = stats(ourGuarded);
   console.log(
     `${name}: applyPlan with guards on its ${2 * rows} updated and deleted rows ${fmt(g)}; ratio to the loop ${(g.median / h.median).toFixed(2)}x`,
@@ -193,6 +208,7 @@ try {
     'PostgreSQL 15 (node-postgres, loopback)',
     (sql, params) => client.query(sql, params),
     client,
+    (sql, params, name) => client.query({ name, text: sql, values: params }),
   );
   await client.end();
   if (!skipPglite) {

@@ -18,6 +18,7 @@ import type { SqlValue } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
 import { checkIndexStep } from './check-index-step';
 import { inTransaction, type PostgresClient, type RunStatement } from './postgres-client';
+import { statementName } from './statement-name';
 
 /** What a push to PostgreSQL did. */
 export interface PostgresPushResult {
@@ -155,7 +156,8 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
       ...(temporaryKeys ? { temporaryKeys } : {}),
     });
     const returned = report ? [] : undefined;
-    for (const st of statements) await runAll(run, st, step.kind, step.table, step, returned);
+    for (const st of statements)
+      await runAll(run, st, step.kind, step.table, step, returned, {}, schema);
     if (returned) assignedKeys.set(index, returned);
     rowsWritten += step.count;
   }
@@ -177,12 +179,16 @@ async function runAll(
   returned?: (readonly unknown[])[],
   /** The column a schema step changes, for its error. */
   context: { column?: string } = {},
+  /** The table's schema, for a data step's statement (see `statementName`). */
+  schema?: TableSchema,
 ): Promise<void> {
   let i = 0;
   const keep = returned !== undefined && st.returning.length > 0;
+  // A write of many rows is prepared once; one of a row, or one that returns rows, is not.
+  const name = step && schema && !keep && st.rows > 1 ? statementName(st.sql, schema) : undefined;
   try {
     for (; i < st.rows; i++) {
-      const rows = await run(st.sql, st.parameters(i), !keep);
+      const rows = await run(st.sql, st.parameters(i), !keep, name);
       if (keep) returned.push(rows[0] ?? []);
     }
   } catch (e) {

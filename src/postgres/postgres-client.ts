@@ -9,7 +9,12 @@ type ArrayRows = { readonly rows: readonly (readonly unknown[])[] };
  * out with `pool.connect()`, and release it after.)
  */
 export interface NodePostgresClient {
-  query(config: { text: string; values: PostgresValue[]; rowMode: 'array' }): Promise<ArrayRows>;
+  query(config: {
+    text: string;
+    values: PostgresValue[];
+    rowMode?: 'array';
+    name?: string;
+  }): Promise<ArrayRows>;
   query(text: string, values: PostgresValue[]): Promise<unknown>;
 }
 
@@ -32,12 +37,14 @@ export type PostgresClient = NodePostgresClient | PGliteClient;
 
 /**
  * Runs one statement, returning its rows as arrays. `discard`: the caller needs no rows (a write
- * without RETURNING), so none are returned.
+ * without RETURNING), so none are returned. `name`: a write the connection may keep prepared
+ * under that name (see `statementName`); a connection that cannot ignores it.
  */
 export type RunStatement = (
   sql: string,
   parameters: PostgresValue[],
   discard?: boolean,
+  name?: string,
 ) => Promise<readonly (readonly unknown[])[]>;
 
 const NO_ROWS: readonly (readonly unknown[])[] = Object.freeze([]);
@@ -50,10 +57,12 @@ const NO_ROWS: readonly (readonly unknown[])[] = Object.freeze([]);
  */
 export function nodePostgresRunner(client: NodePostgresClient): RunStatement {
   // Not async functions: a write costs one promise of the driver's and one here, no more.
-  return (text, values, discard) =>
-    discard
-      ? client.query(text, values).then(noRows)
-      : client.query({ text, values, rowMode: 'array' }).then(rowsOf);
+  return (text, values, discard, name) =>
+    !discard
+      ? client.query({ text, values, rowMode: 'array' }).then(rowsOf)
+      : name
+        ? client.query({ name, text, values }).then(noRows)
+        : client.query(text, values).then(noRows);
 }
 
 const noRows = (): readonly (readonly unknown[])[] => NO_ROWS;

@@ -103,6 +103,35 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     ]);
   });
 
+  test('writes many rows through statements prepared once, and a type change between pushes gets them prepared anew', async () => {
+    await applyPlan(plan(createItems, insertItems), target.client);
+    const setN = (values: unknown[], type: string): PlanStep => ({
+      kind: 'update',
+      table: 'items',
+      key: ['id'],
+      keyTypes: ['INTEGER'],
+      keys: [[1, 2, 3]],
+      set: ['n'],
+      types: [type],
+      values: [values as never],
+      count: 3,
+      guard: null,
+    });
+    await applyPlan(plan(setN([7, 8, 9], 'INTEGER')), target.client);
+    // The same UPDATE text on the same connection, its parameter now text: prepared while the
+    // column was bigint, it would refuse 'a' (invalid input syntax for type bigint).
+    await applyPlan(
+      plan({ kind: 'retypeColumn', table: 'items', column: 'n', declaredType: 'TEXT' }),
+      target.client,
+    );
+    await applyPlan(plan(setN(['a', 'b', 'c'], 'TEXT')), target.client);
+    expect((await rows(target)).map((r) => [String(r['id']), r['n']])).toEqual([
+      ['1', 'a'],
+      ['2', 'b'],
+      ['3', 'c'],
+    ]);
+  });
+
   test('updates and deletes by key, and swaps keys through temporary keys', async () => {
     await applyPlan(plan(createItems, insertItems), target.client);
     await applyPlan(

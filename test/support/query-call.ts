@@ -1,7 +1,12 @@
 import type { PostgresValue } from '../../src/dialect/postgres/postgres-types';
 
 /** A statement as `NodePostgresClient.query` takes it: a config object, or text and values. */
-export type QueryConfig = { text: string; values: PostgresValue[]; rowMode?: 'array' };
+export type QueryConfig = {
+  text: string;
+  values: PostgresValue[];
+  rowMode?: 'array';
+  name?: string;
+};
 
 /**
  * The text and values of a `query()` call in either of node-postgres' forms (`applyPlan` sends a
