@@ -79,7 +79,7 @@ async function pushNow(
   return { ...result, totalMs: performance.now() - start };
 }
 
-/** {@link planOf}, each table's changes gathered in slices (see `runSliced`). */
+/** {@link planOf}, each table's changes gathered in slices (see `runInSlices`). */
 async function slicedPlanOf(
   tables: readonly DatabaseTable[],
   options: Pick<PushOptions, 'conflict' | 'passes'>,

@@ -1,7 +1,7 @@
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
 import type { TableState } from './table-state';
-import { runAll, type Sliced } from './slices';
+import { runAtOnce, type SlicedWork } from '../schedule/run-in-slices';
 
 /** Net schema changes since the last push, derived from the column states. */
 export interface SchemaChanges {
@@ -105,11 +105,11 @@ const collected = new WeakMap<
  * assigned column walks every row.
  */
 export function pendingChanges(state: TableState): CollectedChanges {
-  return runAll(pendingChangesSteps(state));
+  return runAtOnce(pendingChangesSteps(state));
 }
 
-/** {@link pendingChanges} as sliced work (see `runSliced`): a stretch of rows at a time. */
-export function* pendingChangesSteps(state: TableState): Sliced<CollectedChanges> {
+/** {@link pendingChanges} as sliced work (see `runInSlices`): a stretch of rows at a time. */
+export function* pendingChangesSteps(state: TableState): SlicedWork<CollectedChanges> {
   const last = collected.get(state);
   if (
     last !== undefined &&
@@ -131,10 +131,10 @@ export function* pendingChangesSteps(state: TableState): Sliced<CollectedChanges
  * the table per column assigned as a whole.
  */
 export function collectChanges(state: TableState): CollectedChanges {
-  return runAll(collectSteps(state));
+  return runAtOnce(collectSteps(state));
 }
 
-function* collectSteps(state: TableState): Sliced<CollectedChanges> {
+function* collectSteps(state: TableState): SlicedWork<CollectedChanges> {
   const schema = collectSchema(state);
   const deletes = ascending(state.deleted, state.deleted.size);
   const keyCols = new Set(state.keyColumns);
@@ -202,7 +202,7 @@ function* groupRows(
   changed: readonly ColumnState[],
   keyCols: ReadonlySet<ColumnState>,
   rekeyed: Set<number>,
-): Sliced<{ columns: ColumnState[]; rows: number[] }[]> {
+): SlicedWork<{ columns: ColumnState[]; rows: number[] }[]> {
   // Most edited rows have one changed column: it is kept as is, an array only from the second.
   const perRow = new Map<number, ColumnState | ColumnState[]>();
   const mark = (row: number, col: ColumnState): void => {
@@ -244,7 +244,7 @@ function* groupRows(
 const STRETCH = 1 << 17;
 
 /** Live stored rows whose value in `col` differs from the store's. */
-function* changedRows(state: TableState, col: ColumnState): Sliced<number[]> {
+function* changedRows(state: TableState, col: ColumnState): SlicedWork<number[]> {
   const out: number[] = [];
   if (col.dense && col.cells.size === 0) {
     // A whole column assigned: straight down its array and the one it is compared with (a

@@ -11,7 +11,7 @@ import { retypeChanges } from './edits/schema-edits';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
 import type { TableState } from './table-state';
-import { runAll, runSliced, type Sliced } from './slices';
+import { runAtOnce, runInSlices, type SlicedWork } from '../schedule/run-in-slices';
 
 /** The stored form of a value for a plan: bytes copied, as the plan is handed out. */
 function planValue(kind: ColumnKind, value: CellValue | undefined): SqlValue {
@@ -28,7 +28,7 @@ const STRETCH = 1 << 17;
 function* storedValues(
   column: ColumnArray,
   rows: readonly number[],
-): Sliced<CellValue[] | Float64Array> {
+): SlicedWork<CellValue[] | Float64Array> {
   const n = rows.length;
   if (column instanceof Float64Array) {
     const out = new Float64Array(n);
@@ -52,7 +52,7 @@ function* storedValues(
  * `rows`' values gathered from a numeric array (every value stored as itself: a number's stored
  * form is the number), or null when a row is not a stored one.
  */
-function* gather(source: Float64Array, rows: readonly number[]): Sliced<Float64Array | null> {
+function* gather(source: Float64Array, rows: readonly number[]): SlicedWork<Float64Array | null> {
   const n = rows.length;
   const out = new Float64Array(n);
   for (let from = 0; from < n; from += STRETCH) {
@@ -79,11 +79,11 @@ function numericSource(state: TableState, col: ColumnState): Float64Array | null
  * guards holding the stored values each update and delete is based on.
  */
 export function diffTable(state: TableState, changes?: CollectedChanges): TableDiff {
-  return runAll(diffSteps(state, changes));
+  return runAtOnce(diffSteps(state, changes));
 }
 
 /**
- * {@link diffTable} in slices (see `runSliced`): a column of a million rows gathered, or a stretch
+ * {@link diffTable} in slices (see `runInSlices`): a column of a million rows gathered, or a stretch
  * of rows compared, at a time. `push()` builds its plan this way.
  */
 export function diffTableSliced(
@@ -91,16 +91,16 @@ export function diffTableSliced(
   budgetMs?: number,
   pause?: () => Promise<void>,
 ): Promise<TableDiff> {
-  return runSliced(diffSteps(state), budgetMs, pause);
+  return runInSlices(diffSteps(state), undefined, budgetMs, pause);
 }
 
 /** The work of {@link diffTable}, pausing after each column gathered. */
-function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDiff> {
+function* diffSteps(state: TableState, given?: CollectedChanges): SlicedWork<TableDiff> {
   const changes = given ?? (yield* pendingChangesSteps(state));
   const store = state.store;
   const keyBefore = store.keyColumns.map((i) => store.names[i]!);
   const keyAfter = state.keyColumns.map((c) => c.name);
-  function* storedKeys(rows: readonly number[]): Sliced<ColumnValues[]> {
+  function* storedKeys(rows: readonly number[]): SlicedWork<ColumnValues[]> {
     const out: ColumnValues[] = [];
     for (const k of store.keyColumns) {
       const raw = store.raw(k);
@@ -112,7 +112,10 @@ function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDi
     }
     return out;
   }
-  function* current(rows: readonly number[], cols: readonly ColumnState[]): Sliced<ColumnValues[]> {
+  function* current(
+    rows: readonly number[],
+    cols: readonly ColumnState[],
+  ): SlicedWork<ColumnValues[]> {
     // Inserted rows (an insert group holds only those) are looked up once, not once per column.
     const inserted = rows.every((r) => r < 0) ? rows.map((r) => state.inserted.get(r)) : null;
     const out: ColumnValues[] = [];
@@ -134,7 +137,7 @@ function* diffSteps(state: TableState, given?: CollectedChanges): Sliced<TableDi
     }
     return out;
   }
-  function* guardOf(rows: readonly number[], origins: readonly number[]): Sliced<Guard> {
+  function* guardOf(rows: readonly number[], origins: readonly number[]): SlicedWork<Guard> {
     const keys = yield* storedKeys(rows);
     const expected: (CellValue[] | Float64Array)[] = [];
     for (const o of origins) {
