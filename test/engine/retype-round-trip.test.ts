@@ -126,10 +126,24 @@ function oracle(
 /**
  * Whether a predicted converted value is SQLite's: the same value, or for a REAL made text, text
  * of the same number (SQLite computes the digits of a number that needs 17 with its own
- * approximate arithmetic, and its last digit may differ).
+ * approximate arithmetic, and its last digit may differ). Likewise for text of more than 19
+ * significant digits made a number: SQLite reads it with approximate arithmetic too, and its
+ * double may be one unit in the last place from the nearest one, which the library predicts
+ * ('5220855942529955659780' made INTEGER: SQLite 5.220855942529955e21, nearest
+ * 5.220855942529956e21; CI seed 470879552). A known difference, in the README's notes.
  */
-function sameConversion(predicted: CellValue, sqlite: CellValue): boolean {
+function sameConversion(predicted: CellValue, sqlite: CellValue, source?: CellValue): boolean {
   if (cellText(predicted) === cellText(sqlite)) return true;
+  if (
+    typeof predicted === 'number' &&
+    typeof sqlite === 'number' &&
+    typeof source === 'string' &&
+    source
+      .replace(/[eE].*$/, '')
+      .replace(/\D/g, '')
+      .replace(/^0+/, '').length > 19
+  )
+    return Math.abs(predicted - sqlite) <= Math.abs(sqlite) * Number.EPSILON;
   return (
     typeof predicted === 'string' &&
     typeof sqlite === 'string' &&
@@ -192,7 +206,7 @@ describe('type changes against SQLite', () => {
         const sqlite = oracle(from, to, value);
         const predicted = retypeValue(value, fromKind, to);
         const converted = decodeValue(kindOf(to), sqlite.converted);
-        expect(sameConversion(predicted.value, converted), 'converted value').toBe(true);
+        expect(sameConversion(predicted.value, converted, value), 'converted value').toBe(true);
         expect(
           predicted.exact,
           `exact (${cellText(sqlite.start)} -> ${cellText(sqlite.back)})`,
@@ -225,7 +239,7 @@ describe('type changes against SQLite', () => {
           code = e.code;
         }
         expect(code).toBe(valid ? 'none' : 'invalid_value');
-        if (valid) expect(sameConversion(t.get(1, 'c') ?? null, converted)).toBe(true);
+        if (valid) expect(sameConversion(t.get(1, 'c') ?? null, converted, value)).toBe(true);
       }),
       { numRuns: 500 },
     );
