@@ -51,3 +51,38 @@ export function uniqueBlobs(n: number): Uint8Array[] {
   }
   return out;
 }
+
+/**
+ * The new values of one key column of an update step, as a range: the largest and smallest whole
+ * numbers at least and at most them (null when none is a number), and the largest text. Free
+ * temporary keys are chosen past the stored keys *and* these: a moved row's new key may be a
+ * number just past the stored ones, which a temporary taken from the stored keys alone would
+ * hold while that row arrives (a UNIQUE failure of a valid push).
+ */
+export function newKeyRange(
+  step: UpdateStep,
+  column: string,
+): { max: bigint | null; min: bigint | null; text: string | null } {
+  const j = step.set.indexOf(column);
+  let max: bigint | null = null;
+  let min: bigint | null = null;
+  let text: string | null = null;
+  if (j < 0) return { max, min, text };
+  const values = step.values[j]!;
+  for (let i = 0; i < step.count; i++) {
+    const v = values[i] ?? null;
+    let hi: bigint;
+    let lo: bigint;
+    if (typeof v === 'bigint') hi = lo = v;
+    else if (typeof v === 'number' && Number.isFinite(v)) {
+      hi = BigInt(Math.ceil(v));
+      lo = BigInt(Math.floor(v));
+    } else {
+      if (typeof v === 'string' && (text === null || v > text)) text = v;
+      continue;
+    }
+    if (max === null || hi > max) max = hi;
+    if (min === null || lo < min) min = lo;
+  }
+  return { max, min, text };
+}

@@ -400,6 +400,34 @@ describe('engine: apply', () => {
     expect([...effect.upserts.priorKeys[0]!]).toEqual(['a', 'b']);
   });
 
+  it('moves rows through temporary keys past the new keys as well as the stored ones', async () => {
+    // A chain on a rowid key: -1 -> 3 and 0 -> -1, where 3 is just past the largest stored key
+    // (1). Temporaries from the stored keys alone (2 and 3) put a row on 3 while another row
+    // arrives there: UNIQUE constraint failed (API model seed 1152022694).
+    const e = await withSchema(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+      INSERT INTO t VALUES (-1, 'a'), (0, 'b'), (1, 'c');`);
+    await e.apply(
+      plan({
+        kind: 'update',
+        table: 't',
+        key: ['id'],
+        keyTypes: ['INTEGER'],
+        keys: [[-1, 0]],
+        set: ['id'],
+        types: ['INTEGER'],
+        values: [[3, -1]],
+        count: 2,
+        guard: null,
+      }),
+      { pushId: 'p' },
+    );
+    expect(rows(await e.readTable('t'))).toEqual([
+      { id: -1, v: 'b' },
+      { id: 1, v: 'c' },
+      { id: 3, v: 'a' },
+    ]);
+  });
+
   it('changes a column type keeping constraints, indexes, triggers and foreign keys', async () => {
     const e = await withSchema(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
       CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT NOT NULL CHECK (length(n) < 9), p INTEGER REFERENCES parent(id) ON DELETE CASCADE);

@@ -132,6 +132,32 @@ describe.each(TARGETS)('applyPlan on %s', (name) => {
     ]);
   });
 
+  test('moves rows through temporary keys past the new keys as well as the stored ones', async () => {
+    // A chain: 1 -> 5 and 2 -> 1, where 5 is past the largest stored key (3): temporaries from
+    // the stored keys alone (4 and 5) put the second row on 5 while the first arrives there.
+    await applyPlan(plan(createItems, insertItems), target.client);
+    await applyPlan(
+      plan({
+        kind: 'update',
+        table: 'items',
+        key: ['id'],
+        keyTypes: ['INTEGER'],
+        keys: [[1, 2]],
+        set: ['id'],
+        types: ['INTEGER'],
+        values: [[5, 1]],
+        count: 2,
+        guard: null,
+      }),
+      target.client,
+    );
+    expect((await rows(target)).map((r) => [String(r['id']), r['s']])).toEqual([
+      ['1', 'émoji 🎉'],
+      ['3', "O'Brien"],
+      ['5', '04567'],
+    ]);
+  });
+
   test('updates and deletes by key, and swaps keys through temporary keys', async () => {
     await applyPlan(plan(createItems, insertItems), target.client);
     await applyPlan(

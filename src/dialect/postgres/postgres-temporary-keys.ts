@@ -3,7 +3,7 @@ import type { UpdateStep } from '../../plan/execution-plan';
 import type { ColumnKind } from '../../values/column-kind';
 import { INT64_MAX, type SqlValue } from '../../values/sql-value';
 import type { Dialect, TableSchema } from '../dialect';
-import { keyMovesOf, uniqueBlobs } from '../key-moves';
+import { keyMovesOf, newKeyRange, uniqueBlobs } from '../key-moves';
 import { quotePostgresIdentifier as q } from './postgres-text';
 import type { PostgresValue } from './postgres-types';
 
@@ -30,6 +30,34 @@ function wholeAtLeast(text: string): bigint {
 /** `-text` as PostgreSQL would print it. */
 function negate(text: string): string {
   return text.startsWith('-') ? text.slice(1) : `-${text}`;
+}
+
+/**
+ * The largest and smallest of the stored keys (as PostgreSQL printed them) and of the step's new
+ * keys, in the terms {@link temporaries} reads: whole numbers for numeric kinds, ISO text for
+ * dates.
+ */
+function withNewKeys(
+  kind: ColumnKind,
+  stored: { max: string | null; min: string | null },
+  moved: ReturnType<typeof newKeyRange>,
+): { max: string | null; min: string | null } {
+  if (kind === 'date' || kind === 'datetime') {
+    const max =
+      moved.text !== null && (stored.max === null || moved.text > stored.max)
+        ? moved.text
+        : stored.max;
+    return { max, min: stored.min };
+  }
+  const max =
+    moved.max !== null && (stored.max === null || moved.max > wholeAtLeast(stored.max))
+      ? String(moved.max)
+      : stored.max;
+  const min =
+    moved.min !== null && (stored.min === null || moved.min < -wholeAtLeast(negate(stored.min)))
+      ? String(moved.min)
+      : stored.min;
+  return { max, min };
 }
 
 /** Free temporary values for one key column, from its largest and smallest stored value. */
@@ -110,8 +138,12 @@ export const postgresTemporaryKeys: Dialect<TableSchema, PostgresValue>['tempora
     parameters: () => [],
     read(answers) {
       const row = answers[0]?.[0];
-      const max = row?.[0] == null ? null : String(row[0]);
-      const min = row?.[1] == null ? null : String(row[1]);
+      const stored = {
+        max: row?.[0] == null ? null : String(row[0]),
+        min: row?.[1] == null ? null : String(row[1]),
+      };
+      // Past the new keys too: a row may move to the key just past the largest stored one.
+      const { max, min } = withNewKeys(kind, stored, newKeyRange(step, column));
       const temps = temporaries(kind, step.count, max, min);
       // Unique in that column, so unique as keys whatever the other columns hold.
       return step.keys.map((old, j) => (j === through ? temps : old));

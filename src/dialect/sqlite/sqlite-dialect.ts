@@ -10,7 +10,7 @@ import type {
 import type { TableInfo } from '../../schema/table-info';
 import { INT64_MAX, type SqlValue } from '../../values/sql-value';
 import type { DataStepOptions, Dialect, DialectFailure, Query } from '../dialect';
-import { keyMovesOf, uniqueBlobs } from '../key-moves';
+import { keyMovesOf, newKeyRange, uniqueBlobs } from '../key-moves';
 import { quoteIdentifier as q } from '../quote-identifier';
 import {
   sqliteDataStep,
@@ -122,6 +122,22 @@ function temporaryRowids(n: number, max: SqlValue, min: SqlValue): SqlValue[] {
   return out;
 }
 
+/** The larger of a stored rowid (null for none) and a whole number (null for none). */
+function higher(stored: SqlValue, other: bigint | null): SqlValue {
+  if (other === null) return stored;
+  if (stored === null) return other;
+  const s = typeof stored === 'bigint' ? stored : BigInt(Math.trunc(Number(stored)));
+  return other > s ? other : stored;
+}
+
+/** The smaller of a stored rowid (null for none) and a whole number (null for none). */
+function lower(stored: SqlValue, other: bigint | null): SqlValue {
+  if (other === null) return stored;
+  if (stored === null) return other;
+  const s = typeof stored === 'bigint' ? stored : BigInt(Math.trunc(Number(stored)));
+  return other < s ? other : stored;
+}
+
 /** Free temporary keys of any type: a BLOB never equals a stored key of another type, and keeps its type under any affinity. */
 function temporaryBlobs(n: number): SqlValue[] {
   return uniqueBlobs(n);
@@ -154,7 +170,11 @@ function temporaryKeys(step: UpdateStep, info: TableInfo): Query<readonly Column
     parameters: () => [],
     read(answers) {
       const row = answers[0]?.[0];
-      return withTemporaries(temporaryRowids(n, row?.[0] ?? null, row?.[1] ?? null));
+      // Past the new keys too: a row may move to the key just past the largest stored one.
+      const moved = newKeyRange(step, step.key[temporaryKeyColumn(step)]!);
+      const max = higher(row?.[0] ?? null, moved.max);
+      const min = lower(row?.[1] ?? null, moved.min);
+      return withTemporaries(temporaryRowids(n, max, min));
     },
   };
 }
