@@ -3,6 +3,8 @@
 // that executed no test cannot pass as green.
 import { readFileSync } from 'node:fs';
 
+// Colour codes come from the runners' reporters; they are stripped before the summaries are read.
+// eslint-disable-next-line no-control-regex
 const text = readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 const lines = text.split('\n');
 
