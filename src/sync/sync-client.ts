@@ -1,11 +1,14 @@
-import { PandalchemyError, fromSerializedError } from '../errors/pandalchemy-error';
+import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { SerializedError } from '../errors/pandalchemy-error';
-import type { OutboxState, TableEffect } from '../protocol/engine-api';
+import type { TableEffect } from '../protocol/engine-api';
 import { Listeners } from '../events/listeners';
 import { CommitBuffer } from './commit-buffer';
 import { HeadTickets } from './head-tickets';
-import { returnRefused } from './return-refused';
-import { TableLoads, createStepOf, type TableLoad } from './table-loads';
+import type { PushAnswer } from './push-answer';
+import { reloadTables } from './reload-tables';
+import type { RoundContext } from './round-context';
+import { takeCommits } from './take-commits';
+import { TableLoads } from './table-loads';
 import type { SyncHost } from './sync-host';
 import type { RefusedPush, SyncOptions, SyncStatus } from './sync-options';
 import { SyncSocket, type SyncMessage } from './sync-socket';
@@ -16,9 +19,6 @@ const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 /** How long a round that is not done waits before it looks again (see `#watch`). */
 const WATCH_MS = 1_000;
-
-type Answer =
-  { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly error: SerializedError };
 
 /**
  * The device side of sync (docs/sync-protocol.md, "Device side"): one per database that syncs,
@@ -55,7 +55,7 @@ export class SyncClient {
   /** The browser said it went offline: no retries until it says `online` (or `sync()`). */
   #browserOffline = false;
   #watchTimer: ReturnType<typeof setTimeout> | null = null;
-  readonly #answers = new Map<string, Answer>();
+  readonly #answers = new Map<string, PushAnswer>();
   #inFlight: string | null = null;
   readonly #buffer = new CommitBuffer();
   readonly #loadedAsOf = new Map<string, number>();
@@ -336,9 +336,9 @@ export class SyncClient {
     }
     // Every push in the outbox is answered: the server's commits may come in, unless a local
     // push joined the outbox meanwhile (its round comes next).
-    if (!(await this.#takeCommits(state))) return;
+    if (!(await takeCommits(this.#roundContext(), state))) return;
     state = await this.#host.engine.outbox();
-    if (!(await this.#reload(state))) return;
+    if (!(await reloadTables(this.#roundContext(), state))) return;
     state = await this.#host.engine.outbox();
     for (const id of [...this.#answers.keys()])
       if (!state.entries.some((e) => e.id === id)) this.#answers.delete(id);
@@ -388,109 +388,29 @@ export class SyncClient {
     }, WATCH_MS);
   }
 
-  /**
-   * Takes in the waiting server commits that follow the last one taken in, in order, as one run
-   * (one worker call: no local push lands between two of them). False when the round must wait:
-   * a push the server accepted has no commit in the run yet — taking in the commits before it
-   * would put that push's rows back to older server values, and a local push made then would be
-   * based on them — or a local push joined the outbox meanwhile (its round comes next).
-   */
-  async #takeCommits(state: OutboxState): Promise<boolean> {
-    const from = state.serverSeq;
-    if (from === null || this.#reloadAll) return true;
-    const run = this.#buffer.runAfter(from);
-    const last = run.length ? run[run.length - 1]!.seq : from;
-    // A gap: ask for everything after the last commit in the run.
-    const gap = this.#buffer.gapAfter(last, run.length);
-    if (gap !== null) this.#send({ type: 'pull', since: gap });
-    const inRun = new Set(run.map((c) => c.pushId));
-    const waiting = state.entries.some(
-      (e) => this.#answers.get(e.id)?.kind === 'accepted' && !inRun.has(e.id),
-    );
-    if (waiting) {
-      this.#watch();
-      return false;
-    }
-    if (!run.length) return true;
-    const ids = new Set(state.entries.map((e) => e.id));
-    const commits = run.map((commit) => ({
-      pushId: `sync:${commit.seq}`,
-      effects: commit.effects.filter((e) => {
-        if ((this.#loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
-        if (!e.reload && this.#host.hasTable(e.table)) return true;
-        if (this.#synced(e.table) && !e.dropped) this.#reloadTables.add(e.table);
-        return false;
-      }),
-    }));
-    const took = await this.#host.commit(() =>
-      this.#host.engine.takeEffects(commits, {
-        settle: run.filter((c) => ids.has(c.pushId)).map((c) => c.pushId),
-        serverSeq: last,
-        expect: [...ids],
-      }),
-    );
-    if (!took) return false;
-    this.#buffer.dropThrough(last);
-    return true;
-  }
-
-  /**
-   * Loads from the server the tables a new device lacks, those a commit could not update row by
-   * row, and those of refused pushes (undoing them), as one local commit; then returns the
-   * refused edits as pending edits.
-   */
-  async #reload(state: OutboxState): Promise<boolean> {
-    const refused = state.entries.filter((e) => this.#answers.get(e.id)?.kind === 'refused');
-    const fresh = state.serverSeq === null || this.#reloadAll;
-    const tables = new Set(this.#reloadTables);
-    if (fresh) for (const t of this.#syncedTables()) tables.add(t);
-    for (const e of refused) for (const t of e.tables) if (this.#synced(t)) tables.add(t);
-    if (!tables.size && !refused.length) return true;
-    const loads: TableLoad[] = [];
-    for (const t of tables) loads.push(await this.#loads.request(t));
-    for (const load of loads) {
-      if (!this.#host.hasTable(load.table)) await this.#host.createLocalTable(createStepOf(load));
-    }
-    const serverSeq = fresh ? Math.max(this.#head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
-    // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load
-    // settles it, as no commit after `serverSeq` will.
-    const settled = fresh ? state.entries.filter((e) => this.#answers.has(e.id)) : refused;
-    const took = await this.#host.commit(() =>
-      this.#host.engine.replaceRows(
-        `sync-load:${Date.now()}`,
-        loads.map((l) => ({
-          table: l.table,
-          columns: l.columns.map((c) => c.name),
-          values: l.values,
-        })),
-        { settle: settled.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
-      ),
-    );
-    if (!took) return false;
-    for (const load of loads) {
-      this.#loadedAsOf.set(load.table, load.asOf);
-      this.#reloadTables.delete(load.table);
-    }
-    if (fresh) {
-      this.#reloadAll = false;
-      this.#buffer.dropThrough(serverSeq);
-    }
-    for (const entry of refused) {
-      const answer = this.#answers.get(entry.id);
-      this.#answers.delete(entry.id);
-      if (answer?.kind !== 'refused') continue;
-      const error = fromSerializedError(answer.error);
-      this.refusedListeners.emit(await returnRefused(this.#host, entry, error));
-    }
-    return true;
+  /** The state a round's steps read, as it is now. */
+  #roundContext(): RoundContext {
+    return {
+      host: this.#host,
+      loads: this.#loads,
+      answers: this.#answers,
+      reloadTables: this.#reloadTables,
+      loadedAsOf: this.#loadedAsOf,
+      buffer: this.#buffer,
+      refusedListeners: this.refusedListeners,
+      head: this.#head,
+      reloadAll: this.#reloadAll,
+      syncedTables: this.#syncedTables(),
+      loadedAfresh: () => {
+        this.#reloadAll = false;
+      },
+      send: (message) => this.#send(message),
+      watch: () => this.#watch(),
+    };
   }
 
   #syncedTables(): readonly string[] {
     return this.#options.tables ?? this.#readable;
-  }
-
-  #synced(table: string): boolean {
-    return this.#syncedTables().includes(table);
   }
 
   #setStatus(change: Partial<SyncStatus>): void {

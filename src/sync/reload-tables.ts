@@ -1,0 +1,59 @@
+import { fromSerializedError } from '../errors/pandalchemy-error';
+import type { OutboxState } from '../protocol/engine-api';
+import { returnRefused } from './return-refused';
+import type { RoundContext } from './round-context';
+import { createStepOf, type TableLoad } from './table-loads';
+
+/**
+ * Loads from the server the tables a new device lacks, those a commit could not update row by
+ * row, and those of refused pushes (undoing them), as one local commit; then returns the
+ * refused edits as pending edits. False when the round must wait: the local commit was not
+ * taken (a local push came first).
+ */
+export async function reloadTables(ctx: RoundContext, state: OutboxState): Promise<boolean> {
+  const refused = state.entries.filter((e) => ctx.answers.get(e.id)?.kind === 'refused');
+  const fresh = state.serverSeq === null || ctx.reloadAll;
+  const tables = new Set(ctx.reloadTables);
+  if (fresh) for (const t of ctx.syncedTables) tables.add(t);
+  for (const e of refused)
+    for (const t of e.tables) if (ctx.syncedTables.includes(t)) tables.add(t);
+  if (!tables.size && !refused.length) return true;
+  const loads: TableLoad[] = [];
+  for (const t of tables) loads.push(await ctx.loads.request(t));
+  for (const load of loads) {
+    if (!ctx.host.hasTable(load.table)) await ctx.host.createLocalTable(createStepOf(load));
+  }
+  const serverSeq = fresh ? Math.max(ctx.head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
+  // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load
+  // settles it, as no commit after `serverSeq` will.
+  const settled = fresh ? state.entries.filter((e) => ctx.answers.has(e.id)) : refused;
+  const took = await ctx.host.commit(() =>
+    ctx.host.engine.replaceRows(
+      `sync-load:${Date.now()}`,
+      loads.map((l) => ({
+        table: l.table,
+        columns: l.columns.map((c) => c.name),
+        values: l.values,
+      })),
+      { settle: settled.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
+    ),
+  );
+  if (!took) return false;
+  for (const load of loads) {
+    ctx.loadedAsOf.set(load.table, load.asOf);
+    ctx.reloadTables.delete(load.table);
+  }
+  if (fresh) {
+    // Before the awaits below: a welcome arriving meanwhile may ask for a whole reload again.
+    ctx.loadedAfresh();
+    ctx.buffer.dropThrough(serverSeq);
+  }
+  for (const entry of refused) {
+    const answer = ctx.answers.get(entry.id);
+    ctx.answers.delete(entry.id);
+    if (answer?.kind !== 'refused') continue;
+    const error = fromSerializedError(answer.error);
+    ctx.refusedListeners.emit(await returnRefused(ctx.host, entry, error));
+  }
+  return true;
+}

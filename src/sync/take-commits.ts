@@ -1,0 +1,48 @@
+import type { OutboxState } from '../protocol/engine-api';
+import type { RoundContext } from './round-context';
+
+/**
+ * Takes in the waiting server commits that follow the last one taken in, in order, as one run
+ * (one worker call: no local push lands between two of them). False when the round must wait:
+ * a push the server accepted has no commit in the run yet — taking in the commits before it
+ * would put that push's rows back to older server values, and a local push made then would be
+ * based on them — or a local push joined the outbox meanwhile (its round comes next).
+ */
+export async function takeCommits(ctx: RoundContext, state: OutboxState): Promise<boolean> {
+  const from = state.serverSeq;
+  if (from === null || ctx.reloadAll) return true;
+  const run = ctx.buffer.runAfter(from);
+  const last = run.length ? run[run.length - 1]!.seq : from;
+  // A gap: ask for everything after the last commit in the run.
+  const gap = ctx.buffer.gapAfter(last, run.length);
+  if (gap !== null) ctx.send({ type: 'pull', since: gap });
+  const inRun = new Set(run.map((c) => c.pushId));
+  const waiting = state.entries.some(
+    (e) => ctx.answers.get(e.id)?.kind === 'accepted' && !inRun.has(e.id),
+  );
+  if (waiting) {
+    ctx.watch();
+    return false;
+  }
+  if (!run.length) return true;
+  const ids = new Set(state.entries.map((e) => e.id));
+  const commits = run.map((commit) => ({
+    pushId: `sync:${commit.seq}`,
+    effects: commit.effects.filter((e) => {
+      if ((ctx.loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
+      if (!e.reload && ctx.host.hasTable(e.table)) return true;
+      if (ctx.syncedTables.includes(e.table) && !e.dropped) ctx.reloadTables.add(e.table);
+      return false;
+    }),
+  }));
+  const took = await ctx.host.commit(() =>
+    ctx.host.engine.takeEffects(commits, {
+      settle: run.filter((c) => ids.has(c.pushId)).map((c) => c.pushId),
+      serverSeq: last,
+      expect: [...ids],
+    }),
+  );
+  if (!took) return false;
+  ctx.buffer.dropThrough(last);
+  return true;
+}
