@@ -6,8 +6,16 @@ import type { OperationKind } from '../table/operation-log';
 import type { TableChanges } from '../table/row-changes';
 import type { InsertedRow } from '../table/table-state';
 
-/** Version of the saved form: a draft of another version is dropped with a warning, never read. */
-export const DRAFT_FORMAT = 2;
+/**
+ * Version of the saved form. A draft of a version this one does not read is dropped with a
+ * warning. Version 3 appends deltas of single-cell edits without their rows' net changes
+ * (derived from the edits on a rebase); drafts of version 2 are read as they are, and a save
+ * after this version opened one goes on appending to it.
+ */
+export const DRAFT_FORMAT = 3;
+
+/** The versions of the saved form this version reads. */
+export const READ_FORMATS: readonly number[] = [2, 3];
 
 /** Marks a cell left to its default in a saved edit (the table's own marker is a symbol). */
 export interface UnsetMark {
@@ -175,7 +183,11 @@ export interface DeltaRecord {
   readonly ops: readonly DeltaOperation[];
   readonly nextSeq: number;
   readonly nextColumnId: number;
-  readonly net: DeltaNet;
+  /**
+   * The net change of every row the events touched; left out (format 3) when the events are
+   * only single-cell edits whose rows' net changes follow from them (see `deriveNet`).
+   */
+  readonly net?: DeltaNet;
 }
 
 /** A record of a draft after its head: the base (record 0) or a delta. */

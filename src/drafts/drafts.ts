@@ -7,7 +7,7 @@ import type { TableState } from '../table/table-state';
 import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
 import {
-  DRAFT_FORMAT,
+  READ_FORMATS,
   type DeltaRecord,
   type DraftBase,
   type DraftHead,
@@ -113,8 +113,9 @@ interface Entry {
  * Nothing runs on the edit path: a timer notices that a table's version moved and saves once the
  * editing pauses (150 ms, or 1 s at most), off the edit. A save appends what happened to the
  * history since the save before (a delta: undo and redo steps, new operations, the net change of
- * the rows they touched; see encode-delta.ts), so its cost follows what changed, not what is
- * pending. The draft is written whole (its base: the pending state and history in one value) at
+ * the rows they touched, left out when the delta is only single-cell edits of stored rows and a
+ * rebase can work it out from them; see encode-delta.ts), so its cost follows what changed, not
+ * what is pending. The draft is written whole (its base: the pending state and history in one value) at
  * its first save, when the history was cleared or an operation moved is a schema or whole-column
  * change, and when the deltas hold much more than the history (plan-save.ts). Each save is one
  * IndexedDB transaction: a crash loses at most the edits after the last save, never the draft.
@@ -455,8 +456,10 @@ export class Drafts {
 /** Checks what a draft's head says of itself and of its records. Throws `draft_invalid`. */
 function checkHead(head: DraftHead, records: number): void {
   if (typeof head !== 'object' || head === null) throw invalid('it is not a draft');
-  if (head.format !== DRAFT_FORMAT)
-    throw invalid(`it is of format ${String(head.format)}, this version reads ${DRAFT_FORMAT}`);
+  if (!READ_FORMATS.includes(head.format))
+    throw invalid(
+      `it is of format ${String(head.format)}, this version reads ${READ_FORMATS.join(' and ')}`,
+    );
   const b = head.base as DraftBase | undefined;
   if (typeof b !== 'object' || b === null || typeof b.seq !== 'number')
     throw invalid('it does not say what it was made over');

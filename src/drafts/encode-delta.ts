@@ -11,6 +11,8 @@ import type { TableState } from '../table/table-state';
 import type { DeltaCells, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
 import { encodeNet } from './delta-net';
 import { encodeSlot } from './encode-draft';
+import { valuesEqual } from '../values/values-equal';
+import type { CellValue } from '../values/sql-value';
 
 /**
  * What a draft's records hold of a table's history: the history as one line (operations done,
@@ -72,19 +74,69 @@ function encodeOperation(op: Operation): DeltaOperation {
 }
 
 function encodeCells(ops: readonly CellOperation[]): DeltaCells {
-  return {
-    rows: Int32Array.from(ops, (o) => o.row),
-    columns: Int32Array.from(ops, (o) => o.column.id),
-    at: Float64Array.from(ops, (o) => o.at),
-    prev: ops.map((o) => encodeSlot(o.prev)),
-    next: ops.map((o) => encodeSlot(o.next)),
-    keys: ops.map((o) => o.named.key),
-  };
+  // One pass, no mapping callbacks: a save makes this for every edit since the save before.
+  const n = ops.length;
+  const rows = new Int32Array(n);
+  const columns = new Int32Array(n);
+  const at = new Float64Array(n);
+  const prev = new Array<unknown>(n);
+  const next = new Array<unknown>(n);
+  const keys = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const o = ops[i]!;
+    rows[i] = o.row;
+    columns[i] = o.column.id;
+    at[i] = o.at;
+    prev[i] = encodeSlot(o.prev);
+    next[i] = encodeSlot(o.next);
+    keys[i] = o.named.key;
+  }
+  return { rows, columns, at, prev, next, keys };
+}
+
+/**
+ * Whether the net change of the rows `cells` touch can be worked out from the edits themselves
+ * when the draft is rebased (see `deriveNet` in replay-delta.ts), so that the delta need not
+ * carry it: single-cell edits of stored rows in stored, unconverted, not whole-column-assigned
+ * columns, keys untouched, each naming the row by its stored key, and each edit's previous value
+ * the stored one itself wherever it equals it (the derived change takes the stored value from
+ * the first edit of a cell: 0 for -0 or 5 for 5n would be reported where the database has the
+ * other). Looks at each edit once, no allocation: this replaces working out and writing the net
+ * change of every touched row, which was most of a save.
+ */
+function derivable(state: TableState, cells: readonly CellOperation[]): boolean {
+  const store = state.store;
+  const keys = store.keyColumns;
+  const keyCols = state.keyColumns;
+  if (keys.length !== keyCols.length) return false;
+  for (const c of keyCols) {
+    if (c.cells.size > 0 || c.dense !== null || c.base !== null || c.origin < 0) return false;
+  }
+  for (let i = 0; i < cells.length; i++) {
+    const op = cells[i]!;
+    const row = op.row;
+    const c = op.column;
+    if (row < 0 || c.origin < 0 || c.base !== null || c.dense !== null) return false;
+    if (keyCols.includes(c)) return false;
+    const b = store.get(row, c.origin);
+    const p = op.prev as CellValue;
+    if (!Object.is(p, b) && valuesEqual(p, b)) return false;
+    const k = op.named.key;
+    if (keys.length === 1) {
+      if (!Object.is(k, store.get(row, keys[0]!))) return false;
+    } else {
+      const ks = k as readonly CellValue[];
+      for (let j = 0; j < keys.length; j++)
+        if (!Object.is(ks[j], store.get(row, keys[j]!))) return false;
+    }
+  }
+  return true;
 }
 
 /**
  * What happened to a table's history since `point`, as a delta to append to its draft: the undo
- * and redo steps and the new operations, and the net change of every row they touched. Null when
+ * and redo steps and the new operations, and the net change of every row they touched (unless
+ * the delta is only new single-cell edits that say it themselves: `derivable`). Null when
  * the draft must be written whole: the history was cleared or rewritten in a way the line cannot
  * tell, or an operation moved is a schema change or a whole-column one (those hold column states
  * and value arrays shared with the table, which only one structured clone of the whole keeps).
@@ -92,7 +144,12 @@ function encodeCells(ops: readonly CellOperation[]): DeltaCells {
  * Undo after a save is a step back along the line ('u'), which a reopen replays with `undo()`:
  * the operation undone stays in the record that holds it, and redo stays possible after a reopen.
  */
-export function encodeDelta(point: SavedPoint, state: TableState): DeltaPlan | null {
+export function encodeDelta(
+  point: SavedPoint,
+  state: TableState,
+  /** False: always write the net change of every touched row (the format before; tests). */
+  derive = true,
+): DeltaPlan | null {
   if (point.state !== state || point.generation !== state.log.generation) return null;
   const now = savedPoint(state);
   const a = point.line;
@@ -117,8 +174,6 @@ export function encodeDelta(point: SavedPoint, state: TableState): DeltaPlan | n
   const back = q < b.length ? b.length - now.at : 0;
   for (let i = 0; i < back; i++) moved.push(b[b.length - 1 - i]!);
   if (!moved.every(appendable)) return null;
-  const rows = new Set<number>();
-  for (const op of moved) rowsOf(state, op, rows);
   const cells: CellOperation[] = [];
   const ops: DeltaOperation[] = [];
   for (const op of added) {
@@ -133,10 +188,16 @@ export function encodeDelta(point: SavedPoint, state: TableState): DeltaPlan | n
     }
   }
   for (let i = 0; i < back; i++) events.push('u');
+  // Only new single-cell edits (editing streams): their rows' net changes follow from them.
+  const netFree =
+    derive && ops.length === 0 && events.length === cells.length && derivable(state, cells);
+  const rows = new Set<number>();
+  if (!netFree) for (const op of moved) rowsOf(state, op, rows);
   return {
     events: events.join(''),
     cells,
     ops,
+    netFree,
     rows: [...rows],
     counters: state.draftCounters(),
     point: now,
@@ -152,6 +213,8 @@ export interface DeltaPlan {
   readonly events: string;
   readonly cells: readonly CellOperation[];
   readonly ops: readonly DeltaOperation[];
+  /** Whether the records leave out the net change of the rows, derived from the edits instead. */
+  readonly netFree: boolean;
   readonly rows: readonly number[];
   readonly counters: { readonly nextSeq: number; readonly nextColumnId: number };
   readonly point: SavedPoint;
@@ -184,14 +247,16 @@ export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Gener
       if (e === 't') cells++;
       else if (e === 'o') ops++;
     }
-    yield {
+    const record: DeltaRecord = {
       delta: true,
       events,
       cells: encodeCells(d.cells.slice(cell, cell + cells)),
       ops: d.ops.slice(op, op + ops),
       ...d.counters,
-      net: encodeNet(state, d.rows.slice(k * rowsPer, (k + 1) * rowsPer)),
     };
+    yield d.netFree
+      ? record
+      : { ...record, net: encodeNet(state, d.rows.slice(k * rowsPer, (k + 1) * rowsPer)) };
     cell += cells;
     op += ops;
   }

@@ -60,9 +60,11 @@ export function planSave(
   meta: SaveMeta,
   /** Events per record of a delta (tests make it small). */
   partSize = PART,
+  /** False: deltas carry their rows' net changes, as format 2 wrote them (tests read those). */
+  derive = true,
 ): PlannedSave {
   const point = progress?.point ?? null;
-  let delta = point ? encodeDelta(point, state) : null;
+  let delta = point ? encodeDelta(point, state, derive) : null;
   const now = delta?.point ?? savedPoint(state);
   if (
     delta &&

@@ -10,7 +10,8 @@ import {
 import { Operation, type OperationKind } from '../table/operation-log';
 import type { RowChange, TableChanges } from '../table/row-changes';
 import type { TableState } from '../table/table-state';
-import type { CellValue } from '../values/sql-value';
+import type { CellValue, RowObject } from '../values/sql-value';
+import { valuesEqual } from '../values/values-equal';
 import type { DeltaMutation, DeltaOperation, DeltaRecord, DraftRecord } from './draft-record';
 import { decodeSlot, invalid, restorePending } from './restore-draft';
 import { decodeNet } from './delta-net';
@@ -39,7 +40,7 @@ export function checkDelta(rec: DeltaRecord): void {
     !Array.isArray(rec.ops) ||
     typeof rec.nextSeq !== 'number' ||
     typeof rec.nextColumnId !== 'number' ||
-    !isObject(rec.net)
+    (rec.net !== undefined && !isObject(rec.net))
   )
     throw invalid('an appended save is malformed');
 }
@@ -133,7 +134,9 @@ export function replayDelta(state: TableState, rec: DeltaRecord): void {
 
 /**
  * The net changes of a draft (what is rebased when the rows moved on): the base's, each row
- * named by a delta replaced by its change there, the last delta's last.
+ * named by a delta replaced by its change there, the last delta's last; a delta without net
+ * changes (only single-cell edits, see `derivable` in encode-delta.ts) changes its rows' as its
+ * edits did, one after another.
  */
 export function mergedNet(base: DraftRecord, deltas: readonly DeltaRecord[]): TableChanges {
   if (deltas.length === 0) return base.net;
@@ -143,7 +146,11 @@ export function mergedNet(base: DraftRecord, deltas: readonly DeltaRecord[]): Ta
   rows.deletes.forEach((r, i) => byRow.set(r, base.net.deletes[i]!));
   rows.updates.forEach((r, i) => byRow.set(r, base.net.updates[i]!));
   rows.inserts.forEach((r, i) => byRow.set(r, base.net.inserts[i]!));
-  for (const d of deltas) for (const [r, c] of decodeNet(d.net)) byRow.set(r, c);
+  let derive: NetDeriver | null = null;
+  for (const d of deltas) {
+    if (d.net !== undefined) for (const [r, c] of decodeNet(d.net)) byRow.set(r, c);
+    else (derive ??= new NetDeriver(base, byRow)).apply(d);
+  }
   const deletes: [number, RowChange][] = [];
   const updates: [number, RowChange][] = [];
   const inserts: [number, RowChange][] = [];
@@ -161,6 +168,113 @@ export function mergedNet(base: DraftRecord, deltas: readonly DeltaRecord[]): Ta
     updates: updates.sort(up).map((x) => x[1]),
     inserts: inserts.sort((x, y) => y[0] - x[0]).map((x) => x[1]),
   };
+}
+
+function pick(values: RowObject, names: readonly string[]): RowObject {
+  const out: RowObject = {};
+  for (const n of names) out[n] = values[n];
+  return out;
+}
+
+/** A row's update as the deriver changes it (its own copy, never a record's object). */
+interface OwnUpdate {
+  type: 'update';
+  key: readonly CellValue[];
+  columns: string[];
+  oldValues: RowObject;
+  newValues: RowObject;
+}
+
+/**
+ * Works out the net change of rows from single-cell edits of stored rows, as `rowChanges` would
+ * report it: a column is in a row's update while its value differs from the stored one, which is
+ * the previous value of the edit that first moved it (the encoder made sure of that), with the
+ * row's stored key as the edit named it. The columns stay in the table's order.
+ */
+class NetDeriver {
+  readonly #byRow: Map<number, RowChange | null>;
+  readonly #own = new Set<RowChange>();
+  readonly #names = new Map<number, string>();
+  readonly #order = new Map<string, number>();
+
+  constructor(base: DraftRecord, byRow: Map<number, RowChange | null>) {
+    this.#byRow = byRow;
+    // Deltas without net changes follow no schema change: the base's live columns are the
+    // table's (a rename or retype since makes the draft be written whole).
+    const cols =
+      isObject(base.pending) && Array.isArray(base.pending.columns) ? base.pending.columns : [];
+    (cols as readonly unknown[]).forEach((c, i) => {
+      if (!isObject(c) || typeof c['id'] !== 'number' || typeof c['name'] !== 'string') return;
+      this.#names.set(c['id'], c['name']);
+      this.#order.set(c['name'], i);
+    });
+  }
+
+  apply(d: DeltaRecord): void {
+    const c = d.cells;
+    if (d.ops.length !== 0 || d.events.length !== c.rows.length || /[^t]/.test(d.events))
+      throw invalid('an appended save without net changes holds more than cell edits');
+    for (let i = 0; i < c.rows.length; i++) {
+      const name = this.#names.get(c.columns[i]!);
+      if (name === undefined)
+        throw invalid('an appended edit names a column the table does not have');
+      const row = c.rows[i]!;
+      const prev = decodeSlot(c.prev[i]);
+      const next = decodeSlot(c.next[i]);
+      if (row < 0 || typeof prev === 'symbol' || typeof next === 'symbol')
+        throw invalid('an appended edit without net changes is not of a stored cell');
+      this.#set(row, name, prev, next, c.keys[i]);
+    }
+  }
+
+  #set(row: number, name: string, prev: CellValue, next: CellValue, key: unknown): void {
+    const now = this.#byRow.get(row) ?? null;
+    if (now === null) {
+      if (valuesEqual(next, prev)) return;
+      const change: OwnUpdate = {
+        type: 'update',
+        key: Array.isArray(key) ? [...(key as CellValue[])] : [key as CellValue],
+        columns: [name],
+        oldValues: { [name]: prev },
+        newValues: { [name]: next },
+      };
+      this.#own.add(change);
+      this.#byRow.set(row, change);
+      return;
+    }
+    if (now.type !== 'update' || now.newKey !== undefined || !isObject(now.newValues))
+      throw invalid('an appended edit without net changes changes a row that is not only updated');
+    const u = this.#mine(row, now);
+    if (Object.hasOwn(u.newValues, name)) {
+      if (!valuesEqual(next, u.oldValues[name])) return void (u.newValues[name] = next);
+      u.columns.splice(u.columns.indexOf(name), 1);
+      u.oldValues = pick(u.oldValues, u.columns);
+      u.newValues = pick(u.newValues, u.columns);
+      if (u.columns.length === 0) this.#byRow.set(row, null);
+      return;
+    }
+    if (valuesEqual(next, prev)) return;
+    const at = this.#order.get(name) ?? Infinity;
+    let k = 0;
+    while (k < u.columns.length && (this.#order.get(u.columns[k]!) ?? Infinity) <= at) k++;
+    u.columns.splice(k, 0, name);
+    u.oldValues[name] = prev;
+    u.newValues[name] = next;
+  }
+
+  #mine(row: number, c: RowChange): OwnUpdate {
+    if (this.#own.has(c)) return c as OwnUpdate;
+    const copy: OwnUpdate = {
+      type: 'update',
+      key: c.key,
+      columns: [...c.columns],
+      oldValues: { ...c.oldValues },
+      newValues: { ...c.newValues },
+    };
+    this.#own.add(copy);
+    this.#byRow.set(row, copy);
+    return copy;
+  }
 }
 
 /**

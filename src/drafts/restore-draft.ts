@@ -9,7 +9,7 @@ import type { CellValue } from '../values/sql-value';
 import type { TableInfo } from '../schema/table-info';
 import type { RowStore } from '../table/row-store';
 import {
-  DRAFT_FORMAT,
+  READ_FORMATS,
   type DraftRecord,
   type MutationRecord,
   type OperationRecord,
@@ -91,8 +91,10 @@ function decodeOperation(rec: OperationRecord): LoggedOperation {
  */
 export function checkDraft(draft: DraftRecord): void {
   if (!isObject(draft)) throw invalid('it is not a draft');
-  if (draft.format !== DRAFT_FORMAT)
-    throw invalid(`it is of format ${String(draft.format)}, this version reads ${DRAFT_FORMAT}`);
+  if (!READ_FORMATS.includes(draft.format))
+    throw invalid(
+      `it is of format ${String(draft.format)}, this version reads ${READ_FORMATS.join(' and ')}`,
+    );
   const b = draft.base;
   if (!isObject(b) || typeof b.seq !== 'number' || typeof b.fingerprint !== 'number')
     throw invalid('it does not say what it was made over');
