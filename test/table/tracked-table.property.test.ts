@@ -48,7 +48,15 @@ type Op =
   | { t: 'retype'; col: number; type: string; invalid: 'keep' | 'null' | 'error' }
   | { t: 'derive'; col: number }
   | { t: 'filter'; col: number; parity: number }
-  | { t: 'rebuild'; col: number; row: number; drop: boolean; dup: boolean; reverse: boolean }
+  | {
+      t: 'rebuild';
+      col: number;
+      row: number;
+      drop: boolean;
+      dup: boolean;
+      reverse: boolean;
+      share: boolean;
+    }
   | { t: 'permute'; rows: number[]; via: 'setCells' | 'transform' | 'assign'; dup: boolean }
   | { t: 'tamper'; via: (typeof READS)[number]; row: number; col: number }
   | {
@@ -175,6 +183,8 @@ const single: fc.Arbitrary<Op> = fc.oneof(
       drop: fc.boolean(),
       dup: fc.nat(4).map((n) => n === 0),
       reverse: fc.boolean(),
+      // Unchanged columns handed back as the snapshot's own (storage shared, keys rebuilt).
+      share: fc.boolean(),
     }),
   },
   {
@@ -521,8 +531,19 @@ function rebuild(
     if (o.dup) objects.push(objects[at]!);
     else if (o.drop && at >= 0) objects = objects.filter((_, i) => i !== at);
     if (o.reverse) objects.reverse();
+    const inOrder = !o.reverse && !o.dup && !(o.drop && at >= 0);
+    const keyNames = new Set(model.cols.filter((c) => c.key).map((c) => c.name));
     return aq.table(
-      Object.fromEntries(x.columnNames().map((n) => [n, objects.map((r) => r[n] ?? null)])),
+      Object.fromEntries(
+        x
+          .columnNames()
+          .map((n) => [
+            n,
+            o.share && inOrder && n !== col.name && !keyNames.has(n)
+              ? x.column(n)
+              : objects.map((r) => r[n] ?? null),
+          ]),
+      ),
     );
   });
   const kept = o.drop && at >= 0 ? model.rows.filter((_, i) => i !== at) : model.rows;

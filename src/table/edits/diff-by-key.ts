@@ -13,6 +13,7 @@ import { scanPositions, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { DENSE_SHARE, writeColumn } from '../write-column';
 import { insertValues, rowValues } from './insert-rows';
+import { sameValues } from './same-values';
 
 /** A result row whose key no row of the table holds: it is inserted. */
 const NEW_ROW = -0x80000000;
@@ -33,11 +34,18 @@ export function diffByKey(
 ): void {
   const cols = tNames.map((n) => state.column(n));
   const positions = positionsOf(T);
-  const { rowOf, taken, takenInserted } = matchRows(state, snapshot, T, positions);
+  // A table rebuilt from this one in its order (data sent back by a server, a file, a join)
+  // holds row i's key at position i: then no key is looked up, no row-to-row array is needed
+  // unless a column changes, and unchanged columns cost one typed loop each.
+  const inOrder = positions === null && keysInPlace(state, snapshot, T);
+  const { rowOf, taken, takenInserted } = inOrder
+    ? { rowOf: null, taken: null, takenInserted: new Set<number>() }
+    : matchRows(state, snapshot, T, positions);
+  const m = rowOf === null ? state.store.length : rowOf.length;
   // Table rows no result row holds the key of.
   const gone: number[] = [];
   const { slots, stored } = snapshot;
-  for (let p = 0; p < stored; p++) {
+  for (let p = 0; p < stored && taken !== null; p++) {
     const row = slots === null ? p : slots[p]!;
     if (taken[row] === 0) gone.push(row);
   }
@@ -47,8 +55,60 @@ export function diffByKey(
     const col = cols[c]!;
     // Rows were matched on the key: its values are equal by construction.
     if (state.isKeyColumn(col)) continue;
-    diffColumn(state, col, T.column(tNames[c]!), positions, rowOf);
+    const tColumn = T.column(tNames[c]!);
+    if (inOrder) {
+      const given = columnReader(tColumn).array;
+      const current = storedArray(state, col);
+      if (given !== null && current !== null && sameValues(given, current, state.store.length))
+        continue;
+    }
+    diffColumn(state, col, tColumn, positions, rowOf, m);
   }
+  if (rowOf !== null) appendNewRows(state, T, tNames, positions, rowOf);
+}
+
+/** The current values of `col`'s stored rows as one array, by slot, when they are (no cell edits). */
+function storedArray(state: TableState, col: ColumnState): ColumnArray | null {
+  if (col.cells.size !== 0) return null;
+  return col.dense ?? col.base ?? (col.origin >= 0 ? state.store.raw(col.origin) : null);
+}
+
+/**
+ * Whether the result holds, at each position i, the key the table's stored row i holds, for every
+ * stored row and nothing more: read from plain arrays on both sides, one loop per key column that
+ * stops at the first difference. (A key identical to a stored one is valid as it is, and stored
+ * keys are unique: no check and no duplicate test is needed.)
+ */
+function keysInPlace(state: TableState, snapshot: Snapshot, T: ColumnTable): boolean {
+  const n = state.store.length;
+  if (snapshot.slots !== null || snapshot.stored !== n || T.numRows() !== n) return false;
+  for (const k of state.keyColumns) {
+    const given = columnReader(T.column(k.name)).array;
+    const current = storedArray(state, k);
+    if (given === null || current === null || !sameKeys(given, current, n)) return false;
+  }
+  return true;
+}
+
+function sameKeys(given: ArrayLike<unknown>, current: ArrayLike<unknown>, n: number): boolean {
+  if (given.length < n || current.length < n) return false;
+  // A Float64Array holds no null (NaN is no key: SQLite stores it as NULL).
+  if (current instanceof Float64Array) return sameValues(given, current, n);
+  for (let i = 0; i < n; i++) {
+    const b = current[i];
+    if (b === null || b === undefined || given[i] !== b) return false;
+  }
+  return true;
+}
+
+/** Inserts the result rows whose key no row of the table holds. */
+function appendNewRows(
+  state: TableState,
+  T: ColumnTable,
+  tNames: readonly string[],
+  positions: Int32Array | null,
+  rowOf: Int32Array,
+): void {
   for (let i = 0; i < rowOf.length; i++) {
     if (rowOf[i] !== NEW_ROW) continue;
     const row: Record<string, unknown> = {};
@@ -190,13 +250,17 @@ function matchRows(
   return { rowOf, taken, takenInserted };
 }
 
-/** Compares one column of the result with the current values of the rows matched, and writes it. */
+/**
+ * Compares one column of the result with the current values of the rows matched, and writes it.
+ * `rowOf` is the table row of each of the `m` result rows; null when result row i is stored row i.
+ */
 function diffColumn(
   state: TableState,
   col: ColumnState,
   tColumn: unknown,
   positions: Int32Array | null,
-  rowOf: Int32Array,
+  rowOf: Int32Array | null,
+  m: number,
 ): void {
   const { array, at } = columnReader(tColumn);
   const current = state.slotReader(col);
@@ -205,9 +269,8 @@ function diffColumn(
   const own = col.dense ?? col.base;
   const plain =
     col.cells.size === 0 ? (own ?? (col.origin >= 0 ? state.store.raw(col.origin) : null)) : null;
-  const m = rowOf.length;
   if (plain instanceof Float64Array && array instanceof Float64Array) {
-    const dense = numericColumn(state, col, array, plain, positions, rowOf);
+    const dense = numericColumn(state, col, array, plain, positions, rowOf, m);
     if (dense === NO_CHANGE) return;
     if (dense !== null) {
       state.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
@@ -218,7 +281,7 @@ function diffColumn(
   let changedStored = 0;
   let changedInserted = false;
   for (let i = 0; i < m; i++) {
-    const row = rowOf[i]!;
+    const row = rowOf === null ? i : rowOf[i]!;
     if (row === NEW_ROW) continue;
     const p = positions === null ? i : positions[i]!;
     const a = (array !== null ? array[p] : at(p)) as CellValue;
@@ -234,7 +297,7 @@ function diffColumn(
     const rows: number[] = [];
     const values: CellValue[] = [];
     for (let i = 0; i < m; i++) {
-      const row = rowOf[i]!;
+      const row = rowOf === null ? i : rowOf[i]!;
       if (row === NEW_ROW) continue;
       const p = positions === null ? i : positions[i]!;
       const a = (array !== null ? array[p] : at(p)) as CellValue;
@@ -253,7 +316,7 @@ function diffColumn(
     numericCopy(state, col, current, n) ?? Array.from({ length: n }, (_, r) => current(r));
   const inserted: { row: number; value: CellValue }[] = [];
   for (let i = 0; i < m; i++) {
-    const row = rowOf[i]!;
+    const row = rowOf === null ? i : rowOf[i]!;
     if (row === NEW_ROW) continue;
     const p = positions === null ? i : positions[i]!;
     const a = (array !== null ? array[p] : at(p)) as CellValue;
@@ -286,15 +349,15 @@ function numericColumn(
   given: Float64Array,
   plain: Float64Array,
   positions: Int32Array | null,
-  rowOf: Int32Array,
+  rowOf: Int32Array | null,
+  m: number,
 ): Float64Array | typeof NO_CHANGE | null {
   const real = col.kind === 'real';
   if (!real && col.kind !== 'integer' && col.kind !== 'numeric') return null;
   const n = state.store.length;
-  const m = rowOf.length;
   let changed = 0;
   for (let i = 0; i < m; i++) {
-    const row = rowOf[i]!;
+    const row = rowOf === null ? i : rowOf[i]!;
     if (row === NEW_ROW) continue;
     if (row < 0) return null;
     const a = given[positions === null ? i : positions[i]!]!;
@@ -308,10 +371,12 @@ function numericColumn(
   if (changed < n * DENSE_SHARE) return null;
   const dense = plain.slice(0, n);
   for (let i = 0; i < m; i++) {
-    const row = rowOf[i]!;
+    const row = rowOf === null ? i : rowOf[i]!;
     if (row === NEW_ROW) continue;
     const a = given[positions === null ? i : positions[i]!]!;
-    // -0 is stored as 0 (see fastCanonical).
+    // An equal value keeps the current one (0 and -0, NaN); a new -0 is stored as 0 (see
+    // fastCanonical).
+    if (a === dense[row] || a !== a) continue;
     dense[row] = a === 0 ? 0 : a;
   }
   return dense;

@@ -130,7 +130,11 @@ function scanColumn(
       const a = tCol[i];
       const b = sCol ? (sCol[i] as CellValue) : fill;
       if (typeof a !== 'number' && i < storeLength) numbers = false;
-      if (a === b) continue;
+      if (a === b) {
+        // 0 and -0 are equal: the current value stays, so the result's array is not taken as is.
+        if (a === 0 && !Object.is(a, b)) adoptable = false;
+        continue;
+      }
       // A non-zero, non-NaN number (a safe integer where integers are stored) is canonical, and
       // differs from anything but a BigInt of the same value.
       if (
@@ -149,7 +153,10 @@ function scanColumn(
     for (let i = 0; i < n; i++) {
       const a = tCol[i];
       const b = sCol ? (sCol[i] as CellValue) : fill;
-      if (a === b) continue;
+      if (a === b) {
+        if (a === 0 && !Object.is(a, b)) adoptable = false;
+        continue;
+      }
       if (i < storeLength) slow(a, b);
       else adoptable &&= check(a) === a;
     }
