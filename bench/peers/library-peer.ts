@@ -4,6 +4,7 @@ import {
   type Database,
   type DatabaseTable,
   type Durability,
+  type PushResult,
 } from '../../src/index';
 import { benchFile, benchName } from '../engine-fixture';
 import type { Peer } from './peer';
@@ -22,6 +23,8 @@ export class LibraryPeer implements Peer {
   }
   #db: Database | null = null;
   #table: DatabaseTable | null = null;
+  /** What each `save()` pushed reported (the engine's own apply and persist times). */
+  readonly pushes: PushResult[] = [];
 
   async create(rows: number): Promise<void> {
     const db = await openDatabase(this.#name);
@@ -48,7 +51,7 @@ export class LibraryPeer implements Peer {
 
   async save(ids: readonly number[], first: number): Promise<void> {
     await this.edit(ids, first);
-    await this.#table!.push();
+    this.pushes.push(await this.#table!.push());
   }
 
   async unload(): Promise<void> {
