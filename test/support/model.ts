@@ -39,6 +39,17 @@ export const CONFIGS: readonly TableConfig[] = [
     ],
   },
   {
+    // A one-column text key: rows found through the store's hash index, by strings such as '',
+    // '04567' or 'n1' beside rows whose keys are numbers elsewhere.
+    name: 'codes',
+    key: ['code'],
+    columns: [
+      { name: 'code', type: 'TEXT' },
+      { name: 'n', type: 'INTEGER' },
+      { name: 's', type: 'TEXT' },
+    ],
+  },
+  {
     name: 'notes',
     key: 'rowid',
     columns: [
@@ -55,7 +66,28 @@ export interface Seed {
   readonly p: number;
 }
 
-export const TEXTS = ['', 'a', '04567', "O'Brien", 'émoji 🎉', '1e3', ' 42 ', 'x"y', 'NULL'];
+/**
+ * Texts that look like other things: numbers ('04567', '1e3', '1'), NULL, nothing, quotes,
+ * characters beyond the BMP and combining ones, and the parts a key's token is made of ('n1'
+ * spells the number 1 in one, 's1:' starts a one-character text; '|' separates elsewhere), so
+ * that no two keys that differ can be told apart by accident.
+ */
+export const TEXTS = [
+  '',
+  'a',
+  '04567',
+  "O'Brien",
+  'émoji 🎉',
+  '1e3',
+  ' 42 ',
+  'x"y',
+  'NULL',
+  '1',
+  'n1',
+  's1:a',
+  'a|b',
+  'e\u0301',
+];
 
 /** A canonical value of `kind` made from a seed (null one time in ten). */
 export function valueFor(kind: ColumnKind, seed: Seed, nullable = true): CellValue {
