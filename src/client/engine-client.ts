@@ -6,11 +6,11 @@ import {
   isSerializedError,
 } from '../errors/pandalchemy-error';
 import { planTransfer } from '../plan/plan-transfer';
+import { ChunkJoiner } from '../protocol/chunk-joiner';
 import type { ColumnarData, EngineApi, WorkerApi } from '../protocol/engine-api';
 import { packPlanWork } from '../protocol/packed-plan';
 import { unpackColumns } from '../protocol/packed-text';
 import { runInSlices } from '../schedule/run-in-slices';
-import { joinChunks } from '../protocol/join-chunks';
 
 /** Methods whose table data arrives packed (see `packColumns`; `readTable` streams its chunks). */
 const UNPACKED = new Set<keyof EngineApi>(['readRows', 'query']);
@@ -161,15 +161,15 @@ export function engineClient(
   const engine = Object.fromEntries(
     METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]),
   ) as unknown as Engine;
-  // Tables stream in: each chunk is unpacked here while the worker reads the next.
+  // Tables stream in: each chunk is unpacked here, in slices, while the worker reads the next.
   engine.readTable = async (table, onProgress) => {
-    const chunks: ColumnarData[] = [];
+    const joiner = new ChunkJoiner();
     const head = (await call('readTable', [
       table,
       onProgress,
-      (chunk: ColumnarData) => void chunks.push(unpackColumns(chunk)),
+      (chunk: ColumnarData) => joiner.add(chunk),
     ])) as ColumnarData;
-    return joinChunks(head, chunks);
+    return joiner.finish(head);
   };
   // A push's own plan moves its column buffers to the worker instead of copying them, and the
   // columns of its inserts go packed, packed in slices between which the page paints.

@@ -292,3 +292,77 @@ export function unpackColumns(data: ColumnarData): ColumnarData {
     columns: data.columns.map((c) => (isPackedColumn(c) ? unpackCells(c) : c)),
   };
 }
+
+/** Short strings that repeat (kinds, codes, flags) are kept once per chunk: see `appendText`. */
+const INTERN_MAX_LENGTH = 16;
+const INTERN_MAX_ENTRIES = 1024;
+/** Values after which interning stops when fewer than half of them were repeats. */
+const INTERN_TRIAL = 4096;
+
+/**
+ * Appends a packed text column to `out`. Each short string that repeats within the chunk is kept
+ * once: a million rows of a handful of distinct values otherwise make a million strings that all
+ * survive into the old generation, and copying them there is most of the garbage collector's
+ * work while a large table loads. A column whose values do not repeat stops interning early.
+ */
+function* appendText(p: PackedText, out: CellValue[]): SlicedWork<void> {
+  const text = new TextDecoder().decode(p.bytes);
+  const seen = new Map<string, string>();
+  let intern = true;
+  let hits = 0;
+  let at = 0;
+  for (let i = 0; i < p.lengths.length; i++) {
+    if (i % PER_STEP === 0 && i > 0) yield;
+    const n = p.lengths[i]!;
+    if (n === NULL_LENGTH) {
+      out.push(null);
+      continue;
+    }
+    let s = text.slice(at, at + n);
+    at += n;
+    if (intern && n <= INTERN_MAX_LENGTH) {
+      const kept = seen.get(s);
+      if (kept !== undefined) {
+        s = kept;
+        hits++;
+      } else if (seen.size < INTERN_MAX_ENTRIES) seen.set(s, s);
+    }
+    if (i === INTERN_TRIAL && hits * 2 < i) intern = false;
+    out.push(s);
+  }
+}
+
+/**
+ * Appends a column of a streamed chunk, in its wire form (see {@link packColumns}), to `out`,
+ * pausing every few thousand values: unpacking a 100,000-row chunk of dates, booleans and text at
+ * once kept the page busy for hundreds of milliseconds on a loaded machine.
+ */
+export function* appendCellsWork(
+  column: ColumnarData['columns'][number],
+  out: CellValue[],
+): SlicedWork<void> {
+  if (!isPackedColumn(column as unknown)) {
+    for (let i = 0; i < column.length; i++) {
+      if (i % PER_STEP === 0 && i > 0) yield;
+      out.push(column[i]!);
+    }
+    return;
+  }
+  const p = column as unknown as PackedColumn;
+  if (p.packed === 'utf8') return yield* appendText(p, out);
+  const n = p.values.length;
+  for (let i = 0; i < n; i++) {
+    if (i % PER_STEP === 0 && i > 0) yield;
+    switch (p.packed) {
+      case 'f64':
+        out.push(p.nulls[i] ? null : p.values[i]!);
+        break;
+      case 'bool':
+        out.push(p.values[i] === 2 ? null : p.values[i] === 1);
+        break;
+      case 'date':
+        out.push(p.nulls[i] ? null : new Date(p.values[i]!));
+        break;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-er
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import type { ColumnarData } from '../../src/protocol/engine-api';
 import { CHUNK_ROWS } from '../../src/engine/read-table';
-import { joinChunks } from '../../src/protocol/join-chunks';
+import { ChunkJoiner } from '../../src/protocol/chunk-joiner';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
 function plan(...steps: PlanStep[]): ExecutionPlan {
@@ -270,12 +270,16 @@ describe('engine: apply', () => {
       INSERT INTO t SELECT i, CASE WHEN i = 200001 THEN NULL ELSE i * 0.5 END, 'r' || i FROM n;`);
     const whole = await e.readTable('t');
     const chunks: ColumnarData[] = [];
-    const head = await e.readTable('t', undefined, (c) => void chunks.push(c));
+    const joiner = new ChunkJoiner();
+    const head = await e.readTable('t', undefined, (c) => {
+      chunks.push(c);
+      joiner.add(c);
+    });
     expect(chunks.map((c) => c.length)).toEqual([CHUNK_ROWS, CHUNK_ROWS, 50000]);
     expect(head.length).toBe(250000);
     // The chunk holding the NULL is an array, the others typed: joined, the column is an array.
     expect(chunks.map((c) => c.columns[1] instanceof Float64Array)).toEqual([true, true, false]);
-    const joined = joinChunks(head, chunks);
+    const joined = await joiner.finish(head);
     expect(joined.columns[0]).toBeInstanceOf(Float64Array);
     expect(joined).toEqual(whole);
   });
