@@ -807,6 +807,20 @@ function assertSame(t: TrackedTable, model: Model): void {
       }
     }
   });
+  // Row references reach the same rows in the same order; with deleted rows, those in between.
+  const refs = t.rowRefs();
+  expect(refs.length).toBe(model.rows.length);
+  refs.forEach((ref, i) => {
+    for (const c of model.cols) {
+      const a = t.valueAt(ref, c.name);
+      if (!valuesEqual(a, model.rows[i]![c.name] ?? null))
+        throw new Error(`rowRefs()[${i}] column ${c.name}: ${String(a)}`);
+    }
+  });
+  const withDeleted = t.rowRefs({ includeDeleted: true });
+  let live = 0;
+  for (const ref of withDeleted) if (ref === refs[live]) live++;
+  expect(live).toBe(refs.length);
 }
 
 function run(config: TableConfig, initial: Seed[][], ops: Op[]): void {
