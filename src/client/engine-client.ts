@@ -7,7 +7,7 @@ import {
 } from '../errors/pandalchemy-error';
 import { planTransfer } from '../plan/plan-transfer';
 import { ChunkJoiner } from '../protocol/chunk-joiner';
-import type { ColumnarData, EngineApi, WorkerApi } from '../protocol/engine-api';
+import type { ColumnarData, EngineApi, Progress, WorkerApi } from '../protocol/engine-api';
 import { packPlanWork } from '../protocol/packed-plan';
 import { unpackColumns } from '../protocol/packed-text';
 import { runInSlices } from '../schedule/run-in-slices';
@@ -166,7 +166,11 @@ export function engineClient(
     const joiner = new ChunkJoiner();
     const head = (await call('readTable', [
       table,
-      onProgress,
+      // The first report gives the row count: the joined columns are made that long at once.
+      (progress: Progress) => {
+        joiner.expect(progress.total);
+        onProgress?.(progress);
+      },
       (chunk: ColumnarData) => joiner.add(chunk),
     ])) as ColumnarData;
     return joiner.finish(head);
