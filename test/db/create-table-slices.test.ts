@@ -56,3 +56,15 @@ test('a duplicate key found in a later slice is refused as it is at once', async
   expect((sliced as PandalchemyError).code).toBe('duplicate_key');
   expect((sliced as PandalchemyError).message).toBe((once as PandalchemyError).message);
 });
+
+test('a filtered, ordered table is created with its rows in its order; numeric keys out of order are checked too', () => {
+  const base = aq.table({ id: [3, 1, 2, 5, 4], name: ['c', 'a', 'b', 'e', 'd'] });
+  const view = base.filter((d: { id: number }) => d.id !== 5).orderby('id');
+  const insert = createTableSteps('t', view, { primaryKey: 'id' }).find((s) => s.kind === 'insert');
+  expect(insert && 'values' in insert ? insert.values : null).toEqual([
+    Float64Array.of(1, 2, 3, 4),
+    ['a', 'b', 'c', 'd'],
+  ]);
+  const twice = aq.table({ id: [3, 1, 3] });
+  expect(() => createTableSteps('t', twice, { primaryKey: 'id' })).toThrow(/key 3/);
+});
