@@ -29,14 +29,17 @@ export function toKey(state: TableState, input: KeyInput): CellValue[] {
   }
   if (Array.isArray(input) && input.length === cols.length) {
     // A composite key given as an array of canonical values, the usual form: no closures, no
-    // error contexts built.
-    const key: CellValue[] = [];
-    for (let i = 0; i < cols.length; i++) {
+    // error contexts built. The array is made at its size: a single-cell edit keeps it for undo,
+    // and an empty array's first push would make room for 17 values.
+    const n = cols.length;
+    const key = new Array<CellValue>(n);
+    let i = 0;
+    for (; i < n; i++) {
       const fast = fastCanonical(cols[i]!.kind, input[i]);
       if (fast === undefined) break;
-      key.push(fast);
+      key[i] = fast;
     }
-    if (key.length === cols.length) return key;
+    if (i === n) return key;
   }
   let raw: unknown[];
   if (Array.isArray(input)) raw = input;
