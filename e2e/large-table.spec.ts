@@ -59,8 +59,7 @@ test('generates a table of a million rows with a progress bar; an edit to it is 
     timeout: 240_000,
   });
   await expect(pg.progress()).toHaveCount(0);
-  // For the report (e2e/long-tasks.spec.ts holds 100,000 rows to a bound): the page's long tasks
-  // while a million rows were generated, written, saved and loaded.
+  // The page's long tasks while a million rows were generated, written, saved and loaded.
   const longTasks = await page.evaluate(
     () => (window as unknown as { longTasks: number[] }).longTasks,
   );
@@ -68,6 +67,12 @@ test('generates a table of a million rows with a progress bar; an edit to it is 
     `generating 1,000,000 rows took ${Date.now() - start} ms; longest task ${Math.max(0, ...longTasks)} ms; long tasks`,
     JSON.stringify(longTasks),
   );
+  // The target is 200 ms, and the work runs in slices of about 30 ms; on the shared 2-core
+  // machine at load 10-13 the longest task was still 277-835 ms (the OS lets a busy page wait in
+  // the middle of a slice, and major collections of a heap of a million rows), against
+  // 1,186-2,075 ms before the streamed chunks were unpacked in slices. The bound keeps room for
+  // such a load and fails a load or preparation done in one go again.
+  expect(Math.max(0, ...longTasks)).toBeLessThan(1500);
   const seen = await page.evaluate(
     () => (window as unknown as { progressSeen: Seen[] }).progressSeen,
   );
