@@ -27,6 +27,9 @@ export async function deleteDrafts(name: string): Promise<void> {
   await deleteDB(draftsStorageName(name));
 }
 
+/** How long an append makes and hands over records before it lets the page run. */
+const SLICE_MS = 8;
+
 /**
  * Drafts of one database, a draft per table and tab session: a head and its records. Every write
  * is one transaction (a crash keeps the draft as of the save before, never half of one).
@@ -69,8 +72,10 @@ export class DraftStore {
 
   /**
    * Appends a delta's records from the draft's record `first` on, then the head that counts them,
-   * in one transaction. Each record is made (and cloned) after the one before is stored: a big
-   * delta is many short tasks, never one long one, and still one transaction.
+   * in one transaction. Records are made (and cloned) one after another for about `SLICE_MS`, then
+   * the next waits until the last one handed over is stored: a big delta is many short tasks,
+   * never one long one, and still one transaction (a request made from a request's callback keeps
+   * it open), without a round trip to IndexedDB for every record.
    */
   async append(
     db: IDBPDatabase<Schema>,
@@ -85,17 +90,31 @@ export class DraftStore {
     // A failed put aborts the transaction: `done` rejects, and this with it.
     done.catch(() => undefined);
     const chunks = tx.objectStore('chunks');
-    const records = parts[Symbol.iterator]();
-    for (let n = first; ; n++) {
-      const t0 = performance.now();
-      const part = records.next();
-      if (part.done) break;
-      const t1 = performance.now();
-      this.observe?.(part.value);
-      const t2 = performance.now();
-      const stored = chunks.put(part.value, [head.table, head.owner, n]);
-      if (busy) busy.ms += t1 - t0 + (performance.now() - t2);
-      await stored;
+    try {
+      const records = parts[Symbol.iterator]();
+      let slice = performance.now();
+      for (let n = first; ; n++) {
+        const t0 = performance.now();
+        const part = records.next();
+        if (part.done) break;
+        const t1 = performance.now();
+        this.observe?.(part.value);
+        const t2 = performance.now();
+        const stored = chunks.put(part.value, [head.table, head.owner, n]);
+        const t3 = performance.now();
+        // A failed put aborts the transaction: `done` says so (this one may not be awaited).
+        stored.catch(() => undefined);
+        if (busy) busy.ms += t1 - t0 + (t3 - t2);
+        if (t3 - slice >= SLICE_MS) {
+          await stored;
+          slice = performance.now();
+        }
+      }
+    } catch (e) {
+      // Making a record failed after others were handed over: none of them may be stored (the
+      // head, written last, would not count them).
+      tx.abort();
+      throw e;
     }
     this.observe?.(head);
     void tx.objectStore('drafts').put(head, [head.table, head.owner]);

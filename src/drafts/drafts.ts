@@ -82,6 +82,8 @@ const MAX_WAIT_MS = 1000;
 const TICK_MS = 100;
 /** Saves wait at least this many times as long as the last one took. */
 const SPACING = 10;
+/** A save that failed is tried again after this long at the earliest. */
+const RETRY_MS = 1000;
 
 interface Entry {
   state: TableState;
@@ -436,8 +438,12 @@ export class Drafts {
     try {
       await saved;
     } catch (err) {
-      // What is stored is the draft as of the save before: the next save writes it whole.
+      // What is stored is the draft as of the save before: the next save writes it whole. The
+      // edits are unsaved again (a failed save left them saved for status() and never tried
+      // again until the next edit); tried again after a second at the earliest.
       e.point = null;
+      e.dirtySince ??= Date.now();
+      e.cost = Math.max(e.cost, RETRY_MS / SPACING);
       throw err;
     }
     this.#busy = planned - start + sink.ms;

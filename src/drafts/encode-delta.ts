@@ -220,12 +220,71 @@ export interface DeltaPlan {
   readonly point: SavedPoint;
 }
 
-/** Events (and rows) per record of a delta: a part is encoded and cloned in a task of its own. */
+/** Events (and rows) per record of a delta at most: a part is encoded and cloned in a task of its own. */
 export const PART = 1024;
+
+/**
+ * Bytes a delta's record holds at most, as estimated by `bytesOf`. Chromium stores an IndexedDB
+ * value past 64 KiB apart, as a blob: a put of just over 64 KiB took several times as long as one
+ * just under. Edits of long text would otherwise make records of 1,024 edits of hundreds of KiB.
+ */
+export const PART_BYTES = 56_000;
+
+/** About how many bytes the structured clone makes of `v` at most (text as two-byte). */
+function bytesOf(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+      return 2 * v.length + 4;
+    case 'number':
+      return 9;
+    case 'bigint':
+      return 16;
+    case 'object':
+      if (v === null) return 2;
+      if (Array.isArray(v)) {
+        let n = 4;
+        for (const x of v as unknown[]) n += bytesOf(x);
+        return n;
+      }
+      if (v instanceof Uint8Array) return v.byteLength + 8;
+      return v instanceof Date ? 9 : 32;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * Where each part of a delta starts, in its events: at most `size` events and, past its first
+ * event, about `PART_BYTES` per part. Worked out from objects that do not change (the cell edits,
+ * the operations encoded at once): the same every time it is asked.
+ */
+function partStarts(d: DeltaPlan, size: number): number[] {
+  const starts = [0];
+  let bytes = 0;
+  let count = 0;
+  let cell = 0;
+  let op = 0;
+  for (let i = 0; i < d.events.length; i++) {
+    const e = d.events[i];
+    let b = 1;
+    if (e === 't') {
+      const c = d.cells[cell++]!;
+      b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
+    } else if (e === 'o') b = bytesOf(d.ops[op++]);
+    if (count > 0 && (count >= size || bytes + b > PART_BYTES)) {
+      starts.push(i);
+      bytes = 0;
+      count = 0;
+    }
+    bytes += b;
+    count++;
+  }
+  return starts;
+}
 
 /** How many records a delta takes. */
 export function partCount(d: DeltaPlan, size = PART): number {
-  return Math.max(1, Math.ceil(d.events.length / size), Math.ceil(d.rows.length / size));
+  return Math.max(1, partStarts(d, size).length, Math.ceil(d.rows.length / size));
 }
 
 /**
@@ -235,12 +294,15 @@ export function partCount(d: DeltaPlan, size = PART): number {
  * delta names again, and the later record wins.
  */
 export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Generator<DeltaRecord> {
-  const parts = partCount(d, size);
+  const starts = partStarts(d, size);
+  const parts = Math.max(1, starts.length, Math.ceil(d.rows.length / size));
   const rowsPer = Math.ceil(d.rows.length / parts);
   let cell = 0;
   let op = 0;
   for (let k = 0; k < parts; k++) {
-    const events = d.events.slice(k * size, (k + 1) * size);
+    const from = k < starts.length ? starts[k]! : d.events.length;
+    const to = k + 1 < starts.length ? starts[k + 1]! : d.events.length;
+    const events = d.events.slice(from, to);
     let cells = 0;
     let ops = 0;
     for (const e of events) {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { serialize } from 'node:v8';
 import { describe, expect, test } from 'vitest';
 import type { TrackedTable } from '../../src/index';
 import type { DeltaRecord, DraftRecord } from '../../src/drafts/draft-record';
-import { deltaParts, savedPoint } from '../../src/drafts/encode-delta';
+import { deltaParts, PART, savedPoint } from '../../src/drafts/encode-delta';
 import { draftBase, storeFingerprint } from '../../src/drafts/encode-draft';
 import { planSave, type DraftProgress } from '../../src/drafts/plan-save';
 import { checkDelta, mergedNet, restoreRecords } from '../../src/drafts/replay-delta';
@@ -231,6 +232,20 @@ describe('a draft saved as deltas', () => {
     expect(stored!.deltas.length).toBeGreaterThan(150);
     sameNet(stored!, t);
     expect(seen(reopen(stored!, fresh), false)).toEqual(seen(t, false));
+  });
+
+  test('of edits of long text are records under 64 KiB each (Chromium stores larger values apart)', () => {
+    const t = fresh();
+    let { progress, stored } = save(t, null, null);
+    // One-byte and two-byte text (an emoji is two UTF-16 units, stored two bytes each).
+    for (let i = 0; i < 300; i++)
+      t.set((i % 5) + 1, 's', `${i % 2 ? 'x'.repeat(1500) : '🎉'.repeat(700)} ${i}`);
+    ({ progress, stored } = save(t, progress, stored, PART));
+    void progress;
+    expect(stored.deltas.length).toBeGreaterThan(10);
+    for (const d of stored.deltas) expect(serialize(d).length).toBeLessThan(64 * 1024);
+    expect(seen(reopen(stored, fresh), false)).toEqual(seen(t, false));
+    sameNet(stored, t);
   });
 
   test('that do not hold together are refused as draft_invalid, never half taken', () => {

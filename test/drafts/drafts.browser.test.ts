@@ -303,6 +303,45 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(seen(r)).toEqual(before);
     expect(await rawCounts(name)).toEqual({ drafts: 1, records: 4 });
   });
+
+  it('keep the save before when a save fails after some of its records were handed over', async () => {
+    const name = `drafts-${crypto.randomUUID()}`;
+    names.push(name);
+    const db = await openDb(name);
+    const n = 3000;
+    await db.createTable(
+      'items',
+      aq.table({
+        id: Array.from({ length: n }, (_, i) => i + 1),
+        name: Array.from({ length: n }, (_, i) => `row ${i}`),
+      }),
+      { primaryKey: 'id' },
+    );
+    const t = await db.table('items');
+    t.set(1, 'name', 'first');
+    await db.drafts.flush();
+    const events: DraftEvent[] = [];
+    db.drafts.on((e) => events.push(e));
+    // Edits of long text: a save of several records; the third one fails to be made.
+    for (let i = 0; i < 200; i++) t.set(i + 2, 'name', `${'x'.repeat(1000)} ${i}`);
+    let records = 0;
+    db.drafts.observeWrites((v) => {
+      if ((v as { delta?: boolean }).delta && ++records === 3) throw new Error('interrupted');
+    });
+    await db.drafts.flush();
+    expect(records).toBe(3);
+    expect(events).toEqual([expect.objectContaining({ type: 'failed', table: 'items' })]);
+    // Unsaved again, and saved by a later save.
+    expect(db.drafts.status()[0]?.saved).toBe(false);
+    db.drafts.observeWrites(null);
+    // None of the failed save's records is stored: the draft is the save before, whole.
+    expect(await rawCounts(name)).toEqual({ drafts: 1, records: 1 });
+    // The next save (here, at close) writes the draft whole.
+    const now = seen(t);
+    await db.close();
+    const again = await openDb(name);
+    expect(seen(await again.table('items'))).toEqual(now);
+  });
 });
 
 /** Roughly what a value takes stored: its primitives' sizes, strings as UTF-16. */
