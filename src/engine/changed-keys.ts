@@ -55,8 +55,10 @@ export class ChangedKeys {
     this.#addRows(effect.deleted.keys);
     this.#addRows(effect.upserts.priorKeys);
     for (const patch of effect.patches ?? []) {
-      if (width !== 1) return false;
-      this.#addRows([patch.rowids]);
+      // The rows' keys, or (absent) their rowids, which are then the one key column.
+      const keys = patch.keys ?? [patch.rowids];
+      if (keys.length !== width) return false;
+      this.#addRows(keys);
     }
     return true;
   }

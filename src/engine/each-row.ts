@@ -23,9 +23,15 @@ export function rowidOf(key: SqlValue): Rowid {
 
 /** Steps a statement with RETURNING rowid to its end; the rowid of its row, or null. */
 export function stepReturning(stmt: SqlStatement): Rowid | null {
-  let rowid: Rowid | null = null;
-  while (stmt.step()) rowid = exactValue(rowOf(stmt)[0]!) as Rowid;
-  return rowid;
+  const row = stepReturningRow(stmt);
+  return row === null ? null : (exactValue(row[0]!) as Rowid);
+}
+
+/** Steps a statement with RETURNING to its end; the row it returned (integers exact), or null. */
+export function stepReturningRow(stmt: SqlStatement): SqlValue[] | null {
+  let row: SqlValue[] | null = null;
+  while (stmt.step()) row = rowOf(stmt);
+  return row;
 }
 
 /**

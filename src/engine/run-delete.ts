@@ -1,8 +1,8 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
-import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';
+import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
-import type { SqlDatabase } from './sqlite';
+import { exactValue, type SqlDatabase } from './sqlite';
 import type { Rowid, TableTouch } from './table-touch';
 
 /**
@@ -38,9 +38,11 @@ export function runDelete(
         return;
       }
       if (returning) {
-        const rowid = stepReturning(stmt);
-        if (rowid === null) return;
-        touch.planKey(rowid, rowAt(step.keys, i));
+        // The row's rowid, then its key as stored (which the plan's may only compare equal to).
+        const row = stepReturningRow(stmt);
+        if (row === null) return;
+        const rowid = exactValue(row[0]!) as Rowid;
+        touch.planKey(rowid, row.length > 1 ? row.slice(1) : rowAt(step.keys, i));
         // Unlogged, RETURNING is what tells the row went: the key it had is the plan's.
         if (!logged) touch.removed(rowid);
       } else {

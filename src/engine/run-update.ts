@@ -3,10 +3,11 @@ import { isRowid, type SqliteStatement } from '../dialect/sqlite/sqlite-data-ste
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { Guard, UpdateStep } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
-import { eachRow, rowAt, rowidOf, stepReturning } from './each-row';
+import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
-import { ask, type SqlDatabase } from './sqlite';
+import { ask, exactValue, type SqlDatabase } from './sqlite';
 import { storedColumns } from './stored-columns';
+import type { SqlValue } from '../values/sql-value';
 import type { PatchGroup, Rowid, TableTouch } from './table-touch';
 
 /**
@@ -64,9 +65,12 @@ function runStatement(
     progress,
     (stmt, i, params) => {
       if (returning) {
-        const rowid = stepReturning(stmt);
-        if (rowid === null) return;
+        // The row's rowid, then (an update) its key as stored.
+        const row = stepReturningRow(stmt);
+        if (row === null) return;
+        const rowid = exactValue(row[0]!) as Rowid;
         if (moves) touch.planKey(rowid, rowAt(keys, i));
+        if (patch?.(rowid, i, row)) return;
         // The row keeps its rowid whatever its key becomes; it is read back.
         if (!logged) touch.updated(rowid, rowid);
       } else {
@@ -99,15 +103,18 @@ export function columnAffinities(info: TableInfo): Map<string, Affinity> {
  * Records an updated row as a patch (its set columns only) rather than as written, so that it is
  * not read back, where that is exact: the step leaves the table's key alone, the push has not
  * written the row in full before, and each value is stored as given (see `storedColumns`).
- * Returns whether it did. Only for unlogged pushes of rowid-keyed tables: nothing but the
- * statement itself changes the row then. Null for a step none of whose rows can be patches.
+ * Returns whether it did. Only for unlogged pushes of rowid tables: nothing but the statement
+ * itself changes the row then. A table not keyed by its rowid gives each row's key as stored
+ * (`returned`: the row's RETURNING rowid and key columns), which the patch carries for readers.
+ * Null for a step none of whose rows can be patches.
  */
 function patchOf(
   touch: TableTouch,
   step: UpdateStep,
-): ((rowid: Rowid, i: number) => boolean) | null {
+): ((rowid: Rowid, i: number, returned?: readonly SqlValue[]) => boolean) | null {
   const info = touch.info;
-  if (info.withoutRowid || !touch.rowidKeyed) return null;
+  if (info.withoutRowid) return null;
+  const width = touch.rowidKeyed ? 0 : info.key.columns.length;
   if (step.set.some((c) => info.key.columns.includes(c))) return null;
   const affinities = columnAffinities(info);
   if (step.set.some((c) => !affinities.has(c))) return null;
@@ -119,8 +126,9 @@ function patchOf(
   if (!stored) return null;
   const { exact } = stored;
   let group: PatchGroup | null = null;
-  return (rowid, i) => {
+  return (rowid, i, returned) => {
     if ((exact && !exact[i]) || !isRowid(rowid) || !touch.patchable(rowid)) return false;
+    if (width && returned?.length !== width + 1) return false;
     if (!group) {
       group = {
         columns: step.set,
@@ -128,11 +136,13 @@ function patchOf(
         count: step.count,
         rows: new Int32Array(step.count),
         rowids: new Array<Rowid>(step.count),
+        keys: width ? Array.from({ length: width }, () => new Array<SqlValue>(step.count)) : null,
         size: 0,
         stamp: touch.stamp,
       };
       touch.patches.push(group);
     }
+    if (group.keys) for (let k = 0; k < width; k++) group.keys[k]![group.size] = returned![k + 1]!;
     group.rows[group.size] = i;
     group.rowids[group.size++] = rowid;
     return true;

@@ -24,6 +24,11 @@ export interface PatchGroup {
    */
   readonly rows: Int32Array;
   readonly rowids: Rowid[];
+  /**
+   * A table not keyed by its rowid: each patched row's key as stored, per key column (entries as
+   * `rowids`). Null when the rowid is the key.
+   */
+  readonly keys: SqlValue[][] | null;
   size: number;
   /** {@link TableTouch.stamp} when the group began. */
   readonly stamp: number;
@@ -123,26 +128,46 @@ export class TableTouch {
    * The patches of rows neither written in full nor deleted by the end of the push. A step whose
    * every row is still a patch gives its own value columns, uncopied.
    */
-  livePatches(): { columns: readonly string[]; rowids: ColumnValues; values: ColumnValues[] }[] {
+  livePatches(): {
+    columns: readonly string[];
+    rowids: ColumnValues;
+    values: ColumnValues[];
+    keys?: ColumnValues[];
+  }[] {
     const out = [];
     for (const p of this.patches) {
       // No row left `patchable` since the group began: every row of it is still a patch.
       const all = p.stamp === this.#stamp;
+      const whole = (): { keys?: ColumnValues[] } =>
+        p.keys ? { keys: p.keys.map((col) => toColumnValues(col)) } : {};
       if (all && p.size === p.count) {
-        out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
+        out.push({
+          columns: p.columns,
+          rowids: toColumnValues(p.rowids),
+          values: p.values,
+          ...whole(),
+        });
         continue;
       }
       const keep: number[] = [];
       for (let j = 0; j < p.size; j++) if (all || this.patchable(p.rowids[j]!)) keep.push(j);
       if (!keep.length) continue;
       if (keep.length === p.count) {
-        out.push({ columns: p.columns, rowids: toColumnValues(p.rowids), values: p.values });
+        out.push({
+          columns: p.columns,
+          rowids: toColumnValues(p.rowids),
+          values: p.values,
+          ...whole(),
+        });
         continue;
       }
       out.push({
         columns: p.columns,
         rowids: toColumnValues(keep.map((j) => p.rowids[j]!)),
         values: p.values.map((col) => toColumnValues(keep.map((j) => col[p.rows[j]!] ?? null))),
+        ...(p.keys
+          ? { keys: p.keys.map((col) => toColumnValues(keep.map((j) => col[j] ?? null))) }
+          : {}),
       });
     }
     return out;

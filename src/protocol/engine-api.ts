@@ -168,17 +168,23 @@ export interface TableEffect {
   };
   /**
    * Rows updated in place of which only the columns given changed: their other columns, key
-   * included, are as before the commit. Only for tables keyed by their rowid, whose rowid is
-   * their key. No row here is among `deleted` or `upserts`. Readers apply them in order, after
-   * `deleted` and `upserts`. Absent in records written before patches existed.
+   * included, are as before the commit. Only for rowid tables (not WITHOUT ROWID). No row here is
+   * among `deleted` or `upserts`. Readers apply them in order, after `deleted` and `upserts`.
+   * Absent in records written before patches existed.
    */
   readonly patches?: readonly RowPatch[];
 }
 
 /** Some columns of some rows, as a commit left them (see {@link TableEffect.patches}). */
 export interface RowPatch {
-  /** The rows' rowids (and so their keys). */
+  /** The rows' rowids (and so their keys, unless `keys` is given). */
   readonly rowids: ColumnValues;
+  /**
+   * The rows' keys (stored form), one array per key column, for a table whose key is not its
+   * rowid: readers that find rows by key use these. Absent: the rowids are the keys (and in
+   * records written before keyed patches existed).
+   */
+  readonly keys?: readonly ColumnValues[];
   /** The columns changed, none of them a key column. */
   readonly columns: readonly string[];
   /** Values per column (stored form). */

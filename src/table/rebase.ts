@@ -221,8 +221,9 @@ function patchTargets(
   decodeKey: (cols: readonly ArrayLike<SqlValue>[], i: number) => CellValue[],
 ): { patch: RowPatch; rows: Int32Array } {
   const rows = new Int32Array(patch.rowids.length);
-  const keys = [patch.rowids as ArrayLike<SqlValue>];
-  // A rowid is an integer key: looked up as itself, without an array per row.
+  // A table not keyed by its rowid names the rows by key too; otherwise the rowids are the keys.
+  const keys = (patch.keys ?? [patch.rowids]) as readonly ArrayLike<SqlValue>[];
+  // An integer key: looked up as itself, without an array per row.
   const kind = store.kinds[store.keyColumns[0]!];
   const one = store.keyColumns.length === 1 && (kind === 'integer' || kind === 'numeric');
   for (let i = 0; i < rows.length; i++) {

@@ -31,7 +31,8 @@ const plain = (c: ArrayLike<SqlValue> | null): SqlValue[] | null => (c ? Array.f
 
 /**
  * An effect in one comparable form: its patches folded into its upserts as full images (the rows
- * before the commit come from `before`, by rowid, in the effect's column order), upserts whose key
+ * before the commit come from `before`, by rowid, in the effect's column order; a key a patch
+ * carries must be its row's), upserts whose key
  * moved first and the rest in rowid order, every column a plain array. Two effects that tell a
  * reader the same thing have the same canonical form.
  */
@@ -67,6 +68,12 @@ export function canonicalEffect(
         up = { rowid, row, prior: keyAt.map((c) => row[c]!) };
         patched.set(rowid, up);
       }
+      // Keys a patch carries (a table not keyed by its rowid) must be the row's, as stored.
+      const prior = up.prior;
+      p.keys?.forEach((col, k) => {
+        if (!Object.is(col[i], prior[k]))
+          throw new Error(`a patch names rowid ${String(rowid)} by a key it does not have`);
+      });
       p.columns.forEach((name, c) => (up.row[ups.columns.indexOf(name)] = p.values[c]![i]!));
     }
   }

@@ -15,7 +15,8 @@ export interface SqliteDataStepOptions {
   readonly guard: Guard | null;
   /**
    * Whether the engine must learn each row the statement writes: then it returns the row's
-   * rowid (`RETURNING rowid`) where the parameters do not tell it (see {@link returnsRowid}).
+   * rowid (`RETURNING rowid`, an update's or delete's key columns after it) where the parameters
+   * do not tell it (see {@link returnsRowid}).
    * Default true, as the engine runs it.
    */
   readonly report?: boolean;
@@ -101,8 +102,13 @@ export function sqliteDataStep(
   options: SqliteDataStepOptions,
 ): SqliteStatement {
   const t = q(step.table);
-  const returning = options.report !== false && returnsRowid(step, info) ? [rowidName(info)] : [];
-  const returningSql = returning.length ? ` RETURNING ${returning[0]!}` : '';
+  // An update or delete returns its row's key too, as stored (the plan's key may only compare
+  // equal to it: 7 to '7' under TEXT affinity): the engine reports the row by it, unread.
+  const returning =
+    options.report !== false && returnsRowid(step, info)
+      ? [rowidName(info), ...(step.kind !== 'insert' ? info.key.columns.map(q) : [])]
+      : [];
+  const returningSql = returning.length ? ` RETURNING ${returning.join(', ')}` : '';
   if (step.kind === 'insert') {
     const out = new Array<SqlValue>(step.values.length);
     const check = staleValuesCheck(step, info);

@@ -21,6 +21,7 @@ function effectBytes(e: TableEffect): number {
   for (const c of e.upserts.priorKeys) n += columnBytes(c);
   for (const p of e.patches ?? []) {
     n += 32 + columnBytes(p.rowids);
+    for (const c of p.keys ?? []) n += columnBytes(c);
     for (const c of p.columns) n += c.length * 2;
     for (const c of p.values) n += columnBytes(c);
   }
