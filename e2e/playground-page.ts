@@ -155,16 +155,18 @@ export class PlaygroundPage {
     rows = SAMPLE_ROWS,
   ): Promise<void> {
     // Right after a push the grid redraws with the rows taken back, and a loaded CI machine once
-    // lost the Enter of a selection made in between (no editor in 30 s, download.spec): select
-    // and press again while no editor has opened.
+    // lost the Enter of a selection made in between (no editor in 30 s, download.spec); under the
+    // dev server an editor that had opened was gone before it was filled. Select, press Enter and
+    // fill again while no editor holds the text.
     await expect(async () => {
       if ((await this.cellEditor().count()) === 0) {
         await this.selectCell(kinds, col, row, rows);
         await this.page.keyboard.press('Enter');
       }
       await expect(this.cellEditor()).toBeFocused({ timeout: 5_000 });
+      await this.cellEditor().fill(text, { timeout: 5_000 });
+      await expect(this.cellEditor()).toHaveValue(text, { timeout: 1_000 });
     }).toPass({ timeout: 45_000 });
-    await this.cellEditor().fill(text);
     await this.page.keyboard.press('Enter');
     await expect(this.cellEditor()).toHaveCount(0);
   }

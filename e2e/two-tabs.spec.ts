@@ -108,3 +108,27 @@ test('after a conflict, Overwrite with mine writes my value in both tabs', async
   await a.goto();
   await expect(a.cell(CITY, 1)).toHaveText('Munich');
 });
+
+test('a cell being edited stays open, with what was typed, while another tab’s push is taken in', async ({
+  page,
+}) => {
+  const [a, b] = await twoTabs(page);
+  await expect(b.cell(NAME, 2)).not.toHaveText('');
+  // Tab b opens a cell's editor and types, without committing.
+  await b.selectCell(kinds, CITY, 1);
+  await b.page.keyboard.press('Enter');
+  await expect(b.cellEditor()).toBeFocused();
+  await b.cellEditor().fill('Halle');
+
+  await a.editCell(kinds, NAME, 2, 'Someone else');
+  await a.push();
+  await expect(notice(b)).toContainText('Another tab pushed changes to customers.');
+  await expect(b.cell(NAME, 2)).toHaveText('Someone else');
+
+  // The redraw that showed the other tab's edit left the editor as it was.
+  await expect(b.cellEditor()).toHaveValue('Halle');
+  await b.page.keyboard.press('Enter');
+  await expect(b.cellEditor()).toHaveCount(0);
+  await expect(b.cell(CITY, 1)).toHaveText('Halle');
+  await expect(b.counts('customers')).toHaveText('customers: 1 updated, 0 inserted, 0 deleted');
+});
