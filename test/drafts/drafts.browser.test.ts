@@ -45,6 +45,16 @@ afterEach(async () => {
 });
 
 /** What a user sees of a table's pending state (exact values, history and all). */
+/** A table `items` of `n` rows keyed by `id` 1..n, with a text column (and `qty` if asked). */
+async function createItems(db: Database, n: number, { qty = false } = {}): Promise<void> {
+  const columns: Record<string, unknown[]> = {
+    id: Array.from({ length: n }, (_, i) => i + 1),
+    name: Array.from({ length: n }, (_, i) => `row ${i}`),
+  };
+  if (qty) columns['qty'] = Array.from({ length: n }, (_, i) => i);
+  await db.createTable('items', aq.table(columns), { primaryKey: 'id' });
+}
+
 function seen(t: TrackedTable): unknown {
   const tag = (_: string, v: unknown): unknown =>
     typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v;
@@ -263,15 +273,7 @@ describe('drafts: pending edits saved in this browser', () => {
     names.push(name);
     const db = await openDb(name);
     const n = 3000;
-    await db.createTable(
-      'items',
-      aq.table({
-        id: Array.from({ length: n }, (_, i) => i + 1),
-        name: Array.from({ length: n }, (_, i) => `row ${i}`),
-        qty: Array.from({ length: n }, (_, i) => i),
-      }),
-      { primaryKey: 'id' },
-    );
+    await createItems(db, n, { qty: true });
     const t = await db.table('items');
     let handed = 0;
     db.drafts.observeWrites((v) => (handed += sizeOf(v)));
@@ -309,14 +311,7 @@ describe('drafts: pending edits saved in this browser', () => {
     names.push(name);
     const db = await openDb(name);
     const n = 3000;
-    await db.createTable(
-      'items',
-      aq.table({
-        id: Array.from({ length: n }, (_, i) => i + 1),
-        name: Array.from({ length: n }, (_, i) => `row ${i}`),
-      }),
-      { primaryKey: 'id' },
-    );
+    await createItems(db, n);
     const t = await db.table('items');
     t.set(1, 'name', 'first');
     await db.drafts.flush();
