@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DraftChunk, DraftHead, DraftRecord, DeltaRecord } from './draft-record';
+import type { DraftChunk, DraftHead, DraftRecord, HeadMeta, StoredDelta } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
 type ChunkKey = [table: string, owner: string, n: number];
@@ -72,35 +72,36 @@ export class DraftStore {
 
   /**
    * Appends a delta's records from the draft's record `first` on, then the head that counts them,
-   * in one transaction. Records are made (and cloned) one after another for about `SLICE_MS`, then
+   * in one transaction; resolves to the draft's count of records once stored. Records are made (and cloned) one after another for about `SLICE_MS`, then
    * the next waits until the last one handed over is stored: a big delta is many short tasks,
    * never one long one, and still one transaction (a request made from a request's callback keeps
    * it open), without a round trip to IndexedDB for every record.
    */
   async append(
     db: IDBPDatabase<Schema>,
-    head: DraftHead,
+    meta: HeadMeta,
     first: number,
-    parts: Iterable<DeltaRecord>,
+    parts: Iterable<StoredDelta>,
     /** Adds up how long making and handing over the records kept the page busy (ms). */
     busy?: { ms: number },
-  ): Promise<void> {
+  ): Promise<number> {
     const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
     const done = tx.done;
     // A failed put aborts the transaction: `done` rejects, and this with it.
     done.catch(() => undefined);
     const chunks = tx.objectStore('chunks');
+    let n = first;
     try {
       const records = parts[Symbol.iterator]();
       let slice = performance.now();
-      for (let n = first; ; n++) {
+      for (; ; n++) {
         const t0 = performance.now();
         const part = records.next();
         if (part.done) break;
         const t1 = performance.now();
         this.observe?.(part.value);
         const t2 = performance.now();
-        const stored = chunks.put(part.value, [head.table, head.owner, n]);
+        const stored = chunks.put(part.value, [meta.table, meta.owner, n]);
         const t3 = performance.now();
         // A failed put aborts the transaction: `done` says so (this one may not be awaited).
         stored.catch(() => undefined);
@@ -116,9 +117,13 @@ export class DraftStore {
       tx.abort();
       throw e;
     }
+    const head: DraftHead = { ...meta, records: n };
+    const t0 = performance.now();
     this.observe?.(head);
     void tx.objectStore('drafts').put(head, [head.table, head.owner]);
+    if (busy) busy.ms += performance.now() - t0;
     await done;
+    return n;
   }
 
   /** A draft's head and records (in order), read in one transaction; null when there is none. */

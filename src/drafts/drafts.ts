@@ -8,14 +8,15 @@ import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
 import {
   READ_FORMATS,
-  type DeltaRecord,
   type DraftBase,
   type DraftHead,
   type DraftRecord,
+  type StoredDelta,
 } from './draft-record';
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
+import { unpackDelta } from './pack-cells';
 import { planSave } from './plan-save';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
@@ -231,7 +232,7 @@ export class Drafts {
     try {
       checkHead(head, saved.chunks.length);
       const base = saved.chunks[0] as DraftRecord;
-      const deltas = saved.chunks.slice(1) as DeltaRecord[];
+      const deltas = (saved.chunks.slice(1) as StoredDelta[]).map(unpackDelta);
       checkDraft(base);
       deltas.forEach(checkDelta);
       const b = head.base;
@@ -427,16 +428,16 @@ export class Drafts {
     const sink = { ms: 0 };
     const planned = performance.now();
     const saved = plan.whole
-      ? this.#store!.saveWhole(db, plan.head, plan.whole)
+      ? this.#store!.saveWhole(db, { ...plan.head, records: 1 }, plan.whole).then(() => 1)
       : plan.delta
         ? this.#store!.append(db, plan.head, plan.first, deltaParts(plan.delta, s), sink)
         : null;
     if (plan.whole) sink.ms = performance.now() - planned;
-    ({ point: e.point, records: e.records, events: e.events } = plan.progress);
+    ({ point: e.point, events: e.events } = plan.progress);
     e.lastSave = Date.now();
     e.cost = performance.now() - start;
     try {
-      await saved;
+      e.records = (await saved) ?? e.records;
     } catch (err) {
       // What is stored is the draft as of the save before: the next save writes it whole. The
       // edits are unsaved again (a failed save left them saved for status() and never tried

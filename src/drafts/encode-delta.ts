@@ -8,7 +8,8 @@ import {
 } from '../table/mutations';
 import { Operation, type LoggedOperation } from '../table/operation-log';
 import type { TableState } from '../table/table-state';
-import type { DeltaCells, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
+import type { DeltaCells, DeltaMutation, DeltaOperation, StoredDelta } from './draft-record';
+import { CellPacker } from './pack-cells';
 import { encodeNet } from './delta-net';
 import { encodeSlot } from './encode-draft';
 import { valuesEqual } from '../values/values-equal';
@@ -73,6 +74,7 @@ function encodeOperation(op: Operation): DeltaOperation {
   return ['o', op.kind, op.description, op.at, op.mutations.map(encodeMutation)];
 }
 
+/** A delta's cell edits field by field, as format 3 stored them. */
 function encodeCells(ops: readonly CellOperation[]): DeltaCells {
   // One pass, no mapping callbacks: a save makes this for every edit since the save before.
   const n = ops.length;
@@ -220,15 +222,21 @@ export interface DeltaPlan {
   readonly point: SavedPoint;
 }
 
-/** Events (and rows) per record of a delta at most: a part is encoded and cloned in a task of its own. */
-export const PART = 1024;
+/** Events per record of a delta at most (tests make it small). */
+export const PART = 1 << 16;
+
+/** Rows whose net changes a record of a delta holds at most (they are lists of values). */
+const NET_ROWS = 1024;
 
 /**
- * Bytes a delta's record holds at most, as estimated by `bytesOf`. Chromium stores an IndexedDB
- * value past 64 KiB apart, as a blob: a put of just over 64 KiB took several times as long as one
- * just under. Edits of long text would otherwise make records of 1,024 edits of hundreds of KiB.
+ * Bytes a delta's record holds at most (its packed edits exactly, operations and net changes as
+ * `bytesOf` estimates them), past its first event. IndexedDB's put costs the page about as much
+ * per record as per byte here: in this project's bench page (a persistent profile) a put of
+ * 550 KB of bytes kept the page 0.7-0.9 ms and was stored in 1.5-2.4 ms, ten puts of 56 KB
+ * 2.4 ms and 6 ms; 1.1 MB in one put, 2.75 ms and 10 ms (load 16-19, n=10). A save of 10,000
+ * cell edits is about 300 KB: one record.
  */
-export const PART_BYTES = 56_000;
+export const PART_BYTES = 480_000;
 
 /** About how many bytes the structured clone makes of `v` at most (text as two-byte). */
 function bytesOf(v: unknown): number {
@@ -254,72 +262,66 @@ function bytesOf(v: unknown): number {
 }
 
 /**
- * Where each part of a delta starts, in its events: at most `size` events and, past its first
- * event, about `PART_BYTES` per part. Worked out from objects that do not change (the cell edits,
- * the operations encoded at once): the same every time it is asked.
+ * A delta's records, made one at a time as they are asked for, so that a big save is several
+ * short tasks (the drafts put each in the same transaction after the one before is stored).
+ * Each holds the next events, up to `size` of them and about `PART_BYTES`, with their cell edits
+ * packed in bytes, and the net changes of the next rows when the delta carries them: those of a
+ * record are the rows' net changes when it is made (edits made meanwhile change rows that the
+ * next save's delta names again, and the later record wins).
  */
-function partStarts(d: DeltaPlan, size: number): number[] {
-  const starts = [0];
-  let bytes = 0;
-  let count = 0;
+export function* deltaParts(
+  d: DeltaPlan,
+  state: TableState,
+  size = PART,
+  /** False: the cell edits field by field, as format 3 stored them (tests read those). */
+  packed = true,
+): Generator<StoredDelta> {
+  // About 30 bytes an edit of short text or numbers: room for the whole part at once.
+  const packer = packed ? new CellPacker(Math.min(PART_BYTES, 32 * d.cells.length) + 1024) : null;
+  const netRows = Math.min(size, NET_ROWS);
+  let ev = 0;
   let cell = 0;
   let op = 0;
-  for (let i = 0; i < d.events.length; i++) {
-    const e = d.events[i];
-    let b = 1;
-    if (e === 't') {
-      const c = d.cells[cell++]!;
-      b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
-    } else if (e === 'o') b = bytesOf(d.ops[op++]);
-    if (count > 0 && (count >= size || bytes + b > PART_BYTES)) {
-      starts.push(i);
-      bytes = 0;
-      count = 0;
+  let row = 0;
+  do {
+    const from = ev;
+    const cellFrom = cell;
+    const opFrom = op;
+    // Bytes besides the packed edits: operations, and edits field by field when not packed.
+    let bytes = 0;
+    for (; ev < d.events.length && ev - from < size; ev++) {
+      const e = d.events[ev];
+      if (e === 't') {
+        const c = d.cells[cell]!;
+        if (packer) {
+          packer.pack(c);
+          if (ev > from && packer.length + bytes > PART_BYTES) {
+            packer.takeBack();
+            break;
+          }
+        } else {
+          const b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
+          if (ev > from && bytes + b > PART_BYTES) break;
+          bytes += b;
+        }
+        cell++;
+      } else if (e === 'o') {
+        const b = bytesOf(d.ops[op]);
+        if (ev > from && (packer?.length ?? 0) + bytes + b > PART_BYTES) break;
+        bytes += b;
+        op++;
+      }
     }
-    bytes += b;
-    count++;
-  }
-  return starts;
-}
-
-/** How many records a delta takes. */
-export function partCount(d: DeltaPlan, size = PART): number {
-  return Math.max(1, partStarts(d, size).length, Math.ceil(d.rows.length / size));
-}
-
-/**
- * A delta's records, made one at a time, so that a big save is many short tasks (the drafts put
- * each part in the same transaction after the one before is stored). The net changes of a part's
- * rows are those when the part is made: edits made meanwhile change rows that the next save's
- * delta names again, and the later record wins.
- */
-export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Generator<DeltaRecord> {
-  const starts = partStarts(d, size);
-  const parts = Math.max(1, starts.length, Math.ceil(d.rows.length / size));
-  const rowsPer = Math.ceil(d.rows.length / parts);
-  let cell = 0;
-  let op = 0;
-  for (let k = 0; k < parts; k++) {
-    const from = k < starts.length ? starts[k]! : d.events.length;
-    const to = k + 1 < starts.length ? starts[k + 1]! : d.events.length;
-    const events = d.events.slice(from, to);
-    let cells = 0;
-    let ops = 0;
-    for (const e of events) {
-      if (e === 't') cells++;
-      else if (e === 'o') ops++;
-    }
-    const record: DeltaRecord = {
-      delta: true,
-      events,
-      cells: encodeCells(d.cells.slice(cell, cell + cells)),
-      ops: d.ops.slice(op, op + ops),
+    const record = {
+      delta: true as const,
+      events: d.events.slice(from, ev),
+      ops: d.ops.slice(opFrom, op),
       ...d.counters,
     };
-    yield d.netFree
-      ? record
-      : { ...record, net: encodeNet(state, d.rows.slice(k * rowsPer, (k + 1) * rowsPer)) };
-    cell += cells;
-    op += ops;
-  }
+    const part: StoredDelta = packer
+      ? { ...record, packed: packer.take() }
+      : { ...record, cells: encodeCells(d.cells.slice(cellFrom, cell)) };
+    if (d.netFree) yield part;
+    else yield { ...part, net: encodeNet(state, d.rows.slice(row, (row += netRows))) };
+  } while (ev < d.events.length || (!d.netFree && row < d.rows.length));
 }

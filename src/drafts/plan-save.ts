@@ -1,14 +1,7 @@
 import { rowChanges } from '../table/row-changes';
 import type { TableState } from '../table/table-state';
-import { DRAFT_FORMAT, type DraftBase, type DraftHead, type DraftRecord } from './draft-record';
-import {
-  encodeDelta,
-  partCount,
-  PART,
-  savedPoint,
-  type DeltaPlan,
-  type SavedPoint,
-} from './encode-delta';
+import { DRAFT_FORMAT, type DraftBase, type DraftRecord, type HeadMeta } from './draft-record';
+import { encodeDelta, savedPoint, type DeltaPlan, type SavedPoint } from './encode-delta';
 import { encodePending, netRows } from './encode-draft';
 
 /**
@@ -39,13 +32,16 @@ export interface SaveMeta {
 
 /** A save to make: the head and either the whole draft or a delta (neither: nothing happened). */
 export interface PlannedSave {
-  readonly head: DraftHead;
+  readonly head: HeadMeta;
   readonly whole: DraftRecord | null;
   /** The delta, made into records by `deltaParts` (its first is the draft's record `first`). */
   readonly delta: DeltaPlan | null;
   readonly first: number;
-  /** What the draft holds once the save is stored. */
-  readonly progress: DraftProgress;
+  /**
+   * What the draft holds once the save is stored: its records are `first` plus those the delta
+   * made (1 when written whole; as before when nothing happened).
+   */
+  readonly progress: Omit<DraftProgress, 'records'>;
 }
 
 /**
@@ -58,8 +54,6 @@ export function planSave(
   progress: DraftProgress | null,
   state: TableState,
   meta: SaveMeta,
-  /** Events per record of a delta (tests make it small). */
-  partSize = PART,
   /** False: deltas carry their rows' net changes, as format 2 wrote them (tests read those). */
   derive = true,
 ): PlannedSave {
@@ -73,10 +67,9 @@ export function planSave(
   )
     delta = null;
   const first = delta ? progress!.records : 0;
-  const records = delta ? first + (delta.events.length ? partCount(delta, partSize) : 0) : 1;
   const events = delta ? progress!.events + delta.events.length : 0;
-  const head: DraftHead = { format: DRAFT_FORMAT, ...meta, records, events };
-  const next: DraftProgress = { point: now, records, events };
+  const head: HeadMeta = { format: DRAFT_FORMAT, ...meta, events };
+  const next = { point: now, events };
   if (delta) {
     // Nothing happened to the history (a version moved without an edit): nothing to append.
     return { head, whole: null, delta: delta.events.length ? delta : null, first, progress: next };
