@@ -90,6 +90,7 @@ test('a hash index finds what a Map finds when it compares copies of its lead co
     fc.property(
       fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 0, max: 3 }), leadArb, fc.nat(99)), {
         maxLength: 80,
+        size: 'max',
       }),
       fc.constantFrom(3, 24),
       (ops, rowBits) => {
