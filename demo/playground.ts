@@ -7,18 +7,13 @@ import {
   type Database,
   type ExecutionPlan,
   type OperationInfo,
-  type Progress,
   type PushResult,
-  type RebaseConflict,
   type SyncOptions,
   type TrackedTable,
 } from '../src/index';
-import { formatBytes, formatMs } from './format-units';
-import { formatCell } from './format-cell';
 import { detectDelimiter } from './csv-text';
-import { isSqliteFile, tableNameFor } from './imported-file';
-import { generateLargeTable } from './large-table';
-import { errorMessage, formatKey, yoursVersusTheirs, type Message, type RowLink } from './messages';
+import { tableNameFor } from './imported-file';
+import { errorMessage, formatKey, type Message, type RowLink } from './messages';
 import { isPlainView, PLAIN_VIEW, viewRefs, viewRefsAsync, type ViewSpec } from './row-view';
 import { createSampleDatabase } from './sample-database';
 import { errorMarks, NO_ERROR_MARKS, unmark, type ErrorMarks } from './error-marks';
@@ -36,7 +31,20 @@ import type {
   TaskProgress,
 } from './playground-types';
 import { referencingRows, type Referencing } from './referencing-rows';
-import { saveFile } from './save-file';
+import { TaskStatus } from './task-status';
+import { DatabaseCatalog, type IndexEntry } from './database-catalog';
+import { referenceChoices } from './reference-choices';
+import { pushedMessage, pushPhaseLabel, rebaseMessage } from './push-messages';
+import { findRef, sameRefs } from './find-ref';
+import { downloadDatabase, exportTableFile } from './table-export';
+import { deleteConfirmation } from './delete-confirmation';
+import {
+  generateTable,
+  importCsvTable,
+  importSqliteFile,
+  resetDatabase,
+  type ActionHost,
+} from './database-actions';
 import { SqlConsole } from './sql-console-state';
 import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
 
@@ -51,13 +59,8 @@ export class Playground extends ExternalStore {
   readonly databaseName: string;
   db: Database | null = null;
   status: 'opening' | 'ready' | 'failed' = 'opening';
-  tableNames: readonly string[] = [];
-  /** Indexes (made by CREATE INDEX or UNIQUE) and views of the database, for the sidebar. */
-  indexes: readonly { name: string; table: string; columns: readonly string[]; unique: boolean }[] =
-    [];
-  views: readonly string[] = [];
-  /** Rows per table, when known. */
-  rowCounts: ReadonlyMap<string, number> = new Map();
+  /** Tables (with row counts), views and indexes, as the sidebar lists them. */
+  readonly #catalog = new DatabaseCatalog();
   /** The table the grid shows. */
   table: TrackedTable | null = null;
   /** What the main area shows: the shown table, or the SQL console. */
@@ -76,9 +79,8 @@ export class Playground extends ExternalStore {
    * place, struck through, and inserted rows come last.
    */
   layout = 0;
-  progress: TaskProgress | null = null;
-  /** What is running; actions that write are disabled meanwhile. */
-  busy: string | null = null;
+  /** What is running (actions that write are disabled meanwhile) and its progress. */
+  readonly #task = new TaskStatus(() => this.changed());
   message: Message | null = null;
   notice: RemoteNotice | null = null;
   lastPush: PushResult | null = null;
@@ -103,7 +105,6 @@ export class Playground extends ExternalStore {
   readonly #layouts = new Map<string, ColumnLayout>();
   #planTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | null = null;
-  #progressFrame = false;
   /** The plan the pending-changes panel shows, kept for the grid's schema marks. */
   #plan: ExecutionPlan | null = null;
 
@@ -116,14 +117,37 @@ export class Playground extends ExternalStore {
     this.sync = options.sync ? new PlaygroundSync(this, options.sync) : null;
   }
 
-  // ---- observation (useSyncExternalStore) ------------------------------------------------------
+  get tableNames(): readonly string[] {
+    return this.#catalog.tableNames;
+  }
+
+  get rowCounts(): ReadonlyMap<string, number> {
+    return this.#catalog.rowCounts;
+  }
+
+  get indexes(): readonly IndexEntry[] {
+    return this.#catalog.indexes;
+  }
+
+  get views(): readonly string[] {
+    return this.#catalog.views;
+  }
+
+  get progress(): TaskProgress | null {
+    return this.#task.progress;
+  }
+
+  /** What is running; actions that write are disabled meanwhile. */
+  get busy(): string | null {
+    return this.#task.busy;
+  }
 
   // ---- opening -----------------------------------------------------------------------------
 
   /** Opens the database; on the first visit, creates the sample database. */
   async open(): Promise<void> {
     try {
-      this.#setProgress('Opening the database', 0, null);
+      this.#task.setProgress('Opening the database', 0, null);
       const db = await openDatabase(
         this.databaseName,
         this.sync ? { sync: this.sync.options } : {},
@@ -132,7 +156,7 @@ export class Playground extends ExternalStore {
       this.sync?.attach(db);
       // A synced database gets its tables from the server: the first table shows once loaded.
       if (db.tableNames().length === 0 && !this.sync) {
-        this.#setProgress('Creating the sample database', 0, null);
+        this.#task.setProgress('Creating the sample database', 0, null);
         await createSampleDatabase(db);
         this.message = {
           kind: 'info',
@@ -146,11 +170,11 @@ export class Playground extends ExternalStore {
       this.status = 'ready';
       await this.#syncTables();
       const first = this.tableNames[0];
-      this.progress = null;
+      this.#task.progress = null;
       if (first !== undefined) await this.select(first);
     } catch (e) {
       this.status = 'failed';
-      this.progress = null;
+      this.#task.progress = null;
       this.message = errorMessage(e, 'The database could not be opened');
     }
     this.changed();
@@ -170,8 +194,8 @@ export class Playground extends ExternalStore {
     if (!db) return;
     try {
       if (!this.#loaded.has(name)) {
-        this.#setProgress(`Loading ${name}`, 0, null);
-        const report = this.#reporter((p) => [`Loading ${name}`, p.done, p.total]);
+        this.#task.setProgress(`Loading ${name}`, 0, null);
+        const report = this.#task.reporter((p) => [`Loading ${name}`, p.done, p.total]);
         const t = await db.table(name, { onProgress: report.onProgress }).finally(report.end);
         this.#loaded.set(name, t);
         // Edits restored from a draft (saved in this browser) are pending: count and plan them.
@@ -184,11 +208,11 @@ export class Playground extends ExternalStore {
       this.viewRevision++;
       this.layout++;
       this.#recomputeRefs();
-      this.#countRows(name, this.table.numRows);
+      this.#catalog.countRows(name, this.table.numRows);
     } catch (e) {
       this.message = errorMessage(e, `Table ${name} could not be loaded`);
     }
-    this.progress = null;
+    this.#task.progress = null;
     this.changed();
   }
 
@@ -210,42 +234,9 @@ export class Playground extends ExternalStore {
       this.setColumnLayout(moveShown(this.table.columns, this.columnLayout(), from, to));
   }
 
-  /**
-   * Rows of `table` a foreign key to its `column` can point at (the first 1,000), with a label:
-   * from the loaded table (pending inserts included), else from the committed database.
-   */
+  /** Rows of `table` a foreign key to its `column` can point at, with a label. */
   async referenceChoices(table: string, column: string): Promise<ReferenceChoice[]> {
-    const db = this.db;
-    const info = db?.tables().find((t) => t.name === table);
-    if (!db || !info) return [];
-    const labelColumn = info.columns.find(
-      (c) => c.kind === 'text' && c.name !== column && c.primaryKey === 0,
-    )?.name;
-    const text = (v: unknown) =>
-      v === null || v === undefined ? '' : formatCell(v as never, 'any');
-    try {
-      const loaded = this.#loaded.get(table);
-      if (loaded) {
-        const out: ReferenceChoice[] = [];
-        for (const ref of loaded.rowRefs().subarray(0, CHOICES)) {
-          const value = text(loaded.valueAt(ref, column));
-          if (value !== '')
-            out.push({ value, label: labelColumn ? text(loaded.valueAt(ref, labelColumn)) : '' });
-        }
-        return out;
-      }
-      const label = labelColumn ? quoteIdentifier(labelColumn) : "''";
-      const rows = await db.query(
-        `SELECT ${quoteIdentifier(column)} AS v, ${label} AS l FROM ${quoteIdentifier(table)} ORDER BY 1 LIMIT ${CHOICES}`,
-      );
-      return (rows.objects() as Record<string, unknown>[]).map((r) => ({
-        value: text(r['v']),
-        label: text(r['l']),
-      }));
-    } catch {
-      // Choices are a convenience: the field still takes a typed value.
-      return [];
-    }
+    return this.db ? referenceChoices(this.db, this.#loaded, table, column) : [];
   }
 
   /** Shows the SQL console in place of the table. */
@@ -308,10 +299,10 @@ export class Playground extends ExternalStore {
   async #setViewInSlices(t: TrackedTable, view: ViewSpec): Promise<void> {
     const rows = t.numRows.toLocaleString('en');
     const sorting = view.sorts.length > 0 && view.sorts !== this.view.sorts;
-    this.busy = sorting ? 'Sorting rows' : 'Filtering rows';
+    this.#task.busy = sorting ? 'Sorting rows' : 'Filtering rows';
     const revision = this.dataRevision;
     const label = (phase: string) => `${phase} ${rows} rows`;
-    this.#setProgress(
+    this.#task.setProgress(
       label(sorting && !view.filters.length && !view.search ? 'Sorting' : 'Filtering'),
       0,
       1,
@@ -320,7 +311,7 @@ export class Playground extends ExternalStore {
       const refs = await viewRefsAsync(
         t,
         view,
-        (p) => this.#setProgress(label(p.phase), p.done, p.total),
+        (p) => this.#task.setProgress(label(p.phase), p.done, p.total),
         // An edit or another table meanwhile: the result would be of other rows.
         () => this.table !== t || this.dataRevision !== revision,
       );
@@ -333,7 +324,7 @@ export class Playground extends ExternalStore {
     } catch (e) {
       this.message = errorMessage(e, 'The view could not be applied');
     }
-    this.#setBusy(null);
+    this.#task.setBusy(null);
   }
 
   // ---- edits ---------------------------------------------------------------------------------
@@ -411,21 +402,16 @@ export class Playground extends ExternalStore {
       // The check is a courtesy: the push still refuses what the database refuses.
     }
     const blocking = found.filter((f) => !/CASCADE|SET NULL|SET DEFAULT/i.test(f.onDelete));
-    const first = blocking[0];
-    if (!first || this.table !== t) return this.deleteRows(refs);
-    const rows = refs.length === 1 ? 'this row' : `these ${refs.length.toLocaleString('en')} rows`;
-    this.confirm({
-      title: `${blocking.map((f) => `${f.count.toLocaleString('en')} row(s) of ${f.table}`).join(' and ')} reference ${rows} of ${t.name}`,
-      detail:
-        `A push refuses to delete rows that others still reference (${blocking.map((f) => `${f.table}.${f.column}`).join(', ')}): ` +
-        'delete or change those rows first. You can delete now and fix them before pushing.',
-      confirm: 'Delete anyway',
-      run: () => this.deleteRows(refs),
-      other: {
-        label: `Show the ${first.table} rows`,
-        run: () => void this.#showReferencing(first),
-      },
-    });
+    if (!blocking.length || this.table !== t) return this.deleteRows(refs);
+    this.confirm(
+      deleteConfirmation(
+        t.name,
+        refs.length,
+        blocking,
+        () => this.deleteRows(refs),
+        (f) => void this.#showReferencing(f),
+      ),
+    );
   }
 
   async #showReferencing(f: Referencing): Promise<void> {
@@ -546,10 +532,10 @@ export class Playground extends ExternalStore {
   async push(conflict: 'fail' | 'overwrite' = 'fail'): Promise<void> {
     const db = this.db;
     if (!db || this.busy) return;
-    this.#setBusy('Pushing');
+    this.#task.setBusy('Pushing');
     const before = this.#operationsByTable();
     try {
-      const report = this.#reporter((p) => [phaseLabel(p), p.done, p.total]);
+      const report = this.#task.reporter((p) => [pushPhaseLabel(p), p.done, p.total]);
       const result = await db.push({ conflict, onProgress: report.onProgress }).finally(report.end);
       this.lastPush = result;
       // Pushed tables start a new history; tables rebased by the push keep what came before.
@@ -560,14 +546,8 @@ export class Playground extends ExternalStore {
         for (const name of result.tables) before.delete(name);
         this.#keepEarlier(before);
       }
-      this.message = result.tables.length
-        ? {
-            kind: 'success',
-            title: `Pushed ${result.tables.join(', ')}: ${result.rowsWritten.toLocaleString('en')} row(s) written in ${formatMs(result.totalMs)}`,
-            detail: `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
-          }
-        : { kind: 'info', title: 'Nothing to push' };
-      if (result.conflicts.length) this.#reportRebase(result.conflicts);
+      this.message = pushedMessage(result);
+      if (result.conflicts.length) this.message = rebaseMessage(result.conflicts);
       this.errorMarks = NO_ERROR_MARKS;
     } catch (e) {
       this.errorMarks = errorMarks(
@@ -592,7 +572,7 @@ export class Playground extends ExternalStore {
             }
           : message;
     }
-    this.#setBusy(null);
+    this.#task.setBusy(null);
     await this.#reloadView();
   }
 
@@ -600,7 +580,7 @@ export class Playground extends ExternalStore {
   async refresh(): Promise<void> {
     const db = this.db;
     if (!db || this.busy) return;
-    this.#setBusy('Refreshing');
+    this.#task.setBusy('Refreshing');
     const before = this.#operationsByTable();
     try {
       const conflicts = await db.refresh();
@@ -610,11 +590,11 @@ export class Playground extends ExternalStore {
         kind: 'success',
         title: 'Refreshed: the tables show what the database holds',
       };
-      if (conflicts.length) this.#reportRebase(conflicts);
+      if (conflicts.length) this.message = rebaseMessage(conflicts);
     } catch (e) {
       this.message = errorMessage(e, 'Refresh failed');
     }
-    this.#setBusy(null);
+    this.#task.setBusy(null);
     await this.#reloadView();
   }
 
@@ -666,26 +646,7 @@ export class Playground extends ExternalStore {
 
   /** Generates a table of `rows` rows, with a progress bar, and shows it. */
   async generate(rows: number): Promise<void> {
-    const db = this.db;
-    if (!db || this.busy) return;
-    this.#setBusy('Generating');
-    try {
-      const start = performance.now();
-      const name = await generateLargeTable(db, rows, (label, done, total) =>
-        this.#setProgress(label, done, total),
-      );
-      this.#loaded.delete(name);
-      await this.#syncTables();
-      await this.select(name);
-      this.message = {
-        kind: 'success',
-        title: `Created ${name} with ${rows.toLocaleString('en')} rows in ${formatMs(performance.now() - start)}`,
-        detail: 'Scroll, sort, filter and edit it like the small tables.',
-      };
-    } catch (e) {
-      this.message = errorMessage(e, 'Generating the table failed');
-    }
-    this.#setBusy(null);
+    await this.#act('Generating', (host) => generateTable(host, rows));
   }
 
   /** Asks before replacing the whole database with an SQLite file. */
@@ -702,33 +663,7 @@ export class Playground extends ExternalStore {
 
   /** Replaces the database with an SQLite file (`askOpenSqlite` asks first). */
   async importFile(file: File): Promise<void> {
-    const db = this.db;
-    if (!db || this.busy) return;
-    this.#setBusy(`Importing ${file.name}`);
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (isSqliteFile(bytes)) {
-        this.#setProgress(`Importing ${file.name}`, 0, null);
-        const report = this.#reporter((p) => [`Importing ${file.name}`, p.done, p.total]);
-        await db.import(bytes, { onProgress: report.onProgress }).finally(report.end);
-        this.#loaded.clear();
-        this.table = null;
-        await this.#syncTables();
-        const first = this.tableNames[0];
-        if (first !== undefined) await this.select(first);
-        this.message = {
-          kind: 'success',
-          title: `Imported ${file.name}: the database now holds ${this.tableNames.join(', ') || 'no tables'}`,
-        };
-      } else {
-        throw new Error(
-          `${file.name} is not an SQLite database: it does not start with the SQLite header. Nothing was changed.`,
-        );
-      }
-    } catch (e) {
-      this.message = errorMessage(e, `Importing ${file.name} failed`);
-    }
-    this.#setBusy(null);
+    await this.#act(`Importing ${file.name}`, (host) => importSqliteFile(host, file));
   }
 
   /** Reads a CSV file and opens the import dialog: its delimiter guessed, a preview, options. */
@@ -754,101 +689,58 @@ export class Playground extends ExternalStore {
 
   /** Imports the CSV file of the import dialog as a new table, with the options chosen there. */
   async importCsv(options: CsvImport): Promise<void> {
-    const db = this.db;
     const draft = this.csvDraft;
-    if (!db || !draft || this.busy) return;
+    if (!this.db || !draft || this.busy) return;
     this.csvDraft = null;
-    this.#setBusy(`Importing ${draft.fileName}`);
-    const { name, delimiter, primaryKey } = options;
-    try {
-      this.#setProgress(`Creating ${name}`, 0, null);
-      const t = await db.createTable(
-        name,
-        { csv: draft.text, delimiter },
-        primaryKey ? { primaryKey } : {},
-      );
-      this.#loaded.set(name, t);
-      await this.#syncTables();
-      await this.select(name);
-      this.message = {
-        kind: 'success',
-        title: `Imported ${draft.fileName} as table ${name} (${t.numRows.toLocaleString('en')} rows)`,
-        detail: `Column types were inferred: ${t.columns.map((c) => `${c.name} ${c.declaredType}`).join(', ')}.`,
-      };
-    } catch (e) {
-      this.message = errorMessage(e, `Importing ${draft.fileName} failed`);
-    }
-    this.#setBusy(null);
+    await this.#act(`Importing ${draft.fileName}`, (host) => importCsvTable(host, draft, options));
   }
 
   /** Downloads the shown table, pending edits included, as CSV or JSON (an array of rows). */
   exportTable(format: 'csv' | 'json'): void {
-    const t = this.table;
-    if (!t) return;
-    try {
-      const data = t.table();
-      const text =
-        format === 'csv'
-          ? data.toCSV()
-          : JSON.stringify(data.objects(), (_k, v: unknown) =>
-              typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? [...v] : v,
-            );
-      const type = format === 'csv' ? 'text/csv' : 'application/json';
-      const fileName = `${t.name}.${format}`;
-      saveFile(fileName, new Blob([text], { type }));
-      this.message = {
-        kind: 'success',
-        title: `Exported ${t.name} as ${fileName} (${t.numRows.toLocaleString('en')} rows, pending edits included)`,
-      };
-    } catch (e) {
-      this.message = errorMessage(e, `Exporting ${t.name} failed`);
-    }
+    if (!this.table) return;
+    this.message = exportTableFile(this.table, format);
     this.changed();
   }
 
   /** Downloads the database as an SQLite file. */
   async download(): Promise<void> {
-    const db = this.db;
-    if (!db || this.busy) return;
-    try {
-      const bytes = await db.export();
-      const fileName = `${this.databaseName}.sqlite`;
-      saveFile(
-        fileName,
-        new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.sqlite3' }),
-      );
-      this.message = {
-        kind: 'success',
-        title: `Downloaded ${fileName} (${formatBytes(bytes.length)}): pushed changes only`,
-      };
-    } catch (e) {
-      this.message = errorMessage(e, 'Download failed');
-    }
+    if (!this.db || this.busy) return;
+    this.message = await downloadDatabase(this.db, this.databaseName);
     this.changed();
   }
 
   /** Replaces the database with a fresh sample database. */
   async reset(): Promise<void> {
+    const message = await this.#act('Resetting', resetDatabase);
+    if (message?.kind !== 'success') return;
+    this.lastPush = null;
+    this.notice = null;
+    this.changed();
+  }
+
+  /** Runs a database-wide action with the playground busy, then shows what it answers. */
+  async #act(
+    label: string,
+    action: (host: ActionHost) => Promise<Message>,
+  ): Promise<Message | null> {
     const db = this.db;
-    if (!db || this.busy) return;
-    this.#setBusy('Resetting');
-    try {
-      // Pending edits go first: the import would otherwise rebase them onto the fresh tables.
-      for (const t of this.#loaded.values()) t.discard();
-      this.#setProgress('Creating the sample database', 0, null);
-      await createSampleDatabase(db);
-      this.#loaded.clear();
-      this.table = null;
-      this.lastPush = null;
-      this.notice = null;
-      await this.#syncTables();
-      const first = this.tableNames[0];
-      if (first !== undefined) await this.select(first);
-      this.message = { kind: 'success', title: 'Reset: a fresh sample database' };
-    } catch (e) {
-      this.message = errorMessage(e, 'Reset failed');
-    }
-    this.#setBusy(null);
+    if (!db || this.busy) return null;
+    this.#task.setBusy(label);
+    const message = await action({
+      db,
+      task: this.#task,
+      loaded: this.#loaded,
+      tableNames: () => this.tableNames,
+      syncTables: () => this.#syncTables(),
+      select: (name) => this.select(name),
+      forgetTables: () => {
+        this.#loaded.clear();
+        this.table = null;
+      },
+    });
+    this.message = message;
+    this.#task.setBusy(null);
+    return message;
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -874,7 +766,7 @@ export class Playground extends ExternalStore {
     // can add or remove rows (at 1M rows, recomputing references costs tens of milliseconds).
     if (structural) this.#recomputeRefs();
     this.dataRevision++;
-    if (this.table) this.#countRows(this.table.name, this.table.numRows);
+    if (this.table) this.#catalog.countRows(this.table.name, this.table.numRows);
     this.#schedulePlan();
     this.changed();
   }
@@ -976,7 +868,7 @@ export class Playground extends ExternalStore {
       const before = this.refs;
       this.#recomputeRefs();
       if (!sameRefs(before, this.refs)) this.layout++;
-      this.#countRows(current, this.table.numRows);
+      this.#catalog.countRows(current, this.table.numRows);
     } else if (current !== undefined || this.mode === 'table') {
       // The shown table is gone, or none was (a synced database's tables just arrived).
       this.table = null;
@@ -988,41 +880,7 @@ export class Playground extends ExternalStore {
   }
 
   async #syncTables(): Promise<void> {
-    const db = this.db;
-    if (!db) return;
-    this.tableNames = [...db.tableNames()].sort(
-      (a, b) => sampleOrder(a) - sampleOrder(b) || a.localeCompare(b),
-    );
-    const counts = new Map<string, number>();
-    for (const name of this.tableNames) {
-      const loaded = this.#loaded.get(name);
-      if (loaded) {
-        counts.set(name, loaded.numRows);
-        continue;
-      }
-      try {
-        const r = await db.query(`SELECT count(*) AS n FROM ${quoteIdentifier(name)}`);
-        counts.set(name, Number(r.get('n', 0)));
-      } catch {
-        // Counts are a convenience: a table that cannot be counted shows none.
-      }
-    }
-    this.rowCounts = counts;
-    this.indexes = db
-      .tables()
-      .flatMap((t) =>
-        t.indexes
-          .filter((i) => i.origin !== 'pk')
-          .map((i) => ({ name: i.name, table: t.name, columns: i.columns, unique: i.unique })),
-      );
-    try {
-      const views = await db.query(
-        "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name",
-      );
-      this.views = Array.from(views.array('name') as ArrayLike<unknown>, String);
-    } catch {
-      this.views = [];
-    }
+    if (this.db) await this.#catalog.read(this.db, this.#loaded);
   }
 
   /** Shows a view of the database in the SQL console: its rows, read-only. */
@@ -1059,112 +917,7 @@ export class Playground extends ExternalStore {
     for (const [name, ops] of before) earlier.set(name, [...(earlier.get(name) ?? []), ...ops]);
     this.earlier = earlier;
   }
-
-  #countRows(name: string, n: number): void {
-    if (this.rowCounts.get(name) === n) return;
-    this.rowCounts = new Map(this.rowCounts).set(name, n);
-  }
-
-  #reportRebase(conflicts: readonly RebaseConflict[]): void {
-    const kept = conflicts.some((c) => c.kept);
-    this.message = {
-      kind: 'warning',
-      title: `${conflicts.length} of your pending edit(s) conflicted with another tab's changes`,
-      detail: kept
-        ? 'Your values were kept: pushing writes them over the other changes.'
-        : 'The other values were taken; your contested edits were dropped (listed below), the others kept.',
-      items: conflicts.map((c) => yoursVersusTheirs(c)),
-      rows: conflicts.map((c) => ({
-        table: c.table,
-        key: c.key,
-        label: `${c.table} (${formatKey(c.key)}): ${c.type} ${c.columns.join(', ')}`,
-      })),
-    };
-  }
-
-  #setBusy(label: string | null): void {
-    this.busy = label;
-    if (label === null) this.progress = null;
-    this.changed();
-  }
-
-  /**
-   * A progress callback for one task, which goes quiet when the task ends: a report can arrive
-   * after the result (they cross the worker boundary on different channels), and would leave a
-   * finished task's bar on screen.
-   */
-  #reporter(show: (p: Progress) => [string, number, number | null]): {
-    onProgress: (p: Progress) => void;
-    end: () => void;
-  } {
-    let running = true;
-    return {
-      onProgress: (p) => {
-        if (running) this.#setProgress(...show(p));
-      },
-      end: () => {
-        running = false;
-      },
-    };
-  }
-
-  #setProgress(label: string, done: number, total: number | null): void {
-    this.progress = { label, done, total };
-    // Progress may be reported thousands of times a second: render it at most once a frame.
-    if (this.#progressFrame) return;
-    this.#progressFrame = true;
-    requestAnimationFrame(() => {
-      this.#progressFrame = false;
-      this.changed();
-    });
-  }
-}
-
-/**
- * The reference of the row holding `key`, deleted rows included (they stay in the grid, struck
- * through, until the push): a live row by the table's index, a deleted one by a scan.
- */
-function findRef(t: TrackedTable, key: readonly unknown[]): number | undefined {
-  try {
-    const ref = t.refOf(key as never);
-    if (ref !== undefined) return ref;
-  } catch {
-    return undefined;
-  }
-  const wanted = formatKey(key);
-  for (const ref of t.rowRefs({ includeDeleted: true })) {
-    if (t.rowState(ref) === 'deleted' && formatKey(t.keyAt(ref)) === wanted) return ref;
-  }
-  return undefined;
 }
 
 /** Rows from which a view is computed a slice at a time between frames, with a percentage. */
 const LARGE_VIEW = 50_000;
-
-/** Rows a foreign-key picker offers. */
-const CHOICES = 1000;
-
-const SAMPLE_ORDER = ['customers', 'orders', 'stock'];
-
-function sampleOrder(name: string): number {
-  const i = SAMPLE_ORDER.indexOf(name);
-  return i < 0 ? SAMPLE_ORDER.length : i;
-}
-
-function phaseLabel(p: Progress): string {
-  switch (p.phase) {
-    case 'push':
-      return 'Writing to SQLite';
-    case 'persist':
-      return 'Saving to IndexedDB';
-    default:
-      return `Pushing (${p.phase})`;
-  }
-}
-
-/** Whether two lists of row references are the same, position by position. */
-function sameRefs(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,0 +1,44 @@
+import type { Progress, PushResult, RebaseConflict } from '../src/index';
+import { formatBytes, formatMs } from './format-units';
+import { formatKey, yoursVersusTheirs, type Message } from './messages';
+
+/** What a push did: tables, rows, time, bytes; or that there was nothing to push. */
+export function pushedMessage(result: PushResult): Message {
+  return result.tables.length
+    ? {
+        kind: 'success',
+        title: `Pushed ${result.tables.join(', ')}: ${result.rowsWritten.toLocaleString('en')} row(s) written in ${formatMs(result.totalMs)}`,
+        detail: `SQLite ${formatMs(result.applyMs)}, IndexedDB ${formatMs(result.persistMs)}, ${formatBytes(result.bytesPersisted)} persisted. The changes survive a reload.`,
+      }
+    : { kind: 'info', title: 'Nothing to push' };
+}
+
+/** Pending edits that conflicted with another tab's commits: yours against theirs, with links. */
+export function rebaseMessage(conflicts: readonly RebaseConflict[]): Message {
+  const kept = conflicts.some((c) => c.kept);
+  return {
+    kind: 'warning',
+    title: `${conflicts.length} of your pending edit(s) conflicted with another tab's changes`,
+    detail: kept
+      ? 'Your values were kept: pushing writes them over the other changes.'
+      : 'The other values were taken; your contested edits were dropped (listed below), the others kept.',
+    items: conflicts.map((c) => yoursVersusTheirs(c)),
+    rows: conflicts.map((c) => ({
+      table: c.table,
+      key: c.key,
+      label: `${c.table} (${formatKey(c.key)}): ${c.type} ${c.columns.join(', ')}`,
+    })),
+  };
+}
+
+/** The progress bar's label for a phase of a push. */
+export function pushPhaseLabel(p: Progress): string {
+  switch (p.phase) {
+    case 'push':
+      return 'Writing to SQLite';
+    case 'persist':
+      return 'Saving to IndexedDB';
+    default:
+      return `Pushing (${p.phase})`;
+  }
+}
