@@ -3,6 +3,7 @@ import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
 import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
 import { exactValue, type SqlDatabase } from './sqlite';
+import { StoredKeyReader } from './stored-key-reader';
 import type { Rowid, TableTouch } from './table-touch';
 
 /**
@@ -25,34 +26,42 @@ export function runDelete(
   // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
   const byKey = !logged && !returning && !info.withoutRowid;
   let missed: number[] | null = null;
-  eachRow(
-    db,
-    st!,
-    step,
-    (i) => rowAt(step.keys, i),
-    progress,
-    (stmt, i) => {
-      if (guarded) {
-        stmt.step();
-        if (db.getRowsModified() === 0) throw new GuardMiss();
-        return;
-      }
-      if (returning) {
-        // The row's rowid, then its key as stored (which the plan's may only compare equal to).
-        const row = stepReturningRow(stmt);
-        if (row === null) return;
-        const rowid = exactValue(row[0]!) as Rowid;
-        touch.planKey(rowid, row.length > 1 ? row.slice(1) : rowAt(step.keys, i));
-        // Unlogged, RETURNING is what tells the row went: the key it had is the plan's.
-        if (!logged) touch.removed(rowid);
-      } else {
-        stmt.step();
-        if (info.withoutRowid) {
-          if (!logged && db.getRowsModified() > 0) touch.deleteKey(rowAt(step.keys, i));
-        } else if (byKey && db.getRowsModified() === 0) (missed ??= []).push(i);
-      }
-    },
-  );
+  // WITHOUT ROWID, the key a row had as stored is read before it goes (see StoredKeyReader).
+  const stored =
+    info.withoutRowid && !logged && !guarded ? new StoredKeyReader(db, info, step.key) : null;
+  try {
+    eachRow(
+      db,
+      st!,
+      step,
+      (i) => rowAt(step.keys, i),
+      progress,
+      (stmt, i) => {
+        if (guarded) {
+          stmt.step();
+          if (db.getRowsModified() === 0) throw new GuardMiss();
+          return;
+        }
+        if (returning) {
+          // The row's rowid, then its key as stored (which the plan's may only compare equal to).
+          const row = stepReturningRow(stmt);
+          if (row === null) return;
+          const rowid = exactValue(row[0]!) as Rowid;
+          touch.planKey(rowid, row.length > 1 ? row.slice(1) : rowAt(step.keys, i));
+          // Unlogged, RETURNING is what tells the row went: the key it had is the plan's.
+          if (!logged) touch.removed(rowid);
+        } else {
+          const key = stored?.read(rowAt(step.keys, i));
+          stmt.step();
+          if (info.withoutRowid) {
+            if (key && db.getRowsModified() > 0) touch.deleteKey(key);
+          } else if (byKey && db.getRowsModified() === 0) (missed ??= []).push(i);
+        }
+      },
+    );
+  } finally {
+    stored?.free();
+  }
   if (byKey) touch.removedRows(deletedRowids(step.keys[0]!, step.count, missed));
 }
 

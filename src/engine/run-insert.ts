@@ -8,6 +8,7 @@ import { readColumns } from './read-table';
 import { columnAffinities } from './run-update';
 import type { SqlDatabase } from './sqlite';
 import { storedColumns } from './stored-columns';
+import { StoredKeyReader } from './stored-key-reader';
 import type { Rowid, TableTouch } from './table-touch';
 
 /**
@@ -36,25 +37,32 @@ export function runInsert(
   // Rows whose image is known (RETURNING): their rowid, and a 1 in `known`.
   const stepRowids: Rowid[] = images && returning ? new Array<Rowid>(step.count) : [];
   const known = images && returning ? new Uint8Array(step.count) : null;
-  eachRow(db, st!, step, keyOf, progress, (stmt, i) => {
-    if (!returning) {
-      stmt.step();
-      if (info.withoutRowid && !logged) {
-        const key = keyOf(i)!;
-        touch.writeKey(key, key);
+  // WITHOUT ROWID, each row's key as stored is read after it went in (see StoredKeyReader).
+  const stored =
+    info.withoutRowid && !logged ? new StoredKeyReader(db, info, info.key.columns) : null;
+  try {
+    eachRow(db, st!, step, keyOf, progress, (stmt, i) => {
+      if (!returning) {
+        stmt.step();
+        if (stored) {
+          const key = stored.read(keyOf(i)!);
+          touch.writeKey(key, key);
+        }
+        return;
       }
-      return;
-    }
-    const rowid = stepReturning(stmt);
-    // Logged, the change log reports the row.
-    if (rowid === null || !rowids) return;
-    if (images && (!images.exact || images.exact[i])) {
-      stepRowids[i] = rowid;
-      known![i] = 1;
-    } else {
-      touch.inserted(rowid);
-    }
-  });
+      const rowid = stepReturning(stmt);
+      // Logged, the change log reports the row.
+      if (rowid === null || !rowids) return;
+      if (images && (!images.exact || images.exact[i])) {
+        stepRowids[i] = rowid;
+        known![i] = 1;
+      } else {
+        touch.inserted(rowid);
+      }
+    });
+  } finally {
+    stored?.free();
+  }
   if (!rowids) return;
   if (!returning) {
     // Every row went in (an insert that fails throws) under the rowid the step gave it.

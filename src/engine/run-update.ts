@@ -7,6 +7,7 @@ import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
 import { ask, exactValue, type SqlDatabase } from './sqlite';
 import { storedColumns } from './stored-columns';
+import { StoredKeyReader } from './stored-key-reader';
 import type { SqlValue } from '../values/sql-value';
 import type { PatchGroup, Rowid, TableTouch } from './table-touch';
 
@@ -57,41 +58,53 @@ function runStatement(
   const keyIndex = step.key.map((k) => step.set.indexOf(k));
   const patch = !logged && !moves ? patchOf(touch, step) : null;
   const s = step.values.length;
-  eachRow(
-    db,
-    st,
-    step,
-    (i) => rowAt(step.keys, i),
-    progress,
-    (stmt, i, params) => {
-      if (returning) {
-        // The row's rowid, then (an update) its key as stored.
-        const row = stepReturningRow(stmt);
-        if (row === null) return;
-        const rowid = exactValue(row[0]!) as Rowid;
-        if (moves) touch.planKey(rowid, rowAt(keys, i));
-        if (patch?.(rowid, i, row)) return;
-        // The row keeps its rowid whatever its key becomes; it is read back.
-        if (!logged) touch.updated(rowid, rowid);
-      } else {
-        stmt.step();
-        if (info.withoutRowid) {
-          if (!logged && db.getRowsModified() > 0) {
-            const before = rowAt(keys, i);
-            const after = keyIndex.map((j, k) => (j >= 0 ? params[j]! : before[k]!));
-            touch.writeKey(before, after);
+  // Keys reported as stored (see StoredKeyReader): the key a row had before a move, which
+  // RETURNING cannot give, and every key of a WITHOUT ROWID table.
+  const stored =
+    (returning && moves) || (info.withoutRowid && !logged)
+      ? new StoredKeyReader(db, info, step.key)
+      : null;
+  try {
+    eachRow(
+      db,
+      st,
+      step,
+      (i) => rowAt(step.keys, i),
+      progress,
+      (stmt, i, params) => {
+        if (returning) {
+          const prior = moves ? stored!.read(rowAt(keys, i)) : null;
+          // The row's rowid, then (an update) its key as stored.
+          const row = stepReturningRow(stmt);
+          if (row === null) return;
+          const rowid = exactValue(row[0]!) as Rowid;
+          if (prior) touch.planKey(rowid, prior);
+          if (patch?.(rowid, i, row)) return;
+          // The row keeps its rowid whatever its key becomes; it is read back.
+          if (!logged) touch.updated(rowid, rowid);
+        } else {
+          const before = stored && moves ? stored.read(rowAt(keys, i)) : null;
+          stmt.step();
+          if (info.withoutRowid) {
+            if (stored && db.getRowsModified() > 0) {
+              const given = rowAt(keys, i);
+              const after = stored.read(keyIndex.map((j, k) => (j >= 0 ? params[j]! : given[k]!)));
+              touch.writeKey(before ?? after, after);
+            }
+          } else if (guarded && db.getRowsModified() === 0) {
+            throw new GuardMiss();
+          } else if (!logged && db.getRowsModified() > 0) {
+            const from = rowidOf(params[s]!);
+            if (patch?.(from, i)) return;
+            const j = keyIndex[0]!;
+            touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
           }
-        } else if (guarded && db.getRowsModified() === 0) {
-          throw new GuardMiss();
-        } else if (!logged && db.getRowsModified() > 0) {
-          const from = rowidOf(params[s]!);
-          if (patch?.(from, i)) return;
-          const j = keyIndex[0]!;
-          touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
         }
-      }
-    },
-  );
+      },
+    );
+  } finally {
+    stored?.free();
+  }
 }
 
 /** Each column's affinity, by name (what decides how SQLite stores a value written to it). */

@@ -1,0 +1,36 @@
+import { storedKeySql } from '../dialect/sqlite/stored-key-sql';
+import type { TableInfo } from '../schema/table-info';
+import type { SqlValue } from '../values/sql-value';
+import { rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
+
+/**
+ * Reads keys as stored, for effects: other readers find a row by its key exactly, and the key a
+ * plan addresses a row by may only compare equal to the stored one (7 to '7' under TEXT affinity,
+ * 'abc' to 'ABC' under NOCASE). Where a statement cannot return the key (the key before a move;
+ * WITHOUT ROWID rows, which have no rowid to return), the row is read by the plan's key: before
+ * the statement for the key a row had, after it for the key it has. Prepared on first use.
+ */
+export class StoredKeyReader {
+  #stmt: SqlStatement | null = null;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly info: TableInfo,
+    private readonly key: readonly string[],
+  ) {}
+
+  /** The stored key of the row `key` addresses; `key` itself when no row has it. */
+  read(key: SqlValue[]): SqlValue[] {
+    this.#stmt ??= this.db.prepare(storedKeySql(this.info, this.key));
+    const stmt = this.#stmt;
+    stmt.bind(key);
+    const row = stmt.step() ? rowOf(stmt) : null;
+    stmt.reset();
+    return row ?? key;
+  }
+
+  free(): void {
+    this.#stmt?.free();
+    this.#stmt = null;
+  }
+}
