@@ -24,13 +24,26 @@ export interface StoredState {
 export interface Storage {
   load(onProgress?: ProgressCallback): Promise<StoredState>;
   /** Redo records after `seq`, and the snapshot's sequence number (records up to it are gone). */
-  readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }>;
+  readLog(afterSeq: number): Promise<LogAfter>;
   /**
    * Appends records (consecutive, oldest first), and makes `outbox`'s changes in the same
    * transaction; rejects with a typed error, appending none, when a record's seq is taken or
    * storage fails.
    */
   append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void>;
+  /**
+   * {@link Storage.readLog} and {@link Storage.append} in ONE transaction, no other writer in
+   * between: reads the log after `afterSeq`, hands it to `write`, which runs synchronously while
+   * the transaction is open (a push takes the log in, then applies its plan), and appends what
+   * `write` returns (nothing for null), resolving once that is stored. One transaction instead of
+   * two is what a small push's time went to. When `write` throws, the transaction is aborted and
+   * its error rethrown as it is; `withOutbox` says whether `write` may return outbox changes.
+   */
+  appendAfter(
+    afterSeq: number,
+    write: (log: LogAfter) => Appended | null,
+    withOutbox: boolean,
+  ): Promise<void>;
   /** The sync outbox (storages that keep none have no such method: sync needs one that does). */
   readOutbox?(): Promise<OutboxState>;
   /**
@@ -57,6 +70,18 @@ export interface Storage {
     onProgress?: ProgressCallback,
   ): Promise<{ bytesWritten: number; recordsDropped: number }>;
   close(): void;
+}
+
+/** The redo records after a commit, and the snapshot's sequence number (records up to it are gone). */
+export interface LogAfter {
+  readonly snapshotSeq: number;
+  readonly records: readonly RedoRecord[];
+}
+
+/** What {@link Storage.appendAfter} appends: records (consecutive, oldest first), an outbox change. */
+export interface Appended {
+  readonly records: readonly RedoRecord[];
+  readonly outbox?: OutboxWrite | undefined;
 }
 
 /** A snapshot written by {@link Storage.stageSnapshot}, not yet the current one. */

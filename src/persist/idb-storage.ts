@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import type { StagedSnapshot, Storage, StoredState } from '../engine/storage';
+import type { Appended, LogAfter, StagedSnapshot, Storage, StoredState } from '../engine/storage';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type {
   Durability,
@@ -103,9 +103,7 @@ export class IdbStorage implements Storage {
     }
   }
 
-  async readLog(
-    afterSeq: number,
-  ): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }> {
+  async readLog(afterSeq: number): Promise<LogAfter> {
     try {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'log'], 'readonly');
@@ -120,29 +118,49 @@ export class IdbStorage implements Storage {
 
   async append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void> {
     try {
-      const db = await this.#db;
-      const stores: Store[] = outbox ? ['meta', 'log', 'outbox'] : ['meta', 'log'];
-      const tx = db.transaction(stores, 'readwrite', this.#write);
+      const tx = (await this.#db).transaction(stores(!!outbox), 'readwrite', this.#write);
       const head = (await tx.objectStore('meta').get('head')) as Head | undefined;
-      const first = records[0]?.seq ?? Infinity;
-      if (head && first <= head.seq) {
-        tx.abort();
-        throw new PandalchemyError(
-          'storage',
-          `Commit ${first} is already covered by a snapshot: another writer got there first. Nothing was saved: push again.`,
-        );
-      }
-      // `add` refuses a sequence number another writer took: two writers never both land.
-      for (const record of records) await tx.objectStore('log').add(record);
-      if (outbox) {
-        // The same transaction: a crash keeps the commit and its outbox change, or neither.
-        const entries = tx.objectStore('outbox');
-        if (outbox.add) await entries.put(outbox.add);
-        for (const id of outbox.settle ?? []) await entries.delete(id);
-        if (outbox.serverSeq !== undefined)
-          await tx.objectStore('meta').put(outbox.serverSeq, 'serverSeq');
-      }
-      await tx.done;
+      await appendIn(tx, head, { records, outbox });
+    } catch (e) {
+      throw storageError(e, 'saving the push');
+    }
+  }
+
+  async appendAfter(
+    afterSeq: number,
+    write: (log: LogAfter) => Appended | null,
+    withOutbox: boolean,
+  ): Promise<void> {
+    let tx: AppendTx | undefined;
+    let head: Head | undefined;
+    let records: RedoRecord[];
+    try {
+      tx = (await this.#db).transaction(stores(withOutbox), 'readwrite', this.#write);
+      // Both reads go at once: the log's does not wait for the head's answer.
+      const [h, r] = await Promise.all([
+        tx.objectStore('meta').get('head'),
+        tx.objectStore('log').getAll(IDBKeyRange.lowerBound(afterSeq, true)),
+      ]);
+      head = h as Head | undefined;
+      records = r;
+    } catch (e) {
+      if (tx) abort(tx);
+      throw storageError(e, 'reading the redo log');
+    }
+    let appended: Appended | null;
+    try {
+      // Still within the transaction: the reads' answers are being handled, nothing awaited.
+      appended = write({ snapshotSeq: head?.seq ?? 0, records });
+    } catch (e) {
+      abort(tx);
+      throw e;
+    }
+    if (appended?.outbox && !withOutbox) {
+      abort(tx);
+      throw new PandalchemyError('internal', 'An outbox change was appended without its store.');
+    }
+    try {
+      await appendIn(tx, head, appended ?? { records: [] });
     } catch (e) {
       throw storageError(e, 'saving the push');
     }
@@ -238,6 +256,59 @@ export async function deleteStorage(name: string): Promise<void> {
 }
 
 type WriteTx = IDBPTransaction<Schema, ('meta' | 'chunks' | 'log')[], 'readwrite'>;
+type AppendTx = IDBPTransaction<Schema, Store[], 'readwrite'>;
+
+/** The stores an append writes: the sync outbox's too when it changes it. */
+function stores(withOutbox: boolean): Store[] {
+  return withOutbox ? ['meta', 'log', 'outbox'] : ['meta', 'log'];
+}
+
+/**
+ * Appends within `tx`, whose snapshot head is `head`, and commits it; resolves once it is stored.
+ * Every request goes at once and the commit is asked for at once, without a round trip to the
+ * browser's storage per request: any request that fails aborts the whole transaction.
+ */
+async function appendIn(tx: AppendTx, head: Head | undefined, appended: Appended): Promise<void> {
+  const { records, outbox } = appended;
+  const first = records[0]?.seq ?? Infinity;
+  if (head && first <= head.seq) {
+    abort(tx);
+    throw new PandalchemyError(
+      'storage',
+      `Commit ${first} is already covered by a snapshot: another writer got there first. Nothing was saved: push again.`,
+    );
+  }
+  const requests: Promise<unknown>[] = [];
+  // `add` refuses a sequence number another writer took: two writers never both land.
+  for (const record of records) requests.push(tx.objectStore('log').add(record));
+  if (outbox) {
+    // The same transaction: a crash keeps the commit and its outbox change, or neither.
+    const entries = tx.objectStore('outbox');
+    if (outbox.add) requests.push(entries.put(outbox.add));
+    for (const id of outbox.settle ?? []) requests.push(entries.delete(id));
+    if (outbox.serverSeq !== undefined)
+      requests.push(tx.objectStore('meta').put(outbox.serverSeq, 'serverSeq'));
+  }
+  // A failed request aborts the whole transaction; its error says why (`done`'s does not).
+  let failed: unknown = null;
+  for (const r of requests) r.catch((e: unknown) => (failed ??= e));
+  tx.commit();
+  try {
+    await tx.done;
+  } catch (e) {
+    throw failed ?? e;
+  }
+}
+
+/** Aborts `tx`, which the caller reports as failed: its `done` rejecting says nothing more. */
+function abort(tx: AppendTx): void {
+  tx.done.catch(() => undefined);
+  try {
+    tx.abort();
+  } catch {
+    // It had already finished or aborted by itself.
+  }
+}
 
 /**
  * A generation number no other writer picks, in any tab: staged snapshots of two tabs must never

@@ -4,6 +4,8 @@ import type { EngineParts } from '../../src/engine/engine-parts';
 import type { SqlJs } from '../../src/engine/sqlite';
 import {
   soleCoordinator,
+  type Appended,
+  type LogAfter,
   type StagedSnapshot,
   type Storage,
   type StoredState,
@@ -61,6 +63,17 @@ export class MemoryStorage implements Storage {
     const settled = new Set(outbox?.settle ?? []);
     this.outbox = this.outbox.filter((e) => !settled.has(e.id));
     if (outbox?.serverSeq !== undefined) this.serverSeq = outbox.serverSeq;
+  }
+
+  /** As IndexedDB's one transaction: nothing else runs between the read, `write` and the append. */
+  async appendAfter(afterSeq: number, write: (log: LogAfter) => Appended | null): Promise<void> {
+    const appended = write(
+      structuredClone({
+        snapshotSeq: this.snapshotSeq,
+        records: this.records.filter((r) => r.seq > afterSeq),
+      }),
+    );
+    if (appended) await this.append(appended.records, appended.outbox);
   }
 
   async readOutbox(): Promise<OutboxState> {

@@ -1,3 +1,4 @@
+import type { LogAfter } from '../storage';
 import type { EngineContext } from '../engine-context';
 import { recordSize } from './record-size';
 import { replayRecord } from './replay-record';
@@ -17,20 +18,35 @@ import { loadStored } from './load-stored';
 export async function catchUp(ctx: EngineContext, notify: boolean): Promise<void> {
   if (!ctx.log || !ctx.db) return;
   const before = ctx.seq;
-  const { snapshotSeq, records } = await ctx.log.storage.readLog(ctx.seq);
-  if (snapshotSeq > ctx.seq && records[0]?.seq !== ctx.seq + 1) {
+  if (!takeLogIn(ctx, await ctx.log.storage.readLog(ctx.seq))) {
     await loadStored(ctx);
     ctx.history.restart(ctx.seq);
-  } else {
-    const schema = new ReplaySchema(ctx.db);
-    for (const record of records) {
-      if (record.seq !== ctx.seq + 1) break;
-      replayRecord(ctx.db, record, ctx.foreignKeys, schema);
-      ctx.log.add(record.seq, recordSize(record));
-      ctx.committed(record);
-    }
   }
-  if (notify && ctx.seq > before && ctx.remote) {
+  if (notify) tellRemote(ctx, before);
+}
+
+/**
+ * Replays the records of `log` (the log after `ctx.seq`) that follow `ctx.seq`, synchronously
+ * (a push does it inside its storage transaction). False, replaying nothing, when a snapshot
+ * covers records that are no longer in the log: then only {@link loadStored} can catch up.
+ */
+export function takeLogIn(ctx: EngineContext, log: LogAfter): boolean {
+  const { snapshotSeq, records } = log;
+  if (snapshotSeq > ctx.seq && records[0]?.seq !== ctx.seq + 1) return false;
+  const db = ctx.requireDb();
+  const schema = new ReplaySchema(db);
+  for (const record of records) {
+    if (record.seq !== ctx.seq + 1) break;
+    replayRecord(db, record, ctx.foreignKeys, schema);
+    ctx.log?.add(record.seq, recordSize(record));
+    ctx.committed(record);
+  }
+  return true;
+}
+
+/** Tells the remote-commit listener of the commits taken in since `before`, if any. */
+export function tellRemote(ctx: EngineContext, before: number): void {
+  if (ctx.seq > before && ctx.remote) {
     const last = ctx.history.last ?? { seq: ctx.seq, effects: [], tables: ctx.tables };
     ctx.remote(last);
   }

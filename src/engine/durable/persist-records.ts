@@ -30,13 +30,30 @@ export async function persistRecords(
   try {
     await log.storage.append(records, outbox);
   } catch (e) {
-    // SQLite committed but storage did not: go back to what storage holds.
-    await restoreFromStorage(ctx);
-    throw e instanceof PandalchemyError
-      ? e
-      : new PandalchemyError('storage', `Saving ${what} failed: ${messageOf(e)}.`);
+    throw await storageRefused(ctx, e, what);
   }
   records.forEach((r, i) => log.add(r.seq, sizes[i]!));
   onProgress?.({ phase: 'persist', done: bytes, total: bytes });
   return bytes;
+}
+
+/**
+ * After storage refused records SQLite had committed: the engine goes back to what storage holds
+ * (see {@link restoreFromStorage}). Resolves to the error to fail with, saying that saving `what`
+ * failed.
+ *
+ * @example
+ * ```ts
+ * try { await storage.append([record]); } catch (e) { throw await storageRefused(ctx, e, 'the push'); }
+ * ```
+ */
+export async function storageRefused(
+  ctx: EngineContext,
+  e: unknown,
+  what: string,
+): Promise<PandalchemyError> {
+  await restoreFromStorage(ctx);
+  return e instanceof PandalchemyError
+    ? e
+    : new PandalchemyError('storage', `Saving ${what} failed: ${messageOf(e)}.`);
 }

@@ -1,4 +1,10 @@
-import type { StagedSnapshot, Storage, StoredState } from '../../../src/engine/storage';
+import type {
+  Appended,
+  LogAfter,
+  StagedSnapshot,
+  Storage,
+  StoredState,
+} from '../../../src/engine/storage';
 import { PandalchemyError } from '../../../src/errors/pandalchemy-error';
 import type { ProgressCallback, RedoRecord } from '../../../src/protocol/engine-api';
 import type { Fault } from './fault-api';
@@ -22,13 +28,43 @@ export class FaultyStorage implements Storage {
     return this.#inner.load(onProgress);
   }
 
-  readLog(afterSeq: number): Promise<{ snapshotSeq: number; records: readonly RedoRecord[] }> {
+  readLog(afterSeq: number): Promise<LogAfter> {
     return this.#inner.readLog(afterSeq);
   }
 
   async append(records: readonly RedoRecord[]): Promise<void> {
     await this.#at('append');
     await this.#inner.append(records);
+    await this.#at('afterAppend');
+  }
+
+  /**
+   * The append's faults land where they do in {@link FaultyStorage.append}: `append` once the
+   * push is applied (SQLite committed) and before storage holds its record, which is then not
+   * stored; `afterAppend` once it is stored.
+   */
+  async appendAfter(
+    afterSeq: number,
+    write: (log: LogAfter) => Appended | null,
+    withOutbox: boolean,
+  ): Promise<void> {
+    let fault: StorageFault | null = null;
+    try {
+      await this.#inner.appendAfter(
+        afterSeq,
+        (log) => {
+          const appended = write(log);
+          fault = appended?.records.length ? this.#take('append') : null;
+          // Thrown within the transaction: it is aborted, nothing of it stored.
+          if (fault) throw new Error('injected');
+          return appended;
+        },
+        withOutbox,
+      );
+    } catch (e) {
+      if (!fault) throw e;
+      await this.#fire(fault, 'append');
+    }
     await this.#at('afterAppend');
   }
 
@@ -67,8 +103,15 @@ export class FaultyStorage implements Storage {
   }
 
   async #at(point: StorageFault['point']): Promise<void> {
-    const fault = this.#faults.take((f): f is StorageFault => 'action' in f && f.point === point);
-    if (!fault) return;
+    const fault = this.#take(point);
+    if (fault) await this.#fire(fault, point);
+  }
+
+  #take(point: StorageFault['point']): StorageFault | null {
+    return this.#faults.take((f): f is StorageFault => 'action' in f && f.point === point);
+  }
+
+  async #fire(fault: StorageFault, point: StorageFault['point']): Promise<never> {
     if (fault.action === 'hang') return never();
     throw new PandalchemyError(fault.code, `Injected ${fault.code} failure at '${point}'.`);
   }
