@@ -3,6 +3,13 @@ import type { EngineContext } from './engine-context';
 import { introspect } from './introspect';
 import { openChecked } from './open-checked';
 import { configureConnection } from './sqlite';
+import type { Storage } from './storage';
+
+/** The last commit `storage` holds, at least `seq` (the one this engine is at). */
+async function lastStored(storage: Storage, seq: number): Promise<number> {
+  const { snapshotSeq, records } = await storage.readLog(seq);
+  return Math.max(seq, snapshotSeq, records.at(-1)?.seq ?? 0);
+}
 
 /**
  * Replaces the database with an SQLite file, in the write lock, as one commit: the file is checked
@@ -23,7 +30,9 @@ export async function importDatabase(
   onProgress?.({ phase: 'import', done: 0, total: bytes.byteLength });
   try {
     configureConnection(candidate, ctx.foreignKeys);
-    const seq = ctx.seq + 1;
+    // The commit after the last one stored, which may be another tab's this engine has not heard
+    // of yet: engines at that commit must find the import later than it, or they never reload.
+    const seq = (ctx.log ? await lastStored(ctx.log.storage, ctx.seq) : ctx.seq) + 1;
     if (ctx.log) {
       await ctx.log.storage.writeSnapshot(bytes.slice(), seq, [...ctx.history.pushIds], onProgress);
       ctx.log.restart([], bytes.byteLength);
