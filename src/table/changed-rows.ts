@@ -60,6 +60,41 @@ export class ChangedRows {
     if (now === 0 && live) this.count--;
   }
 
+  /**
+   * One more (`by` 1) or one fewer (-1) changed column in each of the first `n` rows marked in
+   * `marks` (null: in every one of them): a whole column's worth in one loop. `live` tells whether
+   * a row is neither deleted nor dead (null: every row is).
+   */
+  addMarked(
+    marks: Uint8Array | null,
+    n: number,
+    by: 1 | -1,
+    live: ((row: number) => boolean) | null,
+  ): void {
+    let per = this.perRow;
+    if (per === null || n > per.length) per = this.grow(n);
+    this.dirty = true;
+    // A row starts (or stops) counting at its first (or last) changed column.
+    const edge = by === 1 ? 0 : 1;
+    let counted = 0;
+    if (marks === null && live === null) {
+      // Every row of a column a transform replaced: nothing to look up but the count.
+      for (let r = 0; r < n; r++) {
+        const was = per[r]!;
+        per[r] = was + by;
+        if (was === edge) counted++;
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        if (marks !== null && marks[r] === 0) continue;
+        const was = per[r]!;
+        per[r] = was + by;
+        if (was === edge && (live === null || live(r))) counted++;
+      }
+    }
+    this.count += by * counted;
+  }
+
   /** `row` was deleted: its changes no longer count. */
   hide(row: number): void {
     if (this.has(row)) this.count--;

@@ -9,6 +9,7 @@ import { formatKey } from './format-key';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import {
   CellMutation,
+  ColumnValuesMutation,
   DeleteMutation,
   InsertMutation,
   RestoreMutation,
@@ -19,6 +20,7 @@ import {
 } from './mutations';
 import { CellOperation } from './cell-operation';
 import { ChangedRows } from './changed-rows';
+import { markDiffering } from './differing-rows';
 import { KeyOverlay } from './key-overlay';
 import { ownCopies } from './own-copy';
 import { Operation, OperationLog, type LoggedOperation, type OperationKind } from './operation-log';
@@ -77,6 +79,8 @@ export class TableState {
   private nextSeq = 0;
   private nextColumnId = 0;
   private current: Operation | null = null;
+  /** Set during `assignColumn`: values known to differ from `against` in every stored row. */
+  private differsEverywhere: { dense: ColumnArray; against: ArrayLike<unknown> } | null = null;
   /** Set while edits are refused (a push of this table is in flight): says why. */
   lockedBy: string | null = null;
   private insertedOrder: { version: number; ids: number[] } = { version: -1, ids: [] };
@@ -473,6 +477,20 @@ export class TableState {
     }
   }
 
+  /**
+   * Replaces all of `col`'s values as part of the current operation, `dense` having been found to
+   * differ in every stored row from `against`: the changed-rows count then takes every row without
+   * comparing the two again, when `against` is what it compares with (the stored values).
+   */
+  assignColumn(col: ColumnState, dense: ColumnArray, against: ArrayLike<unknown>): void {
+    this.differsEverywhere = { dense, against };
+    try {
+      this.record(new ColumnValuesMutation(col, col.dense, col.cells, dense, new Map()));
+    } finally {
+      this.differsEverywhere = null;
+    }
+  }
+
   /** Records a mutation in the current operation and applies it. */
   record(m: Mutation): void {
     if (!this.current)
@@ -645,50 +663,38 @@ export class TableState {
 
   /** Counts the changed rows of a live `col` (after its values were replaced, or it came back). */
   private count(col: ColumnState): void {
-    if (col.dropped) return;
-    const n = this.store.length;
-    const live = this.liveTest();
-    this.eachDiffering(col, (r) => this.changed.add(r, live(r), n));
+    this.tally(col, 1);
   }
 
   /** Stops counting the changed rows of a live `col` (before its values are replaced, or it goes). */
   private uncount(col: ColumnState): void {
-    if (col.dropped) return;
-    const live = this.liveTest();
-    this.eachDiffering(col, (r) => this.changed.remove(r, live(r)));
+    this.tally(col, -1);
   }
 
-  /** Whether a stored row is live, without a lookup per row while none is deleted. */
-  private liveTest(): (row: number) => boolean {
-    if (this.deleted.size === 0 && !this.store.hasDead) return () => true;
-    return (r) => this.isLive(r);
+  private tally(col: ColumnState, by: 1 | -1): void {
+    if (col.dropped) return;
+    const n = this.store.length;
+    const live =
+      this.deleted.size === 0 && !this.store.hasDead ? null : (r: number) => this.isLive(r);
+    const stored = col.base ?? (col.origin >= 0 ? this.store.raw(col.origin) : null);
+    if (col.dense !== null && col.cells.size === 0 && stored !== null) {
+      // A whole column assigned (a transform's, an assign's): two arrays side by side, unless
+      // the caller that assigns it has just compared them.
+      const known = this.differsEverywhere;
+      const every = by === 1 && known?.dense === col.dense && known.against === stored;
+      this.changed.addMarked(every ? null : markDiffering(col.dense, stored, n), n, by, live);
+      return;
+    }
+    const isLive = live ?? (() => true);
+    this.eachDiffering(
+      col,
+      by === 1
+        ? (r) => this.changed.add(r, isLive(r), n)
+        : (r) => this.changed.remove(r, isLive(r)),
+    );
   }
 
   private eachDiffering(col: ColumnState, fn: (row: number) => void): void {
-    const stored = col.base ?? (col.origin >= 0 ? this.store.raw(col.origin) : null);
-    if (col.dense !== null && col.cells.size === 0 && stored !== null) {
-      // A whole column assigned (a transform's, an assign's): two arrays side by side.
-      const dense = col.dense;
-      const n = this.store.length;
-      if (dense instanceof Float64Array && stored instanceof Float64Array) {
-        // Numbers differ unless equal or both NaN (see valuesEqual).
-        for (let r = 0; r < n; r++) {
-          const a = dense[r]!;
-          const b = stored[r]!;
-          if (a !== b && (a === a || b === b)) fn(r);
-        }
-        return;
-      }
-      for (let r = 0; r < n; r++) {
-        const a = dense[r];
-        const b = stored[r];
-        if (a === b) continue;
-        // Two strings that are not identical differ; anything else takes the full comparison.
-        if ((typeof a === 'string' && typeof b === 'string') || !valuesEqual(a ?? null, b ?? null))
-          fn(r);
-      }
-      return;
-    }
     if (col.dense !== null) {
       const n = this.store.length;
       const read = this.slotReader(col);

@@ -9,6 +9,7 @@ import type { ColumnArray } from '../row-store';
 import { rowAt, type Snapshot } from '../snapshot';
 import type { TableState } from '../table-state';
 import { DENSE_SHARE, writeColumn } from '../write-column';
+import { scanPlainColumn } from './scan-plain-column';
 
 /** What a first, read-only pass over a column found. */
 interface ColumnScan {
@@ -38,6 +39,10 @@ function numbersOf(values: ArrayLike<unknown>, n: number): Float64Array {
  * fresh 8 MB array costs ~25 ms in page faults alone, ten times the comparison loop. Numbers go
  * to a Float64Array of their own (an array of numbers cannot be frozen cheaply). A column changed
  * in a few rows becomes a few cell edits.
+ *
+ * The common shapes (numbers over stored numbers, strings over stored texts) are settled by one
+ * typed pass (`scanPlainColumn`); a column changed in every stored row is then counted as such,
+ * without comparing it again. Anything else takes the general pass below, with the same result.
  */
 export function diffColumnInPlace(
   state: TableState,
@@ -49,8 +54,24 @@ export function diffColumnInPlace(
   const n = snapshot.table.totalRows();
   const storeLength = snapshot.stored;
   const check = (a: unknown): CellValue => checkValue(state, col, a);
-  const scan = scanColumn(col.kind, tCol, sCol, col.fill, storeLength, check);
   const current = (i: number): CellValue => (sCol ? (sCol[i] as CellValue) : col.fill);
+  // Dense values are by slot: positions are slots only when no stored row is hidden.
+  const plain =
+    snapshot.slots === null && sCol !== undefined
+      ? scanPlainColumn(col.kind, tCol, sCol, storeLength)
+      : null;
+  if (plain !== null && (plain.changed === 0 || plain.changed >= storeLength * DENSE_SHARE)) {
+    if (plain.values !== null) {
+      const values = plain.values;
+      // Frozen: the readonly type is the truth, dense values are never written in place.
+      const stored = Array.isArray(values) ? (Object.freeze(values) as CellValue[]) : values;
+      if (plain.changed === storeLength) state.assignColumn(col, stored, sCol!);
+      else state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
+    }
+    writeInserted(state, snapshot, col, tCol, current);
+    return;
+  }
+  const scan = scanColumn(col.kind, tCol, sCol, col.fill, storeLength, check);
 
   // Dense values are by slot: positions are slots only when no stored row is hidden.
   if (scan.changed === 0 || scan.changed < storeLength * DENSE_SHARE || snapshot.slots !== null) {
@@ -77,8 +98,19 @@ export function diffColumnInPlace(
           numbersOf(tCol, storeLength)
         : canonicalCopy(col.kind, tCol, current, storeLength, check);
   state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
-  // Rows inserted before the transform take their new values cell by cell.
-  for (let i = storeLength; i < n; i++) {
+  writeInserted(state, snapshot, col, tCol, current);
+}
+
+/** Rows inserted before the transform take their new values cell by cell. */
+function writeInserted(
+  state: TableState,
+  snapshot: Snapshot,
+  col: ColumnState,
+  tCol: ArrayLike<unknown>,
+  current: (i: number) => CellValue,
+): void {
+  const n = snapshot.table.totalRows();
+  for (let i = snapshot.stored; i < n; i++) {
     const a = tCol[i];
     if (!valuesEqual(a as CellValue, current(i)))
       state.write(rowAt(snapshot, i), col, checkValue(state, col, a, true));
