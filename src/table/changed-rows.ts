@@ -71,9 +71,10 @@ export class ChangedRows {
     by: 1 | -1,
     live: ((row: number) => boolean) | null,
   ): void {
-    let per = this.perRow;
-    if (per === null || n > per.length) per = this.grow(n);
-    this.dirty = true;
+    // A whole column's counts go to the array by row.
+    if (!this.dense) this.toDense(n);
+    let per = this.perRow!;
+    if (n > per.length) per = this.grow(n);
     // A row starts (or stops) counting at its first (or last) changed column.
     const edge = by === 1 ? 0 : 1;
     let counted = 0;
