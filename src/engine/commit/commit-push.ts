@@ -46,11 +46,15 @@ export async function commitPush(
     const before = ctx.seq;
     let push: AppliedPush | null = null;
     let stale = false;
-    let t1 = 0;
+    // persistMs is the time in storage: its reads before `write` and the append after it. The
+    // apply in between is applyMs; neither is counted in the other.
+    let t1 = performance.now();
+    let reading = 0;
     try {
       await log.storage.appendAfter(
         ctx.seq,
         (stored) => {
+          reading = performance.now() - t1;
           if (!takeLogIn(ctx, stored)) {
             stale = true;
             return null;
@@ -74,7 +78,7 @@ export async function commitPush(
       const bytes = recordSize(done.record);
       log.add(done.record.seq, bytes);
       onProgress?.({ phase: 'persist', done: bytes, total: bytes });
-      return published(ctx, done, bytes, performance.now() - t1);
+      return published(ctx, done, bytes, reading + performance.now() - t1);
     }
   }
   await catchUp(ctx, true);
