@@ -9,14 +9,13 @@ import type { InsertedRow } from '../table/table-state';
 /**
  * Version of the saved form. A draft of a version this one does not read is dropped with a
  * warning. Version 3 appends deltas of single-cell edits without their rows' net changes
- * (derived from the edits on a rebase). Version 4 appends their edits packed in bytes
- * ({@link PackedDeltaRecord}). Drafts of versions 2 and 3 are read as they are, and a save after
- * this version opened one goes on appending to it (each record says by its shape how it is).
+ * (derived from the edits on a rebase); drafts of version 2 are read as they are, and a save
+ * after this version opened one goes on appending to it.
  */
-export const DRAFT_FORMAT = 4;
+export const DRAFT_FORMAT = 3;
 
 /** The versions of the saved form this version reads. */
-export const READ_FORMATS: readonly number[] = [2, 3, 4];
+export const READ_FORMATS: readonly number[] = [2, 3];
 
 /** Marks a cell left to its default in a saved edit (the table's own marker is a symbol). */
 export interface UnsetMark {
@@ -194,18 +193,5 @@ export interface DeltaRecord {
   readonly net?: DeltaNet;
 }
 
-/**
- * A delta as format 4 stores it: its single-cell edits packed one after another in bytes (see
- * pack-cells.ts) instead of {@link DeltaCells}. IndexedDB's structured clone copies a byte array
- * at once, where lists of values are walked value by value: that walk was most of a save on the
- * page. Read back as a {@link DeltaRecord} (`unpackDelta`).
- */
-export interface PackedDeltaRecord extends Omit<DeltaRecord, 'cells'> {
-  readonly packed: Uint8Array;
-}
-
-/** A delta as stored: packed (format 4) or with its edits field by field (formats 2 and 3). */
-export type StoredDelta = DeltaRecord | PackedDeltaRecord;
-
 /** A record of a draft after its head: the base (record 0) or a delta. */
-export type DraftChunk = DraftRecord | StoredDelta;
+export type DraftChunk = DraftRecord | DeltaRecord;

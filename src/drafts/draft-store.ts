@@ -1,5 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DraftChunk, DraftHead, DraftRecord, HeadMeta, StoredDelta } from './draft-record';
+import type { DeltaRecord, DraftChunk, DraftHead, DraftRecord, HeadMeta } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
 type ChunkKey = [table: string, owner: string, n: number];
@@ -81,7 +81,7 @@ export class DraftStore {
     db: IDBPDatabase<Schema>,
     meta: HeadMeta,
     first: number,
-    parts: Iterable<StoredDelta>,
+    parts: Iterable<DeltaRecord>,
     /** Adds up how long making and handing over the records kept the page busy (ms). */
     busy?: { ms: number },
   ): Promise<number> {

@@ -10,13 +10,12 @@ import {
   READ_FORMATS,
   type DraftBase,
   type DraftHead,
+  type DeltaRecord,
   type DraftRecord,
-  type StoredDelta,
 } from './draft-record';
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
-import { unpackDelta } from './pack-cells';
 import { planSave } from './plan-save';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
@@ -232,7 +231,7 @@ export class Drafts {
     try {
       checkHead(head, saved.chunks.length);
       const base = saved.chunks[0] as DraftRecord;
-      const deltas = (saved.chunks.slice(1) as StoredDelta[]).map(unpackDelta);
+      const deltas = saved.chunks.slice(1) as DeltaRecord[];
       checkDraft(base);
       deltas.forEach(checkDelta);
       const b = head.base;

@@ -8,8 +8,7 @@ import {
 } from '../table/mutations';
 import { Operation, type LoggedOperation } from '../table/operation-log';
 import type { TableState } from '../table/table-state';
-import type { DeltaCells, DeltaMutation, DeltaOperation, StoredDelta } from './draft-record';
-import { CellPacker } from './pack-cells';
+import type { DeltaCells, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
 import { encodeNet } from './delta-net';
 import { encodeSlot } from './encode-draft';
 import { valuesEqual } from '../values/values-equal';
@@ -74,7 +73,6 @@ function encodeOperation(op: Operation): DeltaOperation {
   return ['o', op.kind, op.description, op.at, op.mutations.map(encodeMutation)];
 }
 
-/** A delta's cell edits field by field, as format 3 stored them. */
 function encodeCells(ops: readonly CellOperation[]): DeltaCells {
   // One pass, no mapping callbacks: a save makes this for every edit since the save before.
   const n = ops.length;
@@ -222,21 +220,17 @@ export interface DeltaPlan {
   readonly point: SavedPoint;
 }
 
-/** Events per record of a delta at most (tests make it small). */
-export const PART = 1 << 16;
-
-/** Rows whose net changes a record of a delta holds at most (they are lists of values). */
-const NET_ROWS = 1024;
+/** Events (and rows) per record of a delta at most: a part is encoded and cloned in a task of its own. */
+export const PART = 1024;
 
 /**
- * Bytes a delta's record holds at most (its packed edits exactly, operations and net changes as
- * `bytesOf` estimates them), past its first event. IndexedDB's put costs the page about as much
- * per record as per byte here: in this project's bench page (a persistent profile) a put of
- * 550 KB of bytes kept the page 0.7-0.9 ms and was stored in 1.5-2.4 ms, ten puts of 56 KB
- * 2.4 ms and 6 ms; 1.1 MB in one put, 2.75 ms and 10 ms (load 16-19, n=10). A save of 10,000
- * cell edits is about 300 KB: one record.
+ * Bytes a delta's record holds at most, as estimated by `bytesOf`. Chromium stores an IndexedDB
+ * value past 64 KiB apart, as a blob: a put of just over 64 KiB took several times as long as one
+ * just under. Edits of long text would otherwise make records of 1,024 edits of hundreds of KiB.
+ * (Fewer, bigger records cost the page less in a loop that saves the same edits over and over,
+ * but more in the drafts bench, where the page runs between a save's records: tried, not kept.)
  */
-export const PART_BYTES = 480_000;
+export const PART_BYTES = 56_000;
 
 /** About how many bytes the structured clone makes of `v` at most (text as two-byte). */
 function bytesOf(v: unknown): number {
@@ -264,21 +258,13 @@ function bytesOf(v: unknown): number {
 /**
  * A delta's records, made one at a time as they are asked for, so that a big save is several
  * short tasks (the drafts put each in the same transaction after the one before is stored).
- * Each holds the next events, up to `size` of them and about `PART_BYTES`, with their cell edits
- * packed in bytes, and the net changes of the next rows when the delta carries them: those of a
- * record are the rows' net changes when it is made (edits made meanwhile change rows that the
- * next save's delta names again, and the later record wins).
+ * Each holds the next events, up to `size` of them and about `PART_BYTES`, and the net changes
+ * of the next rows when the delta carries them: those of a record are the rows' net changes when
+ * it is made (edits made meanwhile change rows that the next save's delta names again, and the
+ * later record wins). How many there are is known once they are made: the head, written last,
+ * counts them.
  */
-export function* deltaParts(
-  d: DeltaPlan,
-  state: TableState,
-  size = PART,
-  /** False: the cell edits field by field, as format 3 stored them (tests read those). */
-  packed = true,
-): Generator<StoredDelta> {
-  // About 30 bytes an edit of short text or numbers: room for the whole part at once.
-  const packer = packed ? new CellPacker(Math.min(PART_BYTES, 32 * d.cells.length) + 1024) : null;
-  const netRows = Math.min(size, NET_ROWS);
+export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Generator<DeltaRecord> {
   let ev = 0;
   let cell = 0;
   let op = 0;
@@ -287,41 +273,27 @@ export function* deltaParts(
     const from = ev;
     const cellFrom = cell;
     const opFrom = op;
-    // Bytes besides the packed edits: operations, and edits field by field when not packed.
     let bytes = 0;
     for (; ev < d.events.length && ev - from < size; ev++) {
       const e = d.events[ev];
+      let b = 1;
       if (e === 't') {
         const c = d.cells[cell]!;
-        if (packer) {
-          packer.pack(c);
-          if (ev > from && packer.length + bytes > PART_BYTES) {
-            packer.takeBack();
-            break;
-          }
-        } else {
-          const b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
-          if (ev > from && bytes + b > PART_BYTES) break;
-          bytes += b;
-        }
-        cell++;
-      } else if (e === 'o') {
-        const b = bytesOf(d.ops[op]);
-        if (ev > from && (packer?.length ?? 0) + bytes + b > PART_BYTES) break;
-        bytes += b;
-        op++;
-      }
+        b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
+      } else if (e === 'o') b = bytesOf(d.ops[op]);
+      if (ev > from && bytes + b > PART_BYTES) break;
+      bytes += b;
+      if (e === 't') cell++;
+      else if (e === 'o') op++;
     }
-    const record = {
-      delta: true as const,
+    const record: DeltaRecord = {
+      delta: true,
       events: d.events.slice(from, ev),
+      cells: encodeCells(d.cells.slice(cellFrom, cell)),
       ops: d.ops.slice(opFrom, op),
       ...d.counters,
     };
-    const part: StoredDelta = packer
-      ? { ...record, packed: packer.take() }
-      : { ...record, cells: encodeCells(d.cells.slice(cellFrom, cell)) };
-    if (d.netFree) yield part;
-    else yield { ...part, net: encodeNet(state, d.rows.slice(row, (row += netRows))) };
+    if (d.netFree) yield record;
+    else yield { ...record, net: encodeNet(state, d.rows.slice(row, (row += size))) };
   } while (ev < d.events.length || (!d.netFree && row < d.rows.length));
 }
