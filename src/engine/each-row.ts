@@ -1,5 +1,7 @@
 import type { SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
-import type { ColumnValues, DataStep } from '../plan/execution-plan';
+import type { RowHook } from './row-hook';
+import type { MatchedKeys } from '../dialect/sqlite/matched-keys';
+import type { ColumnValues, DataStep, DeleteStep, UpdateStep } from '../plan/execution-plan';
 import type { SqlValue } from '../values/sql-value';
 import { GuardMiss } from './inline-guards';
 import { exactValue, rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
@@ -76,5 +78,53 @@ export function eachRow(
     });
   } finally {
     stmt.free();
+  }
+}
+
+/**
+ * Runs an unlogged update or delete of a table whose rowid is not its key as `eachRow` does,
+ * each row's rowid told by `hook` (see `RowHook`), which it closes at the end. A row whose key as
+ * stored `keys` tells (see `matchedKeys`) runs `plain`, the statement without RETURNING; any
+ * other runs `returning` (prepared on the first such row), which gives it. `fn` gets each row
+ * written: its index, rowid, and the row `returning` gave (rowid, then key), null where `keys`
+ * tells the key.
+ */
+export function eachToldRow(
+  db: SqlDatabase,
+  plain: SqliteStatement,
+  returning: SqliteStatement,
+  step: UpdateStep | DeleteStep,
+  keys: MatchedKeys | null,
+  hook: RowHook,
+  progress: (n: number) => void,
+  fn: (i: number, rowid: Rowid, returned: SqlValue[] | null) => void,
+): void {
+  const other: { stmt: SqlStatement | null } = { stmt: null };
+  try {
+    eachRow(
+      db,
+      keys ? plain : returning,
+      step,
+      (i) => rowAt(step.keys, i),
+      progress,
+      (stmt, i, params) => {
+        let row: SqlValue[] | null = null;
+        if (keys && (!keys.exact || keys.exact[i])) {
+          stmt.step();
+        } else {
+          let run = stmt;
+          if (keys) {
+            run = other.stmt ??= db.prepare(returning.sql);
+            run.bind(params);
+          }
+          row = stepReturningRow(run);
+        }
+        const rowid = hook.take();
+        if (rowid !== null) fn(i, rowid, row);
+      },
+    );
+  } finally {
+    other.stmt?.free();
+    hook.close();
   }
 }

@@ -1,9 +1,12 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
-import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
+import { eachRow, eachToldRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
+import { matchedKeys } from '../dialect/sqlite/matched-keys';
+import { RowHook } from './row-hook';
 import { exactValue, type SqlDatabase } from './sqlite';
 import { StoredKeyReader } from './stored-key-reader';
+import type { SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
 import type { Rowid, TableTouch } from './table-touch';
 
 /**
@@ -23,6 +26,10 @@ export function runDelete(
   const guarded = st!.expect === 'one';
   // When the rowid is not the key, RETURNING tells which rowid the deleted key had.
   const returning = st!.returning.length > 0;
+  if (returning && !logged && !guarded) {
+    const hook = RowHook.open(db, info, step);
+    if (hook) return deleteHooked(db, step, touch, progress, st!, hook);
+  }
   // Unlogged, a row of a rowid-keyed table is reported after the step, all rows at once.
   const byKey = !logged && !returning && !info.withoutRowid;
   let missed: number[] | null = null;
@@ -63,6 +70,27 @@ export function runDelete(
     stored?.free();
   }
   if (byKey) touch.removedRows(deletedRowids(step.keys[0]!, step.count, missed));
+}
+
+/**
+ * An unlogged, unguarded delete of a table whose rowid is not its key: the rowid of each row
+ * deleted told by `hook`, its key as stored by the plan's key where that tells it (see
+ * `matchedKeys`), the statement without RETURNING; other rows by the statement `returning` their
+ * rowid and key, as the change log would need them.
+ */
+function deleteHooked(
+  db: SqlDatabase,
+  step: DeleteStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  returning: SqliteStatement,
+  hook: RowHook,
+): void {
+  const keys = matchedKeys(touch.info, step.keys, step.count);
+  const [plain] = sqliteDialect.dataStep(step, touch.info, { guard: null, report: false });
+  eachToldRow(db, plain!, returning, step, keys, hook, progress, (i, rowid, returned) =>
+    touch.removedKey(rowid, returned ? returned.slice(1) : rowAt(keys!.values, i)),
+  );
 }
 
 /**

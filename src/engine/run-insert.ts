@@ -6,7 +6,9 @@ import type { SqlValue } from '../values/sql-value';
 import { eachRow, rowidOf, stepReturning } from './each-row';
 import { readColumns } from './read-table';
 import { columnAffinities } from './run-update';
+import { RowHook } from './row-hook';
 import type { SqlDatabase } from './sqlite';
+import type { SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
 import { storedColumns } from './stored-columns';
 import { StoredKeyReader } from './stored-key-reader';
 import type { Rowid, TableTouch } from './table-touch';
@@ -24,13 +26,33 @@ export function runInsert(
   logged: boolean,
 ): void {
   const info = touch.info;
-  const [st] = sqliteDialect.dataStep(step, info, { guard: null, report: true });
+  let [st] = sqliteDialect.dataStep(step, info, { guard: null, report: true });
+  // Unlogged, the rowids RETURNING would tell are told by the update hook where it can.
+  const hook = !logged && st!.returning.length ? RowHook.open(db, info, step) : null;
+  if (hook) [st] = sqliteDialect.dataStep(step, info, { guard: null, report: false });
+  try {
+    insertRows(db, step, touch, progress, logged, st!, hook);
+  } finally {
+    hook?.close();
+  }
+}
+
+function insertRows(
+  db: SqlDatabase,
+  step: InsertStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  logged: boolean,
+  st: SqliteStatement,
+  hook: RowHook | null,
+): void {
+  const info = touch.info;
   const keyIndex = info.key.columns.map((k) => step.columns.indexOf(k));
   // Unlogged, a rowid-keyed row's rowid is its key; where the step leaves the key to SQLite, or the
   // key is not the rowid, RETURNING says it.
   const rowids = !logged && !info.withoutRowid;
   const given = rowids && keyIndex[0]! >= 0 ? step.values[keyIndex[0]!]! : null;
-  const returning = st!.returning.length > 0;
+  const returning = st.returning.length > 0 || hook !== null;
   const keyOf = (i: number): SqlValue[] | undefined =>
     keyIndex.every((j) => j >= 0) ? keyIndex.map((j) => step.values[j]![i] ?? null) : undefined;
   const images = rowids ? knownImages(info, step) : null;
@@ -41,7 +63,7 @@ export function runInsert(
   const stored =
     info.withoutRowid && !logged ? new StoredKeyReader(db, info, info.key.columns) : null;
   try {
-    eachRow(db, st!, step, keyOf, progress, (stmt, i) => {
+    eachRow(db, st, step, keyOf, progress, (stmt, i) => {
       if (!returning) {
         stmt.step();
         if (stored) {
@@ -50,7 +72,13 @@ export function runInsert(
         }
         return;
       }
-      const rowid = stepReturning(stmt);
+      let rowid: Rowid | null;
+      if (hook) {
+        stmt.step();
+        rowid = hook.take();
+      } else {
+        rowid = stepReturning(stmt);
+      }
       // Logged, the change log reports the row.
       if (rowid === null || !rowids) return;
       if (images && (!images.exact || images.exact[i])) {

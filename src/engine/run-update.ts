@@ -1,10 +1,12 @@
 import { affinityOf, type Affinity } from '../dialect/sqlite/affinity';
 import { isRowid, type SqliteStatement } from '../dialect/sqlite/sqlite-data-step';
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
-import type { Guard, UpdateStep } from '../plan/execution-plan';
+import type { ColumnValues, Guard, UpdateStep } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
-import { eachRow, rowAt, rowidOf, stepReturningRow } from './each-row';
+import { eachRow, eachToldRow, rowAt, rowidOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
+import { matchedKeys } from '../dialect/sqlite/matched-keys';
+import { RowHook } from './row-hook';
 import { ask, exactValue, type SqlDatabase } from './sqlite';
 import { storedColumns } from './stored-columns';
 import { StoredKeyReader } from './stored-key-reader';
@@ -33,6 +35,11 @@ export function runUpdate(
     ...(temporaryKeys ? { temporaryKeys } : {}),
   });
   const moves = step.key.some((k) => step.set.includes(k));
+  const [only] = statements;
+  if (statements.length === 1 && only!.returning.length && !logged && !moves && !guard) {
+    const hook = RowHook.open(db, touch.info, step);
+    if (hook) return updateHooked(db, step, touch, progress, only!, hook);
+  }
   const last = statements.length - 1;
   statements.forEach((st, n) =>
     runStatement(db, st, touch, n === last ? progress : () => undefined, logged, moves),
@@ -107,6 +114,29 @@ function runStatement(
   }
 }
 
+/**
+ * An unlogged, unguarded update of a table whose rowid is not its key, moving no key: as
+ * `deleteHooked` (run-delete.ts), each row's rowid told by `hook` and its key as stored by the
+ * plan's where that tells it, else by the statement `returning` them.
+ */
+function updateHooked(
+  db: SqlDatabase,
+  step: UpdateStep,
+  touch: TableTouch,
+  progress: (n: number) => void,
+  returning: SqliteStatement,
+  hook: RowHook,
+): void {
+  const keys = matchedKeys(touch.info, step.keys, step.count);
+  const [plain] = sqliteDialect.dataStep(step, touch.info, { guard: null, report: false });
+  const patch = patchOf(touch, step);
+  eachToldRow(db, plain!, returning, step, keys, hook, progress, (i, rowid, returned) => {
+    if (patch?.(rowid, i, returned ?? undefined, returned ? undefined : keys!.values)) return;
+    // Not a patch: the row is read back.
+    touch.updated(rowid, rowid);
+  });
+}
+
 /** Each column's affinity, by name (what decides how SQLite stores a value written to it). */
 export function columnAffinities(info: TableInfo): Map<string, Affinity> {
   return new Map(info.columns.map((c) => [c.name, affinityOf(c.declaredType)]));
@@ -124,7 +154,14 @@ export function columnAffinities(info: TableInfo): Map<string, Affinity> {
 function patchOf(
   touch: TableTouch,
   step: UpdateStep,
-): ((rowid: Rowid, i: number, returned?: readonly SqlValue[]) => boolean) | null {
+):
+  | ((
+      rowid: Rowid,
+      i: number,
+      returned?: readonly SqlValue[],
+      storedKeys?: readonly ColumnValues[],
+    ) => boolean)
+  | null {
   const info = touch.info;
   if (info.withoutRowid) return null;
   const width = touch.rowidKeyed ? 0 : info.key.columns.length;
@@ -139,9 +176,9 @@ function patchOf(
   if (!stored) return null;
   const { exact } = stored;
   let group: PatchGroup | null = null;
-  return (rowid, i, returned) => {
+  return (rowid, i, returned, storedKeys) => {
     if ((exact && !exact[i]) || !isRowid(rowid) || !touch.patchable(rowid)) return false;
-    if (width && returned?.length !== width + 1) return false;
+    if (width && !storedKeys && returned?.length !== width + 1) return false;
     if (!group) {
       group = {
         columns: step.set,
@@ -155,7 +192,9 @@ function patchOf(
       };
       touch.patches.push(group);
     }
-    if (group.keys) for (let k = 0; k < width; k++) group.keys[k]![group.size] = returned![k + 1]!;
+    if (group.keys)
+      for (let k = 0; k < width; k++)
+        group.keys[k]![group.size] = storedKeys ? (storedKeys[k]![i] ?? null) : returned![k + 1]!;
     group.rows[group.size] = i;
     group.rowids[group.size++] = rowid;
     return true;

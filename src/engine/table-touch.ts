@@ -190,6 +190,20 @@ export class TableTouch {
   }
 
   /**
+   * A row deleted whose key as stored is `key` (told by RETURNING or by the plan, see
+   * `matchedKeys`): as {@link planKey} then {@link removed}, without keeping the key meanwhile.
+   */
+  removedKey(rowid: Rowid, key: SqlValue[]): void {
+    this.#stamp++;
+    this.known.forget(rowid);
+    const prior = this.prior.get(rowid) ?? this.#planKeys.get(rowid) ?? key;
+    this.#planKeys.delete(rowid);
+    this.written.delete(rowid);
+    this.prior.delete(rowid);
+    this.deleted.add(rowid, prior);
+  }
+
+  /**
    * Rows deleted by one step of a table keyed by its rowid, each once. While the push has done
    * nothing else to the table, they are kept as one run (no work per row); otherwise each is
    * {@link removed}.

@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply-plan';
 import { needsChangeLog } from '../../src/engine/change-log';
-import { rowidName } from '../../src/dialect/sqlite/sqlite-rowid';
 import { findTable, introspect } from '../../src/engine/introspect';
-import { readColumns, readTable } from '../../src/engine/read-table';
-import { configureConnection, selectRows, type SqlDatabase } from '../../src/engine/sqlite';
+import { readTable } from '../../src/engine/read-table';
+import { configureConnection, type SqlDatabase } from '../../src/engine/sqlite';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
-import type { TableEffect } from '../../src/protocol/engine-api';
 import type { SqlValue } from '../../src/values/sql-value';
 import { TrackedTable } from '../../src/table/tracked-table';
-import { canonicalEffect } from '../support/effects';
+import { outcomeOf } from '../support/push-outcome';
 import { loadSql } from '../support/memory-storage';
 import { expectOthersFollow } from '../support/sql-round-trip';
 
@@ -133,48 +131,6 @@ async function database(shape: Shape): Promise<SqlDatabase> {
       ] as SqlValue[],
     );
   return db;
-}
-
-/** Every row of `table` by rowid, in the column order of its effects. */
-function imagesOf(db: SqlDatabase, table: string): Map<SqlValue, SqlValue[]> {
-  const info = findTable(db, table)!;
-  const rows = selectRows(
-    db,
-    `SELECT ${rowidName(info)}, ${readColumns(info).sql.join(', ')} FROM ${table}`,
-  );
-  return new Map(rows.map(([rowid, ...row]) => [rowid!, row]));
-}
-
-/**
- * What applying `plan` reports (effects in their canonical form, see `canonicalEffect`, or the
- * error code) and the rows it leaves; closes `db`.
- */
-function outcomeOf(
-  db: SqlDatabase,
-  table: string,
-  plan: ExecutionPlan,
-  alwaysLog: boolean,
-): { outcome: unknown; rows: SqlValue[][] } {
-  let outcome: unknown;
-  const before = imagesOf(db, table);
-  let effects: TableEffect[] = [];
-  try {
-    effects = applyPlan(db, plan, { conflict: 'overwrite', alwaysLog }).effects;
-  } catch (err) {
-    outcome = { error: (err as { code?: string }).code };
-  }
-  if (!outcome) {
-    if (alwaysLog) expect(effects.every((e) => !e.patches?.length)).toBe(true);
-    // Both ways share the code that builds effects: each upsert must also be the row as stored.
-    const after = imagesOf(db, table);
-    for (const { upserts } of effects)
-      for (let i = 0; i < (upserts.rowids?.length ?? 0); i++)
-        expect(upserts.values.map((c) => c[i] ?? null)).toEqual(after.get(upserts.rowids![i]!));
-    outcome = effects.map((e) => canonicalEffect(e, before));
-  }
-  const rows = selectRows(db, `SELECT rowid, * FROM ${table} ORDER BY rowid`);
-  db.close();
-  return { outcome, rows };
 }
 
 describe('data steps without the change log', () => {

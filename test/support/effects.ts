@@ -1,5 +1,6 @@
 import type { TableEffect } from '../../src/protocol/engine-api';
 import type { SqlValue } from '../../src/values/sql-value';
+import { exactlyEqual } from './exactly-equal';
 
 /** A commit's effect on one table, written row by row for readability. */
 export function effect(spec: {
@@ -71,7 +72,7 @@ export function canonicalEffect(
       // Keys a patch carries (a table not keyed by its rowid) must be the row's, as stored.
       const prior = up.prior;
       p.keys?.forEach((col, k) => {
-        if (!Object.is(col[i], prior[k]))
+        if (exactlyEqual(col[i], prior[k]) !== null)
           throw new Error(`a patch names rowid ${String(rowid)} by a key it does not have`);
       });
       p.columns.forEach((name, c) => (up.row[ups.columns.indexOf(name)] = p.values[c]![i]!));

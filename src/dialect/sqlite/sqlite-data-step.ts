@@ -58,16 +58,22 @@ export function isRowid(v: SqlValue | undefined): boolean {
 /**
  * Whether a data step's statement returns the rowid of each row it writes (`RETURNING rowid`),
  * decided by the table and the step alone. A delete or update of a table whose rowid is not its
- * key: the rowid the key named. An insert into a rowid table: unless every row gives its rowid as
- * an integer key of a rowid-keyed table. WITHOUT ROWID tables: never.
+ * key: the rowid the key named; of a rowid-keyed table, where some key is not the rowid as it is
+ * (`'7'` and 2^60 as a number name rowids 7 and 2n ** 60n) and the step moves no key. An insert
+ * into a rowid table: unless every row gives its rowid as an integer key of a rowid-keyed table.
+ * WITHOUT ROWID tables: never.
  */
 export function returnsRowid(step: DataStep, info: TableInfo): boolean {
   if (info.withoutRowid) return false;
   const rowidKeyed = isRowidKeyed(info);
-  if (step.kind !== 'insert') return !rowidKeyed;
   if (!rowidKeyed) return true;
-  const at = step.columns.indexOf(info.key.columns[0]!);
-  const given = at >= 0 ? step.values[at]! : null;
+  if (step.kind === 'update' && step.set.some((c) => step.key.includes(c))) return false;
+  const given =
+    step.kind === 'insert'
+      ? step.columns.includes(info.key.columns[0]!)
+        ? step.values[step.columns.indexOf(info.key.columns[0]!)]!
+        : null
+      : (step.keys[0] ?? null);
   if (given === null) return true;
   if (given instanceof Float64Array) {
     for (let i = 0; i < step.count; i++) if (!Number.isSafeInteger(given[i])) return true;

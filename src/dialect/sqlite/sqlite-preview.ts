@@ -12,7 +12,9 @@ import { freeRowidName, isRowidName } from '../../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../../schema/table-info';
 import { kindOf } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
+import type { CompiledStatement } from '../dialect';
 import { throughTemporaryKeys } from './sqlite-data-step';
+import { toldRows } from './told-rows';
 import { sqliteDialect } from './sqlite-dialect';
 import type { SqliteSchemaStatement } from './sqlite-schema-step';
 
@@ -127,12 +129,40 @@ function data(
     report: true,
     ...(temporaryKeys ? { temporaryKeys } : {}),
   });
-  return statements.map((st) => ({
+  // The engine's push, unlogged where the table has no trigger and no REPLACE (a foreign-key
+  // action of another table is not seen here), runs rows whose rowid the update hook tells
+  // without RETURNING.
+  const told =
+    statements.length === 1 && !info.triggers.length && !/\bREPLACE\b/i.test(info.sql)
+      ? toldRows(step, info)
+      : null;
+  if (told === null) return statements.map((st) => line(st, 0, st.rows, parameters));
+  const [plain] = sqliteDialect.dataStep(step, info, { guard: null, report: false });
+  if (told === 'all') return [line(plain!, 0, step.count, parameters)];
+  // Consecutive rows run by the same statement are one line.
+  const out: SqlitePreviewStatement[] = [];
+  for (let from = 0; from < step.count;) {
+    let to = from + 1;
+    while (to < step.count && told[to] === told[from]) to++;
+    out.push(line(told[from] ? plain! : statements[0]!, from, to - from, parameters));
+    from = to;
+  }
+  return out;
+}
+
+/** `rows` runs of a statement from row `from` of its step. */
+function line(
+  st: CompiledStatement<SqlValue>,
+  from: number,
+  rows: number,
+  parameters: 'known' | null,
+): SqlitePreviewStatement {
+  return {
     sql: st.sql,
-    rows: st.rows,
+    rows,
     // A copy per row: the statement's own array is reused.
-    parameters: parameters && ((i) => [...st.parameters(i)]),
-  }));
+    parameters: parameters && ((i) => [...st.parameters(from + i)]),
+  };
 }
 
 function column(name: string, declaredType: string, primaryKey: number): ColumnInfo {
