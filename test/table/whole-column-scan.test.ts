@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { trackedTable } from '../../src/index';
 import { TrackedTable } from '../../src/table/tracked-table';
 import type { CellValue } from '../../src/values/sql-value';
+import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 200);
 
@@ -197,5 +198,34 @@ describe('a transform replacing whole columns in place', () => {
       expect(t.hasChanges).toBe(false);
       expect(t.changes().updates).toEqual([]);
     }
+  });
+
+  test("a column given another column's own values keeps the store writable", async () => {
+    // assign() of the snapshot's own column hands over the array the store writes its pushes to:
+    // the tracked table must not adopt (and freeze) that one.
+    const db = await nodeDatabase(new MemoryStorage(), 'own-column');
+    const n = 16;
+    await db.createTable(
+      't',
+      aq.table({
+        id: Array.from({ length: n }, (_, i) => i + 1),
+        a: Array.from({ length: n }, (_, i) => `a${i}`),
+        b: Array.from({ length: n }, (_, i) => `b${i}`),
+      }),
+      { primaryKey: 'id' },
+    );
+    const t = await db.table('t');
+    t.transform((x) => x.assign(aq.table({ b: x.column('a') })));
+    expect(t.changeCounts().updates).toBe(n);
+    await t.push();
+    t.set(3, 'a', 'edited');
+    await t.push();
+    const rows = (await db.query('SELECT a, b FROM t WHERE id IN (3, 4) ORDER BY id')).objects();
+    expect(rows).toEqual([
+      { a: 'edited', b: 'a2' },
+      { a: 'a3', b: 'a3' },
+    ]);
+    expect(t.get(3, 'a')).toBe('edited');
+    await db.close();
   });
 });

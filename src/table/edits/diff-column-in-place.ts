@@ -63,8 +63,7 @@ export function diffColumnInPlace(
   if (plain !== null && (plain.changed === 0 || plain.changed >= storeLength * DENSE_SHARE)) {
     if (plain.values !== null) {
       const values = plain.values;
-      // Frozen: the readonly type is the truth, dense values are never written in place.
-      const stored = Array.isArray(values) ? (Object.freeze(values) as CellValue[]) : values;
+      const stored = Array.isArray(values) ? frozen(state, values as CellValue[]) : values;
       if (plain.changed === storeLength) state.assignColumn(col, stored, sCol!);
       else state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
     }
@@ -91,14 +90,27 @@ export function diffColumnInPlace(
   const numeric = col.kind === 'real' || col.kind === 'integer' || col.kind === 'numeric';
   const stored: ColumnArray =
     scan.adoptable && !numeric && Array.isArray(tCol) && tCol.length === storeLength
-      ? // Frozen: the readonly type is the truth, dense values are never written in place.
-        (Object.freeze(tCol as CellValue[]) as CellValue[])
+      ? frozen(state, tCol as CellValue[])
       : scan.adoptable && scan.numbers
         ? // Every value a canonical number: one block copy, no value compared again.
           numbersOf(tCol, storeLength)
         : canonicalCopy(col.kind, tCol, current, storeLength, check);
   state.record(new ColumnValuesMutation(col, col.dense, col.cells, stored, new Map()));
   writeInserted(state, snapshot, col, tCol, current);
+}
+
+/**
+ * The result's array frozen, to be kept as dense values: the readonly type is the truth, dense
+ * values are never written in place. A copy when it is a column the store writes to in place (a
+ * result that holds the snapshot's own column under another name, as `assign` gives): freezing
+ * that one would make the next push's write to the store throw.
+ */
+function frozen(state: TableState, values: CellValue[]): CellValue[] {
+  const store = state.store;
+  for (let c = 0; c < store.names.length; c++) {
+    if (store.raw(c) === values) return Object.freeze(values.slice()) as CellValue[];
+  }
+  return Object.freeze(values) as CellValue[];
 }
 
 /** Rows inserted before the transform take their new values cell by cell. */
