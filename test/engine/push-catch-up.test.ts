@@ -15,7 +15,13 @@ import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage'
  */
 
 type Op =
-  | { readonly kind: 'push'; readonly engine: number; readonly fail: boolean }
+  | {
+      readonly kind: 'push';
+      readonly engine: number;
+      readonly fail: boolean;
+      /** Past 10,000 rows the plan is applied outside the storage transaction. */
+      readonly big: boolean;
+    }
   | { readonly kind: 'refused'; readonly engine: number }
   | { readonly kind: 'checkpoint'; readonly engine: number }
   | { readonly kind: 'read'; readonly engine: number };
@@ -28,6 +34,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('push' as const),
       engine: engineIndex,
       fail: fc.boolean(),
+      big: fc.oneof(
+        { arbitrary: fc.constant(false), weight: 5 },
+        { arbitrary: fc.constant(true), weight: 1 },
+      ),
     }),
     weight: 5,
   },
@@ -42,10 +52,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('read' as const), engine: engineIndex }), weight: 1 },
 );
 
-/** One row inserted with `body` (id assigned), or with the id of a row that exists: refused. */
-function insertPlan(body: string, id?: number): ExecutionPlan {
+/** The bodies a push of `body` inserts: one, or 10,001 of them. */
+const bodiesOf = (body: string, big: boolean): string[] =>
+  big ? Array.from({ length: 10_001 }, (_, i) => `${body}.${i}`) : [body];
+
+/** Rows inserted with `bodies` (ids assigned), or one with the id of a row that exists: refused. */
+function insertPlan(bodies: string[], id?: number): ExecutionPlan {
   const columns = id === undefined ? ['body'] : ['id', 'body'];
-  const row = id === undefined ? [body] : [id, body];
+  const values = id === undefined ? [bodies] : [[id], bodies];
   return {
     version: 2,
     steps: [
@@ -56,8 +70,8 @@ function insertPlan(body: string, id?: number): ExecutionPlan {
         keyTypes: [],
         columns,
         types: columns.map(() => ''),
-        values: row.map((v) => [v as never]),
-        count: 1,
+        values: values as never,
+        count: bodies.length,
       },
     ],
   };
@@ -77,7 +91,7 @@ async function engines(storage: MemoryStorage): Promise<EngineCore[]> {
   db.close();
   const first = await memoryEngine(storage);
   await first.importDatabase(bytes);
-  await first.apply(insertPlan('seed'), { pushId: 'seed' });
+  await first.apply(insertPlan(['seed']), { pushId: 'seed' });
   const out = [first];
   while (out.length < ENGINES) out.push(await memoryEngine(storage));
   return out;
@@ -90,22 +104,25 @@ describe('a push takes in other engines’ commits within its storage transactio
         const storage = new MemoryStorage();
         const all = await engines(storage);
         const landed = ['seed'];
+        const pushIds = ['seed'];
         let n = 0;
         for (const o of ops) {
           const e = all[o.engine]!;
           if (o.kind === 'push') {
             const body = `b${n++}`;
             storage.failNext = o.fail;
-            const pushed = e.apply(insertPlan(body), { pushId: body });
+            const rows = bodiesOf(body, o.big);
+            const pushed = e.apply(insertPlan(rows), { pushId: body });
             if (o.fail) {
               await expect(pushed).rejects.toBeInstanceOf(PandalchemyError);
             } else {
               await pushed;
-              landed.push(body);
+              landed.push(...rows);
+              pushIds.push(body);
             }
             storage.failNext = false;
           } else if (o.kind === 'refused') {
-            await expect(e.apply(insertPlan('dup', 1), { pushId: `r${n++}` })).rejects.toThrow();
+            await expect(e.apply(insertPlan(['dup'], 1), { pushId: `r${n++}` })).rejects.toThrow();
           } else if (o.kind === 'checkpoint') {
             await e.checkpoint();
           } else {
@@ -114,7 +131,7 @@ describe('a push takes in other engines’ commits within its storage transactio
           // What storage holds: each landed push once, in consecutive commits.
           const stored = storage.records.map((r) => r.pushId);
           expect(new Set(stored).size).toBe(stored.length);
-          expect(stored.every((id) => landed.includes(id))).toBe(true);
+          expect(stored.every((id) => pushIds.includes(id))).toBe(true);
           storage.records.forEach((r, i) => expect(r.seq).toBe(storage.snapshotSeq + i + 1));
         }
         const last = storage.records.at(-1)?.seq ?? storage.snapshotSeq;

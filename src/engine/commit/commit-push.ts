@@ -1,4 +1,4 @@
-import type { ExecutionPlan } from '../../plan/execution-plan';
+import { isSchemaStep, type ExecutionPlan, type PlanStep } from '../../plan/execution-plan';
 import type {
   ApplyOptions,
   ApplyResult,
@@ -13,6 +13,14 @@ import { recordSize } from '../durable/record-size';
 import type { EngineContext } from '../engine-context';
 import { publishCommits } from './publish-commits';
 
+/**
+ * The most rows a plan applied inside the storage transaction writes. Chromium aborts a
+ * transaction that sends no request for about a minute, however busy its page is, and a large
+ * plan (or any schema change, which may rewrite a whole table) is applied outside it: the
+ * transaction saved is worth a fraction of a millisecond, nothing next to such an apply.
+ */
+const IN_TRANSACTION_ROWS = 10_000;
+
 /** A plan applied and committed in SQLite, with its redo record: not stored yet. */
 interface AppliedPush {
   readonly record: RedoRecord;
@@ -25,10 +33,10 @@ interface AppliedPush {
  * SQLite transaction, appends its redo record (and `options.outbox`'s entry) to storage, and
  * publishes the commit. When storage refuses, the database goes back to what storage holds.
  *
- * With storage, the log is read and the record appended in one storage transaction, the plan
+ * For a small plan, the log is read and the record appended in one storage transaction, the plan
  * applied in between ({@link Storage.appendAfter}): a second transaction, only to read a log that
- * is almost always empty, was a third of a small push's time. Only when a snapshot covers commits
- * this engine lacks (it must reload first) does the push read and append separately.
+ * is almost always empty, was a third of a small push's time. A large plan, or one that must
+ * reload first (a snapshot covers commits this engine lacks), reads and appends separately.
  *
  * @example
  * ```ts
@@ -42,7 +50,7 @@ export async function commitPush(
   onProgress?: ProgressCallback,
 ): Promise<ApplyResult> {
   const log = ctx.log;
-  if (log && ctx.db) {
+  if (log && ctx.db && small(plan)) {
     const before = ctx.seq;
     let push: AppliedPush | null = null;
     let stale = false;
@@ -94,6 +102,21 @@ export async function commitPush(
       )
     : 0;
   return published(ctx, push, bytes, performance.now() - t1);
+}
+
+/** Whether the plan is applied inside the storage transaction (see {@link IN_TRANSACTION_ROWS}). */
+function small(plan: ExecutionPlan): boolean {
+  // The plan is not validated yet (apply does it): anything unexpected takes the other path.
+  const steps: unknown = (plan as Partial<ExecutionPlan> | null)?.steps;
+  if (!Array.isArray(steps)) return false;
+  let rows = 0;
+  for (const s of steps as unknown[]) {
+    if (typeof s !== 'object' || s === null || isSchemaStep(s as PlanStep)) return false;
+    const count = (s as { count?: unknown }).count;
+    if (typeof count !== 'number') return false;
+    rows += count;
+  }
+  return rows <= IN_TRANSACTION_ROWS;
 }
 
 /** Applies the plan on top of `ctx.seq` in one SQLite transaction, and makes its redo record. */
