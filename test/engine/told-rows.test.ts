@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply-plan';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
-import { configureConnection, selectValue, type SqlDatabase } from '../../src/engine/sqlite';
+import {
+  configureConnection,
+  selectRows,
+  selectValue,
+  type SqlDatabase,
+} from '../../src/engine/sqlite';
+import { keyTokens } from '../../src/values/key-hash';
 import type { ColumnValues, ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { TrackedTable } from '../../src/table/tracked-table';
 import type { SqlValue } from '../../src/values/sql-value';
@@ -187,8 +193,19 @@ describe('steps told their rows without RETURNING', () => {
           const info = findTable(db, 'v')!;
           const reader = new TrackedTable(info, readTable(db, info, 0));
           const snapshot = db.export();
+          const keySql = `SELECT ${composite ? 'k1, k2' : 'k1'} FROM v`;
+          const keysBefore = selectRows(db, keySql).map(keyTokens);
           try {
             const applied = applyPlan(db, plan, { conflict: 'overwrite' });
+            // The keys reported deleted are those that went, as stored: none a row holds now (a
+            // key deleted and inserted again is the new row's), and every one that went.
+            const after = new Set(selectRows(db, keySql).map(keyTokens));
+            const deleted = applied.effects[0]?.deleted.keys ?? [];
+            const gone = Array.from({ length: deleted[0]?.length ?? 0 }, (_, i) =>
+              keyTokens(deleted.map((c) => c[i] ?? null)),
+            );
+            expect(gone.filter((k) => after.has(k))).toEqual([]);
+            expect(keysBefore.filter((k) => !after.has(k) && !gone.includes(k))).toEqual([]);
             // A reader tells rows apart by key: not rows whose keys are NULL (SQLite lets them be).
             const nullKeys = `SELECT count(*) FROM v WHERE k1 IS NULL${composite ? ' OR k2 IS NULL' : ''}`;
             // Not with 2^60 stored as INTEGER: replay binds a BigInt read back as text, which a
@@ -272,6 +289,39 @@ describe('steps told their rows without RETURNING', () => {
       { columns: ['t'], rowids: [3, 2], values: [['x2', 'y2']], keys: [['b', '7']] },
     ]);
     expect(plain(effect!.upserts.rowids)).toEqual([4]);
+    db.close();
+  });
+  it('report no key deleted that a row inserted again holds (composite keys)', async () => {
+    const SQL = await loadSql();
+    const db = new SQL.Database();
+    configureConnection(db, true);
+    db.run('CREATE TABLE v (a INTEGER, b TEXT, t TEXT, PRIMARY KEY (a, b))');
+    db.run("INSERT INTO v VALUES (1, 'x', 'one'), (2, 'x', 'two'), (1, 'y', 'three')");
+    const keys = (): ColumnValues[] => [Float64Array.from([1, 2]), ['x', 'x']];
+    const steps: PlanStep[] = [
+      {
+        kind: 'delete',
+        table: 'v',
+        key: ['a', 'b'],
+        keyTypes: ['', ''],
+        keys: keys(),
+        count: 2,
+        guard: null,
+      },
+      {
+        kind: 'insert',
+        table: 'v',
+        key: ['a', 'b'],
+        keyTypes: ['', ''],
+        columns: ['a', 'b', 't'],
+        types: ['', '', ''],
+        values: [Float64Array.from([1]), ['x'], ['again']],
+        count: 1,
+      },
+    ];
+    const [effect] = applyPlan(db, { version: 2, steps }, { conflict: 'overwrite' }).effects;
+    // (1, 'x') is the new row's key: readers update that row in place.
+    expect(effect!.deleted.keys.map((c) => Array.from(c))).toEqual([[2], ['x']]);
     db.close();
   });
 });
