@@ -208,9 +208,9 @@ describe('steps told their rows without RETURNING', () => {
             expect(keysBefore.filter((k) => !after.has(k) && !gone.includes(k))).toEqual([]);
             // A reader tells rows apart by key: not rows whose keys are NULL (SQLite lets them be).
             const nullKeys = `SELECT count(*) FROM v WHERE k1 IS NULL${composite ? ' OR k2 IS NULL' : ''}`;
-            // Not with 2^60 stored as INTEGER: replay binds a BigInt read back as text, which a
-            // column without INTEGER affinity keeps as text (replayRecord's, whatever the steps did).
-            if (!bigIntegers && selectValue(db, nullKeys) === 0)
+            // 2^60 stored as INTEGER in a column without INTEGER affinity (bigIntegers) replays
+            // as that integer, not as the text sql.js binds a BigInt as.
+            if (selectValue(db, nullKeys) === 0)
               expectOthersFollow(db, snapshot, applied, reader, info);
           } catch (e) {
             if (!(e instanceof Error && 'code' in e)) throw e;

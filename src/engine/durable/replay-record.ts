@@ -9,7 +9,8 @@ import { restoreSqliteSequences } from '../../dialect/sqlite/sqlite-sequences';
 import { rollback } from '../apply-plan';
 import { runDdl } from '../redo-ddl';
 import { ReplaySchema } from './replay-schema';
-import { runAll, withStatement, type SqlDatabase } from '../sqlite';
+import { runAll, type SqlDatabase } from '../sqlite';
+import { withExactIntegers } from './exact-integers';
 
 const valueAt = (c: ColumnValues, i: number): SqlValue => c[i] ?? null;
 
@@ -63,15 +64,19 @@ function replayEffect(db: SqlDatabase, info: TableInfo, effect: TableEffect): vo
 
 /** Sets a patch's columns of its rows, found by rowid (patched rows are never deleted or moved). */
 function replayPatch(db: SqlDatabase, info: TableInfo, p: RowPatch): void {
-  const set = p.columns.map((c) => `${q(c)} = ?`).join(', ');
   const params = new Array<SqlValue>(p.columns.length + 1);
-  withStatement(db, `UPDATE ${q(info.name)} SET ${set} WHERE ${rowidName(info)} = ?`, (stmt) => {
-    for (let i = 0; i < p.rowids.length; i++) {
-      for (let c = 0; c < p.columns.length; c++) params[c] = valueAt(p.values[c]!, i);
-      params[p.columns.length] = valueAt(p.rowids, i);
-      stmt.run(params);
-    }
-  });
+  withExactIntegers(
+    db,
+    (at) =>
+      `UPDATE ${q(info.name)} SET ${p.columns.map((c, j) => `${q(c)} = ${at(j)}`).join(', ')} WHERE ${rowidName(info)} = ${at(p.columns.length)}`,
+    (run) => {
+      for (let i = 0; i < p.rowids.length; i++) {
+        for (let c = 0; c < p.columns.length; c++) params[c] = valueAt(p.values[c]!, i);
+        params[p.columns.length] = valueAt(p.rowids, i);
+        run(params);
+      }
+    },
+  );
 }
 
 function replayRows(db: SqlDatabase, info: TableInfo, effect: TableEffect): void {
@@ -83,10 +88,14 @@ function replayRows(db: SqlDatabase, info: TableInfo, effect: TableEffect): void
   if (!n && !gone) return;
   if (!info.withoutRowid && effect.deleted.rowids && ups.rowids) {
     const rid = rowidName(info);
-    withStatement(db, `DELETE FROM ${t} WHERE ${rid} = ?`, (stmt) => {
-      for (const rowids of [effect.deleted.rowids!, ups.rowids!])
-        for (let i = 0; i < rowids.length; i++) stmt.run([valueAt(rowids, i)]);
-    });
+    withExactIntegers(
+      db,
+      (at) => `DELETE FROM ${t} WHERE ${rid} = ${at(0)}`,
+      (run) => {
+        for (const rowids of [effect.deleted.rowids!, ups.rowids!])
+          for (let i = 0; i < rowids.length; i++) run([valueAt(rowids, i)]);
+      },
+    );
     // Rowid tables expose the rowid as their first column already; others get it in front.
     const withRowid = info.key.kind !== 'rowid';
     const columns = [...(withRowid ? [rid] : []), ...ups.columns.map((c) => keyColumnSql(info, c))];
@@ -94,15 +103,19 @@ function replayRows(db: SqlDatabase, info: TableInfo, effect: TableEffect): void
     insertRows(db, t, columns, values, n);
     return;
   }
-  const pred = effect.key.map((k) => `${q(k)} = ?`).join(' AND ');
   const keyAt = effect.key.map((k) => ups.columns.indexOf(k));
-  withStatement(db, `DELETE FROM ${t} WHERE ${pred}`, (stmt) => {
-    for (const keys of [effect.deleted.keys, ups.priorKeys]) {
-      const m = keys[0]?.length ?? 0;
-      for (let i = 0; i < m; i++) stmt.run(keys.map((k) => valueAt(k, i)));
-    }
-    for (let i = 0; i < n; i++) stmt.run(keyAt.map((c) => valueAt(ups.values[c]!, i)));
-  });
+  withExactIntegers(
+    db,
+    (at) =>
+      `DELETE FROM ${t} WHERE ${effect.key.map((k, j) => `${q(k)} = ${at(j)}`).join(' AND ')}`,
+    (run) => {
+      for (const keys of [effect.deleted.keys, ups.priorKeys]) {
+        const m = keys[0]?.length ?? 0;
+        for (let i = 0; i < m; i++) run(keys.map((k) => valueAt(k, i)));
+      }
+      for (let i = 0; i < n; i++) run(keyAt.map((c) => valueAt(ups.values[c]!, i)));
+    },
+  );
   insertRows(db, t, ups.columns.map(q), ups.values, n);
 }
 
@@ -114,11 +127,12 @@ function insertRows(
   n: number,
 ): void {
   if (!n) return;
-  withStatement(
+  withExactIntegers(
     db,
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-    (stmt) => {
-      for (let i = 0; i < n; i++) stmt.run(values.map((v) => valueAt(v, i)));
+    (at) =>
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, j) => at(j)).join(', ')})`,
+    (run) => {
+      for (let i = 0; i < n; i++) run(values.map((v) => valueAt(v, i)));
     },
   );
 }
