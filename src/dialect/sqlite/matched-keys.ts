@@ -32,13 +32,9 @@ export function matchedKeys(
   keys: readonly ColumnValues[],
   n: number,
 ): MatchedKeys | null {
-  if (/\bCOLLATE\b/i.test(info.sql) || keys.length !== info.key.columns.length) return null;
-  const affinities: Affinity[] = [];
-  for (const name of info.key.columns) {
-    const column = info.columns.find((c) => c.name === name);
-    if (!column) return null;
-    affinities.push(affinityOf(column.declaredType));
-  }
+  if (keys.length !== info.key.columns.length) return null;
+  const affinities = keyAffinities(info, info.key.columns);
+  if (!affinities) return null;
   let exact: Uint8Array | null = null;
   const fail = (i: number): void => {
     exact ??= new Uint8Array(n).fill(1);
@@ -46,7 +42,6 @@ export function matchedKeys(
   };
   const values = keys.map((col, c) => {
     const affinity = affinities[c]!;
-    const integral = affinity === 'INTEGER' || affinity === 'NUMERIC';
     if (col instanceof Float64Array) {
       // Numbers become text under TEXT affinity; -0 is stored as 0; whole numbers beyond 2^53
       // read as BigInts (or may match INTEGERs that do).
@@ -60,17 +55,43 @@ export function matchedKeys(
     let out: SqlValue[] | null = null;
     for (let i = 0; i < n; i++) {
       const v = col[i] ?? null;
-      const stored = storedExactly(affinity, v);
-      if (
-        stored === undefined ||
-        (typeof v === 'number' && !integral && !(Math.abs(v) < TWO_53)) ||
-        (v instanceof Uint8Array && v.length === 0)
-      )
-        fail(i);
+      const stored = toldKeyValue(affinity, v);
+      if (stored === undefined) fail(i);
       else if (stored !== v) (out ??= col.slice(0, n))[i] = stored;
     }
     return out ?? col;
   });
   if (exact !== null && (exact as Uint8Array).every((e) => e === 0)) return null;
   return { values, exact };
+}
+
+/**
+ * The affinities of key columns `names`, or null where no key of the table is told by its values
+ * alone: a collation anywhere in its text (NOCASE finds 'A' by 'a'), or a column it lacks.
+ */
+export function keyAffinities(info: TableInfo, names: readonly string[]): Affinity[] | null {
+  if (/\bCOLLATE\b/i.test(info.sql)) return null;
+  const out: Affinity[] = [];
+  for (const name of names) {
+    const column = info.columns.find((c) => c.name === name);
+    if (!column) return null;
+    out.push(affinityOf(column.declaredType));
+  }
+  return out;
+}
+
+/**
+ * A key value as stored, where `= ?` with it can find no other stored value (see
+ * {@link matchedKeys}); undefined where it can.
+ */
+export function toldKeyValue(affinity: Affinity, v: SqlValue): SqlValue | undefined {
+  const integral = affinity === 'INTEGER' || affinity === 'NUMERIC';
+  const stored = storedExactly(affinity, v);
+  if (
+    stored === undefined ||
+    (typeof v === 'number' && !integral && !(Math.abs(v) < TWO_53)) ||
+    (v instanceof Uint8Array && v.length === 0)
+  )
+    return undefined;
+  return stored;
 }
