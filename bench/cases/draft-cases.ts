@@ -16,7 +16,8 @@ const LEVELS = [1, 20, 60];
 const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
- * Single-cell edits with drafts on, amortised with the saves they cost, at 1k, 20k and 60k
+ * Single-cell edits with drafts on: the edit itself (issue 20 asks that it stay <= 1 us, the
+ * saving batched off its path), and amortised with the saves it costs, at 1k, 20k and 60k
  * pending operations (`--edits` 10,000; tenths of it otherwise). Each run starts from a table
  * holding that many pending single-cell edits, their draft saved (untimed: a discard, the edits,
  * a save of the whole draft), then makes `--edits` more scattered edits and saves them
@@ -29,7 +30,7 @@ const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
  * the other (nothing of the drafts runs on the edit path: this keeps that checked).
  */
 export const draftEdits: BenchCase = {
-  name: 'single-cell edit with drafts on (amortized, saves included)',
+  name: 'single-cell edit with drafts on',
   async run(p: BenchParams) {
     const name = benchName('drafts');
     const db = await openDatabase(name);
@@ -60,12 +61,17 @@ export const draftEdits: BenchCase = {
       const wholeMs: number[] = [];
       const wholeLongest: number[] = [];
       const offEdits: number[] = [];
+      // Once per level, not before each timed region: a forced collection right before the edits
+      // leaves the young generation at its smallest, and 10,000 edits then ran 3.5x slower than
+      // in a page that did not just collect (0.93 against 0.26 us). An app never does that; the
+      // garbage of the work between runs (the whole save, the level's edits) is collected
+      // whenever the collector chooses, as in an app, and billed to whatever runs then.
+      settleHeap();
       for (let r = -1; r < p.runs; r++) {
         // The same edits from the same pending state, drafts off (k as the drafts run will have it).
         const k0 = k;
         tOff.discard();
         editOn(tOff, level);
-        settleHeap();
         const o0 = performance.now();
         editOn(tOff, perRun);
         const o1 = performance.now();
@@ -78,7 +84,6 @@ export const draftEdits: BenchCase = {
         const w0 = performance.now();
         const whole = await withLongestTask(() => db.drafts.flush());
         const w1 = performance.now();
-        settleHeap();
         const t0 = performance.now();
         edit(perRun);
         const t1 = performance.now();
@@ -100,7 +105,7 @@ export const draftEdits: BenchCase = {
       const at = `${level.toLocaleString('en')} pending operations`;
       out.push(
         caseResult({
-          name: `${this.name}, ${at}`,
+          name: `${this.name}, amortized with its saves, ${at}`,
           unit: 'us',
           runs: total,
           baseline: { name: 'the edits alone', runs: edits },
@@ -115,7 +120,7 @@ export const draftEdits: BenchCase = {
           },
         }),
         caseResult({
-          name: `${this.name}: the page's work only (not IndexedDB's), ${at}`,
+          name: `${this.name}, amortized with its saves: the page's work only (not IndexedDB's), ${at}`,
           unit: 'us',
           runs: busy,
           baseline: { name: 'the edits alone', runs: edits },
@@ -123,7 +128,15 @@ export const draftEdits: BenchCase = {
           met: (m) => m <= 1,
         }),
         caseResult({
-          name: `${this.name}: the edits alone, against drafts off, ${at}`,
+          // Issue 20's reading: the edit stays <= 1 us with drafts on, saving batched off its path.
+          name: `${this.name}: the edit itself (saves off its path), ${at}`,
+          unit: 'us',
+          runs: edits,
+          target: '<= 1 us per edit',
+          met: (m) => m <= 1,
+        }),
+        caseResult({
+          name: `${this.name}: the edit itself, against drafts off, ${at}`,
           unit: 'us',
           runs: edits,
           baseline: { name: 'the same edits with drafts off', runs: offEdits },
