@@ -89,7 +89,7 @@ function encodeCells(ops: readonly CellOperation[]): DeltaCells {
     at[i] = o.at;
     prev[i] = encodeSlot(o.prev);
     next[i] = encodeSlot(o.next);
-    keys[i] = o.named.key;
+    keys[i] = o.key;
   }
   return { rows, columns, at, prev, next, keys };
 }
@@ -121,7 +121,7 @@ function derivable(state: TableState, cells: readonly CellOperation[]): boolean 
     const b = store.get(row, c.origin);
     const p = op.prev as CellValue;
     if (!Object.is(p, b) && valuesEqual(p, b)) return false;
-    const k = op.named.key;
+    const k = op.key;
     if (keys.length === 1) {
       if (!Object.is(k, store.get(row, keys[0]!))) return false;
     } else {
@@ -179,7 +179,7 @@ export function encodeDelta(
   for (const op of added) {
     if (op instanceof CellOperation) {
       // Replayed under the column's name now: a rename since makes the draft be written whole.
-      if (op.named.columnName !== op.column.name) return null;
+      if (op.columnName !== op.column.name) return null;
       events.push('t');
       cells.push(op);
     } else {
@@ -279,7 +279,7 @@ export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Gener
       let b = 1;
       if (e === 't') {
         const c = d.cells[cell]!;
-        b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.named.key);
+        b = 20 + bytesOf(c.prev) + bytesOf(c.next) + bytesOf(c.key);
       } else if (e === 'o') b = bytesOf(d.ops[op]);
       if (ev > from && bytes + b > PART_BYTES) break;
       bytes += b;

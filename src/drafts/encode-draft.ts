@@ -74,7 +74,6 @@ function encodeMutation(m: Mutation): MutationRecord {
 
 function encodeOperation(op: LoggedOperation): OperationRecord {
   if (op instanceof CellOperation) {
-    const { key, columnName } = op.named;
     return {
       t: 'cell',
       at: op.at,
@@ -82,8 +81,8 @@ function encodeOperation(op: LoggedOperation): OperationRecord {
       column: op.column,
       prev: encodeSlot(op.prev),
       next: encodeSlot(op.next),
-      key,
-      columnName,
+      key: op.key,
+      columnName: op.columnName,
     };
   }
   if (op instanceof Operation) {

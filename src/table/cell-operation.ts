@@ -29,9 +29,17 @@ export class CellOperation implements LoggedOperation {
     this.#columnName = columnName;
   }
 
-  /** @internal The key as the edit named it and the column's name then (saved by drafts). */
-  get named(): { readonly key: CellValue | readonly CellValue[]; readonly columnName: string } {
-    return { key: this.#key, columnName: this.#columnName };
+  /**
+   * @internal The key as the edit named it (saved by drafts). Two getters, not one returning an
+   * object: a save reads them for each of thousands of edits, and would make that many objects.
+   */
+  get key(): CellValue | readonly CellValue[] {
+    return this.#key;
+  }
+
+  /** @internal The column's name when the edit was made (saved by drafts). */
+  get columnName(): string {
+    return this.#columnName;
   }
 
   get kind(): 'set' {
