@@ -1,4 +1,4 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { DeltaRecord, DraftChunk, DraftHead, DraftRecord, HeadMeta } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
@@ -56,28 +56,33 @@ export class DraftStore {
   }
 
   /**
-   * Writes a draft whole: its head and base, its earlier records deleted. The values are made by
-   * the caller just before: the structured clone of `put` copies them before this returns.
+   * Writes a draft whole: its base, then the records of its net changes (`parts`, made as they
+   * are asked for), then its head, its earlier records deleted, in one transaction; resolves to
+   * its count of records once stored. The base is made by the caller just before: the structured
+   * clone of `put` copies it before this returns.
    */
-  saveWhole(db: IDBPDatabase<Schema>, head: DraftHead, base: DraftRecord): Promise<void> {
+  saveWhole(
+    db: IDBPDatabase<Schema>,
+    meta: HeadMeta,
+    base: DraftRecord,
+    parts: Iterable<DeltaRecord>,
+    busy?: { ms: number },
+  ): Promise<number> {
     const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
     const chunks = tx.objectStore('chunks');
-    void chunks.delete(chunksOf(head.table, head.owner));
+    void chunks.delete(chunksOf(meta.table, meta.owner));
     this.observe?.(base);
-    this.observe?.(head);
-    void chunks.put(base, [head.table, head.owner, 0]);
-    void tx.objectStore('drafts').put(head, [head.table, head.owner]);
-    return tx.done;
+    const t0 = performance.now();
+    void chunks.put(base, [meta.table, meta.owner, 0]);
+    if (busy) busy.ms += performance.now() - t0;
+    return this.#write(tx, meta, 1, parts, busy);
   }
 
   /**
    * Appends a delta's records from the draft's record `first` on, then the head that counts them,
-   * in one transaction; resolves to the draft's count of records once stored. Records are made (and cloned) one after another for about `SLICE_MS`, then
-   * the next waits until the last one handed over is stored: a big delta is many short tasks,
-   * never one long one, and still one transaction (a request made from a request's callback keeps
-   * it open), without a round trip to IndexedDB for every record.
+   * in one transaction; resolves to the draft's count of records once stored.
    */
-  async append(
+  append(
     db: IDBPDatabase<Schema>,
     meta: HeadMeta,
     first: number,
@@ -86,6 +91,23 @@ export class DraftStore {
     busy?: { ms: number },
   ): Promise<number> {
     const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
+    return this.#write(tx, meta, first, parts, busy);
+  }
+
+  /**
+   * Puts `parts` as the draft's records from `first` on, then the head that counts them. Records
+   * are made (and cloned) one after another for about `SLICE_MS`, then the next waits until the
+   * last one handed over is stored: a big save is many short tasks, never one long one, and
+   * still one transaction (a request made from a request's callback keeps it open), without a
+   * round trip to IndexedDB for every record.
+   */
+  async #write(
+    tx: IDBPTransaction<Schema, ('drafts' | 'chunks')[], 'readwrite'>,
+    meta: HeadMeta,
+    first: number,
+    parts: Iterable<DeltaRecord>,
+    busy?: { ms: number },
+  ): Promise<number> {
     const done = tx.done;
     // A failed put aborts the transaction: `done` rejects, and this with it.
     done.catch(() => undefined);
@@ -113,8 +135,12 @@ export class DraftStore {
       }
     } catch (e) {
       // Making a record failed after others were handed over: none of them may be stored (the
-      // head, written last, would not count them).
-      tx.abort();
+      // head, written last, would not count them). A failed put has aborted it already.
+      try {
+        tx.abort();
+      } catch {
+        // Aborted already: nothing of it is stored.
+      }
       throw e;
     }
     const head: DraftHead = { ...meta, records: n };

@@ -17,6 +17,7 @@ import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
 import { planSave } from './plan-save';
+import { SaveSuperseded } from './save-superseded';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
 
@@ -427,17 +428,22 @@ export class Drafts {
     const sink = { ms: 0 };
     const planned = performance.now();
     const saved = plan.whole
-      ? this.#store!.saveWhole(db, { ...plan.head, records: 1 }, plan.whole).then(() => 1)
+      ? this.#store!.saveWhole(db, plan.head, plan.whole, plan.wholeParts ?? [], sink)
       : plan.delta
         ? this.#store!.append(db, plan.head, plan.first, deltaParts(plan.delta, s), sink)
         : null;
-    if (plan.whole) sink.ms = performance.now() - planned;
     ({ point: e.point, events: e.events } = plan.progress);
     e.lastSave = Date.now();
     e.cost = performance.now() - start;
     try {
       e.records = (await saved) ?? e.records;
     } catch (err) {
+      if (err instanceof SaveSuperseded) {
+        // The rows changed under the save: written again, whole, at the next tick.
+        e.point = null;
+        e.dirtySince ??= Date.now();
+        return;
+      }
       // What is stored is the draft as of the save before: the next save writes it whole. The
       // edits are unsaved again (a failed save left them saved for status() and never tried
       // again until the next edit); tried again after a second at the earliest.

@@ -20,10 +20,8 @@ import type { TableState } from '../table/table-state';
 import type { CellValue } from '../values/sql-value';
 import { hashValue, hashValues } from '../values/key-hash';
 import type { RowStore } from '../table/row-store';
-import { pendingChanges } from '../table/collect-changes';
 import type {
   DraftBase,
-  DraftRecord,
   MutationRecord,
   OperationRecord,
   PendingRecord,
@@ -128,21 +126,6 @@ export function storeFingerprint(store: RowStore): number {
     h = Math.imul(h ^ k, 0x01000193);
   }
   return h >>> 0;
-}
-
-/**
- * The rows of `rowChanges(state)`'s deletes, updates and inserts, in its order (it collects them
- * from the same `pendingChanges`, kept while the state does not change).
- */
-export function netRows(state: TableState): NonNullable<DraftRecord['netRows']> {
-  const changes = pendingChanges(state);
-  const updated = new Set<number>(changes.rekeys);
-  for (const g of changes.updates) for (const r of g.rows) updated.add(r);
-  return {
-    deletes: [...changes.deletes],
-    updates: [...updated].sort((a, b) => a - b),
-    inserts: changes.inserts.flatMap((g) => g.rows),
-  };
 }
 
 /** What a draft's pending edits were made over. */

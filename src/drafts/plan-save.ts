@@ -1,8 +1,15 @@
-import { rowChanges } from '../table/row-changes';
+import { schemaChanges } from '../table/row-changes';
 import type { TableState } from '../table/table-state';
-import { DRAFT_FORMAT, type DraftBase, type DraftRecord, type HeadMeta } from './draft-record';
+import {
+  DRAFT_FORMAT,
+  type DeltaRecord,
+  type DraftBase,
+  type DraftRecord,
+  type HeadMeta,
+} from './draft-record';
 import { encodeDelta, savedPoint, type DeltaPlan, type SavedPoint } from './encode-delta';
-import { encodePending, netRows } from './encode-draft';
+import { encodePending } from './encode-draft';
+import { wholeNetParts } from './whole-net';
 
 /**
  * A draft is written whole again once its deltas hold more events than this beyond twice the
@@ -33,13 +40,18 @@ export interface SaveMeta {
 /** A save to make: the head and either the whole draft or a delta (neither: nothing happened). */
 export interface PlannedSave {
   readonly head: HeadMeta;
+  /**
+   * The draft's base, written whole, and the records of its net changes that follow it in the
+   * same transaction (made as they are asked for: see `wholeNetParts`).
+   */
   readonly whole: DraftRecord | null;
+  readonly wholeParts: Iterable<DeltaRecord> | null;
   /** The delta, made into records by `deltaParts` (its first is the draft's record `first`). */
   readonly delta: DeltaPlan | null;
   readonly first: number;
   /**
    * What the draft holds once the save is stored: its records are `first` plus those the delta
-   * made (1 when written whole; as before when nothing happened).
+   * made (1 plus its net changes' when written whole; as before when nothing happened).
    */
   readonly progress: Omit<DraftProgress, 'records'>;
 }
@@ -72,14 +84,23 @@ export function planSave(
   const next = { point: now, events };
   if (delta) {
     // Nothing happened to the history (a version moved without an edit): nothing to append.
-    return { head, whole: null, delta: delta.events.length ? delta : null, first, progress: next };
+    return {
+      head,
+      whole: null,
+      wholeParts: null,
+      delta: delta.events.length ? delta : null,
+      first,
+      progress: next,
+    };
   }
+  // The net changes of the rows follow in records of their own: in this one, they would make it
+  // one task as long as the table has changed rows (seconds after a million-row assign).
   const whole: DraftRecord = {
     format: DRAFT_FORMAT,
     ...meta,
     pending: encodePending(state),
-    net: rowChanges(state),
-    netRows: netRows(state),
+    net: { table: state.name, schema: schemaChanges(state), inserts: [], updates: [], deletes: [] },
+    netRows: { deletes: [], updates: [], inserts: [] },
   };
-  return { head, whole, delta: null, first, progress: next };
+  return { head, whole, wholeParts: wholeNetParts(state), delta: null, first, progress: next };
 }

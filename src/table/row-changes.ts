@@ -1,6 +1,6 @@
 import type { CellValue, RowObject } from '../values/sql-value';
 import { valuesEqual } from '../values/values-equal';
-import { pendingChanges, type CollectedChanges } from './collect-changes';
+import { pendingChanges, type CollectedChanges, type SchemaChanges } from './collect-changes';
 import { indexChanges } from './edits/index-edits';
 import type { ColumnState } from './column-state';
 import { ownCopies, ownCopy } from './own-copy';
@@ -66,30 +66,7 @@ export function rowChanges(
     store.names.forEach((n, i) => (out[n] = ownCopy(store.get(row, i))));
     return out;
   };
-  const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
-  const s = changes.schema;
-  const indexes = indexChanges(state);
-  const schema: SchemaChange[] = [
-    ...s.dropped.map((c) => ({ type: 'dropColumn' as const, column: store.names[c.origin]! })),
-    ...s.renamed.map((c) => ({
-      type: 'renameColumn' as const,
-      from: store.names[c.origin]!,
-      to: c.name,
-    })),
-    ...s.added.map((c) => ({
-      type: 'addColumn' as const,
-      column: c.name,
-      declaredType: c.declaredType,
-    })),
-    ...s.retyped.map((c) => ({
-      type: 'retypeColumn' as const,
-      column: c.name,
-      from: declared.get(store.names[c.origin]!) ?? '',
-      to: c.declaredType,
-    })),
-    ...indexes.drops.map((index) => ({ type: 'dropIndex' as const, index })),
-    ...indexes.creates.map((ix) => ({ type: 'createIndex' as const, ...ix })),
-  ];
+  const schema = schemaChanges(state, changes.schema);
   const deletes = changes.deletes.map((row): RowChange => ({
     type: 'delete',
     key: ownCopies(store.keyOf(row)),
@@ -139,4 +116,35 @@ export function rowChanges(
     }),
   );
   return { table: state.name, schema, inserts, updates, deletes };
+}
+
+/** The pending schema changes of a table (net), as `rowChanges` reports them. */
+export function schemaChanges(
+  state: TableState,
+  s: SchemaChanges = pendingChanges(state).schema,
+): SchemaChange[] {
+  const store = state.store;
+  const declared = new Map(state.info.columns.map((c) => [c.name, c.declaredType]));
+  const indexes = indexChanges(state);
+  return [
+    ...s.dropped.map((c) => ({ type: 'dropColumn' as const, column: store.names[c.origin]! })),
+    ...s.renamed.map((c) => ({
+      type: 'renameColumn' as const,
+      from: store.names[c.origin]!,
+      to: c.name,
+    })),
+    ...s.added.map((c) => ({
+      type: 'addColumn' as const,
+      column: c.name,
+      declaredType: c.declaredType,
+    })),
+    ...s.retyped.map((c) => ({
+      type: 'retypeColumn' as const,
+      column: c.name,
+      from: declared.get(store.names[c.origin]!) ?? '',
+      to: c.declaredType,
+    })),
+    ...indexes.drops.map((index) => ({ type: 'dropIndex' as const, index })),
+    ...indexes.creates.map((ix) => ({ type: 'createIndex' as const, ...ix })),
+  ];
 }

@@ -6,6 +6,7 @@ import type { DeltaRecord, DraftRecord } from '../../src/drafts/draft-record';
 import { deltaParts, PART, savedPoint } from '../../src/drafts/encode-delta';
 import { draftBase, storeFingerprint } from '../../src/drafts/encode-draft';
 import { planSave, type DraftProgress } from '../../src/drafts/plan-save';
+import { wholeNetParts } from '../../src/drafts/whole-net';
 import { checkDelta, mergedNet, restoreRecords } from '../../src/drafts/replay-delta';
 import { checkDraft } from '../../src/drafts/restore-draft';
 import { replayChanges } from '../../src/table/rebase';
@@ -56,8 +57,11 @@ function save(
     derive,
   );
   let next = stored;
-  if (plan.whole) next = { base: structuredClone(plan.whole), deltas: [] };
-  else if (plan.delta) {
+  if (plan.whole) {
+    // The base, then the records of its net changes (a few rows each here, as deltas are).
+    next = { base: structuredClone(plan.whole), deltas: [] };
+    for (const part of wholeNetParts(t.state, partSize)) next.deltas.push(structuredClone(part));
+  } else if (plan.delta) {
     // Parts of a few events: a save of several records is the common case here.
     for (const part of deltaParts(plan.delta, t.state, partSize))
       next!.deltas.push(structuredClone(part));
@@ -257,7 +261,10 @@ describe('a draft saved as deltas', () => {
     t.undo();
     ({ progress, stored } = save(t, progress, stored, 100));
     void progress;
-    const delta = stored.deltas[0]!;
+    // The whole save's record of its net change, then this save's delta.
+    const before = stored.deltas.slice(0, -1);
+    expect(before.map((d) => d.events)).toEqual(['']);
+    const delta = stored.deltas.at(-1)!;
     // The new edit (kept for redo) and two steps back: one of them past the save.
     expect(delta.events).toBe('tuu');
     const cells = (change: Record<string, unknown>): unknown => ({
@@ -285,8 +292,9 @@ describe('a draft saved as deltas', () => {
       const copy = fresh();
       expect(() => {
         checkDelta(d as DeltaRecord);
-        restoreRecords(stored.base, [d as DeltaRecord], copy.info, copy.state.store, false);
-        mergedNet(stored.base, [d as DeltaRecord]);
+        const records = [...before, d as DeltaRecord];
+        restoreRecords(stored.base, records, copy.info, copy.state.store, false);
+        mergedNet(stored.base, records);
       }, String(i)).toThrow(expect.objectContaining({ code: 'draft_invalid' }));
     }
   });

@@ -10,6 +10,7 @@ import {
   type TrackedTable,
 } from '../../src/index';
 import { draftsStorageName } from '../../src/drafts/draft-store';
+import { PART } from '../../src/drafts/encode-delta';
 import { startFaultWorker, until } from '../support/fault-worker-client';
 
 const open: Database[] = [];
@@ -173,6 +174,53 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(r.get(3, 'name')).toBe('also mine');
   });
 
+  it('write a whole-column change as a base and records of its rows, and rebase it as refresh() does', async () => {
+    const name = `drafts-${crypto.randomUUID()}`;
+    names.push(name);
+    const db = await openDb(name);
+    const n = 5000;
+    await createItems(db, n, { qty: true });
+    const t = await db.table('items');
+    const double = (d: Record<string, unknown>): number => (d['qty'] as number) * 2 + 1;
+    t.assign('qty', double);
+    const written: unknown[] = [];
+    db.drafts.observeWrites((v) => written.push(v));
+    await db.drafts.flush();
+    db.drafts.observeWrites(null);
+    // The base holds the pending state, not a change per row: those follow, PART rows a record.
+    const [base, ...rest] = written as Record<string, unknown>[];
+    const parts = rest.filter((v) => v['delta'] === true);
+    expect(base).toMatchObject({ net: { updates: [], inserts: [], deletes: [] } });
+    expect(parts.length).toBe(Math.ceil(n / PART));
+    for (const p of parts) {
+      expect(p['events']).toBe('');
+      expect((p['net'] as { rows: Int32Array }).rows.length).toBeLessThanOrEqual(PART);
+    }
+    await db.close();
+
+    // The same change in a session kept open, to compare with what its refresh() reports.
+    const live = await openDb(name, { drafts: false });
+    const l = await live.table('items');
+    l.assign('qty', double);
+    const other = await openDb(name, { drafts: false });
+    const o = await other.table('items');
+    o.set(1, 'qty', -1).set(n, 'name', 'theirs');
+    await o.push();
+    await other.close();
+    const expected = await l.refresh();
+
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const r = await again.table('items');
+    expect(expected.length).toBe(1);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
+    ]);
+    expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
+    expect(r.changeCounts().updates).toBe(n - 1);
+  });
+
   it('are not saved while their push is in flight; edits a failed push leaves are saved after it', async () => {
     // Saved during the push, a draft copies every pending edit only to be deleted when the push
     // lands (seconds of the page's time after a whole-column transform of a million rows).
@@ -226,7 +274,8 @@ describe('drafts: pending edits saved in this browser', () => {
     await db.close();
     const idb = await openDB(draftsStorageName(name), 2);
     const keys = await idb.getAllKeys('chunks');
-    expect(keys.length).toBe(1);
+    // Its base, then the record of its one changed row's net change.
+    expect(keys.length).toBe(2);
     const draft = (await idb.get('chunks', keys[0]!)) as Record<string, unknown>;
     await idb.put('chunks', { ...draft, pending: { columns: 'spoilt' } }, keys[0]!);
     idb.close();
@@ -287,6 +336,7 @@ describe('drafts: pending edits saved in this browser', () => {
       return handed;
     };
     edits(2000);
+    const changedRows = t.changeCounts().updates;
     const whole = await save();
     edits(20);
     const twenty = await save();
@@ -303,7 +353,10 @@ describe('drafts: pending edits saved in this browser', () => {
     const again = await openDb(name);
     const r = await again.table('items');
     expect(seen(r)).toEqual(before);
-    expect(await rawCounts(name)).toEqual({ drafts: 1, records: 4 });
+    // The base, the records of its rows' net changes (PART rows each), then the three deltas.
+    const records = 1 + Math.ceil(changedRows / PART) + 3;
+    expect(records).toBeGreaterThan(4);
+    expect(await rawCounts(name)).toEqual({ drafts: 1, records });
   });
 
   it('keep the save before when a save fails after some of its records were handed over', async () => {
@@ -329,8 +382,9 @@ describe('drafts: pending edits saved in this browser', () => {
     // Unsaved again, and saved by a later save.
     expect(db.drafts.status()[0]?.saved).toBe(false);
     db.drafts.observeWrites(null);
-    // None of the failed save's records is stored: the draft is the save before, whole.
-    expect(await rawCounts(name)).toEqual({ drafts: 1, records: 1 });
+    // None of the failed save's records is stored: the draft is the save before, whole (its
+    // base and the record of its one changed row's net change).
+    expect(await rawCounts(name)).toEqual({ drafts: 1, records: 2 });
     // The next save (here, at close) writes the draft whole.
     const now = seen(t);
     await db.close();
