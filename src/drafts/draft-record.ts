@@ -1,4 +1,5 @@
 import type { TableInfo } from '../schema/table-info';
+import type { ArraySlice } from './big-arrays';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from '../table/column-state';
 import type { IndexEdit } from '../table/edits/index-edits';
@@ -9,13 +10,15 @@ import type { InsertedRow } from '../table/table-state';
 /**
  * Version of the saved form. A draft of a version this one does not read is dropped with a
  * warning. Version 3 appends deltas of single-cell edits without their rows' net changes
- * (derived from the edits on a rebase); drafts of version 2 are read as they are, and a save
- * after this version opened one goes on appending to it.
+ * (derived from the edits on a rebase); version 5 keeps a base's big arrays of values in records
+ * right after it (see big-arrays.ts). Drafts of versions 2 and 3 are read as they are, and a save
+ * after this version opened one goes on appending to it. (Version 4, a packed form on main for a
+ * day, is not read: its drafts are dropped with the warning.)
  */
-export const DRAFT_FORMAT = 3;
+export const DRAFT_FORMAT = 5;
 
 /** The versions of the saved form this version reads. */
-export const READ_FORMATS: readonly number[] = [2, 3];
+export const READ_FORMATS: readonly number[] = [2, 3, 5];
 
 /** Marks a cell left to its default in a saved edit (the table's own marker is a symbol). */
 export interface UnsetMark {
@@ -193,5 +196,8 @@ export interface DeltaRecord {
   readonly net?: DeltaNet;
 }
 
-/** A record of a draft after its head: the base (record 0) or a delta. */
-export type DraftChunk = DraftRecord | DeltaRecord;
+/**
+ * A record of a draft after its head: the base (record 0), the runs of its big arrays (right
+ * after it), or a delta.
+ */
+export type DraftChunk = DraftRecord | ArraySlice | DeltaRecord;

@@ -1,4 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { ArraySlice } from './big-arrays';
 import type { DeltaRecord, DraftChunk, DraftHead, DraftRecord, HeadMeta } from './draft-record';
 
 type DraftKey = [table: string, owner: string];
@@ -65,7 +66,7 @@ export class DraftStore {
     db: IDBPDatabase<Schema>,
     meta: HeadMeta,
     base: DraftRecord,
-    parts: Iterable<DeltaRecord>,
+    parts: Iterable<ArraySlice | DeltaRecord>,
     busy?: { ms: number },
   ): Promise<number> {
     const tx = db.transaction(['drafts', 'chunks'], 'readwrite', { durability: 'relaxed' });
@@ -105,7 +106,7 @@ export class DraftStore {
     tx: IDBPTransaction<Schema, ('drafts' | 'chunks')[], 'readwrite'>,
     meta: HeadMeta,
     first: number,
-    parts: Iterable<DeltaRecord>,
+    parts: Iterable<ArraySlice | DeltaRecord>,
     busy?: { ms: number },
   ): Promise<number> {
     const done = tx.done;

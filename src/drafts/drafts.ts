@@ -16,6 +16,7 @@ import {
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
+import { isArraySlice, putBackArrays, type ArraySlice } from './big-arrays';
 import { planSave } from './plan-save';
 import { SaveSuperseded } from './save-superseded';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
@@ -232,7 +233,11 @@ export class Drafts {
     try {
       checkHead(head, saved.chunks.length);
       const base = saved.chunks[0] as DraftRecord;
-      const deltas = saved.chunks.slice(1) as DeltaRecord[];
+      // The runs of the base's big arrays come right after it (format 5), then the deltas.
+      let n = 1;
+      while (n < saved.chunks.length && isArraySlice(saved.chunks[n])) n++;
+      const slices = saved.chunks.slice(1, n) as ArraySlice[];
+      const deltas = saved.chunks.slice(n) as DeltaRecord[];
       checkDraft(base);
       deltas.forEach(checkDelta);
       const b = head.base;
@@ -243,6 +248,7 @@ export class Drafts {
         b.fingerprint === storeFingerprint(fresh.store);
       if (same) {
         // The rows are as they were, slot for slot: the pending state as saved, history and all.
+        putBackArrays(base.pending, slices);
         const state = restoreRecords(base, deltas, table.info, fresh.store, fresh.rowidColumn);
         table.adopt(state);
         entry.base = this.#base(table.state, seq, b.fingerprint);

@@ -233,7 +233,7 @@ export const PART = 1024;
 export const PART_BYTES = 56_000;
 
 /** About how many bytes the structured clone makes of `v` at most (text as two-byte). */
-function bytesOf(v: unknown): number {
+export function bytesOf(v: unknown): number {
   switch (typeof v) {
     case 'string':
       return 2 * v.length + 4;

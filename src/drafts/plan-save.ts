@@ -10,6 +10,7 @@ import {
 import { encodeDelta, savedPoint, type DeltaPlan, type SavedPoint } from './encode-delta';
 import { encodePending } from './encode-draft';
 import { wholeNetParts } from './whole-net';
+import { arraySlices, BIG_ARRAY, takeOutArrays, type ArraySlice } from './big-arrays';
 
 /**
  * A draft is written whole again once its deltas hold more events than this beyond twice the
@@ -45,7 +46,7 @@ export interface PlannedSave {
    * same transaction (made as they are asked for: see `wholeNetParts`).
    */
   readonly whole: DraftRecord | null;
-  readonly wholeParts: Iterable<DeltaRecord> | null;
+  readonly wholeParts: Iterable<ArraySlice | DeltaRecord> | null;
   /** The delta, made into records by `deltaParts` (its first is the draft's record `first`). */
   readonly delta: DeltaPlan | null;
   readonly first: number;
@@ -68,6 +69,8 @@ export function planSave(
   meta: SaveMeta,
   /** False: deltas carry their rows' net changes, as format 2 wrote them (tests read those). */
   derive = true,
+  /** Arrays of values this long leave the base (tests make small tables show it). */
+  bigArray = BIG_ARRAY,
 ): PlannedSave {
   const point = progress?.point ?? null;
   let delta = point ? encodeDelta(point, state, derive) : null;
@@ -95,12 +98,19 @@ export function planSave(
   }
   // The net changes of the rows follow in records of their own: in this one, they would make it
   // one task as long as the table has changed rows (seconds after a million-row assign).
+  // A whole column's values (or any long list of values) go in records after the base too: the
+  // clone of a million strings in it was one task of 220-360 ms.
+  const { value: pending, arrays } = takeOutArrays(encodePending(state), bigArray);
   const whole: DraftRecord = {
     format: DRAFT_FORMAT,
     ...meta,
-    pending: encodePending(state),
+    pending,
     net: { table: state.name, schema: schemaChanges(state), inserts: [], updates: [], deletes: [] },
     netRows: { deletes: [], updates: [], inserts: [] },
   };
-  return { head, whole, wholeParts: wholeNetParts(state), delta: null, first, progress: next };
+  const wholeParts = (function* () {
+    yield* arraySlices(arrays);
+    yield* wholeNetParts(state);
+  })();
+  return { head, whole, wholeParts, delta: null, first, progress: next };
 }

@@ -11,6 +11,7 @@ import {
 } from '../../src/index';
 import { draftsStorageName } from '../../src/drafts/draft-store';
 import { PART } from '../../src/drafts/encode-delta';
+import { BIG_ARRAY } from '../../src/drafts/big-arrays';
 import { startFaultWorker, until } from '../support/fault-worker-client';
 
 const open: Database[] = [];
@@ -219,6 +220,45 @@ describe('drafts: pending edits saved in this browser', () => {
     ]);
     expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
     expect(r.changeCounts().updates).toBe(n - 1);
+  });
+
+  it("keep a whole column's values in records after the base, and read them back as they were", async () => {
+    const name = `drafts-${crypto.randomUUID()}`;
+    names.push(name);
+    const db = await openDb(name);
+    const n = BIG_ARRAY + 1000;
+    await createItems(db, n);
+    const t = await db.table('items');
+    t.assign('name', (d: Record<string, unknown>) => (d['name'] as string) + ' ✓');
+    t.set(3, 'name', 'after');
+    const written: unknown[] = [];
+    db.drafts.observeWrites((v) => written.push(v));
+    await db.drafts.flush();
+    db.drafts.observeWrites(null);
+    const [base, ...rest] = written as Record<string, unknown>[];
+    // The base holds a mark where the column's million-row array would be, once for the column
+    // and the assign that made it (one array: they share it), and the runs of it follow.
+    const marks = JSON.stringify(base).match(/"pandalchemyArray":0,/g) ?? [];
+    expect(marks.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(base)).not.toContain('"pandalchemyArray":1,');
+    const slices = rest.filter((v) => v['slice'] === true);
+    expect(slices.length).toBeGreaterThan(5);
+    expect(slices.reduce((k, v) => k + (v['values'] as unknown[]).length, 0)).toBe(n);
+    for (const v of slices) expect(sizeOf(v)).toBeLessThan(64 * 1024);
+    const before = seen(t);
+    await db.close();
+
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const r = await again.table('items');
+    expect(events).toEqual([expect.objectContaining({ type: 'restored', rebased: false })]);
+    expect(seen(r)).toEqual(before);
+    // The history came back too: undo the edit, then the assign.
+    expect(r.undo()).toBe(true);
+    expect(r.get(3, 'name')).toBe('row 2 ✓');
+    expect(r.undo()).toBe(true);
+    expect(r.hasChanges).toBe(false);
   });
 
   it('are not saved while their push is in flight; edits a failed push leaves are saved after it', async () => {
