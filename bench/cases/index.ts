@@ -1,6 +1,6 @@
 import type { BenchCase } from '../bench-case';
 import * as core from './core-cases';
-import { draftEdits } from './draft-cases';
+import { draftEdits, draftWholeSaves } from './draft-cases';
 import {
   applyCases,
   catchUp,
@@ -31,6 +31,7 @@ function casesIn(module: Record<string, unknown>): BenchCase[] {
 export const CASES: readonly BenchCase[] = [
   ...casesIn(core),
   draftEdits,
+  draftWholeSaves,
   ...applyCases,
   transformRebuiltPush,
   transformJoinPush,
