@@ -119,6 +119,8 @@ export function restorePending(
   info: TableInfo,
   store: RowStore,
   rowid: boolean,
+  /** False: the caller checks that the diff is computable (`diffTableSliced`) itself. */
+  check = true,
 ): TableState {
   const p = draft.pending;
   if (
@@ -141,6 +143,6 @@ export function restorePending(
     undone: p.undone.map(decodeOperation),
   });
   // What a push would do must be computable: a draft that cannot say it is of no use.
-  diffTable(state);
+  if (check) diffTable(state);
   return state;
 }
