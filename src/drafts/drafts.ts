@@ -1,18 +1,15 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { Listeners } from '../events/listeners';
+import { checkHead } from './check-head';
+import type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
+import { storageError } from './storage-error';
 import type { TableInfo } from '../schema/table-info';
 import { replayChanges, type RebaseConflict } from '../table/rebase';
 import type { RowStore } from '../table/row-store';
 import type { TableState } from '../table/table-state';
 import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
-import {
-  READ_FORMATS,
-  type DraftBase,
-  type DraftHead,
-  type DeltaRecord,
-  type DraftRecord,
-} from './draft-record';
+import type { DraftBase, DeltaRecord, DraftRecord } from './draft-record';
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
@@ -23,54 +20,7 @@ import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
 import { diffTableSliced } from '../table/diff-table';
 
-/** A loaded table's draft: what is pending and what of it is saved in this browser. */
-export interface DraftStatus {
-  readonly table: string;
-  /** Pending changes now: inserted, updated and deleted rows plus schema and index changes. */
-  readonly changes: number;
-  /** Operations `undo()` can take back. */
-  readonly undoable: number;
-  /** Operations `redo()` can make again. */
-  readonly redoable: number;
-  /** When the draft was last saved (milliseconds since the epoch), or null. */
-  readonly savedAt: number | null;
-  /** Pending changes as of that save. */
-  readonly savedChanges: number;
-  /** Whether every edit is saved (false while the save waits for a pause in the editing). */
-  readonly saved: boolean;
-}
-
-/** What happened to a draft. */
-export type DraftEvent =
-  /**
-   * A table's draft was restored when it was loaded. When other writers committed since it was
-   * saved its edits were rebased onto their commits (`rebased`), the contested ones reported in
-   * `conflicts` exactly as `refresh()` reports them (and dropped, as `refresh()` does by default);
-   * the undo history then starts again, as after `refresh()`.
-   */
-  | {
-      readonly type: 'restored';
-      readonly table: string;
-      readonly changes: number;
-      readonly savedAt: number;
-      readonly rebased: boolean;
-      readonly conflicts: readonly RebaseConflict[];
-    }
-  /** A draft could not be restored (schema changed beyond it, corrupt): dropped. */
-  | { readonly type: 'dropped'; readonly table: string; readonly error: PandalchemyError }
-  /** A table's pending edits were saved. */
-  | {
-      readonly type: 'saved';
-      readonly table: string;
-      readonly changes: number;
-      readonly savedAt: number;
-    }
-  /** A table's draft was deleted: its edits were pushed or discarded. */
-  | { readonly type: 'cleared'; readonly table: string }
-  /** Saving or reading a draft failed (`quota_exceeded`, `storage`): the edits are still pending. */
-  | { readonly type: 'failed'; readonly table: string; readonly error: PandalchemyError };
-
-export type DraftListener = (event: DraftEvent) => void;
+export type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 
 /** What drafts need of their database. */
 export interface DraftHost {
@@ -485,19 +435,6 @@ export class Drafts {
   }
 }
 
-/** Checks what a draft's head says of itself and of its records. Throws `draft_invalid`. */
-function checkHead(head: DraftHead, records: number): void {
-  if (typeof head !== 'object' || head === null) throw invalid('it is not a draft');
-  if (!READ_FORMATS.includes(head.format))
-    throw invalid(
-      `it is of format ${String(head.format)}, this version reads ${READ_FORMATS.join(' and ')}`,
-    );
-  const b = head.base as DraftBase | undefined;
-  if (typeof b !== 'object' || b === null || typeof b.seq !== 'number')
-    throw invalid('it does not say what it was made over');
-  if (head.records !== records || records < 1) throw invalid('records of it are missing');
-}
-
 function changeCount(table: TrackedTable): number {
   const c = table.changeCounts();
   return c.inserts + c.updates + c.deletes + c.schema;
@@ -506,20 +443,4 @@ function changeCount(table: TrackedTable): number {
 function sameTable(a: TableInfo, b: TableInfo): boolean {
   const cols = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
   return cols(a) === cols(b) && a.key.columns.join(',') === b.key.columns.join(',');
-}
-
-function storageError(e: unknown, what: string): PandalchemyError {
-  if (e instanceof PandalchemyError) return e;
-  const name = e instanceof DOMException ? e.name : '';
-  const message = e instanceof Error ? e.message : String(e);
-  if (name === 'QuotaExceededError') {
-    return new PandalchemyError(
-      'quota_exceeded',
-      `The browser refused to store more data while ${what} a draft: free space, or push the pending edits. They are still pending.`,
-    );
-  }
-  return new PandalchemyError(
-    'storage',
-    `IndexedDB failed while ${what} a draft: ${message}. The edits are still pending.`,
-  );
 }
