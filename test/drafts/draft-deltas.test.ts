@@ -9,7 +9,7 @@ import { planSave, type DraftProgress } from '../../src/drafts/plan-save';
 import { isArraySlice, putBackArrays, type ArraySlice } from '../../src/drafts/big-arrays';
 import { checkDelta, mergedNet, restoreRecords } from '../../src/drafts/replay-delta';
 import { checkDraft } from '../../src/drafts/restore-draft';
-import { replayChanges } from '../../src/table/rebase';
+import { replayChanges } from '../../src/table/replay-changes';
 import { rowChanges, type TableChanges } from '../../src/table/row-changes';
 import {
   compositeEdit,

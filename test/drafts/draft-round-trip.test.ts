@@ -4,7 +4,7 @@ import type { TrackedTable } from '../../src/index';
 import { DRAFT_FORMAT, type DraftRecord } from '../../src/drafts/draft-record';
 import { draftBase, encodePending, storeFingerprint } from '../../src/drafts/encode-draft';
 import { checkDraft, restorePending } from '../../src/drafts/restore-draft';
-import { replayChanges } from '../../src/table/rebase';
+import { replayChanges } from '../../src/table/replay-changes';
 import { rowChanges } from '../../src/table/row-changes';
 import { compositeEdit, edit, fresh, freshComposite, pendingOf, run, seen } from './draft-fixtures';
 
