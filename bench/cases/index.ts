@@ -10,7 +10,12 @@ import {
   pushLatency,
   reopenAfterPushes,
 } from './engine-cases';
-import { pushMixed, transformJoinPush, transformRebuiltPush } from './path-cases';
+import {
+  pushMixed,
+  refreshOverAssign,
+  transformJoinPush,
+  transformRebuiltPush,
+} from './path-cases';
 import { loadVsSqliteWasm, peers, pushRelaxed, pushVsSqliteWasm } from './peer-cases';
 
 const isCase = (v: unknown): v is BenchCase =>
@@ -36,6 +41,7 @@ export const CASES: readonly BenchCase[] = [
   transformRebuiltPush,
   transformJoinPush,
   pushMixed,
+  refreshOverAssign,
   pushVsSqliteWasm,
   pushRelaxed,
   loadVsSqliteWasm,

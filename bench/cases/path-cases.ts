@@ -204,3 +204,45 @@ export const pushMixed: BenchCase = {
     ];
   },
 };
+
+/**
+ * Another writer's one-cell push taken in while a whole-column change of every row is pending
+ * (another tab edits while this one has transformed a column): `refresh()` after the other
+ * push, end to end, and its longest main-thread task. The other writer is a second connection
+ * of the same page (drafts off for both: what is timed is the rebase, not a draft's save).
+ */
+export const refreshOverAssign: BenchCase = {
+  name: "refresh() taking another writer's one-cell push, a 1M-row assign pending",
+  async run(p: BenchParams) {
+    const name = benchName('refresh');
+    const db = await openDatabase(name, { drafts: false });
+    await db.import(await benchFile(p.rows));
+    const t = await db.table('bench');
+    const other = await openDatabase(name, { drafts: false });
+    const o = await other.table('bench');
+    const runs: number[] = [];
+    const longest: number[] = [];
+    const price = Float64Array.from(t.table().array('price') as ArrayLike<number>, (v) => v + 1);
+    settleHeap();
+    for (let r = -1; r < p.runs; r++) {
+      t.discard();
+      t.assign('price', price);
+      const id = ((r + 2) * 7919) % p.rows;
+      o.set(id, 'name', `theirs ${r}`);
+      await o.push();
+      const w = await withLongestTask(() => t.refresh());
+      if (t.get(id, 'name') !== `theirs ${r}` || t.changeCounts().updates !== p.rows)
+        throw new Error('the push was not taken in over the pending assign');
+      if (r < 0) continue;
+      runs.push(w.ms);
+      longest.push(w.longest ?? Number.NaN);
+    }
+    t.discard();
+    await other.close();
+    await db.close();
+    await deleteDatabase(name);
+    return pathResults(this.name, 50, runs, longest, {
+      before: 'one task of 2.3-3.0 s (every pending change replayed; load 5)',
+    });
+  },
+};
