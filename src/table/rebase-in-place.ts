@@ -1,6 +1,7 @@
 import { valuesEqual } from '../values/values-equal';
 import { schemaChangeCount, type UpdateGroup } from './collect-changes';
-import { applyPatch, planPatch } from './patch-store';
+import type { TableInfo } from '../schema/table-info';
+import { applyPatch, planPatch, type PlannedPatch } from './patch-store';
 import type { RebaseConflict, RebasePolicy, TableUpdate } from './rebase';
 import { replayUpdates } from './replay-changes';
 import { rowChanges } from './row-changes';
@@ -21,16 +22,16 @@ const NO_SCHEMA = { dropped: [], renamed: [], added: [], retyped: [] };
  * replayed as the general rebase replays them: the same rows, changes and conflicts, in the
  * same order.
  *
- * Null when it does not apply, and nothing changed: the commit adds rows or moves keys, touches
- * too many rows, or the table has pending deletes, inserts, key or schema changes (their replay
- * can meet rows the commit did not touch).
+ * Several commits are taken in together, as the whole replay takes them. Null when it does not
+ * apply, and nothing changed: a commit adds rows or moves keys, they touch too many rows, or the
+ * table has pending deletes, inserts, key or schema changes (their replay can meet rows the
+ * commits did not touch).
  */
 export function rebaseInPlace(
   state: TableState,
-  update: TableUpdate,
+  updates: readonly TableUpdate[],
   policy: RebasePolicy,
 ): RebaseConflict[] | null {
-  if (update.kind !== 'effect') return null;
   if (state.deleted.size > 0 || state.inserted.size > 0 || state.indexEdits.length > 0) return null;
   if (schemaChangeCount(state) > 0) return null;
   for (const c of state.keyColumns)
@@ -38,16 +39,29 @@ export function rebaseInPlace(
   const edited = state.columns.filter((c) => c.cells.size > 0 || c.dense !== null);
   if (edited.length === 0 || edited.some((c) => c.base !== null || c.origin < 0)) return null;
   const store = state.store;
-  // Refuses a commit it cannot take in (a patch of a row this copy lacks) before anything moves.
-  const plan = planPatch(store, update.effect);
-  if (plan.adds || plan.moves) return null;
-  const touched = new Set<number>(plan.dead);
-  for (const r of plan.targets) touched.add(r);
-  for (const p of plan.patches) {
-    if (touched.size + p.rows.length > MAX_TOUCHED) return null;
-    for (const r of p.rows) touched.add(r);
+  // Every commit planned over the rows as they are before the first: with no row added and no
+  // key moved, each row keeps its slot through them all, unless one of them deletes it (then a
+  // later commit naming that row would be planned wrongly: the whole replay takes those). A
+  // commit it cannot take in (a patch of a row this copy lacks) is refused before anything moves.
+  const plans: PlannedPatch[] = [];
+  const gone = new Set<number>();
+  const touched = new Set<number>();
+  for (const update of updates) {
+    if (update.kind !== 'effect') return null;
+    const plan = planPatch(store, update.effect);
+    if (plan.adds || plan.moves) return null;
+    const written = [...plan.targets, ...plan.patches.flatMap((p) => [...p.rows])];
+    if (touched.size + written.length + plan.dead.length > MAX_TOUCHED) return null;
+    for (const r of written) {
+      if (gone.has(r)) return null;
+      touched.add(r);
+    }
+    for (const r of plan.dead) {
+      touched.add(r);
+      gone.add(r);
+    }
+    plans.push(plan);
   }
-  if (touched.size > MAX_TOUCHED) return null;
   const rows = [...touched].filter((r) => r >= 0 && !store.isDead(r)).sort((a, b) => a - b);
   const groups: UpdateGroup[] = [];
   for (const r of rows) {
@@ -66,8 +80,10 @@ export function rebaseInPlace(
     const r = g.rows[0]!;
     for (const c of g.columns) state.applyValue(r, c, state.baseline(r, c));
   }
-  applyPatch(store, plan);
-  state.info = update.info;
+  plans.forEach((plan, i) => {
+    applyPatch(store, plan);
+    state.info = (updates[i] as { readonly info: TableInfo }).info;
+  });
   // A column assigned whole shows the value the commit stored in each row it touched.
   for (const r of rows) {
     if (store.isDead(r)) continue;

@@ -71,9 +71,8 @@ export function rebase(
         );
       }
     }
-    // One commit touching a few rows: only those rows are replayed.
-    const inPlace =
-      all.length === 1 && inPlaceAllowed ? rebaseInPlace(state, all[0]!, policy) : null;
+    // Commits touching a few rows: only those rows are replayed.
+    const inPlace = inPlaceAllowed ? rebaseInPlace(state, all, policy) : null;
     if (inPlace) return inPlace;
   }
   const pending = rowChanges(state);

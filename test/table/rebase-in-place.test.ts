@@ -154,10 +154,10 @@ describe('a commit taken in place', () => {
       fc.property(
         fc.integer({ min: 3, max: 12 }),
         fc.array(editArb, { maxLength: 8 }),
-        commitArb,
+        fc.array(commitArb, { minLength: 1, maxLength: 3 }),
         fc.constantFrom<RebasePolicy>('keepRemote', 'keepLocal'),
         fc.array(editArb, { maxLength: 3 }),
-        (n, edits, commit, policy, after) => {
+        (n, edits, commits, policy, after) => {
           const ids = Array.from({ length: n }, (_, i) => i + 1);
           const a = table(n);
           const b = table(n);
@@ -174,11 +174,12 @@ describe('a commit taken in place', () => {
               expect(failed).toBe(true);
             }
           }
-          const update = {
+          // Commits taken in together (a tab behind by several), each made over the stored rows.
+          const update = commits.map((c) => ({
             kind: 'effect' as const,
-            effect: effectOf(a, commit, ids),
+            effect: effectOf(a, c, ids),
             info: a.info,
-          };
+          }));
           // The whole replay makes the column states anew; in place, they stay.
           const column = a.state.columns[1];
           const fast = rebase(a.state, update, policy, true);
