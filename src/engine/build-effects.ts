@@ -7,6 +7,7 @@ import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
+import { ExactStatement } from './exact-statement';
 import { collect, readColumns } from './read-table';
 import type { KnownImages } from './known-images';
 import { RowSelect } from './row-select';
@@ -256,13 +257,13 @@ function keyedEffect(
 ): TableEffect {
   const { names, sql, kinds } = readColumns(info);
   const select = new RowSelect(db, sql, kinds);
-  const stmt = db.prepare(sqliteDialect.readBack.byKey(info, select.sql));
+  const exact = new ExactStatement(db, sqliteDialect.readBack.byKey(info, select.sql));
   const images: SqlValue[][] = [];
   const priorKeys: SqlValue[][] = [];
   const priors = new Set<KeyToken>();
   try {
     for (const { prior, key } of touch.writtenKeys.values()) {
-      stmt.bind(key);
+      const stmt = exact.bind(key);
       if (stmt.step()) {
         images.push(select.read(stmt));
         priorKeys.push(prior);
@@ -271,7 +272,7 @@ function keyedEffect(
       stmt.reset();
     }
   } finally {
-    stmt.free();
+    exact.free();
   }
   const deleted = [...touch.deletedKeys.values()].filter((k) => !priors.has(keyTokens(k)));
   return {

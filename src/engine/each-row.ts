@@ -4,6 +4,7 @@ import type { MatchedKeys } from '../dialect/sqlite/matched-keys';
 import type { ColumnValues, DataStep, DeleteStep, UpdateStep } from '../plan/execution-plan';
 import type { SqlValue } from '../values/sql-value';
 import { GuardMiss } from './inline-guards';
+import { ExactStatement, holdsBigInt } from './exact-statement';
 import { exactValue, rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
 import { sqliteError } from './sqlite-error';
 import type { Rowid } from './table-touch';
@@ -55,15 +56,22 @@ export function eachRow(
   } catch (e) {
     throw sqliteError(e, { what: `the ${step.kind} step`, table: step.table, step: step.kind });
   }
+  // A step holding a BigInt binds each row to the statement that takes it exactly; any other
+  // runs the plain statement, unchecked row by row.
+  const exact = holdsBigInt(st.sources, st.rows) ? new ExactStatement(db, st.sql, stmt) : null;
   let i = 0;
   try {
     for (; i < st.rows; i++) {
       const parameters = st.parameters(i);
-      // sql.js's bind() resets the statement (and clears its bindings) before binding: a reset
-      // after each row as well was a third of the calls into SQLite for a one-column update.
-      if (parameters.length) stmt.bind(parameters);
-      else if (i > 0) stmt.reset();
-      fn(stmt, i, parameters);
+      if (exact) {
+        fn(exact.bind(parameters), i, parameters);
+      } else {
+        // sql.js's bind() resets the statement (and clears its bindings) before binding: a reset
+        // after each row as well was a third of the calls into SQLite for a one-column update.
+        if (parameters.length) stmt.bind(parameters);
+        else if (i > 0) stmt.reset();
+        fn(stmt, i, parameters);
+      }
       if ((i + 1) % PROGRESS_EVERY === 0) progress(PROGRESS_EVERY);
     }
     progress(st.rows % PROGRESS_EVERY);
@@ -77,7 +85,8 @@ export function eachRow(
       ...(key ? { key } : {}),
     });
   } finally {
-    stmt.free();
+    if (exact) exact.free();
+    else stmt.free();
   }
 }
 
@@ -99,7 +108,7 @@ export function eachToldRow(
   progress: (n: number) => void,
   fn: (i: number, rowid: Rowid, returned: SqlValue[] | null) => void,
 ): void {
-  const other: { stmt: SqlStatement | null } = { stmt: null };
+  const other: { stmt: ExactStatement | null } = { stmt: null };
   try {
     eachRow(
       db,
@@ -114,8 +123,8 @@ export function eachToldRow(
         } else {
           let run = stmt;
           if (keys) {
-            run = other.stmt ??= db.prepare(returning.sql);
-            run.bind(params);
+            other.stmt ??= new ExactStatement(db, returning.sql);
+            run = other.stmt.bind(params);
           }
           row = stepReturningRow(run);
         }

@@ -6,6 +6,7 @@ import { decodeValue } from '../values/codec';
 import type { ColumnKind } from '../values/column-kind';
 import type { CellValue, SqlValue } from '../values/sql-value';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
+import { ExactStatement } from './exact-statement';
 import { RowSelect } from './row-select';
 import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
 
@@ -160,7 +161,8 @@ export function readRows(
   const { names, kinds, sql } = readColumns(info);
   const keySql = info.key.kind === 'rowid' ? [rowidName(info)] : info.key.columns.map(q);
   const select = new RowSelect(db, sql, kinds);
-  const stmt = db.prepare(
+  const exact = new ExactStatement(
+    db,
     `SELECT ${select.sql} FROM ${q(info.name)} WHERE ${keySql.map((k) => `${k} = ?`).join(' AND ')}`,
   );
   const out: CellValue[][] = kinds.map(() => []);
@@ -168,7 +170,7 @@ export function readRows(
   try {
     const n = keys[0]?.length ?? 0;
     for (let i = 0; i < n; i++) {
-      stmt.bind(keys.map((k) => k[i] ?? null));
+      const stmt = exact.bind(keys.map((k) => k[i] ?? null));
       if (stmt.step()) {
         select.read(stmt).forEach((v, c) => out[c]!.push(decodeValue(kinds[c]!, v)));
         length++;
@@ -176,7 +178,7 @@ export function readRows(
       stmt.reset();
     }
   } finally {
-    stmt.free();
+    exact.free();
   }
   return { seq, names, columns: out.map(packColumn), length };
 }

@@ -2,6 +2,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { ColumnarData } from '../protocol/engine-api';
 import { describeValue, isWellFormedText } from '../values/codec';
 import { INT64_MAX, INT64_MIN, type SqlValue } from '../values/sql-value';
+import { ExactStatement } from './exact-statement';
 import { collect } from './read-table';
 import type { SqlDatabase, SqlStatement } from './sqlite';
 import { messageOf } from './sqlite-error';
@@ -55,11 +56,15 @@ export function runQuery(db: SqlDatabase, sql: string, params: readonly SqlValue
       messageOf(e),
     );
   }
+  // A BigInt parameter is bound as the integer it is, not as sql.js's text of it.
+  const exact = new ExactStatement(db, sql, stmt);
   try {
     bindExactly(stmt, values);
-    const names = uniqueNames(stmt.getColumnNames());
+    const run = exact.for(values);
+    if (run !== stmt) run.bind(values);
+    const names = uniqueNames(run.getColumnNames());
     const { values: columns, length } = collect(
-      stmt,
+      run,
       names.map(() => 'any'),
       null,
     );
@@ -71,7 +76,7 @@ export function runQuery(db: SqlDatabase, sql: string, params: readonly SqlValue
       messageOf(e),
     );
   } finally {
-    stmt.free();
+    exact.free();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CompiledStatement, Query } from '../dialect/dialect';
 import type { SqlValue } from '../values/sql-value';
+import { ExactStatement } from './exact-statement';
 
 /**
  * The parts of sql.js the engine uses, typed as sql.js 1.16 really behaves: BigInt parameters bind
@@ -66,20 +67,20 @@ function exactRow(stmt: SqlStatement): SqlValue[] {
   return row;
 }
 
-/** Every row of a query, integers exact. */
+/** Every row of a query, integers exact (read, and bound: see `ExactStatement`). */
 export function selectRows(
   db: SqlDatabase,
   sql: string,
   params: readonly SqlValue[] = [],
 ): SqlValue[][] {
-  const stmt = db.prepare(sql);
+  const exact = new ExactStatement(db, sql);
   try {
-    if (params.length) stmt.bind(params);
+    const stmt = exact.bind(params);
     const rows: SqlValue[][] = [];
     while (stmt.step()) rows.push(rowOf(stmt));
     return rows;
   } finally {
-    stmt.free();
+    exact.free();
   }
 }
 
@@ -94,16 +95,18 @@ export function selectRows(
  */
 export function ask<T>(db: SqlDatabase, query: Query<T>): T {
   const answers: SqlValue[][][] = [];
-  withStatement(db, query.sql, (stmt) => {
+  const exact = new ExactStatement(db, query.sql);
+  try {
     for (let run = 0; run < query.runs; run++) {
-      const parameters = query.parameters(run);
-      if (parameters.length) stmt.bind(parameters);
+      const stmt = exact.bind(query.parameters(run));
       const rows: SqlValue[][] = [];
       while (stmt.step()) rows.push(rowOf(stmt));
       stmt.reset();
       answers.push(rows);
     }
-  });
+  } finally {
+    exact.free();
+  }
   return query.read(answers);
 }
 
@@ -117,14 +120,16 @@ export function ask<T>(db: SqlDatabase, query: Query<T>): T {
  * ```
  */
 export function runAll(db: SqlDatabase, statement: CompiledStatement<SqlValue>): void {
-  withStatement(db, statement.sql, (stmt) => {
+  const exact = new ExactStatement(db, statement.sql);
+  try {
     for (let i = 0; i < statement.rows; i++) {
-      const parameters = statement.parameters(i);
-      if (parameters.length) stmt.bind(parameters);
+      const stmt = exact.bind(statement.parameters(i));
       stmt.step();
       stmt.reset();
     }
-  });
+  } finally {
+    exact.free();
+  }
 }
 
 /** The first value of the first row, or null. */

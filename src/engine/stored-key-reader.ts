@@ -3,7 +3,8 @@ import { keyAffinities, toldKeyValue } from '../dialect/sqlite/matched-keys';
 import { storedKeySql } from '../dialect/sqlite/stored-key-sql';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
-import { rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
+import { ExactStatement } from './exact-statement';
+import { rowOf, type SqlDatabase } from './sqlite';
 
 /**
  * Reads keys as stored, for effects: other readers find a row by its key exactly, and the key a
@@ -14,7 +15,7 @@ import { rowOf, type SqlDatabase, type SqlStatement } from './sqlite';
  * do not tell it (see `toldKeyValue`). Prepared on first use.
  */
 export class StoredKeyReader {
-  #stmt: SqlStatement | null = null;
+  #stmt: ExactStatement | null = null;
   readonly #affinities: Affinity[] | null;
 
   constructor(
@@ -29,9 +30,8 @@ export class StoredKeyReader {
   read(key: SqlValue[]): SqlValue[] {
     const told = this.#told(key);
     if (told) return told;
-    this.#stmt ??= this.db.prepare(storedKeySql(this.info, this.key));
-    const stmt = this.#stmt;
-    stmt.bind(key);
+    this.#stmt ??= new ExactStatement(this.db, storedKeySql(this.info, this.key));
+    const stmt = this.#stmt.bind(key);
     const row = stmt.step() ? rowOf(stmt) : null;
     stmt.reset();
     return row ?? key;

@@ -108,7 +108,7 @@ const SAFE_LOW = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_HIGH = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * What reading a column of `affinity` back gives for `value` as sql.js binds it, where that is
+ * What reading a column of `affinity` back gives for `value` as the engine binds it, where that is
  * certain without asking SQLite; undefined wherever SQLite might store something else: a number
  * under TEXT affinity, text with a digit under a numeric one (it may look numeric), NaN (stored
  * as NULL), -0, integers that come back as BigInt, text holding NUL or a lone surrogate. Lets a
@@ -121,8 +121,9 @@ export function storedExactly(affinity: Affinity, value: SqlValue): SqlValue | u
     return affinity === 'TEXT' || affinity === 'BLOB' || !/\d/.test(value) ? value : undefined;
   }
   if (typeof value === 'bigint') {
-    // sql.js binds a BigInt as its decimal text: only a numeric affinity makes it an INTEGER again.
-    if (affinity !== 'INTEGER' && affinity !== 'NUMERIC') return undefined;
+    // The engine binds a BigInt as the integer it is (sql.js alone would bind its decimal text,
+    // see `ExactStatement`): INTEGER, NUMERIC and BLOB affinity keep it; REAL and TEXT do not.
+    if (affinity === 'REAL' || affinity === 'TEXT') return undefined;
     if (value < INT64_LOW || value > INT64_HIGH) return undefined;
     return value >= SAFE_LOW && value <= SAFE_HIGH ? Number(value) : value;
   }

@@ -22,8 +22,8 @@ export interface MatchedKeys {
  * A row is told where each value is stored as given under its column's affinity (see
  * {@link storedExactly}): `=` applies the same conversion to it, and under BINARY collation only
  * a stored key equal to it then matches. Not where some other stored value compares equal but
- * reads otherwise: numbers beyond 2^53 outside INTEGER and NUMERIC affinity (2^60 stored as an
- * INTEGER reads as a BigInt, and equals the REAL 2^60), empty bytes (which sql.js may bind as
+ * reads otherwise: numbers and BigInts beyond 2^53 outside INTEGER and NUMERIC affinity (2^60
+ * stored as an INTEGER reads as a BigInt, and equals the REAL 2^60), empty bytes (which sql.js may bind as
  * NULL), and any table whose text declares a collation (NOCASE finds 'A' by 'a'; a collation
  * anywhere in it counts, to be safe).
  */
@@ -89,7 +89,9 @@ export function toldKeyValue(affinity: Affinity, v: SqlValue): SqlValue | undefi
   const stored = storedExactly(affinity, v);
   if (
     stored === undefined ||
-    (typeof v === 'number' && !integral && !(Math.abs(v) < TWO_53)) ||
+    ((typeof v === 'number' || typeof v === 'bigint') &&
+      !integral &&
+      !(Math.abs(Number(v)) < TWO_53)) ||
     (v instanceof Uint8Array && v.length === 0)
   )
     return undefined;

@@ -37,6 +37,11 @@ export interface SqliteDataStepOptions {
 export interface SqliteStatement extends CompiledStatement<SqlValue> {
   readonly step: DataStep;
   readonly keys: readonly ColumnValues[];
+  /**
+   * The columns its parameters are taken from (one value per row in each): where none holds a
+   * BigInt, the engine binds every row to the statement as it is (see `ExactStatement`).
+   */
+  readonly sources: readonly ArrayLike<unknown>[];
 }
 
 /** `+"c" IS ? COLLATE BINARY` for each guarded column, joined with AND (see `inlineGuardSteps`). */
@@ -133,6 +138,7 @@ export function sqliteDataStep(
       returning,
       step,
       keys: [],
+      sources: step.values,
     };
   }
   const guard = options.guard;
@@ -156,6 +162,7 @@ export function sqliteDataStep(
       returning,
       step,
       keys,
+      sources: [...keys, ...expected],
     };
   }
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
@@ -176,6 +183,7 @@ export function sqliteDataStep(
     returning,
     step,
     keys,
+    sources: [...step.values, ...keys, ...expected],
   };
 }
 

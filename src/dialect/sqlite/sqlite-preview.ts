@@ -13,7 +13,8 @@ import type { ColumnInfo, TableInfo } from '../../schema/table-info';
 import { kindOf } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';
-import { throughTemporaryKeys } from './sqlite-data-step';
+import { exactIntegerSql } from './exact-integer-sql';
+import { throughTemporaryKeys, type SqliteStatement } from './sqlite-data-step';
 import { toldRows } from './told-rows';
 import { sqliteDialect } from './sqlite-dialect';
 import type { SqliteSchemaStatement } from './sqlite-schema-step';
@@ -136,29 +137,71 @@ function data(
     statements.length === 1 && !info.triggers.length && !/\bREPLACE\b/i.test(info.sql)
       ? toldRows(step, info)
       : null;
-  if (told === null) return statements.map((st) => line(st, 0, st.rows, parameters));
+  if (told === null) return statements.flatMap((st) => lines(st, 0, st.rows, parameters));
   const [plain] = sqliteDialect.dataStep(step, info, { guard: null, report: false });
-  if (told === 'all') return [line(plain!, 0, step.count, parameters)];
+  if (told === 'all') return lines(plain!, 0, step.count, parameters);
   // Consecutive rows run by the same statement are one line.
   const out: SqlitePreviewStatement[] = [];
   for (let from = 0; from < step.count;) {
     let to = from + 1;
     while (to < step.count && told[to] === told[from]) to++;
-    out.push(line(told[from] ? plain! : statements[0]!, from, to - from, parameters));
+    out.push(...lines(told[from] ? plain! : statements[0]!, from, to - from, parameters));
     from = to;
   }
   return out;
 }
 
-/** `rows` runs of a statement from row `from` of its step. */
+/**
+ * `rows` runs of a statement from row `from` of its step: a line per run of consecutive rows
+ * binding BigInts as the same parameters, which the engine binds to the statement taking those
+ * as integers (see `exactIntegerSql`).
+ */
+function lines(
+  st: SqliteStatement,
+  from: number,
+  rows: number,
+  parameters: 'known' | null,
+): SqlitePreviewStatement[] {
+  const out: SqlitePreviewStatement[] = [];
+  let start = from;
+  let mask: string | null = bigintsAt(st.sources, from);
+  for (let i = from + 1; i <= from + rows; i++) {
+    const next = i < from + rows ? bigintsAt(st.sources, i) : null;
+    if (next === mask) continue;
+    const at = mask ? new Set(mask.split(',').map(Number)) : null;
+    out.push(
+      line(
+        st,
+        at ? exactIntegerSql(st.sql, (p) => at.has(p)) : st.sql,
+        start,
+        i - start,
+        parameters,
+      ),
+    );
+    start = i;
+    mask = next;
+  }
+  return out.length ? out : [line(st, st.sql, from, 0, parameters)];
+}
+
+/** The parameters of row `i` that bind a BigInt, as `'0,3'`; '' for none. */
+function bigintsAt(sources: readonly ArrayLike<unknown>[], i: number): string {
+  let mask = '';
+  for (let c = 0; c < sources.length; c++)
+    if (typeof sources[c]![i] === 'bigint') mask += mask ? `,${c}` : `${c}`;
+  return mask;
+}
+
+/** `rows` runs of a statement, as `sql`, from row `from` of its step. */
 function line(
   st: CompiledStatement<SqlValue>,
+  sql: string,
   from: number,
   rows: number,
   parameters: 'known' | null,
 ): SqlitePreviewStatement {
   return {
-    sql: st.sql,
+    sql,
     rows,
     // A copy per row: the statement's own array is reused.
     parameters: parameters && ((i) => [...st.parameters(from + i)]),

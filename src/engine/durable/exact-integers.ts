@@ -1,15 +1,15 @@
 import type { SqlValue } from '../../values/sql-value';
-import type { SqlDatabase, SqlStatement } from '../sqlite';
+import { ExactStatement } from '../exact-statement';
+import type { SqlDatabase } from '../sqlite';
 
-/** Writes a statement's parameter `i`: `?`, or the same wrapped so that a BigInt stays an integer. */
+/** Writes a statement's parameter `i`: `?` (see {@link withExactIntegers}). */
 export type ParamSql = (i: number) => string;
 
 /**
  * Runs one statement once per row of values read back from SQLite, each stored exactly as it was
- * read. sql.js binds a BigInt (an integer beyond 2^53) as its decimal text, which a column
- * without INTEGER or NUMERIC affinity keeps as text, and which does not match the integer in such
- * a column's key: a row holding one runs the statement with that parameter as
- * `CAST(? AS INTEGER)` (prepared once per such pattern), so the integer is stored as it was.
+ * read: a BigInt (an integer beyond 2^53) is bound as the integer it is, not as sql.js's decimal
+ * text of it, which a column without INTEGER or NUMERIC affinity would keep and which would not
+ * match the integer in such a column's key (see `ExactStatement`).
  *
  * @example
  * ```ts
@@ -21,27 +21,13 @@ export function withExactIntegers<T>(
   sqlOf: (param: ParamSql) => string,
   fn: (run: (params: readonly SqlValue[]) => void) => T,
 ): T {
-  const plain = db.prepare(sqlOf(() => '?'));
-  const cast = new Map<string, SqlStatement>();
+  const stmt = new ExactStatement(
+    db,
+    sqlOf(() => '?'),
+  );
   try {
-    return fn((params) => {
-      let mask: string | null = null;
-      for (let i = 0; i < params.length; i++)
-        if (typeof params[i] === 'bigint') mask = `${mask ?? ''}${i},`;
-      if (mask === null) {
-        plain.run(params as SqlValue[]);
-        return;
-      }
-      let stmt = cast.get(mask);
-      if (!stmt) {
-        const at = new Set(mask.split(',').filter(Boolean).map(Number));
-        stmt = db.prepare(sqlOf((i) => (at.has(i) ? 'CAST(? AS INTEGER)' : '?')));
-        cast.set(mask, stmt);
-      }
-      stmt.run(params as SqlValue[]);
-    });
+    return fn((params) => stmt.for(params).run(params));
   } finally {
-    plain.free();
-    for (const stmt of cast.values()) stmt.free();
+    stmt.free();
   }
 }
