@@ -58,7 +58,9 @@ export function eachRow(
   }
   // A step holding a BigInt binds each row to the statement that takes it exactly; any other
   // runs the plain statement, unchecked row by row.
-  const exact = holdsBigInt(st.sources, st.rows) ? new ExactStatement(db, st.sql, stmt) : null;
+  const exact = holdsBigInt(st.sources, st.rows)
+    ? new ExactStatement(db, st.sql, stmt, st.sources)
+    : null;
   let i = 0;
   try {
     for (; i < st.rows; i++) {
@@ -123,7 +125,7 @@ export function eachToldRow(
         } else {
           let run = stmt;
           if (keys) {
-            other.stmt ??= new ExactStatement(db, returning.sql);
+            other.stmt ??= new ExactStatement(db, returning.sql, undefined, returning.sources);
             run = other.stmt.bind(params);
           }
           row = stepReturningRow(run);

@@ -21,11 +21,16 @@ export class ExactStatement {
   readonly plain: SqlStatement;
   #variants: Map<string, SqlStatement> | null = null;
 
-  /** `plain`: the statement of `sql` when it is already prepared (it is then freed by this). */
+  /**
+   * `plain`: the statement of `sql` when it is already prepared (it is then freed by this).
+   * `only`: the parameters that may need it, where known (one entry per parameter, null where a
+   * BigInt's text acts as the integer: see `exactSources`); by default every one.
+   */
   constructor(
     private readonly db: SqlDatabase,
     private readonly sql: string,
     plain?: SqlStatement,
+    private readonly only?: readonly unknown[],
   ) {
     this.plain = plain ?? db.prepare(sql);
   }
@@ -33,8 +38,10 @@ export class ExactStatement {
   /** The statement `params` run with, not bound: the plain one unless one of them is a BigInt. */
   for(params: readonly SqlValue[]): SqlStatement {
     let mask: string | null = null;
+    const only = this.only;
     for (let i = 0; i < params.length; i++) {
       const v = params[i];
+      if (only && only[i] === null) continue;
       // Beyond 64 bits the cast would give the nearest limit: such a value stays text.
       if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) mask = `${mask ?? ''}${i},`;
     }
@@ -66,11 +73,12 @@ export class ExactStatement {
 
 /**
  * Whether some of the first `n` values of `columns` is a BigInt: where none is, a statement
- * binding them runs as it is (see {@link ExactStatement}). A Float64Array holds none.
+ * binding them runs as it is (see {@link ExactStatement}). A Float64Array holds none; null
+ * stands for a column left out.
  */
-export function holdsBigInt(columns: readonly ArrayLike<unknown>[], n: number): boolean {
+export function holdsBigInt(columns: readonly (ArrayLike<unknown> | null)[], n: number): boolean {
   for (const col of columns) {
-    if (col instanceof Float64Array) continue;
+    if (col === null || col instanceof Float64Array) continue;
     const m = Math.min(n, col.length);
     for (let i = 0; i < m; i++) if (typeof col[i] === 'bigint') return true;
   }

@@ -13,6 +13,7 @@ import { createFuzzTables, planFuzz } from '../support/plan-fuzz';
 import { isPlanStatement, recordingSqlJs, type Run } from '../support/recording-sql';
 
 const RUNS = Number(process.env['PREVIEW_RUNS'] ?? 120);
+const SEED = process.env['PREVIEW_SEED'] ? Number(process.env['PREVIEW_SEED']) : undefined;
 
 /**
  * Checks the runs against the preview, in order: each statement's SQL and, where the preview
@@ -68,7 +69,7 @@ describe('planToSql shows what the SQLite engine runs', () => {
     await createFuzzTables(db);
     let preview: SqlitePreviewLine[] = [];
     let compared = 0;
-    await planFuzz(db, RUNS, undefined, {
+    await planFuzz(db, RUNS, SEED, {
       before(plan: ExecutionPlan) {
         const tables = new Map<string, TableInfo>(db.tables().map((t) => [t.name, t]));
         preview = sqlitePreview(plan, (name) => tables.get(name) ?? null);

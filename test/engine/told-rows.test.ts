@@ -35,6 +35,11 @@ const POOL: readonly SqlValue[] = [
   '1.5',
   2 ** 60,
   2n ** 60n,
+  -(2n ** 63n),
+  // Near the top of 64 bits, with room for the rowids SQLite assigns after it (past 2^63 - 1 it
+  // picks them at random).
+  2n ** 63n - 64n,
+  2n ** 53n + 1n,
   'a',
   'A',
   'a ',
@@ -166,10 +171,15 @@ describe('steps told their rows without RETURNING', () => {
                 // An INTEGER PRIMARY KEY is the rowid: 'big' is no integer.
               }
             }
-            if (bigIntegers)
+            if (bigIntegers) {
               db.run(
                 `INSERT OR IGNORE INTO v (k1, k2, t) VALUES (${2n ** 60n}, ${2n ** 60n}, 'int')`,
               );
+              // Both ends of 64 bits, as integers (the rows below bind BigInts as sql.js does: text).
+              db.run(
+                `INSERT OR IGNORE INTO v (k1, k2, t) VALUES (${-(2n ** 63n)}, ${2n ** 63n - 1n}, 'ends')`,
+              );
+            }
             rows.forEach(([a, b], i) => {
               try {
                 db.run('INSERT OR IGNORE INTO v (k1, k2, t, n) VALUES (?, ?, ?, ?)', [

@@ -21,9 +21,18 @@ const SCHEMAS = {
   keyed: { sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b REAL DEFAULT 1.5)', key: 'id' },
   rowid: { sql: 'CREATE TABLE t (a TEXT, b REAL DEFAULT 1.5)', key: 'rowid' },
   text: { sql: 'CREATE TABLE t (id TEXT PRIMARY KEY, a TEXT, b REAL DEFAULT 1.5)', key: 'id' },
+  // Untyped (BLOB affinity), keyed by integers beyond 2^53: stored and found as integers only
+  // where they are bound as such.
+  wide: { sql: 'CREATE TABLE t (id PRIMARY KEY, a, b REAL DEFAULT 1.5)', key: 'id' },
 } as const;
 
 type Shape = keyof typeof SCHEMAS;
+
+/** The key a shape's table gives row `k` (`wide`: beyond 2^53, 1 and 2 at the ends of 64 bits). */
+function keyFor(shape: Shape, k: number): SqlValue {
+  if (shape !== 'wide') return k;
+  return k === 1 ? -(2n ** 63n) : k === 2 ? 2n ** 63n - 1n : 2n ** 60n + BigInt(k);
+}
 
 interface Edits {
   readonly deletes: number[];
@@ -57,6 +66,7 @@ const edits = fc.record({
 
 function planOf(shape: Shape, e: Edits): ExecutionPlan {
   const key = SCHEMAS[shape].key;
+  const k = (n: number): SqlValue => keyFor(shape, n);
   const steps: PlanStep[] = [];
   const moves = e.moves.filter(([, to], i) => e.moves.findIndex(([, t]) => t === to) === i);
   steps.push({
@@ -64,7 +74,7 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     table: 't',
     key: [key],
     keyTypes: [''],
-    keys: [e.deletes],
+    keys: [e.deletes.map(k)],
     count: e.deletes.length,
     guard: null,
   });
@@ -73,7 +83,7 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     table: 't',
     key: [key],
     keyTypes: [''],
-    keys: [e.updates.map(([k]) => k)],
+    keys: [e.updates.map(([n]) => k(n))],
     set: ['a'],
     types: [''],
     values: [e.updates.map(([, a]) => a)],
@@ -85,10 +95,10 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     table: 't',
     key: [key],
     keyTypes: [''],
-    keys: [moves.map(([from]) => from)],
+    keys: [moves.map(([from]) => k(from))],
     set: [key, 'a'],
     types: ['', ''],
-    values: [moves.map(([, to]) => to), moves.map(([, to]) => `moved to ${to}`)],
+    values: [moves.map(([, to]) => k(to)), moves.map(([, to]) => `moved to ${to}`)],
     count: moves.length,
     guard: null,
   });
@@ -101,7 +111,7 @@ function planOf(shape: Shape, e: Edits): ExecutionPlan {
     keyTypes: [''],
     columns: [key, 'a'],
     types: ['', ''],
-    values: [keyed.map(([k]) => k), keyed.map(([, a]) => a)],
+    values: [keyed.map(([n]) => k(n!)), keyed.map(([, a]) => a)],
     count: keyed.length,
   });
   steps.push({
@@ -123,18 +133,20 @@ async function database(shape: Shape): Promise<SqlDatabase> {
   configureConnection(db, true);
   db.run(SCHEMAS[shape].sql);
   for (let i = 1; i <= ROWS; i++)
-    db.run(
-      `INSERT INTO t (${shape !== 'rowid' ? 'id, ' : ''}a) VALUES (${shape !== 'rowid' ? '?, ' : ''}?)`,
-      [
-        ...(shape === 'keyed' ? [i] : shape === 'text' ? [String(i)] : []),
-        `row ${i}`,
-      ] as SqlValue[],
-    );
+    if (shape === 'wide') db.run(`INSERT INTO t (id, a) VALUES (${keyFor(shape, i)}, 'row ${i}')`);
+    else
+      db.run(
+        `INSERT INTO t (${shape !== 'rowid' ? 'id, ' : ''}a) VALUES (${shape !== 'rowid' ? '?, ' : ''}?)`,
+        [
+          ...(shape === 'keyed' ? [i] : shape === 'text' ? [String(i)] : []),
+          `row ${i}`,
+        ] as SqlValue[],
+      );
   return db;
 }
 
 describe('data steps without the change log', () => {
-  for (const shape of ['keyed', 'rowid', 'text'] as const) {
+  for (const shape of ['keyed', 'rowid', 'text', 'wide'] as const) {
     it(`report the same effects and leave the same rows as with it (${shape} table)`, async () => {
       await fc.assert(
         fc.asyncProperty(edits, async (e) => {

@@ -95,7 +95,10 @@ export function valueFor(kind: ColumnKind, seed: Seed, nullable = true): CellVal
   switch (kind) {
     case 'integer':
     case 'numeric':
-      return seed.p === 1 ? 2n ** 60n + BigInt(seed.n) : seed.n;
+      // Beyond 2^53, and both ends of 64 bits.
+      if (seed.p === 1) return 2n ** 60n + BigInt(seed.n);
+      if (seed.p === 2 && seed.n % 5 === 0) return seed.n % 2 ? -(2n ** 63n) : 2n ** 63n - 1n;
+      return seed.n;
     case 'real':
       return seed.p === 1 ? 0.1 : seed.p === 2 ? -1e300 : seed.n / 4;
     case 'text':
@@ -109,6 +112,11 @@ export function valueFor(kind: ColumnKind, seed: Seed, nullable = true): CellVal
     case 'datetime':
       return new Date(Date.UTC(2020, 0, 1, 0, 0, seed.n));
     case 'any':
+      // An untyped column keeps what it is given: integers beyond 2^53 stay integers only where
+      // they are bound as such, beside text that reads as one.
+      if (seed.p === 1) return 2n ** 60n + BigInt(seed.n);
+      if (seed.p === 2) return seed.n % 2 ? -(2n ** 63n) : 2n ** 63n - 1n;
+      if (seed.p === 3) return String(2n ** 60n + BigInt(seed.n));
       return seed.s;
   }
 }

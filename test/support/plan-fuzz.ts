@@ -8,6 +8,7 @@ import { PandalchemyError } from '../../src/errors/pandalchemy-error';
 import { STEP_ORDER, type ExecutionPlan } from '../../src/plan/execution-plan';
 import { decodePlan, encodePlan } from '../../src/plan/plan-json';
 import { quoteIdentifier as q } from '../../src/dialect/quote-identifier';
+import { affinityOf } from '../../src/dialect/sqlite/affinity';
 import { bytesEqual } from '../../src/values/values-equal';
 import { cellText } from './dump';
 import { exactlyEqual } from './exactly-equal';
@@ -19,9 +20,12 @@ import { planMutations } from './plan-mutations';
  * and the pending edits exactly as they were; the plans it was made from apply in full.
  */
 
-const TABLES = ['items', 'pairs', 'notes'] as const;
+const TABLES = ['items', 'pairs', 'notes', 'bag'] as const;
 
-/** The tables the fuzz edits: an INTEGER key, a composite text key, the rowid. */
+/**
+ * The tables the fuzz edits: an INTEGER key, a composite text key, the rowid, an untyped key (BLOB
+ * affinity: integers beyond 2^53 stay integers only where they are bound as such).
+ */
 export async function createFuzzTables(db: Database): Promise<void> {
   await db.createTable(
     'items',
@@ -39,6 +43,39 @@ export async function createFuzzTables(db: Database): Promise<void> {
     { primaryKey: ['k1', 'k2'], types: { k1: 'TEXT', k2: 'INTEGER', v: 'TEXT' } },
   );
   await db.createTable('notes', aq.table({ body: ['one', 'two'], n: [1, 2] }));
+  await db.createTable(
+    'bag',
+    aq.table({ k: [2n ** 60n, -(2n ** 63n), 'k', 7], v: [2n ** 63n - 1n, null, 2n ** 60n, 'x'] }),
+    { primaryKey: 'k', types: { k: '', v: '' } },
+  );
+  // Stored as the integers they are, not as the text sql.js binds a BigInt as.
+  const integers = await db.query(
+    "SELECT sum(typeof(k) = 'integer') AS k, sum(typeof(v) = 'integer') AS v FROM bag",
+  );
+  expect(integers.objects()).toEqual([{ k: 3, v: 2 }]);
+}
+
+/**
+ * Each BigInt a plan inserts into a column of BLOB affinity (untyped, BLOB) is stored as that
+ * integer (inserts run last: nothing else in the push writes the row after).
+ */
+async function expectIntegersStored(db: Database, plan: ExecutionPlan): Promise<void> {
+  for (const step of plan.steps) {
+    if (step.kind !== 'insert') continue;
+    for (const [j, column] of step.columns.entries()) {
+      if (affinityOf(step.types[j] ?? '') !== 'BLOB') continue;
+      for (let i = 0; i < step.count; i++) {
+        const v = step.values[j]![i];
+        if (typeof v !== 'bigint') continue;
+        const c = q(column);
+        const found = await db.query(
+          `SELECT count(*) AS n FROM ${q(step.table)} WHERE typeof(${c}) = 'integer' AND ${c} = ?`,
+          [v],
+        );
+        expect(found.objects(), `${step.table}.${column} = ${v}n`).not.toEqual([{ n: 0 }]);
+      }
+    }
+  }
 }
 
 type Edit =
@@ -52,23 +89,28 @@ type Edit =
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
     e: fc.constant('set' as const),
-    t: fc.nat(2),
+    t: fc.nat(TABLES.length - 1),
     row: fc.nat(9),
     col: fc.nat(5),
     v: fc.nat(40),
   }),
-  fc.record({ e: fc.constant('insert' as const), t: fc.nat(2), v: fc.nat(40) }),
-  fc.record({ e: fc.constant('delete' as const), t: fc.nat(2), row: fc.nat(9) }),
-  fc.record({ e: fc.constant('rekey' as const), t: fc.nat(2), row: fc.nat(9), v: fc.nat(40) }),
+  fc.record({ e: fc.constant('insert' as const), t: fc.nat(TABLES.length - 1), v: fc.nat(40) }),
+  fc.record({ e: fc.constant('delete' as const), t: fc.nat(TABLES.length - 1), row: fc.nat(9) }),
+  fc.record({
+    e: fc.constant('rekey' as const),
+    t: fc.nat(TABLES.length - 1),
+    row: fc.nat(9),
+    v: fc.nat(40),
+  }),
   fc.record({
     e: fc.constantFrom('add' as const, 'rename' as const, 'drop' as const, 'retype' as const),
-    t: fc.nat(2),
+    t: fc.nat(TABLES.length - 1),
     col: fc.nat(5),
     v: fc.nat(40),
   }),
   fc.record({
     e: fc.constantFrom('index' as const, 'unindex' as const),
-    t: fc.nat(2),
+    t: fc.nat(TABLES.length - 1),
     col: fc.nat(5),
     v: fc.nat(5),
   }),
@@ -76,11 +118,20 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 
 const TEXTS = ['', 'x', '0042', "it's", 'émoji 🎉', 'a"b'];
 
+/** Integers an untyped column keeps as integers: beyond 2^53, and both ends of 64 bits. */
+const WIDE = [2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n, -(2n ** 60n)];
+
 /** A value for a column of `type`. */
 function valueFor(type: string, v: number): unknown {
   if (v % 11 === 0) return null;
   if (type === 'TEXT') return TEXTS[v % TEXTS.length]! + (v > 20 ? String(v) : '');
   if (type === 'REAL') return v / 4;
+  if (type === '' || type === 'BLOB') {
+    // Integers beyond 2^53, text that reads as one, whole and fractional numbers.
+    if (v % 5 === 1) return v % 2 ? WIDE[(v >> 1) % WIDE.length]! : 2n ** 61n + BigInt(v);
+    if (v % 5 === 2) return String(2n ** 61n + BigInt(v));
+    if (v % 5 === 3) return v / 4;
+  }
   return v % 7 === 0 ? 2n ** 61n + BigInt(v) : v * 3;
 }
 
@@ -134,7 +185,7 @@ function apply(t: DatabaseTable, o: Edit): void {
         return;
       }
       case 'add':
-        t.addColumn(`c${o.v}`, { type: ['TEXT', 'INTEGER', 'REAL'][o.v % 3]!, default: null });
+        t.addColumn(`c${o.v}`, { type: ['TEXT', 'INTEGER', 'REAL', ''][o.v % 4]!, default: null });
         return;
       case 'rename': {
         const c = cols.filter((x) => !x.key)[o.col % Math.max(1, cols.length - t.key.length)];
@@ -148,7 +199,8 @@ function apply(t: DatabaseTable, o: Edit): void {
       }
       case 'retype': {
         const c = cols.filter((x) => !x.key)[o.col % Math.max(1, cols.length - t.key.length)];
-        if (c) t.retypeColumn(c.name, ['TEXT', 'INTEGER', 'REAL'][o.v % 3]!, { invalid: 'keep' });
+        if (c)
+          t.retypeColumn(c.name, ['TEXT', 'INTEGER', 'REAL', ''][o.v % 4]!, { invalid: 'keep' });
         return;
       }
       case 'index': {
@@ -235,7 +287,7 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
       fc.record({
         // Every kind but dropTable needs more fields than these.
         kind: fc.constantFrom(...Object.keys(STEP_ORDER).filter((k) => k !== 'dropTable')),
-        table: fc.constantFrom('items', 'pairs', 'notes'),
+        table: fc.constantFrom(...TABLES),
       }),
       { minLength: 1 },
     ),
@@ -303,7 +355,13 @@ export async function planFuzz(
       if (c.c !== 'junk') for (const o of c.edits) apply(tables[o.t]!, o);
       // A push with nothing to push builds no plan: there is always something.
       for (let n = 0; !tables.some((t) => t.hasChanges); n++)
-        apply(tables[n % 3]!, { e: n < 3 ? 'set' : 'add', t: 0, row: 0, col: 0, v: made++ });
+        apply(tables[n % TABLES.length]!, {
+          e: n < TABLES.length ? 'set' : 'add',
+          t: 0,
+          row: 0,
+          col: 0,
+          v: made++,
+        });
       if (c.c === 'junk') {
         plan = c.plan;
       } else {
@@ -333,6 +391,7 @@ export async function planFuzz(
           observer?.after(wire);
           report.applied++;
           await expectStored(db, tables);
+          await expectIntegersStored(db, wire);
           for (const t of tables) expect(t.hasChanges, `${t.name} pushed`).toBe(false);
           const created = built.steps.find((s) => s.kind === 'createTable');
           if (created) {

@@ -3,6 +3,7 @@ import { quoteIdentifier as q } from '../quote-identifier';
 import type { TableInfo } from '../../schema/table-info';
 import type { SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';
+import { affinityOf } from './affinity';
 import { isRowidColumn, isRowidKeyed, keyColumnSql, rowidName } from './sqlite-rowid';
 import { staleValuesCheck } from './stale-values-check';
 
@@ -38,10 +39,12 @@ export interface SqliteStatement extends CompiledStatement<SqlValue> {
   readonly step: DataStep;
   readonly keys: readonly ColumnValues[];
   /**
-   * The columns its parameters are taken from (one value per row in each): where none holds a
-   * BigInt, the engine binds every row to the statement as it is (see `ExactStatement`).
+   * Per parameter, the column its values are taken from (one per row), where a BigInt bound as
+   * sql.js binds it (its decimal text) would not act as the integer (see {@link exactSources});
+   * null where it does. Where none holds a BigInt, the engine binds every row to the statement
+   * as it is; elsewhere such parameters take it exactly (see `ExactStatement`).
    */
-  readonly sources: readonly ArrayLike<unknown>[];
+  readonly sources: readonly (ArrayLike<unknown> | null)[];
 }
 
 /** `+"c" IS ? COLLATE BINARY` for each guarded column, joined with AND (see `inlineGuardSteps`). */
@@ -86,6 +89,26 @@ export function returnsRowid(step: DataStep, info: TableInfo): boolean {
   }
   for (let i = 0; i < step.count; i++) if (!isRowid(given[i])) return true;
   return false;
+}
+
+/**
+ * `columns`, each written to or compared with the column of `names` at its place, or null where a
+ * BigInt bound as its decimal text acts as the integer: a column of INTEGER, NUMERIC or REAL
+ * affinity (the rowid too) turns that text into the number, one of TEXT affinity turns the
+ * integer into that text, on writes and in `=` alike. A column of BLOB affinity (untyped) keeps
+ * and compares what it is given, and one the table does not have may be one: those keep theirs.
+ */
+export function exactSources(
+  info: TableInfo,
+  names: readonly string[],
+  columns: readonly ArrayLike<unknown>[],
+): (ArrayLike<unknown> | null)[] {
+  return columns.map((col, j) => {
+    const name = names[j]!;
+    if (isRowidColumn(info, name)) return null;
+    const column = info.columns.find((c) => c.name === name);
+    return column && affinityOf(column.declaredType) !== 'BLOB' ? null : col;
+  });
 }
 
 /** Fills `out` from `columns`' row `i`, from position `at`. */
@@ -138,7 +161,7 @@ export function sqliteDataStep(
       returning,
       step,
       keys: [],
-      sources: step.values,
+      sources: exactSources(info, step.columns, step.values),
     };
   }
   const guard = options.guard;
@@ -162,7 +185,8 @@ export function sqliteDataStep(
       returning,
       step,
       keys,
-      sources: [...keys, ...expected],
+      // A guard compares without affinity (`+"c" IS ?`): its values keep their columns.
+      sources: [...exactSources(info, step.key, keys), ...expected],
     };
   }
   const set = step.set.map((c) => `${keyColumnSql(info, c)} = ?`).join(', ');
@@ -183,7 +207,11 @@ export function sqliteDataStep(
     returning,
     step,
     keys,
-    sources: [...step.values, ...keys, ...expected],
+    sources: [
+      ...exactSources(info, step.set, step.values),
+      ...exactSources(info, step.key, keys),
+      ...expected,
+    ],
   };
 }
 

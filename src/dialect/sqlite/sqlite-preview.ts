@@ -11,7 +11,7 @@ import { quoteIdentifier as q } from '../quote-identifier';
 import { freeRowidName, isRowidName } from '../../schema/rowid-name';
 import type { ColumnInfo, TableInfo } from '../../schema/table-info';
 import { kindOf } from '../../values/column-kind';
-import type { SqlValue } from '../../values/sql-value';
+import { INT64_MAX, INT64_MIN, type SqlValue } from '../../values/sql-value';
 import type { CompiledStatement } from '../dialect';
 import { exactIntegerSql } from './exact-integer-sql';
 import { throughTemporaryKeys, type SqliteStatement } from './sqlite-data-step';
@@ -97,9 +97,20 @@ export function sqlitePreview(
       // The temporary keys are read from the table when the push runs: not shown.
       const unknown = new Array<SqlValue>(step.count).fill(null);
       const temporaryKeys = throughTemporaryKeys(step, unknown).keys;
-      const [move, then] = data(step, info, null, temporaryKeys);
-      const note = 'the rows first move to free temporary keys, chosen when the push runs';
-      out.push({ ...move!, note }, { ...then!, note: 'then to their new keys' });
+      // Temporary keys are rowids where the rowid is the key (INTEGER affinity), else BLOBs: the
+      // rows that take a BigInt exactly are told by the plan's values alone.
+      const statements = sqliteDialect.dataStep(step, info, {
+        guard: null,
+        report: true,
+        temporaryKeys,
+      });
+      const notes = [
+        'the rows first move to free temporary keys, chosen when the push runs',
+        'then to their new keys',
+      ];
+      statements.forEach((st, n) =>
+        lines(st, 0, st.rows, null).forEach((l, j) => out.push(j ? l : { ...l, note: notes[n]! })),
+      );
       continue;
     }
     out.push(...data(step, info, 'known'));
@@ -185,10 +196,12 @@ function lines(
 }
 
 /** The parameters of row `i` that bind a BigInt, as `'0,3'`; '' for none. */
-function bigintsAt(sources: readonly ArrayLike<unknown>[], i: number): string {
+function bigintsAt(sources: readonly (ArrayLike<unknown> | null)[], i: number): string {
   let mask = '';
-  for (let c = 0; c < sources.length; c++)
-    if (typeof sources[c]![i] === 'bigint') mask += mask ? `,${c}` : `${c}`;
+  for (let c = 0; c < sources.length; c++) {
+    const v = sources[c]?.[i];
+    if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) mask += mask ? `,${c}` : `${c}`;
+  }
   return mask;
 }
 
