@@ -72,9 +72,11 @@ export function inlineGuardSteps(
  * check does (decode by column kind, then `valuesEqual`). The unary plus strips the column's
  * affinity, so no conversion happens on either side, and BINARY overrides the column's collation:
  * values then compare by storage class, numbers numerically, text and bytes byte by byte. That
- * matches for NULL, non-NaN numbers, well-formed text and non-empty bytes, and booleans in a
- * boolean column. Not for NaN (bound as NULL), BigInts (sql.js binds them as text), empty bytes,
- * dates (stored as text, compared as Dates), or a boolean anywhere else (bound as 1 or 0).
+ * matches for NULL, non-NaN numbers, BigInts (bound as integers, see `ExactStatement`: an
+ * INTEGER and a REAL compare exactly, as `valuesEqual` compares them) outside a boolean column,
+ * well-formed text and non-empty bytes, and booleans in a boolean column. Not for NaN (bound as
+ * NULL), empty bytes, dates (stored as text, compared as Dates), a boolean anywhere else (bound as
+ * 1 or 0), or a BigInt in a boolean column (1n matches the 1 that reads as true).
  */
 function comparesInSql(guard: Guard, count: number): boolean {
   for (let c = 0; c < guard.expected.length; c++) {
@@ -100,10 +102,11 @@ function comparesInSql(guard: Guard, count: number): boolean {
   return true;
 }
 
-/** The rarer values: booleans (only in a boolean column) and bytes (not empty). */
+/** The rarer values: booleans (only in a boolean column), BigInts and bytes (not empty). */
 function bindsExactly(kind: ColumnKind, v: CellValue): boolean {
   if (kind === 'date' || kind === 'datetime') return false;
   if (typeof v === 'boolean') return kind === 'boolean';
+  if (typeof v === 'bigint') return kind !== 'boolean';
   return kind !== 'boolean' && v instanceof Uint8Array && v.length > 0;
 }
 

@@ -7,6 +7,7 @@ import { decodeValue, formatDay, parseDay } from '../../src/values/codec';
 import type { ColumnKind } from '../../src/values/column-kind';
 import type { CellValue, SqlValue } from '../../src/values/sql-value';
 import { cellText, dump } from '../support/dump';
+import { ExactStatement } from '../../src/engine/exact-statement';
 import { loadSql } from '../support/memory-storage';
 
 /** Columns of every kind, with affinities and a collation that SQL comparisons could trip on. */
@@ -40,6 +41,9 @@ const TRICKY: CellValue[] = [
   Infinity,
   2 ** 60,
   9007199254740993n,
+  -(2n ** 63n),
+  2n ** 63n - 1n,
+  '9007199254740993',
   '1',
   '1.0',
   'abc',
@@ -82,7 +86,7 @@ const stored: fc.Arbitrary<SqlValue> = fc.oneof(
 /** Values that a careless SQL comparison would find equal to `v`, but a read does not. */
 function near(v: CellValue): CellValue[] {
   if (v === null) return [NaN, new Uint8Array([]), '', 0];
-  if (typeof v === 'boolean') return [Number(v), String(Number(v)), !v];
+  if (typeof v === 'boolean') return [Number(v), String(Number(v)), !v, BigInt(v)];
   if (typeof v === 'number')
     return [
       String(v),
@@ -90,7 +94,7 @@ function near(v: CellValue): CellValue[] {
       ...(Number.isSafeInteger(v) ? [BigInt(v)] : []),
       ...(v === 0 || v === 1 ? [v === 1] : []),
     ];
-  if (typeof v === 'bigint') return [Number(v), String(v)];
+  if (typeof v === 'bigint') return [Number(v), String(v), v > 0n ? v - 1n : v + 1n];
   if (typeof v === 'string') {
     const day = parseDay(v);
     return [
@@ -212,12 +216,13 @@ async function database(s: Scenario): Promise<SqlDatabase> {
   configureConnection(db, true);
   db.run(SCHEMAS[s.shape]);
   const names = COLUMNS.map(([n]) => n);
-  s.table.forEach((row, r) =>
-    db.run(
-      `INSERT INTO t (rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`,
-      [r + 1, ...row] as SqlValue[],
-    ),
+  // Bound as the engine binds values: a BigInt as the integer it is.
+  const insert = new ExactStatement(
+    db,
+    `INSERT INTO t (rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`,
   );
+  s.table.forEach((row, r) => insert.bind([r + 1, ...row] as SqlValue[]).step());
+  insert.free();
   return db;
 }
 
