@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/engine/apply-plan';
+import { replayRecord } from '../../src/engine/durable/replay-record';
 import { findTable } from '../../src/engine/introspect';
 import { readTable } from '../../src/engine/read-table';
 import { runQuery } from '../../src/engine/run-query';
@@ -302,5 +303,43 @@ describe('query parameters beyond 2^53', () => {
       }
     }
     db.close();
+  });
+});
+
+describe('AUTOINCREMENT counters beyond 2^53', () => {
+  it('are restored by replay as integers (sqlite_sequence is untyped)', () => {
+    const db = new SQL.Database();
+    configureConnection(db, true);
+    db.run('CREATE TABLE s (id INTEGER PRIMARY KEY AUTOINCREMENT, v)');
+    db.run("INSERT INTO s VALUES (1, 'one')");
+    const snapshot = db.export();
+    const step: PlanStep = {
+      kind: 'insert',
+      table: 's',
+      key: ['id'],
+      keyTypes: ['INTEGER'],
+      columns: ['id', 'v'],
+      types: ['INTEGER', ''],
+      values: [[2n ** 60n], ['big']],
+      count: 1,
+    };
+    const applied = applyPlan(db, { version: 2, steps: [step] }, { conflict: 'fail' });
+    expect(applied.sequences).toEqual([['s', 2n ** 60n]]);
+    const replayed = new SQL.Database(snapshot);
+    configureConnection(replayed, true);
+    replayRecord(
+      replayed,
+      structuredClone({ seq: 1, pushId: 'p', committedAt: 0, ...applied }),
+      true,
+    );
+    const counters = (d: SqlDatabase) =>
+      selectRows(d, 'SELECT name, seq, typeof(seq) FROM sqlite_sequence');
+    expect(counters(replayed)).toEqual([['s', 2n ** 60n, 'integer']]);
+    expect(counters(replayed)).toEqual(counters(db));
+    // The next key SQLite assigns follows the counter.
+    replayed.run("INSERT INTO s (v) VALUES ('next')");
+    expect(selectRows(replayed, "SELECT id FROM s WHERE v = 'next'")).toEqual([[2n ** 60n + 1n]]);
+    db.close();
+    replayed.close();
   });
 });
