@@ -17,21 +17,28 @@ import type { CellValue } from '../values/sql-value';
 /**
  * What a draft's records hold of a table's history: the history as one line (operations done,
  * then those undone, last undone last) and how far along it the table is. Undo and redo move
- * along the line; a new operation cuts it where the table is and goes on from there.
+ * along the line; a new operation cuts it where the table is and goes on from there. The line
+ * itself is the log's, marked when the point is taken (see `OperationLog.marks`).
  */
 export interface SavedPoint {
   readonly state: TableState;
   /** The log's generation: a clear (discard, push, rebase) takes away what the records hold. */
   readonly generation: number;
-  readonly line: readonly LoggedOperation[];
+  /** The log's mark: a point is good until the log is marked again. */
+  readonly mark: number;
+  readonly length: number;
   readonly at: number;
 }
 
 export function savedPoint(state: TableState): SavedPoint {
-  const { done, undone } = state.log;
-  const line = done.slice();
-  for (let i = undone.length - 1; i >= 0; i--) line.push(undone[i]!);
-  return { state, generation: state.log.generation, line, at: done.length };
+  const log = state.log;
+  return {
+    state,
+    generation: log.generation,
+    mark: log.mark(),
+    length: log.lineLength,
+    at: log.done.length,
+  };
 }
 
 /** Whether an operation's changes can be appended: row-level ones, replayed by column id. */
@@ -150,13 +157,13 @@ export function encodeDelta(
   /** False: always write the net change of every touched row (the format before; tests). */
   derive = true,
 ): DeltaPlan | null {
-  if (point.state !== state || point.generation !== state.log.generation) return null;
-  const now = savedPoint(state);
-  const a = point.line;
-  const b = now.line;
-  let q = 0;
-  const n = Math.min(a.length, b.length);
-  while (q < n && a[q] === b[q]) q++;
+  const log = state.log;
+  if (point.state !== state || point.generation !== log.generation || point.mark !== log.marks)
+    return null;
+  const length = log.lineLength;
+  const nowAt = log.done.length;
+  // Where the lines part: the saved line is the log's up to where it was first cut.
+  const q = Math.min(point.length, log.cutAt, length);
   const events: string[] = [];
   const moved: LoggedOperation[] = [];
   const step = (e: 'u' | 'r', op: LoggedOperation): void => {
@@ -164,15 +171,16 @@ export function encodeDelta(
     moved.push(op);
   };
   // Where the table must be on the saved line before the new operations: where the lines part.
-  const to = q === b.length ? now.at : q;
-  if (q === b.length && a.length !== q) return null; // The line lost operations: not undo or redo.
-  for (let i = point.at; i > to; i--) step('u', a[i - 1]!);
-  for (let i = point.at; i < to; i++) step('r', a[i]!);
-  const added = b.slice(q);
+  const to = q === length ? nowAt : q;
+  if (q === length && point.length !== q) return null; // The line lost operations.
+  for (let i = point.at; i > to; i--) step('u', log.markedAt(i - 1)!);
+  for (let i = point.at; i < to; i++) step('r', log.markedAt(i)!);
+  const added: LoggedOperation[] = [];
+  for (let i = q; i < length; i++) added.push(log.lineAt(i)!);
   moved.push(...added);
   // Then back along the new line to where the table is.
-  const back = q < b.length ? b.length - now.at : 0;
-  for (let i = 0; i < back; i++) moved.push(b[b.length - 1 - i]!);
+  const back = q < length ? length - nowAt : 0;
+  for (let i = 0; i < back; i++) moved.push(log.lineAt(length - 1 - i)!);
   if (!moved.every(appendable)) return null;
   const cells: CellOperation[] = [];
   const ops: DeltaOperation[] = [];
@@ -200,7 +208,8 @@ export function encodeDelta(
     netFree,
     rows: [...rows],
     counters: state.draftCounters(),
-    point: now,
+    // Marked last: what happened since the point before is read from the log's last mark.
+    point: savedPoint(state),
   };
 }
 

@@ -77,7 +77,7 @@ export function planSave(
   const now = delta?.point ?? savedPoint(state);
   if (
     delta &&
-    (progress!.events + delta.events.length > 2 * now.line.length + CHURN_EVENTS ||
+    (progress!.events + delta.events.length > 2 * now.length + CHURN_EVENTS ||
       progress!.records >= MAX_RECORDS)
   )
     delta = null;
