@@ -164,6 +164,20 @@ export interface DeltaCells {
   readonly keys: readonly unknown[];
 }
 
+/** A delta's single-cell edits packed (see packed-cells.ts); read as {@link DeltaCells}. */
+export interface PackedCells {
+  readonly packed: 1;
+  readonly rows: Int32Array;
+  readonly columns: Int32Array;
+  readonly at: Float64Array;
+  /** Per value (each edit's previous value, new value and key in turn): its kind. */
+  readonly kinds: Uint8Array;
+  readonly numbers: Float64Array;
+  readonly lengths: Uint32Array;
+  readonly text: string;
+  readonly others: readonly unknown[];
+}
+
 /**
  * The net change of each row a delta touched, flat (see delta-net.ts): per row its kind (0 none,
  * 1 insert, 2 update, 3 update with a new key, 4 delete) and its values in `values`, in order.
@@ -185,7 +199,7 @@ export interface DeltaNet {
 export interface DeltaRecord {
   readonly delta: true;
   readonly events: string;
-  readonly cells: DeltaCells;
+  readonly cells: DeltaCells | PackedCells;
   readonly ops: readonly DeltaOperation[];
   readonly nextSeq: number;
   readonly nextColumnId: number;

@@ -8,7 +8,8 @@ import {
 } from '../table/mutations';
 import { Operation, type LoggedOperation } from '../table/operation-log';
 import type { TableState } from '../table/table-state';
-import type { DeltaCells, DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
+import type { DeltaMutation, DeltaOperation, DeltaRecord } from './draft-record';
+import { packCells } from './packed-cells';
 import { encodeNet } from './delta-net';
 import { encodeSlot } from './encode-draft';
 import { valuesEqual } from '../values/values-equal';
@@ -78,27 +79,6 @@ function encodeMutation(m: Mutation): DeltaMutation {
 
 function encodeOperation(op: Operation): DeltaOperation {
   return ['o', op.kind, op.description, op.at, op.mutations.map(encodeMutation)];
-}
-
-function encodeCells(ops: readonly CellOperation[]): DeltaCells {
-  // One pass, no mapping callbacks: a save makes this for every edit since the save before.
-  const n = ops.length;
-  const rows = new Int32Array(n);
-  const columns = new Int32Array(n);
-  const at = new Float64Array(n);
-  const prev = new Array<unknown>(n);
-  const next = new Array<unknown>(n);
-  const keys = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) {
-    const o = ops[i]!;
-    rows[i] = o.row;
-    columns[i] = o.column.id;
-    at[i] = o.at;
-    prev[i] = encodeSlot(o.prev);
-    next[i] = encodeSlot(o.next);
-    keys[i] = o.key;
-  }
-  return { rows, columns, at, prev, next, keys };
 }
 
 /**
@@ -298,7 +278,7 @@ export function* deltaParts(d: DeltaPlan, state: TableState, size = PART): Gener
     const record: DeltaRecord = {
       delta: true,
       events: d.events.slice(from, ev),
-      cells: encodeCells(d.cells.slice(cellFrom, cell)),
+      cells: packCells(d.cells.slice(cellFrom, cell)),
       ops: d.ops.slice(opFrom, op),
       ...d.counters,
     };

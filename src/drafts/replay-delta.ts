@@ -15,6 +15,7 @@ import { valuesEqual } from '../values/values-equal';
 import type { DeltaMutation, DeltaOperation, DeltaRecord, DraftRecord } from './draft-record';
 import { decodeSlot, invalid, restorePending } from './restore-draft';
 import { decodeNet } from './delta-net';
+import { cellLists } from './packed-cells';
 import { diffTable } from '../table/diff-table';
 import type { TableInfo } from '../schema/table-info';
 import type { RowStore } from '../table/row-store';
@@ -25,12 +26,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Checks a delta's shape before anything is taken from it. Throws `draft_invalid`. */
 export function checkDelta(rec: DeltaRecord): void {
-  const c = isObject(rec) ? rec.cells : null;
+  if (!isObject(rec) || !isObject(rec.cells)) throw invalid('an appended save is malformed');
+  const c = cellLists(rec.cells);
   if (
-    !isObject(rec) ||
     rec.delta !== true ||
     typeof rec.events !== 'string' ||
-    !isObject(c) ||
     !(c.rows instanceof Int32Array) ||
     !(c.columns instanceof Int32Array) ||
     !(c.at instanceof Float64Array) ||
@@ -103,7 +103,7 @@ function applyOperation(state: TableState, rec: DeltaOperation | undefined): voi
  * table as it is then, so that a deleted inserted row is the very row object the table holds).
  */
 export function replayDelta(state: TableState, rec: DeltaRecord): void {
-  const c = rec.cells;
+  const c = cellLists(rec.cells);
   let cell = 0;
   let op = 0;
   for (const e of rec.events) {
@@ -211,7 +211,7 @@ class NetDeriver {
   }
 
   apply(d: DeltaRecord): void {
-    const c = d.cells;
+    const c = cellLists(d.cells);
     if (d.ops.length !== 0 || d.events.length !== c.rows.length || /[^t]/.test(d.events))
       throw invalid('an appended save without net changes holds more than cell edits');
     for (let i = 0; i < c.rows.length; i++) {
