@@ -343,3 +343,46 @@ describe('AUTOINCREMENT counters beyond 2^53', () => {
     replayed.close();
   });
 });
+
+describe('DEFAULT values beyond 2^53 of untyped columns', () => {
+  it('read back as the same values inserted would: a BigInt as an integer, a number as a REAL', () => {
+    const db = new SQL.Database();
+    configureConnection(db, true);
+    db.run('CREATE TABLE d (id INTEGER PRIMARY KEY)');
+    db.run('INSERT INTO d VALUES (1)');
+    const values: SqlValue[] = [2n ** 60n, 2 ** 53 + 2, -(2n ** 63n), 2n ** 63n - 1n];
+    const steps: PlanStep[] = values.map((value, i) => ({
+      kind: 'addColumn',
+      table: 'd',
+      column: { name: `c${i}`, declaredType: '', notNull: false, default: { value } },
+    }));
+    const inserted: PlanStep = {
+      kind: 'insert',
+      table: 'd',
+      key: ['id'],
+      keyTypes: ['INTEGER'],
+      columns: ['id', ...values.map((_, i) => `c${i}`)],
+      types: ['INTEGER', ...values.map(() => '')],
+      values: [[2], ...values.map((v) => [v])],
+      count: 1,
+    };
+    applyPlan(db, { version: 2, steps: [...steps, inserted] }, { conflict: 'fail' });
+    const row = (id: number) =>
+      selectRows(
+        db,
+        `SELECT ${values.map((_, i) => `c${i}, typeof(c${i})`).join(', ')} FROM d WHERE id = ${id}`,
+      )[0];
+    expect(row(1)).toEqual(row(2));
+    expect(row(1)).toEqual([
+      2n ** 60n,
+      'integer',
+      2 ** 53 + 2,
+      'real',
+      -(2n ** 63n),
+      'integer',
+      2n ** 63n - 1n,
+      'integer',
+    ]);
+    db.close();
+  });
+});

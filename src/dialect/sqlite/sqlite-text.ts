@@ -100,7 +100,11 @@ export function sqliteLiteral(value: SqlValue): string {
     if (value === Infinity) return '9e999';
     if (value === -Infinity) return '-9e999';
     if (value !== value) return 'NULL';
-    return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
+    if (!Number.isInteger(value) || Math.abs(value) >= 1e21) return String(value);
+    // A whole number beyond 2^53 is a REAL (the library holds such integers as BigInts), as
+    // sql.js binds it: without a point the literal would be an INTEGER where no affinity
+    // converts it (an untyped column's DEFAULT), and read back as a BigInt.
+    return Number.isSafeInteger(value) ? value.toFixed(0) : `${value.toFixed(0)}.0`;
   }
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
   let hex = '';
