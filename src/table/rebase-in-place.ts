@@ -3,7 +3,7 @@ import { schemaChangeCount, type UpdateGroup } from './collect-changes';
 import type { TableInfo } from '../schema/table-info';
 import { applyPatch, planPatch, type PlannedPatch } from './patch-store';
 import type { RebaseConflict, RebasePolicy, TableUpdate } from './rebase';
-import { replayUpdates } from './replay-changes';
+import { replayChanges } from './replay-changes';
 import { rowChanges } from './row-changes';
 import type { TableState } from './table-state';
 
@@ -94,5 +94,10 @@ export function rebaseInPlace(
       else c.cells.set(r, v);
     }
   }
-  return replayUpdates(state, pending, policy);
+  const none = [] as const;
+  return replayChanges(
+    state,
+    { table: state.name, schema: none, inserts: none, updates: pending, deletes: none },
+    policy,
+  );
 }

@@ -36,30 +36,6 @@ export function replayChanges(
   return conflicts;
 }
 
-/**
- * Makes pending updates of rows (as `rowChanges` reports them) again, as one operation, over a
- * table that may hold other pending edits: what a rebase in place replays of the rows a commit
- * touched (see rebase-in-place.ts). The undo history starts again.
- */
-export function replayUpdates(
-  state: TableState,
-  updates: readonly RowChange[],
-  policy: RebasePolicy,
-): RebaseConflict[] {
-  const conflicts: RebaseConflict[] = [];
-  state.edit(
-    'rebase',
-    () => 'rebase',
-    () => {
-      const rekeyed = new Map<number, RowChange>();
-      for (const u of updates) replayUpdate(state, u, policy, conflicts, rekeyed);
-      settleKeys(state, rekeyed, conflicts);
-    },
-  );
-  state.log.clear();
-  return conflicts;
-}
-
 function conflict(
   state: TableState,
   type: RebaseConflict['type'],

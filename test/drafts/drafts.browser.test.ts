@@ -5,8 +5,10 @@ import {
   deleteDatabase,
   openDatabase,
   type Database,
+  type DatabaseTable,
   type DraftEvent,
   type OpenDatabaseOptions,
+  type RebaseConflict,
   type TrackedTable,
 } from '../../src/index';
 import { draftsStorageName } from '../../src/drafts/draft-store';
@@ -88,6 +90,36 @@ async function rawCounts(name: string): Promise<{ drafts: number; records: numbe
   return { drafts, records };
 }
 
+/**
+ * The draft of `name`'s items, closed, reopened after another writer (drafts off: it must not
+ * take the draft) committed `theirs`: it must be rebased to what a session kept open with the
+ * same edits (`mine`) gets from refresh(), and report the conflicts that refresh() reports.
+ */
+async function rebasedLikeRefresh(
+  name: string,
+  mine: (t: DatabaseTable) => unknown,
+  theirs: (t: DatabaseTable) => unknown,
+): Promise<{ r: DatabaseTable; expected: readonly RebaseConflict[] }> {
+  const live = await openDb(name, { drafts: false });
+  const l = await live.table('items');
+  mine(l);
+  const other = await openDb(name, { drafts: false });
+  const o = await other.table('items');
+  theirs(o);
+  await o.push();
+  await other.close();
+  const expected = await l.refresh();
+  const again = await openDb(name);
+  const events: DraftEvent[] = [];
+  again.drafts.on((e) => events.push(e));
+  const r = await again.table('items');
+  expect(events).toEqual([
+    expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
+  ]);
+  expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
+  return { r, expected };
+}
+
 describe('drafts: pending edits saved in this browser', () => {
   it('survive a reopen with their undo and redo history, and are cleared by a push', async () => {
     const { name, db } = await newDb();
@@ -149,28 +181,12 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(written.some((v) => (v as { net?: unknown }).net !== undefined)).toBe(false);
     await db.close();
 
-    // The same edits in a session kept open, to compare with what its refresh() reports.
-    const live = await openDb(name, { drafts: false });
-    const l = await live.table('items');
-    l.delete(4).set(1, 'name', 'mine').set(3, 'name', 'also mine');
-
-    // Another writer (drafts off: it must not take the draft) commits meanwhile.
-    const other = await openDb(name, { drafts: false });
-    const o = await other.table('items');
-    o.set(1, 'name', 'theirs').set(4, 'name', 'changed');
-    await o.push();
-    await other.close();
-    const expected = await l.refresh();
-
-    const again = await openDb(name);
-    const events: DraftEvent[] = [];
-    again.drafts.on((e) => events.push(e));
-    const r = await again.table('items');
+    const { r, expected } = await rebasedLikeRefresh(
+      name,
+      (l) => l.delete(4).set(1, 'name', 'mine').set(3, 'name', 'also mine'),
+      (o) => o.set(1, 'name', 'theirs').set(4, 'name', 'changed'),
+    );
     expect(expected.length).toBe(2);
-    expect(events).toEqual([
-      expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
-    ]);
-    expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
     expect(r.get(1, 'name')).toBe('theirs');
     expect(r.get(3, 'name')).toBe('also mine');
   });
@@ -199,26 +215,12 @@ describe('drafts: pending edits saved in this browser', () => {
     }
     await db.close();
 
-    // The same change in a session kept open, to compare with what its refresh() reports.
-    const live = await openDb(name, { drafts: false });
-    const l = await live.table('items');
-    l.assign('qty', double);
-    const other = await openDb(name, { drafts: false });
-    const o = await other.table('items');
-    o.set(1, 'qty', -1).set(n, 'name', 'theirs');
-    await o.push();
-    await other.close();
-    const expected = await l.refresh();
-
-    const again = await openDb(name);
-    const events: DraftEvent[] = [];
-    again.drafts.on((e) => events.push(e));
-    const r = await again.table('items');
+    const { r, expected } = await rebasedLikeRefresh(
+      name,
+      (l) => l.assign('qty', double),
+      (o) => o.set(1, 'qty', -1).set(n, 'name', 'theirs'),
+    );
     expect(expected.length).toBe(1);
-    expect(events).toEqual([
-      expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
-    ]);
-    expect(seen(r)).toEqual({ ...(seen(l) as object), operations: [], canUndo: false });
     expect(r.changeCounts().updates).toBe(n - 1);
   });
 

@@ -147,6 +147,23 @@ function view(t: TrackedTable): unknown {
   );
 }
 
+/** Makes an edit on both tables: it is refused by both or by neither. */
+function onBoth(e: Edit, a: TrackedTable, b: TrackedTable, ids: readonly number[]): void {
+  let failed = false;
+  try {
+    e(a, ids);
+  } catch {
+    failed = true;
+  }
+  try {
+    e(b, ids);
+  } catch {
+    expect(failed).toBe(true);
+    return;
+  }
+  expect(failed).toBe(false);
+}
+
 describe('a commit taken in place', () => {
   test('leaves the table as the whole replay does: rows, changes, plan and conflicts', () => {
     let inPlace = 0;
@@ -161,19 +178,7 @@ describe('a commit taken in place', () => {
           const ids = Array.from({ length: n }, (_, i) => i + 1);
           const a = table(n);
           const b = table(n);
-          for (const [, e] of edits) {
-            let failed = false;
-            try {
-              e(a, ids);
-            } catch {
-              failed = true;
-            }
-            try {
-              e(b, ids);
-            } catch {
-              expect(failed).toBe(true);
-            }
-          }
+          for (const [, e] of edits) onBoth(e, a, b, ids);
           // Commits taken in together (a tab behind by several), each made over the stored rows.
           const update = commits.map((c) => ({
             kind: 'effect' as const,
@@ -188,17 +193,7 @@ describe('a commit taken in place', () => {
           expect(fast).toEqual(whole);
           expect(view(a)).toEqual(view(b));
           for (const [, e] of after) {
-            let failed = false;
-            try {
-              e(a, ids);
-            } catch {
-              failed = true;
-            }
-            try {
-              e(b, ids);
-            } catch {
-              expect(failed).toBe(true);
-            }
+            onBoth(e, a, b, ids);
             expect(view(a)).toEqual(view(b));
           }
         },
