@@ -1,4 +1,5 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { idbError } from './idb-error';
 import type { Appended, LogAfter, StagedSnapshot, Storage, StoredState } from '../engine/storage';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type {
@@ -41,16 +42,11 @@ export function storageName(name: string): string {
 }
 
 function storageError(e: unknown, what: string): PandalchemyError {
-  if (e instanceof PandalchemyError) return e;
-  const name = e instanceof DOMException ? e.name : '';
-  const message = e instanceof Error ? e.message : String(e);
-  if (name === 'QuotaExceededError') {
-    return new PandalchemyError(
-      'quota_exceeded',
-      `The browser refused to store more data while ${what}: free space (or checkpoint to shrink the log) and try again. Nothing was lost.`,
-    );
-  }
-  return new PandalchemyError('storage', `IndexedDB failed while ${what}: ${message}.`);
+  return idbError(
+    e,
+    what,
+    'free space (or checkpoint to shrink the log) and try again. Nothing was lost.',
+  );
 }
 
 /**
