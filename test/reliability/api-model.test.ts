@@ -440,7 +440,7 @@ async function step(
   if (o.t !== 'set' && o.t !== 'insert' && o.t !== 'delete') stats[o.t] = (stats[o.t] ?? 0) + 1;
   if (o.t === 'pushAll') {
     // Only tables with net changes are pushed; the others keep their undo and redo history.
-    const changed = models.map(hasChanges);
+    const changed = models.map((x, i) => hasChanges(x, TABLES[i]!));
     await db.push();
     await adoptRowids(db, models);
     models.forEach((m, i) => changed[i] && settle(m));
@@ -465,7 +465,7 @@ async function step(
   if (o.t === 'pushTwice') {
     const m = models[o.table]!;
     const t = await db.table(TABLES[o.table]!.name);
-    const changed = hasChanges(m);
+    const changed = hasChanges(m, TABLES[o.table]!);
     const [first, second] = await Promise.all([
       t.push({ conflict: o.conflict }),
       o.second === 'table' ? t.push({ conflict: o.conflict }) : db.push({ conflict: o.conflict }),
@@ -473,7 +473,8 @@ async function step(
     expect(first.tables).toEqual(changed ? [t.name] : []);
     // The other tables' changes, when the second push is of every table, are pushed by it.
     expect(second.tables).not.toContain(t.name);
-    const others = o.second === 'all' ? models.map((x, i) => i !== o.table && hasChanges(x)) : [];
+    const others =
+      o.second === 'all' ? models.map((x, i) => i !== o.table && hasChanges(x, TABLES[i]!)) : [];
     if (o.second === 'all') await adoptRowids(db, models);
     else await adoptRowids(db, [m], TABLES[o.table]);
     if (changed) settle(m);
@@ -716,7 +717,7 @@ async function step(
       Object.assign(m, { current: m.stored, done: [], undone: [] });
       return;
     case 'push': {
-      const changed = hasChanges(m);
+      const changed = hasChanges(m, spec);
       await t.push();
       await adoptRowids(db, [m], spec);
       if (changed) settle(m);
@@ -736,11 +737,25 @@ function indexesChanged(m: TableModel): boolean {
 }
 
 /** Whether the table differs from what is stored (a push has something to write). */
-function hasChanges(m: TableModel): boolean {
+function hasChanges(m: TableModel, spec: TableSpec): boolean {
   // Rowids count: rows of the rowid table that trade rowids change nothing else.
   const text = (s: State): string =>
     JSON.stringify(tableText([{ name: 'rowid', type: '' }, ...s.columns], s.rows));
-  return text(m.current) !== text(m.stored) || indexesChanged(m);
+  return text(m.current) !== text(m.stored) || indexesChanged(m) || keysMoved(m, spec);
+}
+
+/**
+ * Whether a stored row holds another key now: a key change is an update of the row's key (rows
+ * are who they are, not what key they hold), even where the rows, taken as a set, are the same:
+ * two rows of key columns only that trade keys.
+ */
+function keysMoved(m: TableModel, spec: TableSpec): boolean {
+  if (spec.rowid) return false;
+  const stored = new Map(m.stored.rows.map((r) => [r[ROW_ID], keyText(spec, r)]));
+  return m.current.rows.some((r) => {
+    const was = stored.get(r[ROW_ID]);
+    return was !== undefined && was !== keyText(spec, r);
+  });
 }
 
 /** After a push the stored state is the current one, and the undo history starts again. */
