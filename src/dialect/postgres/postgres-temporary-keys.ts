@@ -1,7 +1,8 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { UpdateStep } from '../../plan/execution-plan';
 import type { ColumnKind } from '../../values/column-kind';
-import { INT64_MAX, type SqlValue } from '../../values/sql-value';
+import type { SqlValue } from '../../values/sql-value';
+import { temporaryIntegers } from '../temporary-integers';
 import type { Dialect, TableSchema } from '../dialect';
 import { keyMovesOf, newKeyRange, uniqueBlobs } from '../key-moves';
 import { quotePostgresIdentifier as q } from './postgres-text';
@@ -73,10 +74,8 @@ function temporaries(
     case 'numeric': {
       // Exact: a key past 2^53 read as a double would round onto a stored key.
       const top = wholeAtLeast(max ?? '0');
-      const room = INT64_MAX - top > BigInt(n);
       const bottom = -wholeAtLeast(negate(min ?? '0'));
-      for (let i = 0; i < n; i++) out[i] = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
-      return out;
+      return temporaryIntegers(n, top, bottom);
     }
     case 'real': {
       // Doubles one apart above the largest key (or below the smallest), where they still differ.

@@ -8,7 +8,8 @@ import type {
   UpdateStep,
 } from '../../plan/execution-plan';
 import type { TableInfo } from '../../schema/table-info';
-import { INT64_MAX, type SqlValue } from '../../values/sql-value';
+import type { SqlValue } from '../../values/sql-value';
+import { temporaryIntegers } from '../temporary-integers';
 import type { DataStepOptions, Dialect, DialectFailure, Query } from '../dialect';
 import { keyMovesOf, newKeyRange, uniqueBlobs } from '../key-moves';
 import { quoteIdentifier as q } from '../quote-identifier';
@@ -111,15 +112,11 @@ export interface SqliteDialect extends Dialect<TableInfo, SqlValue> {
 /** Free temporary rowids: past the largest rowid, or below the smallest when the top is taken. */
 function temporaryRowids(n: number, max: SqlValue, min: SqlValue): SqlValue[] {
   const top = typeof max === 'bigint' ? max : BigInt(Math.trunc(Number(max ?? 0)));
-  const room = INT64_MAX - top > BigInt(n);
   const bottom = typeof min === 'bigint' ? min : BigInt(Math.trunc(Number(min ?? 0)));
-  const out = new Array<SqlValue>(n);
-  for (let i = 0; i < n; i++) {
-    const v = room ? top + 1n + BigInt(i) : bottom - 1n - BigInt(i);
-    // Integers within 2^53 as numbers, as the library holds them.
-    out[i] = v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
-  }
-  return out;
+  // Integers within 2^53 as numbers, as the library holds them.
+  return temporaryIntegers(n, top, bottom).map((v) =>
+    v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v,
+  );
 }
 
 /** The larger of a stored rowid (null for none) and a whole number (null for none). */
