@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { applyPlan, ConflictError, PandalchemyError } from '../../src/postgres';
-import { openTarget, TARGETS, type PostgresTarget } from '../support/postgres-targets';
+import { TARGETS, useTarget, type PostgresTarget } from '../support/postgres-targets';
 
 const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
@@ -48,16 +48,7 @@ async function rows(target: PostgresTarget, table = 'items'): Promise<Record<str
 }
 
 describe.each(TARGETS)('applyPlan on %s', (name) => {
-  let target: PostgresTarget;
-  beforeAll(async () => {
-    target = await openTarget(name);
-  });
-  beforeEach(async () => {
-    await target.reset();
-  });
-  afterAll(async () => {
-    await target.close();
-  });
+  const target = useTarget(name);
 
   test('creates a table with the mapped types and inserts rows of every kind', async () => {
     const result = await applyPlan(plan(createItems, insertItems), target.client);

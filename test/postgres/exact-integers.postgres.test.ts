@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { applyPlan } from '../../src/postgres';
-import { openTarget, TARGETS, type PostgresTarget } from '../support/postgres-targets';
+import { TARGETS, useTarget } from '../support/postgres-targets';
 
 /**
  * node-postgres and PGlite send a BigInt as its decimal text, as sql.js binds it; PostgreSQL types
@@ -62,16 +62,7 @@ const update = (
 });
 
 describe.each(TARGETS)('integers beyond 2^53 on %s', (name) => {
-  let target: PostgresTarget;
-  beforeAll(async () => {
-    target = await openTarget(name);
-  });
-  beforeEach(async () => {
-    await target.reset();
-  });
-  afterAll(async () => {
-    await target.close();
-  });
+  const target = useTarget(name);
 
   /** The table's rows as text, each value with its PostgreSQL type. */
   const contents = async (table: string): Promise<string[]> =>

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { PostgresClient } from '../../src/postgres';
 import { freshPostgresDatabase } from './postgres-database';
 
@@ -38,3 +39,28 @@ export async function openTarget(name: TargetName): Promise<PostgresTarget> {
 }
 
 export const TARGETS: readonly TargetName[] = ['server', 'pglite'];
+
+/**
+ * The target `name` for the tests of the calling `describe`: opened once for them, reset before
+ * each, closed after them all. Read its members only inside tests and hooks.
+ */
+export function useTarget(name: TargetName): PostgresTarget {
+  let target: PostgresTarget | null = null;
+  const opened = (): PostgresTarget => {
+    if (!target) throw new Error(`The ${name} target is not open yet: use it inside a test.`);
+    return target;
+  };
+  beforeAll(async () => {
+    target = await openTarget(name);
+  });
+  beforeEach(() => opened().reset());
+  afterAll(() => target?.close());
+  return {
+    get client() {
+      return opened().client;
+    },
+    query: (sql, params) => opened().query(sql, params),
+    reset: () => opened().reset(),
+    close: () => opened().close(),
+  };
+}
