@@ -43,19 +43,28 @@ export function rebaseInPlace(
   // key moved, each row keeps its slot through them all, unless one of them deletes it (then a
   // later commit naming that row would be planned wrongly: the whole replay takes those). A
   // commit it cannot take in (a patch of a row this copy lacks) is refused before anything moves.
+  // Counted before anything is planned: a commit of a whole column (another tab's transform)
+  // goes to the whole replay without its million rows looked up here first.
+  let named = 0;
+  for (const update of updates) {
+    if (update.kind !== 'effect') return null;
+    const e = update.effect;
+    named += e.deleted.keys[0]?.length ?? 0;
+    named += e.upserts.values[0]?.length ?? 0;
+    for (const p of e.patches ?? []) named += p.rowids.length;
+  }
+  if (named > MAX_TOUCHED) return null;
   const plans: PlannedPatch[] = [];
   const gone = new Set<number>();
   const touched = new Set<number>();
-  for (const update of updates) {
-    if (update.kind !== 'effect') return null;
+  for (const update of updates as readonly Extract<TableUpdate, { kind: 'effect' }>[]) {
     const plan = planPatch(store, update.effect);
     if (plan.adds || plan.moves) return null;
-    const written = [...plan.targets, ...plan.patches.flatMap((p) => [...p.rows])];
-    if (touched.size + written.length + plan.dead.length > MAX_TOUCHED) return null;
-    for (const r of written) {
-      if (gone.has(r)) return null;
+    const write = (r: number): boolean => {
       touched.add(r);
-    }
+      return !gone.has(r);
+    };
+    if (!plan.targets.every(write) || !plan.patches.every((p) => p.rows.every(write))) return null;
     for (const r of plan.dead) {
       touched.add(r);
       gone.add(r);
