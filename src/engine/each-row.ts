@@ -19,9 +19,24 @@ export function rowAt(columns: readonly ColumnValues[], i: number): SqlValue[] {
   return out;
 }
 
-/** A rowid as the change log would report it, from a key value of a rowid-keyed table. */
+/**
+ * A rowid as the change log would report it, from a key value of a rowid-keyed table that
+ * matched it: -0 matches rowid 0, and is reported as 0.
+ */
 export function rowidOf(key: SqlValue): Rowid {
-  return exactValue(key) as Rowid;
+  // `+ 0` turns -0 into 0 and leaves every other number as it is.
+  return (typeof key === 'number' ? key + 0 : exactValue(key)) as Rowid;
+}
+
+/**
+ * The rowids of keys of a rowid-keyed table that matched them, from a Float64Array: the array
+ * itself unless it holds a -0 (rowid 0, see {@link rowidOf}), then a copy with 0 there.
+ */
+export function rowidsOf(keys: Float64Array): Float64Array {
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === 0 && Object.is(keys[i], -0)) return keys.map((k) => k + 0);
+  }
+  return keys;
 }
 
 /** Steps a statement with RETURNING rowid to its end; the rowid of its row, or null. */

@@ -1,6 +1,6 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, DeleteStep, Guard } from '../plan/execution-plan';
-import { eachRow, eachToldRow, rowAt, rowidOf, stepReturningRow } from './each-row';
+import { eachRow, eachToldRow, rowAt, rowidOf, rowidsOf, stepReturningRow } from './each-row';
 import { GuardMiss } from './inline-guards';
 import { matchedKeys } from '../dialect/sqlite/matched-keys';
 import { RowHook } from './row-hook';
@@ -103,7 +103,7 @@ function deletedRowids(
   count: number,
   missed: readonly number[] | null,
 ): ArrayLike<Rowid> {
-  if (!missed && keys instanceof Float64Array && keys.length === count) return keys;
+  if (!missed && keys instanceof Float64Array && keys.length === count) return rowidsOf(keys);
   const out: Rowid[] = [];
   for (let i = 0, m = 0; i < count; i++) {
     if (missed && missed[m] === i) m++;

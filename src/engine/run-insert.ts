@@ -3,7 +3,7 @@ import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import type { ColumnValues, InsertStep } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
-import { eachRow, rowidOf, stepReturning } from './each-row';
+import { eachRow, rowidOf, rowidsOf, stepReturning } from './each-row';
 import { readColumns } from './read-table';
 import { columnAffinities } from './run-update';
 import { RowHook } from './row-hook';
@@ -94,7 +94,8 @@ function insertRows(
   if (!rowids) return;
   if (!returning) {
     // Every row went in (an insert that fails throws) under the rowid the step gave it.
-    const all = given instanceof Float64Array ? given : Array.from(given!, (v) => rowidOf(v));
+    const all =
+      given instanceof Float64Array ? rowidsOf(given) : Array.from(given!, (v) => rowidOf(v));
     if (images)
       touch.known.addStep(all as ArrayLike<Rowid>, columnsWith(images, all), images.exact);
     // Rows whose image is not known (a value not stored as given, or no images at all) are read back.
