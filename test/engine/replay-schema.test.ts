@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
 import { dump } from '../support/dump';
+import { replayRecords } from '../../src/engine/durable/replay-record';
+import { configureConnection } from '../../src/engine/sqlite';
 import { MemoryStorage, loadSql, memoryEngine } from '../support/memory-storage';
 
 const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
@@ -93,5 +95,35 @@ describe('replay reads the schema once per run of records', () => {
     const after = await reader.query("SELECT what FROM log WHERE what = 't d'");
     expect(after.length).toBe(1);
     await reader.close();
+  });
+
+  it('replays a run of records whole or not at all', async () => {
+    const storage = new MemoryStorage();
+    const writer = await memoryEngine(storage);
+    await writer.importDatabase(
+      await fileOf(`
+        CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT);
+        CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN INSERT INTO log (what) VALUES (NEW.v); END;
+        INSERT INTO t VALUES (1, 'a'), (2, 'b');`),
+    );
+    const snapshot = await writer.exportDatabase();
+    for (let i = 0; i < 6; i++)
+      await writer.apply(plan(update('t', 'v', 1 + (i % 2), `v${i}`)), { pushId: `p${i}` });
+    await writer.apply(plan(insert('t', 3, 'c')), { pushId: 'ins' });
+    const expected = await dumpOf(await writer.exportDatabase());
+    await writer.close();
+    const SQL = await loadSql();
+    const db = new SQL.Database(snapshot);
+    configureConnection(db, true);
+    // A last record that fails: nothing of the run may stay, not even the records before it, nor
+    // a trigger set aside.
+    const last = storage.records[storage.records.length - 1]!;
+    const records = [...storage.records, { ...last, seq: last.seq + 1, ddl: ['NOT SQL'] }];
+    expect(() => replayRecords(db, records, true)).toThrow();
+    expect(dump(db)).toBe(await dumpOf(snapshot));
+    replayRecords(db, storage.records, true);
+    expect(dump(db)).toBe(expected);
+    db.close();
   });
 });

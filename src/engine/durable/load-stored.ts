@@ -2,7 +2,7 @@ import { PandalchemyError } from '../../errors/pandalchemy-error';
 import type { ProgressCallback } from '../../protocol/engine-api';
 import type { EngineContext } from '../engine-context';
 import { introspect } from '../introspect';
-import { replayRecord } from './replay-record';
+import { replayRecords } from './replay-record';
 import { ReplaySchema } from './replay-schema';
 import { configureConnection } from '../sqlite';
 import { messageOf } from '../sqlite-error';
@@ -25,11 +25,9 @@ export async function loadStored(ctx: EngineContext, onProgress?: ProgressCallba
   try {
     configureConnection(db, ctx.foreignKeys);
     const total = stored.records.length;
-    const schema = new ReplaySchema(db);
-    stored.records.forEach((record, i) => {
-      replayRecord(db, record, ctx.foreignKeys, schema);
-      onProgress?.({ phase: 'replay', done: i + 1, total });
-    });
+    replayRecords(db, stored.records, ctx.foreignKeys, new ReplaySchema(db), (i) =>
+      onProgress?.({ phase: 'replay', done: i + 1, total }),
+    );
   } catch (e) {
     db.close();
     throw new PandalchemyError(
