@@ -2,7 +2,7 @@ import { quoteIdentifier as q } from '../dialect/quote-identifier';
 import type { TableInfo } from '../schema/table-info';
 import type { SqlValue } from '../values/sql-value';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
-import { exactValue, rowOf, selectValue, withStatement, type SqlDatabase } from './sqlite';
+import { exactValue, rowOf, selectFixed, withStatement, type SqlDatabase } from './sqlite';
 import type { Rowid } from './table-touch';
 
 /** One row change: `op` 0 insert, 1 update, 2 delete; rowids before and after. */
@@ -45,7 +45,7 @@ export function needsChangeLog(
     if (!lower.has(info.name.toLowerCase())) continue;
     if (info.triggers.length || /\bREPLACE\b/i.test(info.sql)) return true;
   }
-  if (written.size && selectValue(db, 'PRAGMA foreign_keys') === 1) {
+  if (written.size && selectFixed(db, 'PRAGMA foreign_keys') === 1) {
     for (const info of tables) {
       for (const fk of info.foreignKeys) {
         const writes =

@@ -2,7 +2,7 @@ import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { sqliteIntrospectTables, sqliteTableNames } from '../dialect/sqlite/sqlite-introspect';
 import { freezeTableInfo } from '../schema/freeze-table-info';
 import type { TableInfo } from '../schema/table-info';
-import { ask, selectValue, type SqlDatabase } from './sqlite';
+import { ask, selectFixed, type SqlDatabase } from './sqlite';
 
 /**
  * Every object of the schema as SQLite stores it, in creation order: everything a `TableInfo`
@@ -27,7 +27,7 @@ interface Schema {
 const schemas = new WeakMap<SqlDatabase, Schema>();
 
 function schemaOf(db: SqlDatabase): Schema {
-  const text = String(selectValue(db, SCHEMA_TEXT) ?? '');
+  const text = String(selectFixed(db, SCHEMA_TEXT) ?? '');
   const known = schemas.get(db);
   if (known?.text === text) return known;
   // Frozen: every caller shares these objects.
