@@ -7,7 +7,9 @@ import { eachRow, eachToldRow, rowAt, rowidOf, stepReturningRow } from './each-r
 import { GuardMiss } from './inline-guards';
 import { matchedKeys } from '../dialect/sqlite/matched-keys';
 import { RowHook } from './row-hook';
-import { ask, exactValue, type SqlDatabase } from './sqlite';
+import { holdsBigInt } from './exact-statement';
+import { ask, exactValue, type SqlDatabase, type SqlStatement } from './sqlite';
+import { MIN_BATCHED_ROWS, updateInBatches } from './update-batches';
 import { storedColumns } from './stored-columns';
 import { StoredKeyReader } from './stored-key-reader';
 import type { SqlValue } from '../values/sql-value';
@@ -42,11 +44,22 @@ export function runUpdate(
   }
   const last = statements.length - 1;
   statements.forEach((st, n) =>
-    runStatement(db, st, touch, n === last ? progress : () => undefined, logged, moves),
+    runStatement(
+      db,
+      st,
+      touch,
+      n === last ? progress : () => undefined,
+      logged,
+      moves,
+      statements.length === 1 ? guard : null,
+    ),
   );
 }
 
-/** Runs one of an update's statements; `moves`: the update sets a key column. */
+/**
+ * Runs one of an update's statements; `moves`: the update sets a key column; `guard`: the guard
+ * it checks inline, if any (the plan's step being its only statement).
+ */
 function runStatement(
   db: SqlDatabase,
   st: SqliteStatement,
@@ -54,6 +67,7 @@ function runStatement(
   progress: (n: number) => void,
   logged: boolean,
   moves: boolean,
+  guard: Guard | null,
 ): void {
   const info = touch.info;
   const step = st.step as UpdateStep;
@@ -71,47 +85,83 @@ function runStatement(
     (returning && moves) || (info.withoutRowid && !logged)
       ? new StoredKeyReader(db, info, step.key)
       : null;
-  try {
+  const perRow = (stmt: SqlStatement, i: number, params: readonly SqlValue[]): void => {
+    if (returning) {
+      const prior = moves ? stored!.read(rowAt(keys, i)) : null;
+      // The row's rowid, then (an update) its key as stored.
+      const row = stepReturningRow(stmt);
+      if (row === null) return;
+      const rowid = exactValue(row[0]!) as Rowid;
+      if (prior) touch.planKey(rowid, prior);
+      if (patch?.(rowid, i, row)) return;
+      // The row keeps its rowid whatever its key becomes; it is read back.
+      if (!logged) touch.updated(rowid, rowid);
+    } else {
+      const before = stored && moves ? stored.read(rowAt(keys, i)) : null;
+      stmt.step();
+      if (info.withoutRowid) {
+        if (stored && db.getRowsModified() > 0) {
+          const given = rowAt(keys, i);
+          const after = stored.read(keyIndex.map((j, k) => (j >= 0 ? params[j]! : given[k]!)));
+          touch.writeKey(before ?? after, after);
+        }
+      } else if (guarded && db.getRowsModified() === 0) {
+        throw new GuardMiss();
+      } else if (!logged && db.getRowsModified() > 0) {
+        const from = rowidOf(params[s]!);
+        if (patch?.(from, i)) return;
+        const j = keyIndex[0]!;
+        touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
+      }
+    }
+  };
+  const rows = (from: number, to: number, done: (n: number) => void): void =>
     eachRow(
       db,
-      st,
+      from === 0 && to === st.rows
+        ? st
+        : { ...st, rows: to - from, parameters: (i) => st.parameters(from + i) },
       step,
-      (i) => rowAt(step.keys, i),
-      progress,
-      (stmt, i, params) => {
-        if (returning) {
-          const prior = moves ? stored!.read(rowAt(keys, i)) : null;
-          // The row's rowid, then (an update) its key as stored.
-          const row = stepReturningRow(stmt);
-          if (row === null) return;
-          const rowid = exactValue(row[0]!) as Rowid;
-          if (prior) touch.planKey(rowid, prior);
-          if (patch?.(rowid, i, row)) return;
-          // The row keeps its rowid whatever its key becomes; it is read back.
-          if (!logged) touch.updated(rowid, rowid);
-        } else {
-          const before = stored && moves ? stored.read(rowAt(keys, i)) : null;
-          stmt.step();
-          if (info.withoutRowid) {
-            if (stored && db.getRowsModified() > 0) {
-              const given = rowAt(keys, i);
-              const after = stored.read(keyIndex.map((j, k) => (j >= 0 ? params[j]! : given[k]!)));
-              touch.writeKey(before ?? after, after);
-            }
-          } else if (guarded && db.getRowsModified() === 0) {
-            throw new GuardMiss();
-          } else if (!logged && db.getRowsModified() > 0) {
-            const from = rowidOf(params[s]!);
-            if (patch?.(from, i)) return;
-            const j = keyIndex[0]!;
-            touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
-          }
-        }
-      },
+      (i) => rowAt(step.keys, from + i),
+      done,
+      (stmt, i, params) => perRow(stmt, from + i, params),
     );
+  try {
+    if (batchable(st, info, logged, moves)) {
+      updateInBatches(
+        db,
+        st,
+        info,
+        guard,
+        progress,
+        (i, key) => {
+          const from = rowidOf(key);
+          if (!patch?.(from, i)) touch.updated(from, from);
+        },
+        (from, to) => rows(from, to, progress),
+      );
+    } else {
+      rows(0, st.rows, progress);
+    }
   } finally {
     stored?.free();
   }
+}
+
+/**
+ * Whether `st` runs in batches (see `updateInBatches`): a table keyed by its rowid whose step
+ * gives every key as an integer (no RETURNING), moving no key, unlogged (no trigger to run twice
+ * on a batch run again row by row), no BigInt to bind exactly, rows enough.
+ */
+function batchable(st: SqliteStatement, info: TableInfo, logged: boolean, moves: boolean): boolean {
+  return (
+    !logged &&
+    !moves &&
+    !info.withoutRowid &&
+    st.returning.length === 0 &&
+    st.rows >= MIN_BATCHED_ROWS &&
+    !holdsBigInt(st.sources, st.rows)
+  );
 }
 
 /**
