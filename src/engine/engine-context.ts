@@ -6,6 +6,7 @@ import type {
   RemoteCommit,
 } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
+import { changesSchema } from './commit/changes-schema';
 import { CommitHistory } from './commit/commit-history';
 import type { DurableLog } from './durable/durable-log';
 import { introspect } from './introspect';
@@ -75,11 +76,9 @@ export class EngineContext {
   }
 
   /** Takes a committed record in: memory bookkeeping shared by local pushes and catch-up. */
-  committed(record: RedoRecord): void {
+  committed(record: RedoRecord, tables?: TableInfo[]): void {
     this.seq = record.seq;
-    if (record.ddl.length || record.effects.some((e) => e.reload)) {
-      this.tables = introspect(this.requireDb());
-    }
+    if (changesSchema(record)) this.tables = tables ?? introspect(this.requireDb());
     this.history.add(record, this.tables);
   }
 

@@ -126,4 +126,46 @@ describe('replay reads the schema once per run of records', () => {
     expect(dump(db)).toBe(expected);
     db.close();
   });
+
+  it('takes in a run of commits at once, each with the schema after it', async () => {
+    const storage = new MemoryStorage();
+    const writer = await memoryEngine(storage, 'shared');
+    await writer.importDatabase(
+      await fileOf(
+        `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a');`,
+      ),
+    );
+    const reader = await memoryEngine(storage, 'shared');
+    const { seq } = await reader.state();
+    await writer.apply(plan(update('t', 'v', 1, 'b')), { pushId: 'p1' });
+    await writer.apply(
+      plan({
+        kind: 'addColumn',
+        table: 't',
+        column: { name: 'extra', declaredType: 'TEXT', notNull: false, default: null },
+      }),
+      { pushId: 'p2' },
+    );
+    await writer.apply(plan(update('t', 'extra', 1, 'x')), { pushId: 'p3' });
+    await writer.apply(plan({ kind: 'renameColumn', table: 't', from: 'v', to: 'w' }), {
+      pushId: 'p4',
+    });
+    const since = await reader.commitsSince(seq);
+    expect(since.commits.map((c) => c.seq)).toEqual([seq + 1, seq + 2, seq + 3, seq + 4]);
+    expect(
+      since.commits.map((c) =>
+        c.tables.find((t) => t.name === 't')!.columns.map((col) => col.name),
+      ),
+    ).toEqual([
+      ['id', 'v'],
+      ['id', 'v', 'extra'],
+      ['id', 'v', 'extra'],
+      ['id', 'w', 'extra'],
+    ]);
+    expect(await dumpOf(await reader.exportDatabase())).toBe(
+      await dumpOf(await writer.exportDatabase()),
+    );
+    await reader.close();
+    await writer.close();
+  });
 });

@@ -1,7 +1,11 @@
 import type { LogAfter } from '../storage';
 import type { EngineContext } from '../engine-context';
 import { recordSize } from './record-size';
-import { replayRecord } from './replay-record';
+import type { RedoRecord } from '../../protocol/engine-api';
+import type { TableInfo } from '../../schema/table-info';
+import { changesSchema } from '../commit/changes-schema';
+import { introspect } from '../introspect';
+import { replayRecords } from './replay-record';
 import { ReplaySchema } from './replay-schema';
 import { loadStored } from './load-stored';
 
@@ -33,14 +37,23 @@ export async function catchUp(ctx: EngineContext, notify: boolean): Promise<void
 export function takeLogIn(ctx: EngineContext, log: LogAfter): boolean {
   const { snapshotSeq, records } = log;
   if (snapshotSeq > ctx.seq && records[0]?.seq !== ctx.seq + 1) return false;
-  const db = ctx.requireDb();
-  const schema = new ReplaySchema(db);
+  const run: RedoRecord[] = [];
   for (const record of records) {
-    if (record.seq !== ctx.seq + 1) break;
-    replayRecord(db, record, ctx.foreignKeys, schema);
-    ctx.log?.add(record.seq, recordSize(record));
-    ctx.committed(record);
+    if (record.seq !== ctx.seq + 1 + run.length) break;
+    run.push(record);
   }
+  if (!run.length) return true;
+  // One transaction for the run (see replayRecords); the schema after each record that changed
+  // it is read as the run replays, for that commit's place in the history.
+  const db = ctx.requireDb();
+  const schemas: (TableInfo[] | undefined)[] = [];
+  replayRecords(db, run, ctx.foreignKeys, new ReplaySchema(db), (i) => {
+    if (changesSchema(run[i]!)) schemas[i] = introspect(db);
+  });
+  run.forEach((record, i) => {
+    ctx.log?.add(record.seq, recordSize(record));
+    ctx.committed(record, schemas[i]);
+  });
   return true;
 }
 
