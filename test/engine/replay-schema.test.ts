@@ -50,12 +50,17 @@ async function dumpOf(bytes: Uint8Array): Promise<string> {
   }
 }
 
+/** A writer engine on storage of its own, over a database made by `sql`. */
+async function writerOf(sql: string) {
+  const storage = new MemoryStorage();
+  const writer = await memoryEngine(storage);
+  await writer.importDatabase(await fileOf(sql));
+  return { storage, writer };
+}
+
 describe('replay reads the schema once per run of records', () => {
   it('reopens to the same database across schema changes and triggers between records', async () => {
-    const storage = new MemoryStorage();
-    const writer = await memoryEngine(storage);
-    await writer.importDatabase(
-      await fileOf(`
+    const { storage, writer } = await writerOf(`
         CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
         CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT);
         CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT);
@@ -63,8 +68,7 @@ describe('replay reads the schema once per run of records', () => {
         CREATE TRIGGER u_ins AFTER INSERT ON u BEGIN INSERT INTO log (what) VALUES ('u ' || NEW.v); END;
         CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN INSERT INTO log (what) VALUES ('t* ' || NEW.v); END;
         INSERT INTO t VALUES (1, 'a'), (2, 'b');
-        INSERT INTO u VALUES (1, 'x');`),
-    );
+        INSERT INTO u VALUES (1, 'x');`);
     const steps: PlanStep[][] = [
       [update('t', 'v', 1, 'a1')],
       [insert('t', 3, 'c'), insert('u', 2, 'y')],
@@ -98,15 +102,11 @@ describe('replay reads the schema once per run of records', () => {
   });
 
   it('replays a run of records whole or not at all', async () => {
-    const storage = new MemoryStorage();
-    const writer = await memoryEngine(storage);
-    await writer.importDatabase(
-      await fileOf(`
+    const { storage, writer } = await writerOf(`
         CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
         CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT);
         CREATE TRIGGER t_upd AFTER UPDATE ON t BEGIN INSERT INTO log (what) VALUES (NEW.v); END;
-        INSERT INTO t VALUES (1, 'a'), (2, 'b');`),
-    );
+        INSERT INTO t VALUES (1, 'a'), (2, 'b');`);
     const snapshot = await writer.exportDatabase();
     for (let i = 0; i < 6; i++)
       await writer.apply(plan(update('t', 'v', 1 + (i % 2), `v${i}`)), { pushId: `p${i}` });
