@@ -85,6 +85,11 @@ function runStatement(
     (returning && moves) || (info.withoutRowid && !logged)
       ? new StoredKeyReader(db, info, step.key)
       : null;
+  // Row `i` of a rowid table, unlogged, was written: a patch where it can be, else read back
+  // (`to`: the rowid its key moved it to, if it did).
+  const wrote = (i: number, from: Rowid, to: Rowid | null): void => {
+    if (!patch?.(from, i)) touch.updated(from, to ?? from);
+  };
   const perRow = (stmt: SqlStatement, i: number, params: readonly SqlValue[]): void => {
     if (returning) {
       const prior = moves ? stored!.read(rowAt(keys, i)) : null;
@@ -108,10 +113,8 @@ function runStatement(
       } else if (guarded && db.getRowsModified() === 0) {
         throw new GuardMiss();
       } else if (!logged && db.getRowsModified() > 0) {
-        const from = rowidOf(params[s]!);
-        if (patch?.(from, i)) return;
         const j = keyIndex[0]!;
-        touch.updated(from, j >= 0 ? rowidOf(params[j]!) : from);
+        wrote(i, rowidOf(params[s]!), j >= 0 ? rowidOf(params[j]!) : null);
       }
     }
   };
@@ -134,10 +137,7 @@ function runStatement(
         info,
         guard,
         progress,
-        (i, key) => {
-          const from = rowidOf(key);
-          if (!patch?.(from, i)) touch.updated(from, from);
-        },
+        (i, key) => wrote(i, rowidOf(key), null),
         (from, to) => rows(from, to, progress),
       );
     } else {
