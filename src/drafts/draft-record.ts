@@ -2,10 +2,9 @@ import type { TableInfo } from '../schema/table-info';
 import type { ArraySlice } from './big-arrays';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from '../table/column-state';
-import type { IndexEdit } from '../table/edits/index-edits';
 import type { OperationKind } from '../table/operation-log';
 import type { TableChanges } from '../table/row-changes';
-import type { InsertedRow } from '../table/table-state';
+import type { PendingParts } from '../table/pending-parts';
 
 /**
  * Version of the saved form. A draft of a version this one does not read is dropped with a
@@ -56,14 +55,7 @@ export type OperationRecord =
  * value so that the structured clone keeps every object shared between them shared (a column
  * state referred to by the columns and by the edits that changed it is one object again).
  */
-export interface PendingRecord {
-  readonly columns: readonly ColumnState[];
-  readonly droppedColumns: readonly ColumnState[];
-  readonly deleted: readonly number[];
-  readonly inserted: readonly InsertedRow[];
-  readonly indexEdits: readonly IndexEdit[];
-  readonly nextSeq: number;
-  readonly nextColumnId: number;
+export interface PendingRecord extends Omit<PendingParts, 'done' | 'undone'> {
   readonly done: readonly OperationRecord[];
   readonly undone: readonly OperationRecord[];
 }

@@ -20,6 +20,7 @@ import type { TableState } from '../table/table-state';
 import type { CellValue } from '../values/sql-value';
 import { hashValue, hashValues } from '../values/key-hash';
 import type { RowStore } from '../table/row-store';
+import { pendingParts } from '../table/pending-parts';
 import type {
   DraftBase,
   MutationRecord,
@@ -101,7 +102,7 @@ function encodeOperation(op: LoggedOperation): OperationRecord {
  * else runs.
  */
 export function encodePending(state: TableState): PendingRecord {
-  const parts = state.pendingParts();
+  const parts = pendingParts(state);
   return {
     ...parts,
     done: parts.done.map(encodeOperation),

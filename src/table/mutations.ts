@@ -1,7 +1,8 @@
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from './column-state';
 import type { ColumnArray } from './row-store';
-import type { InsertedRow, TableState } from './table-state';
+import type { InsertedRow } from './table-rows';
+import type { TableState } from './table-state';
 
 /**
  * One primitive change of a table's pending state, recorded so that an operation can be undone

@@ -1,18 +1,14 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { TableInfo } from '../schema/table-info';
 import type { IndexEdit } from './edits/index-edits';
 import type { CellValue } from '../values/sql-value';
-import { defaultValueOf, isConstantDefault } from '../dialect/sqlite/sqlite-default-value';
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
 import { formatKey } from './format-key';
-import { keyToken, keyTokens, type KeyToken } from '../values/key-hash';
 import {
   CellMutation,
   ColumnValuesMutation,
   DeleteMutation,
   InsertMutation,
-  RestoreMutation,
   UNSET,
   type Mutation,
   type Slot,
@@ -20,58 +16,30 @@ import {
 } from './mutations';
 import { CellOperation } from './cell-operation';
 import { ChangedRows } from './changed-rows';
-import { markDiffering } from './differing-rows';
-import { KeyOverlay } from './key-overlay';
-import { ownCopies } from './own-copy';
+import { tallyColumn, type DiffersEverywhere } from './changed-tally';
+import { checkUniqueKeys, netKeys } from './net-keys';
+import { unsetShows } from './column-defaults';
 import { Operation, OperationLog, type LoggedOperation, type OperationKind } from './operation-log';
+import type { PendingParts } from './pending-parts';
 import type { ColumnArray, RowStore } from './row-store';
-
-/** A row inserted since the last push. Values by column id; undefined means never given. */
-export interface InsertedRow {
-  readonly seq: number;
-  readonly values: (CellValue | undefined)[];
-}
-
-/** @internal What a draft keeps of a table's pending state (see `TableState.pendingParts`). */
-export interface PendingParts {
-  readonly columns: readonly ColumnState[];
-  readonly droppedColumns: readonly ColumnState[];
-  readonly deleted: readonly number[];
-  readonly inserted: readonly InsertedRow[];
-  readonly indexEdits: readonly IndexEdit[];
-  readonly nextSeq: number;
-  readonly nextColumnId: number;
-  readonly done: readonly LoggedOperation[];
-  readonly undone: readonly LoggedOperation[];
-}
+import type { TableInfo } from '../schema/table-info';
+import { storedColumnStates } from './stored-column-states';
+import { TableRows, type InsertedRow } from './table-rows';
 
 /**
- * The state of a tracked table: the stored rows (`store`, what the database last reported) and
- * the pending edits on top (column states, deleted rows, inserted rows), with the journal that
- * makes every operation atomic and undoable.
- *
- * Rows are numbered: stored rows by their store slot (>= 0), inserted rows by a negative id.
+ * The state of a tracked table: its rows as they read ({@link TableRows}: the stored rows and the
+ * pending edits on top) and the operations that change them, with the journal that makes every
+ * operation atomic and undoable.
  */
-export class TableState {
-  columns: ColumnState[] = [];
-  keyColumns: ColumnState[] = [];
-  readonly deleted = new Set<number>();
-  readonly inserted = new Map<number, InsertedRow>();
-  /** Stored columns dropped since the last push (kept for undo and for the plan). */
-  readonly droppedColumns = new Set<ColumnState>();
+export class TableState extends TableRows {
   /** Pending index changes, in the order made (see `indexChanges` for their net effect). */
   readonly indexEdits: IndexEdit[] = [];
   readonly log = new OperationLog();
-  /** Increases on every change of the pending state: caches compare it. */
-  version = 0;
   /**
    * Live stored rows whose value differs from the store in some live column, kept by every
    * primitive below, so that counting updated rows costs nothing.
    */
   readonly changed = new ChangedRows();
-  private byName = new Map<string, ColumnState>();
-  /** Rows whose current key the store's index does not give: inserted and re-keyed rows. */
-  private readonly keys = new KeyOverlay();
   /** Rows whose key the operation in progress wrote: checked for uniqueness when it ends. */
   private keyWrites: Set<number> | null = null;
   /** Rows the operation in progress deleted or inserted: looked at for net changes when it ends. */
@@ -80,53 +48,18 @@ export class TableState {
   private nextColumnId = 0;
   private current: Operation | null = null;
   /** Set during `assignColumn`: values known to differ from `against` in every stored row. */
-  private differsEverywhere: { dense: ColumnArray; against: ArrayLike<unknown> } | null = null;
+  private differsEverywhere: DiffersEverywhere | null = null;
   /** Set while edits are refused (a push of this table is in flight): says why. */
   lockedBy: string | null = null;
-  private insertedOrder: { version: number; ids: number[] } = { version: -1, ids: [] };
-  /** Increases whenever a stored row is deleted or restored: the live slots cache compares it. */
-  private rowsVersion = 0;
-  private slotsCache: {
-    readonly rowsVersion: number;
-    readonly store: RowStore;
-    readonly revision: number;
-    readonly slots: Int32Array | null;
-    readonly stored: number;
-  } | null = null;
 
-  constructor(
-    public info: TableInfo,
-    public store: RowStore,
-    readonly rowidColumn: boolean,
-  ) {
+  constructor(info: TableInfo, store: RowStore, rowidColumn: boolean) {
+    super(info, store, rowidColumn);
     this.resetColumns();
-  }
-
-  get name(): string {
-    return this.info.name;
   }
 
   /** Rebuilds the column states from the store: no pending edits. */
   resetColumns(): void {
-    const declared = new Map(this.info.columns.map((c) => [c.name, c]));
-    this.columns = this.store.names.map((name, origin) => {
-      const info = declared.get(name);
-      return {
-        id: this.nextColumnId++,
-        name,
-        declaredType: info?.declaredType ?? 'INTEGER',
-        kind: this.store.kinds[origin]!,
-        notNull: info?.notNull ?? true,
-        defaultSql: info?.defaultSql ?? null,
-        fill: defaultValueOf(info?.defaultSql ?? null, this.store.kinds[origin]!),
-        origin,
-        added: null,
-        cells: new Map(),
-        dense: null,
-        base: null,
-        dropped: false,
-      };
-    });
+    this.columns = storedColumnStates(this.info, this.store, () => this.nextColumnId++);
     this.byName = new Map(this.columns.map((c) => [c.name, c]));
     this.keyColumns = this.store.keyColumns.map((i) => this.columns[i]!);
     this.deleted.clear();
@@ -138,178 +71,6 @@ export class TableState {
     this.changed.clear();
     this.version++;
     this.rowsVersion++;
-  }
-
-  /** The live column named `name`, or an `unknown_column` error. */
-  column(name: string): ColumnState {
-    const c = this.byName.get(name);
-    if (c) return c;
-    throw new PandalchemyError(
-      'unknown_column',
-      `Table '${this.name}' has no column ${JSON.stringify(name)}; its columns are ${this.columns.map((x) => x.name).join(', ')}.`,
-      { table: this.name, column: String(name) },
-    );
-  }
-
-  hasColumn(name: string): boolean {
-    return this.byName.has(name);
-  }
-
-  isKeyColumn(col: ColumnState): boolean {
-    return this.keyColumns.includes(col);
-  }
-
-  /** Whether the key is assigned by the database when an inserted row has none. */
-  get autoKey(): boolean {
-    return this.info.key.autoAssigned;
-  }
-
-  isLive(row: number): boolean {
-    return row < 0 ? this.inserted.has(row) : !this.deleted.has(row) && !this.store.isDead(row);
-  }
-
-  /** The current value of a cell. */
-  value(row: number, col: ColumnState): CellValue {
-    if (row < 0) {
-      const v = this.inserted.get(row)?.values[col.id];
-      return v !== undefined ? v : col.fill;
-    }
-    const v = col.cells.get(row);
-    return v !== undefined ? v : this.underlying(row, col);
-  }
-
-  /** A stored row's value before single edits: the assigned column, converted or stored value. */
-  underlying(row: number, col: ColumnState): CellValue {
-    if (col.dense) return col.dense[row] ?? null;
-    return this.baseline(row, col);
-  }
-
-  /** What a stored row's value is compared with to detect a change. */
-  baseline(row: number, col: ColumnState): CellValue {
-    if (col.base) return col.base[row] ?? null;
-    if (col.origin < 0) return col.fill;
-    return this.store.get(row, col.origin);
-  }
-
-  /** A reader of the current values of stored rows of `col`, for loops over many rows. */
-  slotReader(col: ColumnState): (row: number) => CellValue {
-    if (col.cells.size > 0) return (r) => this.value(r, col);
-    const own = col.dense ?? col.base;
-    if (own !== null) return (r) => own[r] ?? null;
-    if (col.origin < 0) {
-      const fill = col.fill;
-      return () => fill;
-    }
-    const raw = this.store.raw(col.origin);
-    return (r) => raw[r] ?? null;
-  }
-
-  /** The value as stored in the database (only for columns that exist there). */
-  stored(row: number, col: ColumnState): CellValue {
-    return this.store.get(row, col.origin);
-  }
-
-  /** Whether an inserted row's column was never given a value. */
-  isUnset(row: number, col: ColumnState): boolean {
-    return row < 0 && this.inserted.get(row)?.values[col.id] === undefined;
-  }
-
-  currentKey(row: number): CellValue[] {
-    return this.keyColumns.map((c) => this.value(row, c));
-  }
-
-  /**
-   * The live row whose current key is `key` (canonical values), or undefined. In the middle of an
-   * operation two rows may hold one key: then either is returned.
-   */
-  find(key: readonly CellValue[]): number | undefined {
-    if (this.keys.size) {
-      const r = this.keys.first(this.tokenOf(key));
-      if (r !== undefined) return r;
-    }
-    const s = this.store.find(key);
-    // A stored row listed in the overlay holds another key than the stored one.
-    return s < 0 || this.deleted.has(s) || this.keys.has(s) ? undefined : s;
-  }
-
-  /** `find` for a one-column key given as its value, without an array on the common path. */
-  findOne(value: CellValue): number | undefined {
-    if (this.keys.size) return this.find([value]);
-    const s = this.store.findOne(value);
-    return s < 0 || this.deleted.has(s) ? undefined : s;
-  }
-
-  /** Whether another live row holds the current key of `row` (only in the middle of an operation). */
-  sharesKey(row: number): boolean {
-    const key = this.currentKey(row);
-    return !key.some((v) => v === null) && this.holders(key) > 1;
-  }
-
-  /** How many live rows hold `key` now (more than one only in the middle of an operation). */
-  private holders(key: readonly CellValue[]): number {
-    const listed = this.keys.size ? this.keys.all(this.tokenOf(key)).length : 0;
-    const s = this.store.find(key);
-    return listed + (s < 0 || this.deleted.has(s) || this.keys.has(s) ? 0 : 1);
-  }
-
-  tokenOf(key: readonly CellValue[]): KeyToken {
-    return key.length === 1 ? keyToken(key[0]) : keyTokens(key);
-  }
-
-  /** Live rows in table order: stored rows by slot, then inserted rows in insertion order. */
-  *rows(): Generator<number> {
-    const n = this.store.length;
-    const plain = this.deleted.size === 0 && !this.store.hasDead;
-    for (let r = 0; r < n; r++) if (plain || this.isLive(r)) yield r;
-    yield* this.insertedIds();
-  }
-
-  /**
-   * The live stored slots in order (null when every slot is live) and how many there are. Kept
-   * until a stored row is deleted or restored, or the store's slots change.
-   */
-  liveSlots(): { readonly slots: Int32Array | null; readonly stored: number } {
-    const store = this.store;
-    const cached = this.slotsCache;
-    if (
-      cached !== null &&
-      cached.rowsVersion === this.rowsVersion &&
-      cached.store === store &&
-      cached.revision === store.revision
-    )
-      return cached;
-    const n = store.length;
-    let slots: Int32Array | null = null;
-    if (this.deleted.size > 0 || store.hasDead) {
-      slots = new Int32Array(store.liveCount - this.deleted.size);
-      let k = 0;
-      for (let r = 0; r < n; r++) if (!this.deleted.has(r) && !store.isDead(r)) slots[k++] = r;
-    }
-    this.slotsCache = {
-      rowsVersion: this.rowsVersion,
-      store,
-      revision: store.revision,
-      slots,
-      stored: slots === null ? n : slots.length,
-    };
-    return this.slotsCache;
-  }
-
-  /** Ids of inserted rows in insertion order. */
-  insertedIds(): readonly number[] {
-    if (this.insertedOrder.version !== this.version) {
-      const ids = [...this.inserted.keys()].sort((a, b) => b - a);
-      this.insertedOrder = { version: this.version, ids };
-    }
-    return this.insertedOrder.ids;
-  }
-
-  get rowCount(): number {
-    return this.store.liveCount - this.deleted.size + this.inserted.size;
-  }
-
-  insertedId(row: InsertedRow): number {
-    return -(row.seq + 1);
   }
 
   // ---- operations: every change of pending state runs inside one -------------------------------
@@ -344,62 +105,9 @@ export class TableState {
    */
   private settle(): void {
     const written = this.keyWrites;
-    if (written) this.checkUniqueKeys(written);
+    if (written) checkUniqueKeys(this, written);
     if (written || this.lifeChanges)
-      this.netKeys([...(written ?? []), ...(this.lifeChanges ?? [])]);
-  }
-
-  private checkUniqueKeys(written: ReadonlySet<number>): void {
-    for (const row of written) {
-      if (!this.isLive(row) || !this.sharesKey(row)) continue;
-      const key = this.currentKey(row);
-      throw new PandalchemyError(
-        'duplicate_key',
-        `Table '${this.name}' already has a row with key ${formatKey(key)}: use a new key, or change or delete that row first (keys swapped in one call, such as setCells(), are fine).`,
-        { table: this.name, key: ownCopies(key) },
-      );
-    }
-  }
-
-  /**
-   * Keeps pending changes net by key: a deleted stored row whose stored key a live row holds
-   * (an insert, or a key change, landed on it) comes back holding that row's values, and that row
-   * goes instead. The database then sees an UPDATE of the columns that differ rather than a
-   * DELETE and an INSERT, which would fire ON DELETE CASCADE and wipe the row's children.
-   */
-  private netKeys(rows: readonly number[]): void {
-    const queue = [...rows];
-    while (queue.length) {
-      const x = queue.pop()!;
-      if (x >= 0 && this.deleted.has(x)) {
-        const holder = this.find(this.store.keyOf(x));
-        if (holder !== undefined) this.takeOver(x, holder, queue);
-      } else if (this.isLive(x)) {
-        const key = this.currentKey(x);
-        if (key.some((v) => v === null)) continue;
-        const s = this.store.find(key);
-        if (s >= 0 && s !== x && this.deleted.has(s)) this.takeOver(s, x, queue);
-      }
-    }
-  }
-
-  /** Deleted stored row `dead` comes back holding what live row `row` holds; `row` goes. */
-  private takeOver(dead: number, row: number, queue: number[]): void {
-    const values = this.columns.map((c) =>
-      // A column an insert left to a default only the database computes keeps its stored value.
-      row < 0 && this.isUnset(row, c) && c.origin >= 0 && !this.hasConstantDefault(c)
-        ? this.baseline(dead, c)
-        : this.value(row, c),
-    );
-    this.remove(row);
-    this.record(new RestoreMutation(dead));
-    this.columns.forEach((c, i) => this.write(dead, c, values[i]!));
-    // A stored row that went leaves its stored key free: another row may hold it now.
-    if (row >= 0) queue.push(row);
-  }
-
-  private hasConstantDefault(col: ColumnState): boolean {
-    return col.defaultSql === null || isConstantDefault(col.defaultSql, col.kind);
+      netKeys(this, [...(written ?? []), ...(this.lifeChanges ?? [])]);
   }
 
   /** Notes that the operation in progress wrote the key of `row` (and refuses a NULL key). */
@@ -454,7 +162,7 @@ export class TableState {
     }
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
     // A write that changes no value is no operation.
-    if (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value)) return;
+    if (prev === UNSET ? unsetShows(col, value) : valuesEqual(prev, value)) return;
     const op = new CellOperation(row, col, prev, value, key);
     try {
       op.redo(this);
@@ -470,9 +178,7 @@ export class TableState {
       throw new PandalchemyError(
         'busy',
         `Table '${this.name}' cannot change now: ${this.lockedBy}.`,
-        {
-          table: this.name,
-        },
+        { table: this.name },
       );
     }
   }
@@ -500,24 +206,12 @@ export class TableState {
   }
 
   /**
-   * Whether an inserted row's cell left to the column's default already holds `value`: the
-   * default is a constant equal to it. An expression's value (CURRENT_TIMESTAMP) only the database
-   * knows, so writing any value there is a change.
-   */
-  private unsetShows(col: ColumnState, value: CellValue): boolean {
-    return isConstantDefault(col.defaultSql, col.kind) && valuesEqual(col.fill, value);
-  }
-
-  /**
    * Sets one cell as part of the operation in progress. `value` must be canonical for the column;
    * a key's uniqueness is checked when the operation ends.
    */
   write(row: number, col: ColumnState, value: Slot): void {
     const prev: Slot = row < 0 && this.isUnset(row, col) ? UNSET : this.value(row, col);
-    if (
-      value !== UNSET &&
-      (prev === UNSET ? this.unsetShows(col, value) : valuesEqual(prev, value))
-    )
+    if (value !== UNSET && (prev === UNSET ? unsetShows(col, value) : valuesEqual(prev, value)))
       return;
     if (value !== UNSET && this.isKeyColumn(col)) this.noteKeyWrite(row, col, value);
     this.record(new CellMutation(row, col, prev, value));
@@ -663,78 +357,15 @@ export class TableState {
 
   /** Counts the changed rows of a live `col` (after its values were replaced, or it came back). */
   private count(col: ColumnState): void {
-    this.tally(col, 1);
+    tallyColumn(this, col, 1, this.differsEverywhere);
   }
 
   /** Stops counting the changed rows of a live `col` (before its values are replaced, or it goes). */
   private uncount(col: ColumnState): void {
-    this.tally(col, -1);
-  }
-
-  private tally(col: ColumnState, by: 1 | -1): void {
-    if (col.dropped) return;
-    const n = this.store.length;
-    const live =
-      this.deleted.size === 0 && !this.store.hasDead ? null : (r: number) => this.isLive(r);
-    const stored = col.base ?? (col.origin >= 0 ? this.store.raw(col.origin) : null);
-    if (col.dense !== null && col.cells.size === 0 && stored !== null) {
-      // A whole column assigned (a transform's, an assign's): two arrays side by side, unless
-      // the caller that assigns it has just compared them.
-      const known = this.differsEverywhere;
-      const every = by === 1 && known?.dense === col.dense && known.against === stored;
-      this.changed.addMarked(every ? null : markDiffering(col.dense, stored, n), n, by, live);
-      return;
-    }
-    const isLive = live ?? (() => true);
-    this.eachDiffering(
-      col,
-      by === 1
-        ? (r) => this.changed.add(r, isLive(r), n)
-        : (r) => this.changed.remove(r, isLive(r)),
-    );
-  }
-
-  private eachDiffering(col: ColumnState, fn: (row: number) => void): void {
-    if (col.dense !== null) {
-      const n = this.store.length;
-      const read = this.slotReader(col);
-      for (let r = 0; r < n; r++) if (!valuesEqual(read(r), this.baseline(r, col))) fn(r);
-    } else {
-      for (const [r, v] of col.cells) if (!valuesEqual(v, this.baseline(r, col))) fn(r);
-    }
-  }
-
-  /**
-   * Lists `row` in the key overlay under its current key when the store's index does not find it
-   * there (an inserted row, a stored row whose key changed), and nowhere otherwise.
-   */
-  private reindex(row: number): void {
-    if (!this.isLive(row)) return this.keys.place(row, undefined);
-    const key = this.currentKey(row);
-    let stored = row >= 0;
-    for (let i = 0; i < key.length; i++) {
-      if (key[i] === null) return this.keys.place(row, undefined);
-      stored &&= valuesEqual(key[i], this.store.get(row, this.store.keyColumns[i]!));
-    }
-    this.keys.place(row, stored ? undefined : this.tokenOf(key));
+    tallyColumn(this, col, -1, this.differsEverywhere);
   }
 
   // ---- drafts: the pending state as saved and restored (src/drafts/) -------------------------
-
-  /** @internal The pending state over the store, as a draft saves it (live objects: clone them). */
-  pendingParts(): PendingParts {
-    return {
-      columns: this.columns,
-      droppedColumns: [...this.droppedColumns],
-      deleted: [...this.deleted],
-      inserted: [...this.inserted.values()],
-      indexEdits: this.indexEdits,
-      nextSeq: this.nextSeq,
-      nextColumnId: this.nextColumnId,
-      done: this.log.done,
-      undone: this.log.undone,
-    };
-  }
 
   /** @internal The counters a draft's appended edits carry (inserted rows' and columns' ids). */
   draftCounters(): { readonly nextSeq: number; readonly nextColumnId: number } {
@@ -777,44 +408,31 @@ export class TableState {
     this.changed.clear();
     this.version++;
     this.rowsVersion++;
-    this.slotsCache = null;
     for (const c of this.columns) this.count(c);
-    const keyRows = new Set<number>(this.inserted.keys());
-    for (const c of this.keyColumns) {
-      if (c.dense !== null || c.base !== null)
-        for (let r = 0; r < this.store.length; r++) keyRows.add(r);
-      else for (const r of c.cells.keys()) keyRows.add(r);
-    }
-    for (const r of keyRows) this.reindex(r);
+    this.reindexAll();
   }
 
   // ---- undo / redo ---------------------------------------------------------------------------
 
   undo(): boolean {
-    if (this.lockedBy !== null)
-      this.edit(
-        'rebase',
-        () => '',
-        () => undefined,
-      );
-    const op = this.log.done.pop();
-    if (!op) return false;
-    op.undo(this);
-    this.log.undone.push(op);
-    return true;
+    return this.move(this.log.done, this.log.undone, (op) => op.undo(this));
   }
 
   redo(): boolean {
-    if (this.lockedBy !== null)
-      this.edit(
-        'rebase',
-        () => '',
-        () => undefined,
-      );
-    const op = this.log.undone.pop();
+    return this.move(this.log.undone, this.log.done, (op) => op.redo(this));
+  }
+
+  /** Undoes or redoes (`run`) the last operation of `from` and moves it to `to`; refused while locked. */
+  private move(
+    from: LoggedOperation[],
+    to: LoggedOperation[],
+    run: (op: LoggedOperation) => void,
+  ): boolean {
+    if (!this.current) this.checkUnlocked();
+    const op = from.pop();
     if (!op) return false;
-    op.redo(this);
-    this.log.done.push(op);
+    run(op);
+    to.push(op);
     return true;
   }
 }
