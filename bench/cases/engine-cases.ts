@@ -3,10 +3,6 @@ import { EngineCore } from '../../src/engine/engine-core';
 import { soleCoordinator } from '../../src/engine/storage';
 import { openDatabase, type Database } from '../../src/index';
 import { IdbStorage } from '../../src/persist/idb-storage';
-import type { ColumnValues, ExecutionPlan } from '../../src/plan/execution-plan';
-import type { TableInfo } from '../../src/schema/table-info';
-import { TrackedTable } from '../../src/table/tracked-table';
-import type { CellValue } from '../../src/values/sql-value';
 import {
   caseResult,
   median,
@@ -16,179 +12,12 @@ import {
   type BenchCase,
   type BenchParams,
 } from '../bench-case';
-import {
-  benchFile,
-  benchName,
-  loadSql,
-  rowsForMegabytes,
-  shapeFile,
-  shapeInfo,
-  workerEngine,
-} from '../engine-fixture';
-import {
-  KEY_SHAPES,
-  keyAt,
-  keyColumns,
-  newRow,
-  scatteredRow,
-  shapeData,
-  type KeyShape,
-} from '../key-shapes';
+import { benchFile, benchName, loadSql, rowsForMegabytes, workerEngine } from '../engine-fixture';
+import { scatteredRow } from '../key-shapes';
 import { LIBRARY_DURABILITY } from '../library-durability';
+import { updatePlan } from '../bench-plans';
 
 const storageOf = (name: string): string => `pandalchemy:${name}`;
-
-/** The edits of the mixed cases: `n` scattered updates, `n` scattered deletes, `n` inserts. */
-export function mixedEdits(
-  t: TrackedTable,
-  shape: KeyShape,
-  rows: number,
-  n: number,
-  round = 0,
-): void {
-  // Round r takes its rows from its own range of k, so that rounds never meet.
-  const k0 = round * 2 * n;
-  for (let i = 0; i < n; i++) t.set(keyAt(shape, scatteredRow(rows, k0 + i)), 'qty', -i - round);
-  t.delete(Array.from({ length: n }, (_, i) => keyAt(shape, scatteredRow(rows, k0 + n + i))));
-  t.insert(Array.from({ length: n }, (_, i) => newRow(shape, rows, round * n + i)));
-}
-
-/** The plan of the mixed edits on a shape's table (built once per case). */
-function mixedPlan(info: TableInfo, shape: KeyShape, rows: number, n: number): ExecutionPlan {
-  const t = new TrackedTable(info, shapeData(shape, rows));
-  mixedEdits(t, shape, rows, n);
-  return t.plan();
-}
-
-/** An unguarded plan setting `column` of the rows with keys `keys` to `value(i)`. */
-export function updatePlan(
-  shape: KeyShape,
-  keys: readonly CellValue[][],
-  column: string,
-  value: (i: number) => number | string,
-): ExecutionPlan {
-  const key = keyColumns(shape).map(([n]) => n);
-  const keyTypes = keyColumns(shape).map(([, t]) => t);
-  return {
-    version: 2,
-    steps: [
-      {
-        kind: 'update',
-        table: 'bench',
-        key,
-        keyTypes,
-        keys: key.map((_, k) => keys.map((row) => row[k]!) as ColumnValues),
-        set: [column],
-        types: [''],
-        values: [keys.map((_, i) => value(i))],
-        count: keys.length,
-        guard: null,
-      },
-    ],
-  };
-}
-
-/**
- * Another writer's commit between reading the table and pushing: a new city for 100 rows, half
- * of them rows the mixed plan updates (whose guard, on qty, still holds), half rows it leaves
- * alone.
- */
-function otherWriter(shape: KeyShape, rows: number, n: number): ExecutionPlan {
-  const touched = Math.min(50, n);
-  const keys = [
-    // Rows the plan updates (k < n), spread over them.
-    ...Array.from({ length: touched }, (_, i) =>
-      keyAt(shape, scatteredRow(rows, Math.floor((i * n) / touched))),
-    ),
-    // Past the mixed plan's updates and deletes (k < 2n).
-    ...Array.from({ length: 50 }, (_, i) => keyAt(shape, scatteredRow(rows, 2 * n + i))),
-  ];
-  return updatePlan(shape, keys, 'city', (i) => `moved ${i}`);
-}
-
-type ApplyMode = 'based' | 'meanwhile' | 'noBasis';
-
-const APPLY_NOTES: Record<ApplyMode, string> = {
-  based:
-    'the plan as push() sends it for a table no other writer touched since it was read; library time includes working out what the database decided',
-  meanwhile:
-    "another writer's commit changed 100 rows between reading and pushing (untimed, done to both sides); the library checks the guards of the 50 of them that the plan updates",
-  noBasis:
-    'every guard of the updated and deleted rows is checked, by both sides (the library inside its write statements, as this plan allows)',
-};
-
-/**
- * Apply 10k scattered updates + 10k inserts + 10k scattered deletes to a 1M-row table, in the
- * engine's worker, against the strongest hand-written loop in the same worker (plan's key order,
- * reused parameters, same connection settings, one transaction). Both are timed in the worker.
- * `based`: the plan says its table is as of the engine's latest commit, as `push()` says of a
- * table no other writer touched since it was read. `meanwhile`: another writer committed to 100
- * rows since. `noBasis`: the plan says nothing of what its edits were based on; every guard is
- * checked, and so the loop checks the same guards.
- */
-function applyCase(shape: KeyShape, mode: ApplyMode): BenchCase {
-  const what =
-    mode === 'based'
-      ? 'apply 10k updates + 10k inserts + 10k deletes'
-      : mode === 'meanwhile'
-        ? "apply 10k + 10k + 10k after another writer's commit to 100 rows"
-        : 'apply 10k + 10k + 10k, plan without a basis: every guard checked';
-  return {
-    name: `${what}, ${shape} keys`,
-    async run(p: BenchParams) {
-      const bytes = await shapeFile(shape, p.rows);
-      const info = await shapeInfo(shape);
-      const plan = mixedPlan(info, shape, p.rows, p.edits);
-      const other = otherWriter(shape, p.rows, p.edits);
-      const { engine, loop } = await workerEngine(benchName('apply'), { persist: false });
-      let run = plan;
-      // Three times the pairs of other cases: a ratio of two close medians needs them.
-      const [runs, baseRuns] = await timePairs(
-        p.runs * 3,
-        {
-          fn: async () => (await engine.apply(run, { pushId: crypto.randomUUID() })).applyMs,
-          setup: async () => {
-            const { seq } = await engine.importDatabase(bytes);
-            if (mode === 'meanwhile') await engine.apply(other, { pushId: crypto.randomUUID() });
-            run = mode === 'noBasis' ? plan : { ...plan, basis: [{ table: 'bench', seq }] };
-          },
-        },
-        {
-          fn: () => loop.loopApply(plan, mode === 'noBasis'),
-          setup: async () => {
-            await loop.loopOpen(bytes);
-            if (mode === 'meanwhile') await loop.loopApply(other, false);
-          },
-        },
-      );
-      await loop.loopClose();
-      await engine.close();
-      engine.terminate();
-      return caseResult({
-        name: this.name,
-        unit: 'ms',
-        runs,
-        baseline: {
-          name:
-            mode === 'noBasis'
-              ? 'hand-written loop in the same worker, guards in its WHERE clauses'
-              : 'hand-written loop in the same worker (plan order, reused parameters)',
-          runs: baseRuns,
-        },
-        target: 'ratio <= 1.0',
-        met: (m, b) => m <= b!,
-        notes: { note: APPLY_NOTES[mode] },
-      });
-    },
-  };
-}
-
-/** The apply cases: the plain one on every key shape, the other two on dense keys. */
-export const applyCases: readonly BenchCase[] = [
-  ...KEY_SHAPES.map((shape) => applyCase(shape, 'based')),
-  applyCase('dense', 'meanwhile'),
-  applyCase('dense', 'noBasis'),
-];
 
 /**
  * Persisting a 1-row push (the redo record appended, committed with the product's durability)

@@ -1,8 +1,8 @@
 import type { BenchCase } from '../bench-case';
 import * as core from './core-cases';
 import { draftEdits, draftWholeSaves } from './draft-cases';
+import { applyCases } from './apply-cases';
 import {
-  applyCases,
   catchUp,
   coldOpen,
   persistBig,

@@ -15,7 +15,7 @@ import { benchData, benchInfo } from '../data';
 import { benchFile, benchName, startBenchWorker } from '../engine-fixture';
 import { LIBRARY_DURABILITY } from '../library-durability';
 import { withLongestTask } from '../long-tasks';
-import { mixedEdits } from './engine-cases';
+import { mixedEdits } from '../bench-plans';
 
 /** A database holding the 1M-row bench table, opened with the product's defaults, and the table. */
 async function loaded(
