@@ -22,6 +22,7 @@ import type { CreateTableOptions } from './create-table-options';
 import { inferTypes } from './infer-columns';
 import { runAtOnce, type SlicedWork } from '../schedule/run-in-slices';
 import { tableConstraints } from './table-constraints';
+import { asciiTrim, asciiUpper } from '../values/ascii-case';
 
 function isKeywordDefault(
   v: unknown,
@@ -131,7 +132,7 @@ export function* createTableWork(
   });
   const autoKey =
     pk.length === 1 &&
-    columns.find((c) => c.name === pk[0])!.declaredType.toUpperCase() === 'INTEGER';
+    asciiUpper(asciiTrim(columns.find((c) => c.name === pk[0])!.declaredType)) === 'INTEGER';
   if (options.autoIncrement && !autoKey) {
     throw new PandalchemyError(
       'invalid_argument',

@@ -4,6 +4,8 @@ import type { SqlValue } from '../values/sql-value';
 import { rowidName } from '../dialect/sqlite/sqlite-rowid';
 import { exactValue, rowOf, selectFixed, withStatement, type SqlDatabase } from './sqlite';
 import type { Rowid } from './table-touch';
+import { asciiUpper } from '../values/ascii-case';
+import { identifierKey } from '../dialect/sqlite/sqlite-text';
 
 /** One row change: `op` 0 insert, 1 update, 2 delete; rowids before and after. */
 export interface RowEvent {
@@ -40,18 +42,18 @@ export function needsChangeLog(
   tables: readonly TableInfo[],
   written: ReadonlySet<string>,
 ): boolean {
-  const lower = new Set([...written].map((t) => t.toLowerCase()));
+  const lower = new Set([...written].map((t) => identifierKey(t)));
   for (const info of tables) {
-    if (!lower.has(info.name.toLowerCase())) continue;
+    if (!lower.has(identifierKey(info.name))) continue;
     if (info.triggers.length || /\bREPLACE\b/i.test(info.sql)) return true;
   }
   if (written.size && selectFixed(db, 'PRAGMA foreign_keys') === 1) {
     for (const info of tables) {
       for (const fk of info.foreignKeys) {
         const writes =
-          WRITING_ACTIONS.has(fk.onDelete.toUpperCase()) ||
-          WRITING_ACTIONS.has(fk.onUpdate.toUpperCase());
-        if (writes && lower.has(fk.table.toLowerCase())) return true;
+          WRITING_ACTIONS.has(asciiUpper(fk.onDelete)) ||
+          WRITING_ACTIONS.has(asciiUpper(fk.onUpdate));
+        if (writes && lower.has(identifierKey(fk.table))) return true;
       }
     }
   }

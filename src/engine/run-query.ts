@@ -6,6 +6,7 @@ import { ExactStatement } from './exact-statement';
 import { collect } from './read-table';
 import type { SqlDatabase, SqlStatement } from './sqlite';
 import { messageOf } from './sqlite-error';
+import { asciiLower } from '../values/ascii-case';
 
 /** Whitespace and comments before the first word of a statement. */
 const LEAD = String.raw`^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*`;
@@ -86,7 +87,7 @@ function startAdvice(sql: string): string {
   if (!pragma) {
     return 'the SQL does not start with SELECT, WITH or VALUES. Use table edits and push() to change data';
   }
-  const name = pragma[1]!.toLowerCase();
+  const name = asciiLower(pragma[1]!);
   if (pragma[2] === '=') {
     return `PRAGMA ${name} = ... changes a setting, which a query never does: leave the connection's settings to the library`;
   }

@@ -1,5 +1,6 @@
 import { PandalchemyError, type ErrorContext } from '../errors/pandalchemy-error';
 import { isWellFormedText } from '../values/codec';
+import { asciiUpper } from '../values/ascii-case';
 
 /** Longest CHECK expression accepted, in characters. */
 export const MAX_CHECK_LENGTH = 10_000;
@@ -45,7 +46,7 @@ export function checkExpressionProblem(text: unknown): string | null {
     else if (c === ')' && --depth < 0) return 'closes a parenthesis it never opened';
     else if (/[A-Za-z_]/.test(c) && (i === 0 || !/[A-Za-z0-9_$]/.test(text[i - 1]!))) {
       const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i))![0];
-      if (word.toUpperCase() === 'SELECT') return 'holds a subquery (SELECT)';
+      if (asciiUpper(word) === 'SELECT') return 'holds a subquery (SELECT)';
       i += word.length - 1;
     }
   }

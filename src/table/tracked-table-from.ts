@@ -9,6 +9,7 @@ import { kindOf } from '../values/column-kind';
 import { inferDeclaredType } from '../values/infer-type';
 import type { CellValue } from '../values/sql-value';
 import { TrackedTable } from './tracked-table';
+import { asciiTrim, asciiUpper } from '../values/ascii-case';
 
 /** How to track an Arquero table that does not come from a database. */
 export interface TrackedTableOptions {
@@ -66,7 +67,8 @@ export function trackedTable(source: ColumnTable, options: TrackedTableOptions):
           columns: [...key],
           autoAssigned:
             key.length === 1 &&
-            columns.find((c) => c.name === key[0])?.declaredType.toUpperCase() === 'INTEGER',
+            asciiUpper(asciiTrim(columns.find((c) => c.name === key[0])?.declaredType ?? '')) ===
+              'INTEGER',
         }
       : {
           kind: 'rowid',

@@ -1,3 +1,5 @@
+import { asciiTrim, asciiUpper } from './ascii-case';
+
 /**
  * How a column's values are represented in JavaScript, derived from its declared SQLite type.
  *
@@ -39,7 +41,7 @@ export const COLUMN_KINDS: readonly ColumnKind[] = [
  * ```
  */
 export function kindOf(declaredType: string): ColumnKind {
-  const t = declaredType.trim().toUpperCase();
+  const t = asciiUpper(asciiTrim(declaredType));
   const base = t.replace(/\s*\(.*$/s, '');
   if (base === 'BOOLEAN' || base === 'BOOL') return 'boolean';
   if (base === 'DATE') return 'date';

@@ -1,6 +1,7 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { kindOf, type ColumnKind } from '../../values/column-kind';
 import { INT64_MAX, INT64_MIN, type SqlValue } from '../../values/sql-value';
+import { asciiLower } from '../../values/ascii-case';
 
 /**
  * A value as the PostgreSQL dialect binds it: text in PostgreSQL's input syntax for every type
@@ -58,7 +59,7 @@ const POSTGRES_TYPES: Record<Exclude<ColumnKind, 'any'>, string> = {
  * does not create (json, uuid, interval...) are read and written as their text form.
  */
 export function kindOfPostgresType(type: string): ColumnKind {
-  const t = type.toLowerCase();
+  const t = asciiLower(type);
   if (t === 'bigint' || t === 'integer' || t === 'smallint') return 'integer';
   if (t === 'double precision' || t === 'real') return 'real';
   if (t.startsWith('numeric')) return 'numeric';

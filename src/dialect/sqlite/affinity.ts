@@ -1,27 +1,29 @@
 import type { SqlValue } from '../../values/sql-value';
 import { isWellFormedText } from '../../values/codec';
+import { asciiTrim, asciiUpper } from '../../values/ascii-case';
 
 /** SQLite's column affinities (section 3 of "Datatypes In SQLite"). */
 export type Affinity = 'INTEGER' | 'REAL' | 'NUMERIC' | 'TEXT' | 'BLOB';
 
 /** The affinity of a declared type, by SQLite's five rules in order. */
 export function affinityOf(declaredType: string): Affinity {
-  const t = declaredType.toUpperCase();
+  const t = asciiUpper(declaredType);
   if (t.includes('INT')) return 'INTEGER';
   if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'TEXT';
-  if (t.includes('BLOB') || t.trim() === '') return 'BLOB';
+  if (t.includes('BLOB') || asciiTrim(t) === '') return 'BLOB';
   if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'REAL';
   return 'NUMERIC';
 }
 
-const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
-const REAL_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+// SQLite skips ASCII space around a number in text, nothing else (`\s` would take a no-break space).
+const INTEGER_TEXT = /^[ \t\n\v\f\r]*[+-]?\d+[ \t\n\v\f\r]*$/;
+const REAL_TEXT = /^[ \t\n\v\f\r]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[ \t\n\v\f\r]*$/;
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
 
 function numericOf(text: string): number | bigint | null {
   if (INTEGER_TEXT.test(text)) {
-    const b = BigInt(text.trim());
+    const b = BigInt(asciiTrim(text));
     if (b >= I64_MIN && b <= I64_MAX) return b;
     return Number(text);
   }

@@ -1,4 +1,6 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { asciiUpper } from '../../values/ascii-case';
+import { identifierKey } from './sqlite-text';
 
 /**
  * A small reader of CREATE TABLE text: enough to find a column's definition and rewrite its type
@@ -119,12 +121,12 @@ export function retypeInCreateSql(sql: string, column: string, declaredType: str
   for (const def of defs) {
     const words = def.filter((t) => !isSpace(t.text));
     const name = words[0] ? identifierOf(words[0].text) : null;
-    if (name === null || name.toLowerCase() !== column.toLowerCase()) continue;
+    if (name === null || identifierKey(name) !== identifierKey(column)) continue;
     // The type runs from the word after the name to the first constraint word (or the end).
     let w = 1;
     let typeEnd = words[0]!.end;
     let typeStart = -1;
-    while (w < words.length && !CONSTRAINT_WORDS.has(words[w]!.text.toUpperCase())) {
+    while (w < words.length && !CONSTRAINT_WORDS.has(asciiUpper(words[w]!.text))) {
       if (typeStart < 0) typeStart = words[w]!.start;
       if (words[w]!.text === '(') {
         while (w < words.length && words[w]!.text !== ')') w++;

@@ -2,6 +2,7 @@ import type { Guard, UpdateStep } from '../../plan/execution-plan';
 import type { TableInfo } from '../../schema/table-info';
 import { quoteIdentifier as q } from '../quote-identifier';
 import { keyColumnSql } from './sqlite-rowid';
+import { identifierKey } from './sqlite-text';
 
 /** The name the rows of a batched update go by in its statement (see {@link batchAlias}). */
 const ALIAS = '__pandalchemy_rows';
@@ -9,7 +10,7 @@ const ALIAS = '__pandalchemy_rows';
 /** An alias for the batch no table of that name can be confused with. */
 function batchAlias(table: string): string {
   let alias = ALIAS;
-  while (alias.toLowerCase() === table.toLowerCase()) alias += '_';
+  while (identifierKey(alias) === identifierKey(table)) alias += '_';
   return q(alias);
 }
 

@@ -9,6 +9,7 @@ import type {
 import { kindOf } from '../../values/column-kind';
 import type { SqlValue } from '../../values/sql-value';
 import type { Query } from '../dialect';
+import { asciiTrim, asciiUpper } from '../../values/ascii-case';
 
 const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
 
@@ -147,7 +148,7 @@ function tableInfo(name: string, rows: readonly (readonly SqlValue[])[]): TableI
     .filter((col) => col.primaryKey > 0)
     .sort((x, y) => x.primaryKey - y.primaryKey);
   const alias =
-    !withoutRowid && pk.length === 1 && pk[0]!.declaredType.trim().toUpperCase() === 'INTEGER';
+    !withoutRowid && pk.length === 1 && asciiUpper(asciiTrim(pk[0]!.declaredType)) === 'INTEGER';
   // When columns take all three names, reading or writing the table refuses (see `rowidName`).
   const rowidName = freeRowidName(columns.map((col) => col.name)) ?? 'rowid';
   return {

@@ -18,6 +18,7 @@ import { throughTemporaryKeys, type SqliteStatement } from './sqlite-data-step';
 import { toldRows } from './told-rows';
 import { sqliteDialect } from './sqlite-dialect';
 import type { SqliteSchemaStatement } from './sqlite-schema-step';
+import { asciiTrim, asciiUpper } from '../../values/ascii-case';
 
 /**
  * One statement the SQLite engine runs for a plan, prepared once and run `rows` times.
@@ -239,7 +240,7 @@ function table(
   autoIncrement = false,
 ): TableInfo {
   const pk = columns.filter((c) => primaryKey.includes(c.name));
-  const alias = pk.length === 1 && pk[0]!.declaredType.trim().toUpperCase() === 'INTEGER';
+  const alias = pk.length === 1 && asciiUpper(asciiTrim(pk[0]!.declaredType)) === 'INTEGER';
   return {
     name,
     columns,

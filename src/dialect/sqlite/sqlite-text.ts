@@ -1,5 +1,6 @@
 import { PandalchemyError, type ErrorContext } from '../../errors/pandalchemy-error';
 import { nameForMessage } from '../../errors/name-for-message';
+import { asciiLower } from '../../values/ascii-case';
 import { isWellFormedText } from '../../values/codec';
 import type { SqlValue } from '../../values/sql-value';
 
@@ -18,7 +19,7 @@ export const MAX_IDENTIFIER_LENGTH = 1024;
  * ```
  */
 export function identifierKey(name: string): string {
-  return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return asciiLower(name);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { bad, isObject, type Check } from './malformed';
 import type { StepSpec } from './step-spec';
 import { columns, sqlValue, storedColumn } from './value-checks';
+import { asciiTrim, asciiUpper } from '../../values/ascii-case';
 
 const KEYWORDS: ReadonlySet<string> = new Set([
   'CURRENT_TIMESTAMP',
@@ -51,7 +52,10 @@ const createTableConsistent: StepSpec['consistent'] = (s, at) => {
   };
   pk.forEach((k, i) => column(k, `${at}.primaryKey[${i}]`));
   const single = pk.length === 1 ? cols.find((c) => c.name === pk[0]) : undefined;
-  if (s['autoIncrement'] === true && single?.declaredType.toUpperCase() !== 'INTEGER')
+  if (
+    s['autoIncrement'] === true &&
+    asciiUpper(asciiTrim(single?.declaredType ?? '')) !== 'INTEGER'
+  )
     bad(`${at}.autoIncrement`, 'needs a primary key of one INTEGER column');
   ((s['unique'] ?? []) as string[][]).forEach((u, i) =>
     u.forEach((k, j) => column(k, `${at}.unique[${i}][${j}]`)),
