@@ -9,12 +9,15 @@ import type { EngineOpenOptions } from '../src/protocol/engine-api';
 import type { TableInfo } from '../src/schema/table-info';
 import { shapeColumns, shapeCreateSql, shapeData, type KeyShape } from './key-shapes';
 import type { LoopApi } from './workers/loop-api';
+import { withExactTextDecoder } from '../src/values/exact-text-decoder';
 
 let sql: Promise<SqlJs> | undefined;
 
 /** sql.js in the page, loaded once (to build the benchmark files). */
 export function loadSql(): Promise<SqlJs> {
-  sql ??= initSqlJs({ locateFile: () => wasmUrl }) as unknown as Promise<SqlJs>;
+  sql ??= withExactTextDecoder(() =>
+    initSqlJs({ locateFile: () => wasmUrl }),
+  ) as unknown as Promise<SqlJs>;
   return sql;
 }
 

@@ -1,11 +1,12 @@
 import type { ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
 import { rowOf, selectValue, type SqlDatabase, type SqlStatement } from './sqlite';
+import { exactTextDecoder } from '../values/exact-text-decoder';
 
 /** Kinds whose values are mostly text (dates are stored as text). */
 const TEXTUAL: ReadonlySet<ColumnKind> = new Set(['text', 'date', 'datetime', 'any']);
 
-const decoder = new TextDecoder();
+const decoder = exactTextDecoder();
 
 /**
  * A string from its UTF-8 bytes. ASCII, the common case, is built without TextDecoder (whose fixed

@@ -2,6 +2,7 @@ import type { ColumnValues } from '../plan/execution-plan';
 import { runAtOnce, type SlicedWork } from '../schedule/run-in-slices';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnarData } from './engine-api';
+import { exactTextDecoder } from '../values/exact-text-decoder';
 
 /**
  * A text column on the wire: its strings as one UTF-8 buffer and their lengths in UTF-16 units
@@ -90,7 +91,7 @@ function* encodeAll(
 }
 
 function unpackText(p: PackedText): (string | null)[] {
-  const text = new TextDecoder().decode(p.bytes);
+  const text = exactTextDecoder().decode(p.bytes);
   // Filled by push: `new Array(n)` of a large n is a slow dictionary-mode array.
   const out: (string | null)[] = [];
   const count = p.lengths.length;
@@ -306,7 +307,7 @@ const INTERN_TRIAL = 4096;
  * work while a large table loads. A column whose values do not repeat stops interning early.
  */
 function* appendText(p: PackedText, out: CellValue[]): SlicedWork<void> {
-  const text = new TextDecoder().decode(p.bytes);
+  const text = exactTextDecoder().decode(p.bytes);
   const seen = new Map<string, string>();
   let intern = true;
   let hits = 0;

@@ -3,6 +3,7 @@ import initSqlJs from 'sql.js';
 import type { SqlJs } from '../engine/sqlite';
 import { messageOf } from '../engine/sqlite-error';
 import { PandalchemyError } from '../errors/pandalchemy-error';
+import { withExactTextDecoder } from '../values/exact-text-decoder';
 
 /**
  * sql.js with its WebAssembly from `wasmUrl`. When the wasm cannot be loaded the error says from
@@ -15,7 +16,9 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
  */
 export async function loadSql(wasmUrl: string): Promise<SqlJs> {
   try {
-    return (await initSqlJs({ locateFile: () => wasmUrl })) as unknown as SqlJs;
+    return (await withExactTextDecoder(() =>
+      initSqlJs({ locateFile: () => wasmUrl }),
+    )) as unknown as SqlJs;
   } catch (e) {
     throw new PandalchemyError(
       'worker_load_failed',

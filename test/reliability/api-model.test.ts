@@ -76,7 +76,7 @@ const TABLES: readonly TableSpec[] = [
   },
 ];
 
-const TEXTS = ['', 'a', '04567', "O'Brien", 'émoji 🎉', 'x"y', '1e3', 'NULL'];
+const TEXTS = ['', 'a', '04567', "O'Brien", 'émoji 🎉', 'x"y', '1e3', 'NULL', '\ufeffmarked'];
 const INTS = [0, 1, -7, 12, 2 ** 53 + 2, 2n ** 60n, -(2n ** 63n), 2n ** 63n - 1n];
 const REALS = [0.5, -1e300, 3, 0.1];
 /** Values of an untyped column: integers within and beyond 2^53, text that reads as one. */

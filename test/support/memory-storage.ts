@@ -17,6 +17,7 @@ import type {
   OutboxWrite,
   RedoRecord,
 } from '../../src/protocol/engine-api';
+import { withExactTextDecoder } from '../../src/values/exact-text-decoder';
 
 /**
  * Storage in a plain object, cloned in and out like IndexedDB clones: lets Node tests reopen an
@@ -130,7 +131,7 @@ let sql: Promise<SqlJs> | undefined;
 
 /** sql.js in Node, loaded once. */
 export function loadSql(): Promise<SqlJs> {
-  sql ??= initSqlJs() as unknown as Promise<SqlJs>;
+  sql ??= withExactTextDecoder(() => initSqlJs()) as unknown as Promise<SqlJs>;
   return sql;
 }
 

@@ -87,6 +87,10 @@ export const TEXTS = [
   's1:a',
   'a|b',
   'e\u0301',
+  // Starts with a byte-order mark, which a default TextDecoder drops.
+  '\ufeffmark',
+  // Not a number to SQLite: no-break space is not its white space.
+  '42\u00a0',
 ];
 
 /** A canonical value of `kind` made from a seed (null one time in ten). */

@@ -116,7 +116,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   }),
 );
 
-const TEXTS = ['', 'x', '0042', "it's", 'émoji 🎉', 'a"b'];
+const TEXTS = ['', 'x', '0042', "it's", 'émoji 🎉', 'a"b', '\ufeff'];
 
 /** Integers an untyped column keeps as integers: beyond 2^53, and both ends of 64 bits. */
 const WIDE = [2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n, -(2n ** 60n)];
