@@ -145,6 +145,10 @@ function replayUpdate(
     return;
   }
   const now = storedRow(state, row, u.columns);
+  // Columns the table no longer has (another writer renamed or dropped them): the edit cannot be
+  // made again, and is reported rather than dropped without a word.
+  const gone = u.columns.filter((c) => !state.hasColumn(c));
+  if (gone.length) conflicts.push({ ...conflict(state, 'update', u, now, false), columns: gone });
   const contested = u.columns.filter((c) => c in now && !valuesEqual(now[c], u.oldValues?.[c]));
   if (contested.length) {
     conflicts.push({
