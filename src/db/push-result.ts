@@ -6,7 +6,10 @@ import type { RebaseConflict } from '../table/rebase';
 export interface PushOptions {
   /**
    * `fail` (default): refuse the whole push if another writer changed a row it updates or deletes
-   * (a `ConflictError` names them). `overwrite`: write anyway.
+   * (a `ConflictError` names them). `overwrite`: write over other writers' values anyway. A row
+   * it updates that another writer deleted, and an insert of a key another writer took, are
+   * still conflicts (there is no row of yours to overwrite): `refresh()` reports the first, and
+   * `refresh({ policy: 'keepLocal' })` makes the second an update of their row.
    */
   readonly conflict?: 'fail' | 'overwrite';
   /** Plan passes run on the built plan. */

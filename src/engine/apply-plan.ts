@@ -1,6 +1,7 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import { ConflictError, PandalchemyError } from '../errors/pandalchemy-error';
-import type { DataStep, ExecutionPlan } from '../plan/execution-plan';
+import type { DataStep, ExecutionPlan, PlanStep } from '../plan/execution-plan';
+import { existenceGuard } from '../plan/existence-guard';
 import { isSchemaStep } from '../plan/execution-plan';
 import type { ProgressCallback, TableEffect } from '../protocol/engine-api';
 import { buildEffects } from './build-effects';
@@ -55,7 +56,11 @@ export function applyPlan(
 ): AppliedPlan {
   validatePlan(plan);
   checkGuardKeys(db, plan);
-  const scoped: ExecutionPlan = { ...plan, steps: scopeGuards(plan, options.changedSince) };
+  // Overwrite compares no values, but the rows it updates must still be there: an UPDATE of a
+  // row another writer deleted writes nothing, and the push would resolve as if it had.
+  const checked: ExecutionPlan =
+    options.conflict === 'overwrite' ? { ...plan, steps: plan.steps.map(overwriting) } : plan;
+  const scoped: ExecutionPlan = { ...checked, steps: scopeGuards(checked, options.changedSince) };
   // Progress never goes back, should the push run a second time.
   const report = options.onProgress;
   let shown = -1;
@@ -74,7 +79,7 @@ export function applyPlan(
   } catch (e) {
     if (!(e instanceof GuardMiss)) {
       throwConflicts(db, scoped, options);
-      if (options.conflict !== 'overwrite') throwInsertConflicts(db, plan, e, options.changedSince);
+      throwInsertConflicts(db, plan, e, options.changedSince);
       throw e;
     }
   }
@@ -91,7 +96,7 @@ export function applyPlan(
  * wrote anything, and the conflicts are what to report.
  */
 function throwConflicts(db: SqlDatabase, plan: ExecutionPlan, options: ApplyPlanOptions): void {
-  if (options.conflict === 'overwrite' || options.readGuards) return;
+  if (options.readGuards) return;
   try {
     checkGuards(db, plan.steps);
   } catch (e) {
@@ -106,15 +111,14 @@ function applyOnce(
   options: ApplyPlanOptions,
   inlineGuards: boolean,
 ): AppliedPlan {
-  const guarded = options.conflict !== 'overwrite';
   // Guards are read before anything runs, unless they may be checked inside the data steps'
   // statements: then only when the data steps start, for the steps that cannot.
-  const inline = guarded && inlineGuards && !plan.steps.some(isSchemaStep);
+  const inline = inlineGuards && !plan.steps.some(isSchemaStep);
   const [begin, ...settings] = sqliteDialect.transaction.begin;
   db.run(begin!);
   try {
     for (const sql of settings) db.run(sql);
-    if (guarded && !inline) checkGuards(db, plan.steps);
+    if (!inline) checkGuards(db, plan.steps);
     const { ddl, changed: schemaChanged, dropped } = runSchemaSteps(db, plan.steps);
     const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
     // The schema as the data steps find it, read once: for the change log and each table touched.
@@ -221,4 +225,11 @@ export function rollback(db: SqlDatabase): void {
   } catch {
     // SQLite rolls back by itself after some errors; there is nothing left to undo then.
   }
+}
+
+/** A step as `conflict: 'overwrite'` checks it: an update's rows must be there, a delete's need not. */
+function overwriting(step: PlanStep): PlanStep {
+  if (step.kind === 'update') return { ...step, guard: existenceGuard(step.guard) };
+  if (step.kind === 'delete') return { ...step, guard: null };
+  return step;
 }

@@ -1,5 +1,10 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
-import { ConflictError, PandalchemyError, type ConflictDetail } from '../errors/pandalchemy-error';
+import {
+  bigintReplacer,
+  ConflictError,
+  PandalchemyError,
+  type ConflictDetail,
+} from '../errors/pandalchemy-error';
 import type { ColumnValues, ExecutionPlan, InsertStep } from '../plan/execution-plan';
 import type { ChangedSince } from './check-guards';
 import { findTable } from './introspect';
@@ -34,6 +39,9 @@ export function throwInsertConflicts(
     if (!at.length || at.some((c) => c < 0)) continue;
     const keys = at.map((c) => step.values[c]!);
     const changed = changedSince?.(step.table, seq, Infinity);
+    // No commit since the basis wrote the table: a key taken is no other writer's doing (say a
+    // row that only a COLLATE NOCASE key makes the same), and stays a constraint failure.
+    if (changed?.size === 0) continue;
     const known = changed?.keyedBy(step.key) ? changed : null;
     const taken = takenKeys(db, step, keys);
     for (const i of taken) {
@@ -46,7 +54,7 @@ export function throwInsertConflicts(
       });
     }
   }
-  if (conflicts.length) throw new ConflictError(conflicts);
+  if (conflicts.length) throw new ConflictError(conflicts, insertConflictMessage(conflicts));
 }
 
 /** The rows of `step` (by index) whose key some stored row holds: the dialect's read by key. */
@@ -59,4 +67,20 @@ function takenKeys(db: SqlDatabase, step: InsertStep, keys: readonly ColumnValue
     if (row !== undefined) taken.push(i);
   });
   return taken;
+}
+
+/**
+ * What to do about inserts whose keys another writer took. Not `overwrite`: an insert has no row
+ * of its own to overwrite; a rebase that keeps local edits makes it an update of their row.
+ */
+function insertConflictMessage(conflicts: readonly ConflictDetail[]): string {
+  const shown = conflicts
+    .slice(0, 3)
+    .map((c) => `${c.table} ${JSON.stringify(c.key, bigintReplacer)}`)
+    .join('; ');
+  const more = conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '';
+  return (
+    `Another writer inserted ${conflicts.length} row(s) under keys this push inserts: ${shown}${more}. ` +
+    "Nothing was written and your edits are kept: refresh({ policy: 'keepLocal' }) makes your inserts updates of their rows (your values win), refresh() keeps theirs."
+  );
 }

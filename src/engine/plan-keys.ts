@@ -1,5 +1,5 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import type { DataStep, ExecutionPlan } from '../plan/execution-plan';
+import type { ColumnValues, DataStep, ExecutionPlan } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import { findTable } from './introspect';
 import type { SqlDatabase } from './sqlite';
@@ -36,9 +36,35 @@ const same = (a: readonly string[], b: readonly string[]): boolean =>
  */
 export function checkStepKey(index: number, step: DataStep, info: TableInfo): void {
   const key = info.key.columns;
-  if (same(step.key, key)) return;
-  if (step.kind === 'insert' && step.key.length === 0) return;
-  throw wrongKey(index, step, 'key', step.key, info);
+  if (!same(step.key, key) && !(step.kind === 'insert' && step.key.length === 0))
+    throw wrongKey(index, step, 'key', step.key, info);
+  if (step.kind !== 'insert') checkNoNullKey(index, step, info);
+}
+
+/**
+ * Refuses an update or delete of a row whose key holds NULL. SQLite lets a PRIMARY KEY other than
+ * INTEGER PRIMARY KEY hold NULL (a rowid table's old quirk), but `=` finds no row by it: the
+ * statement would write nothing, and the push would resolve as if it had.
+ */
+function checkNoNullKey(
+  index: number,
+  step: DataStep & { keys: readonly ColumnValues[] },
+  info: TableInfo,
+): void {
+  step.keys.forEach((values, k) => {
+    if (values instanceof Float64Array) return;
+    for (let i = 0; i < step.count; i++) {
+      if (values[i] !== null && values[i] !== undefined) continue;
+      const column = step.key[k]!;
+      throw new PandalchemyError(
+        'null_key',
+        `Row ${i} of the ${step.kind} step of table ${JSON.stringify(info.name)} (steps[${index}]) is named by a NULL in key column ${JSON.stringify(column)}. ` +
+          'SQLite lets a PRIMARY KEY that is not INTEGER PRIMARY KEY hold NULL, but no row can be found by it, so it cannot be updated or deleted by key. ' +
+          'Nothing was written and your edits are kept: leave that row alone (discard its edits), or give it a key outside pandalchemy first.',
+        { table: info.name, column, step: step.kind },
+      );
+    }
+  });
 }
 
 /**

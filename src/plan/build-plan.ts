@@ -9,6 +9,7 @@ import {
   type UpdateStep,
 } from './execution-plan';
 import type { TableDiff } from './table-diff';
+import { existenceGuard } from './existence-guard';
 
 /** Options of {@link buildPlan}. */
 export interface BuildPlanOptions {
@@ -16,7 +17,10 @@ export interface BuildPlanOptions {
   readonly steps?: readonly PlanStep[];
   /** Passes run in order on the built plan: the extension point for custom optimisations. */
   readonly passes?: readonly PlanPass[];
-  /** Leave out conflict guards (a push that overwrites whatever other writers did). */
+  /**
+   * Guards that compare no values (a push that overwrites whatever other writers did): only that
+   * each row an update writes is still there.
+   */
   readonly withoutGuards?: boolean;
 }
 
@@ -82,7 +86,7 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       types: d.keyTypes,
       values: d.rekeys.newKeys,
       count: d.rekeys.keys[0].length,
-      guard: withoutGuards ? null : d.rekeys.guard,
+      guard: withoutGuards ? existenceGuard(d.rekeys.guard) : d.rekeys.guard,
     };
     out.push(step);
   }
@@ -99,7 +103,7 @@ function stepsOf(d: TableDiff, withoutGuards: boolean): PlanStep[] {
       types: u.types,
       values: u.values,
       count,
-      guard: withoutGuards ? null : u.guard,
+      guard: withoutGuards ? existenceGuard(u.guard) : u.guard,
     });
   }
   for (const ins of d.inserts) {

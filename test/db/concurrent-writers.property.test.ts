@@ -20,7 +20,8 @@ const COLUMNS = ['v', 'w'] as const;
 type Op =
   | { t: 'set'; writer: number; id: number; col: 0 | 1; value: number }
   | { t: 'delete'; writer: number; id: number }
-  | { t: 'push' | 'discard'; writer: number };
+  | { t: 'push'; writer: number; overwrite: boolean }
+  | { t: 'discard'; writer: number };
 
 const writer = fc.integer({ min: 0, max: 1 });
 const id = fc.integer({ min: 1, max: 5 });
@@ -36,7 +37,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), writer, id }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('push' as const), writer }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('push' as const), writer, overwrite: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), writer }) },
 );
 
@@ -61,14 +65,16 @@ function edit(w: Writer, o: Extract<Op, { t: 'set' | 'delete' }>): void {
 }
 
 /**
- * Pushes; a refusal must be a conflict, and the push after a keepLocal refresh goes in, with what
- * was pending: rows deleted are gone, rows inserted are there, cells set hold their values
- * wherever their row is still there (an update of a row the other writer deleted is dropped).
+ * Pushes (overwriting the other writer's values or not); a refusal must be a conflict, and the
+ * push after a keepLocal refresh goes in, with what was pending: rows deleted are gone, rows
+ * inserted are there, cells set hold their values wherever their row is still there (an update
+ * of a row the other writer deleted is dropped by the rebase, and reported). A push that went in
+ * at once wrote every row it updates: none of them may be missing.
  */
-async function push(w: Writer, codes: Record<string, number>): Promise<void> {
+async function push(w: Writer, codes: Record<string, number>, overwrite = false): Promise<void> {
   if (!w.table.hasChanges) return;
   const pending = w.table.changes();
-  const refused = await w.table.push().then(
+  const refused = await w.table.push(overwrite ? { conflict: 'overwrite' } : {}).then(
     () => null,
     (e: unknown) => e as { code?: string },
   );
@@ -85,6 +91,7 @@ async function push(w: Writer, codes: Record<string, number>): Promise<void> {
   for (const change of [...pending.inserts, ...pending.updates]) {
     const row = rows.get(Number(change.key[0]));
     if (pending.inserts.includes(change)) expect(row, `inserted ${change.key}`).toBeDefined();
+    if (!refused) expect(row, `updated ${change.key} by a push that went in`).toBeDefined();
     if (!row) continue;
     for (const col of change.columns)
       expect(row[col], `${change.key}.${col}`).toBe(change.newValues?.[col] ?? null);
@@ -106,7 +113,7 @@ test('two writers inserting, setting and deleting the same rows: a refused push 
       try {
         for (const o of ops) {
           const w = writers[o.writer]!;
-          if (o.t === 'push') await push(w, codes);
+          if (o.t === 'push') await push(w, codes, o.overwrite);
           else if (o.t === 'discard') w.table.discard();
           else if (o.t === 'set' || o.t === 'delete') {
             if (w.table.stale && !w.table.hasChanges) await w.table.refresh();

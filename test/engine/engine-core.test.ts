@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineCore } from '../../src/engine/engine-core';
 import { ConflictError, PandalchemyError } from '../../src/errors/pandalchemy-error';
-import type { ExecutionPlan, PlanStep } from '../../src/plan/execution-plan';
+import type {
+  ColumnValues,
+  ExecutionPlan,
+  PlanStep,
+  UpdateStep,
+} from '../../src/plan/execution-plan';
 import type { ColumnarData } from '../../src/protocol/engine-api';
 import { CHUNK_ROWS } from '../../src/engine/read-table';
 import { ChunkJoiner } from '../../src/protocol/chunk-joiner';
@@ -97,8 +102,26 @@ describe('engine: apply', () => {
       { table: 't', key: [3], columns: ['a'], missing: true },
     ]);
     expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['x', 'x']);
-    // Overwrite skips guards.
-    await e.apply(plan(step), { pushId: 'q', conflict: 'overwrite' });
+    // Overwrite skips the values guards compare, not that the rows are there: row 3 is not.
+    const gone = await errorOf(e.apply(plan(step), { pushId: 'q', conflict: 'overwrite' }));
+    expect((gone as ConflictError).conflicts).toEqual([
+      { table: 't', key: [3], columns: [], missing: true },
+    ]);
+    expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['x', 'x']);
+    const two = (c: ColumnValues): ColumnValues => c.slice(0, 2) as ColumnValues;
+    const u = step as UpdateStep;
+    const there: PlanStep = {
+      ...u,
+      keys: [two(u.keys[0]!)],
+      values: [two(u.values[0]!)],
+      count: 2,
+      guard: {
+        ...u.guard!,
+        keys: [two(u.guard!.keys[0]!)],
+        expected: [two(u.guard!.expected[0]! as ColumnValues)],
+      },
+    };
+    await e.apply(plan(there), { pushId: 'r', conflict: 'overwrite' });
     expect(rows(await e.readTable('t')).map((r) => r['a'])).toEqual(['n1', 'n2']);
   });
 
