@@ -3,6 +3,7 @@ import { fastCanonical, normalizeValue } from '../values/codec';
 import type { CellValue } from '../values/sql-value';
 import type { ColumnState } from './column-state';
 import type { TableState } from './table-state';
+import { valuesEqual } from '../values/values-equal';
 
 /**
  * A value checked for a column: canonical for its kind, and not NULL where the column is NOT NULL
@@ -40,4 +41,27 @@ export function checkValue(
     }
   }
   return v;
+}
+
+/**
+ * {@link checkValue} for a write to the cell of live row `row`: a value the column's type refuses
+ * but that the cell holds now (SQLite took it, say 2 in a BOOLEAN column or 'abc' in an INTEGER
+ * one, and it was read back and written again) is the cell's value, unchanged. A cell set to its
+ * current value is no change, whatever the value.
+ */
+export function checkCellValue(
+  state: TableState,
+  row: number,
+  col: ColumnState,
+  value: unknown,
+): CellValue {
+  try {
+    return checkValue(state, col, value, row < 0);
+  } catch (e) {
+    if (!(e instanceof PandalchemyError) || e.code !== 'invalid_value' || !state.isLive(row))
+      throw e;
+    const now = state.value(row, col);
+    if (valuesEqual(now, value as CellValue)) return now;
+    throw e;
+  }
 }

@@ -35,7 +35,7 @@ import { valuesEqual } from '../values/values-equal';
 import { describeValue } from '../values/codec';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { writeColumn } from './write-column';
-import { checkValue } from './check-value';
+import { checkCellValue, checkValue } from './check-value';
 import { ownCopies, ownCopy } from './own-copy';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
 
@@ -228,14 +228,15 @@ export class TrackedTable {
   setAt(ref: number, column: string, value: unknown): this {
     const s = this.state;
     const col = s.column(column);
-    const v = checkValue(s, col, value, ref < 0);
     if (!s.isLive(ref)) {
+      checkValue(s, col, value, ref < 0);
       throw new PandalchemyError(
         'row_not_found',
         `Row reference ${ref} of '${this.name}' is not a live row.`,
         { table: this.name },
       );
     }
+    const v = checkCellValue(s, ref, col, value);
     s.edit(
       'set',
       () => `set ${col.name}`,

@@ -2,7 +2,7 @@ import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { inferDeclaredType } from '../../values/infer-type';
 import type { CellValue } from '../../values/sql-value';
-import { checkValue } from '../check-value';
+import { checkCellValue, checkValue } from '../check-value';
 import type { ColumnState } from '../column-state';
 import { toKey } from '../key-input';
 import { rowAt, scanPositions, type Snapshot } from '../snapshot';
@@ -147,7 +147,8 @@ export function upsertRows(
         }
         for (const [name, value] of Object.entries(row)) {
           const col = state.column(name);
-          if (!state.isKeyColumn(col)) state.write(existing, col, checkValue(state, col, value));
+          if (!state.isKeyColumn(col))
+            state.write(existing, col, checkCellValue(state, existing, col, value));
         }
         updated++;
       }

@@ -1,9 +1,10 @@
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { describeValue, fastCanonical } from '../../values/codec';
-import { checkValue } from '../check-value';
+import { checkCellValue, checkValue } from '../check-value';
 import { formatKey } from '../format-key';
 import { requireRow, toKey, type KeyInput } from '../key-input';
 import type { TableState } from '../table-state';
+import type { CellValue } from '../../values/sql-value';
 
 /** One cell edit: the row's key, the column, the new value. */
 export interface CellEdit {
@@ -15,7 +16,16 @@ export interface CellEdit {
 /** Sets one cell. O(1): no diff, no copy. */
 export function setCell(state: TableState, key: KeyInput, column: string, value: unknown): void {
   const col = state.column(column);
-  const v = checkValue(state, col, value);
+  let v: CellValue;
+  try {
+    v = checkValue(state, col, value);
+  } catch (e) {
+    // Checked before the row is looked up, as the common case wants; a value the column's type
+    // refuses may still be the cell's own (see checkCellValue).
+    const row = state.find(toKey(state, key));
+    if (row === undefined) throw e;
+    v = checkCellValue(state, row, col, value);
+  }
   const keyColumns = state.keyColumns;
   if (keyColumns.length === 1 && (typeof key === 'number' || typeof key === 'string')) {
     // The hot path: a one-column key given as its canonical value, looked up as it is.
@@ -48,8 +58,8 @@ export function setCells(state: TableState, edits: readonly CellEdit[]): void {
     () => {
       edits.forEach((e, i) => {
         const col = state.column(e.column);
-        const v = checkValue(state, col, e.value);
-        state.write(rows[i] ?? requireRow(state, keys[i]!), col, v);
+        const row = rows[i] ?? requireRow(state, keys[i]!);
+        state.write(row, col, checkCellValue(state, row, col, e.value));
       });
     },
   );
@@ -70,7 +80,7 @@ export function updateRow(
     () => {
       for (const [name, value] of Object.entries(values)) {
         const col = state.column(name);
-        state.write(row, col, checkValue(state, col, value));
+        state.write(row, col, checkCellValue(state, row, col, value));
       }
     },
   );
