@@ -30,6 +30,10 @@ export interface PushResult {
   readonly applyMs: number;
   readonly persistMs: number;
   readonly totalMs: number;
-  /** Pending edits of other loaded tables that this commit's trigger effects contested. */
+  /**
+   * Always empty: a push does not rebase other loaded tables. One with pending edits that this
+   * commit changed (a trigger, a cascade) is `stale` until its `refresh()`, which rebases the
+   * edits and returns what is contested.
+   */
   readonly conflicts: readonly RebaseConflict[];
 }
