@@ -17,6 +17,7 @@ import { runDataStep } from './run-data-step';
 import { runSchemaSteps } from './run-schema-steps';
 import type { SqlDatabase } from './sqlite';
 import { throwInsertConflicts } from './insert-conflicts';
+import { throwSchemaConflicts } from './schema-conflicts';
 import { sqliteError } from './sqlite-error';
 import { TableTouch } from './table-touch';
 import { validatePlan } from './validate-plan';
@@ -80,6 +81,7 @@ export function applyPlan(
     if (!(e instanceof GuardMiss)) {
       throwConflicts(db, scoped, options);
       throwInsertConflicts(db, plan, e, options.changedSince);
+      throwSchemaConflicts(plan, e, options.changedSince);
       throw e;
     }
   }
