@@ -51,7 +51,10 @@ const PATH = process.env['POSTGRES_DIFF_PATH'];
 
 const seed: fc.Arbitrary<Seed> = fc.record({
   n: fc.integer({ min: -4, max: 12 }),
-  s: fc.constantFrom(...TEXTS),
+  // Not text starting with U+FEFF: PGlite reads it back without the mark once a query of its
+  // has failed (it then makes a new reader with a default TextDecoder), where SQLite and
+  // PostgreSQL keep it. A PGlite limitation, noted in the README.
+  s: fc.constantFrom(...TEXTS.filter((t) => !t.startsWith('\ufeff'))),
   p: fc.nat(9),
 });
 
