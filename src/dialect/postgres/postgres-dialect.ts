@@ -18,6 +18,7 @@ import { postgresTemporaryKeys, throughColumn } from './postgres-temporary-keys'
 import { postgresLiteral, quotePostgresIdentifier as q } from './postgres-text';
 import {
   checkValueForm,
+  numericTextForm,
   fromPostgresText,
   postgresType,
   toPostgresValue,
@@ -121,8 +122,10 @@ function bindRow(
 ): void {
   for (let c = 0; c < columns.length; c++) {
     const kind = kinds[c] ?? 'text';
-    const value = (columns[c]![i] ?? null) as SqlValue;
-    checkValueForm(kind, value, written?.names[c], written?.stored[c] ?? false);
+    const given = (columns[c]![i] ?? null) as SqlValue;
+    const stored = written?.stored[c] ?? false;
+    checkValueForm(kind, given, written?.names[c], stored);
+    const value = stored ? numericTextForm(kind, given, written?.names[c]) : given;
     out[at + c] = toPostgresValue(kind, value);
   }
 }

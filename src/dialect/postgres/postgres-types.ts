@@ -2,6 +2,7 @@ import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { kindOf, type ColumnKind } from '../../values/column-kind';
 import { INT64_MAX, INT64_MIN, type SqlValue } from '../../values/sql-value';
 import { asciiLower } from '../../values/ascii-case';
+import { applyAffinity } from '../sqlite/affinity';
 
 /**
  * A value as the PostgreSQL dialect binds it: text in PostgreSQL's input syntax for every type
@@ -88,7 +89,9 @@ export class WrongTypeValue extends Error {
         ? `bytes cannot go into a column of kind ${kind}`
         : kind === 'blob'
           ? `${shown} cannot go into a bytea column, which holds bytes only`
-          : `${shown} cannot go into a ${kind} column: a whole number past the 64-bit integer range is no ${kind} value`,
+          : typeof value === 'string'
+            ? `${shown} cannot go into a ${kind} column: SQLite keeps that text as text there, and a PostgreSQL ${kind} column holds no text`
+            : `${shown} cannot go into a ${kind} column: a whole number past the 64-bit integer range is no ${kind} value`,
     );
     this.name = 'WrongTypeValue';
     this.column = column;
@@ -175,4 +178,26 @@ function dateTimeOf(text: string): string {
   if (dot < 0) return text;
   const ms = text.slice(dot + 1, dot + 4).padEnd(3, '0');
   return ms === '000' ? text.slice(0, dot) : `${text.slice(0, dot)}.${ms}`;
+}
+
+/** A declared type of each numeric kind's affinity. */
+const NUMERIC_TYPES: Partial<Record<ColumnKind, string>> = {
+  integer: 'INTEGER',
+  real: 'REAL',
+  numeric: 'NUMERIC',
+};
+
+/**
+ * Text written as it is into a numeric column, as SQLite stores it there: the number its affinity
+ * makes of it (`'1e3'` in an INTEGER column is 1000, `' 12'` is 12), bound as that number, so that
+ * PostgreSQL does not parse the text by rules of its own. Text SQLite keeps as text (`'NaN'`,
+ * `'Infinity'`, `'abc'`), which PostgreSQL would turn into a special number or refuse, is refused
+ * (see {@link WrongTypeValue}). Any other value is returned as it is.
+ */
+export function numericTextForm(kind: ColumnKind, value: SqlValue, column?: string): SqlValue {
+  const type = NUMERIC_TYPES[kind];
+  if (typeof value !== 'string' || type === undefined) return value;
+  const stored = applyAffinity(type, value);
+  if (typeof stored === 'string') throw new WrongTypeValue(kind, value, column);
+  return stored;
 }
