@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { PandalchemyError } from '../../src/index';
-import { loadSql } from '../support/memory-storage';
-import { MemoryStorage, nodeDatabase } from '../support/node-database';
+import { nodeDatabaseFrom } from '../support/node-database';
 
 // SQLite keeps whatever a column is given: 2 in a BOOLEAN column, 'hello' in a DATE one, 'abc' in
 // an INTEGER one. Such a value loads as it is; written back to its own cell it is no change (a
@@ -15,14 +14,11 @@ afterEach(async () => {
 });
 
 async function oddTable(): Promise<Database> {
-  const db = await nodeDatabase(new MemoryStorage(), 'odd');
+  const db = await nodeDatabaseFrom(
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, flag BOOLEAN, day DATE, n INTEGER); INSERT INTO t VALUES (1, 2, 'hello', 'abc'), (2, 1, '2024-02-30', 5)",
+    'odd',
+  );
   open.push(db);
-  const SQL = await loadSql();
-  const file = new SQL.Database();
-  file.run('CREATE TABLE t (id INTEGER PRIMARY KEY, flag BOOLEAN, day DATE, n INTEGER)');
-  file.run("INSERT INTO t VALUES (1, 2, 'hello', 'abc'), (2, 1, '2024-02-30', 5)");
-  await db.import(file.export());
-  file.close();
   return db;
 }
 

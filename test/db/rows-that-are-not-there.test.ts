@@ -2,8 +2,7 @@ import * as aq from 'arquero';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { ConflictError, PandalchemyError } from '../../src/index';
-import { loadSql } from '../support/memory-storage';
-import { MemoryStorage, nodeDatabase } from '../support/node-database';
+import { MemoryStorage, nodeDatabase, nodeDatabaseFrom } from '../support/node-database';
 
 // A push that addresses a row the database does not have (another writer deleted it, took its
 // key, or the key is NULL, which no `=` finds) must not resolve as if it had written it: it is
@@ -103,15 +102,11 @@ describe('a push of rows that are not there', () => {
   });
 
   it('an insert that only a NOCASE key makes a duplicate, with no other writer, is a constraint failure', async () => {
-    const storage = new MemoryStorage();
-    const db = await nodeDatabase(storage, 'nocase');
+    const db = await nodeDatabaseFrom(
+      "CREATE TABLE t (k TEXT COLLATE NOCASE PRIMARY KEY, v INTEGER); INSERT INTO t VALUES ('b', 1)",
+      'nocase',
+    );
     open.push(db);
-    const SQL = await loadSql();
-    const file = new SQL.Database();
-    file.run('CREATE TABLE t (k TEXT COLLATE NOCASE PRIMARY KEY, v INTEGER)');
-    file.run("INSERT INTO t VALUES ('b', 1)");
-    await db.import(file.export());
-    file.close();
     const t = await db.table('t');
     t.insert({ k: 'B', v: 2 });
     const e = await refusal(t.push());
@@ -121,15 +116,11 @@ describe('a push of rows that are not there', () => {
   });
 
   it('an edit of a row whose PRIMARY KEY is NULL is refused as null_key, nothing written', async () => {
-    const storage = new MemoryStorage();
-    const db = await nodeDatabase(storage, 'nullkey');
+    const db = await nodeDatabaseFrom(
+      "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER); INSERT INTO t VALUES (NULL, 1), (NULL, 2), ('a', 3)",
+      'nullkey',
+    );
     open.push(db);
-    const SQL = await loadSql();
-    const file = new SQL.Database();
-    file.run('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)');
-    file.run("INSERT INTO t VALUES (NULL, 1), (NULL, 2), ('a', 3)");
-    await db.import(file.export());
-    file.close();
     const t = await db.table('t');
     const ref = t.rowRefs()[0]!;
     t.setAt(ref, 'v', 100);

@@ -22,4 +22,21 @@ export async function nodeDatabase(storage: MemoryStorage, name = 'model'): Prom
   return db;
 }
 
+/**
+ * A `nodeDatabase` holding what `sql` makes (statements split at each `;`), run in a fresh SQLite file, which the
+ * database imports (for tables the library's own API would not create, such as odd stored values).
+ */
+export async function nodeDatabaseFrom(sql: string, name = 'imported'): Promise<Database> {
+  const db = await nodeDatabase(new MemoryStorage(), name);
+  const SQL = await loadSql();
+  const file = new SQL.Database();
+  try {
+    for (const statement of sql.split(';').filter((s) => s.trim())) file.run(statement);
+    await db.import(file.export());
+  } finally {
+    file.close();
+  }
+  return db;
+}
+
 export { MemoryStorage };
