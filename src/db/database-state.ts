@@ -7,6 +7,7 @@ import type { TableUpdate } from '../table/rebase';
 import { Drafts } from '../drafts/drafts';
 import { ChangeEmitter } from './change-emitter';
 import type { DatabaseTable } from './database-table';
+import type { RebaseConflict } from '../table/rebase';
 
 /** The engine a database talks to: the worker API plus a way to stop it. */
 export interface Engine extends EngineApi {
@@ -44,6 +45,11 @@ export class DatabaseState {
   readonly engine: Engine;
   readonly emitter = new ChangeEmitter();
   readonly loaded = new Map<string, LoadedTable>();
+  /**
+   * The pending edits of loaded tables another writer dropped, as conflicts: reported by the next
+   * `refresh()` (see `droppedEdits`).
+   */
+  readonly droppedConflicts: RebaseConflict[] = [];
   readonly drafts: Drafts;
   /** The last commit taken in. */
   seq: number;

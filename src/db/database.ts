@@ -230,7 +230,7 @@ export class Database {
   /** Takes in other writers' commits for every loaded table (see `DatabaseTable.refresh`). */
   refresh(options: RefreshOptions = {}): Promise<readonly RebaseConflict[]> {
     const tables = [...this.#state.loaded.values()].map((l) => l.table);
-    return refreshTables(this.#state, tables, options);
+    return refreshTables(this.#state, tables, options, true);
   }
 
   /** The plan a `push()` of every loaded table would run (nothing is run). */

@@ -4,6 +4,7 @@ import type { TableInfo } from '../schema/table-info';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
 import type { DatabaseState, LoadedTable, QueuedUpdate } from './database-state';
 import type { DatabaseTable, RefreshOptions } from './database-table';
+import { droppedEdits } from './dropped-edits';
 
 /**
  * Taking commits in: this database's own pushes, other tabs' and workers' commits, and a sync
@@ -49,6 +50,7 @@ export async function takeCommitsSince(
   const stale: string[] = [];
   for (const l of state.loaded.values()) {
     if (!state.info.has(l.table.name)) {
+      state.droppedConflicts.push(...droppedEdits(l.table));
       state.loaded.delete(l.table.name);
       continue;
     }
@@ -93,6 +95,7 @@ async function applyCommit(state: DatabaseState, commit: RemoteCommit): Promise<
     const l = state.loaded.get(effect.table);
     if (!l || l.seq >= commit.seq) continue;
     if (effect.dropped) {
+      state.droppedConflicts.push(...droppedEdits(l.table));
       state.loaded.delete(effect.table);
       continue;
     }
@@ -134,6 +137,8 @@ export async function refreshTables(
   state: DatabaseState,
   tables: readonly DatabaseTable[],
   options: RefreshOptions = {},
+  /** Every loaded table (a `Database`'s refresh): edits of dropped tables are reported too. */
+  everything = false,
 ): Promise<readonly RebaseConflict[]> {
   state.assertOpen();
   const policy: unknown = options?.policy;
@@ -145,7 +150,13 @@ export async function refreshTables(
   }
   return state.serially(async () => {
     await takeCommitsSince(state, 'remote');
+    // Edits of tables another writer dropped: reported once, by the refresh that asks for them.
+    const names = new Set(tables.map((t) => t.name));
     const conflicts: RebaseConflict[] = [];
+    for (let i = state.droppedConflicts.length - 1; i >= 0; i--) {
+      if (everything || names.has(state.droppedConflicts[i]!.table))
+        conflicts.unshift(...state.droppedConflicts.splice(i, 1));
+    }
     for (const t of tables) {
       const l = state.loaded.get(t.name);
       if (!l || !l.queued.length) continue;

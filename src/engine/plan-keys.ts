@@ -1,4 +1,4 @@
-import { PandalchemyError } from '../errors/pandalchemy-error';
+import { ConflictError, PandalchemyError } from '../errors/pandalchemy-error';
 import type { ColumnValues, DataStep, ExecutionPlan } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
 import { findTable } from './introspect';
@@ -78,6 +78,21 @@ export function checkGuardKeys(db: SqlDatabase, plan: ExecutionPlan): void {
     if ((step.kind !== 'update' && step.kind !== 'delete') || step.guard === null) return;
     if (!before.has(step.table)) before.set(step.table, findTable(db, step.table));
     const info = before.get(step.table)!;
+    if (!info && plan.basis?.some((b) => b.table === step.table)) {
+      // The table was there when the edits were made (the plan says as of which commit): another
+      // writer dropped it since. Its rows are gone, as a conflict names them.
+      const g = step.guard;
+      const rows = g.keys[0]?.length ?? 0;
+      throw new ConflictError(
+        Array.from({ length: rows }, (_, i) => ({
+          table: step.table,
+          key: g.keys.map((col) => col[i] ?? null),
+          columns: [...g.columns],
+          missing: true,
+        })),
+        `Another writer dropped table ${JSON.stringify(step.table)} since your edits were based on it. Nothing was written and your edits are kept: refresh() reports the edits it cannot make again and drops them.`,
+      );
+    }
     if (!info) {
       throw new PandalchemyError(
         'invalid_plan',

@@ -1,0 +1,42 @@
+import type { RebaseConflict } from '../table/rebase';
+import type { TrackedTable } from '../table/tracked-table';
+
+/**
+ * The pending edits of a table another writer dropped, as the conflicts `refresh()` reports: each
+ * row edit, and each schema edit, that can no longer be made (nothing was kept). A table dropped
+ * under pending edits otherwise lost them without a word.
+ */
+export function droppedEdits(table: TrackedTable): RebaseConflict[] {
+  if (!table.hasChanges) return [];
+  const changes = table.changes();
+  const out: RebaseConflict[] = [];
+  for (const s of changes.schema) {
+    const column =
+      s.type === 'renameColumn'
+        ? s.from
+        : s.type === 'createIndex' || s.type === 'dropIndex'
+          ? s.index
+          : s.column;
+    out.push({
+      table: table.name,
+      type: 'schema',
+      key: [],
+      columns: [column],
+      local: null,
+      remote: null,
+      kept: false,
+    });
+  }
+  for (const c of [...changes.deletes, ...changes.updates, ...changes.inserts]) {
+    out.push({
+      table: table.name,
+      type: c.type,
+      key: c.key,
+      columns: c.columns,
+      local: c.newValues,
+      remote: null,
+      kept: false,
+    });
+  }
+  return out;
+}
