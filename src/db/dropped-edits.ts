@@ -1,5 +1,6 @@
 import type { RebaseConflict } from '../table/rebase';
 import type { TrackedTable } from '../table/tracked-table';
+import { schemaChangeColumn } from '../table/row-changes';
 
 /**
  * The pending edits of a table another writer dropped, as the conflicts `refresh()` reports: each
@@ -11,17 +12,11 @@ export function droppedEdits(table: TrackedTable): RebaseConflict[] {
   const changes = table.changes();
   const out: RebaseConflict[] = [];
   for (const s of changes.schema) {
-    const column =
-      s.type === 'renameColumn'
-        ? s.from
-        : s.type === 'createIndex' || s.type === 'dropIndex'
-          ? s.index
-          : s.column;
     out.push({
       table: table.name,
       type: 'schema',
       key: [],
-      columns: [column],
+      columns: [schemaChangeColumn(s)],
       local: null,
       remote: null,
       kept: false,

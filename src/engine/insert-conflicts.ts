@@ -1,6 +1,6 @@
 import { sqliteDialect } from '../dialect/sqlite/sqlite-dialect';
 import {
-  bigintReplacer,
+  conflictList,
   ConflictError,
   PandalchemyError,
   type ConflictDetail,
@@ -74,13 +74,8 @@ function takenKeys(db: SqlDatabase, step: InsertStep, keys: readonly ColumnValue
  * of its own to overwrite; a rebase that keeps local edits makes it an update of their row.
  */
 function insertConflictMessage(conflicts: readonly ConflictDetail[]): string {
-  const shown = conflicts
-    .slice(0, 3)
-    .map((c) => `${c.table} ${JSON.stringify(c.key, bigintReplacer)}`)
-    .join('; ');
-  const more = conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '';
   return (
-    `Another writer inserted ${conflicts.length} row(s) under keys this push inserts: ${shown}${more}. ` +
+    `Another writer inserted ${conflicts.length} row(s) under keys this push inserts: ${conflictList(conflicts, false)}. ` +
     "Nothing was written and your edits are kept: refresh({ policy: 'keepLocal' }) makes your inserts updates of their rows (your values win), refresh() keeps theirs."
   );
 }

@@ -110,18 +110,25 @@ export class ConflictError extends PandalchemyError {
   }
 }
 
-function conflictMessage(conflicts: readonly ConflictDetail[]): string {
+/**
+ * The first three conflicts for a message, `t [1] (qty); t [2] (row gone)`, and how many more;
+ * `columns`: whether each says its columns.
+ */
+export function conflictList(conflicts: readonly ConflictDetail[], columns = true): string {
   const shown = conflicts
     .slice(0, 3)
     .map(
       (c) =>
         `${c.table} ${JSON.stringify(c.key, bigintReplacer)}` +
-        (c.missing ? ' (row gone)' : ` (${c.columns.join(', ')})`),
+        (!columns ? '' : c.missing ? ' (row gone)' : ` (${c.columns.join(', ')})`),
     )
     .join('; ');
-  const more = conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '';
+  return shown + (conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '');
+}
+
+function conflictMessage(conflicts: readonly ConflictDetail[]): string {
   return (
-    `Another writer changed ${conflicts.length} row(s) this push is based on: ${shown}${more}. ` +
+    `Another writer changed ${conflicts.length} row(s) this push is based on: ${conflictList(conflicts)}. ` +
     'Nothing was written and your edits are kept: refresh() to rebase them, or push({ conflict: "overwrite" }).'
   );
 }

@@ -6,7 +6,12 @@ import { createIndex, dropIndex } from './edits/index-edits';
 import { addColumnState, dropColumn, renameColumn, retypeColumn } from './edits/schema-edits';
 import { ownCopy } from './own-copy';
 import type { RebaseConflict, RebasePolicy } from './rebase';
-import type { RowChange, SchemaChange, TableChanges } from './row-changes';
+import {
+  schemaChangeColumn,
+  type RowChange,
+  type SchemaChange,
+  type TableChanges,
+} from './row-changes';
 import type { TableState } from './table-state';
 
 /**
@@ -97,12 +102,7 @@ function replaySchema(state: TableState, s: SchemaChange, conflicts: RebaseConfl
     }
   } catch (e) {
     if (!(e instanceof PandalchemyError)) throw e;
-    const column =
-      s.type === 'renameColumn'
-        ? s.from
-        : s.type === 'createIndex' || s.type === 'dropIndex'
-          ? s.index
-          : s.column;
+    const column = schemaChangeColumn(s);
     conflicts.push({
       table: state.name,
       type: 'schema',

@@ -43,6 +43,12 @@ export type SchemaChange =
     }
   | { readonly type: 'dropIndex'; readonly index: string };
 
+/** The column (or index) a schema change is about: a rename's old name, an index's name. */
+export function schemaChangeColumn(s: SchemaChange): string {
+  if (s.type === 'renameColumn') return s.from;
+  return s.type === 'createIndex' || s.type === 'dropIndex' ? s.index : s.column;
+}
+
 /** Every pending change of a table. */
 export interface TableChanges {
   readonly table: string;

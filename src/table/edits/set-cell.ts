@@ -22,7 +22,7 @@ export function setCell(state: TableState, key: KeyInput, column: string, value:
   } catch (e) {
     // Checked before the row is looked up, as the common case wants; a value the column's type
     // refuses may still be the cell's own (see checkCellValue).
-    const row = state.find(toKey(state, key));
+    const row = rowOf(state, key);
     if (row === undefined) throw e;
     v = checkCellValue(state, row, col, value);
   }
@@ -35,6 +35,15 @@ export function setCell(state: TableState, key: KeyInput, column: string, value:
   }
   const k = toKey(state, key);
   state.editCell(requireRow(state, k), col, v, k);
+}
+
+/** The live row `key` names, or undefined for one no row holds or a key that is not one. */
+function rowOf(state: TableState, key: KeyInput): number | undefined {
+  try {
+    return state.find(toKey(state, key));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
