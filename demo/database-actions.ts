@@ -4,6 +4,7 @@ import { isSqliteFile } from './imported-file';
 import { generateLargeTable } from './large-table';
 import { errorMessage, type Message } from './messages';
 import type { CsvDraft, CsvImport } from './playground-types';
+import { rebaseMessage } from './push-messages';
 import { createSampleDatabase } from './sample-database';
 import type { TaskStatus } from './task-status';
 
@@ -56,8 +57,11 @@ export async function importSqliteFile(host: ActionHost, file: File): Promise<Me
     }
     host.task.setProgress(`Importing ${file.name}`, 0, null);
     const report = host.task.reporter((p) => [`Importing ${file.name}`, p.done, p.total]);
-    await host.db.import(bytes, { onProgress: report.onProgress }).finally(report.end);
+    const conflicts = await host.db
+      .import(bytes, { onProgress: report.onProgress })
+      .finally(report.end);
     await showFirstTable(host);
+    if (conflicts.length) return rebaseMessage(conflicts, file.name);
     return {
       kind: 'success',
       title: `Imported ${file.name}: the database now holds ${host.tableNames().join(', ') || 'no tables'}`,

@@ -13,12 +13,18 @@ export function pushedMessage(result: PushResult): Message {
     : { kind: 'info', title: 'Nothing to push' };
 }
 
-/** Pending edits that conflicted with another tab's commits: yours against theirs, with links. */
-export function rebaseMessage(conflicts: readonly RebaseConflict[]): Message {
+/**
+ * Pending edits that conflicted with another tab's commits (or with an imported file: `against`):
+ * yours against theirs, with links.
+ */
+export function rebaseMessage(
+  conflicts: readonly RebaseConflict[],
+  against = "another tab's changes",
+): Message {
   const kept = conflicts.some((c) => c.kept);
   return {
     kind: 'warning',
-    title: `${conflicts.length} of your pending edit(s) conflicted with another tab's changes`,
+    title: `${conflicts.length} of your pending edit(s) conflicted with ${against}`,
     detail: kept
       ? 'Your values were kept: pushing writes them over the other changes.'
       : 'The other values were taken; your contested edits were dropped (listed below), the others kept.',

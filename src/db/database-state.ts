@@ -7,7 +7,6 @@ import type { TableUpdate } from '../table/rebase';
 import { Drafts } from '../drafts/drafts';
 import { ChangeEmitter } from './change-emitter';
 import type { DatabaseTable } from './database-table';
-import type { RebaseConflict } from '../table/rebase';
 
 /** The engine a database talks to: the worker API plus a way to stop it. */
 export interface Engine extends EngineApi {
@@ -15,8 +14,14 @@ export interface Engine extends EngineApi {
   terminate(): void;
 }
 
-/** A commit waiting for `refresh()`: its effect, or a reload when only a snapshot tells it. */
-export type QueuedUpdate = Extract<TableUpdate, { kind: 'effect' }> | { readonly kind: 'reload' };
+/**
+ * A commit waiting for `refresh()`: its effect, a reload when only a snapshot tells it, or the
+ * table's drop (the handle then waits for the table to be created again; see `takeDrop`).
+ */
+export type QueuedUpdate =
+  | Extract<TableUpdate, { kind: 'effect' }>
+  | { readonly kind: 'reload' }
+  | { readonly kind: 'dropped' };
 
 /** What the database keeps of each loaded table. */
 export interface LoadedTable {
@@ -45,11 +50,6 @@ export class DatabaseState {
   readonly engine: Engine;
   readonly emitter = new ChangeEmitter();
   readonly loaded = new Map<string, LoadedTable>();
-  /**
-   * The pending edits of loaded tables another writer dropped, as conflicts: reported by the next
-   * `refresh()` (see `droppedEdits`).
-   */
-  readonly droppedConflicts: RebaseConflict[] = [];
   readonly drafts: Drafts;
   /** The last commit taken in. */
   seq: number;

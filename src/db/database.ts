@@ -1,6 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
+import { asciiLower } from '../values/ascii-case';
 import { PLAN_VERSION, type ExecutionPlan } from '../plan/execution-plan';
 import type { CheckpointResult, EngineState, ProgressCallback } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
@@ -22,7 +23,7 @@ import { sourceTable, type TableSource } from './table-source';
 import type { PushOptions, PushResult } from './push-result';
 import { planOf, pushTables } from './push-tables';
 import { syncHostOf } from './sync-host-of';
-import { refreshTables, takeCommitsSince } from './take-commits';
+import { checkPolicy, refreshTables, takeCommitsSince, wasDropped } from './take-commits';
 
 /**
  * A database: SQLite in a worker, persisted in IndexedDB, shared safely by every tab that opens
@@ -138,13 +139,15 @@ export class Database {
     const s = this.#state;
     s.assertOpen();
     const loaded = s.loaded.get(name);
-    if (loaded) return loaded.table;
+    if (loaded && !wasDropped(loaded)) return loaded.table;
     return s.serially(async () => {
       const again = s.loaded.get(name);
-      if (again) return again.table;
+      if (again && !wasDropped(again)) return again.table;
       // Another tab may have created it since we last looked.
       if (!s.info.has(name)) s.setInfo((await s.engine.state()).tables);
       const info = s.requireInfo(name);
+      // Dropped and created again: the handle takes the new table in (see takeDrop).
+      if (again) return again.table;
       const data = await s.engine.readTable(name, options.onProgress);
       const table = new DatabaseTable(this.#host, info, data);
       const seq = data.seq ?? s.seq;
@@ -170,10 +173,15 @@ export class Database {
     options: CreateTableOptions = {},
   ): Promise<DatabaseTable> {
     this.#state.assertOpen();
-    if (this.#state.info.has(name)) {
+    // SQLite's names differ only beyond ASCII case.
+    const taken =
+      typeof name === 'string'
+        ? this.tableNames().find((t) => asciiLower(t) === asciiLower(name))
+        : undefined;
+    if (taken !== undefined) {
       throw new PandalchemyError(
         'name_taken',
-        `Database '${this.name}' already has a table '${name}': choose another name, or drop that table first.`,
+        `Database '${this.name}' already has a table '${taken}': choose another name (one differing only in case is the same to SQLite), or drop that table first.`,
         { table: name },
       );
     }
@@ -230,7 +238,7 @@ export class Database {
   /** Takes in other writers' commits for every loaded table (see `DatabaseTable.refresh`). */
   refresh(options: RefreshOptions = {}): Promise<readonly RebaseConflict[]> {
     const tables = [...this.#state.loaded.values()].map((l) => l.table);
-    return refreshTables(this.#state, tables, options, true);
+    return refreshTables(this.#state, tables, options);
   }
 
   /** The plan a `push()` of every loaded table would run (nothing is run). */
@@ -240,15 +248,18 @@ export class Database {
 
   /**
    * Replaces the database with an SQLite file. A file that is not a valid SQLite database is
-   * refused and nothing changes. Loaded tables are reloaded (their pending edits rebased).
+   * refused and nothing changes. Loaded tables are read again, their pending edits rebased as
+   * `refresh()` rebases them (`policy`); returns the contested edits, and every edit of a table
+   * the file does not have.
    */
   async import(
     bytes: Uint8Array | ArrayBuffer,
-    options: { onProgress?: ProgressCallback } = {},
-  ): Promise<void> {
+    options: { onProgress?: ProgressCallback } & RefreshOptions = {},
+  ): Promise<readonly RebaseConflict[]> {
     this.#state.assertOpen();
+    checkPolicy('import()', options);
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    await importDatabase(this.#state, data, options);
+    return importDatabase(this.#state, data, options);
   }
 
   /** The database as an SQLite file. */

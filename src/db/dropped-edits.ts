@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors/pandalchemy-error';
 import type { RebaseConflict } from '../table/rebase';
 import type { TrackedTable } from '../table/tracked-table';
 import { schemaChangeColumn } from '../table/row-changes';
@@ -34,4 +35,22 @@ export function droppedEdits(table: TrackedTable): RebaseConflict[] {
     });
   }
   return out;
+}
+
+/**
+ * The error a push of a dropped table's pending edits fails with, before anything is sent: each
+ * edited row is gone. The edits are kept until `refresh()` reports them.
+ */
+export function droppedTableError(table: TrackedTable): ConflictError {
+  const changes = table.changes();
+  const rows = [...changes.deletes, ...changes.updates, ...changes.inserts].map((c) => ({
+    table: table.name,
+    key: c.key,
+    columns: c.columns,
+    missing: true,
+  }));
+  return new ConflictError(
+    rows,
+    `Table ${JSON.stringify(table.name)} was dropped since your edits were based on it (by another writer or by dropTable()). Nothing was written and your edits are kept: refresh() reports the edits it cannot make again and drops them, and shows the table as it is now.`,
+  );
 }

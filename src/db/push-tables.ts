@@ -8,7 +8,9 @@ import { commitPlan } from './commit-plan';
 import type { DatabaseState } from './database-state';
 import type { DatabaseTable } from './database-table';
 import type { PushOptions, PushResult } from './push-result';
+import { droppedTableError } from './dropped-edits';
 import { outboxOf } from './sync-host-of';
+import { wasDropped } from './take-commits';
 
 /**
  * `push()`: builds the plan of the tables' pending changes, says what each table's stored values
@@ -58,6 +60,10 @@ async function pushNow(
       totalMs: 0,
       conflicts: [],
     };
+  }
+  for (const t of changed) {
+    const l = state.loaded.get(t.name);
+    if (l && wasDropped(l)) throw droppedTableError(t);
   }
   const basis = basisOf(state, changed);
   // The plan of a million changed rows is built in slices, the page running in between: the

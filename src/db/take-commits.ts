@@ -50,20 +50,23 @@ export async function takeCommitsSince(
   const stale: string[] = [];
   for (const l of state.loaded.values()) {
     if (!state.info.has(l.table.name)) {
-      state.droppedConflicts.push(...droppedEdits(l.table));
-      state.loaded.delete(l.table.name);
+      queueDrop(l);
+      l.seq = engineState.seq;
+      if (!l.table.hasChanges) await takeDrop(state, l);
+      stale.push(l.table.name);
       continue;
     }
-    if (l.table.hasChanges) {
+    if (l.table.hasChanges || wasDropped(l)) {
       // Pending edits wait for refresh(), which rebases them and reports what conflicts; a
-      // table whose push is in flight must not move under it.
-      l.queued = [{ kind: 'reload' }];
+      // table whose push is in flight must not move under it. Those of a table dropped since
+      // are reported by it, the table being another now.
+      if (!wasDropped(l)) l.queued = [{ kind: 'reload' }];
       stale.push(l.table.name);
     } else {
       l.queued = [];
       conflicts.push(...(await reloadTable(state, l)));
     }
-    l.seq = engineState.seq;
+    l.seq = Math.max(l.seq, engineState.seq);
   }
   state.seq = engineState.seq;
   state.emitter.emit({ source, seq: engineState.seq, tables: [...state.loaded.keys()], stale });
@@ -95,8 +98,10 @@ async function applyCommit(state: DatabaseState, commit: RemoteCommit): Promise<
     const l = state.loaded.get(effect.table);
     if (!l || l.seq >= commit.seq) continue;
     if (effect.dropped) {
-      state.droppedConflicts.push(...droppedEdits(l.table));
-      state.loaded.delete(effect.table);
+      queueDrop(l);
+      l.seq = commit.seq;
+      // Without pending edits the drop is taken in at once, as any commit is then.
+      if (!l.table.hasChanges) await takeDrop(state, l);
       continue;
     }
     const info = state.info.get(effect.table);
@@ -109,10 +114,16 @@ async function applyCommit(state: DatabaseState, commit: RemoteCommit): Promise<
       continue;
     }
     const queued = [...l.queued, update];
-    if (needsReload(l.table, queued)) await reloadTable(state, l);
-    else for (const u of effectsOf(queued)) l.table.applyUpdate(u);
-    l.queued = [];
     l.seq = commit.seq;
+    if (!needsReload(l.table, queued)) {
+      for (const u of effectsOf(queued)) l.table.applyUpdate(u);
+    } else if ((await readAgain(state, l)) === null) {
+      // A later commit dropped it: it is taken in as that commit's drop.
+      queueDrop(l);
+      await takeDrop(state, l);
+      continue;
+    }
+    l.queued = [];
   }
   state.seq = commit.seq;
   return touched;
@@ -137,32 +148,29 @@ export async function refreshTables(
   state: DatabaseState,
   tables: readonly DatabaseTable[],
   options: RefreshOptions = {},
-  /** Every loaded table (a `Database`'s refresh): edits of dropped tables are reported too. */
-  everything = false,
 ): Promise<readonly RebaseConflict[]> {
   state.assertOpen();
-  const policy: unknown = options?.policy;
-  if (policy !== undefined && policy !== 'keepRemote' && policy !== 'keepLocal') {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `refresh() takes { policy: 'keepRemote' } (drop contested edits, the default) or { policy: 'keepLocal' } (keep them); got ${JSON.stringify(policy) ?? String(policy)}.`,
-    );
-  }
+  checkPolicy('refresh()', options);
   return state.serially(async () => {
     await takeCommitsSince(state, 'remote');
-    // Edits of tables another writer dropped: reported once, by the refresh that asks for them.
-    const names = new Set(tables.map((t) => t.name));
     const conflicts: RebaseConflict[] = [];
-    for (let i = state.droppedConflicts.length - 1; i >= 0; i--) {
-      if (everything || names.has(state.droppedConflicts[i]!.table))
-        conflicts.unshift(...state.droppedConflicts.splice(i, 1));
-    }
     for (const t of tables) {
       const l = state.loaded.get(t.name);
       if (!l || !l.queued.length) continue;
+      if (wasDropped(l)) {
+        conflicts.push(...(await takeDrop(state, l)));
+        continue;
+      }
       // The queue is emptied only once the rebase is done: a failed one leaves the table stale.
       if (needsReload(t, l.queued)) {
-        conflicts.push(...(await reloadTable(state, l, options)));
+        const rebased = await readAgain(state, l, options);
+        if (rebased === null) {
+          // Dropped by a commit made since the ones just taken in.
+          queueDrop(l);
+          conflicts.push(...(await takeDrop(state, l)));
+          continue;
+        }
+        conflicts.push(...rebased);
       } else {
         conflicts.push(...t.applyUpdate(effectsOf(l.queued), options.policy));
       }
@@ -170,6 +178,17 @@ export async function refreshTables(
     }
     return conflicts;
   });
+}
+
+/** Refuses a rebase policy other than the two there are, before anything runs. */
+export function checkPolicy(call: string, options: RefreshOptions | undefined): void {
+  const policy: unknown = options?.policy;
+  if (policy !== undefined && policy !== 'keepRemote' && policy !== 'keepLocal') {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `${call} takes { policy: 'keepRemote' } (drop contested edits, the default) or { policy: 'keepLocal' } (keep them); got ${JSON.stringify(policy) ?? String(policy)}.`,
+    );
+  }
 }
 
 /**
@@ -185,16 +204,95 @@ export async function reloadTable(
   l: LoadedTable,
   options: RefreshOptions = {},
 ): Promise<RebaseConflict[]> {
-  const info = state.requireInfo(l.table.name);
-  const data = await state.engine.readTable(l.table.name);
-  return l.table.applyUpdate({ kind: 'reload', info, data }, options.policy);
+  const name = l.table.name;
+  let info = state.requireInfo(name);
+  let data = await state.engine.readTable(name);
+  // The engine reads the latest commit, which may be past those taken in: the table is then as
+  // of that commit, its schema too, and the commits up to it are not taken in again (their row
+  // effects, applied over rows a later commit deleted, would fail).
+  for (let tries = 0; data.seq !== undefined && data.seq > state.seq; tries++) {
+    const now = await state.engine.state();
+    const found = now.tables.find((t) => t.name === name);
+    if (now.seq === data.seq && found) {
+      info = found;
+      break;
+    }
+    if (tries === 3) {
+      throw new PandalchemyError(
+        'busy',
+        `Table '${name}' could not be read as of one commit: other writers kept committing. Try again.`,
+        { table: name },
+      );
+    }
+    data = await state.engine.readTable(name);
+  }
+  const conflicts = l.table.applyUpdate({ kind: 'reload', info, data }, options.policy);
+  if (data.seq !== undefined && data.seq > l.seq) l.seq = data.seq;
+  return conflicts;
+}
+
+/**
+ * {@link reloadTable}, or null when the engine no longer has the table: a commit after those
+ * taken in dropped it (the engine reads the latest data), and taking that commit in reports it.
+ */
+async function readAgain(
+  state: DatabaseState,
+  l: LoadedTable,
+  options: RefreshOptions = {},
+): Promise<RebaseConflict[] | null> {
+  try {
+    return await reloadTable(state, l, options);
+  } catch (e) {
+    if (e instanceof PandalchemyError && e.code === 'unknown_table') return null;
+    throw e;
+  }
 }
 
 /** Whether the queued commits can only be taken in by reading the table again. */
 function needsReload(table: DatabaseTable, queued: readonly QueuedUpdate[]): boolean {
   return queued.some(
-    (u) => u.kind === 'reload' || u.effect.reload || !sameSchema(table.info, u.info),
+    (u) => u.kind !== 'effect' || u.effect.reload || !sameSchema(table.info, u.info),
   );
+}
+
+/**
+ * Marks a loaded table as dropped by a commit. Its handle stays loaded and `stale`: its pending
+ * edits wait for `refresh()` to report them (see `takeDrop`), its pushes are refused as conflicts,
+ * and a commit that creates the table again is taken in as the table it now is. A handle that was
+ * forgotten instead kept showing the dropped rows, and, the table created again, neither the new
+ * rows nor its own pushes.
+ */
+function queueDrop(l: LoadedTable): void {
+  if (!l.queued.length) l.basis = l.seq;
+  l.queued = [{ kind: 'dropped' }];
+}
+
+/** Whether a commit taken in dropped the table since its handle last took one in. */
+export function wasDropped(l: LoadedTable): boolean {
+  return l.queued.some((u) => u.kind === 'dropped');
+}
+
+/**
+ * Takes in the drop of a loaded table (see `queueDrop`): returns its pending edits as conflicts,
+ * none kept (they were made on rows and columns that are gone, even where a table of the same
+ * name holds others now), and shows the table as it is now: created again, read anew; else empty,
+ * and still `stale`, until a commit creates it.
+ */
+export async function takeDrop(state: DatabaseState, l: LoadedTable): Promise<RebaseConflict[]> {
+  const conflicts = droppedEdits(l.table);
+  if (l.table.hasChanges) l.table.discard();
+  if (state.info.has(l.table.name) && (await readAgain(state, l)) !== null) {
+    l.queued = [];
+  } else {
+    const info = l.table.info;
+    const names = info.columns.map((c) => c.name);
+    l.table.applyUpdate({
+      kind: 'reload',
+      info,
+      data: { names, columns: names.map(() => []), length: 0 },
+    });
+  }
+  return conflicts;
 }
 
 function effectsOf(queued: readonly QueuedUpdate[]): Extract<TableUpdate, { kind: 'effect' }>[] {

@@ -7,6 +7,7 @@ import type { ProgressCallback, TableEffect } from '../protocol/engine-api';
 import { buildEffects } from './build-effects';
 import { ChangeLog, needsChangeLog, silentlyDeleting } from './change-log';
 import { checkGuards, scopeGuards, type ChangedSince } from './check-guards';
+import { checkNotDropped, type DroppedSince } from './dropped-since';
 import { PROGRESS_EVERY } from './each-row';
 import { foreignKeyError, isForeignKeyFailure } from './foreign-key-check';
 import { GuardMiss, inlineGuardSteps } from './inline-guards';
@@ -39,6 +40,8 @@ export interface ApplyPlanOptions {
    * these rows. Absent: every guard is checked on every row.
    */
   readonly changedSince?: ChangedSince | undefined;
+  /** Whether commits after the plan's basis dropped a table (see {@link checkNotDropped}). */
+  readonly droppedSince?: DroppedSince | undefined;
   /** Testing: keep the change log even where the steps can report their rows (to compare). */
   readonly alwaysLog?: boolean | undefined;
   /** Testing: read every guard before writing, never check one inside a statement (to compare). */
@@ -56,6 +59,7 @@ export function applyPlan(
   options: ApplyPlanOptions,
 ): AppliedPlan {
   validatePlan(plan);
+  checkNotDropped(plan, options.droppedSince);
   checkGuardKeys(db, plan);
   // Overwrite compares no values, but the rows it updates must still be there: an UPDATE of a
   // row another writer deleted writes nothing, and the push would resolve as if it had.

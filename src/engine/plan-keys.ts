@@ -1,6 +1,7 @@
 import { ConflictError, PandalchemyError } from '../errors/pandalchemy-error';
 import type { ColumnValues, DataStep, ExecutionPlan } from '../plan/execution-plan';
 import type { TableInfo } from '../schema/table-info';
+import { droppedTableMessage } from './dropped-since';
 import { findTable } from './introspect';
 import type { SqlDatabase } from './sqlite';
 
@@ -90,7 +91,7 @@ export function checkGuardKeys(db: SqlDatabase, plan: ExecutionPlan): void {
           columns: [...g.columns],
           missing: true,
         })),
-        `Another writer dropped table ${JSON.stringify(step.table)} since your edits were based on it. Nothing was written and your edits are kept: refresh() reports the edits it cannot make again and drops them.`,
+        droppedTableMessage(step.table),
       );
     }
     if (!info) {

@@ -6,7 +6,8 @@ import { checkIndexStep, uniqueIndexError } from './index-steps';
 import { findTable } from './introspect';
 import { RETYPE_MARK } from './redo-ddl';
 import { runSchemaStatement } from './retype-column';
-import type { SqlDatabase } from './sqlite';
+import { PandalchemyError } from '../errors/pandalchemy-error';
+import { selectRows, type SqlDatabase } from './sqlite';
 import { sqliteError } from './sqlite-error';
 
 /** What the schema steps of a push did. */
@@ -48,6 +49,7 @@ export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): Sch
 function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
   try {
     if (step.kind === 'createIndex' || step.kind === 'dropIndex') checkIndexStep(db, step);
+    if (step.kind === 'createTable') checkNameFree(db, step.table);
     // Only a type change is built from the table as it is (its CREATE TABLE text, its triggers).
     const info = step.kind === 'retypeColumn' ? findTable(db, step.table) : null;
     const statements = sqliteDialect.schemaStep(step, info);
@@ -75,4 +77,22 @@ function runSchemaStep(db: SqlDatabase, step: SchemaStep, ddl: string[]): void {
       ...(column !== undefined ? { column } : {}),
     });
   }
+}
+
+/**
+ * Refuses a new table whose name another table, view or index of the database has, in any ASCII
+ * case (SQLite folds only those): `name_taken`, where SQLite's own refusal is a plain error.
+ */
+function checkNameFree(db: SqlDatabase, name: string): void {
+  const taken = selectRows(
+    db,
+    `SELECT type, name FROM sqlite_schema WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view', 'index')`,
+    [name],
+  )[0];
+  if (!taken) return;
+  throw new PandalchemyError(
+    'name_taken',
+    `The database already has ${String(taken[0])} ${JSON.stringify(taken[1])}, and names differing only in case are the same name to SQLite: choose another name for the new table, or drop that ${String(taken[0])} first.`,
+    { table: name },
+  );
 }

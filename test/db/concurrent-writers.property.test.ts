@@ -7,11 +7,13 @@ import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 /*
  * Two instances of one database edit the same few rows: sets, deletes, and inserts of keys the
- * other may have inserted since (an edit of a row an instance does not have is an insert). Whatever
- * the other writer did, a push either goes in or is refused as a `conflict` (never as a constraint
- * the user would have to repair); `refresh({ policy: 'keepLocal' })` then rebases it, and the push
- * goes in with this writer's values: every row it deleted is gone, every row it inserted is there,
- * and every cell it set holds its value wherever the row is still there.
+ * other may have inserted since (an edit of a row an instance does not have is an insert); now and
+ * then one drops the table and creates it again, with other values. Whatever the other writer
+ * did, a push either goes in or is refused as a `conflict` (never as a constraint the user would
+ * have to repair); `refresh({ policy: 'keepLocal' })` then rebases it, and the push goes in with
+ * this writer's values: every row it deleted is gone, every row it inserted is there, and every
+ * cell it set holds its value wherever the row is still there, unless the refresh reported the
+ * edit as not kept (a row the other writer deleted; every edit of a table dropped since).
  */
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 100);
@@ -21,7 +23,8 @@ type Op =
   | { t: 'set'; writer: number; id: number; col: 0 | 1; value: number }
   | { t: 'delete'; writer: number; id: number }
   | { t: 'push'; writer: number; overwrite: boolean }
-  | { t: 'discard'; writer: number };
+  | { t: 'discard'; writer: number }
+  | { t: 'recreate'; writer: number; add: number };
 
 const writer = fc.integer({ min: 0, max: 1 });
 const id = fc.integer({ min: 1, max: 5 });
@@ -42,6 +45,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant('push' as const), writer, overwrite: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), writer }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('recreate' as const),
+      writer,
+      add: fc.integer({ min: 0, max: 1 }),
+    }),
+  },
 );
 
 interface Writer {
@@ -78,17 +89,30 @@ async function push(w: Writer, codes: Record<string, number>, overwrite = false)
     () => null,
     (e: unknown) => e as { code?: string },
   );
+  // Edits a refresh reported as not kept: what they wanted need not be stored.
+  const dropped = new Set<string>();
   if (refused) {
     codes[refused.code ?? '?'] = (codes[refused.code ?? '?'] ?? 0) + 1;
     expect(refused.code, String(refused)).toBe('conflict');
-    await w.table.refresh({ policy: 'keepLocal' });
+    const conflicts = await w.table.refresh({ policy: 'keepLocal' });
+    for (const c of conflicts) if (!c.kept) dropped.add(`${c.type} ${c.key[0]}`);
+    if (String(refused).includes('dropped')) {
+      // Every edit of a table dropped since is reported, none kept.
+      codes['dropped'] = (codes['dropped'] ?? 0) + 1;
+      expect(w.table.hasChanges).toBe(false);
+      const all = [...pending.deletes, ...pending.inserts, ...pending.updates];
+      for (const c of all)
+        expect(dropped, `${c.type} ${c.key} reported`).toContain(`${c.type} ${c.key[0]}`);
+    }
     if (w.table.hasChanges) await w.table.push();
   }
   expect(w.table.hasChanges).toBe(false);
   const rows = await stored(w.db);
   for (const d of pending.deletes)
-    expect(rows.get(Number(d.key[0])), `deleted ${d.key}`).toBe(undefined);
+    if (!dropped.has(`delete ${d.key[0]}`))
+      expect(rows.get(Number(d.key[0])), `deleted ${d.key}`).toBe(undefined);
   for (const change of [...pending.inserts, ...pending.updates]) {
+    if (dropped.has(`${change.type} ${change.key[0]}`)) continue;
     const row = rows.get(Number(change.key[0]));
     if (pending.inserts.includes(change)) expect(row, `inserted ${change.key}`).toBeDefined();
     if (!refused) expect(row, `updated ${change.key} by a push that went in`).toBeDefined();
@@ -96,6 +120,24 @@ async function push(w: Writer, codes: Record<string, number>, overwrite = false)
     for (const col of change.columns)
       expect(row[col], `${change.key}.${col}`).toBe(change.newValues?.[col] ?? null);
   }
+}
+
+/**
+ * Drops the table and creates it again with the rows it holds, `w` changed and a row added or
+ * not: the other writer's handle must take the new table in, and refuse edits made on the old.
+ */
+async function recreate(w: Writer, codes: Record<string, number>, add: number): Promise<void> {
+  if (w.table.hasChanges) await push(w, codes);
+  const rows: Record<string, unknown>[] = [...(await stored(w.db)).values()].map((r) => ({
+    ...r,
+    w: Number(r['w']) + 100,
+  }));
+  if (add && !rows.some((r) => r['id'] === 5)) rows.push({ id: 5, v: 50, w: 150 });
+  await w.db.dropTable('t');
+  await w.db.createTable('t', aq.from(rows), {
+    primaryKey: 'id',
+    types: { id: 'INTEGER', v: 'INTEGER', w: 'INTEGER' },
+  });
 }
 
 test('two writers inserting, setting and deleting the same rows: a refused push is a conflict, and rebased it goes in', async () => {
@@ -115,6 +157,7 @@ test('two writers inserting, setting and deleting the same rows: a refused push 
           const w = writers[o.writer]!;
           if (o.t === 'push') await push(w, codes, o.overwrite);
           else if (o.t === 'discard') w.table.discard();
+          else if (o.t === 'recreate') await recreate(w, codes, o.add);
           else if (o.t === 'set' || o.t === 'delete') {
             if (w.table.stale && !w.table.hasChanges) await w.table.refresh();
             edit(w, o);

@@ -74,6 +74,17 @@ export class CommitHistory {
   }
 
   /**
+   * Whether a commit after `seq` (up to `current`) dropped `table`; false where the commits kept
+   * do not go back to `seq`.
+   */
+  droppedSince(table: string, seq: number, current: number): boolean {
+    if (seq < this.#base || seq > current) return false;
+    return this.#commits.some(
+      (c) => c.seq > seq && c.effects.some((e) => e.table === table && e.dropped),
+    );
+  }
+
+  /**
    * The rows of `table` that commits after `seq` wrote or deleted, as far as the commits kept tell
    * (null where they cannot): they go back to the last {@link restart}, and every commit lists
    * each table whose rows or schema it changed, row by row, triggers and cascades included. Null

@@ -131,6 +131,7 @@ function applyPush(
     conflict: options?.conflict ?? 'fail',
     onProgress,
     changedSince: (table, seq, limit) => ctx.history.changedSince(table, seq, limit, ctx.seq),
+    droppedSince: (table, seq) => ctx.history.droppedSince(table, seq, ctx.seq),
   });
   const applyMs = performance.now() - t0;
   const record: RedoRecord = {
