@@ -23,6 +23,11 @@ export interface PushResult {
   readonly seq: number;
   /** Tables whose pending changes were pushed. */
   readonly tables: readonly string[];
+  /**
+   * Rows the push's data steps name: each insert, update and delete once, whatever triggers and
+   * cascades wrote besides. Under `conflict: 'overwrite'` a delete of a row another writer had
+   * already deleted counts too.
+   */
   readonly rowsWritten: number;
   /** Bytes appended to IndexedDB. */
   readonly bytesPersisted: number;
