@@ -17,7 +17,7 @@ import { readSequences } from './read-sequences';
 import { runDataStep } from './run-data-step';
 import { runSchemaSteps } from './run-schema-steps';
 import type { SqlDatabase } from './sqlite';
-import { throwInsertConflicts } from './insert-conflicts';
+import { throwKeyConflicts } from './key-conflicts';
 import { throwSchemaConflicts } from './schema-conflicts';
 import { sqliteError } from './sqlite-error';
 import { TableTouch } from './table-touch';
@@ -84,7 +84,7 @@ export function applyPlan(
   } catch (e) {
     if (!(e instanceof GuardMiss)) {
       throwConflicts(db, scoped, options);
-      throwInsertConflicts(db, plan, e, options.changedSince);
+      throwKeyConflicts(db, plan, e, options.changedSince);
       throwSchemaConflicts(plan, e, options.changedSince);
       throw e;
     }

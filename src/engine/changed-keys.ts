@@ -35,8 +35,8 @@ export class ChangedKeys {
   }
 
   /**
-   * Adds the rows one commit's effect on the table wrote or deleted: the prior key of every
-   * image, deleted keys, patched rows. False when the effect cannot be told row by row (the
+   * Adds the rows one commit's effect on the table wrote or deleted: the prior and final key of
+   * every image, deleted keys, patched rows. False when the effect cannot be told row by row (the
    * table was rebuilt, created or dropped, a trigger deleted rows of unknown keys, or its key
    * columns differ from an earlier effect's), or when the rows so far pass the limit: then
    * nothing is known.
@@ -54,6 +54,11 @@ export class ChangedKeys {
     // prior key (a new row's prior key is its key), or else among the deleted keys.
     this.#addRows(effect.deleted.keys);
     this.#addRows(effect.upserts.priorKeys);
+    // And the keys rows moved to: a row found under one now was written by the commit too (the
+    // same as its prior key but for moved rows, where a key another writer took shows).
+    const { columns, values } = effect.upserts;
+    const at = effect.key.map((k) => columns.indexOf(k));
+    if (values.length && at.every((c) => c >= 0)) this.#addRows(at.map((c) => values[c]!));
     for (const patch of effect.patches ?? []) {
       // The rows' keys, or (absent) their rowids, which are then the one key column.
       const keys = patch.keys ?? [patch.rowids];
@@ -72,6 +77,11 @@ export class ChangedKeys {
   has(keys: readonly ColumnValues[], i: number): boolean {
     const token = tokenAt(keys, i);
     return token === undefined ? this.#inexact : this.#tokens.has(token);
+  }
+
+  /** Adds keys given per key column (a key set for other uses than commits: see key-conflicts). */
+  addKeys(keys: readonly ColumnValues[]): void {
+    this.#addRows(keys);
   }
 
   #addRows(keys: readonly ColumnValues[]): void {

@@ -7,8 +7,8 @@ import { MemoryStorage, nodeDatabase } from '../support/node-database';
 
 /*
  * Two instances of one database edit the same few rows: sets, deletes, and inserts of keys the
- * other may have inserted since (an edit of a row an instance does not have is an insert); now and
- * then one drops the table and creates it again, with other values. Whatever the other writer
+ * other may have inserted since (an edit of a row an instance does not have is an insert), moves of
+ * rows to other keys; now and then one drops the table and creates it again, with other values. Whatever the other writer
  * did, a push either goes in or is refused as a `conflict` (never as a constraint the user would
  * have to repair); `refresh({ policy: 'keepLocal' })` then rebases it, and the push goes in with
  * this writer's values: every row it deleted is gone, every row it inserted is there, and every
@@ -24,7 +24,8 @@ type Op =
   | { t: 'delete'; writer: number; id: number }
   | { t: 'push'; writer: number; overwrite: boolean }
   | { t: 'discard'; writer: number }
-  | { t: 'recreate'; writer: number; add: number };
+  | { t: 'recreate'; writer: number; add: number }
+  | { t: 'rekey'; writer: number; id: number; to: number };
 
 const writer = fc.integer({ min: 0, max: 1 });
 const id = fc.integer({ min: 1, max: 5 });
@@ -45,6 +46,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant('push' as const), writer, overwrite: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), writer }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('rekey' as const), writer, id, to: id }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -113,7 +118,9 @@ async function push(w: Writer, codes: Record<string, number>, overwrite = false)
       expect(rows.get(Number(d.key[0])), `deleted ${d.key}`).toBe(undefined);
   for (const change of [...pending.inserts, ...pending.updates]) {
     if (dropped.has(`${change.type} ${change.key[0]}`)) continue;
-    const row = rows.get(Number(change.key[0]));
+    // A row moved to another key is found under it.
+    const moved = change.columns.includes('id');
+    const row = rows.get(Number(moved ? change.newValues?.['id'] : change.key[0]));
     if (pending.inserts.includes(change)) expect(row, `inserted ${change.key}`).toBeDefined();
     if (!refused) expect(row, `updated ${change.key} by a push that went in`).toBeDefined();
     if (!row) continue;
@@ -158,7 +165,9 @@ test('two writers inserting, setting and deleting the same rows: a refused push 
           if (o.t === 'push') await push(w, codes, o.overwrite);
           else if (o.t === 'discard') w.table.discard();
           else if (o.t === 'recreate') await recreate(w, codes, o.add);
-          else if (o.t === 'set' || o.t === 'delete') {
+          else if (o.t === 'rekey') {
+            if (w.table.has(o.id) && !w.table.has(o.to)) w.table.set(o.id, 'id', o.to);
+          } else if (o.t === 'set' || o.t === 'delete') {
             if (w.table.stale && !w.table.hasChanges) await w.table.refresh();
             edit(w, o);
           }
