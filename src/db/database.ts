@@ -23,7 +23,8 @@ import { sourceTable, type TableSource } from './table-source';
 import type { PushOptions, PushResult } from './push-result';
 import { planOf, pushTables } from './push-tables';
 import { syncHostOf } from './sync-host-of';
-import { checkPolicy, refreshTables, takeCommitsSince, wasDropped } from './take-commits';
+import { REFRESH_OPTIONS, refreshTables, takeCommitsSince, wasDropped } from './take-commits';
+import { checkOptions } from '../errors/check-options';
 
 /**
  * A database: SQLite in a worker, persisted in IndexedDB, shared safely by every tab that opens
@@ -138,6 +139,7 @@ export class Database {
   ): Promise<DatabaseTable> {
     const s = this.#state;
     s.assertOpen();
+    checkOptions('table()', options, { onProgress: 'function' });
     const loaded = s.loaded.get(name);
     if (loaded && !wasDropped(loaded)) return loaded.table;
     return s.serially(async () => {
@@ -257,7 +259,7 @@ export class Database {
     options: { onProgress?: ProgressCallback } & RefreshOptions = {},
   ): Promise<readonly RebaseConflict[]> {
     this.#state.assertOpen();
-    checkPolicy('import()', options);
+    checkOptions('import()', options, { ...REFRESH_OPTIONS, onProgress: 'function' });
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     return importDatabase(this.#state, data, options);
   }
@@ -276,6 +278,7 @@ export class Database {
   /** Writes a fresh snapshot to IndexedDB and drops the redo log it covers. */
   async checkpoint(options: { onProgress?: ProgressCallback } = {}): Promise<CheckpointResult> {
     this.#state.assertOpen();
+    checkOptions('checkpoint()', options, { onProgress: 'function' });
     return this.#state.engine.checkpoint(options.onProgress);
   }
 

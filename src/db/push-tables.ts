@@ -10,6 +10,10 @@ import type { DatabaseTable } from './database-table';
 import type { PushOptions, PushResult } from './push-result';
 import { droppedTableError } from './dropped-edits';
 import { outboxOf } from './sync-host-of';
+import { checkOptions } from '../errors/check-options';
+
+const PLAN_OPTIONS = { conflict: ['fail', 'overwrite'], passes: 'functions' } as const;
+const PUSH_OPTIONS = { ...PLAN_OPTIONS, onProgress: 'function' } as const;
 import { wasDropped } from './take-commits';
 
 /**
@@ -28,6 +32,7 @@ export async function pushTables(
   options: PushOptions = {},
 ): Promise<PushResult> {
   state.assertOpen();
+  checkOptions('push()', options, PUSH_OPTIONS);
   for (const t of tables) {
     if (state.loaded.get(t.name)?.table !== t) {
       throw new PandalchemyError(
@@ -110,6 +115,7 @@ export function planOf(
   tables: readonly DatabaseTable[],
   options: Pick<PushOptions, 'conflict' | 'passes'>,
 ): ExecutionPlan {
+  checkOptions('plan()', options, PLAN_OPTIONS);
   return buildPlan(
     tables.map((t) => t.diff()),
     {

@@ -1,3 +1,4 @@
+import { checkOptions } from '../errors/check-options';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { RemoteCommit } from '../protocol/engine-api';
 import type { TableInfo } from '../schema/table-info';
@@ -150,7 +151,7 @@ export async function refreshTables(
   options: RefreshOptions = {},
 ): Promise<readonly RebaseConflict[]> {
   state.assertOpen();
-  checkPolicy('refresh()', options);
+  checkOptions('refresh()', options, REFRESH_OPTIONS);
   return state.serially(async () => {
     await takeCommitsSince(state, 'remote');
     const conflicts: RebaseConflict[] = [];
@@ -180,16 +181,8 @@ export async function refreshTables(
   });
 }
 
-/** Refuses a rebase policy other than the two there are, before anything runs. */
-export function checkPolicy(call: string, options: RefreshOptions | undefined): void {
-  const policy: unknown = options?.policy;
-  if (policy !== undefined && policy !== 'keepRemote' && policy !== 'keepLocal') {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `${call} takes { policy: 'keepRemote' } (drop contested edits, the default) or { policy: 'keepLocal' } (keep them); got ${JSON.stringify(policy) ?? String(policy)}.`,
-    );
-  }
-}
+/** The options of `refresh()`: how contested edits are settled. */
+export const REFRESH_OPTIONS = { policy: ['keepRemote', 'keepLocal'] } as const;
 
 /**
  * Reads a loaded table from the engine again, rebasing its pending edits onto what it read.

@@ -78,7 +78,21 @@ export class TableRows {
   }
 
   isLive(row: number): boolean {
-    return row < 0 ? this.inserted.has(row) : !this.deleted.has(row) && !this.store.isDead(row);
+    return row < 0
+      ? this.inserted.has(row)
+      : this.isStoredRef(row) && !this.deleted.has(row) && !this.store.isDead(row);
+  }
+
+  /**
+   * Whether `ref` is a row reference at all: an inserted row's, or a stored row's (deleted since
+   * or not). Anything else (past the last row, fractional, NaN) names no row.
+   */
+  isRef(ref: number): boolean {
+    return ref < 0 ? this.inserted.has(ref) : this.isStoredRef(ref) && !this.store.isDead(ref);
+  }
+
+  private isStoredRef(row: number): boolean {
+    return row < this.store.length && (row | 0) === row;
   }
 
   /** The current value of a cell. */

@@ -35,6 +35,8 @@ import { valuesEqual } from '../values/values-equal';
 import { describeValue } from '../values/codec';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { writeColumn } from './write-column';
+import { requireRef, requireRefs } from './row-ref';
+import { checkOptions } from '../errors/check-options';
 import { checkCellValue, checkValue } from './check-value';
 import { ownCopies, ownCopy } from './own-copy';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
@@ -167,6 +169,7 @@ export class TrackedTable {
    * the next push or refresh.
    */
   rowRefs(options: { includeDeleted?: boolean } = {}): Int32Array {
+    checkOptions('rowRefs()', options, { includeDeleted: 'boolean' });
     const s = this.state;
     const inserted = s.insertedIds();
     const n = s.store.length;
@@ -188,6 +191,13 @@ export class TrackedTable {
    * orderby, slice...), in the view's order. Sort and filter for display without editing.
    */
   refsOf(view: ColumnTable): Int32Array {
+    if (typeof (view as Partial<ColumnTable> | null)?.indices !== 'function') {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `refsOf() takes a view made from table() (filter, orderby, slice...); got ${describeValue(view)}.`,
+        { table: this.name },
+      );
+    }
     const snap = this.snapshot();
     const indices = view.indices(true);
     return Int32Array.from(indices, (p) => rowAt(snap, p));
@@ -200,18 +210,19 @@ export class TrackedTable {
 
   /** A cell's current value by row reference. */
   valueAt(ref: number, column: string): CellValue {
-    return ownCopy(this.state.value(ref, this.state.column(column)));
+    const col = this.state.column(column);
+    return ownCopy(this.state.value(requireRef(this.state, ref), col));
   }
 
   /** The current key of a row by reference. */
   keyAt(ref: number): CellValue[] {
-    return ownCopies(this.state.currentKey(ref));
+    return ownCopies(this.state.currentKey(requireRef(this.state, ref)));
   }
 
   /** Whether a row is unchanged, inserted, updated or deleted since the last push. */
   rowState(ref: number): 'unchanged' | 'inserted' | 'updated' | 'deleted' {
     const s = this.state;
-    if (ref < 0) return 'inserted';
+    if (requireRef(s, ref) < 0) return 'inserted';
     if (s.deleted.has(ref)) return 'deleted';
     return s.columns.some((c) => isChanged(s, ref, c)) ? 'updated' : 'unchanged';
   }
@@ -220,7 +231,7 @@ export class TrackedTable {
   isChangedAt(ref: number, column: string): boolean {
     const s = this.state;
     const col = s.column(column);
-    if (ref < 0) return !s.isUnset(ref, col);
+    if (requireRef(s, ref) < 0) return !s.isUnset(ref, col);
     return isChanged(s, ref, col);
   }
 
@@ -228,13 +239,9 @@ export class TrackedTable {
   setAt(ref: number, column: string, value: unknown): this {
     const s = this.state;
     const col = s.column(column);
-    if (!s.isLive(ref)) {
-      checkValue(s, col, value, ref < 0);
-      throw new PandalchemyError(
-        'row_not_found',
-        `Row reference ${ref} of '${this.name}' is not a live row.`,
-        { table: this.name },
-      );
+    if (!(typeof ref === 'number' && s.isLive(ref))) {
+      checkValue(s, col, value, typeof ref === 'number' && ref < 0);
+      requireRef(s, ref, { live: true });
     }
     const v = checkCellValue(s, ref, col, value);
     s.edit(
@@ -248,7 +255,8 @@ export class TrackedTable {
   /** Deletes rows by reference. */
   deleteAt(refs: ArrayLike<number>): this {
     const s = this.state;
-    const rows = [...new Set(Array.from(refs))].filter((r) => s.isLive(r));
+    // Every reference checked first: one that names no row refuses the call, nothing deleted.
+    const rows = [...new Set(requireRefs(s, refs))].filter((r) => s.isLive(r));
     s.edit(
       'delete',
       () => `delete ${rows.length} row(s)`,
@@ -359,6 +367,7 @@ export class TrackedTable {
    * ```
    */
   createIndex(name: string, columns: string | readonly string[], options?: IndexOptions): this {
+    checkOptions('createIndex()', options, { unique: 'boolean' });
     createIndex(this.state, name, columns, options);
     return this;
   }
@@ -386,6 +395,7 @@ export class TrackedTable {
    * type cannot hold are refused unless `options.invalid` says otherwise.
    */
   retypeColumn(name: string, type: string, options?: RetypeOptions): this {
+    checkOptions('retypeColumn()', options, { invalid: ['error', 'null', 'keep'] });
     retypeColumn(this.state, name, type, options);
     return this;
   }
@@ -400,6 +410,7 @@ export class TrackedTable {
    * ```
    */
   transform(fn: (table: ColumnTable) => ColumnTable, options?: TransformOptions): this {
+    checkOptions('transform()', options, { match: ['key', 'position'] });
     transformTable(this.state, this.snapshot(), fn, options);
     return this;
   }
@@ -465,6 +476,11 @@ export class TrackedTable {
 
   /** The execution plan that pushing this table alone would run. */
   plan(options?: BuildPlanOptions): ExecutionPlan {
+    checkOptions('plan()', options, {
+      steps: 'array',
+      passes: 'functions',
+      withoutGuards: 'boolean',
+    });
     return buildPlan([this.diff()], options);
   }
 

@@ -1,7 +1,8 @@
 import * as aq from 'arquero';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
-import { ConflictError, PandalchemyError } from '../../src/index';
+import type { PandalchemyError } from '../../src/index';
+import { ConflictError } from '../../src/index';
 import { MemoryStorage, loadSql } from '../support/memory-storage';
 import { nodeDatabase } from '../support/node-database';
 

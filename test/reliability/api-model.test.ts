@@ -2,11 +2,13 @@ import * as aq from 'arquero';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database';
+import type { DatabaseTable } from '../../src/db/database-table';
 import { PandalchemyError } from '../../src/index';
 import type { ExecutionPlan, PlanPass } from '../../src/plan/execution-plan';
 import { cellText } from '../support/dump';
 import { planMutations } from '../support/plan-mutations';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
+import { codeOf } from '../support/code-of';
 
 /**
  * Model-based test through the public API: random sequences of edits, pushes (one table and all),
@@ -121,6 +123,7 @@ type Op =
   | { t: 'undo' | 'redo' | 'push' | 'discard'; table: number }
   | { t: 'pushAll' | 'reopen' | 'refresh' }
   | { t: 'malformedPush'; pick: number }
+  | { t: 'badCall'; table: number; pick: number }
   | { t: 'pushTwice'; table: number; second: 'table' | 'all'; conflict: 'fail' | 'overwrite' };
 
 const table = fc.nat(TABLES.length - 1);
@@ -244,7 +247,51 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ t: fc.constant('dropIndex' as const), table, n: fc.nat(3) }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('badCall' as const), table, pick: fc.nat() }),
+  },
 );
+
+/**
+ * Calls given what names no row or is no option of theirs: each must be refused with a typed
+ * error and change nothing (the model is left as it is, and the steps after check it). Row
+ * references past the last row, fractional or NaN used to pass as live rows and record edits of
+ * a NULL key that blocked every later push; a misspelt push option pushed as the default.
+ */
+const BAD_CALLS: readonly [string, (t: DatabaseTable, db: Database) => unknown][] = [
+  ['setAt past the last row', (t) => t.setAt(pastLastRef(t), t.columns[0]!.name, 1)],
+  ['setAt(NaN)', (t) => t.setAt(NaN, t.columns[0]!.name, 1)],
+  ['setAt(1.5)', (t) => t.setAt(1.5, t.columns[0]!.name, 1)],
+  ['deleteAt with one bad reference', (t) => t.deleteAt([...t.rowRefs(), pastLastRef(t)])],
+  ['deleteAt(null)', (t) => t.deleteAt(null as never)],
+  ['keyAt past the last row', (t) => t.keyAt(pastLastRef(t))],
+  ['valueAt(NaN)', (t) => t.valueAt(NaN, t.columns[0]!.name)],
+  ['rowState(-1e9)', (t) => t.rowState(-1e9)],
+  ['push({ conflcit })', (t) => t.push({ conflcit: 'overwrite' } as never)],
+  ["push({ conflict: 'overwite' })", (t) => t.push({ conflict: 'overwite' } as never)],
+  ['push(null)', (t) => t.push(null as never)],
+  ['push({ passes: [5] })', (t) => t.push({ passes: [5] } as never)],
+  ['push({ onProgress: 5 })', (t) => t.push({ onProgress: 5 } as never)],
+  ["db.push({ conflict: 'x' })", (_t, db) => db.push({ conflict: 'x' } as never)],
+  ["refresh({ policy: 'mine' })", (t) => t.refresh({ policy: 'mine' } as never)],
+  ['plan({ passes: 5 })', (t) => t.plan({ passes: 5 } as never)],
+  ["transform(fn, { match: 'rows' })", (t) => t.transform((x) => x, { match: 'rows' } as never)],
+  ['retypeColumn(c, TEXT, null)', (t) => t.retypeColumn(t.columns[1]!.name, 'TEXT', null as never)],
+  [
+    "createIndex({ unique: 'yes' })",
+    (t) => t.createIndex('ix_bad', t.columns[1]!.name, { unique: 'yes' } as never),
+  ],
+  ['setCells([null])', (t) => t.setCells([null] as never)],
+  ['assign(c, null)', (t) => t.assign(t.columns[1]!.name, null as never)],
+  ['refsOf(null)', (t) => t.refsOf(null as never)],
+  ['rowRefs(null)', (t) => t.rowRefs(null as never)],
+];
+
+/** A reference one past the table's last stored row: the off-by-one a grid could pass. */
+function pastLastRef(t: DatabaseTable): number {
+  return t.rowRefs({ includeDeleted: true }).reduce((m, r) => Math.max(m, r), -1) + 1;
+}
 
 /** The index `items` is created with: the model's tables declare one, and a foreign key. */
 const ITEMS_INDEX: Index = { name: 'items_by_name_qty', columns: ['name', 'qty'] };
@@ -421,16 +468,6 @@ function keyOf(spec: TableSpec, r: Row): unknown {
   return spec.key.length === 1 ? r[spec.key[0]!] : spec.key.map((k) => r[k]);
 }
 
-function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PandalchemyError) return e.code;
-    throw e;
-  }
-  return null;
-}
-
 async function step(
   db: Database,
   models: TableModel[],
@@ -495,6 +532,25 @@ async function step(
   const spec = TABLES[i]!;
   const m = models[i]!;
   const t = await db.table(spec.name);
+  if (e.t === 'badCall') {
+    const [name, call] = BAD_CALLS[e.pick % BAD_CALLS.length]!;
+    const counts = t.changeCounts();
+    const shown = t.table().objects();
+    const error = await Promise.resolve()
+      .then(() => call(t, db))
+      .then(
+        () => null,
+        (x: unknown) => x,
+      );
+    expect(error, name).toBeInstanceOf(PandalchemyError);
+    // A value the column refuses is reported before the row is looked for (setAt's own order).
+    expect(['invalid_argument', 'row_not_found', 'invalid_value'], name).toContain(
+      (error as PandalchemyError).code,
+    );
+    expect(t.changeCounts(), name).toEqual(counts);
+    expect(t.table().objects(), name).toEqual(shown);
+    return;
+  }
   const cur = m.current;
   const edit = (next: State): void => {
     stats[e.t] = (stats[e.t] ?? 0) + 1;

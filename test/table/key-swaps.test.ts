@@ -1,18 +1,8 @@
 import * as aq from 'arquero';
 import { describe, expect, test } from 'vitest';
-import { PandalchemyError } from '../../src/index';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
 import { places, rowsOf, users } from '../support/tables';
-
-function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PandalchemyError) return e.code;
-    throw e;
-  }
-  return null;
-}
+import { codeOf } from '../support/code-of';
 
 describe('key changes within one operation (issue 16 item 10)', () => {
   test('setCells swaps two keys in one call', () => {

@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../../errors/pandalchemy-error';
+import { describeValue } from '../../values/codec';
 import { inferDeclaredType } from '../../values/infer-type';
 import type { CellValue } from '../../values/sql-value';
 import { checkCellValue, checkValue } from '../check-value';
@@ -61,6 +62,13 @@ export function assignColumn(
     ({ rows, values } = evaluate(state, snapshot, snapshot.table, name, source));
   } else {
     const given = source as ArrayLike<unknown>;
+    if (typeof given !== 'object' || given === null || typeof given.length !== 'number') {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `assign() takes one value per row (an array or typed array, in row order) or an Arquero expression such as d => d.price * 1.1; got ${describeValue(source)}.`,
+        { table: state.name, column: name },
+      );
+    }
     rows = [...state.rows()];
     if (given.length !== rows.length) {
       throw new PandalchemyError(

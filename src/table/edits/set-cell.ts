@@ -59,6 +59,15 @@ export function setCells(state: TableState, edits: readonly CellEdit[]): void {
       { table: state.name },
     );
   }
+  for (const e of edits as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      throw new PandalchemyError(
+        'invalid_argument',
+        `setCells() takes an array of { key, column, value }; one of them is ${describeValue(e)}.`,
+        { table: state.name },
+      );
+    }
+  }
   const keys = edits.map((e) => toKey(state, e.key));
   const rows = keys.map((k) => state.find(k));
   state.edit(
