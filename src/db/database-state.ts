@@ -71,6 +71,8 @@ export class DatabaseState {
           table: l.table,
           seq: l.queued.length ? l.basis : l.seq,
         })),
+      droppedSince: async (table, seq) =>
+        (await this.engine.commitsSince(seq)).dropped?.includes(table) ?? false,
     });
   }
 

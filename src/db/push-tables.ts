@@ -8,7 +8,7 @@ import { commitPlan } from './commit-plan';
 import type { DatabaseState } from './database-state';
 import type { DatabaseTable } from './database-table';
 import type { PushOptions, PushResult } from './push-result';
-import { droppedTableError } from './dropped-edits';
+import { droppedTableError } from '../table/dropped-edits';
 import { outboxOf } from './sync-host-of';
 import { checkOptions } from '../errors/check-options';
 

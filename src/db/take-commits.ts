@@ -5,7 +5,7 @@ import type { TableInfo } from '../schema/table-info';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
 import type { DatabaseState, LoadedTable, QueuedUpdate } from './database-state';
 import type { DatabaseTable, RefreshOptions } from './database-table';
-import { droppedEdits } from './dropped-edits';
+import { droppedEdits } from '../table/dropped-edits';
 
 /**
  * Taking commits in: this database's own pushes, other tabs' and workers' commits, and a sync

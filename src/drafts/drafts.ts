@@ -20,6 +20,7 @@ import { SaveSuperseded } from './save-superseded';
 import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
 import { checkDraft, invalid } from './restore-draft';
 import { diffTableSliced } from '../table/diff-table';
+import { changesDropped } from '../table/dropped-edits';
 
 export type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 
@@ -27,6 +28,12 @@ export type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 export interface DraftHost {
   /** The loaded tables, each with the commit its stored rows are as of. */
   tables(): readonly { readonly table: TrackedTable; readonly seq: number }[];
+  /**
+   * Whether a commit after `seq` dropped `table` (false where the commits kept do not tell): a
+   * draft made before it holds edits of rows that are gone, even where the table was created
+   * again.
+   */
+  droppedSince(table: string, seq: number): Promise<boolean>;
 }
 
 /** A save waits for this long without edits... */
@@ -223,7 +230,12 @@ export class Drafts {
       } else {
         // Others committed since (or the rows were read in other slots): what refresh() does,
         // replaying the net changes over the rows as they are now. The history starts again.
-        conflicts = replayChanges(fresh, mergedNet(base, deltas));
+        const net = mergedNet(base, deltas);
+        // Made on a table dropped since: none of its edits is kept (their rows are gone, even
+        // where a table of that name was created again), every one is reported, as refresh() does.
+        conflicts = (await this.#host.droppedSince(table.name, b.seq))
+          ? changesDropped({ ...net, table: table.name })
+          : replayChanges(fresh, net);
         rebased = true;
       }
     } catch (e) {

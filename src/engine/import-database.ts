@@ -43,6 +43,7 @@ export async function importDatabase(
     ctx.tables = introspect(candidate);
     // Readers of earlier commits must reload: there is no row-level account of an import.
     ctx.history.restart(seq);
+    ctx.history.restartDrops(seq, []);
     ctx.coordinator.announce(seq);
     onProgress?.({ phase: 'import', done: bytes.byteLength, total: bytes.byteLength });
     return ctx.state();

@@ -237,6 +237,12 @@ export interface CommitsSince {
   readonly seq: number;
   readonly commits: readonly RemoteCommit[];
   readonly complete: boolean;
+  /**
+   * The tables commits after the one asked about dropped (created again since or not), also where
+   * the commits are no longer kept; null where the engine cannot tell (an import or a snapshot
+   * since). Absent from engines before it.
+   */
+  readonly dropped?: readonly string[] | null;
 }
 
 /** What a checkpoint did. */

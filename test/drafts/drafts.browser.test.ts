@@ -191,6 +191,44 @@ describe('drafts: pending edits saved in this browser', () => {
     expect(r.get(3, 'name')).toBe('also mine');
   });
 
+  it('made on a table dropped and created again since report every edit, none kept, as refresh() does', async () => {
+    const { name, db } = await newDb();
+    const mine = (t: DatabaseTable): unknown =>
+      t.set(1, 'name', 'mine').delete(2).insert({ id: 9, name: 'new' });
+    mine(await db.table('items'));
+    await db.drafts.flush();
+    await db.close();
+    // A table live through the same commits, refreshed: what the restore must report.
+    const live = await openDb(name, { drafts: false });
+    const l = await live.table('items');
+    mine(l);
+    const other = await openDb(name, { drafts: false });
+    await other.dropTable('items');
+    await other.createTable('items', aq.table({ id: [1, 2], name: ['x', 'y'] }), {
+      primaryKey: 'id',
+    });
+    await other.close();
+    const expected = await l.refresh();
+    expect(expected.map((c) => [c.type, c.key, c.kept])).toEqual([
+      ['delete', [2], false],
+      ['update', [1], false],
+      ['insert', [9], false],
+    ]);
+    const again = await openDb(name);
+    const events: DraftEvent[] = [];
+    again.drafts.on((e) => events.push(e));
+    const r = await again.table('items');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'restored', rebased: true, conflicts: expected }),
+    ]);
+    // Row 1 and 2 of the new table are other rows: none of the edits went onto them.
+    expect(r.hasChanges).toBe(false);
+    expect(r.table().objects()).toEqual([
+      { id: 1, name: 'x' },
+      { id: 2, name: 'y' },
+    ]);
+  });
+
   it('write a whole-column change as a base and records of its rows, and rebase it as refresh() does', async () => {
     const name = `drafts-${crypto.randomUUID()}`;
     names.push(name);

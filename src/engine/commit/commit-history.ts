@@ -24,6 +24,13 @@ export class CommitHistory {
   #commits: RemoteCommit[] = [];
   #base = 0;
   #pushIds: string[] = [];
+  /**
+   * The last commit that dropped each table, of the commits after `#dropsFrom`: kept beyond the
+   * commits themselves (the redo log's records since the snapshot are read at open), so that a
+   * draft or a push based on a table can be told it was dropped since.
+   */
+  readonly #drops = new Map<string, number>();
+  #dropsFrom = Infinity;
 
   /** The ids of the last pushes committed, oldest first. */
   get pushIds(): readonly string[] {
@@ -37,6 +44,7 @@ export class CommitHistory {
 
   /** Takes a committed record in, `tables` the schema after it. */
   add(record: RedoRecord, tables: readonly TableInfo[]): void {
+    this.#noteDrops(record);
     this.#commits.push({ seq: record.seq, effects: record.effects, tables });
     if (this.#commits.length > COMMITS_KEPT) {
       const dropped = this.#commits.splice(0, this.#commits.length - COMMITS_KEPT);
@@ -57,6 +65,26 @@ export class CommitHistory {
     if (pushIds) this.#pushIds = pushIds.slice(-PUSH_IDS_KEPT);
   }
 
+  /**
+   * Starts knowing the drops afresh: those of `records`, the commits after `from` (the records a
+   * snapshot at `from` is replayed with, at an open; none, for an import at `from`).
+   */
+  restartDrops(from: number, records: readonly RedoRecord[]): void {
+    this.#drops.clear();
+    this.#dropsFrom = from;
+    for (const r of records) this.#noteDrops(r);
+  }
+
+  /** The tables commits after `seq` dropped; null where the drops known do not reach back to it. */
+  droppedAfter(seq: number): string[] | null {
+    if (seq < this.#dropsFrom) return null;
+    return [...this.#drops].filter(([, at]) => at > seq).map(([table]) => table);
+  }
+
+  #noteDrops(record: RedoRecord): void {
+    for (const e of record.effects) if (e.dropped) this.#drops.set(e.table, record.seq);
+  }
+
   /** What it held, to put back with {@link restore} (see `restoreFromStorage`). */
   save(): { readonly commits: RemoteCommit[]; readonly base: number } {
     return { commits: this.#commits, base: this.#base };
@@ -69,8 +97,14 @@ export class CommitHistory {
 
   /** The commits after `seq`, up to `current`; incomplete when they go back past those kept. */
   since(seq: number, current: number): CommitsSince {
-    if (seq < this.#base) return { seq: current, commits: [], complete: false };
-    return { seq: current, commits: this.#commits.filter((c) => c.seq > seq), complete: true };
+    const dropped = this.droppedAfter(seq);
+    if (seq < this.#base) return { seq: current, commits: [], complete: false, dropped };
+    return {
+      seq: current,
+      commits: this.#commits.filter((c) => c.seq > seq),
+      complete: true,
+      dropped,
+    };
   }
 
   /**
@@ -78,10 +112,8 @@ export class CommitHistory {
    * do not go back to `seq`.
    */
   droppedSince(table: string, seq: number, current: number): boolean {
-    if (seq < this.#base || seq > current) return false;
-    return this.#commits.some(
-      (c) => c.seq > seq && c.effects.some((e) => e.table === table && e.dropped),
-    );
+    if (seq > current) return false;
+    return this.droppedAfter(seq)?.includes(table) ?? false;
   }
 
   /**

@@ -42,6 +42,7 @@ export async function loadStored(ctx: EngineContext, onProgress?: ProgressCallba
     ? stored.records[stored.records.length - 1]!.seq
     : stored.snapshotSeq;
   ctx.history.restart(ctx.seq, [...stored.pushIds, ...stored.records.map((r) => r.pushId)]);
+  ctx.history.restartDrops(stored.snapshotSeq, stored.records);
   log.restart(stored.records, stored.snapshot?.byteLength ?? 0);
   ctx.tables = introspect(db);
 }

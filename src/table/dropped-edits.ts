@@ -1,7 +1,7 @@
 import { ConflictError } from '../errors/pandalchemy-error';
-import type { RebaseConflict } from '../table/rebase';
-import type { TrackedTable } from '../table/tracked-table';
-import { schemaChangeColumn } from '../table/row-changes';
+import type { RebaseConflict } from './rebase';
+import type { TrackedTable } from './tracked-table';
+import { schemaChangeColumn, type TableChanges } from './row-changes';
 
 /**
  * The pending edits of a table another writer dropped, as the conflicts `refresh()` reports: each
@@ -9,12 +9,15 @@ import { schemaChangeColumn } from '../table/row-changes';
  * under pending edits otherwise lost them without a word.
  */
 export function droppedEdits(table: TrackedTable): RebaseConflict[] {
-  if (!table.hasChanges) return [];
-  const changes = table.changes();
+  return table.hasChanges ? changesDropped(table.changes()) : [];
+}
+
+/** {@link droppedEdits} of pending changes as `changes()` gives them (or a draft holds them). */
+export function changesDropped(changes: TableChanges): RebaseConflict[] {
   const out: RebaseConflict[] = [];
   for (const s of changes.schema) {
     out.push({
-      table: table.name,
+      table: changes.table,
       type: 'schema',
       key: [],
       columns: [schemaChangeColumn(s)],
@@ -25,7 +28,7 @@ export function droppedEdits(table: TrackedTable): RebaseConflict[] {
   }
   for (const c of [...changes.deletes, ...changes.updates, ...changes.inserts]) {
     out.push({
-      table: table.name,
+      table: changes.table,
       type: c.type,
       key: c.key,
       columns: c.columns,
