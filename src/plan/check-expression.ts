@@ -7,10 +7,16 @@ export const MAX_CHECK_LENGTH = 10_000;
 
 /**
  * Why `text` is not one CHECK expression that stays inside its `CHECK (...)`, or null when it is.
- * The text is SQL written by the app's developer; this only makes sure it cannot end the clause
- * early, start another statement or hide the closing parenthesis: outside string literals and
- * quoted names there is no `;`, no comment, no parameter, no subquery, and the parentheses balance.
- * SQLite then parses it when the table is created.
+ * The text is SQL written by the app's developer, or a plan from a device; this only makes sure it
+ * cannot end the clause early, start another statement or hide the closing parenthesis: outside
+ * string literals and quoted names there is no `;`, no comment, no parameter, no subquery, and the
+ * parentheses balance. The database then parses it when the table is created.
+ *
+ * The same plan runs on SQLite and on PostgreSQL, so only the quoting both read alike is taken:
+ * 'text' and "name", a quote doubled inside. PostgreSQL reads a quote after E or U& as the start
+ * of a string with backslash escapes (E'\'' is one quote), and $$ or $tag$ as a quote of its own,
+ * while SQLite takes `name` and [name]: each would hide a `;` from the other reading. They are
+ * refused.
  */
 export function checkExpressionProblem(text: unknown): string | null {
   if (typeof text !== 'string') return 'is not text';
@@ -21,19 +27,25 @@ export function checkExpressionProblem(text: unknown): string | null {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    const close = c === "'" || c === '"' || c === '`' ? c : c === '[' ? ']' : null;
-    if (close) {
-      const end = text.indexOf(close, i + 1);
+    if (c === '`' || c === '[') return `quotes a name with ${c} (use "double quotes")`;
+    if (c === "'" || c === '"') {
+      const prefix = /[A-Za-z0-9_&$]+$/.exec(text.slice(Math.max(0, i - 8), i))?.[0] ?? '';
+      // X'0a' is a blob in SQLite and a bit string in PostgreSQL: no escapes in either.
+      if (prefix && !(c === "'" && /^[Xx]$/.test(prefix)))
+        return `prefixes a quote with ${prefix} (E'...', U&'...' read backslash escapes in PostgreSQL)`;
+      const end = text.indexOf(c, i + 1);
       if (end < 0) return `opens a quote (${c}) it never closes`;
       // A doubled quote is one quote inside the literal: the scan goes on past it.
       i = end;
-      while (close !== ']' && text[i + 1] === close) {
-        const next = text.indexOf(close, i + 2);
+      while (text[i + 1] === c) {
+        const next = text.indexOf(c, i + 2);
         if (next < 0) return `opens a quote (${c}) it never closes`;
         i = next;
       }
       continue;
     }
+    if (c === '$' && (i === 0 || !/[A-Za-z0-9_$]/.test(text[i - 1]!)))
+      return 'holds a $ (a parameter, or a dollar quote in PostgreSQL)';
     if (c === ';') return 'holds a ";" (one expression, not statements)';
     if ((c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*'))
       return 'holds a comment';

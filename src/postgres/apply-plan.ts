@@ -165,6 +165,10 @@ async function applySteps(run: RunStatement, plan: ExecutionPlan): Promise<Appli
     for (const st of statements) await runAll(run, st, 'retypeColumn', table);
     schemas.delete(table);
   }
+  // Deferred checks (the library's foreign keys are DEFERRABLE INITIALLY DEFERRED) run here, in
+  // the push, rather than at COMMIT: the sync server then refuses and records a push they fail
+  // (at its COMMIT it was a failure, "send it again", for ever) and a caller's COMMIT cannot fail.
+  await run('SET CONSTRAINTS ALL IMMEDIATE', [], true);
   return { rowsWritten, assignedKeys, schemas };
 }
 

@@ -14,6 +14,7 @@ export interface NodePostgresClient {
     values: PostgresValue[];
     rowMode?: 'array';
     name?: string;
+    queryMode?: 'extended';
   }): Promise<ArrayRows>;
   query(text: string, values: PostgresValue[]): Promise<unknown>;
 }
@@ -50,19 +51,37 @@ export type RunStatement = (
 const NO_ROWS: readonly (readonly unknown[])[] = Object.freeze([]);
 
 /**
- * Runs statements on one node-postgres connection. A statement whose rows are discarded is sent
- * as `query(text, values)`: node-postgres copies a query config object, property descriptors and
- * all, on every call, which over loopback was ~10% of a one-row write's time (a CPU profile of
- * 30,000 writes). Rows that are read need the config, for `rowMode: 'array'`.
+ * Runs statements on one node-postgres connection, each as ONE statement: always the extended
+ * protocol, which refuses a text of several. Without parameters node-postgres would send the
+ * simple protocol, which runs every statement of the text: a CHECK expression of a plan that
+ * PostgreSQL reads otherwise than the checks did could then run statements of its own.
+ *
+ * A statement with parameters whose rows are discarded is sent as `query(text, values)` (the
+ * extended protocol already): node-postgres copies a query config object, property descriptors
+ * and all, on every call, which over loopback was ~10% of a one-row write's time (a CPU profile of
+ * 30,000 writes).
  */
 export function nodePostgresRunner(client: NodePostgresClient): RunStatement {
   // Not async functions: a write costs one promise of the driver's and one here, no more.
   return (text, values, discard, name) =>
     !discard
-      ? client.query({ text, values, rowMode: 'array' }).then(rowsOf)
+      ? client.query({ text, values, rowMode: 'array', queryMode: 'extended' }).then(rowsOf)
       : name
         ? client.query({ name, text, values }).then(noRows)
-        : client.query(text, values).then(noRows);
+        : values.length
+          ? client.query(text, values).then(noRows)
+          : client.query({ text, values, queryMode: 'extended' }).then(noRows);
+}
+
+/**
+ * Runs constant statements of the library's own (a transaction's settings) in one round trip:
+ * the simple protocol, which takes several. Never text from a plan or a device.
+ */
+export async function runScript(
+  client: NodePostgresClient,
+  statements: readonly string[],
+): Promise<void> {
+  await client.query(statements.join(';\n'), []);
 }
 
 const noRows = (): readonly (readonly unknown[])[] => NO_ROWS;
@@ -89,9 +108,7 @@ export async function inTransaction<T>(
   }
   const run = nodePostgresRunner(client as NodePostgresClient);
   try {
-    // One round trip: without parameters node-postgres sends the simple protocol, which takes
-    // several statements.
-    await run(begin.join(';\n'), [], true);
+    await runScript(client as NodePostgresClient, begin);
     const out = await body(run);
     await run('COMMIT', [], true);
     return out;

@@ -4,7 +4,7 @@ import { PandalchemyError, type SerializedError } from '../errors/pandalchemy-er
 import type { ExecutionPlan } from '../plan/execution-plan';
 import { encodeTagged } from '../plan/plan-json';
 import { applyPlanIn } from '../postgres/apply-plan';
-import type { RunStatement } from '../postgres/postgres-client';
+import { runScript, type RunStatement } from '../postgres/postgres-client';
 import type { SyncIdentity } from './authenticate';
 import { commitEffects } from './commit-effects';
 import { COMMITS_CHANNEL, LOG_LOCK } from './commit-log';
@@ -120,18 +120,14 @@ export async function applyPush(
   plan: ExecutionPlan,
 ): Promise<PushAnswer> {
   try {
-    return await withClient(pool, async (run) => {
-      // One round trip (statements without parameters go as one simple query): the transaction,
-      // its settings, the log's lock (a constant of this file, not data), the savepoint a refusal
-      // rolls back to.
-      await run(
-        [
-          ...postgresDialect.transaction.begin,
-          `SELECT pg_advisory_xact_lock(${LOG_LOCK}::bigint)`,
-          'SAVEPOINT push',
-        ].join(';\n'),
-        [],
-      );
+    return await withClient(pool, async (run, client) => {
+      // One round trip: the transaction, its settings, the log's lock (a constant of this file,
+      // not data), the savepoint a refusal rolls back to.
+      await runScript(client, [
+        ...postgresDialect.transaction.begin,
+        `SELECT pg_advisory_xact_lock(${LOG_LOCK}::bigint)`,
+        'SAVEPOINT push',
+      ]);
       const answered = await recorded(run, push);
       if (answered) {
         await run('ROLLBACK', []);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { PandalchemyError } from '../errors/pandalchemy-error';
 
 /** Who is at the other end of a connection: the user, and which of their devices. */
 export interface SyncIdentity {
@@ -53,11 +54,21 @@ export async function identify(
   request: IncomingMessage,
 ): Promise<SyncIdentity | null> {
   if (!token) return null;
-  const found =
-    typeof authenticate === 'function'
-      ? await authenticate(token, request)
-      : Object.hasOwn(authenticate, token)
-        ? authenticate[token]
-        : null;
+  let found: unknown;
+  try {
+    found =
+      typeof authenticate === 'function'
+        ? await authenticate(token, request)
+        : Object.hasOwn(authenticate, token)
+          ? authenticate[token]
+          : null;
+  } catch {
+    // The app's check failed (its auth service down, say): no session, and no word of why, which
+    // is the app's to log.
+    throw new PandalchemyError(
+      'internal',
+      'The server could not check the token (its authentication failed): try again later.',
+    );
+  }
   return isIdentity(found) ? found : null;
 }

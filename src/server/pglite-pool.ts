@@ -61,12 +61,17 @@ export function pglitePool(db: PGliteDatabase): SyncPool {
         held?.();
         held = null;
       };
-      const run = async (text: string, values: PostgresValue[]): Promise<unknown[][]> => {
+      const run = async (
+        text: string,
+        values: PostgresValue[],
+        script: boolean,
+      ): Promise<unknown[][]> => {
         held ??= await acquire();
         try {
-          // Without parameters a text may hold several statements, as node-postgres allows.
+          // A text given alone, without parameters, may hold several statements, as node-postgres's
+          // simple protocol allows (runScript's); anything else is one statement.
           const options = { rowMode: 'array' as const, parsers: PARSERS };
-          const { rows } = values.length
+          const { rows } = !script
             ? await db.query(text, values, options)
             : ((await db.exec(text, options)).at(-1) ?? { rows: [] });
           if (/^\s*BEGIN\b/i.test(text)) inTransaction = true;
@@ -91,7 +96,9 @@ export function pglitePool(db: PGliteDatabase): SyncPool {
             });
             return { rows: [] };
           }
-          return { rows: await run(text, values) };
+          return {
+            rows: await run(text, values, typeof config === 'string' && !values.length),
+          };
         },
         release() {
           if (!inTransaction) return letGo();

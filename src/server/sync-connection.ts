@@ -107,12 +107,16 @@ export class SyncConnection {
       if (this.#identity || this.#helloing)
         return this.#fail(CLOSE.invalidMessage, 'invalid_message', 'A second hello.');
       this.#helloing = true;
+      // The device learns that the server failed, not how: the app's authenticate and
+      // PostgreSQL say things of the server's insides (hosts, users) in their errors.
       void this.#hello(message).catch((e: unknown) =>
-        this.#fail(
-          CLOSE.serverError,
-          'postgres',
-          `The server could not start the session: ${String(e)}`,
-        ),
+        e instanceof PandalchemyError
+          ? this.#fail(CLOSE.serverError, e.code, e.message)
+          : this.#fail(
+              CLOSE.serverError,
+              'postgres',
+              'The server could not start the session (its database failed): try again later.',
+            ),
       );
       return;
     }
@@ -304,9 +308,22 @@ export class SyncConnection {
     return { ...(await applyPush(pool, push, plan)), id: m.id };
   }
 
-  /** Refuses a plan naming a table this identity may not write (or whose schema it may not change). */
+  /**
+   * Refuses a plan naming a table this identity may not write (or whose schema it may not
+   * change), or a new foreign key to a table it may not read: such a key would tell, row by row,
+   * which keys that table holds (an insert refused or not), and hold its rows in place.
+   */
   async #checkAccess(plan: ExecutionPlan): Promise<void> {
     for (const step of plan.steps) {
+      const parents = step.kind === 'createTable' ? (step.foreignKeys ?? []) : [];
+      for (const fk of parents) {
+        if (fk.references === step.table || (await this.#allowed(fk.references, 'read'))) continue;
+        throw new PandalchemyError(
+          'forbidden',
+          `Table ${JSON.stringify(step.table)} may not reference table ${JSON.stringify(fk.references)}: this device may not read it, or the server does not sync it. Nothing was written.`,
+          { table: step.table, step: step.kind },
+        );
+      }
       const access: TableAccessKind = isSchemaStep(step) ? 'schema' : 'write';
       if (await this.#allowed(step.table, access)) continue;
       const synced = this.#context.tables.includes(step.table);

@@ -132,11 +132,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   const servers = new Set<Server>();
-  const attach = (server: Server): void => {
+  /**
+   * `own`: the server is the sync server's alone (`listen()`), so an upgrade for another path is
+   * answered 404 and its socket closed; on the app's server it is left to the app's own handlers.
+   * Left unanswered, such a socket stayed open, and held `close()` until it timed out.
+   */
+  const attach = (server: Server, own = false): void => {
     servers.add(server);
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname === path) handleUpgrade(request, socket, head);
+      else if (own)
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   };
   let closed: Promise<void> | null = null;
@@ -151,7 +158,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
 
   return {
     ready,
-    attach,
+    attach: (server: Server) => attach(server),
     handleUpgrade,
     close,
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
@@ -159,7 +166,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         response.writeHead(426, { 'content-type': 'text/plain' });
         response.end(`pandalchemy sync server: connect with a WebSocket to ${path}\n`);
       });
-      attach(http);
+      attach(http, true);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => resolve());

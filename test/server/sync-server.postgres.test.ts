@@ -487,7 +487,7 @@ describe('sync server: pushes', () => {
 });
 
 describe('sync server: round trips', () => {
-  test('a push of one row sends its fixed statements together: 8 round trips in all', async () => {
+  test('a push of one row sends its fixed statements together: 9 round trips in all', async () => {
     let statements: RecordedStatement[] = [];
     const s = await setUp({}, (pool) => {
       const recorded = recordingPool(pool);
@@ -504,7 +504,8 @@ describe('sync server: round trips', () => {
         // The feed reads the new commit on its own connection: not the push's.
         .filter((t) => !t.startsWith('SELECT seq'));
       // The push id looked up without the lock; BEGIN with its settings, lock and savepoint;
-      // the push id under the lock; the table's schema (once); the row; the rows read back; the
+      // the push id under the lock; the table's schema (once); the row; the deferred checks
+      // (inside the savepoint, so that what they refuse is a refusal); the rows read back; the
       // commit recorded, answered and announced; COMMIT.
       expect(sent).toEqual([
         'SELECT device,',
@@ -512,6 +513,7 @@ describe('sync server: round trips', () => {
         'SELECT device,',
         'SELECT a.attname::text,',
         'INSERT INTO',
+        'SET CONSTRAINTS',
         'SELECT 0,',
         'WITH c',
         'COMMIT',
