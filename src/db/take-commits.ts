@@ -1,7 +1,7 @@
 import { checkOptions } from '../errors/check-options';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import type { RemoteCommit } from '../protocol/engine-api';
-import type { TableInfo } from '../schema/table-info';
+import { sameSchema } from '../schema/same-schema';
 import type { RebaseConflict, TableUpdate } from '../table/rebase';
 import type { DatabaseState, LoadedTable, QueuedUpdate } from './database-state';
 import type { DatabaseTable, RefreshOptions } from './database-table';
@@ -290,9 +290,4 @@ export async function takeDrop(state: DatabaseState, l: LoadedTable): Promise<Re
 
 function effectsOf(queued: readonly QueuedUpdate[]): Extract<TableUpdate, { kind: 'effect' }>[] {
   return queued.filter((u): u is Extract<TableUpdate, { kind: 'effect' }> => u.kind === 'effect');
-}
-
-function sameSchema(a: TableInfo, b: TableInfo): boolean {
-  const cols = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
-  return cols(a) === cols(b) && a.key.columns.join(',') === b.key.columns.join(',');
 }

@@ -3,7 +3,7 @@ import { Listeners } from '../events/listeners';
 import { checkHead } from './check-head';
 import type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 import { storageError } from './storage-error';
-import type { TableInfo } from '../schema/table-info';
+import { sameSchema } from '../schema/same-schema';
 import type { RebaseConflict } from '../table/rebase';
 import { replayChanges } from '../table/replay-changes';
 import type { RowStore } from '../table/row-store';
@@ -202,7 +202,7 @@ export class Drafts {
       const b = head.base;
       const same =
         b.seq === seq &&
-        sameTable(b.info, table.info) &&
+        sameSchema(b.info, table.info) &&
         b.length === fresh.store.length &&
         b.fingerprint === storeFingerprint(fresh.store);
       if (same) {
@@ -451,9 +451,4 @@ export class Drafts {
 function changeCount(table: TrackedTable): number {
   const c = table.changeCounts();
   return c.inserts + c.updates + c.deletes + c.schema;
-}
-
-function sameTable(a: TableInfo, b: TableInfo): boolean {
-  const cols = (i: TableInfo) => i.columns.map((c) => `${c.name}:${c.declaredType}`).join(',');
-  return cols(a) === cols(b) && a.key.columns.join(',') === b.key.columns.join(',');
 }

@@ -12,15 +12,9 @@ import { diffTable } from './diff-table';
 import { assignColumn, updateWhere, upsertRows, type ColumnSource } from './edits/bulk-edits';
 import { deleteRows, deleteWhere, type RowPredicate } from './edits/delete-rows';
 import { createIndex, dropIndex, indexChangeCount, type IndexOptions } from './edits/index-edits';
-import { insertRows, type RowInput } from './edits/insert-rows';
-import {
-  addColumnState,
-  dropColumn,
-  renameColumn,
-  retypeColumn,
-  type NewColumn,
-  type RetypeOptions,
-} from './edits/schema-edits';
+import { insertRows, rowInputs, type RowInput } from './edits/insert-rows';
+import { addColumn, type AddColumnSpec } from './edits/add-column';
+import { dropColumn, renameColumn, retypeColumn, type RetypeOptions } from './edits/schema-edits';
 import { setCell, setCells, updateRow, type CellEdit } from './edits/set-cell';
 import { transformTable, type TransformOptions } from './edits/transform-table';
 import { toKey, type KeyInput } from './key-input';
@@ -29,15 +23,10 @@ import type { OperationInfo } from './operation-log';
 import { rowChanges, type TableChanges } from './row-changes';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import type { TableState } from './table-state';
-import type { ColumnState } from './column-state';
-import { rowAt } from './snapshot';
-import { valuesEqual } from '../values/values-equal';
-import { describeValue } from '../values/codec';
-import { PandalchemyError } from '../errors/pandalchemy-error';
-import { writeColumn } from './write-column';
-import { requireRef, requireRefs } from './row-ref';
+import { requireRef } from './row-ref';
+import { cellChangedAt, refsOfView, rowRefsOf, rowStateAt, type RowState } from './row-ref-reads';
+import { deleteAtRefs, setAtRef } from './edits/ref-edits';
 import { checkOptions } from '../errors/check-options';
-import { checkCellValue, checkValue } from './check-value';
 import { ownCopies, ownCopy } from './own-copy';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
 
@@ -58,10 +47,7 @@ export interface ChangeCounts {
   readonly schema: number;
 }
 
-/** A new column with optional initial values (one per row, or an expression). */
-export interface AddColumnSpec extends NewColumn {
-  readonly values?: ColumnSource;
-}
+export type { AddColumnSpec } from './edits/add-column';
 
 /**
  * An Arquero table whose edits are tracked: edit it like a DataFrame, read it with the whole
@@ -170,20 +156,7 @@ export class TrackedTable {
    */
   rowRefs(options: { includeDeleted?: boolean } = {}): Int32Array {
     checkOptions('rowRefs()', options, { includeDeleted: 'boolean' });
-    const s = this.state;
-    const inserted = s.insertedIds();
-    const n = s.store.length;
-    // Written straight into the result: a number[] of a million references, then copied, was a
-    // task of 130-210 ms on the page each time a large table was shown.
-    const out = new Int32Array(n + inserted.length);
-    const skipDeleted = !options.includeDeleted && s.deleted.size > 0;
-    let at = 0;
-    for (let r = 0; r < n; r++) {
-      if (s.store.isDead(r) || (skipDeleted && s.deleted.has(r))) continue;
-      out[at++] = r;
-    }
-    for (const id of inserted) out[at++] = id;
-    return at === out.length ? out : out.slice(0, at);
+    return rowRefsOf(this.state, options.includeDeleted === true);
   }
 
   /**
@@ -191,16 +164,7 @@ export class TrackedTable {
    * orderby, slice...), in the view's order. Sort and filter for display without editing.
    */
   refsOf(view: ColumnTable): Int32Array {
-    if (typeof (view as Partial<ColumnTable> | null)?.indices !== 'function') {
-      throw new PandalchemyError(
-        'invalid_argument',
-        `refsOf() takes a view made from table() (filter, orderby, slice...); got ${describeValue(view)}.`,
-        { table: this.name },
-      );
-    }
-    const snap = this.snapshot();
-    const indices = view.indices(true);
-    return Int32Array.from(indices, (p) => rowAt(snap, p));
+    return refsOfView(this.state, this.snapshot(), view);
   }
 
   /** The reference of the row holding `key`, or undefined. */
@@ -220,50 +184,24 @@ export class TrackedTable {
   }
 
   /** Whether a row is unchanged, inserted, updated or deleted since the last push. */
-  rowState(ref: number): 'unchanged' | 'inserted' | 'updated' | 'deleted' {
-    const s = this.state;
-    if (requireRef(s, ref) < 0) return 'inserted';
-    if (s.deleted.has(ref)) return 'deleted';
-    return s.columns.some((c) => isChanged(s, ref, c)) ? 'updated' : 'unchanged';
+  rowState(ref: number): RowState {
+    return rowStateAt(this.state, ref);
   }
 
   /** Whether a cell differs from its stored value (always true for an inserted row's given cells). */
   isChangedAt(ref: number, column: string): boolean {
-    const s = this.state;
-    const col = s.column(column);
-    if (requireRef(s, ref) < 0) return !s.isUnset(ref, col);
-    return isChanged(s, ref, col);
+    return cellChangedAt(this.state, ref, column);
   }
 
   /** Sets one cell by row reference (rows whose key the database has yet to assign have no key). */
   setAt(ref: number, column: string, value: unknown): this {
-    const s = this.state;
-    const col = s.column(column);
-    if (!(typeof ref === 'number' && s.isLive(ref))) {
-      checkValue(s, col, value, typeof ref === 'number' && ref < 0);
-      requireRef(s, ref, { live: true });
-    }
-    const v = checkCellValue(s, ref, col, value);
-    s.edit(
-      'set',
-      () => `set ${col.name}`,
-      () => s.write(ref, col, v),
-    );
+    setAtRef(this.state, ref, column, value);
     return this;
   }
 
   /** Deletes rows by reference. */
   deleteAt(refs: ArrayLike<number>): this {
-    const s = this.state;
-    // Every reference checked first: one that names no row refuses the call, nothing deleted.
-    const rows = [...new Set(requireRefs(s, refs))].filter((r) => s.isLive(r));
-    s.edit(
-      'delete',
-      () => `delete ${rows.length} row(s)`,
-      () => {
-        for (const r of rows) s.remove(r);
-      },
-    );
+    deleteAtRefs(this.state, refs);
     return this;
   }
 
@@ -296,7 +234,7 @@ export class TrackedTable {
 
   /** Inserts rows (objects or an Arquero table). Left-out columns take their defaults. */
   insert(rows: RowInput | readonly RowInput[] | ColumnTable): this {
-    insertRows(this.state, toRows(rows));
+    insertRows(this.state, rowInputs(rows));
     return this;
   }
 
@@ -324,34 +262,12 @@ export class TrackedTable {
     inserted: number;
     updated: number;
   } {
-    return upsertRows(this.state, toRows(rows));
+    return upsertRows(this.state, rowInputs(rows));
   }
 
   /** Adds a column, optionally with values (one per row, or an expression). */
   addColumn(name: string, spec: AddColumnSpec): this {
-    const s = this.state;
-    s.edit(
-      'addColumn',
-      () => `add column ${name}`,
-      () => {
-        const col = addColumnState(s, name, spec);
-        if (spec.values !== undefined) {
-          if (typeof spec.values === 'function') {
-            assignColumn(s, this.snapshot(), name, spec.values);
-          } else {
-            const rows = [...s.rows()];
-            const values = Array.from(spec.values as ArrayLike<unknown>, (v) =>
-              checkValue(s, col, v),
-            );
-            if (values.length !== rows.length) {
-              assignColumn(s, this.snapshot(), name, spec.values);
-            } else {
-              writeColumn(s, col, rows, values);
-            }
-          }
-        }
-      },
-    );
+    addColumn(this.state, () => this.snapshot(), name, spec);
     return this;
   }
 
@@ -520,26 +436,4 @@ export class TrackedTable {
   lock(reason: string | null): void {
     this.state.lockedBy = reason;
   }
-}
-
-function isChanged(s: TableState, row: number, col: ColumnState): boolean {
-  if (!col.cells.has(row) && !col.dense) return false;
-  return !valuesEqual(s.value(row, col), s.baseline(row, col));
-}
-
-function toRows(rows: RowInput | readonly RowInput[] | ColumnTable): readonly RowInput[] {
-  if (Array.isArray(rows)) return rows;
-  if (typeof rows !== 'object' || rows === null) {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `Rows are objects by column name; got ${describeValue(rows)}. Pass one such as { id: 1, name: 'Ada' }, an array of them or an Arquero table.`,
-    );
-  }
-  if (
-    typeof (rows as ColumnTable).objects === 'function' &&
-    typeof (rows as ColumnTable).numRows === 'function'
-  ) {
-    return (rows as ColumnTable).objects() as RowInput[];
-  }
-  return [rows as RowInput];
 }

@@ -1,3 +1,4 @@
+import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../../errors/pandalchemy-error';
 import { describeValue } from '../../values/codec';
 import type { CellValue } from '../../values/sql-value';
@@ -75,4 +76,25 @@ export function insertRows(state: TableState, rows: readonly RowInput[]): void {
       for (const row of rows) insertValues(state, rowValues(state, row));
     },
   );
+}
+
+/**
+ * Rows as the insert and upsert calls take them: one object, an array of them, or an Arquero
+ * table; anything else is refused (`invalid_argument`).
+ */
+export function rowInputs(rows: RowInput | readonly RowInput[] | ColumnTable): readonly RowInput[] {
+  if (Array.isArray(rows)) return rows;
+  if (typeof rows !== 'object' || rows === null) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `Rows are objects by column name; got ${describeValue(rows)}. Pass one such as { id: 1, name: 'Ada' }, an array of them or an Arquero table.`,
+    );
+  }
+  if (
+    typeof (rows as ColumnTable).objects === 'function' &&
+    typeof (rows as ColumnTable).numRows === 'function'
+  ) {
+    return (rows as ColumnTable).objects() as RowInput[];
+  }
+  return [rows as RowInput];
 }
