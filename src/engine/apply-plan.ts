@@ -125,7 +125,7 @@ function applyOnce(
   try {
     for (const sql of settings) db.run(sql);
     if (!inline) checkGuards(db, plan.steps);
-    const { ddl, changed: schemaChanged, dropped } = runSchemaSteps(db, plan.steps);
+    const { ddl, changed: schemaChanged, dropped, recreated } = runSchemaSteps(db, plan.steps);
     const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
     // The schema as the data steps find it, read once: for the change log and each table touched.
     const tables = dataSteps.length ? introspect(db) : [];
@@ -197,16 +197,10 @@ function applyOnce(
       schemaChanged,
       silentlyDeleting(tables),
     );
-    for (const name of dropped) {
-      effects.push({
-        table: name,
-        reload: true,
-        dropped: true,
-        key: [],
-        deleted: { rowids: null, keys: [] },
-        upserts: { rowids: null, columns: [], values: [], priorKeys: [] },
-      });
-    }
+    for (const name of dropped) effects.push(dropEffect(name));
+    // A table dropped and created again is told as its drop first, then as the new table: readers
+    // report the edits they made on the old one rather than rebase them onto the new.
+    for (const name of recreated) effects.unshift(dropEffect(name));
     const sequences = readSequences(db, touches, schemaChanged);
     try {
       db.run(sqliteDialect.transaction.commit);
@@ -222,6 +216,18 @@ function applyOnce(
       ? e
       : sqliteError(e, { what: 'the push' });
   }
+}
+
+/** The effect of a table's drop: readers forget its rows (see `TableEffect.dropped`). */
+function dropEffect(table: string): TableEffect {
+  return {
+    table,
+    reload: true,
+    dropped: true,
+    key: [],
+    deleted: { rowids: null, keys: [] },
+    upserts: { rowids: null, columns: [], values: [], priorKeys: [] },
+  };
 }
 
 /** Rolls back the open transaction, if SQLite has not already done so. */

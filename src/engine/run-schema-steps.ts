@@ -18,6 +18,8 @@ export interface SchemaStepsRun {
   readonly changed: Set<string>;
   /** Tables dropped (and not created again after). */
   readonly dropped: Set<string>;
+  /** Tables dropped and then created again by the same steps: another table under that name. */
+  readonly recreated: Set<string>;
 }
 
 /**
@@ -25,7 +27,12 @@ export interface SchemaStepsRun {
  * is then, with the statements the dialect puts around them (placeholder columns).
  */
 export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): SchemaStepsRun {
-  const run: SchemaStepsRun = { ddl: [], changed: new Set(), dropped: new Set() };
+  const run: SchemaStepsRun = {
+    ddl: [],
+    changed: new Set(),
+    dropped: new Set(),
+    recreated: new Set(),
+  };
   const around = sqliteDialect.schemaStepsAround(
     steps,
     (table) => findTable(db, table)?.columns.length ?? null,
@@ -39,6 +46,7 @@ export function runSchemaSteps(db: SqlDatabase, steps: readonly PlanStep[]): Sch
     if (!isSchemaStep(step)) continue;
     runSchemaStep(db, step, run.ddl);
     run.changed.add(step.table);
+    if (step.kind === 'createTable' && run.dropped.has(step.table)) run.recreated.add(step.table);
     if (step.kind === 'dropTable') run.dropped.add(step.table);
     else run.dropped.delete(step.table);
   }

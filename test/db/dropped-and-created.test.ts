@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
 import type { PandalchemyError } from '../../src/index';
 import { ConflictError } from '../../src/index';
+import type { PlanPass } from '../../src/plan/execution-plan';
 import { MemoryStorage, loadSql } from '../support/memory-storage';
 import { nodeDatabase } from '../support/node-database';
 
@@ -114,6 +115,59 @@ describe('a table dropped and created again by another writer', () => {
     t.set(2, 'w', 21);
     await a.push();
     expect((await b.query('SELECT w FROM t WHERE id = 2')).objects()).toEqual([{ w: 21 }]);
+  });
+});
+
+describe('a table dropped and created again by one push', () => {
+  it('is told to other writers as its drop: their edits are refused and reported, not rebased', async () => {
+    const [a, b] = await two();
+    await b.createTable('u', aq.table({ id: [1], w: [1] }), { primaryKey: 'id' });
+    const t = await a.table('t');
+    t.set(1, 'v', 'mine');
+    // b's push of another table, to which a plan pass adds: drop t, create it again.
+    const u = await b.table('u');
+    u.set(1, 'w', 2);
+    const recreate: PlanPass = (plan) => ({
+      ...plan,
+      steps: [
+        { kind: 'dropTable', table: 't' },
+        {
+          kind: 'createTable',
+          table: 't',
+          columns: [
+            { name: 'id', declaredType: 'INTEGER', notNull: true, default: null },
+            { name: 'v', declaredType: 'TEXT', notNull: false, default: null },
+          ],
+          primaryKey: ['id'],
+          autoIncrement: false,
+        },
+        ...plan.steps,
+        // The same rows as before: only the drop tells the tables apart.
+        {
+          kind: 'insert',
+          table: 't',
+          key: ['id'],
+          keyTypes: ['INTEGER'],
+          columns: ['id', 'v'],
+          types: ['INTEGER', 'TEXT'],
+          values: [
+            [1, 2],
+            ['a', 'b'],
+          ],
+          count: 2,
+        },
+      ],
+    });
+    await u.push({ passes: [recreate] });
+    const e = await failure(t.push());
+    expect(e).toBeInstanceOf(ConflictError);
+    const conflicts = await t.refresh();
+    expect(conflicts.map((c) => [c.type, c.key, c.kept])).toEqual([['update', [1], false]]);
+    expect(rows(t)).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'b' },
+    ]);
+    expect(t.stale).toBe(false);
   });
 });
 
