@@ -3,7 +3,6 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { describeValue } from '../values/codec';
 import { valuesEqual } from '../values/values-equal';
 import type { ColumnState } from './column-state';
-import { requireRef } from './row-ref';
 import { rowAt, type Snapshot } from './snapshot';
 import type { TableState } from './table-state';
 
@@ -48,9 +47,13 @@ export function refsOfView(s: TableState, snap: Snapshot, view: unknown): Int32A
   return Int32Array.from(indices, (p) => rowAt(snap, p));
 }
 
-/** Whether the row `ref` is unchanged, inserted, updated or deleted since the last push. */
+/**
+ * Whether the row `ref` is unchanged, inserted, updated or deleted since the last push. Reads of
+ * a reference are not checked, as edits are: a grid renders with the references it holds until
+ * it takes the new ones, and one made stale by a push must not break the render.
+ */
 export function rowStateAt(s: TableState, ref: number): RowState {
-  if (requireRef(s, ref) < 0) return 'inserted';
+  if (ref < 0) return 'inserted';
   if (s.deleted.has(ref)) return 'deleted';
   return s.columns.some((c) => isChanged(s, ref, c)) ? 'updated' : 'unchanged';
 }
@@ -58,7 +61,7 @@ export function rowStateAt(s: TableState, ref: number): RowState {
 /** Whether a cell differs from its stored value (always true for an inserted row's given cells). */
 export function cellChangedAt(s: TableState, ref: number, column: string): boolean {
   const col = s.column(column);
-  if (requireRef(s, ref) < 0) return !s.isUnset(ref, col);
+  if (ref < 0) return !s.isUnset(ref, col);
   return isChanged(s, ref, col);
 }
 

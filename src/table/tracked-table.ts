@@ -23,7 +23,6 @@ import type { OperationInfo } from './operation-log';
 import { rowChanges, type TableChanges } from './row-changes';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import type { TableState } from './table-state';
-import { requireRef } from './row-ref';
 import { cellChangedAt, refsOfView, rowRefsOf, rowStateAt, type RowState } from './row-ref-reads';
 import { deleteAtRefs, setAtRef } from './edits/ref-edits';
 import { checkOptions } from '../errors/check-options';
@@ -175,12 +174,12 @@ export class TrackedTable {
   /** A cell's current value by row reference. */
   valueAt(ref: number, column: string): CellValue {
     const col = this.state.column(column);
-    return ownCopy(this.state.value(requireRef(this.state, ref), col));
+    return ownCopy(this.state.value(ref, col));
   }
 
   /** The current key of a row by reference. */
   keyAt(ref: number): CellValue[] {
-    return ownCopies(this.state.currentKey(requireRef(this.state, ref)));
+    return ownCopies(this.state.currentKey(ref));
   }
 
   /** Whether a row is unchanged, inserted, updated or deleted since the last push. */

@@ -14,15 +14,15 @@ const BAD = [3, 4, 2 ** 32, NaN, 1.5, -0.5, -1, Infinity, '0', null, undefined] 
 
 describe('a row reference that names no row', () => {
   for (const ref of BAD) {
-    it(`${String(ref)} is refused by every call taking one, and nothing changes`, () => {
+    it(`${String(ref)} is refused by every edit taking one, and nothing changes`, () => {
       const t = make();
       const r = ref as number;
       expect(codeOf(() => t.setAt(r, 'v', 'x'))).toBe('row_not_found');
       expect(codeOf(() => t.deleteAt([0, r]))).toBe('row_not_found');
-      expect(codeOf(() => t.keyAt(r))).toBe('row_not_found');
-      expect(codeOf(() => t.valueAt(r, 'v'))).toBe('row_not_found');
-      expect(codeOf(() => t.rowState(r))).toBe('row_not_found');
-      expect(codeOf(() => t.isChangedAt(r, 'v'))).toBe('row_not_found');
+      // Reads are not checked: a grid renders with references a push has just made stale.
+      expect(
+        codeOf(() => [t.keyAt(r), t.valueAt(r, 'v'), t.rowState(r), t.isChangedAt(r, 'v')]),
+      ).toBe(null);
       expect(t.hasChanges).toBe(false);
       expect(t.table().objects()).toEqual(make().table().objects());
     });
@@ -49,6 +49,6 @@ describe('a row reference that names no row', () => {
     t.deleteAt([first!]);
     expect(t.changeCounts()).toMatchObject({ deletes: 1, inserts: 1 });
     t.discard();
-    expect(codeOf(() => t.keyAt(inserted!))).toBe('row_not_found');
+    expect(codeOf(() => t.setAt(inserted!, 'v', 'x'))).toBe('row_not_found');
   });
 });
