@@ -46,7 +46,10 @@ export async function takeCommitsSince(
     return [];
   }
   const engineState = await state.engine.state();
+  // The schema and the commit the tables are read against, together: a table read as of this
+  // commit needs no second look at the schema (see reloadTable).
   state.setInfo(engineState.tables);
+  state.seq = engineState.seq;
   const conflicts: RebaseConflict[] = [];
   const stale: string[] = [];
   for (const l of state.loaded.values()) {
@@ -69,7 +72,6 @@ export async function takeCommitsSince(
     }
     l.seq = Math.max(l.seq, engineState.seq);
   }
-  state.seq = engineState.seq;
   state.emitter.emit({ source, seq: engineState.seq, tables: [...state.loaded.keys()], stale });
   return conflicts;
 }
