@@ -1,11 +1,9 @@
 import { ExternalStore } from './external-store';
 import {
   openDatabase,
-  planToSql,
   quoteIdentifier,
   type ChangeEvent,
   type Database,
-  type ExecutionPlan,
   type OperationInfo,
   type PushResult,
   type SyncOptions,
@@ -27,14 +25,13 @@ import type {
   PendingChanges,
   ReferenceChoice,
   RemoteNotice,
-  TableChangeCounts,
   TaskProgress,
 } from './playground-types';
 import { referencingRows, type Referencing } from './referencing-rows';
 import { TaskStatus } from './task-status';
 import { DatabaseCatalog, type IndexEntry } from './database-catalog';
 import { referenceChoices } from './reference-choices';
-import { pushedMessage, pushPhaseLabel, rebaseMessage } from './push-messages';
+import { pushedMessage, pushPhaseLabel, rebaseMessage, refusedPushMessage } from './push-messages';
 import { findRef, sameRefs } from './find-ref';
 import { downloadDatabase, exportTableFile } from './table-export';
 import { deleteConfirmation } from './delete-confirmation';
@@ -46,9 +43,14 @@ import {
   type ActionHost,
 } from './database-actions';
 import { SqlConsole } from './sql-console-state';
-import { NO_MARKS, schemaMarks, type SchemaMarks } from './schema-marks';
-
-const NO_CHANGES: PendingChanges = { tables: [], sql: '' };
+import type { SchemaMarks } from './schema-marks';
+import { changeCounts, PendingPlan } from './pending-plan';
+import {
+  forgetPushed,
+  keepEarlier,
+  operationsByTable,
+  type EarlierOperations,
+} from './earlier-operations';
 
 /**
  * The playground's state and everything a user can do, independent of React: components read its
@@ -84,15 +86,12 @@ export class Playground extends ExternalStore {
   message: Message | null = null;
   notice: RemoteNotice | null = null;
   lastPush: PushResult | null = null;
-  pending: PendingChanges = NO_CHANGES;
   target: GridTarget | null = null;
-  /** The shown table's pending schema changes, as the grid marks them. */
-  marks: SchemaMarks = NO_MARKS;
   /**
    * Operations made before a refresh, by table: a refresh rebases pending edits and the undo
    * history starts again, but the user still sees what they did (until a push or a discard).
    */
-  earlier: ReadonlyMap<string, readonly string[]> = new Map();
+  earlier: EarlierOperations = new Map();
   /** Cells the last refused push named, marked in the grid until edited. */
   errorMarks: ErrorMarks = NO_ERROR_MARKS;
   /** A CSV file waiting in the import dialog. */
@@ -103,10 +102,15 @@ export class Playground extends ExternalStore {
   readonly #loaded = new Map<string, TrackedTable>();
   /** Column order, hidden and frozen columns, by table: display choices kept per table. */
   readonly #layouts = new Map<string, ColumnLayout>();
-  #planTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | null = null;
-  /** The plan the pending-changes panel shows, kept for the grid's schema marks. */
-  #plan: ExecutionPlan | null = null;
+  /** The pending-changes panel's plan, and the grid's marks of its schema changes. */
+  readonly #pending = new PendingPlan(
+    () => ({ db: this.db, loaded: this.#loaded, shown: this.table?.name ?? null }),
+    (marksChanged) => {
+      if (marksChanged) this.dataRevision++;
+      this.changed();
+    },
+  );
 
   /** With a sync server (`?sync=…`, or the Sync dialog): its status, pause, resume, refusals. */
   readonly sync: PlaygroundSync | null;
@@ -115,6 +119,16 @@ export class Playground extends ExternalStore {
     super();
     this.databaseName = databaseName;
     this.sync = options.sync ? new PlaygroundSync(this, options.sync) : null;
+  }
+
+  /** What the pending-changes panel shows. */
+  get pending(): PendingChanges {
+    return this.#pending.changes;
+  }
+
+  /** The shown table's pending schema changes, as the grid marks them. */
+  get marks(): SchemaMarks {
+    return this.#pending.marks;
   }
 
   get tableNames(): readonly string[] {
@@ -199,11 +213,11 @@ export class Playground extends ExternalStore {
         const t = await db.table(name, { onProgress: report.onProgress }).finally(report.end);
         this.#loaded.set(name, t);
         // Edits restored from a draft (saved in this browser) are pending: count and plan them.
-        if (t.hasChanges || t.canRedo) this.#schedulePlan();
+        if (t.hasChanges || t.canRedo) this.#pending.schedule();
       }
       this.table = this.#loaded.get(name)!;
       this.mode = 'table';
-      this.marks = this.#plan ? schemaMarks(this.#plan, name) : NO_MARKS;
+      this.#pending.show(name);
       this.view = PLAIN_VIEW;
       this.viewRevision++;
       this.layout++;
@@ -490,7 +504,7 @@ export class Playground extends ExternalStore {
   askDiscard(): void {
     // Counted now, not taken from `pending`: that is refreshed 80 ms after the last edit, and a
     // click that quick would be told of fewer changes than it throws away.
-    const edits = this.#changeCounts();
+    const edits = changeCounts(this.#loaded);
     const count = edits.reduce((n, c) => n + c.inserts + c.updates + c.deletes + c.schema, 0);
     this.confirm({
       title: 'Discard every pending change?',
@@ -533,18 +547,16 @@ export class Playground extends ExternalStore {
     const db = this.db;
     if (!db || this.busy) return;
     this.#task.setBusy('Pushing');
-    const before = this.#operationsByTable();
+    const before = operationsByTable(this.#loaded);
     try {
       const report = this.#task.reporter((p) => [pushPhaseLabel(p), p.done, p.total]);
       const result = await db.push({ conflict, onProgress: report.onProgress }).finally(report.end);
       this.lastPush = result;
       // Pushed tables start a new history; tables rebased by the push keep what came before.
-      const earlier = new Map(this.earlier);
-      for (const name of result.tables) earlier.delete(name);
-      this.earlier = earlier;
+      this.earlier = forgetPushed(this.earlier, result.tables);
       if (result.conflicts.length) {
         for (const name of result.tables) before.delete(name);
-        this.#keepEarlier(before);
+        this.earlier = keepEarlier(this.earlier, before);
       }
       this.message = pushedMessage(result);
       if (result.conflicts.length) this.message = rebaseMessage(result.conflicts);
@@ -558,19 +570,11 @@ export class Playground extends ExternalStore {
             .find((t) => t.name === table)
             ?.columns.map((c) => c.name) ?? [],
       );
-      const message = errorMessage(e, 'Push refused', (table, columns, values) =>
-        this.#isDeleted(table, columns, values),
+      this.message = refusedPushMessage(
+        e,
+        (table, columns, values) => this.#isDeleted(table, columns, values),
+        { refresh: () => void this.refresh(), overwrite: () => void this.push('overwrite') },
       );
-      this.message =
-        e instanceof Error && 'conflicts' in e
-          ? {
-              ...message,
-              actions: [
-                { label: 'Refresh (take theirs)', run: () => void this.refresh() },
-                { label: 'Overwrite with mine', run: () => void this.push('overwrite') },
-              ],
-            }
-          : message;
     }
     this.#task.setBusy(null);
     await this.#reloadView();
@@ -581,10 +585,10 @@ export class Playground extends ExternalStore {
     const db = this.db;
     if (!db || this.busy) return;
     this.#task.setBusy('Refreshing');
-    const before = this.#operationsByTable();
+    const before = operationsByTable(this.#loaded);
     try {
       const conflicts = await db.refresh();
-      this.#keepEarlier(before);
+      this.earlier = keepEarlier(this.earlier, before);
       this.notice = null;
       this.message = {
         kind: 'success',
@@ -767,7 +771,7 @@ export class Playground extends ExternalStore {
     if (structural) this.#recomputeRefs();
     this.dataRevision++;
     if (this.table) this.#catalog.countRows(this.table.name, this.table.numRows);
-    this.#schedulePlan();
+    this.#pending.schedule();
     this.changed();
   }
 
@@ -795,44 +799,6 @@ export class Playground extends ExternalStore {
       sorts: this.view.sorts.map(rename),
       filters: this.view.filters.map(rename),
     };
-  }
-
-  #schedulePlan(): void {
-    clearTimeout(this.#planTimer);
-    // The plan of a large change takes a while to build: build it once edits pause.
-    this.#planTimer = setTimeout(() => {
-      this.pending = this.#pendingChanges();
-      const marks = this.#plan && this.table ? schemaMarks(this.#plan, this.table.name) : NO_MARKS;
-      if (marks !== this.marks) {
-        this.marks = marks;
-        this.dataRevision++;
-      }
-      this.changed();
-    }, 80);
-  }
-
-  /** The change counts of every loaded table that has pending changes (O(1) per table). */
-  #changeCounts(): TableChangeCounts[] {
-    const tables: TableChangeCounts[] = [];
-    for (const t of this.#loaded.values()) {
-      const c = t.changeCounts();
-      if (c.inserts + c.updates + c.deletes + c.schema > 0) tables.push({ table: t.name, ...c });
-    }
-    return tables;
-  }
-
-  #pendingChanges(): PendingChanges {
-    const db = this.db;
-    if (!db) return NO_CHANGES;
-    const tables = this.#changeCounts();
-    this.#plan = null;
-    if (!tables.length) return NO_CHANGES;
-    try {
-      this.#plan = db.plan();
-      return { tables, sql: planToSql(this.#plan) };
-    } catch (e) {
-      return { tables, sql: `-- the plan cannot be built: ${(e as Error).message}` };
-    }
   }
 
   async #onChange(e: ChangeEvent): Promise<void> {
@@ -875,7 +841,7 @@ export class Playground extends ExternalStore {
       const first = this.tableNames[0];
       if (first !== undefined) await this.select(first);
     }
-    this.#schedulePlan();
+    this.#pending.schedule();
     this.changed();
   }
 
@@ -897,25 +863,6 @@ export class Playground extends ExternalStore {
     if (!t || t.key.join('\0') !== columns.join('\0')) return false;
     const ref = findRef(t, values);
     return ref !== undefined && t.rowState(ref) === 'deleted';
-  }
-
-  #operationsByTable(): Map<string, string[]> {
-    const out = new Map<string, string[]>();
-    for (const [name, t] of this.#loaded) {
-      const ops = t.operations();
-      if (ops.length)
-        out.set(
-          name,
-          ops.map((o) => o.description),
-        );
-    }
-    return out;
-  }
-
-  #keepEarlier(before: ReadonlyMap<string, readonly string[]>): void {
-    const earlier = new Map(this.earlier);
-    for (const [name, ops] of before) earlier.set(name, [...(earlier.get(name) ?? []), ...ops]);
-    this.earlier = earlier;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Progress, PushResult, RebaseConflict } from '../src/index';
 import { formatBytes, formatMs } from './format-units';
-import { formatKey, yoursVersusTheirs, type Message } from './messages';
+import { errorMessage, formatKey, yoursVersusTheirs, type Message } from './messages';
 
 /** What a push did: tables, rows, time, bytes; or that there was nothing to push. */
 export function pushedMessage(result: PushResult): Message {
@@ -47,4 +47,26 @@ export function pushPhaseLabel(p: Progress): string {
     default:
       return `Pushing (${p.phase})`;
   }
+}
+
+/**
+ * A refused push as the message bar shows it: after a conflict, with the two ways out (take
+ * theirs, or write mine over them). `isDeleted` tells whether a row an error names is one the
+ * pending edits delete.
+ */
+export function refusedPushMessage(
+  e: unknown,
+  isDeleted: (table: string, columns: readonly string[], values: readonly unknown[]) => boolean,
+  ways: { readonly refresh: () => void; readonly overwrite: () => void },
+): Message {
+  const message = errorMessage(e, 'Push refused', isDeleted);
+  return e instanceof Error && 'conflicts' in e
+    ? {
+        ...message,
+        actions: [
+          { label: 'Refresh (take theirs)', run: ways.refresh },
+          { label: 'Overwrite with mine', run: ways.overwrite },
+        ],
+      }
+    : message;
 }
