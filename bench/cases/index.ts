@@ -14,6 +14,7 @@ import {
   pushMixed,
   refreshOverAssign,
   transformJoinPush,
+  transformJoinedPush,
   transformRebuiltPush,
 } from './path-cases';
 import { loadVsSqliteWasm, peers, pushRelaxed, pushVsSqliteWasm } from './peer-cases';
@@ -40,6 +41,7 @@ export const CASES: readonly BenchCase[] = [
   ...applyCases,
   transformRebuiltPush,
   transformJoinPush,
+  transformJoinedPush,
   pushMixed,
   refreshOverAssign,
   pushVsSqliteWasm,
