@@ -1,26 +1,19 @@
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { Listeners } from '../events/listeners';
-import { checkHead } from './check-head';
 import type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 import { storageError } from './storage-error';
-import { sameSchema } from '../schema/same-schema';
 import type { RebaseConflict } from '../table/rebase';
-import { replayChanges } from '../table/replay-changes';
 import type { RowStore } from '../table/row-store';
 import type { TableState } from '../table/table-state';
 import type { TrackedTable } from '../table/tracked-table';
 import { claimOwner, liveOwners, type DraftOwner } from './draft-owner';
-import type { DraftBase, DeltaRecord, DraftRecord } from './draft-record';
+import type { DraftBase } from './draft-record';
 import { DraftStore } from './draft-store';
 import { draftBase, storeFingerprint } from './encode-draft';
 import { deltaParts, savedPoint, type SavedPoint } from './encode-delta';
-import { isArraySlice, putBackArrays, type ArraySlice } from './big-arrays';
 import { planSave } from './plan-save';
 import { SaveSuperseded } from './save-superseded';
-import { checkDelta, mergedNet, restoreRecords } from './replay-delta';
-import { checkDraft, invalid } from './restore-draft';
-import { diffTableSliced } from '../table/diff-table';
-import { changesDropped } from '../table/dropped-edits';
+import { restoreSaved } from './restore-saved';
 
 export type { DraftEvent, DraftListener, DraftStatus } from './draft-events';
 
@@ -190,53 +183,17 @@ export class Drafts {
     const fresh = table.state;
     const head = saved.head;
     try {
-      checkHead(head, saved.chunks.length);
-      const base = saved.chunks[0] as DraftRecord;
-      // The runs of the base's big arrays come right after it (format 5), then the deltas.
-      let n = 1;
-      while (n < saved.chunks.length && isArraySlice(saved.chunks[n])) n++;
-      const slices = saved.chunks.slice(1, n) as ArraySlice[];
-      const deltas = saved.chunks.slice(n) as DeltaRecord[];
-      checkDraft(base);
-      deltas.forEach(checkDelta);
-      const b = head.base;
-      const same =
-        b.seq === seq &&
-        sameSchema(b.info, table.info) &&
-        b.length === fresh.store.length &&
-        b.fingerprint === storeFingerprint(fresh.store);
-      if (same) {
-        // The rows are as they were, slot for slot: the pending state as saved, history and all.
-        putBackArrays(base.pending, slices);
-        const state = restoreRecords(
-          base,
-          deltas,
-          table.info,
-          fresh.store,
-          fresh.rowidColumn,
-          false,
-        );
-        // What a push would do must be computable (a draft that cannot say it is of no use),
-        // worked out in slices: after a whole-column change of a million rows, at once, it made
-        // the restore one task of 300-460 ms. The table is not handed out before it is restored,
-        // so nothing changes its rows meanwhile.
-        await diffTableSliced(state);
-        if (table.state !== fresh) throw invalid('the table changed while its draft was read');
-        table.adopt(state);
-        entry.base = this.#base(table.state, seq, b.fingerprint);
-        entry.point = savedPoint(state);
+      const contested = await restoreSaved(saved, table, seq, (name, since) =>
+        this.#host.droppedSince(name, since),
+      );
+      if (contested) {
+        conflicts = contested;
+        rebased = true;
+      } else {
+        entry.base = this.#base(table.state, seq, head.base.fingerprint);
+        entry.point = savedPoint(table.state);
         entry.records = head.records;
         entry.events = head.events;
-      } else {
-        // Others committed since (or the rows were read in other slots): what refresh() does,
-        // replaying the net changes over the rows as they are now. The history starts again.
-        const net = mergedNet(base, deltas);
-        // Made on a table dropped since: none of its edits is kept (their rows are gone, even
-        // where a table of that name was created again), every one is reported, as refresh() does.
-        conflicts = (await this.#host.droppedSince(table.name, b.seq))
-          ? changesDropped({ ...net, table: table.name })
-          : replayChanges(fresh, net);
-        rebased = true;
       }
     } catch (e) {
       table.adopt(fresh);
