@@ -13,6 +13,8 @@ import { foreignKeyError, isForeignKeyFailure } from './foreign-key-check';
 import { GuardMiss, inlineGuardSteps } from './inline-guards';
 import { findTable, introspect } from './introspect';
 import { checkGuardKeys, checkStepKey } from './plan-keys';
+import { checkNotVirtual } from './check-not-virtual';
+import { isVirtualTable } from '../schema/is-virtual-table';
 import { readSequences } from './read-sequences';
 import { runDataStep } from './run-data-step';
 import { runSchemaSteps } from './run-schema-steps';
@@ -155,12 +157,26 @@ function applyOnce(
       if (Math.floor(done / PROGRESS_EVERY) !== before || done === total)
         options.onProgress?.({ phase: 'push', done, total });
     };
-    for (const s of dataSteps) checkStepKey(plan.steps.indexOf(s), s, touch(s.table).info);
+    for (const s of dataSteps) {
+      const info = touch(s.table).info;
+      checkNotVirtual(plan.steps.indexOf(s), s, info);
+      checkStepKey(plan.steps.indexOf(s), s, info);
+    }
+    // Tables whose rows may have changed where no trigger saw them: readers reload them.
+    const unseen = silentlyDeleting(tables);
     if (dataSteps.length) {
       const log =
         options.alwaysLog || needsChangeLog(db, tables, new Set(dataSteps.map((s) => s.table)))
           ? new ChangeLog(db, tables)
           : null;
+      // The user's triggers may write a virtual table (an FTS index kept up to date), which
+      // takes no trigger of the log: told as a reload.
+      if (log)
+        for (const t of tables)
+          if (isVirtualTable(t)) {
+            touch(t.name);
+            unseen.add(t.name);
+          }
       const inStatement = inline && log === null ? inlineGuardSteps(dataSteps, touch) : new Set();
       // A conflict here is completed by `throwConflicts`: nothing is written yet.
       if (inline)
@@ -191,12 +207,7 @@ function applyOnce(
       }
     }
     for (const name of schemaChanged) if (!touches.has(name) && !dropped.has(name)) touch(name);
-    const effects = buildEffects(
-      db,
-      [...touches.values()],
-      schemaChanged,
-      silentlyDeleting(tables),
-    );
+    const effects = buildEffects(db, [...touches.values()], schemaChanged, unseen);
     for (const name of dropped) effects.push(dropEffect(name));
     // A table dropped and created again is told as its drop first, then as the new table: readers
     // report the edits they made on the old one rather than rebase them onto the new.

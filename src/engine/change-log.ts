@@ -6,6 +6,7 @@ import { exactValue, rowOf, selectFixed, withStatement, type SqlDatabase } from 
 import type { Rowid } from './table-touch';
 import { asciiUpper } from '../values/ascii-case';
 import { identifierKey } from '../dialect/sqlite/sqlite-text';
+import { isVirtualTable } from '../schema/is-virtual-table';
 
 /** One row change: `op` 0 insert, 1 update, 2 delete; rowids before and after. */
 export interface RowEvent {
@@ -112,7 +113,10 @@ export class ChangeLog {
       db.run(`DELETE FROM temp.${name}`);
       this.#keyLog = { name, slots };
     }
+    // A virtual table takes no trigger (SQLite refuses one); what writes it is reported by the
+    // push's effects as a reload (see `apply-plan.ts`).
     tables.forEach((info) => {
+      if (isVirtualTable(info)) return;
       const i = this.#tables.length;
       this.#tables.push(info.name);
       this.#widths.push(info.withoutRowid ? info.key.columns.length : 0);

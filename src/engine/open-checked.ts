@@ -2,6 +2,8 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { describeValue } from '../values/codec';
 import { selectValue, type SqlDatabase, type SqlJs } from './sqlite';
 import { messageOf } from './sqlite-error';
+import { introspect } from './introspect';
+import { quoteIdentifier } from '../dialect/quote-identifier';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -46,5 +48,25 @@ export function openChecked(sql: SqlJs, bytes: Uint8Array): SqlDatabase {
       { sqliteMessage: verdict },
     );
   }
+  try {
+    checkReadable(db);
+  } catch (e) {
+    db.close();
+    throw new PandalchemyError(
+      'unsupported',
+      `That SQLite file has a table this build of SQLite cannot read (${messageOf(e)}): sql.js has no rtree or fts5 module, for one. Drop or rebuild that table (FTS4 works) and import the file again. Nothing changed.`,
+      { sqliteMessage: messageOf(e) },
+    );
+  }
   return db;
+}
+
+/**
+ * Reads every table's schema and prepares a read of its rows: a table of a module this SQLite
+ * lacks fails here ("no such module"), before the file replaces anything, not at its first use.
+ */
+function checkReadable(db: SqlDatabase): void {
+  for (const info of introspect(db)) {
+    db.prepare(`SELECT * FROM main.${quoteIdentifier(info.name)} LIMIT 0`).free();
+  }
 }

@@ -51,6 +51,11 @@ export type ErrorCode =
   | 'not_sqlite'
   /** An SQLite database that fails its integrity check. */
   | 'corrupt'
+  /**
+   * What this build of SQLite cannot do: a file with a table of a module it lacks (rtree, fts5),
+   * or a write to a virtual table (write the table it is built from instead).
+   */
+  | 'unsupported'
   /** IndexedDB failed (other than quota). */
   | 'storage'
   /** The browser refused to store more data. */
@@ -100,6 +105,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_sql',
   'not_sqlite',
   'corrupt',
+  'unsupported',
   'storage',
   'quota_exceeded',
   'draft_invalid',
