@@ -104,7 +104,7 @@ describe('a database with an FTS4 table', () => {
       again
         .table()
         .objects()
-        .map((r) => r.body)
+        .map((r) => (r as { body: string }).body)
         .sort(),
     ).toEqual(['blue plum', 'yellow banana']);
     // The handle loaded before the push (no pending edits) is reloaded with them.
@@ -112,7 +112,7 @@ describe('a database with an FTS4 table', () => {
       fts
         .table()
         .objects()
-        .map((r) => r.body)
+        .map((r) => (r as { body: string }).body)
         .sort(),
     ).toEqual(['blue plum', 'yellow banana']);
     const reopened = await open(storage);
