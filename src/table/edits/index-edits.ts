@@ -30,6 +30,12 @@ interface CurrentIndex {
   readonly columns: readonly (ColumnState | null)[];
   readonly unique: boolean;
   readonly origin: 'c' | 'u' | 'pk';
+  /**
+   * Whether `createIndex` makes this index as it is: plain columns, ascending, default collation,
+   * every row. A stored index with an expression, a collation, a direction or a WHERE clause is
+   * not, and one created in its place is a change.
+   */
+  readonly plain: boolean;
 }
 
 /**
@@ -62,26 +68,45 @@ function storedIndexes(state: TableState): Map<string, CurrentIndex> {
         columns: ix.columns.map((c) => byStoredName.get(c) ?? null),
         unique: ix.unique,
         origin: ix.origin,
+        plain: isPlain(ix.sql, ix.columns),
       },
     ]),
   );
 }
 
 /** The indexes the table will have once pushed, by name (ASCII case ignored, as SQLite does). */
-function currentIndexes(state: TableState): Map<string, CurrentIndex> {
-  const out = storedIndexes(state);
+function currentIndexes(
+  state: TableState,
+  stored: ReadonlyMap<string, CurrentIndex> = storedIndexes(state),
+): Map<string, CurrentIndex> {
+  // The stored indexes' own objects: one left alone is the same object on both sides.
+  const out = new Map(stored);
   for (const e of state.indexEdits) {
     if (e.kind === 'drop') out.delete(identifierKey(e.name));
-    else out.set(identifierKey(e.name), { ...e, origin: 'c' });
+    else out.set(identifierKey(e.name), { ...e, origin: 'c', plain: true });
   }
   return out;
 }
 
+/**
+ * Whether a stored index's SQL is what `createIndex` would make of its columns. Read from the
+ * text: a word of these anywhere (even inside a quoted name) only makes a replacement under the
+ * same name count as a change, which drops and creates it again; none is missed.
+ */
+function isPlain(sql: string | null, columns: readonly string[]): boolean {
+  if (columns.some((c) => c === '')) return false;
+  return sql === null || !/\b(WHERE|COLLATE|DESC|ASC)\b/i.test(sql);
+}
+
+/** Whether two indexes are one: the same object, or plain ones alike. */
 const same = (a: CurrentIndex, b: CurrentIndex): boolean =>
-  a.name === b.name &&
-  a.unique === b.unique &&
-  a.columns.length === b.columns.length &&
-  a.columns.every((c, i) => c !== null && c === b.columns[i]);
+  a === b ||
+  (a.plain &&
+    b.plain &&
+    a.name === b.name &&
+    a.unique === b.unique &&
+    a.columns.length === b.columns.length &&
+    a.columns.every((c, i) => c !== null && c === b.columns[i]));
 
 /**
  * The net index changes: indexes to drop (stored ones gone or changed) and to create (new or
@@ -94,7 +119,7 @@ export function indexChanges(state: TableState): {
 } {
   if (!state.indexEdits.length) return { drops: [], creates: [] };
   const stored = storedIndexes(state);
-  const now = currentIndexes(state);
+  const now = currentIndexes(state, stored);
   const drops: string[] = [];
   for (const [key, ix] of stored) {
     const after = now.get(key);
