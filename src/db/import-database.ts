@@ -21,29 +21,37 @@ export async function importDatabase(
   bytes: Uint8Array,
   options: { onProgress?: ProgressCallback } & RefreshOptions,
 ): Promise<RebaseConflict[]> {
-  return state.serially(async () => {
-    const engineState = await state.engine.importDatabase(bytes, options.onProgress);
-    state.setInfo(engineState.tables);
-    state.seq = engineState.seq;
-    const conflicts: RebaseConflict[] = [];
-    for (const [name, l] of state.loaded) {
-      l.seq = engineState.seq;
-      if (!state.info.has(name) || wasDropped(l)) {
-        // The file has no such table, or the one it has is not the one the edits were made on.
-        l.queued = [{ kind: 'dropped' }];
-        l.basis = engineState.seq;
-        conflicts.push(...(await takeDrop(state, l)));
-        continue;
-      }
-      l.queued = [];
-      conflicts.push(...(await reloadTable(state, l, options)));
+  // After the pushes in flight settle: their tables are locked until then, and the file replaces
+  // the database before its tables are read again (a locked one refused it as busy, the file in).
+  return state.afterPushes(() => state.serially(() => importNow(state, bytes, options)));
+}
+
+async function importNow(
+  state: DatabaseState,
+  bytes: Uint8Array,
+  options: { onProgress?: ProgressCallback } & RefreshOptions,
+): Promise<RebaseConflict[]> {
+  const engineState = await state.engine.importDatabase(bytes, options.onProgress);
+  state.setInfo(engineState.tables);
+  state.seq = engineState.seq;
+  const conflicts: RebaseConflict[] = [];
+  for (const [name, l] of state.loaded) {
+    l.seq = engineState.seq;
+    if (!state.info.has(name) || wasDropped(l)) {
+      // The file has no such table, or the one it has is not the one the edits were made on.
+      l.queued = [{ kind: 'dropped' }];
+      l.basis = engineState.seq;
+      conflicts.push(...(await takeDrop(state, l)));
+      continue;
     }
-    state.emitter.emit({
-      source: 'import',
-      seq: engineState.seq,
-      tables: state.tableNames(),
-      stale: [...state.loaded.values()].filter((l) => l.queued.length).map((l) => l.table.name),
-    });
-    return conflicts;
+    l.queued = [];
+    conflicts.push(...(await reloadTable(state, l, options)));
+  }
+  state.emitter.emit({
+    source: 'import',
+    seq: engineState.seq,
+    tables: state.tableNames(),
+    stale: [...state.loaded.values()].filter((l) => l.queued.length).map((l) => l.table.name),
   });
+  return conflicts;
 }
