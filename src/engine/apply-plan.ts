@@ -217,7 +217,7 @@ function applyOnce(
       db.run(sqliteDialect.transaction.commit);
     } catch (e) {
       // The transaction is still open after a deferred foreign key failed: name the rows.
-      if (isForeignKeyFailure(e)) throw foreignKeyError(db, e);
+      if (isForeignKeyFailure(e)) throw foreignKeyError(db, e, () => rollback(db));
       throw sqliteError(e, { what: 'the push when it committed' });
     }
     return { ddl, effects, sequences, rowsWritten: total };

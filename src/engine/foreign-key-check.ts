@@ -36,31 +36,55 @@ function referenceOf(db: SqlDatabase, table: string, id: number): Reference | nu
   return { columns: rows.map((r) => String(r[1])), parent, parentColumns: to as string[] };
 }
 
-/**
- * The rows that reference rows that do not exist, as `PRAGMA foreign_key_check` reports them,
- * with each row's key and referencing values: run inside the push's transaction after COMMIT
- * failed on a deferred foreign key (the transaction is still open then). A row of a WITHOUT ROWID
- * table has no rowid to find it by: such rows are found by their missing references instead.
- * Returns a typed error naming them, to throw before rolling back.
- */
-export function foreignKeyError(db: SqlDatabase, cause: unknown): ForeignKeyError {
-  const found: { table: string; rowid: SqlValue; fkid: number }[] = [];
+/** Violations read back in full to tell them from those the database held before the push. */
+const COMPARED = 10_000;
+
+/** A row `PRAGMA foreign_key_check` reports: the child row (null rowid: WITHOUT ROWID) and key. */
+interface Dangling {
+  readonly table: string;
+  readonly rowid: SqlValue;
+  readonly fkid: number;
+}
+
+const idOf = (d: Dangling): string => `${d.fkid}\0${d.table}\0${String(d.rowid)}`;
+
+/** Up to `limit` rows `PRAGMA foreign_key_check` reports, and how many it reports in all. */
+function danglingRows(db: SqlDatabase, limit: number): { rows: Dangling[]; total: number } {
+  const rows: Dangling[] = [];
   let total = 0;
   withStatement(db, 'PRAGMA foreign_key_check', (stmt) => {
     while (stmt.step()) {
       const [table, rowid, , fkid] = rowOf(stmt);
-      if (total++ < LISTED)
-        found.push({ table: String(table), rowid: rowid ?? null, fkid: Number(fkid) });
+      if (total++ < limit)
+        rows.push({ table: String(table), rowid: rowid ?? null, fkid: Number(fkid) });
     }
   });
+  return { rows, total };
+}
+
+/**
+ * The rows the push left referencing rows that do not exist, as `PRAGMA foreign_key_check`
+ * reports them, with each row's key and referencing values: run inside the push's transaction
+ * after COMMIT failed on a deferred foreign key (the transaction is still open then). Rows that
+ * already referenced nothing before the push (a file imported so) are left out: `rollBack` undoes
+ * the push, and the check then tells them. A row of a WITHOUT ROWID table has no rowid to find it
+ * by: such rows are found by their missing references instead. Returns a typed error naming
+ * them, to throw (the push rolled back).
+ */
+export function foreignKeyError(
+  db: SqlDatabase,
+  cause: unknown,
+  rollBack: () => void,
+): ForeignKeyError {
+  const after = danglingRows(db, COMPARED);
   const infos = new Map<string, TableInfo | null>();
   const info = (t: string): TableInfo | null => {
     if (!infos.has(t)) infos.set(t, findTable(db, t));
     return infos.get(t)!;
   };
-  const violations: ForeignKeyViolation[] = [];
+  const found: { id: string; violation: ForeignKeyViolation }[] = [];
   const keyless = new Map<string, number>();
-  for (const f of found) {
+  for (const f of after.rows) {
     const child = info(f.table);
     const ref = referenceOf(db, f.table, f.fkid);
     if (!child || !ref) continue;
@@ -74,15 +98,28 @@ export function foreignKeyError(db: SqlDatabase, cause: unknown): ForeignKeyErro
       `SELECT ${[...child.key.columns.map((k) => keySql(child, k)), ...ref.columns.map(q)].join(', ')} FROM ${q(child.name)} WHERE ${rowidName(child)} = ?`,
       [f.rowid],
     )[0];
-    if (row) violations.push(violation(child, ref, row));
+    if (row) found.push({ id: idOf(f), violation: violation(child, ref, row) });
   }
+  const withoutRowid: ForeignKeyViolation[] = [];
   for (const [id, n] of keyless) {
     const [fkid, table] = id.split('\0') as [string, string];
     const child = info(table)!;
     const ref = referenceOf(db, table, Number(fkid))!;
-    violations.push(...missingReferences(db, child, ref, n));
+    withoutRowid.push(...missingReferences(db, child, ref, Math.min(n, LISTED)));
   }
-  return new ForeignKeyError(violations, messageOf(cause), Math.max(total, violations.length));
+  rollBack();
+  const before = danglingRows(db, COMPARED);
+  const held = new Set(before.rows.map(idOf));
+  // Compared only where both lists are whole; a push is refused for rows it wrote, never for
+  // none: if every row is one held before, all are listed.
+  const comparable = after.total <= COMPARED && before.total <= COMPARED;
+  const fresh = comparable ? found.filter((f) => !held.has(f.id)) : found;
+  const listed = (fresh.length || withoutRowid.length ? fresh : found).map((f) => f.violation);
+  const violations = [...listed, ...withoutRowid].slice(0, LISTED);
+  const total = comparable
+    ? Math.max(violations.length, listed.length + withoutRowid.length)
+    : Math.max(after.total, violations.length);
+  return new ForeignKeyError(violations, messageOf(cause), total);
 }
 
 /** The SQL of a key column: the rowid of a table without a declared key. */

@@ -39,6 +39,22 @@ const SHOP = `
   INSERT INTO lines VALUES (10, 1, 1);`;
 
 describe('a push that breaks a foreign key', () => {
+  it('names the rows it left dangling, not those the database held dangling before', async () => {
+    // A file whose rows already reference nothing (foreign keys were off where it was made).
+    const db = await databaseWith(
+      `${SHOP}; INSERT INTO orders VALUES (8, 77, 1.0); INSERT INTO orders VALUES (9, 78, 2.0);`,
+    );
+    const orders = await db.table('orders');
+    orders.insert({ id: 12, customer_id: 99, total: 1 });
+    const e = await refusal(orders.push());
+    const fk = e as ForeignKeyError;
+    expect(fk.violations.map((v) => v.key)).toEqual([[12]]);
+    expect(fk.message).not.toMatch(/\b77\b|\b78\b/);
+    expect(orders.changeCounts().inserts).toBe(1);
+    const stored = (await db.query('SELECT id FROM orders ORDER BY id')).array('id');
+    expect(Array.from(stored)).toEqual([8, 9, 10, 11]);
+  });
+
   it('names the referencing row, its columns and the missing referenced row', async () => {
     const db = await databaseWith(SHOP);
     const orders = await db.table('orders');
