@@ -12,6 +12,21 @@ import { SyncDevice } from '../support/sync-device';
 
 const plan = (...steps: PlanStep[]): ExecutionPlan => ({ version: 2, steps });
 
+/**
+ * CHECK expressions that read beyond their row: PostgreSQL's functions read other tables
+ * (table_to_xml, whose text a failed cast puts in the error), the session, or wait (pg_sleep,
+ * holding the log's lock).
+ */
+const HOSTILE_CHECKS = [
+  `id = 0 OR CAST(CAST(table_to_xml('secret', true, false, '') AS text) AS integer) > 0`,
+  `pg_sleep(3) IS NULL`,
+  `"pg_sleep" (3) IS NULL`,
+  `pg_catalog.pg_sleep(3) IS NULL`,
+  `CAST('secret' AS regclass) IS NOT NULL`,
+  `'secret'::regclass IS NOT NULL`,
+  `v <> current_user`,
+];
+
 let db: pg.Pool;
 let server: ListeningSyncServer;
 beforeAll(async () => {
@@ -35,7 +50,17 @@ beforeAll(async () => {
       table.startsWith('mine') ||
       (table === 'items' && access === 'read') ||
       ((table === 'parent' || table === 'child') && access !== 'schema'),
-    tables: ['items', 'secret', 'parent', 'child', 'mine', 'mine2', 'mine3'],
+    tables: [
+      'items',
+      'secret',
+      'parent',
+      'child',
+      'mine',
+      'mine2',
+      'mine3',
+      'mine4',
+      ...HOSTILE_CHECKS.map((_c, i) => `mine_c${i}`),
+    ],
   });
   server = await sync.listen();
 });
@@ -84,6 +109,41 @@ describe('a device pushing', () => {
     expect(answer['type']).toBe('refused');
     expect(await publicTables()).toEqual(before);
     expect((await db.query('SELECT v FROM secret')).rows).toEqual([{ v: 'top secret' }]);
+  });
+
+  HOSTILE_CHECKS.forEach((expression, i) => {
+    test(`a CHECK that reads beyond its row is refused before anything runs: ${expression}`, async () => {
+      const { device: a } = await SyncDevice.connect(server.url, 'token-a');
+      const before = await publicTables();
+      const started = Date.now();
+      // The table and a row in one push: the row's insert evaluates the CHECK.
+      const table = `mine_c${i}`;
+      const answer = await a.push(
+        plan(mine(table, { checks: [{ column: null, expression }] }), {
+          kind: 'insert',
+          table,
+          key: ['id'],
+          keyTypes: ['INTEGER'],
+          columns: ['id', 'v'],
+          types: ['INTEGER', 'TEXT'],
+          values: [[1], ['x']],
+          count: 1,
+        }),
+      );
+      a.close();
+      expect(answer['type']).toBe('refused');
+      expect(JSON.stringify(answer)).not.toContain('top secret');
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(await publicTables()).toEqual(before);
+    });
+  });
+
+  test('a CHECK of the functions both databases have is taken', async () => {
+    const { device: a } = await SyncDevice.connect(server.url, 'token-a');
+    const expression = `length(v) > 0 AND lower(v) <> 'x' AND CAST(coalesce(v, '1') AS TEXT) <> ''`;
+    const answer = await a.push(plan(mine('mine4', { checks: [{ column: null, expression }] })));
+    a.close();
+    expect(answer['type']).toBe('accepted');
   });
 
   test('a foreign key to a table it may not read is forbidden; to one it may read, accepted', async () => {
