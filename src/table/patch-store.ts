@@ -44,10 +44,19 @@ export function planPatch(store: RowStore, effect: TableEffect): PlannedPatch {
   }
   // A row may take the key another row just left: each stored row is the target of one image at
   // most (moved rows come first in an effect), the others are new rows.
+  // An image whose prior key this copy does not hold, but whose key it does, lands on that row:
+  // this copy moved the row already (a device taking back its own push from the sync server),
+  // and the commit leaves one row under that key.
   const targets: number[] = [];
   const claimed = new Set<number>();
+  const keyAt = store.keyColumns;
+  const finalKey = (i: number): CellValue[] =>
+    keyAt.map((c, k) =>
+      decodeValue(keyKinds[k]!, (ups.values[c] as ArrayLike<SqlValue>)[i] ?? null),
+    );
   for (let i = 0; i < nUps; i++) {
-    const r = store.find(decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i));
+    let r = store.find(decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i));
+    if (r < 0) r = store.find(finalKey(i));
     targets.push(r >= 0 && !claimed.has(r) ? r : -1);
     if (r >= 0) claimed.add(r);
   }
@@ -55,14 +64,10 @@ export function planPatch(store: RowStore, effect: TableEffect): PlannedPatch {
   const patches = (effect.patches ?? []).map((p) => patchTargets(store, p, decodeKey));
   let adds = false;
   let moves = false;
-  const keyAt = store.keyColumns;
   for (let i = 0; i < nUps; i++) {
     if (targets[i]! < 0) adds = true;
     const prior = decodeKey(ups.priorKeys as readonly ArrayLike<SqlValue>[], i);
-    const final = keyAt.map((c, k) =>
-      decodeValue(keyKinds[k]!, (ups.values[c] as ArrayLike<SqlValue>)[i] ?? null),
-    );
-    if (final.some((v, k) => !valuesEqual(v, prior[k]!))) moves = true;
+    if (finalKey(i).some((v, k) => !valuesEqual(v, prior[k]!))) moves = true;
   }
   return { effect, dead, targets, patches, adds, moves };
 }
