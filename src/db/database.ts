@@ -19,6 +19,7 @@ import { DatabaseState, type Engine } from './database-state';
 import { DatabaseTable, type RefreshOptions, type TableHost } from './database-table';
 import { downloadFile } from './download-file';
 import { importDatabase } from './import-database';
+import { fileBytes } from './file-bytes';
 import { sourceTable, type TableSource } from './table-source';
 import type { PushOptions, PushResult } from './push-result';
 import { planOf, pushTables } from './push-tables';
@@ -260,8 +261,7 @@ export class Database {
   ): Promise<readonly RebaseConflict[]> {
     this.#state.assertOpen();
     checkOptions('import()', options, { ...REFRESH_OPTIONS, onProgress: 'function' });
-    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    return importDatabase(this.#state, data, options);
+    return importDatabase(this.#state, fileBytes(bytes), options);
   }
 
   /** The database as an SQLite file. */

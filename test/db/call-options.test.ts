@@ -51,6 +51,9 @@ const CALLS: [string, (db: Database, t: DatabaseTable) => unknown][] = [
     'import(bytes, { policy: 1 })',
     async (db) => db.import(await db.export(), { policy: 1 } as never),
   ],
+  ["import('a string')", (db) => db.import('SQLite format 3' as never)],
+  ['import(a promise of the bytes)', (db) => db.import(db.export() as never)],
+  ['import({ bytes })', async (db) => db.import({ bytes: await db.export() } as never)],
   ['db.table(t, { onProgress: 1 })', (db) => db.table('t', { onProgress: 1 } as never)],
   ['checkpoint(null)', (db) => db.checkpoint(null as never)],
   [
