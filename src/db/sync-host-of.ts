@@ -40,7 +40,15 @@ export function syncHostOf(
     createLocalTable: async (step: CreateTableStep) => {
       await commitPlan(state, { version: PLAN_VERSION, steps: [step] }, [], {}, null);
     },
+    replaceLocalTable: async (step: CreateTableStep) => {
+      const plan: ExecutionPlan = {
+        version: PLAN_VERSION,
+        steps: [{ kind: 'dropTable', table: step.table }, step],
+      };
+      await commitPlan(state, plan, [], {}, null);
+    },
     hasTable: (name) => state.info.has(name),
+    columnsOf: (name) => state.info.get(name)?.columns ?? null,
     table: loadTable,
     onChange: (listener) => state.emitter.on(listener),
   };

@@ -3,6 +3,7 @@ import type { OutboxState } from '../protocol/engine-api';
 import { returnRefused } from './return-refused';
 import type { RoundContext } from './round-context';
 import { createStepOf, type TableLoad } from './table-loads';
+import { sameColumns } from './same-columns';
 
 /**
  * Loads from the server the tables a new device lacks, those a commit could not update row by
@@ -21,7 +22,12 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
   const loads: TableLoad[] = [];
   for (const t of tables) loads.push(await ctx.loads.request(t));
   for (const load of loads) {
-    if (!ctx.host.hasTable(load.table)) await ctx.host.createLocalTable(createStepOf(load));
+    const step = createStepOf(load);
+    const local = ctx.host.columnsOf(load.table);
+    if (!local) await ctx.host.createLocalTable(step);
+    // The server's table has other columns (a column added, renamed, dropped or retyped there):
+    // the rows loaded fit only a table made anew.
+    else if (!sameColumns(local, load.columns)) await ctx.host.replaceLocalTable(step);
   }
   const serverSeq = fresh ? Math.max(ctx.head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
   // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load

@@ -14,7 +14,15 @@ export interface SyncHost {
   commit(run: () => Promise<ApplyResult | null>): Promise<boolean>;
   /** Creates a table locally only (a table the server has and this device does not yet). */
   createLocalTable(step: CreateTableStep): Promise<void>;
+  /**
+   * Drops a table and creates it as `step` says, locally only, in one commit: the server's table
+   * has other columns now. The table's handle reports its pending edits, as after another tab's
+   * drop.
+   */
+  replaceLocalTable(step: CreateTableStep): Promise<void>;
   hasTable(name: string): boolean;
+  /** A local table's columns (name and kind), or null when it has none of that name. */
+  columnsOf(name: string): readonly { readonly name: string; readonly kind: string }[] | null;
   table(name: string): Promise<DatabaseTable>;
   onChange(listener: ChangeListener): () => void;
 }

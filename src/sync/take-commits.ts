@@ -1,5 +1,6 @@
 import type { OutboxState } from '../protocol/engine-api';
 import type { RoundContext } from './round-context';
+import { holdsColumns } from './same-columns';
 
 /**
  * Takes in the waiting server commits that follow the last one taken in, in order, as one run
@@ -30,7 +31,10 @@ export async function takeCommits(ctx: RoundContext, state: OutboxState): Promis
     pushId: `sync:${commit.seq}`,
     effects: commit.effects.filter((e) => {
       if ((ctx.loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
-      if (!e.reload && ctx.host.hasTable(e.table)) return true;
+      // A commit whose rows have other columns than the local table (a migration run on the
+      // server, which marks no reload) is taken as a reload too.
+      const local = ctx.host.columnsOf(e.table);
+      if (!e.reload && local && holdsColumns(local, e.upserts.columns)) return true;
       if (ctx.syncedTables.includes(e.table) && !e.dropped) ctx.reloadTables.add(e.table);
       return false;
     }),
