@@ -5,6 +5,7 @@ import type { DeltaNet } from './draft-record';
 import { invalid } from './restore-draft';
 import type { ColumnState } from '../table/column-state';
 import { valuesEqual } from '../values/values-equal';
+import { setField } from '../values/set-field';
 
 const NONE = 0;
 const INSERT = 1;
@@ -123,7 +124,7 @@ export function decodeNet(net: DeltaNet): Map<number, RowChange | null> {
     if (kind === DELETE) {
       const oldValues: RowObject = {};
       const stored = take(net.names.length);
-      net.names.forEach((n, k) => (oldValues[n] = stored[k] as RowObject[string]));
+      net.names.forEach((n, k) => setField(oldValues, n, stored[k] as RowObject[string]));
       out.set(row, { type: 'delete', key, columns: [...net.names], oldValues, newValues: null });
       return;
     }
@@ -139,8 +140,8 @@ export function decodeNet(net: DeltaNet): Map<number, RowChange | null> {
       const [name] = take(1);
       if (typeof name !== 'string') throw invalid('a net change is malformed');
       columns.push(name);
-      if (kind !== INSERT) oldValues[name] = take(1)[0] as RowObject[string];
-      newValues[name] = take(1)[0] as RowObject[string];
+      if (kind !== INSERT) setField(oldValues, name, take(1)[0] as RowObject[string]);
+      setField(newValues, name, take(1)[0] as RowObject[string]);
     }
     out.set(
       row,

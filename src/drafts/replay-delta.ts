@@ -19,6 +19,7 @@ import { cellLists } from './packed-cells';
 import { diffTable } from '../table/diff-table';
 import type { TableInfo } from '../schema/table-info';
 import type { RowStore } from '../table/row-store';
+import { setField } from '../values/set-field';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -172,7 +173,7 @@ export function mergedNet(base: DraftRecord, deltas: readonly DeltaRecord[]): Ta
 
 function pick(values: RowObject, names: readonly string[]): RowObject {
   const out: RowObject = {};
-  for (const n of names) out[n] = values[n];
+  for (const n of names) setField(out, n, values[n]);
   return out;
 }
 

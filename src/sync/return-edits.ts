@@ -4,6 +4,7 @@ import type { ColumnValues, DataStep, ExecutionPlan } from '../plan/execution-pl
 import type { RebaseConflict } from '../table/rebase';
 import { decodeValue } from '../values/codec';
 import type { CellValue, RowObject, SqlValue } from '../values/sql-value';
+import { setField } from '../values/set-field';
 
 /**
  * Puts a refused push's edits of `table` back as pending edits (inserts, updates of the columns
@@ -31,7 +32,7 @@ export function returnEdits(
     for (let i = 0; i < step.count; i++) {
       if (step.kind === 'insert') {
         const local: Record<string, CellValue> = {};
-        step.columns.forEach((c, j) => (local[c] = decode(c, step.values[j]![i])));
+        step.columns.forEach((c, j) => setField(local, c, decode(c, step.values[j]![i])));
         const key = table.key.map((k) => local[k] ?? null);
         const remote = table.has(key) ? (table.row(key) ?? null) : null;
         const ok = attempt(() => table.insert(local));
@@ -49,7 +50,7 @@ export function returnEdits(
         continue;
       }
       const local: Record<string, CellValue> = {};
-      step.set.forEach((c, j) => (local[c] = decode(c, step.values[j]![i])));
+      step.set.forEach((c, j) => setField(local, c, decode(c, step.values[j]![i])));
       const ok = current !== null && attempt(() => table.update(key, local));
       if (!ok || named.has(storedText(stored))) {
         const remote = current && pick(current, step.set);
@@ -87,7 +88,7 @@ function conflict(
 
 function pick(row: RowObject, columns: readonly string[]): RowObject {
   const out: Record<string, CellValue> = {};
-  for (const c of columns) out[c] = row[c] ?? null;
+  for (const c of columns) setField(out, c, row[c] ?? null);
   return out;
 }
 

@@ -13,6 +13,7 @@ import {
   type TableChanges,
 } from './row-changes';
 import type { TableState } from './table-state';
+import { setField } from '../values/set-field';
 
 /**
  * Makes pending changes (as `rowChanges` reports them, made over other stored rows) again over
@@ -73,7 +74,7 @@ function storedRow(
       : state.hasColumn(name)
         ? state.column(name).origin
         : -1;
-    if (origin >= 0) out[name] = ownCopy(state.store.get(row, origin));
+    if (origin >= 0) setField(out, name, ownCopy(state.store.get(row, origin)));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { indexChanges } from './edits/index-edits';
 import type { ColumnState } from './column-state';
 import { ownCopies, ownCopy } from './own-copy';
 import type { TableState } from './table-state';
+import { setField } from '../values/set-field';
 
 /** One changed row. */
 export interface RowChange {
@@ -69,7 +70,7 @@ export function rowChanges(
   const store = state.store;
   const storedRow = (row: number): RowObject => {
     const out: RowObject = {};
-    store.names.forEach((n, i) => (out[n] = ownCopy(store.get(row, i))));
+    store.names.forEach((n, i) => setField(out, n, ownCopy(store.get(row, i))));
     return out;
   };
   const schema = schemaChanges(state, changes.schema);
@@ -96,8 +97,8 @@ export function rowChanges(
       const oldValues: RowObject = {};
       const newValues: RowObject = {};
       for (const c of cols) {
-        oldValues[c.name] = c.origin >= 0 ? ownCopy(store.get(row, c.origin)) : null;
-        newValues[c.name] = ownCopy(state.value(row, c));
+        setField(oldValues, c.name, c.origin >= 0 ? ownCopy(store.get(row, c.origin)) : null);
+        setField(newValues, c.name, ownCopy(state.value(row, c)));
       }
       return {
         type: 'update',
@@ -111,7 +112,7 @@ export function rowChanges(
   const inserts = changes.inserts.flatMap((g) =>
     g.rows.map((row): RowChange => {
       const newValues: RowObject = {};
-      for (const c of g.columns) newValues[c.name] = ownCopy(state.value(row, c));
+      for (const c of g.columns) setField(newValues, c.name, ownCopy(state.value(row, c)));
       return {
         type: 'insert',
         key: ownCopies(state.currentKey(row)),

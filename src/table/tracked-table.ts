@@ -28,6 +28,7 @@ import { deleteAtRefs, setAtRef } from './edits/ref-edits';
 import { checkOptions } from '../errors/check-options';
 import { ownCopies, ownCopy } from './own-copy';
 import { rebase, type RebaseConflict, type RebasePolicy, type TableUpdate } from './rebase';
+import { setField } from '../values/set-field';
 
 /** A column of a tracked table as it stands with pending edits. */
 export interface ColumnDescription {
@@ -137,7 +138,7 @@ export class TrackedTable {
     const row = this.state.find(toKey(this.state, key));
     if (row === undefined) return undefined;
     const out: RowObject = {};
-    for (const c of this.state.columns) out[c.name] = ownCopy(this.state.value(row, c));
+    for (const c of this.state.columns) setField(out, c.name, ownCopy(this.state.value(row, c)));
     return out;
   }
 

@@ -28,8 +28,10 @@ export function rowValues(state: TableState, row: RowInput): (CellValue | undefi
   for (const name of Object.keys(row)) state.column(name);
   const values: (CellValue | undefined)[] = [];
   for (const col of state.columns) {
-    if (row[col.name] !== undefined) {
-      values[col.id] = checkValue(state, col, row[col.name], true);
+    // Own fields only: a column named `toString` or `__proto__` is not read from the prototype.
+    const given = Object.hasOwn(row, col.name) ? row[col.name] : undefined;
+    if (given !== undefined) {
+      values[col.id] = checkValue(state, col, given, true);
     } else if (!hasDefault(state, col)) {
       throw new PandalchemyError(
         'not_null',
