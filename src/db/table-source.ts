@@ -3,12 +3,20 @@ import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
-import { checkCsvShape, inferTextColumn } from './infer-columns';
+import { inferTextColumn } from './infer-columns';
+import { parseCsv } from './parse-csv';
+import { checkSourceNames } from './check-source-names';
+import type { CellValue } from '../values/sql-value';
 
 /** Where the rows of a new table come from. */
 export type TableSource =
   | ColumnTable
-  | { readonly csv: string; readonly delimiter?: string }
+  | {
+      /** CSV text with a header line; blank lines are skipped, a leading byte-order mark too. */
+      readonly csv: string;
+      /** One character other than a quote or a line break (default `,`). */
+      readonly delimiter?: string;
+    }
   | { readonly json: string | readonly object[] }
   | { readonly arrow: Uint8Array | ArrayBuffer };
 
@@ -47,7 +55,7 @@ function isColumnTable(value: object): value is ColumnTable {
 
 function csvTable(
   csv: unknown,
-  delimiter: string | undefined,
+  delimiter: unknown,
 ): { table: ColumnTable; types: Record<string, string> } {
   if (typeof csv !== 'string') {
     throw new PandalchemyError(
@@ -55,27 +63,16 @@ function csvTable(
       `{ csv } takes the CSV text as a string; got ${describeValue(csv)}.`,
     );
   }
-  checkCsvShape(csv, delimiter);
-  const options = { autoType: false, ...(delimiter ? { delimiter } : {}) };
-  const raw = aq.fromCSV(csv, options);
-  // Arquero lists a name given twice twice but keeps one column of data under it: the other
-  // column's values would be lost without a word.
-  const names = raw.columnNames();
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) {
-    throw new PandalchemyError(
-      'name_taken',
-      `The CSV header names column ${nameForMessage(twice ?? '')} more than once: give every column its own name.`,
-      { column: twice ?? '' },
-    );
-  }
-  const types: Record<string, string> = {};
-  const data: Record<string, unknown[]> = {};
-  for (const name of raw.columnNames()) {
-    const col = inferTextColumn(raw.array(name));
+  const { names, columns } = parseCsv(csv, delimiter);
+  checkSourceNames(names, 'The CSV header');
+  // A null-prototype record and a Map: a column may be named like an Object.prototype member.
+  const types: Record<string, string> = Object.create(null) as Record<string, string>;
+  const data = new Map<string, CellValue[]>();
+  names.forEach((name, i) => {
+    const col = inferTextColumn(columns[i]!);
     types[name] = col.type;
-    data[name] = col.values;
-  }
+    data.set(name, col.values);
+  });
   return { table: aq.table(data), types };
 }
 

@@ -1,0 +1,136 @@
+import * as fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database';
+import { parseCsv } from '../../src/db/parse-csv';
+import { PandalchemyError } from '../../src/index';
+import { MemoryStorage, nodeDatabase } from '../support/node-database';
+
+// How createTable() reads its source: CSV text (blank lines, byte-order mark, delimiters), JSON,
+// Arrow and Arquero tables, and column names such as `constructor` from each of them.
+
+const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 200);
+
+const open: Database[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close();
+});
+
+async function fresh(storage = new MemoryStorage()): Promise<Database> {
+  const db = await nodeDatabase(storage, 'sources');
+  open.push(db);
+  return db;
+}
+
+async function rows(db: Database, sql: string): Promise<object[]> {
+  return (await db.query(sql)).objects();
+}
+
+/** The error a call fails with, or null. */
+async function errorOf(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
+describe('CSV text', () => {
+  it('skips blank lines, LF or CRLF, before, between and after the records', async () => {
+    const db = await fresh();
+    for (const [name, csv] of [
+      ['trailing', 'id,v\n1,a\n2,b\n\n'],
+      ['leading', '\n\nid,v\n\n1,a\n2,b\n'],
+      ['between', 'id,v\n1,a\n\n\n2,b'],
+      ['crlf', 'id,v\r\n1,a\r\n\r\n2,b\r\n\r\n'],
+      ['cr', 'id,v\r1,a\r\r2,b\r'],
+    ] as const) {
+      await db.createTable(name, { csv }, { primaryKey: 'id' });
+      expect(await rows(db, `SELECT * FROM "${name}" ORDER BY id`), name).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ]);
+    }
+    // Without a key too: no row of NULLs.
+    await db.createTable('nokey', { csv: 'v\n\na\n\n' });
+    expect(await rows(db, 'SELECT * FROM nokey')).toEqual([{ v: 'a' }]);
+  });
+
+  it('keeps a blank line inside a quoted field as data', async () => {
+    const db = await fresh();
+    await db.createTable('t', { csv: 'id,v\n1,"a\n\nb"\n2,"\r\n\r\n"\n' }, { primaryKey: 'id' });
+    expect(await rows(db, 'SELECT * FROM t ORDER BY id')).toEqual([
+      { id: 1, v: 'a\n\nb' },
+      { id: 2, v: '\r\n\r\n' },
+    ]);
+  });
+
+  it('strips a byte-order mark before the header', async () => {
+    const db = await fresh();
+    const t = await db.createTable('t', { csv: '\uFEFFid,name\r\n1,a\r\n' }, { primaryKey: 'id' });
+    expect(t.info.columns.map((c) => c.name)).toEqual(['id', 'name']);
+    expect(await rows(db, 'SELECT * FROM t')).toEqual([{ id: 1, name: 'a' }]);
+  });
+
+  it('refuses a delimiter that is not one character, with what to do', async () => {
+    const db = await fresh();
+    for (const delimiter of [';;', '', '"', '\n', '\r', 5, null]) {
+      const e = await errorOf(() =>
+        db.createTable('t', { csv: 'a;;b\n1;;2', delimiter: delimiter as string }),
+      );
+      expect(e, String(delimiter)).toBeInstanceOf(PandalchemyError);
+      expect(e).toMatchObject({ code: 'invalid_argument', message: /one character/ });
+    }
+    expect(db.tableNames()).toEqual([]);
+    await db.createTable('t', { csv: 'a;b\n1;"2;3"', delimiter: ';' });
+    expect(await rows(db, 'SELECT * FROM t')).toEqual([{ a: 1, b: '2;3' }]);
+  });
+
+  it('refuses ragged records, an open quote and text after a closing quote', () => {
+    expect(() => parseCsv('a,b\n1,2\n3\n')).toThrow(/line 3 has 1 field/);
+    expect(() => parseCsv('a,b\n\n"x\ny",2\n3\n')).toThrow(/line 5 has 1 field/);
+    expect(() => parseCsv('a,b\n"open,2\n')).toThrow(/ends inside the quoted field/);
+    expect(() => parseCsv('a,b\n"x"y,2\n')).toThrow(/after the closing quote/);
+    expect(() => parseCsv('\n\n')).toThrow(/empty/);
+    // A quote further into a field is an ordinary character.
+    expect(parseCsv('a\nx"y"\n').columns).toEqual([['x"y"']]);
+  });
+
+  it('reads back any fields written as CSV, whatever the line breaks and blank lines', () => {
+    const field = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r', '\uFEFF') }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }).chain((width) =>
+          fc.record({
+            header: fc.uniqueArray(field, { minLength: width, maxLength: width }),
+            records: fc.array(fc.array(field, { minLength: width, maxLength: width }), {
+              maxLength: 5,
+            }),
+            delimiter: fc.constantFrom(',', ';', '\t'),
+            eol: fc.constantFrom('\n', '\r\n', '\r'),
+            blanks: fc.array(fc.nat(2), { minLength: 7, maxLength: 7 }),
+            bom: fc.boolean(),
+            quoteAll: fc.boolean(),
+          }),
+        ),
+        ({ header, records, delimiter, eol, blanks, bom, quoteAll }) => {
+          const write = (f: string) =>
+            // An empty record would be a blank line: one empty field is written "".
+            quoteAll || f === '' || /["\r\n]/.test(f) || f.includes(delimiter) || f[0] === '\uFEFF'
+              ? `"${f.replaceAll('"', '""')}"`
+              : f;
+          const lines = [header, ...records].map((r) => r.map(write).join(delimiter));
+          let text = bom ? '\uFEFF' : '';
+          lines.forEach((l, i) => (text += eol.repeat(blanks[i] ?? 0) + l + eol));
+          const parsed = parseCsv(text, delimiter);
+          expect(parsed.names).toEqual(header);
+          expect(parsed.columns).toEqual(header.map((_, c) => records.map((r) => r[c])));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
