@@ -12,8 +12,9 @@ const I64_MAX = 9223372036854775807n;
  * Types of text columns (as parsed from CSV): INTEGER when every value is an integer written
  * without leading zeros, REAL when every value is a number, BOOLEAN for true/false, DATE for
  * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT, and so do integers past
- * 64 bits and numbers past the double range, which a number column would hold rounded. Empty
- * strings are NULL.
+ * 64 bits and, in a column that is not all integers, any number a double does not read back as
+ * written (9007199254740993, 0.10000000000000000555, 1e400): a number column would hold them
+ * rounded. Empty strings are NULL.
  */
 export function inferTextColumn(values: ArrayLike<unknown>): { type: string; values: CellValue[] } {
   let integer = true;
@@ -29,17 +30,9 @@ export function inferTextColumn(values: ArrayLike<unknown>): { type: string; val
     const whole = INTEGER.test(s);
     const inRange = whole && BigInt(s) <= I64_MAX && BigInt(s) >= -I64_MAX - 1n;
     if (integer && !inRange) integer = false;
-    // Integers past 64 bits and numbers past the double range would be stored rounded: text.
-    if (
-      real &&
-      !(
-        REAL.test(s) &&
-        /\d/.test(s) &&
-        !/^[+-]?0\d/.test(s) &&
-        (!whole || inRange) &&
-        Number.isFinite(Number(s))
-      )
-    )
+    // A number a double would hold other than as written (an integer past 2^53, more digits than
+    // a double keeps, past the double range) would be stored rounded: the column stays text.
+    if (real && !(REAL.test(s) && /\d/.test(s) && !/^[+-]?0\d/.test(s) && doubleHolds(s)))
       real = false;
     if (bool && s !== 'true' && s !== 'false') bool = false;
     if (day && !parseDay(s)) day = false;
@@ -98,4 +91,27 @@ function inferOrText(values: ArrayLike<unknown>, name: string): string {
     if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return 'TEXT';
     throw e;
   }
+}
+
+/**
+ * Whether the double nearest to decimal text `s` reads back as the same number: the shortest
+ * decimal JavaScript writes for it has the same digits and exponent. `0.1` and `1.50` do;
+ * `9007199254740993` (read as ...992) and `1e-400` (read as 0) do not.
+ */
+function doubleHolds(s: string): boolean {
+  const n = Number(s);
+  return Number.isFinite(n) && decimalForm(s) === decimalForm(String(n));
+}
+
+/** Decimal text as sign, significant digits and exponent: '-1.50e1' -> '-15e0', '0' -> '0'. */
+function decimalForm(text: string): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  const fraction = m[3] ?? '';
+  let digits = (m[2]! + fraction).replace(/^0+/, '');
+  if (digits === '') return '0';
+  let exponent = Number(m[4] ?? 0) - fraction.length;
+  const zeros = /0*$/.exec(digits)![0].length;
+  digits = digits.slice(0, digits.length - zeros);
+  exponent += zeros;
+  return `${m[1] === '-' ? '-' : ''}${digits}e${exponent}`;
 }

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
+import { inferTextColumn } from '../../src/db/infer-columns';
 import { parseCsv } from '../../src/db/parse-csv';
 import { PandalchemyError } from '../../src/index';
 import { MemoryStorage, nodeDatabase } from '../support/node-database';
@@ -130,6 +131,81 @@ describe('CSV text', () => {
           expect(parsed.columns).toEqual(header.map((_, c) => records.map((r) => r[c])));
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+/** The value of decimal text as an integer and a power of ten: '1.50' -> [150n, -2]. */
+function exactDecimal(text: string): [bigint, number] {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  const fraction = m[3] ?? '';
+  const n = BigInt(`${m[1] === '-' ? '-' : ''}${m[2] || '0'}${fraction}`);
+  return [n, Number(m[4] ?? 0) - fraction.length];
+}
+
+function sameNumber(a: string, b: string): boolean {
+  const [x, ex] = exactDecimal(a);
+  const [y, ey] = exactDecimal(b);
+  const e = Math.min(ex, ey);
+  return x * 10n ** BigInt(ex - e) === y * 10n ** BigInt(ey - e);
+}
+
+describe('numbers from CSV text', () => {
+  it('keeps an integer past 2^53 beside a decimal exactly, as text', async () => {
+    const db = await fresh();
+    const t = await db.createTable(
+      't',
+      { csv: 'id,n\n1,9007199254740993\n2,1.5' },
+      { primaryKey: 'id' },
+    );
+    expect(t.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER', 'TEXT']);
+    expect(await rows(db, 'SELECT CAST(n AS TEXT) AS n FROM t ORDER BY id')).toEqual([
+      { n: '9007199254740993' },
+      { n: '1.5' },
+    ]);
+    // Alone, the integers are an INTEGER column, past 2^53 as BigInt.
+    expect(inferTextColumn(['9007199254740993', '1'])).toEqual({
+      type: 'INTEGER',
+      values: [9007199254740993n, 1],
+    });
+    expect(inferTextColumn(['0.10000000000000000555', '1']).type).toBe('TEXT');
+    expect(inferTextColumn(['1e-400', '1']).type).toBe('TEXT');
+    expect(inferTextColumn(['1.50', '-0.0', '.5', '1e3', '+2']).values).toEqual([
+      1.5, -0, 0.5, 1000, 2,
+    ]);
+  });
+
+  it('a number column holds every value as written, or the column stays text', () => {
+    const digits = fc.string({
+      unit: fc.constantFrom(...'0123456789'),
+      minLength: 1,
+      maxLength: 22,
+    });
+    const number = fc
+      .record({
+        sign: fc.constantFrom('', '-', '+'),
+        whole: digits,
+        fraction: fc.option(digits, { nil: undefined }),
+        exponent: fc.option(fc.integer({ min: -30, max: 30 }), { nil: undefined }),
+      })
+      .map(
+        ({ sign, whole, fraction, exponent }) =>
+          `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}${exponent === undefined ? '' : `e${exponent}`}`,
+      );
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 1, maxLength: 6 }), (texts) => {
+        const { type, values } = inferTextColumn(texts);
+        texts.forEach((text, i) => {
+          const v = values[i];
+          if (type === 'TEXT') expect(v).toBe(text);
+          else if (typeof v === 'bigint') expect(v).toBe(BigInt(text));
+          else {
+            expect(['INTEGER', 'REAL']).toContain(type);
+            expect(sameNumber(String(v), text), `${text} stored as ${String(v)}`).toBe(true);
+          }
+        });
+      }),
       { numRuns: RUNS },
     );
   });
