@@ -1,10 +1,10 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
 import { inferTextColumn } from './infer-columns';
 import { parseCsv } from './parse-csv';
+import { jsonTable } from './json-table';
 import { checkSourceNames } from './check-source-names';
 import type { CellValue } from '../values/sql-value';
 
@@ -17,7 +17,13 @@ export type TableSource =
       /** One character other than a quote or a line break (default `,`). */
       readonly delimiter?: string;
     }
-  | { readonly json: string | readonly object[] }
+  | {
+      /**
+       * JSON text, an array of row objects or an object of column arrays. Strings stay strings
+       * (no date parsing); the value given is copied, never changed.
+       */
+      readonly json: string | readonly object[] | Readonly<Record<string, readonly unknown[]>>;
+    }
   | { readonly arrow: Uint8Array | ArrayBuffer };
 
 /**
@@ -74,43 +80,6 @@ function csvTable(
     data.set(name, col.values);
   });
   return { table: aq.table(data), types };
-}
-
-function jsonTable(json: unknown): ColumnTable {
-  const bad = (why: string, cause?: unknown): never => {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `{ json } takes an array of row objects or an object of column arrays: ${why}. Pass JSON text or a value of one of those shapes.`,
-      {},
-      cause,
-    );
-  };
-  let data = json;
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json);
-    } catch (e) {
-      bad(`the text does not parse (${e instanceof Error ? e.message : String(e)})`, e);
-    }
-  }
-  if (Array.isArray(data)) {
-    // Every row's names, not only the first row's: a name that only later rows have is a column.
-    const names = new Set<string>();
-    data.forEach((row: unknown, i) => {
-      if (typeof row !== 'object' || row === null || Array.isArray(row))
-        bad(`row ${i} is ${describeValue(row)}, not an object`);
-      for (const n of Object.keys(row as object)) names.add(n);
-    });
-    return aq.fromJSON(data as never, { type: 'rows', columns: [...names] });
-  }
-  if (typeof data !== 'object' || data === null) return bad(`got ${describeValue(data)}`);
-  const columns = Object.entries(data);
-  for (const [n, values] of columns) {
-    if (!Array.isArray(values)) bad(`column ${nameForMessage(n)} is not an array`);
-    if ((values as unknown[]).length !== (columns[0]![1] as unknown[]).length)
-      bad('the columns have different lengths');
-  }
-  return aq.fromJSON(data as never, { type: 'columns' });
 }
 
 function arrowTable(bytes: unknown): ColumnTable {

@@ -210,3 +210,45 @@ describe('numbers from CSV text', () => {
     );
   });
 });
+
+describe('JSON', () => {
+  it('keeps strings as strings, dates or not, with or without types', async () => {
+    const db = await fresh();
+    const a = await db.createTable(
+      'a',
+      { json: '[{"id":1,"sku":"2024-01"}]' },
+      { primaryKey: 'id' },
+    );
+    expect(a.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER', 'TEXT']);
+    expect(await rows(db, 'SELECT sku FROM a')).toEqual([{ sku: '2024-01' }]);
+    const json = '[{"id":1,"s":"2024-01-01"},{"id":2,"s":"hello"}]';
+    await db.createTable('b', { json }, { primaryKey: 'id' });
+    await db.createTable('c', { json }, { primaryKey: 'id', types: { s: 'TEXT' } });
+    await db.createTable('d', { json: { id: [1, 2], s: ['2024-01-01T10:00:00Z', 'x'] } });
+    expect(
+      await rows(db, 'SELECT s FROM b UNION ALL SELECT s FROM c UNION ALL SELECT s FROM d'),
+    ).toEqual([
+      { s: '2024-01-01' },
+      { s: 'hello' },
+      { s: '2024-01-01' },
+      { s: 'hello' },
+      { s: '2024-01-01T10:00:00Z' },
+      { s: 'x' },
+    ]);
+    // A Date given as a value is a date.
+    const e = await db.createTable('e', { json: [{ id: 1, at: new Date(Date.UTC(2024, 0, 1)) }] });
+    expect(e.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER', 'DATETIME']);
+  });
+
+  it("never changes the caller's arrays or rows", async () => {
+    const db = await fresh();
+    const columns = { id: [1, 2], s: ['2024-01-01', '2024-02-02'] };
+    const rowsGiven = [{ id: 1, s: '2024-01-01' }, { id: 2 }];
+    const before = JSON.stringify([columns, rowsGiven]);
+    await db.createTable('t', { json: columns }, { primaryKey: 'id' });
+    await db.createTable('u', { json: rowsGiven }, { primaryKey: 'id' });
+    expect(JSON.stringify([columns, rowsGiven])).toBe(before);
+    expect(columns.s[0]).toBe('2024-01-01');
+    expect(rowsGiven[1]).toEqual({ id: 2 });
+  });
+});
