@@ -5,6 +5,7 @@ import { describeValue } from '../values/codec';
 import { inferTextColumn } from './infer-columns';
 import { parseCsv } from './parse-csv';
 import { jsonTable } from './json-table';
+import { arrowTable } from './arrow-table';
 import { checkSourceNames } from './check-source-names';
 import type { CellValue } from '../values/sql-value';
 
@@ -80,17 +81,4 @@ function csvTable(
     data.set(name, col.values);
   });
   return { table: aq.table(data), types };
-}
-
-function arrowTable(bytes: unknown): ColumnTable {
-  try {
-    return aq.fromArrow(bytes as Uint8Array);
-  } catch (e) {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `{ arrow } takes Arrow IPC bytes (table.toArrowIPC()); these cannot be read (${(e instanceof Error ? e.message : String(e)).replace(/\.+$/, '')}). Pass the bytes of an Arrow IPC stream or file.`,
-      {},
-      e,
-    );
-  }
 }

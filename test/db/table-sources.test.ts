@@ -1,3 +1,4 @@
+import * as fl from '@uwdata/flechette';
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
@@ -250,5 +251,65 @@ describe('JSON', () => {
     expect(JSON.stringify([columns, rowsGiven])).toBe(before);
     expect(columns.s[0]).toBe('2024-01-01');
     expect(rowsGiven[1]).toEqual({ id: 2 });
+  });
+});
+
+describe('Arrow', () => {
+  const ipc = (table: fl.Table) => fl.tableToIPC(table, {})!;
+
+  it('takes 64-bit integers exactly, past 2^53 as BigInt, keys too', async () => {
+    const db = await fresh();
+    const big = 2n ** 60n + 1n;
+    const bytes = ipc(
+      fl.tableFromArrays(
+        {
+          id: new BigInt64Array([big, 1n, -(2n ** 63n)]),
+          v: new BigInt64Array([2n ** 63n - 1n, 2n, 3n]),
+          u: new BigUint64Array([2n ** 62n, 0n, 7n]),
+        },
+        { useBigInt: true } as never,
+      ),
+    );
+    const t = await db.createTable('t', { arrow: bytes }, { primaryKey: 'id' });
+    expect(t.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER', 'INTEGER', 'INTEGER']);
+    expect(t.table().objects()).toEqual([
+      { id: -(2n ** 63n), v: 3, u: 7 },
+      { id: 1, v: 2, u: 0 },
+      { id: big, v: 2n ** 63n - 1n, u: 2n ** 62n },
+    ]);
+    expect(await rows(db, 'SELECT CAST(id AS TEXT) AS id FROM t WHERE v = 2')).toEqual([
+      { id: '1' },
+    ]);
+    expect(
+      await rows(db, 'SELECT CAST(id AS TEXT) AS id FROM t WHERE u = 4611686018427387904'),
+    ).toEqual([{ id: String(big) }]);
+  });
+
+  it('refuses fields sharing a name, and bytes that do not decode, typed, creating nothing', async () => {
+    const db = await fresh();
+    const twice = ipc(
+      fl.tableFromColumns([
+        ['id', fl.columnFromArray([1, 2])],
+        ['v', fl.columnFromArray(['a', 'b'])],
+        ['v', fl.columnFromArray(['c', 'd'])],
+      ] as never),
+    );
+    await expect(db.createTable('t', { arrow: twice }, { primaryKey: 'id' })).rejects.toMatchObject(
+      {
+        code: 'name_taken',
+        column: 'v',
+      },
+    );
+    const good = ipc(fl.tableFromArrays({ id: [1, 2, 3], v: ['a', 'b', 'c'] }));
+    for (const bytes of [new Uint8Array([1, 2, 3, 4, 5]), good.slice(0, 100), [1, 2, 3]]) {
+      const e = await errorOf(() => db.createTable('t', { arrow: bytes as Uint8Array }));
+      expect(e).toBeInstanceOf(PandalchemyError);
+      expect(e).toMatchObject({ code: 'invalid_argument', message: /Arrow IPC/ });
+    }
+    expect(db.tableNames()).toEqual([]);
+    // The bytes of an Arquero table, as a Uint8Array or an ArrayBuffer.
+    await db.createTable('a', { arrow: good }, { primaryKey: 'id' });
+    await db.createTable('b', { arrow: good.slice().buffer }, { primaryKey: 'id' });
+    expect(await rows(db, 'SELECT * FROM a EXCEPT SELECT * FROM b')).toEqual([]);
   });
 });
