@@ -76,9 +76,12 @@ export function inferTypes(
   table: ColumnTable,
   explicit: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Own properties only, into a record without a prototype: a column may be named `constructor`,
+  // `valueOf` or `toString`, which a plain object's lookup finds on Object.prototype.
+  const out = Object.create(null) as Record<string, string>;
   for (const name of table.columnNames()) {
-    out[name] = explicit[name] ?? inferOrText(table.array(name), name);
+    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    out[name] = given ?? inferOrText(table.array(name), name);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import * as fl from '@uwdata/flechette';
+import * as aq from 'arquero';
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
@@ -311,5 +312,110 @@ describe('Arrow', () => {
     await db.createTable('a', { arrow: good }, { primaryKey: 'id' });
     await db.createTable('b', { arrow: good.slice().buffer }, { primaryKey: 'id' });
     expect(await rows(db, 'SELECT * FROM a EXCEPT SELECT * FROM b')).toEqual([]);
+  });
+});
+
+/** Names of Object.prototype members: a plain object's lookup finds them where no column is. */
+const PROTO_NAMES = [
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupGetter__',
+];
+
+describe('column names like Object.prototype members', () => {
+  it('are columns from every source, with types, defaults and NOT NULL naming them', async () => {
+    const db = await fresh();
+    for (const name of PROTO_NAMES) {
+      const sources = {
+        aq: aq.table(
+          new Map<string, unknown[]>([
+            ['id', [1, 2]],
+            [name, ['x', 'y']],
+          ]),
+        ),
+        rows: {
+          json: [
+            { id: 1, [name]: 'x' },
+            { id: 2, [name]: 'y' },
+          ],
+        },
+        text: { json: JSON.stringify({ id: [1, 2], [name]: ['x', 'y'] }) },
+        csv: { csv: `id,${name}\n1,x\n2,y\n` },
+        arrow: {
+          arrow: fl.tableToIPC(
+            fl.tableFromColumns([
+              ['id', fl.columnFromArray([1, 2])],
+              [name, fl.columnFromArray(['x', 'y'])],
+            ] as never),
+            {},
+          )!,
+        },
+      };
+      for (const [label, source] of Object.entries(sources)) {
+        const table = `${label}_${name}`;
+        const t = await db.createTable(table, source, { primaryKey: 'id', notNull: [name] });
+        expect(
+          t.info.columns.map((c) => [c.name, c.declaredType]),
+          table,
+        ).toEqual([
+          ['id', 'INTEGER'],
+          [name, 'TEXT'],
+        ]);
+        expect(t.table().objects(), table).toEqual([
+          { id: 1, [name]: 'x' },
+          { id: 2, [name]: 'y' },
+        ]);
+      }
+      // A row that lacks the name has no value there, not Object's member.
+      const sparse = await db.createTable(
+        `sparse_${name}`,
+        { json: [{ id: 1 }, { id: 2, [name]: 'y' }] },
+        {
+          primaryKey: 'id',
+          types: { [name]: 'TEXT' },
+          defaults: { [name]: 'd' },
+        },
+      );
+      expect(sparse.table().objects()).toEqual([
+        { id: 1, [name]: null },
+        { id: 2, [name]: 'y' },
+      ]);
+      // Options that do not name the column do not find Object's member either.
+      await db.createTable(
+        `plain_${name}`,
+        { csv: `id,${name}\n1,5` },
+        { types: {}, defaults: {} },
+      );
+      expect(await rows(db, `SELECT "${name}" AS v FROM "plain_${name}"`)).toEqual([{ v: 5 }]);
+    }
+  });
+
+  it('__proto__, which no Arquero table can hold, is refused from every source: invalid_identifier', async () => {
+    const db = await fresh();
+    for (const source of [
+      { csv: 'id,__proto__\n1,x' },
+      { json: '[{"id":1,"__proto__":"x"}]' },
+      { json: '{"id":[1],"__proto__":["x"]}' },
+      {
+        arrow: fl.tableToIPC(
+          fl.tableFromColumns([
+            ['id', fl.columnFromArray([1])],
+            ['__proto__', fl.columnFromArray(['x'])],
+          ] as never),
+          {},
+        )!,
+      },
+    ]) {
+      const e = await errorOf(() => db.createTable('t', source));
+      expect(e).toBeInstanceOf(PandalchemyError);
+      expect(e).toMatchObject({ code: 'invalid_identifier', column: '__proto__' });
+    }
+    expect(db.tableNames()).toEqual([]);
   });
 });
