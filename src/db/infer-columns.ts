@@ -11,10 +11,10 @@ const I64_MAX = 9223372036854775807n;
 /**
  * Types of text columns (as parsed from CSV): INTEGER when every value is an integer written
  * without leading zeros, REAL when every value is a number, BOOLEAN for true/false, DATE for
- * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT, and so do integers past
- * 64 bits and, in a column that is not all integers, any number a double does not read back as
- * written (9007199254740993, 0.10000000000000000555, 1e400): a number column would hold them
- * rounded. Empty strings are NULL.
+ * YYYY-MM-DD, else TEXT; no declared type ('') when every value is empty. Text with leading zeros
+ * ('04567') stays TEXT, and so do integers past 64 bits and, in a column that is not all
+ * integers, any number a double does not read back as written (9007199254740993,
+ * 0.10000000000000000555, 1e400): a number column would hold them rounded. Empty strings are NULL.
  */
 export function inferTextColumn(values: ArrayLike<unknown>): { type: string; values: CellValue[] } {
   let integer = true;
@@ -37,8 +37,10 @@ export function inferTextColumn(values: ArrayLike<unknown>): { type: string; val
     if (bool && s !== 'true' && s !== 'false') bool = false;
     if (day && !parseDay(s)) day = false;
   }
+  // Nothing to infer from (no rows, or only empty fields): no declared type, which holds whatever
+  // a later edit writes, where TEXT refused numbers.
   const type = !any
-    ? 'TEXT'
+    ? ''
     : integer
       ? 'INTEGER'
       : real
@@ -90,8 +92,9 @@ function inferOrText(values: ArrayLike<unknown>, name: string): string {
   try {
     return inferDeclaredType(Array.from(values), name);
   } catch (e) {
-    // A column of only NULLs has no type to infer: TEXT holds anything a later edit writes.
-    if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return 'TEXT';
+    // A column of only NULLs (or of no rows) has no type to infer: no declared type, which holds
+    // anything a later edit writes (TEXT refused numbers, invalid_value).
+    if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return '';
     throw e;
   }
 }

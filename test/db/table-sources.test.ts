@@ -419,3 +419,36 @@ describe('column names like Object.prototype members', () => {
     expect(db.tableNames()).toEqual([]);
   });
 });
+
+describe('columns with nothing to infer a type from', () => {
+  it('have no declared type, and take what a later edit writes; types choose one', async () => {
+    const storage = new MemoryStorage();
+    const db = await fresh(storage);
+    const made = [
+      await db.createTable('e', aq.table({ id: [] as number[], n: [] as number[] })),
+      await db.createTable('c', { csv: 'id,n\n' }),
+      await db.createTable('j', { json: [{ id: 1, n: null }] }),
+      await db.createTable('a', { csv: 'id,n\n1,\n2,' }, { primaryKey: 'id' }),
+    ];
+    for (const t of made) {
+      const types = Object.fromEntries(t.info.columns.map((c) => [c.name, c.declaredType]));
+      expect(types.n, t.name).toBe('');
+      const key = t.name === 'a' ? 9 : undefined;
+      t.insert([
+        { ...(key ? { id: key } : {}), n: 5 },
+        { ...(key ? { id: key + 1 } : {}), n: 'five' },
+        { ...(key ? { id: key + 2 } : {}), n: new Uint8Array([5]) },
+      ]);
+      await t.push();
+    }
+    expect(await rows(db, 'SELECT typeof(n) AS t FROM a WHERE id > 2 ORDER BY id')).toEqual([
+      { t: 'integer' },
+      { t: 'text' },
+      { t: 'blob' },
+    ]);
+    const again = await fresh(storage);
+    expect((await again.table('e')).table().array('n')).toEqual([5, 'five', new Uint8Array([5])]);
+    const typed = await db.createTable('typed', { csv: 'id,n\n' }, { types: { n: 'TEXT' } });
+    expect(typed.info.columns.map((c) => c.declaredType)).toEqual(['', 'TEXT']);
+  });
+});
