@@ -187,7 +187,10 @@ export class Database {
         { table: name },
       );
     }
-    const { table, types } = sourceTable(source);
+    const { table, types } = sourceTable(
+      source,
+      typeof options.types === 'object' && options.types !== null ? options.types : {},
+    );
     const onProgress = options.onProgress;
     // Checked and encoded in slices between which the page paints: see runInSlices.
     const steps = await runInSlices(createTableWork(name, table, options, types), (p) =>

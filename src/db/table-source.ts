@@ -8,6 +8,7 @@ import { jsonTable } from './json-table';
 import { arrowTable } from './arrow-table';
 import { checkSourceNames } from './check-source-names';
 import type { CellValue } from '../values/sql-value';
+import { kindOf } from '../values/column-kind';
 
 /** Where the rows of a new table come from. */
 export type TableSource =
@@ -29,19 +30,24 @@ export type TableSource =
 
 /**
  * An Arquero table of a source, with types inferred from text where the source is text (CSV).
- * A source of another shape, or one that does not parse, is refused with `invalid_argument`.
+ * A CSV column that `explicit` (createTable's `types`) gives a text type keeps its fields as
+ * written, `5` or `007` alike. A source of another shape, or one that does not parse, is refused
+ * with `invalid_argument`.
  *
  * @example
  * ```ts
  * sourceTable({ csv: 'id,zip\n1,04567' }).types // { id: 'INTEGER', zip: 'TEXT' }
  * ```
  */
-export function sourceTable(source: TableSource): {
+export function sourceTable(
+  source: TableSource,
+  explicit: Readonly<Record<string, string>> = {},
+): {
   table: ColumnTable;
   types: Record<string, string>;
 } {
   if (typeof source !== 'object' || source === null) throw badSource(source);
-  if ('csv' in source) return csvTable(source.csv, source.delimiter);
+  if ('csv' in source) return csvTable(source.csv, source.delimiter, explicit);
   if ('json' in source) return { table: jsonTable(source.json), types: {} };
   if ('arrow' in source) return { table: arrowTable(source.arrow), types: {} };
   if (!isColumnTable(source)) throw badSource(source);
@@ -63,6 +69,7 @@ function isColumnTable(value: object): value is ColumnTable {
 function csvTable(
   csv: unknown,
   delimiter: unknown,
+  explicit: Readonly<Record<string, string>>,
 ): { table: ColumnTable; types: Record<string, string> } {
   if (typeof csv !== 'string') {
     throw new PandalchemyError(
@@ -76,6 +83,16 @@ function csvTable(
   const types: Record<string, string> = Object.create(null) as Record<string, string>;
   const data = new Map<string, CellValue[]>();
   names.forEach((name, i) => {
+    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    // A column declared text keeps its fields as text: inferred, `5` would be a number, which a
+    // text column refuses (invalid_value).
+    if (typeof given === 'string' && kindOf(given) === 'text') {
+      data.set(
+        name,
+        columns[i]!.map((v) => (v === '' ? null : v)),
+      );
+      return;
+    }
     const col = inferTextColumn(columns[i]!);
     types[name] = col.type;
     data.set(name, col.values);

@@ -75,6 +75,28 @@ describe('CSV text', () => {
     expect(await rows(db, 'SELECT * FROM t')).toEqual([{ id: 1, name: 'a' }]);
   });
 
+  it('keeps the fields of a column that types declares text as written', async () => {
+    const db = await fresh();
+    // Each column alone would be inferred REAL, BOOLEAN and DATE.
+    const csv = 'id,n,b,d\n1,5,true,2024-01-01\n2,1.50,false,\n3,-0,true,2024-02-28\n';
+    const t = await db.createTable(
+      't',
+      { csv },
+      { primaryKey: 'id', types: { n: 'TEXT', b: 'VARCHAR(9)', d: 'CLOB' } },
+    );
+    expect(t.info.columns.map((c) => c.declaredType)).toEqual([
+      'INTEGER',
+      'TEXT',
+      'VARCHAR(9)',
+      'CLOB',
+    ]);
+    expect(await rows(db, 'SELECT n, b, d FROM t ORDER BY id')).toEqual([
+      { n: '5', b: 'true', d: '2024-01-01' },
+      { n: '1.50', b: 'false', d: null },
+      { n: '-0', b: 'true', d: '2024-02-28' },
+    ]);
+  });
+
   it('refuses a delimiter that is not one character, with what to do', async () => {
     const db = await fresh();
     for (const delimiter of [';;', '', '"', '\n', '\r', 5, null]) {
