@@ -25,6 +25,7 @@ import { planOf, pushTables } from './push-tables';
 import { syncHostOf } from './sync-host-of';
 import { REFRESH_OPTIONS, refreshTables, takeCommitsSince, wasDropped } from './take-commits';
 import { checkOptions } from '../errors/check-options';
+import { checkCreateTableOptions } from './check-create-table-options';
 
 /**
  * A database: SQLite in a worker, persisted in IndexedDB, shared safely by every tab that opens
@@ -175,6 +176,7 @@ export class Database {
     options: CreateTableOptions = {},
   ): Promise<DatabaseTable> {
     this.#state.assertOpen();
+    checkCreateTableOptions(options);
     // SQLite's names differ only beyond ASCII case.
     const taken =
       typeof name === 'string'
