@@ -90,13 +90,24 @@ export function inferTypes(
 
 function inferOrText(values: ArrayLike<unknown>, name: string): string {
   try {
-    return inferDeclaredType(Array.from(values), name);
+    const all = Array.from(values);
+    const type = inferDeclaredType(all, name);
+    // Whole doubles past 64 bits (1e20) are numbers an INTEGER column refuses (out of range):
+    // REAL holds them as they are.
+    return type === 'INTEGER' && all.some((v) => typeof v === 'number' && !fitsInt64(v))
+      ? 'REAL'
+      : type;
   } catch (e) {
     // A column of only NULLs (or of no rows) has no type to infer: no declared type, which holds
     // anything a later edit writes (TEXT refused numbers, invalid_value).
     if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return '';
     throw e;
   }
+}
+
+/** Whether a whole number is within SQLite's 64-bit integers (2^63 itself is not). */
+function fitsInt64(n: number): boolean {
+  return n >= -(2 ** 63) && n < 2 ** 63;
 }
 
 /**

@@ -235,6 +235,25 @@ describe('numbers from CSV text', () => {
   });
 });
 
+describe('numbers from JSON and Arquero tables', () => {
+  it('makes a column of whole doubles past 64 bits REAL, as they are', async () => {
+    const db = await fresh();
+    const v = [1e20, -(2 ** 63) - 4096, 2 ** 63, 5];
+    for (const [name, source] of [
+      ['a', aq.table({ id: [1, 2, 3, 4], v })],
+      ['j', { json: JSON.stringify({ id: [1, 2, 3, 4], v }) }],
+    ] as const) {
+      const t = await db.createTable(name, source, { primaryKey: 'id' });
+      expect(t.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER', 'REAL']);
+      expect(t.table().array('v')).toEqual(v);
+    }
+    // Whole doubles within 64 bits stay INTEGER, past 2^53 exactly as BigInt.
+    const t = await db.createTable('i', aq.table({ v: [2 ** 60, -(2 ** 63), 1] }));
+    expect(t.info.columns.map((c) => c.declaredType)).toEqual(['INTEGER']);
+    expect(t.table().array('v')).toEqual([2n ** 60n, -(2n ** 63n), 1]);
+  });
+});
+
 describe('JSON', () => {
   it('keeps strings as strings, dates or not, with or without types', async () => {
     const db = await fresh();
