@@ -5,6 +5,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
 import { checkSourceNames } from './check-source-names';
+import { keepByteOrderMarks, type TextBatch } from './keep-byte-order-marks';
 
 /**
  * The Arquero table of an `{ arrow }` source (Arrow IPC bytes, stream or file format). 64-bit
@@ -34,57 +35,18 @@ export function arrowTable(bytes: unknown): ColumnTable {
   names.forEach((name, i) => {
     try {
       const column = decoded.getChildAt(i);
-      columns.set(name, keepByteOrderMarks(column.data, column.toArray() as ArrayLike<unknown>));
+      columns.set(
+        name,
+        keepByteOrderMarks(
+          column.data as unknown as readonly TextBatch[],
+          column.toArray() as ArrayLike<unknown>,
+        ),
+      );
     } catch (e) {
       throw unreadable(`column ${nameForMessage(name)} cannot be read (${messageOf(e)})`, e);
     }
   });
   return aq.table(columns as never);
-}
-
-/** What an Arrow batch of strings holds: UTF-8 bytes, and where each value starts. */
-interface TextBatch {
-  readonly length: number;
-  readonly type: { readonly typeId: number };
-  readonly values?: unknown;
-  readonly offsets?: ArrayLike<number | bigint>;
-}
-
-/** Arrow's type ids of UTF-8 strings with 32- and 64-bit offsets. */
-const UTF8_TYPES = new Set([5, 20]);
-
-/**
- * `values` with the byte-order mark back at the start of the strings that begin with one:
- * flechette decodes each string with a TextDecoder that drops a leading U+FEFF, so '\uFEFFx'
- * came in as 'x'. (Strings of a dictionary-encoded column are not mended.)
- */
-function keepByteOrderMarks(
-  batches: readonly TextBatch[],
-  values: ArrayLike<unknown>,
-): ArrayLike<unknown> {
-  let out: unknown[] | null = null;
-  let base = 0;
-  for (const batch of batches) {
-    const bytes = batch.values;
-    if (UTF8_TYPES.has(batch.type.typeId) && bytes instanceof Uint8Array && batch.offsets) {
-      for (let i = 0; i < batch.length; i++) {
-        const v = values[base + i];
-        const at = Number(batch.offsets[i]);
-        if (
-          typeof v === 'string' &&
-          bytes[at] === 0xef &&
-          bytes[at + 1] === 0xbb &&
-          bytes[at + 2] === 0xbf &&
-          Number(batch.offsets[i + 1]) - at >= 3
-        ) {
-          out ??= Array.from(values);
-          out[base + i] = `\uFEFF${v}`;
-        }
-      }
-    }
-    base += batch.length;
-  }
-  return out ?? values;
 }
 
 function messageOf(e: unknown): string {
