@@ -2,6 +2,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
 import { describeValue } from '../values/codec';
+import { nameForMessage } from '../errors/name-for-message';
 import { inferTextColumn } from './infer-columns';
 import { parseCsv } from './parse-csv';
 import { jsonTable } from './json-table';
@@ -47,11 +48,29 @@ export function sourceTable(
   types: Record<string, string>;
 } {
   if (typeof source !== 'object' || source === null) throw badSource(source);
+  if (isColumnTable(source)) return { table: source, types: {} };
+  checkSourceFields(source);
   if ('csv' in source) return csvTable(source.csv, source.delimiter, explicit);
   if ('json' in source) return { table: jsonTable(source.json), types: {} };
-  if ('arrow' in source) return { table: arrowTable(source.arrow), types: {} };
-  if (!isColumnTable(source)) throw badSource(source);
-  return { table: source, types: {} };
+  return { table: arrowTable(source.arrow), types: {} };
+}
+
+/**
+ * Refuses a source object that is not exactly one of `{ csv, delimiter? }`, `{ json }` and
+ * `{ arrow }`: a misspelt `delimter` was ignored and the text read with commas.
+ */
+function checkSourceFields(source: object): void {
+  const keys = Object.keys(source);
+  const kinds = keys.filter((k) => k === 'csv' || k === 'json' || k === 'arrow');
+  if (kinds.length !== 1) throw badSource(source);
+  const fields = kinds[0] === 'csv' ? ['csv', 'delimiter'] : [kinds[0]!];
+  const extra = keys.find((k) => !fields.includes(k));
+  if (extra !== undefined) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `createTable()'s source { ${kinds[0]} } has no field ${nameForMessage(extra)}: its fields are ${fields.join(', ')}.`,
+    );
+  }
 }
 
 function badSource(source: unknown): PandalchemyError {

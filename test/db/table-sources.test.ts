@@ -38,6 +38,27 @@ async function errorOf(call: () => unknown): Promise<unknown> {
   return null;
 }
 
+describe('the source object', () => {
+  it('is exactly one of { csv, delimiter? }, { json } and { arrow }: others are invalid_argument', async () => {
+    const db = await fresh();
+    for (const [source, message] of [
+      [
+        { csv: 'a;b\n1;2', delimter: ';' },
+        /has no field "delimter": its fields are csv, delimiter/,
+      ],
+      [{ json: '[]', delimiter: ';' }, /has no field "delimiter"/],
+      [{ arrow: new Uint8Array(0), csv: 'a' }, /takes an Arquero table, \{ csv \}/],
+      [{}, /takes an Arquero table/],
+      [{ rows: [] }, /takes an Arquero table/],
+    ] as const) {
+      const e = await errorOf(() => db.createTable('t', source as never));
+      expect(e, JSON.stringify(Object.keys(source))).toBeInstanceOf(PandalchemyError);
+      expect(e).toMatchObject({ code: 'invalid_argument', message });
+    }
+    expect(db.tableNames()).toEqual([]);
+  });
+});
+
 describe('CSV text', () => {
   it('skips blank lines, LF or CRLF, before, between and after the records', async () => {
     const db = await fresh();
