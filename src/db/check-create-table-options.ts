@@ -25,7 +25,10 @@ const action: Check = (v) =>
 const recordOf =
   (what: string, each: Check | null): Check =>
   (v) =>
-    isObject(v) && (each === null || Object.values(v).every((x) => each(x) === null)) ? null : what;
+    isObject(v) &&
+    (each === null || Object.values(v).every((x) => x === undefined || each(x) === null))
+      ? null
+      : what;
 const listOf =
   (what: string, each: Check): Check =>
   (v) =>

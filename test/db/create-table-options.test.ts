@@ -110,7 +110,15 @@ describe('createTable() options', () => {
     });
     expect(t.info.indexes.map((i) => i.name)).toContain('tv');
     expect(progress).toBeGreaterThan(0);
-    await db.createTable('u', data(), { primaryKey: undefined, indexes: undefined } as never);
+    await db.createTable('u', data(), {
+      primaryKey: undefined,
+      indexes: undefined,
+      types: { v: undefined },
+    } as never);
+    expect((await db.table('u')).info.columns.map((c) => c.declaredType)).toEqual([
+      'INTEGER',
+      'TEXT',
+    ]);
   });
 
   it('refuses any unknown option, and any option of the wrong kind', async () => {
