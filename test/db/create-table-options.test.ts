@@ -114,6 +114,7 @@ describe('createTable() options', () => {
       primaryKey: undefined,
       indexes: undefined,
       types: { v: undefined },
+      columnChecks: { v: undefined },
     } as never);
     expect((await db.table('u')).info.columns.map((c) => c.declaredType)).toEqual([
       'INTEGER',
