@@ -119,7 +119,9 @@ export function* createTableWork(
   const columns: ColumnDefinition[] = names.map((n) => {
     const declaredType = checkDeclaredType(types[n]!);
     const kind = kindOf(declaredType);
-    const d = options.defaults?.[n];
+    // Own properties only: a column named `constructor` has no default inherited from Object.
+    const d =
+      options.defaults && Object.hasOwn(options.defaults, n) ? options.defaults[n] : undefined;
     let def: ColumnDefault | null = null;
     if (isKeywordDefault(d)) def = { keyword: d.keyword };
     else if (d !== undefined && d !== null) {

@@ -26,6 +26,7 @@ import { planOf, pushTables } from './push-tables';
 import { syncHostOf } from './sync-host-of';
 import { REFRESH_OPTIONS, refreshTables, takeCommitsSince, wasDropped } from './take-commits';
 import { checkOptions } from '../errors/check-options';
+import { checkCreateTableOptions } from './check-create-table-options';
 
 /**
  * A database: SQLite in a worker, persisted in IndexedDB, shared safely by every tab that opens
@@ -176,6 +177,7 @@ export class Database {
     options: CreateTableOptions = {},
   ): Promise<DatabaseTable> {
     this.#state.assertOpen();
+    checkCreateTableOptions(options);
     // SQLite's names differ only beyond ASCII case.
     const taken =
       typeof name === 'string'
@@ -188,7 +190,10 @@ export class Database {
         { table: name },
       );
     }
-    const { table, types } = sourceTable(source);
+    const { table, types } = sourceTable(
+      source,
+      typeof options.types === 'object' && options.types !== null ? options.types : {},
+    );
     const onProgress = options.onProgress;
     // Checked and encoded in slices between which the page paints: see runInSlices.
     const steps = await runInSlices(createTableWork(name, table, options, types), (p) =>

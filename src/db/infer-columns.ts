@@ -11,9 +11,10 @@ const I64_MAX = 9223372036854775807n;
 /**
  * Types of text columns (as parsed from CSV): INTEGER when every value is an integer written
  * without leading zeros, REAL when every value is a number, BOOLEAN for true/false, DATE for
- * YYYY-MM-DD, else TEXT. Text with leading zeros ('04567') stays TEXT, and so do integers past
- * 64 bits and numbers past the double range, which a number column would hold rounded. Empty
- * strings are NULL.
+ * YYYY-MM-DD, else TEXT; no declared type ('') when every value is empty. Text with leading zeros
+ * ('04567') stays TEXT, and so do integers past 64 bits and, in a column that is not all
+ * integers, any number a double does not read back as written (9007199254740993,
+ * 0.10000000000000000555, 1e400): a number column would hold them rounded. Empty strings are NULL.
  */
 export function inferTextColumn(values: ArrayLike<unknown>): { type: string; values: CellValue[] } {
   let integer = true;
@@ -29,23 +30,17 @@ export function inferTextColumn(values: ArrayLike<unknown>): { type: string; val
     const whole = INTEGER.test(s);
     const inRange = whole && BigInt(s) <= I64_MAX && BigInt(s) >= -I64_MAX - 1n;
     if (integer && !inRange) integer = false;
-    // Integers past 64 bits and numbers past the double range would be stored rounded: text.
-    if (
-      real &&
-      !(
-        REAL.test(s) &&
-        /\d/.test(s) &&
-        !/^[+-]?0\d/.test(s) &&
-        (!whole || inRange) &&
-        Number.isFinite(Number(s))
-      )
-    )
+    // A number a double would hold other than as written (an integer past 2^53, more digits than
+    // a double keeps, past the double range) would be stored rounded: the column stays text.
+    if (real && !(REAL.test(s) && /\d/.test(s) && !/^[+-]?0\d/.test(s) && doubleHolds(s)))
       real = false;
     if (bool && s !== 'true' && s !== 'false') bool = false;
     if (day && !parseDay(s)) day = false;
   }
+  // Nothing to infer from (no rows, or only empty fields): no declared type, which holds whatever
+  // a later edit writes, where TEXT refused numbers.
   const type = !any
-    ? 'TEXT'
+    ? ''
     : integer
       ? 'INTEGER'
       : real
@@ -83,79 +78,57 @@ export function inferTypes(
   table: ColumnTable,
   explicit: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Own properties only, into a record without a prototype: a column may be named `constructor`,
+  // `valueOf` or `toString`, which a plain object's lookup finds on Object.prototype.
+  const out = Object.create(null) as Record<string, string>;
   for (const name of table.columnNames()) {
-    out[name] = explicit[name] ?? inferOrText(table.array(name), name);
+    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    out[name] = given ?? inferOrText(table.array(name), name);
   }
   return out;
 }
 
 function inferOrText(values: ArrayLike<unknown>, name: string): string {
   try {
-    return inferDeclaredType(Array.from(values), name);
+    const all = Array.from(values);
+    const type = inferDeclaredType(all, name);
+    // Whole doubles past 64 bits (1e20) are numbers an INTEGER column refuses (out of range):
+    // REAL holds them as they are.
+    return type === 'INTEGER' && all.some((v) => typeof v === 'number' && !fitsInt64(v))
+      ? 'REAL'
+      : type;
   } catch (e) {
-    // A column of only NULLs has no type to infer: TEXT holds anything a later edit writes.
-    if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return 'TEXT';
+    // A column of only NULLs (or of no rows) has no type to infer: no declared type, which holds
+    // anything a later edit writes (TEXT refused numbers, invalid_value).
+    if (e instanceof PandalchemyError && /only NULL/.test(e.message)) return '';
     throw e;
   }
 }
 
+/** Whether a whole number is within SQLite's 64-bit integers (2^63 itself is not). */
+function fitsInt64(n: number): boolean {
+  return n >= -(2 ** 63) && n < 2 ** 63;
+}
+
 /**
- * Checks that every record of a CSV text has as many fields as the header: a ragged file is
- * refused rather than silently padded or cut. Returns the number of fields of the header.
+ * Whether the double nearest to decimal text `s` reads back as the same number: the shortest
+ * decimal JavaScript writes for it has the same digits and exponent. `0.1` and `1.50` do;
+ * `9007199254740993` (read as ...992) and `1e-400` (read as 0) do not.
  */
-export function checkCsvShape(text: string, delimiter = ','): number {
-  let fields = 1;
-  let expected = -1;
-  let line = 1;
-  let quoted = false;
-  let empty = true;
-  const end = () => {
-    if (!empty || fields > 1) {
-      if (expected < 0) expected = fields;
-      else if (fields !== expected) {
-        throw new PandalchemyError(
-          'invalid_argument',
-          `CSV record at line ${line} has ${fields} field(s); the header has ${expected}. Fix the file: every record needs the same number of fields.`,
-        );
-      }
-    }
-    fields = 1;
-    empty = true;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') i++;
-        else quoted = false;
-      } else if (ch === '\n') line++;
-      continue;
-    }
-    if (ch === '"') {
-      quoted = true;
-      empty = false;
-    } else if (ch === delimiter) {
-      fields++;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      end();
-      line++;
-    } else {
-      empty = false;
-    }
-  }
-  if (quoted)
-    throw new PandalchemyError(
-      'invalid_argument',
-      'CSV text ends inside a quoted field: close the quote (a quote inside a field is written "").',
-    );
-  end();
-  if (expected < 0) {
-    throw new PandalchemyError(
-      'invalid_argument',
-      'CSV text is empty: give it a header line naming the columns, then one line per row.',
-    );
-  }
-  return expected;
+function doubleHolds(s: string): boolean {
+  const n = Number(s);
+  return Number.isFinite(n) && decimalForm(s) === decimalForm(String(n));
+}
+
+/** Decimal text as sign, significant digits and exponent: '-1.50e1' -> '-15e0', '0' -> '0'. */
+function decimalForm(text: string): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  const fraction = m[3] ?? '';
+  let digits = (m[2]! + fraction).replace(/^0+/, '');
+  if (digits === '') return '0';
+  let exponent = Number(m[4] ?? 0) - fraction.length;
+  const zeros = /0*$/.exec(digits)![0].length;
+  digits = digits.slice(0, digits.length - zeros);
+  exponent += zeros;
+  return `${m[1] === '-' ? '-' : ''}${digits}e${exponent}`;
 }

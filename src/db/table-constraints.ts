@@ -91,6 +91,8 @@ export function tableConstraints(
     expression: checkExpression(expression, context),
   }));
   for (const [column, expression] of Object.entries(options.columnChecks ?? {})) {
+    // Left undefined: no CHECK, as an option left undefined is its default.
+    if (expression === undefined) continue;
     columnsOf(column, 'columnChecks');
     checks.push({ column, expression: checkExpression(expression, { table, column }) });
   }

@@ -1,36 +1,76 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { PandalchemyError } from '../errors/pandalchemy-error';
-import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
-import { checkCsvShape, inferTextColumn } from './infer-columns';
+import { nameForMessage } from '../errors/name-for-message';
+import { inferTextColumn } from './infer-columns';
+import { parseCsv } from './parse-csv';
+import { jsonTable } from './json-table';
+import { arrowTable } from './arrow-table';
+import { checkSourceNames } from './check-source-names';
+import type { CellValue } from '../values/sql-value';
+import { kindOf } from '../values/column-kind';
 
 /** Where the rows of a new table come from. */
 export type TableSource =
   | ColumnTable
-  | { readonly csv: string; readonly delimiter?: string }
-  | { readonly json: string | readonly object[] }
+  | {
+      /** CSV text with a header line; blank lines are skipped, a leading byte-order mark too. */
+      readonly csv: string;
+      /** One character other than a quote or a line break (default `,`). */
+      readonly delimiter?: string;
+    }
+  | {
+      /**
+       * JSON text, an array of row objects or an object of column arrays. Strings stay strings
+       * (no date parsing); the value given is copied, never changed.
+       */
+      readonly json: string | readonly object[] | Readonly<Record<string, readonly unknown[]>>;
+    }
   | { readonly arrow: Uint8Array | ArrayBuffer };
 
 /**
  * An Arquero table of a source, with types inferred from text where the source is text (CSV).
- * A source of another shape, or one that does not parse, is refused with `invalid_argument`.
+ * A CSV column that `explicit` (createTable's `types`) gives a text type keeps its fields as
+ * written, `5` or `007` alike. A source of another shape, or one that does not parse, is refused
+ * with `invalid_argument`.
  *
  * @example
  * ```ts
  * sourceTable({ csv: 'id,zip\n1,04567' }).types // { id: 'INTEGER', zip: 'TEXT' }
  * ```
  */
-export function sourceTable(source: TableSource): {
+export function sourceTable(
+  source: TableSource,
+  explicit: Readonly<Record<string, string>> = {},
+): {
   table: ColumnTable;
   types: Record<string, string>;
 } {
   if (typeof source !== 'object' || source === null) throw badSource(source);
-  if ('csv' in source) return csvTable(source.csv, source.delimiter);
+  if (isColumnTable(source)) return { table: source, types: {} };
+  checkSourceFields(source);
+  if ('csv' in source) return csvTable(source.csv, source.delimiter, explicit);
   if ('json' in source) return { table: jsonTable(source.json), types: {} };
-  if ('arrow' in source) return { table: arrowTable(source.arrow), types: {} };
-  if (!isColumnTable(source)) throw badSource(source);
-  return { table: source, types: {} };
+  return { table: arrowTable(source.arrow), types: {} };
+}
+
+/**
+ * Refuses a source object that is not exactly one of `{ csv, delimiter? }`, `{ json }` and
+ * `{ arrow }`: a misspelt `delimter` was ignored and the text read with commas.
+ */
+function checkSourceFields(source: object): void {
+  const keys = Object.keys(source);
+  const kinds = keys.filter((k) => k === 'csv' || k === 'json' || k === 'arrow');
+  if (kinds.length !== 1) throw badSource(source);
+  const fields = kinds[0] === 'csv' ? ['csv', 'delimiter'] : [kinds[0]!];
+  const extra = keys.find((k) => !fields.includes(k));
+  if (extra !== undefined) {
+    throw new PandalchemyError(
+      'invalid_argument',
+      `createTable()'s source { ${kinds[0]} } has no field ${nameForMessage(extra)}: its fields are ${fields.join(', ')}.`,
+    );
+  }
 }
 
 function badSource(source: unknown): PandalchemyError {
@@ -47,7 +87,8 @@ function isColumnTable(value: object): value is ColumnTable {
 
 function csvTable(
   csv: unknown,
-  delimiter: string | undefined,
+  delimiter: unknown,
+  explicit: Readonly<Record<string, string>>,
 ): { table: ColumnTable; types: Record<string, string> } {
   if (typeof csv !== 'string') {
     throw new PandalchemyError(
@@ -55,76 +96,25 @@ function csvTable(
       `{ csv } takes the CSV text as a string; got ${describeValue(csv)}.`,
     );
   }
-  checkCsvShape(csv, delimiter);
-  const options = { autoType: false, ...(delimiter ? { delimiter } : {}) };
-  const raw = aq.fromCSV(csv, options);
-  // Arquero lists a name given twice twice but keeps one column of data under it: the other
-  // column's values would be lost without a word.
-  const names = raw.columnNames();
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) {
-    throw new PandalchemyError(
-      'name_taken',
-      `The CSV header names column ${nameForMessage(twice ?? '')} more than once: give every column its own name.`,
-      { column: twice ?? '' },
-    );
-  }
-  const types: Record<string, string> = {};
-  const data: Record<string, unknown[]> = {};
-  for (const name of raw.columnNames()) {
-    const col = inferTextColumn(raw.array(name));
-    types[name] = col.type;
-    data[name] = col.values;
-  }
-  return { table: aq.table(data), types };
-}
-
-function jsonTable(json: unknown): ColumnTable {
-  const bad = (why: string, cause?: unknown): never => {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `{ json } takes an array of row objects or an object of column arrays: ${why}. Pass JSON text or a value of one of those shapes.`,
-      {},
-      cause,
-    );
-  };
-  let data = json;
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json);
-    } catch (e) {
-      bad(`the text does not parse (${e instanceof Error ? e.message : String(e)})`, e);
+  const { names, columns } = parseCsv(csv, delimiter);
+  checkSourceNames(names, 'The CSV header');
+  // A null-prototype record and a Map: a column may be named like an Object.prototype member.
+  const types: Record<string, string> = Object.create(null) as Record<string, string>;
+  const data = new Map<string, CellValue[]>();
+  names.forEach((name, i) => {
+    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    // A column declared text keeps its fields as text: inferred, `5` would be a number, which a
+    // text column refuses (invalid_value).
+    if (typeof given === 'string' && kindOf(given) === 'text') {
+      data.set(
+        name,
+        columns[i]!.map((v) => (v === '' ? null : v)),
+      );
+      return;
     }
-  }
-  if (Array.isArray(data)) {
-    // Every row's names, not only the first row's: a name that only later rows have is a column.
-    const names = new Set<string>();
-    data.forEach((row: unknown, i) => {
-      if (typeof row !== 'object' || row === null || Array.isArray(row))
-        bad(`row ${i} is ${describeValue(row)}, not an object`);
-      for (const n of Object.keys(row as object)) names.add(n);
-    });
-    return aq.fromJSON(data as never, { type: 'rows', columns: [...names] });
-  }
-  if (typeof data !== 'object' || data === null) return bad(`got ${describeValue(data)}`);
-  const columns = Object.entries(data);
-  for (const [n, values] of columns) {
-    if (!Array.isArray(values)) bad(`column ${nameForMessage(n)} is not an array`);
-    if ((values as unknown[]).length !== (columns[0]![1] as unknown[]).length)
-      bad('the columns have different lengths');
-  }
-  return aq.fromJSON(data as never, { type: 'columns' });
-}
-
-function arrowTable(bytes: unknown): ColumnTable {
-  try {
-    return aq.fromArrow(bytes as Uint8Array);
-  } catch (e) {
-    throw new PandalchemyError(
-      'invalid_argument',
-      `{ arrow } takes Arrow IPC bytes (table.toArrowIPC()); these cannot be read (${(e instanceof Error ? e.message : String(e)).replace(/\.+$/, '')}). Pass the bytes of an Arrow IPC stream or file.`,
-      {},
-      e,
-    );
-  }
+    const col = inferTextColumn(columns[i]!);
+    types[name] = col.type;
+    data.set(name, col.values);
+  });
+  return { table: aq.table(data), types };
 }

@@ -31,7 +31,8 @@ export function checkOptions(
     );
   }
   for (const [name, value] of Object.entries(options)) {
-    const rule = rules[name];
+    // Own rules only: an option named `constructor` or `toString` is unknown, not Object's.
+    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
     if (rule === undefined) {
       throw new PandalchemyError(
         'invalid_argument',

@@ -38,6 +38,9 @@ async function refusal(call: () => unknown): Promise<string | null> {
 const CALLS: [string, (db: Database, t: DatabaseTable) => unknown][] = [
   ['push({ conflcit })', (_db, t) => t.push({ conflcit: 'overwrite' } as never)],
   ["push({ conflict: 'overwite' })", (_db, t) => t.push({ conflict: 'overwite' } as never)],
+  // An option named like an Object.prototype member is unknown (it was a TypeError).
+  ['push({ constructor: 1 })', (_db, t) => t.push({ constructor: 1 } as never)],
+  ['refresh({ toString: 1 })', (_db, t) => t.refresh({ toString: 1 } as never)],
   ['push(null)', (_db, t) => t.push(null as never)],
   ['push({ passes: 5 })', (_db, t) => t.push({ passes: 5 } as never)],
   ['push({ passes: [5] })', (_db, t) => t.push({ passes: [5] } as never)],

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createTableSteps } from '../../src/db/create-table-steps';
 import { sourceTable } from '../../src/db/table-source';
-import { checkCsvShape, inferTextColumn } from '../../src/db/infer-columns';
+import { inferTextColumn } from '../../src/db/infer-columns';
+import { parseCsv } from '../../src/db/parse-csv';
 import { PandalchemyError } from '../../src/index';
 
 describe('tables from CSV, JSON and Arquero', () => {
@@ -24,9 +25,9 @@ describe('tables from CSV, JSON and Arquero', () => {
   });
 
   test('refuses ragged CSV', () => {
-    expect(() => checkCsvShape('a,b\n1,2\n3\n')).toThrow(/line 3 has 1 field/);
-    expect(() => checkCsvShape('a,b\n"x\ny",2\n')).not.toThrow();
-    expect(() => checkCsvShape('a,b\n"open,2\n')).toThrow(PandalchemyError);
+    expect(() => parseCsv('a,b\n1,2\n3\n')).toThrow(/line 3 has 1 field/);
+    expect(() => parseCsv('a,b\n"x\ny",2\n')).not.toThrow();
+    expect(() => parseCsv('a,b\n"open,2\n')).toThrow(PandalchemyError);
   });
 
   test('builds a CREATE TABLE step and one batched insert', () => {
