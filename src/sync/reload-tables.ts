@@ -1,20 +1,25 @@
 import { fromSerializedError } from '../errors/pandalchemy-error';
 import type { OutboxState } from '../protocol/engine-api';
+import { followedTables } from './followed-tables';
 import { returnRefused } from './return-refused';
 import type { RoundContext } from './round-context';
 import { createStepOf, type TableLoad } from './table-loads';
 
 /**
- * Loads from the server the tables a new device lacks, those a commit could not update row by
- * row, and those of refused pushes (undoing them), as one local commit; then returns the
- * refused edits as pending edits. False when the round must wait: the local commit was not
- * taken (a local push came first).
+ * Loads from the server the tables a new device lacks, the synced tables it does not follow
+ * (never loaded: added to `sync.tables` by a new version of the app; or not readable while
+ * commits were taken in), those a commit could not update row by row, and those of refused
+ * pushes (undoing them), as one local commit; then returns the refused edits as pending edits.
+ * False when the round must wait: the local commit was not taken (a local push came first).
  */
 export async function reloadTables(ctx: RoundContext, state: OutboxState): Promise<boolean> {
   const refused = state.entries.filter((e) => ctx.answers.get(e.id)?.kind === 'refused');
   const fresh = state.serverSeq === null || ctx.reloadAll;
+  const followed = followedTables(ctx, state);
   const tables = new Set(ctx.reloadTables);
   if (fresh) for (const t of ctx.syncedTables) tables.add(t);
+  // One the server does not let this device read cannot be loaded: it is once it can.
+  for (const t of ctx.syncedTables) if (!followed.has(t) && ctx.readable.includes(t)) tables.add(t);
   for (const e of refused)
     for (const t of e.tables) if (ctx.syncedTables.includes(t)) tables.add(t);
   if (!tables.size && !refused.length) return true;
@@ -35,7 +40,12 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
         columns: l.columns.map((c) => c.name),
         values: l.values,
       })),
-      { settle: settled.map((e) => e.id), serverSeq, expect: state.entries.map((e) => e.id) },
+      {
+        settle: settled.map((e) => e.id),
+        serverSeq,
+        followed: [...new Set([...(fresh ? [] : followed), ...loads.map((l) => l.table)])],
+        expect: state.entries.map((e) => e.id),
+      },
     ),
   );
   if (!took) return false;

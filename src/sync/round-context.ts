@@ -24,6 +24,8 @@ export interface RoundContext {
   /** The server's log does not hold this device's history: every synced table is loaded. */
   readonly reloadAll: boolean;
   readonly syncedTables: readonly string[];
+  /** The tables the server lets this device read (its welcome). */
+  readonly readable: readonly string[];
   /** Every table was loaded afresh: a whole reload is no longer needed. */
   loadedAfresh(): void;
   send(message: unknown): void;

@@ -425,6 +425,7 @@ export class SyncClient {
       head: this.#head,
       reloadAll: this.#reloadAll,
       syncedTables: this.#syncedTables(),
+      readable: this.#readable,
       loadedAfresh: () => {
         this.#reloadAll = false;
       },

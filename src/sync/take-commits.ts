@@ -1,4 +1,5 @@
 import type { OutboxState } from '../protocol/engine-api';
+import { followedTables, stillFollowed } from './followed-tables';
 import type { RoundContext } from './round-context';
 
 /**
@@ -26,10 +27,14 @@ export async function takeCommits(ctx: RoundContext, state: OutboxState): Promis
   }
   if (!run.length) return true;
   const ids = new Set(state.entries.map((e) => e.id));
+  const followed = followedTables(ctx, state);
   const commits = run.map((commit) => ({
     pushId: `sync:${commit.seq}`,
     effects: commit.effects.filter((e) => {
       if ((ctx.loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
+      // A table not followed is loaded whole (reloadTables): its copy is not the one these
+      // effects follow on, or not the server's at all (a local-only table of the same name).
+      if (!followed.has(e.table)) return false;
       if (!e.reload && ctx.host.hasTable(e.table)) return true;
       if (ctx.syncedTables.includes(e.table) && !e.dropped) ctx.reloadTables.add(e.table);
       return false;
@@ -39,6 +44,7 @@ export async function takeCommits(ctx: RoundContext, state: OutboxState): Promis
     ctx.host.engine.takeEffects(commits, {
       settle: run.filter((c) => ids.has(c.pushId)).map((c) => c.pushId),
       serverSeq: last,
+      followed: stillFollowed(ctx, followed),
       expect: [...ids],
     }),
   );
