@@ -40,6 +40,13 @@ export function syncHostOf(
     createLocalTable: async (step: CreateTableStep) => {
       await commitPlan(state, { version: PLAN_VERSION, steps: [step] }, [], {}, null);
     },
+    dropLocalTable: async (name) => {
+      await commitPlan(
+        state,
+        { version: PLAN_VERSION, steps: [{ kind: 'dropTable', table: name }] },
+        [],
+      );
+    },
     hasTable: (name) => state.info.has(name),
     table: loadTable,
     onChange: (listener) => state.emitter.on(listener),

@@ -1,9 +1,9 @@
-import { fromSerializedError } from '../errors/pandalchemy-error';
+import { fromSerializedError, type PandalchemyError } from '../errors/pandalchemy-error';
 import type { OutboxState } from '../protocol/engine-api';
 import { followedTables } from './followed-tables';
 import { returnRefused } from './return-refused';
 import type { RoundContext } from './round-context';
-import { createStepOf, type TableLoad } from './table-loads';
+import { createStepOf, isLoadRefusal, type TableLoad } from './table-loads';
 
 /**
  * Loads from the server the tables a new device lacks, the synced tables it does not follow
@@ -24,14 +24,38 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
     for (const t of e.tables) if (ctx.syncedTables.includes(t)) tables.add(t);
   if (!tables.size && !refused.length) return true;
   const loads: TableLoad[] = [];
-  for (const t of tables) loads.push(await ctx.loads.request(t));
+  // A table the server will not load (gone from it, or not readable) holds up no other: the
+  // others are loaded, and it is reported (the round fails with its error) and asked again.
+  const failed = new Map<string, PandalchemyError>();
+  for (const t of tables) {
+    try {
+      loads.push(await ctx.loads.request(t));
+    } catch (e) {
+      if (!isLoadRefusal(e)) throw e;
+      failed.set(t, e as PandalchemyError);
+    }
+  }
+  // A refused push is undone once the server's rows of its tables are in, or its table is gone
+  // from the server (nothing to undo there: its edits are returned to no table).
+  const undone = refused.filter((e) =>
+    e.tables.every((t) => (failed.get(t)?.code ?? 'unknown_table') === 'unknown_table'),
+  );
+  for (const [t, e] of failed) ctx.loadFailures.set(t, e);
+  // A new device that could load nothing has nothing to follow yet: its round fails.
+  if (!loads.length && !undone.length) {
+    const [failure] = failed.values();
+    if (failure && state.serverSeq === null) throw failure;
+    return true;
+  }
   for (const load of loads) {
     if (!ctx.host.hasTable(load.table)) await ctx.host.createLocalTable(createStepOf(load));
   }
   const serverSeq = fresh ? Math.max(ctx.head, ...loads.map((l) => l.asOf)) : state.serverSeq!;
   // A push the server accepted is in the rows loaded (loaded after its answer): a fresh load
   // settles it, as no commit after `serverSeq` will.
-  const settled = fresh ? state.entries.filter((e) => ctx.answers.has(e.id)) : refused;
+  const settled = fresh
+    ? state.entries.filter((e) => ctx.answers.get(e.id)?.kind === 'accepted' || undone.includes(e))
+    : undone;
   const took = await ctx.host.commit(() =>
     ctx.host.engine.replaceRows(
       `sync-load:${Date.now()}`,
@@ -50,6 +74,7 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
   );
   if (!took) return false;
   for (const load of loads) {
+    ctx.loadFailures.delete(load.table);
     ctx.loadedAsOf.set(load.table, load.asOf);
     ctx.reloadTables.delete(load.table);
   }
@@ -58,7 +83,7 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
     ctx.loadedAfresh();
     ctx.buffer.dropThrough(serverSeq);
   }
-  for (const entry of refused) {
+  for (const entry of undone) {
     const answer = ctx.answers.get(entry.id);
     ctx.answers.delete(entry.id);
     if (answer?.kind !== 'refused') continue;

@@ -1,3 +1,4 @@
+import type { PandalchemyError } from '../errors/pandalchemy-error';
 import type { Listeners } from '../events/listeners';
 import type { CommitBuffer } from './commit-buffer';
 import type { PushAnswer } from './push-answer';
@@ -18,6 +19,8 @@ export interface RoundContext {
   /** The server commit each loaded table is current as of. */
   readonly loadedAsOf: Map<string, number>;
   readonly buffer: CommitBuffer;
+  /** Synced tables the server would not load (gone, not readable): a round reports them. */
+  readonly loadFailures: Map<string, PandalchemyError>;
   readonly refusedListeners: Listeners<RefusedPush>;
   /** The server's head as last told. */
   readonly head: number;

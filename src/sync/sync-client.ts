@@ -68,6 +68,7 @@ export class SyncClient {
   readonly #buffer = new CommitBuffer();
   readonly #loadedAsOf = new Map<string, number>();
   readonly #reloadTables = new Set<string>();
+  readonly #loadFailures = new Map<string, PandalchemyError>();
   readonly #loads = new TableLoads(
     (message) => this.#send(message),
     (loading) => this.#setStatus({ loading }),
@@ -372,14 +373,19 @@ export class SyncClient {
     const caughtUp =
       state.serverSeq === null ? !this.#syncedTables().length : state.serverSeq >= this.#head;
     const idle = !state.entries.length && !this.#buffer.size && !this.#loads.size && caughtUp;
+    // A synced table the server would not load is reported once the rest is done: the other
+    // tables sync on, and sync() says which one is not there.
+    const failure = [...this.#loadFailures].find(([t]) => this.#syncedTables().includes(t))?.[1];
     this.#setStatus({
       state: idle ? 'online' : 'syncing',
       outbox: state.entries.length,
       serverSeq: state.serverSeq,
       loading: null,
+      error: failure ?? null,
     });
     // The sync() calls whose head question was answered; the others wait for their answer.
-    if (idle) this.#tickets.resolve(this.#status);
+    if (idle && failure) this.#tickets.fail(failure);
+    else if (idle) this.#tickets.resolve(this.#status);
     else this.#watch();
   }
 
@@ -419,6 +425,7 @@ export class SyncClient {
       loads: this.#loads,
       answers: this.#answers,
       reloadTables: this.#reloadTables,
+      loadFailures: this.#loadFailures,
       loadedAsOf: this.#loadedAsOf,
       buffer: this.#buffer,
       refusedListeners: this.refusedListeners,

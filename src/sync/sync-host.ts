@@ -14,6 +14,8 @@ export interface SyncHost {
   commit(run: () => Promise<ApplyResult | null>): Promise<boolean>;
   /** Creates a table locally only (a table the server has and this device does not yet). */
   createLocalTable(step: CreateTableStep): Promise<void>;
+  /** Drops a table locally only (one dropped on the server). */
+  dropLocalTable(name: string): Promise<void>;
   hasTable(name: string): boolean;
   table(name: string): Promise<DatabaseTable>;
   onChange(listener: ChangeListener): () => void;
