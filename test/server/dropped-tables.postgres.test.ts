@@ -74,6 +74,24 @@ test('a table dropped on the server is dropped on a device that follows it, whic
   expect(await rowsOf(b, 'kept')).toEqual([{ id: 1, title: 'after the drop' }]);
 });
 
+test('a dropped table with pending edits, and a push of it the server refuses: dropped, the outbox empties', async () => {
+  await w.pool.query(`CREATE TABLE doomed (id bigint PRIMARY KEY, title text)`);
+  await w.pool.query(`INSERT INTO doomed VALUES (1, 'x')`);
+  const b = await w.device('tok-b', ['kept', 'doomed']);
+  const doomed = await b.table('doomed');
+  b.pauseSync();
+  doomed.set(1, 'title', 'pushed offline');
+  await b.push();
+  doomed.set(1, 'title', 'pending');
+  expect(
+    await pushAsAdmin({ version: PLAN_VERSION, steps: [{ kind: 'dropTable', table: 'doomed' }] }),
+  ).toMatchObject({ type: 'accepted' });
+  b.resumeSync();
+  expect(await outcome(b.sync())).toBe('unknown_table');
+  expect(b.tableNames()).toEqual(['kept']);
+  expect(b.syncStatus).toMatchObject({ outbox: 0 });
+});
+
 test('a synced table missing on the server holds up none of the others', async () => {
   const c = await w.device('tok-admin', ['kept']);
   // A new device syncing a table the server does not have loads the others and follows them.
