@@ -25,7 +25,8 @@ export async function reloadTables(ctx: RoundContext, state: OutboxState): Promi
   if (!tables.size && !refused.length) return true;
   const loads: TableLoad[] = [];
   // A table the server will not load (gone from it, or not readable) holds up no other: the
-  // others are loaded, and it is reported (the round fails with its error) and asked again.
+  // others are loaded, and it is reported (`loadFailures`, once the round is otherwise done) and
+  // asked for again in later rounds.
   const failed = new Map<string, PandalchemyError>();
   for (const t of tables) {
     try {
