@@ -47,6 +47,13 @@ export function syncHostOf(
       };
       await commitPlan(state, plan, [], {}, null);
     },
+    dropLocalTable: async (name) => {
+      await commitPlan(
+        state,
+        { version: PLAN_VERSION, steps: [{ kind: 'dropTable', table: name }] },
+        [],
+      );
+    },
     hasTable: (name) => state.info.has(name),
     columnsOf: (name) => state.info.get(name)?.columns ?? null,
     table: loadTable,
@@ -56,7 +63,10 @@ export function syncHostOf(
 
 /**
  * What a push adds to the sync outbox: null for a database that does not sync, or for a plan
- * that touches none of the tables it syncs.
+ * that touches none of the tables it syncs. A plan that also writes local-only tables sends only
+ * the steps of the synced ones: the server would refuse the whole push (`forbidden`, a table it
+ * does not sync) and undo the synced edits with it, while the local edits are committed here
+ * already and have nowhere else to go.
  *
  * @example
  * ```ts
@@ -67,6 +77,11 @@ export function outboxOf(state: DatabaseState, plan: ExecutionPlan): Outbox | nu
   if (!state.sync) return null;
   const tables = [...new Set(plan.steps.map((s) => s.table))];
   const synced = state.sync.tables;
-  if (synced && !tables.some((t) => synced.has(t))) return null;
-  return { plan: encodePlan(plan), tables };
+  if (!synced) return { plan: encodePlan(plan), tables };
+  const sent = tables.filter((t) => synced.has(t));
+  if (!sent.length) return null;
+  if (sent.length === tables.length) return { plan: encodePlan(plan), tables };
+  const steps = plan.steps.filter((s) => synced.has(s.table));
+  const basis = plan.basis?.filter((b) => synced.has(b.table));
+  return { plan: encodePlan({ ...plan, steps, ...(basis ? { basis } : {}) }), tables: sent };
 }

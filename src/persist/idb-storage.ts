@@ -22,8 +22,11 @@ interface Head {
 }
 
 interface Schema extends DBSchema {
-  /** `head`: the snapshot's; `serverSeq`: the last sync server commit taken in. */
-  meta: { key: 'head' | 'serverSeq'; value: Head | number };
+  /**
+   * `head`: the snapshot's; `serverSeq`: the last sync server commit taken in; `followed`: the
+   * synced tables whose server commits up to it are all taken in.
+   */
+  meta: { key: 'head' | 'serverSeq' | 'followed'; value: Head | number | string[] };
   /**
    * The snapshot: one Blob (written since the snapshot became a Blob), or the 4 MiB byte chunks of
    * earlier versions, which still load.
@@ -167,9 +170,14 @@ export class IdbStorage implements Storage {
       const db = await this.#db;
       const tx = db.transaction(['meta', 'outbox'], 'readonly');
       const serverSeq = (await tx.objectStore('meta').get('serverSeq')) as number | undefined;
+      const followed = (await tx.objectStore('meta').get('followed')) as string[] | undefined;
       const entries = await tx.objectStore('outbox').getAll();
       await tx.done;
-      return { entries: entries.sort((a, b) => a.seq - b.seq), serverSeq: serverSeq ?? null };
+      return {
+        entries: entries.sort((a, b) => a.seq - b.seq),
+        serverSeq: serverSeq ?? null,
+        followed: followed ?? null,
+      };
     } catch (e) {
       throw storageError(e, 'reading the sync outbox');
     }
@@ -284,6 +292,8 @@ async function appendIn(tx: AppendTx, head: Head | undefined, appended: Appended
     for (const id of outbox.settle ?? []) requests.push(entries.delete(id));
     if (outbox.serverSeq !== undefined)
       requests.push(tx.objectStore('meta').put(outbox.serverSeq, 'serverSeq'));
+    if (outbox.followed !== undefined)
+      requests.push(tx.objectStore('meta').put([...outbox.followed], 'followed'));
   }
   // A failed request aborts the whole transaction; its error says why (`done`'s does not).
   let failed: unknown = null;

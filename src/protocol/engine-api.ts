@@ -99,6 +99,8 @@ export interface OutboxWrite {
   readonly settle?: readonly string[];
   /** The last server commit taken in, once this commit is. */
   readonly serverSeq?: number;
+  /** The synced tables whose every server commit up to `serverSeq` is taken in (replaces it). */
+  readonly followed?: readonly string[];
   /**
    * The ids the outbox must hold for the commit to happen (checked under the write lock): a local
    * push made since the caller looked must not be overwritten by an older server state.
@@ -117,6 +119,12 @@ export interface TakenCommit {
 export interface OutboxState {
   readonly entries: readonly OutboxEntry[];
   readonly serverSeq: number | null;
+  /**
+   * The synced tables loaded and followed since: every server commit of theirs up to `serverSeq`
+   * is in them. A table out of it (never loaded, or not readable when commits were taken in) is
+   * loaded. Null when never written (a device synced before it was kept).
+   */
+  readonly followed: readonly string[] | null;
 }
 
 /** Rows of a table as a sync server holds them (stored form), to replace the local rows with. */

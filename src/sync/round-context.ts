@@ -1,3 +1,4 @@
+import type { PandalchemyError } from '../errors/pandalchemy-error';
 import type { Listeners } from '../events/listeners';
 import type { CommitBuffer } from './commit-buffer';
 import type { PushAnswer } from './push-answer';
@@ -18,12 +19,16 @@ export interface RoundContext {
   /** The server commit each loaded table is current as of. */
   readonly loadedAsOf: Map<string, number>;
   readonly buffer: CommitBuffer;
+  /** Synced tables the server would not load (gone, not readable): a round reports them. */
+  readonly loadFailures: Map<string, PandalchemyError>;
   readonly refusedListeners: Listeners<RefusedPush>;
   /** The server's head as last told. */
   readonly head: number;
   /** The server's log does not hold this device's history: every synced table is loaded. */
   readonly reloadAll: boolean;
   readonly syncedTables: readonly string[];
+  /** The tables the server lets this device read (its welcome). */
+  readonly readable: readonly string[];
   /** Every table was loaded afresh: a whole reload is no longer needed. */
   loadedAfresh(): void;
   send(message: unknown): void;

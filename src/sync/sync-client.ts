@@ -5,6 +5,12 @@ import { Listeners } from '../events/listeners';
 import { CommitBuffer } from './commit-buffer';
 import { HeadTickets } from './head-tickets';
 import type { PushAnswer } from './push-answer';
+import {
+  closedAsTooLarge,
+  oversizedPush,
+  serverLimitsOf,
+  type ServerLimits,
+} from './oversized-push';
 import { reloadTables } from './reload-tables';
 import type { RoundContext } from './round-context';
 import { takeCommits } from './take-commits';
@@ -44,6 +50,8 @@ export class SyncClient {
   /** The server's log does not hold this device's history: reload every table. */
   #reloadAll = false;
   #readable: readonly string[] = [];
+  /** What the server said it reads (its welcome): a bigger push is refused here. */
+  #limits: ServerLimits | null = null;
   #paused = false;
   #closed = false;
   #lockHeld = false;
@@ -60,6 +68,7 @@ export class SyncClient {
   readonly #buffer = new CommitBuffer();
   readonly #loadedAsOf = new Map<string, number>();
   readonly #reloadTables = new Set<string>();
+  readonly #loadFailures = new Map<string, PandalchemyError>();
   readonly #loads = new TableLoads(
     (message) => this.#send(message),
     (loading) => this.#setStatus({ loading }),
@@ -205,7 +214,7 @@ export class SyncClient {
           since: (await this.#host.engine.outbox()).serverSeq,
         }),
         message: (m) => this.#onMessage(m),
-        closed: (error) => this.#closedWith(error),
+        closed: (error, code) => this.#closedWith(error, code),
       });
     } catch (e) {
       this.#closedWith(
@@ -214,7 +223,13 @@ export class SyncClient {
     }
   }
 
-  #closedWith(error: PandalchemyError): void {
+  #closedWith(error: PandalchemyError, code?: number): void {
+    // 1009: the server would not read a message (over its maxMessageBytes, which a server told
+    // the device only after it connected, or changed since). Only a push can be that big: that
+    // push is refused, as sending it again would close every connection, the outbox stuck behind.
+    if (code === 1009 && this.#inFlight !== null) {
+      this.#answers.set(this.#inFlight, { kind: 'refused', error: closedAsTooLarge().toJSON() });
+    }
     this.#socket = null;
     this.#welcomed = false;
     this.#tickets.lost();
@@ -242,6 +257,7 @@ export class SyncClient {
         this.#head = Number(m['head']);
         const tables = m['tables'] as readonly { table: string; read: boolean }[];
         this.#readable = tables.filter((t) => t.read).map((t) => t.table);
+        this.#limits = serverLimitsOf(m);
         if (this.#tickets.unanswered) this.#askHead();
         void this.#host.engine.outbox().then((s) => {
           if (s.serverSeq !== null && s.serverSeq > this.#head) this.#reloadAll = true;
@@ -324,15 +340,24 @@ export class SyncClient {
       if (this.#follower && !state.entries.length) this.#tickets.resolve(this.#status, true);
       return;
     }
-    const unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
+    let unanswered = state.entries.filter((e) => !this.#answers.has(e.id));
     if (unanswered.length) {
       this.#setStatus({ state: 'syncing' });
-      if (this.#inFlight === null) {
+      while (this.#inFlight === null && unanswered.length) {
         const next = unanswered[0]!;
+        const push = { type: 'push', id: next.id, basis: state.serverSeq, plan: next.plan };
+        const text = JSON.stringify(push);
+        const tooLarge = oversizedPush(text, this.#limits);
+        if (tooLarge) {
+          // Refused here as the server would refuse it, had it read it: undone with the others.
+          this.#answers.set(next.id, { kind: 'refused', error: tooLarge.toJSON() });
+          unanswered = unanswered.slice(1);
+          continue;
+        }
         this.#inFlight = next.id;
-        this.#send({ type: 'push', id: next.id, basis: state.serverSeq, plan: next.plan });
+        this.#send(push);
       }
-      return;
+      if (unanswered.length) return;
     }
     // Every push in the outbox is answered: the server's commits may come in, unless a local
     // push joined the outbox meanwhile (its round comes next).
@@ -348,14 +373,19 @@ export class SyncClient {
     const caughtUp =
       state.serverSeq === null ? !this.#syncedTables().length : state.serverSeq >= this.#head;
     const idle = !state.entries.length && !this.#buffer.size && !this.#loads.size && caughtUp;
+    // A synced table the server would not load is reported once the rest is done: the other
+    // tables sync on, and sync() says which one is not there.
+    const failure = [...this.#loadFailures].find(([t]) => this.#syncedTables().includes(t))?.[1];
     this.#setStatus({
       state: idle ? 'online' : 'syncing',
       outbox: state.entries.length,
       serverSeq: state.serverSeq,
       loading: null,
+      error: failure ?? null,
     });
     // The sync() calls whose head question was answered; the others wait for their answer.
-    if (idle) this.#tickets.resolve(this.#status);
+    if (idle && failure) this.#tickets.fail(failure);
+    else if (idle) this.#tickets.resolve(this.#status);
     else this.#watch();
   }
 
@@ -395,12 +425,14 @@ export class SyncClient {
       loads: this.#loads,
       answers: this.#answers,
       reloadTables: this.#reloadTables,
+      loadFailures: this.#loadFailures,
       loadedAsOf: this.#loadedAsOf,
       buffer: this.#buffer,
       refusedListeners: this.refusedListeners,
       head: this.#head,
       reloadAll: this.#reloadAll,
       syncedTables: this.#syncedTables(),
+      readable: this.#readable,
       loadedAfresh: () => {
         this.#reloadAll = false;
       },

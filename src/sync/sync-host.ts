@@ -20,6 +20,8 @@ export interface SyncHost {
    * drop.
    */
   replaceLocalTable(step: CreateTableStep): Promise<void>;
+  /** Drops a table locally only (one dropped on the server). */
+  dropLocalTable(name: string): Promise<void>;
   hasTable(name: string): boolean;
   /** A local table's columns (name and kind), or null when it has none of that name. */
   columnsOf(name: string): readonly { readonly name: string; readonly kind: string }[] | null;

@@ -31,7 +31,10 @@ export interface SyncStatus {
     readonly done: number;
     readonly total: number;
   } | null;
-  /** Why the last connection failed or closed, while offline. */
+  /**
+   * Why the last connection failed or closed, while offline; online, why a synced table could
+   * not be loaded (the server does not have it, or does not let this device read it).
+   */
   readonly error: PandalchemyError | null;
 }
 

@@ -14,8 +14,11 @@ export interface SyncSocketEvents {
   hello(): Promise<unknown>;
   /** A message from the server (its `error` messages are the close's reason instead). */
   message(m: SyncMessage): void;
-  /** The connection closed (or never opened), with why; not called after `close()`. */
-  closed(error: PandalchemyError): void;
+  /**
+   * The connection closed (or never opened), with why and its close code; not called after
+   * `close()`.
+   */
+  closed(error: PandalchemyError, code: number): void;
 }
 
 /**
@@ -73,6 +76,7 @@ export class SyncSocket {
             'offline',
             `The sync server connection closed (${event.code}${event.reason ? `: ${event.reason}` : ''}); it is retried.`,
           ),
+        event.code,
       );
     };
   }

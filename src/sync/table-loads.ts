@@ -31,6 +31,17 @@ interface Pending {
 
 type Message = { readonly type: string } & Record<string, unknown>;
 
+/** The errors of loads the server refused (`loadFailed`), as against a connection lost. */
+const refusals = new WeakSet<object>();
+
+/**
+ * True for the rejection of a load the server refused: that table cannot be loaded (it is not on
+ * the server, or this device may not read it), which says nothing of the other tables.
+ */
+export function isLoadRefusal(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && refusals.has(e);
+}
+
 /**
  * The loads of whole tables a device asked the server for (`load`, answered by `table`, `rows`
  * and `loaded` or `loadFailed`: docs/sync-protocol.md), gathered until each is complete.
@@ -84,7 +95,11 @@ export class TableLoads {
     } else {
       this.#pending.delete(id);
       if (m.type === 'loaded') load.resolve(load);
-      else load.reject(fromSerializedError(m['error'] as SerializedError));
+      else {
+        const error = fromSerializedError(m['error'] as SerializedError);
+        refusals.add(error);
+        load.reject(error);
+      }
     }
     return true;
   }

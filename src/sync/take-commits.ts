@@ -1,4 +1,5 @@
 import type { OutboxState } from '../protocol/engine-api';
+import { followedTables, stillFollowed } from './followed-tables';
 import type { RoundContext } from './round-context';
 import { holdsColumns } from './same-columns';
 
@@ -27,10 +28,20 @@ export async function takeCommits(ctx: RoundContext, state: OutboxState): Promis
   }
   if (!run.length) return true;
   const ids = new Set(state.entries.map((e) => e.id));
+  const followed = followedTables(ctx, state);
+  // Tables the server dropped: dropped here too once the run is in, not left with stale rows.
+  const dropped = new Set(
+    run.flatMap((c) =>
+      c.effects.filter((e) => e.dropped && followed.has(e.table)).map((e) => e.table),
+    ),
+  );
   const commits = run.map((commit) => ({
     pushId: `sync:${commit.seq}`,
     effects: commit.effects.filter((e) => {
       if ((ctx.loadedAsOf.get(e.table) ?? -1) >= commit.seq) return false;
+      // A table not followed is loaded whole (reloadTables): its copy is not the one these
+      // effects follow on, or not the server's at all (a local-only table of the same name).
+      if (!followed.has(e.table)) return false;
       // A commit whose rows have other columns than the local table (a migration run on the
       // server, which marks no reload) is taken as a reload too.
       const local = ctx.host.columnsOf(e.table);
@@ -43,10 +54,14 @@ export async function takeCommits(ctx: RoundContext, state: OutboxState): Promis
     ctx.host.engine.takeEffects(commits, {
       settle: run.filter((c) => ids.has(c.pushId)).map((c) => c.pushId),
       serverSeq: last,
+      followed: stillFollowed(ctx, followed).filter((t) => !dropped.has(t)),
       expect: [...ids],
     }),
   );
   if (!took) return false;
   ctx.buffer.dropThrough(last);
+  // Its pending edits go with it: the server has nowhere to take them. (A table the server made
+  // again after the drop is loaded afresh: it is no longer followed.)
+  for (const t of dropped) if (ctx.host.hasTable(t)) await ctx.host.dropLocalTable(t);
   return true;
 }

@@ -27,8 +27,16 @@ const TOKENS = Object.fromEntries(MODEL_TOKENS.map((t, i) => [t, { user: `u${i}`
 let pool: pg.Pool;
 let server: ListeningSyncServer;
 
+/** Small enough for the model's big edits to be over it, big enough for everything else. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
 const serve = (port: number): Promise<ListeningSyncServer> =>
-  createSyncServer({ pool, authenticate: TOKENS, tables: [TABLE] }).listen({ port });
+  createSyncServer({
+    pool,
+    authenticate: TOKENS,
+    tables: [TABLE],
+    limits: { maxMessageBytes: MAX_MESSAGE_BYTES },
+  }).listen({ port });
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: inject('postgresUrl'), max: 4 });
@@ -57,6 +65,7 @@ async function world(): Promise<ModelWorld> {
   };
   return {
     table: TABLE,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
     // The log in PostgreSQL is the server's only state: a new server on the same port goes on.
     async restartServer() {
       const port = server.port;

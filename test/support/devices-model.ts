@@ -1,3 +1,4 @@
+import * as aq from 'arquero';
 import * as fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/database';
@@ -11,6 +12,10 @@ import type { DatabaseTable } from '../../src/db/database-table';
  * refused push is reported once. In a solo sequence only device a edits: it must never be
  * refused, never conflict, and never show one of its pushed values undone when it takes in the
  * server's commits (its own pushes come back as commits, one run after a time offline).
+ * Each device also has a local-only table, edited now and then and pushed with the synced one:
+ * its edits stay local, and never make the server refuse a push. Where the world's server reads
+ * small messages, an edit now and then is bigger than that: refused (`too_large`) without holding
+ * up the pushes after it.
  *
  * Shared by the model test in Chromium (real worker and IndexedDB, a few sequences) and the one
  * in Node (the engine on in-memory storage over a real WebSocket: hundreds of sequences).
@@ -20,6 +25,8 @@ export const MODEL_TOKENS = ['token-a', 'token-b', 'token-c'] as const;
 
 export type ModelAction =
   | { kind: 'edit'; device: number; id: number; column: 'title' | 'n'; value: number }
+  | { kind: 'localEdit'; device: number; value: number }
+  | { kind: 'bigEdit'; device: number; id: number }
   | { kind: 'offline' | 'online' | 'round' | 'reopen'; device: number }
   | { kind: 'settle'; device: number; overwrite: boolean }
   | { kind: 'restartServer' };
@@ -39,7 +46,12 @@ export interface ModelWorld {
    * devices' connections close; they connect again). Absent: the action does nothing.
    */
   restartServer?(): Promise<void>;
+  /** The server's `maxMessageBytes`, when small enough for a `bigEdit` to exceed it. */
+  readonly maxMessageBytes?: number;
 }
+
+/** The local-only table of every device (not in `sync.tables`). */
+const LOCAL_TABLE = 'model_local_prefs';
 
 const device = fc.integer({ min: 0, max: 2 });
 
@@ -52,6 +64,22 @@ export const modelAction: fc.Arbitrary<ModelAction> = fc.oneof(
       id: fc.integer({ min: 1, max: 4 }),
       column: fc.constantFrom('title' as const, 'n' as const),
       value: fc.integer({ min: 0, max: 9 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('localEdit' as const),
+      device,
+      value: fc.integer({ min: 0, max: 9 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('bigEdit' as const),
+      device,
+      id: fc.integer({ min: 1, max: 4 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('offline' as const), device }) },
@@ -131,15 +159,17 @@ export async function runDevicesModel(
   solo: boolean,
 ): Promise<void> {
   const devices: Device[] = [];
-  const refusedOn: { device: number; pushId: string }[] = [];
+  const refusedOn: { device: number; pushId: string; code: string }[] = [];
   // Solo: what device a pushed last into each cell, and what it showed that differs.
   const pushed = new Map<string, { id: number; column: string; value: unknown }>();
   const undone: string[] = [];
   const attach = async (i: number, again: boolean): Promise<Device> => {
     const db = await world.open(i, again);
     await synced(db);
+    if (!db.tableNames().includes(LOCAL_TABLE))
+      await db.createTable(LOCAL_TABLE, aq.table({ id: [0], v: [0] }), { primaryKey: 'id' });
     const d: Device = { db, table: await db.table(world.table), paused: false };
-    db.on('refused', (r) => refusedOn.push({ device: i, pushId: r.pushId }));
+    db.on('refused', (r) => refusedOn.push({ device: i, pushId: r.pushId, code: r.error.code }));
     if (solo && i === 0) {
       db.on('change', (e) => {
         if (e.source !== 'remote') return;
@@ -159,7 +189,7 @@ export async function runDevicesModel(
         await world.restartServer?.();
         continue;
       }
-      const index = solo && a.kind === 'edit' ? 0 : a.device;
+      const index = solo && (a.kind === 'edit' || a.kind === 'localEdit') ? 0 : a.device;
       const d = devices[index]!;
       switch (a.kind) {
         case 'edit': {
@@ -171,6 +201,22 @@ export async function runDevicesModel(
           // commit can be taken in between the local commit and the push's promise resolving.
           if (solo) pushed.set(`${a.id}.${a.column}`, { id: a.id, column: a.column, value });
           await push(d, solo);
+          break;
+        }
+        case 'localEdit': {
+          // Pushed with the next edit's push (db.push() pushes every table with edits).
+          const local = await d.db.table(LOCAL_TABLE);
+          local.set(0, 'v', a.value);
+          break;
+        }
+        case 'bigEdit': {
+          // Solo sequences are never refused: no big edit there.
+          if (solo || !world.maxMessageBytes) break;
+          if (d.table.stale) await d.table.refresh({ policy: 'keepLocal' });
+          const title = 'x'.repeat(world.maxMessageBytes);
+          if (d.table.has(a.id)) d.table.set(a.id, 'title', title);
+          else d.table.insert({ id: a.id, title });
+          await push(d);
           break;
         }
         case 'offline':
@@ -218,6 +264,8 @@ export async function runDevicesModel(
     }
     const pushIds = new Set(refusedOn.map((r) => r.pushId));
     expect(pushIds.size).toBe(refusedOn.length);
+    // A local-only table never reaches the server: a push that also writes it is not refused.
+    expect(refusedOn.filter((r) => r.code === 'forbidden')).toEqual([]);
     if (solo) {
       expect(refusedOn).toEqual([]);
       expect(undone).toEqual([]);

@@ -51,6 +51,7 @@ export class MemoryStorage implements Storage {
   /** The sync outbox, as IdbStorage keeps it. */
   outbox: OutboxEntry[] = [];
   serverSeq: number | null = null;
+  followed: string[] | null = null;
 
   async append(records: readonly RedoRecord[], outbox?: OutboxWrite): Promise<void> {
     this.#maybeFail();
@@ -64,6 +65,7 @@ export class MemoryStorage implements Storage {
     const settled = new Set(outbox?.settle ?? []);
     this.outbox = this.outbox.filter((e) => !settled.has(e.id));
     if (outbox?.serverSeq !== undefined) this.serverSeq = outbox.serverSeq;
+    if (outbox?.followed !== undefined) this.followed = [...outbox.followed];
   }
 
   /** As IndexedDB's one transaction: nothing else runs between the read, `write` and the append. */
@@ -78,7 +80,11 @@ export class MemoryStorage implements Storage {
   }
 
   async readOutbox(): Promise<OutboxState> {
-    return structuredClone({ entries: this.outbox, serverSeq: this.serverSeq });
+    return structuredClone({
+      entries: this.outbox,
+      serverSeq: this.serverSeq,
+      followed: this.followed,
+    });
   }
 
   /** Staged snapshots by id, as IndexedDB holds them before they are committed. */

@@ -29,6 +29,8 @@ const TABLES: Record<string, string> = {
   behind_notes: 'id bigint PRIMARY KEY, title text',
   network_notes: 'id bigint PRIMARY KEY, title text',
   restart_notes: 'id bigint PRIMARY KEY, title text',
+  upgrade_first: 'id bigint PRIMARY KEY, title text',
+  upgrade_second: 'id bigint PRIMARY KEY, title text',
 };
 
 /** Device tokens: `token-a` … `token-c`, each its own device. */
