@@ -14,7 +14,7 @@ import { GuardMiss, inlineGuardSteps } from './inline-guards';
 import { findTable, introspect } from './introspect';
 import { checkGuardKeys, checkStepKey } from './plan-keys';
 import { checkNotVirtual } from './check-not-virtual';
-import { insertsInKeyOrder } from './given-keys-first';
+import { insertsInKeyOrder } from '../dialect/sqlite/sqlite-insert-order';
 import { isVirtualTable } from '../schema/is-virtual-table';
 import { readSequences } from './read-sequences';
 import { runDataStep } from './run-data-step';
@@ -186,7 +186,7 @@ function applyOnce(
           dataSteps.filter((s) => !inStatement.has(s)),
         );
       try {
-        for (const step of insertsInKeyOrder(dataSteps, (t) => touch(t).info)) {
+        for (const step of insertsInKeyOrder(dataSteps, (s) => touch(s.table).info)) {
           const guard = inStatement.has(step) && step.kind !== 'insert' ? step.guard : null;
           runDataStep(db, step, touch(step.table), progress, log !== null, guard);
         }

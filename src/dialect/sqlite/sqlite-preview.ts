@@ -16,6 +16,7 @@ import type { CompiledStatement } from '../dialect';
 import { exactIntegerSql } from './exact-integer-sql';
 import { throughTemporaryKeys, type SqliteStatement } from './sqlite-data-step';
 import { toldRows } from './told-rows';
+import { insertsInKeyOrder } from './sqlite-insert-order';
 import { sqliteDialect } from './sqlite-dialect';
 import type { SqliteSchemaStatement } from './sqlite-schema-step';
 import { asciiTrim, asciiUpper } from '../../values/ascii-case';
@@ -91,8 +92,8 @@ export function sqlitePreview(
     schemas.set(step.table, afterSchemaStep(info, step));
   }
   out.push(...around.after.map(statement));
-  for (const step of plan.steps) {
-    if (isSchemaStep(step)) continue;
+  const dataSteps = plan.steps.filter((s): s is DataStep => !isSchemaStep(s));
+  for (const step of insertsInKeyOrder(dataSteps, (s) => schema(s.table) ?? fromDataStep(s))) {
     const info = schema(step.table) ?? fromDataStep(step);
     if (step.kind === 'update' && sqliteDialect.temporaryKeys(step, info)) {
       // The temporary keys are read from the table when the push runs: not shown.

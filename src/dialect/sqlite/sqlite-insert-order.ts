@@ -1,20 +1,20 @@
-import { isRowidKeyed } from '../dialect/sqlite/sqlite-rowid';
-import type { ColumnValues, DataStep, InsertStep } from '../plan/execution-plan';
-import type { TableInfo } from '../schema/table-info';
+import { isRowidKeyed } from './sqlite-rowid';
+import type { ColumnValues, DataStep, InsertStep } from '../../plan/execution-plan';
+import type { TableInfo } from '../../schema/table-info';
 
 /**
- * The data steps in the order to run them: each insert step of a table keyed by its rowid split
+ * The data steps in the order the SQLite engine runs them (and its preview shows them): each insert step of a table keyed by its rowid split
  * (see {@link givenKeysFirst}), and the rows that leave their key to SQLite after every row that
  * gives one (a plan lists rows without a key in a step of their own, before those with).
  *
  * @example
  * ```ts
- * for (const step of insertsInKeyOrder(steps, (t) => infoOf(t))) runDataStep(...);
+ * for (const step of insertsInKeyOrder(steps, (s) => infoOf(s.table))) runDataStep(...);
  * ```
  */
 export function insertsInKeyOrder(
   steps: readonly DataStep[],
-  info: (table: string) => TableInfo,
+  info: (step: DataStep) => TableInfo,
 ): DataStep[] {
   const out: DataStep[] = [];
   const later: InsertStep[] = [];
@@ -23,7 +23,7 @@ export function insertsInKeyOrder(
       out.push(step);
       continue;
     }
-    const t = info(step.table);
+    const t = info(step);
     const [first, second] = givenKeysFirst(step, t);
     if (second) {
       out.push(first!);
