@@ -243,8 +243,11 @@ export class SyncClient {
     this.#retryTimer = setTimeout(() => this.#connect(), wait);
   }
 
-  #send(message: unknown): void {
-    this.#socket?.send(message);
+  /** Sends a message on the open connection; false when there is none (it was not sent). */
+  #send(message: unknown): boolean {
+    if (!this.#socket) return false;
+    this.#socket.send(message);
+    return true;
   }
 
   #onMessage(m: SyncMessage): void {

@@ -1,4 +1,8 @@
-import { fromSerializedError, type SerializedError } from '../errors/pandalchemy-error';
+import {
+  fromSerializedError,
+  PandalchemyError,
+  type SerializedError,
+} from '../errors/pandalchemy-error';
 import type { CreateTableStep } from '../plan/execution-plan';
 import { declaredTypeOf, type ColumnKind } from '../values/column-kind';
 import type { SqlValue } from '../values/sql-value';
@@ -49,11 +53,12 @@ export function isLoadRefusal(e: unknown): boolean {
 export class TableLoads {
   readonly #pending = new Map<string, Pending>();
   #counter = 0;
-  readonly #send: (message: unknown) => void;
+  /** Sends a message; false when the device has no connection (nothing was sent). */
+  readonly #send: (message: unknown) => boolean;
   readonly #progress: (loading: SyncStatus['loading']) => void;
 
   constructor(
-    send: (message: unknown) => void,
+    send: (message: unknown) => boolean,
     progress: (loading: SyncStatus['loading']) => void,
   ) {
     this.#send = send;
@@ -64,12 +69,23 @@ export class TableLoads {
     return this.#pending.size;
   }
 
-  /** Asks for a table's rows; resolves once they all arrived. */
+  /**
+   * Asks for a table's rows; resolves once they all arrived. Rejects at once (offline) when the
+   * device has no connection: a round that reaches a load after its connection closed would
+   * otherwise wait for an answer to a request never sent, and hold every later round.
+   */
   request(table: string): Promise<TableLoad> {
     const id = `l-${++this.#counter}`;
     return new Promise<TableLoad>((resolve, reject) => {
       this.#pending.set(id, { table, asOf: 0, columns: [], values: [], resolve, reject });
-      this.#send({ type: 'load', id, table });
+      if (this.#send({ type: 'load', id, table })) return;
+      this.#pending.delete(id);
+      reject(
+        new PandalchemyError(
+          'offline',
+          `The sync server is not connected: table '${table}' is loaded once it is.`,
+        ),
+      );
     });
   }
 
