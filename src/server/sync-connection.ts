@@ -14,6 +14,7 @@ import {
 import { identify, type SyncIdentity, type TableAccessKind } from './authenticate';
 import type { CommitFeed } from './commit-feed';
 import { lastCommit } from './commit-log';
+import { appCallbackFailed, failureForDevice } from './device-errors';
 import {
   parseDeviceMessage,
   SYNC_PROTOCOL,
@@ -100,7 +101,9 @@ export class SyncConnection {
     try {
       message = parseDeviceMessage(text);
     } catch (e) {
-      const error = e instanceof PandalchemyError ? e.message : String(e);
+      // The parser's own errors say what the device sent; anything else is not the device's to read.
+      const error =
+        e instanceof PandalchemyError ? e.message : 'The message could not be read as JSON.';
       return this.#fail(CLOSE.invalidMessage, 'invalid_message', error);
     }
     if (message.type === 'hello') {
@@ -109,15 +112,10 @@ export class SyncConnection {
       this.#helloing = true;
       // The device learns that the server failed, not how: the app's authenticate and
       // PostgreSQL say things of the server's insides (hosts, users) in their errors.
-      void this.#hello(message).catch((e: unknown) =>
-        e instanceof PandalchemyError
-          ? this.#fail(CLOSE.serverError, e.code, e.message)
-          : this.#fail(
-              CLOSE.serverError,
-              'postgres',
-              'The server could not start the session (its database failed): try again later.',
-            ),
-      );
+      void this.#hello(message).catch((e: unknown) => {
+        const error = this.#failure('start the session', e);
+        this.#fail(CLOSE.serverError, error.code, error.message);
+      });
       return;
     }
     if (!this.#identity)
@@ -136,8 +134,10 @@ export class SyncConnection {
             this.#cursor = message.since;
             this.#pump();
           },
-          (e: unknown) =>
-            this.#fail(CLOSE.serverError, 'internal', `authorize failed: ${String(e)}`),
+          (e: unknown) => {
+            const error = this.#failure("check this device's rights", e);
+            this.#fail(CLOSE.serverError, error.code, error.message);
+          },
         );
         return;
       case 'head':
@@ -147,12 +147,10 @@ export class SyncConnection {
             this.#feed.poke();
             this.#send({ type: 'head', head });
           },
-          (e: unknown) =>
-            this.#fail(
-              CLOSE.serverError,
-              'postgres',
-              `The server could not read the log: ${String(e)}`,
-            ),
+          (e: unknown) => {
+            const error = this.#failure('read the log', e);
+            this.#fail(CLOSE.serverError, error.code, error.message);
+          },
         );
         return;
       case 'load':
@@ -161,10 +159,27 @@ export class SyncConnection {
     }
   }
 
+  /**
+   * What a device is told of an error it gets no refusal for: the server's own typed answers as
+   * they are, anything else generic (docs/sync-protocol.md, "Errors"); the app's `onError` gets it
+   * whole.
+   */
+  #failure(what: string, e: unknown): PandalchemyError {
+    const error = failureForDevice(what, e);
+    // A typed answer of the server's own (`forbidden`, `busy`) is no failure to log.
+    if (error !== e || error.code === 'internal') this.#context.report(e);
+    return error;
+  }
+
   async #allowed(table: string, access: TableAccessKind): Promise<boolean> {
     const identity = this.#identity;
     if (!identity || !this.#context.tables.includes(table)) return false;
-    return (await this.#context.authorize(identity, table, access)) === true;
+    try {
+      return (await this.#context.authorize(identity, table, access)) === true;
+    } catch (e) {
+      // The app's check failed (its rights service down, say): `internal`, and no word of why.
+      throw appCallbackFailed("check this device's rights", e);
+    }
   }
 
   async #readableTables(): Promise<Set<string>> {
@@ -274,7 +289,9 @@ export class SyncConnection {
     }
     this.#pending++;
     this.#pushes = this.#pushes.then(async () => {
-      const answer = await this.#push(m).catch((e: unknown) => failedAnswer(m.id, e));
+      const answer = await this.#push(m).catch((e: unknown) =>
+        failedAnswer(m.id, this.#failure('finish this push', e)),
+      );
       this.#pending--;
       this.#send(answer);
     });
@@ -302,10 +319,11 @@ export class SyncConnection {
       }
       await this.#checkAccess(plan);
     } catch (e) {
-      if (!(e instanceof PandalchemyError)) throw e;
+      // The app's authorize failing is not the plan's fault: answered `failed`, not recorded.
+      if (!(e instanceof PandalchemyError) || e.code === 'internal') throw e;
       return { ...(await refusePush(pool, push, e)), id: m.id };
     }
-    return { ...(await applyPush(pool, push, plan)), id: m.id };
+    return { ...(await applyPush(pool, push, plan, this.#context.report)), id: m.id };
   }
 
   /**
@@ -373,10 +391,7 @@ export class SyncConnection {
       );
       this.#send({ type: 'loaded', id: m.id, asOf, rows });
     } catch (e) {
-      const error =
-        e instanceof PandalchemyError
-          ? e
-          : new PandalchemyError('postgres', `The server could not load the table: ${String(e)}`);
+      const error = this.#failure('load the table', e);
       this.#send({ type: 'loadFailed', id: m.id, error: error.toJSON() });
     }
   }

@@ -37,4 +37,6 @@ export interface SyncServerContext {
   readonly feed: CommitFeed;
   /** Resolves once the log's tables exist and the feed listens; connections wait for it. */
   readonly ready: Promise<void>;
+  /** Hands an error a device was not told the words of to the app's `onError`. */
+  readonly report: (error: unknown) => void;
 }
