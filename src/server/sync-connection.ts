@@ -48,6 +48,8 @@ export class SyncConnection {
   #pumpAgain = false;
   #pushes: Promise<void> = Promise.resolve();
   #pending = 0;
+  /** Whether a load of this connection is streaming (one at a time). */
+  #loading = false;
   #closed = false;
   #unsubscribe: (() => void) | null = null;
   readonly #helloTimer: ReturnType<typeof setTimeout>;
@@ -355,9 +357,55 @@ export class SyncConnection {
     }
   }
 
+  /**
+   * Streams a table to the device (docs/sync-protocol.md, "Loading a table"). A load holds a pooled
+   * connection for its snapshot while the socket takes its chunks, so a connection streams one load
+   * at a time, the process at most `limits.maxLoads`, and a load whose chunk the socket does not
+   * take within `limits.loadStallMs` ends the connection: a device that asks for loads and stops
+   * reading cannot hold the pool that pushes need. Loads over a limit are answered `loadFailed`
+   * (`busy`) at once.
+   */
   async #load(m: LoadMessage): Promise<void> {
-    const flushed = (message: unknown): Promise<void> =>
-      new Promise((resolve, reject) => this.#send(message, (e) => (e ? reject(e) : resolve())));
+    const { limits, loads } = this.#context;
+    if (this.#loading || loads.active >= limits.maxLoads) {
+      const busy = new PandalchemyError(
+        'busy',
+        this.#loading
+          ? 'This connection is loading a table already: ask for the next once it is loaded.'
+          : 'The server is loading as many tables as it streams at once: ask again later.',
+        { table: m.table },
+      );
+      return this.#send({ type: 'loadFailed', id: m.id, error: busy.toJSON() });
+    }
+    this.#loading = true;
+    loads.active++;
+    try {
+      await this.#stream(m);
+    } finally {
+      this.#loading = false;
+      loads.active--;
+    }
+  }
+
+  /** Sends `message`; resolves once the socket took it, and gives up on a device not reading. */
+  #flushed(message: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stalled = setTimeout(() => {
+        reject(new PandalchemyError('busy', 'The device did not read the load in time.'));
+        // Its socket is full: nothing more can reach it. The device connects again.
+        this.#ws.terminate();
+        this.#close();
+      }, this.#context.limits.loadStallMs);
+      this.#send(message, (e) => {
+        clearTimeout(stalled);
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  }
+
+  async #stream(m: LoadMessage): Promise<void> {
+    const flushed = (message: unknown): Promise<void> => this.#flushed(message);
     try {
       if (!(await this.#allowed(m.table, 'read'))) {
         throw new PandalchemyError(

@@ -114,6 +114,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     limits,
     feed,
     ready,
+    loads: { active: 0 },
     report: (error) => {
       try {
         options.onError?.(error);
