@@ -1,5 +1,4 @@
 import type { TableSchema } from '../dialect/dialect';
-import { quotePostgresIdentifier as q } from '../dialect/postgres/postgres-text';
 import { fromPostgresText } from '../dialect/postgres/postgres-types';
 import type { ExecutionPlan } from '../plan/execution-plan';
 import { isSchemaStep } from '../plan/execution-plan';
@@ -66,6 +65,14 @@ export async function storedKeyForms(
     });
   }
   const found = new Map<string, SqlValue>();
+  for (const [table, columns] of wanted) {
+    const schema = schemas.get(table)!;
+    for (const [column, values] of columns) {
+      const type = schema.columns.find((c) => c.name === column)?.declaredType;
+      if (type === undefined || !values.some((v) => mayConvert(type, v))) columns.delete(column);
+    }
+    if (!columns.size) wanted.delete(table);
+  }
   if (wanted.size) {
     await run('SAVEPOINT effect_keys', []);
     try {
@@ -84,6 +91,34 @@ export async function storedKeyForms(
   };
 }
 
+/** PostgreSQL types whose values are stored as they are written (of the kinds below). */
+const AS_WRITTEN: Readonly<Record<string, (value: SqlValue) => boolean>> = {
+  bigint: isExactInteger,
+  integer: isExactInteger,
+  smallint: isExactInteger,
+  'double precision': (v) => typeof v === 'number',
+  text: (v) => typeof v === 'string',
+};
+
+function isExactInteger(value: SqlValue): boolean {
+  return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/**
+ * Whether a value could be stored otherwise than written: not for an integer in an integer
+ * column, text in a text column (the usual keys), so that their pushes take no more round trips.
+ */
+function mayConvert(type: string, value: SqlValue): boolean {
+  return TYPE_NAME.test(type) && !(AS_WRITTEN[type]?.(value) ?? false);
+}
+
+/**
+ * A type name as format_type writes it (`numeric(6,2)`, `character varying(5)`, `timestamp(3)
+ * with time zone`): the only text this file puts in SQL. A schema a push previewed may carry a
+ * device's own declared type; one of another shape is not cast (its keys stay as sent).
+ */
+const TYPE_NAME = /^[a-z][a-z0-9_ ]*(\(\d+(,\s*\d+)?\))?( with(out)? time zone)?$/;
+
 async function castIn(
   run: RunStatement,
   table: string,
@@ -91,30 +126,23 @@ async function castIn(
   columns: ReadonlyMap<string, readonly SqlValue[]>,
   found: Map<string, SqlValue>,
 ): Promise<void> {
-  // The column's type as PostgreSQL names it, typmod included: catalog text, not a device's.
-  const types = new Map(
-    (
-      await run(
-        `SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
-WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
-        [q(table)],
-      )
-    ).map((r) => [String(r[0]), String(r[1])]),
-  );
   for (const [column, values] of columns) {
-    const type = types.get(column);
-    const kind = schema.columns.find((c) => c.name === column)?.kind;
-    if (!type || !kind) continue;
+    const c = schema.columns.find((s) => s.name === column);
+    if (!c) continue;
+    // PostgreSQL's name of the column's type, typmod included (format_type, as introspected):
+    // catalog text, not a device's.
+    const type = c.declaredType;
     const distinct = [...new Map(values.map((v) => [slot(table, column, v), v])).values()];
-    for (let from = 0; from < distinct.length; from += CHUNK) {
-      const part = distinct.slice(from, from + CHUNK);
+    const part = distinct.filter((v) => mayConvert(type, v));
+    for (let from = 0; from < part.length; from += CHUNK) {
+      const chunk = part.slice(from, from + CHUNK);
       const row = (
         await run(
-          `SELECT ${part.map((_, i) => `CAST(CAST($${i + 1} AS text) AS ${type})::text`).join(', ')}`,
-          part.map(inputText),
+          `SELECT ${chunk.map((_, i) => `CAST(CAST($${i + 1} AS text) AS ${type})::text`).join(', ')}`,
+          chunk.map(inputText),
         )
       )[0]!;
-      part.forEach((v, i) => found.set(slot(table, column, v), fromPostgresText(kind, row[i])));
+      chunk.forEach((v, i) => found.set(slot(table, column, v), fromPostgresText(c.kind, row[i])));
     }
   }
 }
