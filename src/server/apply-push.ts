@@ -7,6 +7,7 @@ import { applyPlanIn } from '../postgres/apply-plan';
 import { runScript, type RunStatement } from '../postgres/postgres-client';
 import type { SyncIdentity } from './authenticate';
 import { commitEffects } from './commit-effects';
+import { failureForDevice, refusalForDevice } from './device-errors';
 import { COMMITS_CHANNEL, LOG_LOCK } from './commit-log';
 import type { PushAnswer } from './sync-messages';
 import { withClient, type SyncPool } from './sync-pool';
@@ -93,61 +94,59 @@ function isTransient(e: unknown): boolean {
   return ['08', '40', '53', '57', '58'].includes(code.slice(0, 2));
 }
 
-/** The answer to a push that could not finish: send it again. */
+/**
+ * The answer to a push that could not finish: send it again. The error is the server's own typed
+ * answer (`busy`, `internal`) or a generic `postgres` one: never the words of PostgreSQL, its
+ * driver or the app's callbacks.
+ */
 export function failedAnswer(id: string, e: unknown): PushAnswer {
-  const error =
-    e instanceof PandalchemyError
-      ? e
-      : new PandalchemyError(
-          'postgres',
-          `The server could not finish this push (${e instanceof Error ? e.message : String(e)}). Nothing was recorded: send it again later.`,
-          {},
-          e,
-        );
-  return { type: 'failed', id, error: error.toJSON() };
+  return { type: 'failed', id, error: failureForDevice('finish this push', e).toJSON() };
 }
 
 /**
  * Applies a checked push in ONE transaction (docs/sync-protocol.md): the log's lock, the push id
  * looked up (an answered push gets its answer again and is not applied again), the plan applied
  * with its guards, the rows it wrote read back, the commit numbered and recorded, `NOTIFY`, COMMIT.
- * A refusal of the plan rolls back to a savepoint and is recorded. A failure of PostgreSQL rolls
- * everything back and answers `failed`: nothing is recorded.
+ * A refusal of the plan rolls back to a savepoint and is recorded, as the device gets it
+ * (`refusalForDevice`); `report` is told PostgreSQL's own error. A failure of PostgreSQL rolls
+ * everything back and throws: nothing is recorded, and the caller answers `failed`.
  */
 export async function applyPush(
   pool: SyncPool,
   push: CheckedPush,
   plan: ExecutionPlan,
+  report: (error: unknown) => void = () => undefined,
 ): Promise<PushAnswer> {
-  try {
-    return await withClient(pool, async (run, client) => {
-      // One round trip: the transaction, its settings, the log's lock (a constant of this file,
-      // not data), the savepoint a refusal rolls back to.
-      await runScript(client, [
-        ...postgresDialect.transaction.begin,
-        `SELECT pg_advisory_xact_lock(${LOG_LOCK}::bigint)`,
-        'SAVEPOINT push',
-      ]);
-      const answered = await recorded(run, push);
-      if (answered) {
-        await run('ROLLBACK', []);
-        return answered;
-      }
-      let effects;
-      try {
-        const applied = await applyPlanIn(run, plan);
-        effects = await commitEffects(run, plan, applied.assignedKeys, applied.schemas);
-      } catch (e) {
-        if (isTransient(e) || !(e instanceof PandalchemyError)) throw e;
-        await run('ROLLBACK TO SAVEPOINT push', []);
-        await recordRefusalIn(run, push, e);
-        await run('COMMIT', []);
-        return { type: 'refused', id: push.id, error: e.toJSON() };
-      }
-      const tables = [...new Set(plan.steps.map((s) => s.table))];
-      // The commit numbered and recorded, the push id answered and the feed told: one statement.
-      const rows = await run(
-        `WITH c AS (
+  return withClient(pool, async (run, client) => {
+    // One round trip: the transaction, its settings, the log's lock (a constant of this file,
+    // not data), the savepoint a refusal rolls back to.
+    await runScript(client, [
+      ...postgresDialect.transaction.begin,
+      `SELECT pg_advisory_xact_lock(${LOG_LOCK}::bigint)`,
+      'SAVEPOINT push',
+    ]);
+    const answered = await recorded(run, push);
+    if (answered) {
+      await run('ROLLBACK', []);
+      return answered;
+    }
+    let effects;
+    try {
+      const applied = await applyPlanIn(run, plan);
+      effects = await commitEffects(run, plan, applied.assignedKeys, applied.schemas);
+    } catch (e) {
+      if (isTransient(e) || !(e instanceof PandalchemyError)) throw e;
+      const refusal = refusalForDevice(e);
+      if (refusal !== e) report(e);
+      await run('ROLLBACK TO SAVEPOINT push', []);
+      await recordRefusalIn(run, push, refusal);
+      await run('COMMIT', []);
+      return { type: 'refused', id: push.id, error: refusal.toJSON() };
+    }
+    const tables = [...new Set(plan.steps.map((s) => s.table))];
+    // The commit numbered and recorded, the push id answered and the feed told: one statement.
+    const rows = await run(
+      `WITH c AS (
   INSERT INTO pandalchemy_commits (seq, push_id, device, user_id, basis, tables, effects)
   SELECT coalesce(max(seq), 0) + 1, $1::uuid, $2, $3, $4::bigint,
     ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6::jsonb
@@ -157,22 +156,19 @@ export async function applyPush(
   SELECT $1::uuid, $2, $7, seq FROM c
 )
 SELECT seq::text, pg_notify($8, seq::text) FROM c`,
-        [
-          push.id,
-          push.identity.device,
-          push.identity.user,
-          push.basis === null ? null : String(push.basis),
-          JSON.stringify(tables),
-          encodeTagged(effects),
-          push.planHash,
-          COMMITS_CHANNEL,
-        ],
-      );
-      const seq = String(rows[0]![0]);
-      await run('COMMIT', []);
-      return { type: 'accepted', id: push.id, seq: Number(seq) };
-    });
-  } catch (e) {
-    return failedAnswer(push.id, e);
-  }
+      [
+        push.id,
+        push.identity.device,
+        push.identity.user,
+        push.basis === null ? null : String(push.basis),
+        JSON.stringify(tables),
+        encodeTagged(effects),
+        push.planHash,
+        COMMITS_CHANNEL,
+      ],
+    );
+    const seq = String(rows[0]![0]);
+    await run('COMMIT', []);
+    return { type: 'accepted', id: push.id, seq: Number(seq) };
+  });
 }

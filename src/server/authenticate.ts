@@ -62,12 +62,14 @@ export async function identify(
         : Object.hasOwn(authenticate, token)
           ? authenticate[token]
           : null;
-  } catch {
+  } catch (e) {
     // The app's check failed (its auth service down, say): no session, and no word of why, which
-    // is the app's to log.
+    // is the app's to log (the cause goes to `onError`).
     throw new PandalchemyError(
       'internal',
       'The server could not check the token (its authentication failed): try again later.',
+      {},
+      e,
     );
   }
   return isIdentity(found) ? found : null;

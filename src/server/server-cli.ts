@@ -131,6 +131,8 @@ export async function startServer(options: ServerCliOptions): Promise<RunningSer
       tables: options.tables,
       path: options.path,
       ...(options.allowSchema ? { authorize: () => true } : {}),
+      // Devices get generic answers; the operator reads the causes here.
+      onError: (e) => process.stderr.write(`pandalchemy-server: ${describe(e)}\n`),
     });
     const listening = await sync.listen({ port: options.port, host: options.host });
     return {
@@ -166,4 +168,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** An error and its causes, one line each (PostgreSQL's detail included), for the operator. */
+function describe(e: unknown): string {
+  const lines: string[] = [];
+  for (let at: unknown = e, depth = 0; at !== undefined && depth < 4; depth++) {
+    const detail = (at as { detail?: unknown } | null)?.detail;
+    const text = at instanceof Error ? at.message : String(at);
+    lines.push(typeof detail === 'string' ? `${text} (${detail})` : text);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return lines.join('\n  caused by: ');
 }

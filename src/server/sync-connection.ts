@@ -14,6 +14,7 @@ import {
 import { identify, type SyncIdentity, type TableAccessKind } from './authenticate';
 import type { CommitFeed } from './commit-feed';
 import { lastCommit } from './commit-log';
+import { appCallbackFailed, failureForDevice } from './device-errors';
 import {
   parseDeviceMessage,
   SYNC_PROTOCOL,
@@ -47,6 +48,8 @@ export class SyncConnection {
   #pumpAgain = false;
   #pushes: Promise<void> = Promise.resolve();
   #pending = 0;
+  /** Whether a load of this connection is streaming (one at a time). */
+  #loading = false;
   #closed = false;
   #unsubscribe: (() => void) | null = null;
   readonly #helloTimer: ReturnType<typeof setTimeout>;
@@ -100,7 +103,9 @@ export class SyncConnection {
     try {
       message = parseDeviceMessage(text);
     } catch (e) {
-      const error = e instanceof PandalchemyError ? e.message : String(e);
+      // The parser's own errors say what the device sent; anything else is not the device's to read.
+      const error =
+        e instanceof PandalchemyError ? e.message : 'The message could not be read as JSON.';
       return this.#fail(CLOSE.invalidMessage, 'invalid_message', error);
     }
     if (message.type === 'hello') {
@@ -109,15 +114,10 @@ export class SyncConnection {
       this.#helloing = true;
       // The device learns that the server failed, not how: the app's authenticate and
       // PostgreSQL say things of the server's insides (hosts, users) in their errors.
-      void this.#hello(message).catch((e: unknown) =>
-        e instanceof PandalchemyError
-          ? this.#fail(CLOSE.serverError, e.code, e.message)
-          : this.#fail(
-              CLOSE.serverError,
-              'postgres',
-              'The server could not start the session (its database failed): try again later.',
-            ),
-      );
+      void this.#hello(message).catch((e: unknown) => {
+        const error = this.#failure('start the session', e);
+        this.#fail(CLOSE.serverError, error.code, error.message);
+      });
       return;
     }
     if (!this.#identity)
@@ -136,8 +136,10 @@ export class SyncConnection {
             this.#cursor = message.since;
             this.#pump();
           },
-          (e: unknown) =>
-            this.#fail(CLOSE.serverError, 'internal', `authorize failed: ${String(e)}`),
+          (e: unknown) => {
+            const error = this.#failure("check this device's rights", e);
+            this.#fail(CLOSE.serverError, error.code, error.message);
+          },
         );
         return;
       case 'head':
@@ -147,12 +149,10 @@ export class SyncConnection {
             this.#feed.poke();
             this.#send({ type: 'head', head });
           },
-          (e: unknown) =>
-            this.#fail(
-              CLOSE.serverError,
-              'postgres',
-              `The server could not read the log: ${String(e)}`,
-            ),
+          (e: unknown) => {
+            const error = this.#failure('read the log', e);
+            this.#fail(CLOSE.serverError, error.code, error.message);
+          },
         );
         return;
       case 'load':
@@ -161,10 +161,27 @@ export class SyncConnection {
     }
   }
 
+  /**
+   * What a device is told of an error it gets no refusal for: the server's own typed answers as
+   * they are, anything else generic (docs/sync-protocol.md, "Errors"); the app's `onError` gets it
+   * whole.
+   */
+  #failure(what: string, e: unknown): PandalchemyError {
+    const error = failureForDevice(what, e);
+    // A typed answer of the server's own (`forbidden`, `busy`) is no failure to log.
+    if (error !== e || error.code === 'internal') this.#context.report(e);
+    return error;
+  }
+
   async #allowed(table: string, access: TableAccessKind): Promise<boolean> {
     const identity = this.#identity;
     if (!identity || !this.#context.tables.includes(table)) return false;
-    return (await this.#context.authorize(identity, table, access)) === true;
+    try {
+      return (await this.#context.authorize(identity, table, access)) === true;
+    } catch (e) {
+      // The app's check failed (its rights service down, say): `internal`, and no word of why.
+      throw appCallbackFailed("check this device's rights", e);
+    }
   }
 
   async #readableTables(): Promise<Set<string>> {
@@ -274,7 +291,9 @@ export class SyncConnection {
     }
     this.#pending++;
     this.#pushes = this.#pushes.then(async () => {
-      const answer = await this.#push(m).catch((e: unknown) => failedAnswer(m.id, e));
+      const answer = await this.#push(m).catch((e: unknown) =>
+        failedAnswer(m.id, this.#failure('finish this push', e)),
+      );
       this.#pending--;
       this.#send(answer);
     });
@@ -302,10 +321,11 @@ export class SyncConnection {
       }
       await this.#checkAccess(plan);
     } catch (e) {
-      if (!(e instanceof PandalchemyError)) throw e;
+      // The app's authorize failing is not the plan's fault: answered `failed`, not recorded.
+      if (!(e instanceof PandalchemyError) || e.code === 'internal') throw e;
       return { ...(await refusePush(pool, push, e)), id: m.id };
     }
-    return { ...(await applyPush(pool, push, plan)), id: m.id };
+    return { ...(await applyPush(pool, push, plan, this.#context.report)), id: m.id };
   }
 
   /**
@@ -337,9 +357,55 @@ export class SyncConnection {
     }
   }
 
+  /**
+   * Streams a table to the device (docs/sync-protocol.md, "Loading a table"). A load holds a pooled
+   * connection for its snapshot while the socket takes its chunks, so a connection streams one load
+   * at a time, the process at most `limits.maxLoads`, and a load whose chunk the socket does not
+   * take within `limits.loadStallMs` ends the connection: a device that asks for loads and stops
+   * reading cannot hold the pool that pushes need. Loads over a limit are answered `loadFailed`
+   * (`busy`) at once.
+   */
   async #load(m: LoadMessage): Promise<void> {
-    const flushed = (message: unknown): Promise<void> =>
-      new Promise((resolve, reject) => this.#send(message, (e) => (e ? reject(e) : resolve())));
+    const { limits, loads } = this.#context;
+    if (this.#loading || loads.active >= limits.maxLoads) {
+      const busy = new PandalchemyError(
+        'busy',
+        this.#loading
+          ? 'This connection is loading a table already: ask for the next once it is loaded.'
+          : 'The server is loading as many tables as it streams at once: ask again later.',
+        { table: m.table },
+      );
+      return this.#send({ type: 'loadFailed', id: m.id, error: busy.toJSON() });
+    }
+    this.#loading = true;
+    loads.active++;
+    try {
+      await this.#stream(m);
+    } finally {
+      this.#loading = false;
+      loads.active--;
+    }
+  }
+
+  /** Sends `message`; resolves once the socket took it, and gives up on a device not reading. */
+  #flushed(message: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stalled = setTimeout(() => {
+        reject(new PandalchemyError('busy', 'The device did not read the load in time.'));
+        // Its socket is full: nothing more can reach it. The device connects again.
+        this.#ws.terminate();
+        this.#close();
+      }, this.#context.limits.loadStallMs);
+      this.#send(message, (e) => {
+        clearTimeout(stalled);
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  }
+
+  async #stream(m: LoadMessage): Promise<void> {
+    const flushed = (message: unknown): Promise<void> => this.#flushed(message);
     try {
       if (!(await this.#allowed(m.table, 'read'))) {
         throw new PandalchemyError(
@@ -373,10 +439,7 @@ export class SyncConnection {
       );
       this.#send({ type: 'loaded', id: m.id, asOf, rows });
     } catch (e) {
-      const error =
-        e instanceof PandalchemyError
-          ? e
-          : new PandalchemyError('postgres', `The server could not load the table: ${String(e)}`);
+      const error = this.#failure('load the table', e);
       this.#send({ type: 'loadFailed', id: m.id, error: error.toJSON() });
     }
   }

@@ -16,6 +16,17 @@ export interface SyncLimits {
   readonly loadChunkRows: number;
   /** How often connections are pinged, in ms; one that missed the last ping is closed (default 30,000). */
   readonly pingIntervalMs: number;
+  /**
+   * The most loads this server process streams at once (default 4), each holding a pooled
+   * connection for its snapshot: keep it below the pool's size, so pushes always find one.
+   */
+  readonly maxLoads: number;
+  /**
+   * How long a load waits for the device's socket to take a chunk, in ms, before the server drops
+   * the load and closes the connection (default 30,000): a device that stops reading does not
+   * hold a pooled connection longer.
+   */
+  readonly loadStallMs: number;
 }
 
 export const DEFAULT_LIMITS: SyncLimits = {
@@ -25,6 +36,8 @@ export const DEFAULT_LIMITS: SyncLimits = {
   helloTimeoutMs: 10_000,
   loadChunkRows: 1_000,
   pingIntervalMs: 30_000,
+  maxLoads: 4,
+  loadStallMs: 30_000,
 };
 
 /** What every connection of one server shares. */
@@ -37,4 +50,8 @@ export interface SyncServerContext {
   readonly feed: CommitFeed;
   /** Resolves once the log's tables exist and the feed listens; connections wait for it. */
   readonly ready: Promise<void>;
+  /** Loads streaming now in this process, of every connection (at most `limits.maxLoads`). */
+  readonly loads: { active: number };
+  /** Hands an error a device was not told the words of to the app's `onError`. */
+  readonly report: (error: unknown) => void;
 }

@@ -22,6 +22,12 @@ export interface SyncServerOptions {
   readonly limits?: Partial<SyncLimits>;
   /** The URL path devices connect to (default `/sync`). */
   readonly path?: string;
+  /**
+   * Told every error a device got a generic answer for (PostgreSQL down, the app's `authorize`
+   * threw) and every PostgreSQL refusal, with PostgreSQL's own words (`detail`, `cause`): devices
+   * are never sent them, so this is where the app logs them. Default: nothing.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** A sync server listening on a port of its own ({@link SyncServer.listen}). */
@@ -108,6 +114,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     limits,
     feed,
     ready,
+    loads: { active: 0 },
+    report: (error) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // The app's logger failing does not change what the device is answered.
+      }
+    },
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const alive = new WeakMap<WebSocket, boolean>();

@@ -43,6 +43,8 @@ export const postgresFailureOf: Dialect<TableSchema, PostgresValue>['failureOf']
   const kind = FAILURE_KINDS[error.code] ?? (error.code.startsWith('22') ? 'type' : 'other');
   return {
     kind,
+    // The detail (`Failing row contains (…)`, `Key (id)=(1) already exists`) helps an app that
+    // applies its own plans; the sync server never sends this message to a device (device-errors.ts).
     message: error.detail ? `${error.message} (${error.detail})` : error.message,
     ...(error.constraint ? { constraint: error.constraint } : {}),
     ...(error.column ? { column: error.column } : {}),
