@@ -2,6 +2,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { describeValue } from '../values/codec';
 import { FOREIGN_KEY_ACTIONS } from '../plan/execution-plan';
 import type { CreateTableOptions } from './create-table-options';
+import { ownField } from '../values/own-field';
 
 /** Says what a value should be, or null when it is that. */
 type Check = (value: unknown) => string | null;
@@ -90,7 +91,7 @@ function checkShape(
   path: string,
 ): void {
   for (const [key, v] of Object.entries(value)) {
-    const rule = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    const rule = ownField(shape, key);
     if (rule === undefined) {
       const known = Object.keys(shape).join(', ');
       throw refused(

@@ -23,6 +23,7 @@ import { inferTypes } from './infer-columns';
 import { runAtOnce, type SlicedWork } from '../schedule/run-in-slices';
 import { tableConstraints } from './table-constraints';
 import { asciiTrim, asciiUpper } from '../values/ascii-case';
+import { ownField } from '../values/own-field';
 
 function isKeywordDefault(
   v: unknown,
@@ -120,8 +121,7 @@ export function* createTableWork(
     const declaredType = checkDeclaredType(types[n]!);
     const kind = kindOf(declaredType);
     // Own properties only: a column named `constructor` has no default inherited from Object.
-    const d =
-      options.defaults && Object.hasOwn(options.defaults, n) ? options.defaults[n] : undefined;
+    const d = options.defaults && ownField(options.defaults, n);
     let def: ColumnDefault | null = null;
     if (isKeywordDefault(d)) def = { keyword: d.keyword };
     else if (d !== undefined && d !== null) {

@@ -3,6 +3,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { parseDay } from '../values/codec';
 import { inferDeclaredType } from '../values/infer-type';
 import type { CellValue } from '../values/sql-value';
+import { ownField } from '../values/own-field';
 
 const INTEGER = /^[+-]?(?:0|[1-9]\d*)$/;
 const REAL = /^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -82,7 +83,7 @@ export function inferTypes(
   // `valueOf` or `toString`, which a plain object's lookup finds on Object.prototype.
   const out = Object.create(null) as Record<string, string>;
   for (const name of table.columnNames()) {
-    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    const given = ownField(explicit, name);
     out[name] = given ?? inferOrText(table.array(name), name);
   }
   return out;

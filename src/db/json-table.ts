@@ -4,6 +4,7 @@ import { PandalchemyError } from '../errors/pandalchemy-error';
 import { nameForMessage } from '../errors/name-for-message';
 import { describeValue } from '../values/codec';
 import { checkSourceNames } from './check-source-names';
+import { ownField } from '../values/own-field';
 
 /**
  * The Arquero table of a `{ json }` source: JSON text, an array of row objects or an object of
@@ -55,9 +56,7 @@ function rowsTable(rows: readonly unknown[]): ColumnTable {
     // Own properties only: a row without `constructor` has no value there, not Object's.
     columns.set(
       name,
-      rows.map((row) =>
-        Object.hasOwn(row as object, name) ? (row as Record<string, unknown>)[name] : undefined,
-      ),
+      rows.map((row) => ownField(row as Record<string, unknown>, name)),
     );
   }
   return aq.table(columns);

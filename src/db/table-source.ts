@@ -10,6 +10,7 @@ import { arrowTable } from './arrow-table';
 import { checkSourceNames } from './check-source-names';
 import type { CellValue } from '../values/sql-value';
 import { kindOf } from '../values/column-kind';
+import { ownField } from '../values/own-field';
 
 /** Where the rows of a new table come from. */
 export type TableSource =
@@ -102,7 +103,7 @@ function csvTable(
   const types: Record<string, string> = Object.create(null) as Record<string, string>;
   const data = new Map<string, CellValue[]>();
   names.forEach((name, i) => {
-    const given = Object.hasOwn(explicit, name) ? explicit[name] : undefined;
+    const given = ownField(explicit, name);
     // A column declared text keeps its fields as text: inferred, `5` would be a number, which a
     // text column refuses (invalid_value).
     if (typeof given === 'string' && kindOf(given) === 'text') {

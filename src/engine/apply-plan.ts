@@ -160,8 +160,9 @@ function applyOnce(
     };
     for (const s of dataSteps) {
       const info = touch(s.table).info;
-      checkNotVirtual(plan.steps.indexOf(s), s, info);
-      checkStepKey(plan.steps.indexOf(s), s, info);
+      const index = plan.steps.indexOf(s);
+      checkNotVirtual(index, s, info);
+      checkStepKey(index, s, info);
     }
     // Tables whose rows may have changed where no trigger saw them: readers reload them.
     const unseen = silentlyDeleting(tables);

@@ -1,5 +1,6 @@
 import { describeValue } from '../values/codec';
 import { PandalchemyError } from './pandalchemy-error';
+import { ownField } from '../values/own-field';
 
 /**
  * What one option may be: a function, an array of functions, a boolean, an array, or one of some
@@ -32,7 +33,7 @@ export function checkOptions(
   }
   for (const [name, value] of Object.entries(options)) {
     // Own rules only: an option named `constructor` or `toString` is unknown, not Object's.
-    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
+    const rule = ownField(rules, name);
     if (rule === undefined) {
       throw new PandalchemyError(
         'invalid_argument',

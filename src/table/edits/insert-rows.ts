@@ -6,6 +6,7 @@ import { checkValue } from '../check-value';
 import type { ColumnState } from '../column-state';
 import { formatKey } from '../format-key';
 import type { TableState } from '../table-state';
+import { ownField } from '../../values/own-field';
 
 /** A row to insert or upsert: column name to value; columns left out take their default. */
 export type RowInput = Readonly<Record<string, unknown>>;
@@ -29,7 +30,7 @@ export function rowValues(state: TableState, row: RowInput): (CellValue | undefi
   const values: (CellValue | undefined)[] = [];
   for (const col of state.columns) {
     // Own fields only: a column named `toString` or `__proto__` is not read from the prototype.
-    const given = Object.hasOwn(row, col.name) ? row[col.name] : undefined;
+    const given = ownField(row, col.name);
     if (given !== undefined) {
       values[col.id] = checkValue(state, col, given, true);
     } else if (!hasDefault(state, col)) {
