@@ -69,8 +69,10 @@ export class SyncClient {
   readonly #loadedAsOf = new Map<string, number>();
   readonly #reloadTables = new Set<string>();
   readonly #loadFailures = new Map<string, PandalchemyError>();
+  // A load goes only on a connection the server has welcomed: sent before (a round that went on
+  // across a reconnection), the server would not answer it, and the round would wait for ever.
   readonly #loads = new TableLoads(
-    (message) => this.#send(message),
+    (message) => this.#welcomed && this.#send(message),
     (loading) => this.#setStatus({ loading }),
   );
   #running: Promise<void> | null = null;
